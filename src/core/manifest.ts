@@ -1,0 +1,185 @@
+/**
+ * The stream as rules see it: raw documents, parsed lazily. A document is parsed only when its text could hold a kind
+ * a rule asks for (a plain substring test, widened to any document with a backslash escape, which could
+ * spell a kind in another way). Documents never parsed are written back as their original bytes.
+ */
+import type { Document } from "yaml";
+import { FixStorageError } from "./errors.js";
+import type { ObjectRef } from "./records.js";
+import { type RawDocument, sourceComment, splitStream } from "./stream.js";
+import { lineColumn } from "./text.js";
+import { MAX_ALIAS_COUNT, type Path, YamlDocumentEditor } from "./yaml-editor.js";
+
+export const POSTRENDER_FILENAME = "postrenderer.helm.sh/postrender-filename";
+
+export class ParsedDocument {
+  readonly editor: YamlDocumentEditor;
+  /** The document's data before any edit, for comparisons and schema checks. */
+  readonly original: unknown;
+
+  constructor(readonly raw: RawDocument) {
+    this.editor = new YamlDocumentEditor(raw.text);
+    const [error] = this.editor.document.errors;
+    if (error) throw located(raw, error.message.split("\n")[0] ?? error.message, error.pos[0]);
+    try {
+      this.original = this.editor.value();
+    } catch (cause) {
+      throw located(raw, `cannot read document: ${(cause as Error).message}`, 0);
+    }
+  }
+
+  get edited(): boolean {
+    return this.editor.text !== this.raw.text;
+  }
+
+  /** The objects in this document: itself, or the items of a `*List`. */
+  objects(): KubeObject[] {
+    const root = this.editor.value();
+    if (!isRecord(root)) return [];
+    if (typeof root.kind === "string" && root.kind.endsWith("List") && Array.isArray(root.items)) {
+      return root.items.flatMap((item, index) => (isRecord(item) ? [new KubeObject(this, ["items", index], index)] : []));
+    }
+    return typeof root.kind === "string" ? [new KubeObject(this, [])] : [];
+  }
+
+  get document(): Document.Parsed {
+    return this.editor.document;
+  }
+}
+
+/** A view of one Kubernetes object inside a parsed document; `value` always reflects edits made so far. */
+export class KubeObject {
+  constructor(
+    readonly doc: ParsedDocument,
+    readonly base: Path,
+    readonly item?: number,
+  ) {}
+
+  get value(): Record<string, unknown> {
+    return this.doc.editor.get(this.base) as Record<string, unknown>;
+  }
+
+  get kind(): string {
+    return String(this.value.kind ?? "");
+  }
+
+  get apiVersion(): string {
+    return String(this.value.apiVersion ?? "");
+  }
+
+  get metadata(): Record<string, unknown> {
+    const metadata = this.value.metadata;
+    return isRecord(metadata) ? metadata : {};
+  }
+
+  get name(): string {
+    return String(this.metadata.name ?? "");
+  }
+
+  get namespace(): string | undefined {
+    const namespace = this.metadata.namespace;
+    return typeof namespace === "string" && namespace !== "" ? namespace : undefined;
+  }
+
+  labels(): Record<string, unknown> {
+    const labels = this.metadata.labels;
+    return isRecord(labels) ? labels : {};
+  }
+
+  annotations(): Record<string, unknown> {
+    const annotations = this.metadata.annotations;
+    return isRecord(annotations) ? annotations : {};
+  }
+
+  get(path: Path): unknown {
+    return this.doc.editor.get([...this.base, ...path]);
+  }
+
+  /** The object as it was before any rule edited it. */
+  original(): unknown {
+    let at: unknown = this.doc.original;
+    for (const segment of this.base) at = (at as Record<string | number, unknown> | undefined)?.[segment];
+    return at;
+  }
+
+  ref(): ObjectRef {
+    const filename = this.annotations()[POSTRENDER_FILENAME];
+    const source = sourceComment(this.doc.raw.text) ?? (typeof filename === "string" ? filename : undefined);
+    return {
+      document: this.doc.raw.index,
+      ...(source !== undefined && { source }),
+      apiVersion: this.apiVersion,
+      kind: this.kind,
+      ...(this.namespace !== undefined && { namespace: this.namespace }),
+      name: this.name,
+      ...(this.item !== undefined && { item: this.item }),
+    };
+  }
+
+  /** `StatefulSet monitoring/pushgateway` */
+  toString(): string {
+    return `${this.kind} ${this.namespace ? `${this.namespace}/` : ""}${this.name}`;
+  }
+}
+
+export class ManifestStream {
+  readonly raw: RawDocument[];
+  private readonly parsed = new Map<number, ParsedDocument>();
+
+  constructor(readonly text: string) {
+    this.raw = splitStream(text);
+  }
+
+  /** Every object whose kind is one of `kinds`, from the documents that could hold them. */
+  objects(kinds: readonly string[]): KubeObject[] {
+    const wanted = new Set(kinds);
+    const found: KubeObject[] = [];
+    for (const raw of this.raw) {
+      if (!mayHoldKind(raw.text, kinds)) continue;
+      for (const object of this.parse(raw).objects()) if (wanted.has(object.kind)) found.push(object);
+    }
+    return found;
+  }
+
+  parse(raw: RawDocument): ParsedDocument {
+    let doc = this.parsed.get(raw.index);
+    if (!doc) {
+      doc = new ParsedDocument(raw);
+      this.parsed.set(raw.index, doc);
+    }
+    return doc;
+  }
+
+  /** Documents parsed so far, in stream order. */
+  parsedDocuments(): ParsedDocument[] {
+    return [...this.parsed.values()].sort((a, b) => a.raw.index - b.raw.index);
+  }
+
+  /** The output: edited documents as edited, every other document as its original bytes. */
+  output(): string {
+    return this.raw.map((raw) => this.parsed.get(raw.index)?.editor.text ?? raw.text).join("");
+  }
+}
+
+/** Conservative: false only when the text cannot spell any of the kinds. */
+export function mayHoldKind(text: string, kinds: readonly string[]): boolean {
+  if (text.includes("\\")) return true;
+  return kinds.some((kind) => text.includes(kind));
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function located(raw: RawDocument, message: string, offset: number): FixStorageError {
+  const { line, column } = lineColumn(raw.text, offset);
+  const source = sourceComment(raw.text);
+  return new FixStorageError(message, {
+    document: raw.index,
+    ...(source !== undefined && { source }),
+    line: raw.line + line - 1,
+    column,
+  });
+}
+
+export { MAX_ALIAS_COUNT };

@@ -1,0 +1,103 @@
+/**
+ * Renders values the tool inserts. Strings stay plain only when YAML 1.1 and 1.2 readers both read them back as the
+ * same string; anything else is double-quoted, so `"yes"`, `"0644"` and `"1.0"` never change type in any reader.
+ */
+import { parse } from "yaml";
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+const PLAIN_SAFE = /^[A-Za-z0-9_./@=+-][A-Za-z0-9_./@=+\- ]*$/;
+
+function readsBackAs(text: string, value: string): boolean {
+  try {
+    return parse(text, { version: "1.2" }) === value && parse(text, { version: "1.1" }) === value;
+  } catch {
+    return false;
+  }
+}
+
+export function renderString(value: string): string {
+  if (value !== "" && PLAIN_SAFE.test(value) && !value.endsWith(" ") && readsBackAs(value, value)) return value;
+  return JSON.stringify(value);
+}
+
+export function renderScalar(value: Json): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return renderString(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  throw new Error("renderScalar: not a scalar");
+}
+
+/** Flow (JSON) rendering: valid inside any flow collection and as a value anywhere. */
+export function renderFlow(value: Json): string {
+  if (Array.isArray(value)) return `[${value.map(renderFlow).join(", ")}]`;
+  if (value !== null && typeof value === "object") {
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${renderString(k)}: ${renderFlow(v)}`)
+      .join(", ")}}`;
+  }
+  return renderScalar(value);
+}
+
+export function isCollection(value: Json | undefined): value is Json[] | { [key: string]: Json } {
+  return value !== null && typeof value === "object";
+}
+
+function isEmptyCollection(value: Json): boolean {
+  return Array.isArray(value) ? value.length === 0 : isCollection(value) && Object.keys(value).length === 0;
+}
+
+export interface BlockStyle {
+  /** Spaces per nesting level. */
+  step: number;
+  eol: string;
+}
+
+/**
+ * Renders `value` for a block context. The first line is what follows `key:` or `- ` on the same line
+ * (empty for a nested collection); later lines carry their own indentation, starting at `indent`.
+ */
+export function renderBlockValue(value: Json, indent: number, style: BlockStyle): { inline: string; lines: string[] } {
+  if (!isCollection(value) || isEmptyCollection(value)) {
+    if (typeof value === "string" && canBeLiteral(value)) return renderLiteral(value, indent);
+    return { inline: isCollection(value) ? renderFlow(value) : renderScalar(value), lines: [] };
+  }
+  return { inline: "", lines: renderBlockLines(value, indent, style) };
+}
+
+export function renderBlockLines(value: Json[] | { [key: string]: Json }, indent: number, style: BlockStyle): string[] {
+  const pad = " ".repeat(indent);
+  const lines: string[] = [];
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (isCollection(item) && !Array.isArray(item) && !isEmptyCollection(item)) {
+        const inner = renderBlockLines(item, indent + 2, style);
+        lines.push(`${pad}- ${(inner[0] as string).slice(indent + 2)}`, ...inner.slice(1));
+      } else {
+        const rendered = renderBlockValue(item, indent + 2, style);
+        lines.push(`${pad}- ${rendered.inline}`.trimEnd(), ...rendered.lines);
+      }
+    }
+    return lines;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const rendered = renderBlockValue(item, indent + style.step, style);
+    lines.push(`${pad}${renderString(key)}:${rendered.inline === "" ? "" : ` ${rendered.inline}`}`, ...rendered.lines);
+  }
+  return lines;
+}
+
+/** Multi-line scripts read best as literal blocks; text a literal block cannot hold exactly stays quoted. */
+function canBeLiteral(value: string): boolean {
+  return value.includes("\n") && !/^[ \t\n]/.test(value) && !/[\r\t\0-\x08\x0b-\x1f]/.test(value.replace(/\t/g, ""));
+}
+
+function renderLiteral(value: string, indent: number): { inline: string; lines: string[] } {
+  const trailing = /\n*$/.exec(value)?.[0].length ?? 0;
+  const chomp = trailing === 0 ? "-" : trailing === 1 ? "" : "+";
+  const body = trailing === 0 ? value : value.slice(0, value.length - trailing);
+  const pad = " ".repeat(indent);
+  const lines = body.split("\n").map((line) => (line === "" ? "" : pad + line));
+  for (let i = 1; i < trailing; i++) lines.push("");
+  return { inline: `|${chomp}`, lines };
+}

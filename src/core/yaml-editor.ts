@@ -1,0 +1,460 @@
+/**
+ * Lossless editing of one YAML document. Every edit is a splice of the source text at the ranges the `yaml` parser
+ * reports, so bytes outside the edited node never change (no re-serialisation, no reflowed lines, no `0644` → `644`).
+ * After each splice the text is parsed again, so every edit sees the current tree.
+ */
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Document,
+  type Node,
+  type Pair,
+  parseDocument,
+  visit,
+  type YAMLMap,
+  type YAMLSeq,
+} from "yaml";
+import { FixStorageError } from "./errors.js";
+import { type BlockStyle, isCollection, type Json, renderBlockLines, renderBlockValue, renderFlow } from "./render.js";
+import { lineEnding } from "./stream.js";
+
+export type PathSegment = string | number;
+export type Path = readonly PathSegment[];
+
+/** Parse options shared by every reader of documents: merge keys resolve as Kubernetes (go-yaml) resolves them. */
+export const PARSE_OPTIONS = { merge: true, prettyErrors: false, uniqueKeys: true } as const;
+/** Bounds alias expansion, so an alias bomb is refused instead of exhausting memory. */
+export const MAX_ALIAS_COUNT = 1000;
+
+type Collection = YAMLMap<unknown, unknown> | YAMLSeq<unknown>;
+
+interface Resolved {
+  /** The node at each path prefix: nodes[0] is the root, nodes[i] is at path.slice(0, i). */
+  nodes: Array<Node | null>;
+  /** How many segments resolved to an existing node. */
+  depth: number;
+}
+
+export class YamlEditError extends FixStorageError {}
+
+export class YamlDocumentEditor {
+  private current: Document.Parsed;
+  private cachedValue: unknown;
+  private hasValue = false;
+
+  constructor(
+    private source: string,
+    readonly parse: (text: string) => Document.Parsed = defaultParse,
+  ) {
+    this.current = parse(source);
+  }
+
+  get text(): string {
+    return this.source;
+  }
+
+  get document(): Document.Parsed {
+    return this.current;
+  }
+
+  /** The document as plain data (merge keys resolved, alias expansion bounded). */
+  value(): unknown {
+    if (!this.hasValue) {
+      this.cachedValue = this.current.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      this.hasValue = true;
+    }
+    return this.cachedValue;
+  }
+
+  get(path: Path): unknown {
+    let at: unknown = this.value();
+    for (const segment of path) {
+      if (at === null || typeof at !== "object") return undefined;
+      at = (at as Record<string | number, unknown>)[segment];
+    }
+    return at;
+  }
+
+  has(path: Path): boolean {
+    if (path.length === 0) return true;
+    const parent = this.get(path.slice(0, -1));
+    return parent !== null && typeof parent === "object" && Object.hasOwn(parent, path[path.length - 1] as PathSegment);
+  }
+
+  /** Sets the value at `path`, creating missing maps on the way. */
+  set(path: Path, value: Json): void {
+    this.prepare(path);
+    const { nodes, depth } = this.resolve(path);
+    if (depth === path.length) {
+      this.replaceAt(path, nodes, value);
+      return;
+    }
+    // Build the missing tail as one nested value and add it where the existing path ends.
+    let nested: Json = value;
+    for (let i = path.length - 1; i > depth; i--) nested = { [String(path[i])]: nested };
+    const existing = nodes[depth];
+    const key = path[depth] as PathSegment;
+    if (isMap(existing)) {
+      this.insertPair(existing, String(key), nested);
+    } else if (isSeq(existing) && typeof key === "number" && key === existing.items.length) {
+      this.appendItem(existing, nested);
+    } else if ((existing === null || (isScalar(existing) && existing.value === null)) && depth > 0) {
+      // `labels:` or `labels: null` — the map is absent; write one in its place.
+      this.replaceAt(path.slice(0, depth), nodes, { [String(key)]: nested });
+    } else {
+      throw new YamlEditError(`cannot set ${formatPath(path)}: ${formatPath(path.slice(0, depth))} is not a map`);
+    }
+  }
+
+  /** Removes the key or item at `path`; a missing path is left alone. */
+  delete(path: Path): void {
+    if (!this.has(path)) return;
+    this.prepare(path);
+    let { nodes, depth } = this.resolve(path);
+    if (depth < path.length) {
+      // The key exists only through a merge key (`<<: *base`): write the merged map out, then delete from it.
+      const mapPath = path.slice(0, -1);
+      this.replaceAt(mapPath, this.resolve(mapPath).nodes, this.get(mapPath) as Json);
+      ({ nodes, depth } = this.resolve(path));
+      if (depth < path.length) throw new YamlEditError(`cannot delete ${formatPath(path)}`);
+    }
+    const parent = nodes[path.length - 1];
+    const key = path[path.length - 1] as PathSegment;
+    if (isMap(parent)) {
+      const index = parent.items.findIndex((pair) => keyMatches(pair, key));
+      this.removeItem(parent, index, path.slice(0, -1), nodes);
+    } else if (isSeq(parent) && typeof key === "number") {
+      this.removeItem(parent, key, path.slice(0, -1), nodes);
+    }
+  }
+
+  /** Appends an item to the sequence at `path` (created when absent). */
+  append(path: Path, value: Json): void {
+    this.prepare(path);
+    const { nodes, depth } = this.resolve(path);
+    const node = nodes[path.length];
+    if (depth === path.length && isSeq(node)) {
+      this.appendItem(node, value);
+    } else {
+      this.set(path, [value]);
+    }
+  }
+
+  // --- path resolution -------------------------------------------------------------------------------------------
+
+  private resolve(path: Path): Resolved {
+    const nodes: Array<Node | null> = [(this.current.contents as Node | null) ?? null];
+    let depth = 0;
+    for (const segment of path) {
+      const node = nodes[depth];
+      let next: Node | null | undefined;
+      if (isMap(node)) {
+        const pair = node.items.find((item) => keyMatches(item, segment));
+        if (!pair) break;
+        next = (pair.value as Node | null) ?? null;
+      } else if (isSeq(node) && typeof segment === "number") {
+        if (segment >= node.items.length) break;
+        next = node.items[segment] as Node | null;
+      } else {
+        break;
+      }
+      nodes.push(next ?? null);
+      depth++;
+    }
+    return { nodes, depth };
+  }
+
+  /**
+   * Aliases on the edited path are expanded in place first, and so are aliases elsewhere that point at a node we are
+   * about to change: an edit must never leak into another object through an anchor.
+   */
+  private prepare(path: Path): void {
+    for (let guard = 0; guard < 100; guard++) {
+      const { nodes, depth } = this.resolve(path);
+      const aliasAt = nodes.slice(0, depth + 1).findIndex((node) => isAlias(node));
+      if (aliasAt !== -1) {
+        const aliasPath = path.slice(0, aliasAt);
+        this.replaceAt(aliasPath, nodes, this.get(aliasPath) as Json);
+        continue;
+      }
+      const anchors = new Set(
+        nodes
+          .slice(0, depth + 1)
+          .map((node) => (node && "anchor" in node ? (node.anchor as string | undefined) : undefined))
+          .filter((anchor): anchor is string => Boolean(anchor)),
+      );
+      if (anchors.size === 0 || !this.expandAliasesTo(anchors)) return;
+    }
+    throw new YamlEditError(`cannot edit ${formatPath(path)}: too many aliases`);
+  }
+
+  /** Expands the first alias that refers to one of `anchors`; returns false when there is none. */
+  private expandAliasesTo(anchors: Set<string>): boolean {
+    let found: Node | undefined;
+    visit(this.current, {
+      Alias: (_key, node) => {
+        if (anchors.has(node.source)) {
+          found = node as Node;
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    if (!found) return false;
+    const range = found.range as [number, number, number];
+    const value = (found as unknown as { resolve(doc: Document): Node | undefined }).resolve(this.current);
+    const data = value?.toJS(this.current, { maxAliasCount: MAX_ALIAS_COUNT }) as Json;
+    this.splice(range[0], range[1], renderFlow(data));
+    return true;
+  }
+
+  // --- primitive edits ---------------------------------------------------------------------------------------------
+
+  /** Replaces the node at `path` (which exists) with `value`. */
+  private replaceAt(path: Path, nodes: Array<Node | null>, value: Json): void {
+    if (path.length === 0) throw new YamlEditError("cannot replace the whole document");
+    const parent = nodes[path.length - 1] as Node | null;
+    const key = path[path.length - 1] as PathSegment;
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => keyMatches(item, key)) as Pair<Node, Node | null>;
+      this.replacePairValue(parent, pair, value);
+    } else if (isSeq(parent) && typeof key === "number") {
+      this.replaceSeqItem(parent, key, value);
+    } else {
+      throw new YamlEditError(`cannot replace ${formatPath(path)}`);
+    }
+  }
+
+  private replacePairValue(map: YAMLMap<unknown, unknown>, pair: Pair<Node, Node | null>, value: Json): void {
+    const old = pair.value;
+    if (map.flow || isFlowNode(old)) {
+      if (!old?.range) throw new YamlEditError(`cannot set the empty value of key ${String(pair.key)}`);
+      this.splice(old.range[0], old.range[1], renderFlow(value));
+      return;
+    }
+    const keyStart = (pair.key.range as [number, number, number])[0];
+    const indent = this.columnOf(keyStart);
+    const rendered = renderBlockValue(value, indent + this.style().step, this.style());
+    if (isScalar(old) && old.value !== null && !isBlockScalar(old) && old.range && rendered.lines.length === 0) {
+      this.splice(old.range[0], old.range[1], rendered.inline);
+      return;
+    }
+    const colon = this.colonAt(pair);
+    if (colon === undefined) throw new YamlEditError(`cannot find the ':' of key ${String(pair.key)}`);
+    const end = this.pairEnd(pair);
+    this.splice(colon + 1, end, this.tail(rendered, end));
+  }
+
+  private replaceSeqItem(seq: YAMLSeq<unknown>, index: number, value: Json): void {
+    const item = seq.items[index] as Node | null;
+    if (!item?.range) throw new YamlEditError("cannot replace an empty sequence item");
+    if (seq.flow || isFlowNode(item)) {
+      this.splice(item.range[0], item.range[1], renderFlow(value));
+      return;
+    }
+    const dash = this.dashBefore(item.range[0]);
+    const rendered = renderBlockValue(value, this.columnOf(dash) + 2, this.style());
+    if (isScalar(item) && !isBlockScalar(item) && rendered.lines.length === 0) {
+      this.splice(item.range[0], item.range[1], rendered.inline);
+      return;
+    }
+    const end = this.lineEndAfter(item.range[2]);
+    if (isCollection(value) && rendered.inline === "") {
+      const lines = renderBlockLines([value], this.columnOf(dash), this.style());
+      this.splice(dash, end, `${(lines[0] as string).trimStart()}${this.eol()}${this.joinLines(lines.slice(1))}`);
+      return;
+    }
+    this.splice(dash + 1, end, this.tail(rendered, end));
+  }
+
+  private insertPair(map: YAMLMap<unknown, unknown>, key: string, value: Json): void {
+    const entry = { [key]: value };
+    if (map.flow) {
+      const range = map.range as [number, number, number];
+      const text = renderFlow(entry).slice(1, -1);
+      const last = map.items[map.items.length - 1] as Pair<Node, Node | null> | undefined;
+      if (!last) {
+        this.splice(range[0] + 1, range[0] + 1, text);
+      } else {
+        const end = last.value?.range?.[1] ?? (last.key.range as [number, number, number])[1];
+        this.splice(end, end, `, ${text}`);
+      }
+      return;
+    }
+    const first = map.items[0] as Pair<Node, Node | null>;
+    const last = map.items[map.items.length - 1] as Pair<Node, Node | null>;
+    const indent = this.columnOf((first.key.range as [number, number, number])[0]);
+    const at = this.pairEnd(last);
+    const lines = renderBlockLines(entry, indent, this.style());
+    const lead = at > 0 && this.source[at - 1] !== "\n" ? this.eol() : "";
+    this.splice(at, at, lead + this.joinLines(lines));
+  }
+
+  private appendItem(seq: YAMLSeq<unknown>, value: Json): void {
+    const last = seq.items[seq.items.length - 1] as Node | null | undefined;
+    if (seq.flow || !last?.range) {
+      const range = seq.range as [number, number, number];
+      if (!seq.flow) throw new YamlEditError("cannot append to an empty block sequence");
+      if (!last?.range) this.splice(range[0] + 1, range[0] + 1, renderFlow(value));
+      else this.splice(last.range[1], last.range[1], `, ${renderFlow(value)}`);
+      return;
+    }
+    const dash = this.dashBefore(last.range[0]);
+    const at = this.lineEndAfter(last.range[2]);
+    const lines = renderBlockLines([value], this.columnOf(dash), this.style());
+    const lead = at > 0 && this.source[at - 1] !== "\n" ? this.eol() : "";
+    this.splice(at, at, lead + this.joinLines(lines));
+  }
+
+  /** Removes item `index` of a map (a pair) or a sequence; the last item leaves `{}` or `[]` behind. */
+  private removeItem(collection: Collection, index: number, path: Path, nodes: Array<Node | null>): void {
+    const items = collection.items as Array<Pair<Node, Node | null> | Node | null>;
+    if (items.length === 1) {
+      if (path.length === 0) throw new YamlEditError("cannot empty the whole document");
+      this.replaceAt(path, nodes, isMap(collection) ? {} : []);
+      return;
+    }
+    const start = (i: number) => itemStart(items[i]);
+    const end = (i: number) => itemValueEnd(items[i]);
+    if (collection.flow) {
+      if (index > 0) this.splice(end(index - 1), end(index), "");
+      else this.splice(start(0), start(1), "");
+      return;
+    }
+    const first = isMap(collection) ? start(index) : this.dashBefore(start(index));
+    const lineStart = this.lineStartOf(first);
+    const itemEnd = isPair(items[index])
+      ? this.pairEnd(items[index] as Pair<Node, Node | null>)
+      : this.lineEndAfter(((items[index] as Node).range as [number, number, number])[2]);
+    if (/^[ \t]*$/.test(this.source.slice(lineStart, first))) {
+      this.splice(lineStart, itemEnd, "");
+    } else if (index + 1 < items.length) {
+      // The first key of a `- key: value` item: pull the next key up behind the dash.
+      const next = isMap(collection) ? start(index + 1) : this.dashBefore(start(index + 1));
+      this.splice(first, next, "");
+    } else {
+      throw new YamlEditError("cannot remove an item that shares its line with its parent");
+    }
+  }
+
+  // --- text helpers ------------------------------------------------------------------------------------------------
+
+  private splice(from: number, to: number, text: string): void {
+    this.source = this.source.slice(0, from) + text + this.source.slice(to);
+    this.current = this.parse(this.source);
+    this.hasValue = false;
+    if (this.current.errors.length > 0) {
+      throw new YamlEditError(`internal error: an edit produced invalid YAML (${this.current.errors[0]?.message})`);
+    }
+  }
+
+  private tail(rendered: { inline: string; lines: string[] }, end: number): string {
+    const head = rendered.inline === "" ? "" : ` ${rendered.inline}`;
+    const body = rendered.lines.length > 0 ? this.eol() + rendered.lines.join(this.eol()) : "";
+    const closing = end > 0 && this.source[end - 1] === "\n" ? this.eol() : "";
+    return head + body + closing;
+  }
+
+  private joinLines(lines: string[]): string {
+    return lines.map((line) => line + this.eol()).join("");
+  }
+
+  private eol(): string {
+    return lineEnding(this.source);
+  }
+
+  private styleCache: BlockStyle | undefined;
+
+  /** Indentation step used by this document (the first nested key's indent), so inserted lines match. */
+  private style(): BlockStyle {
+    if (!this.styleCache) {
+      const match = /^[^\s#-][^\n]*:[ \t]*\r?\n( +)[^\s#-]/m.exec(this.source);
+      const step = match ? (match[1] as string).length : 2;
+      this.styleCache = { step: step > 0 && step <= 8 ? step : 2, eol: this.eol() };
+    }
+    return this.styleCache;
+  }
+
+  private lineStartOf(offset: number): number {
+    return this.source.lastIndexOf("\n", offset - 1) + 1;
+  }
+
+  private columnOf(offset: number): number {
+    return offset - this.lineStartOf(offset);
+  }
+
+  /** The offset just past the newline that ends the line holding `offset - 1`. */
+  private lineEndAfter(offset: number): number {
+    if (offset > 0 && this.source[offset - 1] === "\n") return offset;
+    const newline = this.source.indexOf("\n", offset);
+    return newline === -1 ? this.source.length : newline + 1;
+  }
+
+  private pairEnd(pair: Pair<Node, Node | null>): number {
+    const keyRange = pair.key.range as [number, number, number];
+    const valueEnd = pair.value?.range?.[2] ?? keyRange[2];
+    return this.lineEndAfter(Math.max(valueEnd, keyRange[2]));
+  }
+
+  private colonAt(pair: Pair<Node, Node | null>): number | undefined {
+    const from = endOfKey(pair);
+    const match = /^[ \t]*:/.exec(this.source.slice(from, from + 200));
+    return match ? from + match[0].length - 1 : undefined;
+  }
+
+  private dashBefore(offset: number): number {
+    let at = offset - 1;
+    while (at >= 0 && /[ \t\r\n]/.test(this.source[at] as string)) at--;
+    if (this.source[at] !== "-") throw new YamlEditError("cannot find the '-' of a sequence item");
+    return at;
+  }
+}
+
+function defaultParse(text: string): Document.Parsed {
+  return parseDocument(text, PARSE_OPTIONS);
+}
+
+function keyMatches(item: unknown, segment: PathSegment): boolean {
+  if (!isPair(item)) return false;
+  const key = item.key;
+  return isScalar(key) ? String(key.value) === String(segment) : false;
+}
+
+function endOfKey(pair: Pair<Node, Node | null>): number {
+  return (pair.key.range as [number, number, number])[1];
+}
+
+function isFlowNode(node: Node | null | undefined): boolean {
+  return (isMap(node) || isSeq(node)) && Boolean(node.flow);
+}
+
+function isBlockScalar(node: Node): boolean {
+  return isScalar(node) && (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED");
+}
+
+function itemStart(item: unknown): number {
+  if (isPair(item)) return ((item.key as Node).range as [number, number, number])[0];
+  return ((item as Node).range as [number, number, number])[0];
+}
+
+function itemValueEnd(item: unknown): number {
+  if (isPair(item)) {
+    const value = item.value as Node | null;
+    return value?.range?.[1] ?? ((item.key as Node).range as [number, number, number])[1];
+  }
+  return ((item as Node).range as [number, number, number])[1];
+}
+
+/** `spec.volumeClaimTemplates[0].metadata.labels["helm.sh/chart"]` */
+export function formatPath(path: Path): string {
+  let out = "";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment)) out += out === "" ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out === "" ? "." : out;
+}

@@ -1,0 +1,102 @@
+/**
+ * The one entry point every front end and test calls: bytes and options in; bytes, change records and findings out.
+ * No I/O happens here: front ends read files, stdin and the environment and pass what they found.
+ */
+import type { Config } from "./config.js";
+import { FixStorageError } from "./core/errors.js";
+import type { KubeObject } from "./core/manifest.js";
+import { type EnabledRule, type PipelineResult, runPipeline } from "./core/pipeline.js";
+import type { Finding } from "./core/records.js";
+import { RULES } from "./rules/index.js";
+import { RULE_NAMES, type RuleName } from "./rules/rule.js";
+
+export interface FixOptions {
+  config?: Config;
+  /** --enable / --disable: override the config and the defaults. */
+  enable?: readonly string[];
+  disable?: readonly string[];
+  /** --release-name / --namespace. */
+  release?: { name?: string | undefined; namespace?: string | undefined };
+  /** The environment as the front end saw it (ARGOCD_APP_NAME, HELM_NAMESPACE, …). */
+  environment?: Record<string, string | undefined>;
+  /** Options set by flags, merged over the config's (lists are appended). */
+  ruleOptions?: Partial<Record<RuleName, Record<string, unknown>>>;
+  /** Check every edited object against the Kubernetes schema (default true). */
+  validate?: boolean;
+}
+
+export type FixResult = PipelineResult;
+
+export function enabledRules(options: FixOptions): EnabledRule[] {
+  for (const name of [...(options.enable ?? []), ...(options.disable ?? [])]) {
+    if (!(RULE_NAMES as readonly string[]).includes(name)) {
+      throw new FixStorageError(`unknown rule ${JSON.stringify(name)} (rules are: ${RULE_NAMES.join(", ")})`);
+    }
+  }
+  const selected: EnabledRule[] = [];
+  for (const rule of RULES) {
+    const configured = (options.config?.rules?.[rule.name] ?? {}) as Record<string, unknown>;
+    const { enabled, ...fromConfig } = configured;
+    const on = options.disable?.includes(rule.name)
+      ? false
+      : options.enable?.includes(rule.name)
+        ? true
+        : ((enabled as boolean | undefined) ?? rule.defaultEnabled);
+    if (!on) continue;
+    const merged = mergeOptions(fromConfig, options.ruleOptions?.[rule.name] ?? {});
+    const parsed = rule.options.safeParse(merged);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new FixStorageError(`invalid options for ${rule.name}: ${issue?.path.join(".") || "(options)"}: ${issue?.message}`);
+    }
+    selected.push({ rule, options: parsed.data });
+  }
+  return selected;
+}
+
+function mergeOptions(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+  const merged = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    merged[key] = Array.isArray(value) && Array.isArray(base[key]) ? [...(base[key] as unknown[]), ...value] : value;
+  }
+  return merged;
+}
+
+export async function fixStream(input: string, options: FixOptions = {}): Promise<FixResult> {
+  const result = runPipeline(input, enabledRules(options), {
+    flags: options.release ?? {},
+    config: options.config?.release ?? {},
+    environment: options.environment ?? {},
+  });
+  if (options.validate !== false && result.changes.length > 0) {
+    result.findings.push(...(await validateEdited(result)));
+  }
+  return result;
+}
+
+/** An edit that makes a valid object invalid is a bug: refuse to emit it. Objects invalid before are only reported. */
+async function validateEdited(result: PipelineResult): Promise<Finding[]> {
+  const { validatorFor } = await import("./core/validate.js");
+  const findings: Finding[] = [];
+  const objects: KubeObject[] = result.edited.flatMap((doc) => doc.objects());
+  for (const object of objects) {
+    const validate = validatorFor(object.apiVersion, object.kind);
+    if (!validate) continue;
+    const after = validate(object.value);
+    if (!after) continue;
+    const ref = object.ref();
+    if (validate(object.original()) === undefined) {
+      throw new FixStorageError(`internal error: the fixed ${object} fails the Kubernetes schema (${after}); nothing was written`, {
+        document: ref.document,
+        ...(ref.source !== undefined && { source: ref.source }),
+      });
+    }
+    findings.push({
+      rule: "schema",
+      severity: "warning",
+      message: `${object} does not match the Kubernetes schema as rendered (${after}); fix-storage's edits did not cause this`,
+      object: ref,
+    });
+  }
+  return findings;
+}

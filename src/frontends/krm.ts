@@ -1,0 +1,109 @@
+/**
+ * KRM function front end (kpt fn eval --exec, kustomize exec transformers): a config.kubernetes.io/v1 ResourceList
+ * in, the same ResourceList out. Items are edited in place like the items of a List, so their comments and every
+ * config.kubernetes.io/* and internal.config.kubernetes.io/* annotation stay as they were; `results` gets the
+ * changes and findings.
+ */
+import { parseConfig } from "../config.js";
+import { FixStorageError } from "../core/errors.js";
+import { isRecord } from "../core/manifest.js";
+import type { ChangeRecord, Finding, ObjectRef } from "../core/records.js";
+import type { Json } from "../core/render.js";
+import { formatPath, YamlDocumentEditor } from "../core/yaml-editor.js";
+import { type FixOptions, fixStream } from "../fix-stream.js";
+import { explainChange } from "../views/explain.js";
+
+const RESOURCE_LIST = /^\s*(?:---[^\n]*\n\s*)?(?:#[^\n]*\n\s*)*[\s\S]*?^["']?kind["']?\s*:\s*["']?ResourceList\b/m;
+
+export function isResourceList(text: string): boolean {
+  return RESOURCE_LIST.test(text.slice(0, 4096)) && text.includes("config.kubernetes.io/v1");
+}
+
+export async function runKrm(
+  text: string,
+  options: FixOptions,
+): Promise<{ code: 0 | 2; stdout: string; stderr: string[] }> {
+  const list = new YamlDocumentEditor(text);
+  if (list.document.errors.length > 0) throw new FixStorageError(`ResourceList: ${list.document.errors[0]?.message}`);
+  const value = list.value();
+  if (!isRecord(value) || value.kind !== "ResourceList") throw new FixStorageError("krm: stdin is not a ResourceList");
+  const merged = { ...options, ...functionConfigOptions(value.functionConfig, options) };
+  const result = await fixStream(text, merged);
+  const output = new YamlDocumentEditor(result.output);
+  const items = (output.value() as Record<string, unknown>).items;
+  const results: Json[] = [
+    ...result.changes.map((change) => changeResult(change, items)),
+    ...result.findings.map((finding) => findingResult(finding, items)),
+  ];
+  if (results.length > 0) {
+    if (Array.isArray(output.get(["results"]))) for (const entry of results) output.append(["results"], entry);
+    else output.set(["results"], results);
+  }
+  return { code: 0, stdout: output.text, stderr: [] };
+}
+
+/** functionConfig is the config file's schema (kind/metadata ignored), or kpt's `-- key=value` ConfigMap. */
+function functionConfigOptions(functionConfig: unknown, base: FixOptions): Partial<FixOptions> {
+  if (!isRecord(functionConfig)) return {};
+  if (functionConfig.kind === "ConfigMap") {
+    const data = isRecord(functionConfig.data) ? functionConfig.data : {};
+    const list = (key: string) => (typeof data[key] === "string" ? String(data[key]).split(",").map((x) => x.trim()).filter(Boolean) : []);
+    return {
+      enable: [...(base.enable ?? []), ...list("enable")],
+      disable: [...(base.disable ?? []), ...list("disable")],
+      release: {
+        name: base.release?.name ?? (data["release-name"] as string | undefined),
+        namespace: base.release?.namespace ?? (data.namespace as string | undefined),
+      },
+    };
+  }
+  const { metadata: _metadata, ...config } = functionConfig;
+  return { config: parseConfig({ ...config, metadata: {} }, "functionConfig") };
+}
+
+function resourceRef(ref: ObjectRef): Json {
+  return {
+    ...(ref.apiVersion !== undefined && { apiVersion: ref.apiVersion }),
+    kind: ref.kind,
+    name: ref.name,
+    ...(ref.namespace !== undefined && { namespace: ref.namespace }),
+  };
+}
+
+function fileOf(ref: ObjectRef, items: unknown): Json | undefined {
+  if (ref.item === undefined || !Array.isArray(items)) return undefined;
+  const item = items[ref.item];
+  const annotations = isRecord(item) && isRecord(item.metadata) && isRecord(item.metadata.annotations) ? item.metadata.annotations : {};
+  const path = annotations["internal.config.kubernetes.io/path"] ?? annotations["config.kubernetes.io/path"];
+  const index = annotations["internal.config.kubernetes.io/index"] ?? annotations["config.kubernetes.io/index"];
+  if (typeof path !== "string") return undefined;
+  return { path, ...(index !== undefined && { index: Number(index) }) };
+}
+
+function changeResult(change: ChangeRecord, items: unknown): Json {
+  const file = fileOf(change.object, items);
+  return {
+    message: explainChange(change),
+    severity: "info",
+    resourceRef: resourceRef(change.object),
+    field: {
+      path: formatPath(change.path),
+      ...(change.before !== undefined && { currentValue: change.before as Json }),
+      ...(change.after !== undefined && { proposedValue: change.after as Json }),
+    },
+    ...(file !== undefined && { file }),
+    tags: { rule: change.rule },
+  };
+}
+
+function findingResult(finding: Finding, items: unknown): Json {
+  const file = finding.object ? fileOf(finding.object, items) : undefined;
+  return {
+    message: `${finding.rule}: ${finding.message}`,
+    severity: finding.severity,
+    ...(finding.object && { resourceRef: resourceRef(finding.object) }),
+    ...(finding.path && { field: { path: formatPath(finding.path) } }),
+    ...(file !== undefined && { file }),
+    tags: { rule: finding.rule },
+  };
+}

@@ -1,0 +1,266 @@
+/**
+ * cronjob-claims — Jobs and CronJobs that mount a claim nothing creates (Bitnami Matomo with
+ * `persistence.existingClaim`), or a ReadWriteOnce claim whose pod lands on another node. Their pods stay Pending.
+ */
+import { isDeepStrictEqual } from "node:util";
+import * as z from "zod/mini";
+import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
+import type { Json } from "../core/render.js";
+import type { Path } from "../core/yaml-editor.js";
+import { PlanBuilder, type Rule } from "./rule.js";
+import { type ClaimVolume, claimTemplates, claimVolumes, mounts, podSpec, statefulSets } from "./workloads.js";
+
+const accessMode = z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"]);
+
+const options = z.strictObject({
+  mode: z._default(z.enum(["share", "emptyDir", "remove", "report"]), "share"),
+  /** Claims mapped by hand: `{from: to}`. */
+  claims: z._default(z.record(z.string(), z.string()), {}),
+  /** Access mode assumed for claims the stream does not render. */
+  accessMode: z._default(accessMode, "ReadWriteOnce"),
+  coLocate: z._default(z.boolean(), true),
+});
+
+type Options = z.infer<typeof options>;
+
+/** A claim a main workload mounts, and where. */
+interface WorkloadMount {
+  workload: KubeObject;
+  claim: string;
+  mountPath: string;
+  /** Set when the claim comes from a volumeClaimTemplate (one claim per replica). */
+  replicas?: number;
+}
+
+const HOSTNAME = "kubernetes.io/hostname";
+
+export const cronjobClaims: Rule<Options> = {
+  name: "cronjob-claims",
+  summary: "point Jobs/CronJobs that mount a claim nothing creates at the main workload's claim, and co-locate RWO users",
+  defaultEnabled: true,
+  options,
+  plan({ stream, release }, opts) {
+    const plan = new PlanBuilder("cronjob-claims");
+    const jobs = stream.objects(["CronJob", "Job"]).filter((job) => job.apiVersion.startsWith("batch/"));
+    const withClaims = jobs.filter((job) => {
+      const pod = podSpec(job);
+      return pod !== undefined && claimVolumes(pod).length > 0;
+    });
+    if (withClaims.length === 0) return plan.build();
+
+    const namespaceOf = (object: KubeObject) => object.namespace ?? release().namespace ?? "";
+    const claims = renderedClaims(stream, namespaceOf);
+    const workloadMounts = mainWorkloadMounts(stream);
+
+    for (const job of withClaims) {
+      const pod = podSpec(job);
+      if (!pod) continue;
+      const namespace = namespaceOf(job);
+      const removals: Path[] = [];
+      const affinityTerms: Array<{ term: Record<string, Json>; owner: KubeObject; claim: string }> = [];
+      for (const volume of claimVolumes(pod)) {
+        const mountPaths = mounts(pod)
+          .filter((mount) => mount.name === volume.name)
+          .map((mount) => mount.mountPath);
+        const sameScope = (mount: WorkloadMount) =>
+          namespaceOf(mount.workload) === namespace && sameRelease(mount.workload, job);
+        let target = volume.claimName;
+        let why: string | undefined;
+        const mapped = opts.claims[volume.claimName];
+        if (mapped !== undefined) {
+          target = mapped;
+          why = `the claims option maps ${volume.claimName} to ${mapped}`;
+        } else if (!claims.created(namespace, volume.claimName)) {
+          const rivals = workloadMounts.filter(
+            (mount) => sameScope(mount) && mountPaths.includes(mount.mountPath) && mount.claim !== volume.claimName,
+          );
+          const distinct = [...new Set(rivals.map((mount) => mount.claim))];
+          const usedByWorkload = workloadMounts.some((mount) => sameScope(mount) && mount.claim === volume.claimName);
+          if (distinct.length === 1) {
+            const rival = rivals[0] as WorkloadMount;
+            if (rival.replicas !== undefined && rival.replicas > 1) {
+              plan.finding(
+                "warning",
+                `${job} mounts claim ${volume.claimName}, which nothing creates; ${rival.workload} mounts per-replica claims at ${rival.mountPath}, so there is no one claim to share (set cronjob-claims.claims)`,
+                job,
+                volume.path,
+              );
+              continue;
+            }
+            target = distinct[0] as string;
+            why = `nothing in the stream creates claim ${volume.claimName}, and ${rival.workload} mounts ${target} at the same path ${rival.mountPath}; the Job's pods would stay Pending`;
+          } else if (distinct.length > 1) {
+            plan.finding(
+              "warning",
+              `${job} mounts claim ${volume.claimName}, which nothing creates; main workloads mount several claims at ${mountPaths.join(", ")} (${distinct.join(", ")}), so which one is meant is not clear (set cronjob-claims.claims: {${volume.claimName}: NAME})`,
+              job,
+              volume.path,
+            );
+            continue;
+          } else if (!usedByWorkload) {
+            plan.finding(
+              "info",
+              `${job} mounts claim ${volume.claimName}, which nothing in the stream creates and no main workload mounts; fine if it exists in the cluster, else set cronjob-claims.claims or mode emptyDir/remove`,
+              job,
+              volume.path,
+            );
+            continue;
+          }
+        }
+
+        if (target !== volume.claimName) {
+          if (opts.mode === "report") {
+            plan.finding("warning", `${job}: ${why}; mode report, so left alone (mode share would mount ${target})`, job, volume.path);
+            continue;
+          }
+          if (opts.mode === "emptyDir" && mapped === undefined) {
+            plan.edit(job, { op: "delete", path: [...volume.path, "persistentVolumeClaim"], reason: `${why}; mode emptyDir` });
+            plan.edit(job, { op: "set", path: [...volume.path, "emptyDir"], value: {}, reason: `${why}; mode emptyDir gives the Job scratch space instead` });
+            continue;
+          }
+          if (opts.mode === "remove" && mapped === undefined) {
+            removals.push(volume.path, ...mounts(pod).filter((mount) => mount.name === volume.name).map((mount) => mount.path));
+            continue;
+          }
+          plan.edit(job, {
+            op: "set",
+            path: [...volume.path, "persistentVolumeClaim", "claimName"],
+            value: target,
+            reason: `${why}; the Job now shares ${target}`,
+          });
+        }
+        if (opts.coLocate && opts.mode !== "report") {
+          const term = coLocation(volume, target, namespace, claims, workloadMounts, sameScope, opts, plan, job);
+          if (term && !affinityTerms.some((known) => isDeepStrictEqual(known.term, term.term))) affinityTerms.push(term);
+        }
+      }
+      for (const path of removals.sort(comparePathsDescending)) {
+        plan.edit(job, { op: "delete", path, reason: "the volume's claim is created by nothing in the stream; mode remove drops the volume and every mount of it" });
+      }
+      addAffinity(plan, job, pod.path, pod.spec, affinityTerms);
+    }
+    return plan.build();
+  },
+};
+
+function coLocation(
+  volume: ClaimVolume,
+  claim: string,
+  namespace: string,
+  claims: RenderedClaims,
+  workloadMounts: WorkloadMount[],
+  sameScope: (mount: WorkloadMount) => boolean,
+  opts: Options,
+  plan: PlanBuilder,
+  job: KubeObject,
+): { term: Record<string, Json>; owner: KubeObject; claim: string } | undefined {
+  const modes = claims.accessModes(namespace, claim) ?? [opts.accessMode];
+  if (modes.includes("ReadWriteMany") || modes.includes("ReadOnlyMany")) return undefined;
+  const owner = workloadMounts.find((mount) => sameScope(mount) && mount.claim === claim);
+  if (!owner) return undefined;
+  if (modes.includes("ReadWriteOncePod")) {
+    plan.finding("warning", `${job} and ${owner.workload} both mount ${claim}, which is ReadWriteOncePod: only one pod can use it at a time`, job, volume.path);
+    return undefined;
+  }
+  const matchLabels = owner.workload.get(["spec", "selector", "matchLabels"]);
+  if (!isRecord(matchLabels) || Object.keys(matchLabels).length === 0) {
+    plan.finding("warning", `${job} shares ReadWriteOnce claim ${claim} with ${owner.workload}, whose selector has no matchLabels to co-locate with`, job, volume.path);
+    return undefined;
+  }
+  return { term: { labelSelector: { matchLabels: matchLabels as Json }, topologyKey: HOSTNAME }, owner: owner.workload, claim };
+}
+
+function addAffinity(
+  plan: PlanBuilder,
+  job: KubeObject,
+  podPath: Path,
+  spec: Record<string, unknown>,
+  terms: Array<{ term: Record<string, Json>; owner: KubeObject; claim: string }>,
+): void {
+  const requiredPath = [...podPath, "affinity", "podAffinity", "requiredDuringSchedulingIgnoredDuringExecution"];
+  const affinity = isRecord(spec.affinity) ? spec.affinity : {};
+  const podAffinity = isRecord(affinity.podAffinity) ? affinity.podAffinity : {};
+  const existing = podAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+  const present = Array.isArray(existing) ? existing : [];
+  for (const { term, owner, claim } of terms) {
+    if (present.some((known) => isDeepStrictEqual(known, term))) continue;
+    const reason = `claim ${claim} is ReadWriteOnce and ${owner} mounts it: the Job's pod must run on the same node, or it stays Pending (multi-attach)`;
+    if (Array.isArray(existing) || present.length > 0) plan.edit(job, { op: "append", path: requiredPath, value: term, reason });
+    else plan.edit(job, { op: "set", path: requiredPath, value: [term], reason });
+    present.push(term);
+  }
+}
+
+interface RenderedClaims {
+  created(namespace: string, claim: string): boolean;
+  accessModes(namespace: string, claim: string): string[] | undefined;
+}
+
+/** Claims the stream creates: rendered PVCs, and the per-replica PVCs of volumeClaimTemplates. */
+function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject) => string): RenderedClaims {
+  const pvcs = new Map<string, string[]>();
+  for (const pvc of stream.objects(["PersistentVolumeClaim"])) {
+    if (pvc.apiVersion !== "v1") continue;
+    const modes = pvc.get(["spec", "accessModes"]);
+    pvcs.set(`${namespaceOf(pvc)}/${pvc.name}`, Array.isArray(modes) ? modes.map(String) : []);
+  }
+  const templates: Array<{ namespace: string; prefix: string; modes: string[] }> = [];
+  for (const statefulSet of statefulSets(stream)) {
+    for (const template of claimTemplates(statefulSet).templates) {
+      const modes = isRecord(template.value.spec) ? template.value.spec.accessModes : undefined;
+      templates.push({
+        namespace: namespaceOf(statefulSet),
+        prefix: `${template.name}-${statefulSet.name}-`,
+        modes: Array.isArray(modes) ? modes.map(String) : [],
+      });
+    }
+  }
+  const fromTemplate = (namespace: string, claim: string) =>
+    templates.find((t) => t.namespace === namespace && claim.startsWith(t.prefix) && /^\d+$/.test(claim.slice(t.prefix.length)));
+  return {
+    created: (namespace, claim) => pvcs.has(`${namespace}/${claim}`) || fromTemplate(namespace, claim) !== undefined,
+    accessModes: (namespace, claim) => pvcs.get(`${namespace}/${claim}`) ?? fromTemplate(namespace, claim)?.modes,
+  };
+}
+
+/** Every claim that a Deployment or StatefulSet mounts, with its mount path. */
+function mainWorkloadMounts(stream: ManifestStream): WorkloadMount[] {
+  const found: WorkloadMount[] = [];
+  for (const workload of stream.objects(["Deployment", "StatefulSet"])) {
+    if (workload.apiVersion !== "apps/v1") continue;
+    const pod = podSpec(workload);
+    if (!pod) continue;
+    const volumes = new Map(claimVolumes(pod).map((volume) => [volume.name, volume.claimName]));
+    const templates =
+      workload.kind === "StatefulSet" ? new Set(claimTemplates(workload).templates.map((template) => template.name)) : new Set<string>();
+    const replicas = Number(workload.get(["spec", "replicas"]) ?? 1);
+    for (const mount of mounts(pod)) {
+      const claim = volumes.get(mount.name);
+      if (claim !== undefined) found.push({ workload, claim, mountPath: mount.mountPath });
+      else if (templates.has(mount.name)) {
+        found.push({ workload, claim: `${mount.name}-${workload.name}-0`, mountPath: mount.mountPath, replicas });
+      }
+    }
+  }
+  return found;
+}
+
+const INSTANCE = "app.kubernetes.io/instance";
+
+function sameRelease(a: KubeObject, b: KubeObject): boolean {
+  const left = a.labels()[INSTANCE];
+  const right = b.labels()[INSTANCE];
+  return left === undefined || right === undefined || left === right;
+}
+
+/** Deletes must run from the last index to the first, so earlier deletes do not shift later paths. */
+function comparePathsDescending(a: Path, b: Path): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i] as string | number;
+    const y = b[i] as string | number;
+    if (x === y) continue;
+    if (typeof x === "number" && typeof y === "number") return y - x;
+    return String(y).localeCompare(String(x));
+  }
+  return b.length - a.length;
+}

@@ -1,0 +1,119 @@
+/**
+ * volume-name (needs configuration) — binds a claim, or a StatefulSet's claim template, to a retained PV by setting
+ * spec.volumeName. Charts rarely offer this (Grafana 8.8.2 with persistence.type=sts does not).
+ */
+import * as z from "zod/mini";
+import { FixStorageError } from "../core/errors.js";
+import { isRecord, type KubeObject } from "../core/manifest.js";
+import { PlanBuilder, type Rule } from "./rule.js";
+import { claimTemplates, statefulSets } from "./workloads.js";
+
+const name = z.string().check(z.minLength(1));
+const binding = z.union([
+  z.strictObject({ statefulSet: name, template: name, volumeName: name, namespace: z.optional(z.string()) }),
+  z.strictObject({ claim: name, volumeName: name, namespace: z.optional(z.string()) }),
+]);
+
+export type VolumeBinding = z.infer<typeof binding>;
+
+const options = z.strictObject({
+  bindings: z._default(z.array(binding), []),
+  /** Sets the class of bound claims whose class is unset (`""` for a static PV). */
+  storageClassName: z.optional(z.string()),
+});
+
+const REBIND_HINT = (pv: string) =>
+  `if ${pv} is Released, make it bindable again: kubectl patch pv ${pv} --type json -p '[{"op":"remove","path":"/spec/claimRef"}]'`;
+
+/** `--volume-name grafana/storage=pv-1` (StatefulSet/template) or `--volume-name claim=pv-1`. */
+export function parseVolumeNameFlag(text: string): VolumeBinding {
+  const match = /^([^=/]+)(?:\/([^=/]+))?=(.+)$/.exec(text);
+  if (!match) throw new FixStorageError(`--volume-name ${text}: expected STATEFULSET/TEMPLATE=PV or CLAIM=PV`);
+  const [, first, second, volumeName] = match as unknown as [string, string, string | undefined, string];
+  return second === undefined ? { claim: first, volumeName } : { statefulSet: first, template: second, volumeName };
+}
+
+function failAt(object: KubeObject, message: string): never {
+  const ref = object.ref();
+  throw new FixStorageError(message, { document: ref.document, ...(ref.source !== undefined && { source: ref.source }), line: object.doc.raw.line });
+}
+
+export const volumeName: Rule<z.infer<typeof options>> = {
+  name: "volume-name",
+  summary: "bind a claim or claim template to a retained PV (spec.volumeName); configured by bindings or --volume-name",
+  defaultEnabled: true,
+  options,
+  plan({ stream }, { bindings, storageClassName }) {
+    const plan = new PlanBuilder("volume-name");
+    for (const wanted of bindings) {
+      const inNamespace = (object: KubeObject) => wanted.namespace === undefined || object.namespace === wanted.namespace;
+      let object: KubeObject;
+      let specPath: Array<string | number>;
+      let what: string;
+      if ("statefulSet" in wanted) {
+        const all = statefulSets(stream);
+        const found = all.find((candidate) => candidate.name === wanted.statefulSet && inNamespace(candidate));
+        if (!found) {
+          throw new FixStorageError(
+            `volume-name: no StatefulSet ${wanted.statefulSet} in the stream (StatefulSets: ${all.map((s) => s.name).join(", ") || "none"})`,
+          );
+        }
+        object = found;
+        const template = claimTemplates(found).templates.find((candidate) => candidate.name === wanted.template);
+        if (!template) {
+          const names = claimTemplates(found).templates.map((candidate) => candidate.name);
+          failAt(found, `volume-name: ${found} has no volumeClaimTemplate ${wanted.template} (it has: ${names.join(", ") || "none"})`);
+        }
+        const replicas = Number(found.get(["spec", "replicas"]) ?? 1);
+        if (replicas > 1) {
+          failAt(found, `volume-name: ${found} has ${replicas} replicas; every replica would claim PV ${wanted.volumeName}, so only one could bind`);
+        }
+        specPath = [...template.path, "spec"];
+        what = `${found} volumeClaimTemplate ${wanted.template} (claim ${wanted.template}-${found.name}-0)`;
+      } else {
+        const claims = stream.objects(["PersistentVolumeClaim"]).filter((claim) => claim.apiVersion === "v1");
+        const found = claims.find((candidate) => candidate.name === wanted.claim && inNamespace(candidate));
+        if (!found) {
+          throw new FixStorageError(
+            `volume-name: no PersistentVolumeClaim ${wanted.claim} in the stream (claims: ${claims.map((c) => c.name).join(", ") || "none"}); for a StatefulSet's claims use STATEFULSET/TEMPLATE=PV`,
+          );
+        }
+        object = found;
+        specPath = ["spec"];
+        what = String(found);
+      }
+      const spec = object.get(specPath);
+      const current = isRecord(spec) ? spec : {};
+      if (current.volumeName !== undefined && current.volumeName !== null && current.volumeName !== "" && current.volumeName !== wanted.volumeName) {
+        failAt(object, `volume-name: ${what} already binds volumeName ${String(current.volumeName)}, not ${wanted.volumeName}`);
+      }
+      if (current.volumeName !== wanted.volumeName) {
+        plan.edit(object, {
+          op: "set",
+          path: [...specPath, "volumeName"],
+          value: wanted.volumeName,
+          reason: `binds ${what} to PV ${wanted.volumeName}; ${REBIND_HINT(wanted.volumeName)}`,
+        });
+      }
+      const storageClass = current.storageClassName;
+      if (storageClass === undefined || storageClass === null) {
+        if (storageClassName !== undefined) {
+          plan.edit(object, {
+            op: "set",
+            path: [...specPath, "storageClassName"],
+            value: storageClassName,
+            reason: `a claim binds only to a PV of the same class; storageClassName ${JSON.stringify(storageClassName)} set by the storageClassName option`,
+          });
+        } else {
+          plan.finding(
+            "warning",
+            `${what} sets no storageClassName, so the default StorageClass is filled in and PV ${wanted.volumeName} must carry that class; for a static PV without a class set the option storageClassName: ""`,
+            object,
+            [...specPath, "storageClassName"],
+          );
+        }
+      }
+    }
+    return plan.build();
+  },
+};

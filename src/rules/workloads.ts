@@ -1,0 +1,121 @@
+/** Where pod specs and claim templates live in the workload kinds the rules read. */
+import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
+import type { Path } from "../core/yaml-editor.js";
+
+export const POD_SPEC_PATHS: Record<string, Path> = {
+  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
+  Job: ["spec", "template", "spec"],
+  Deployment: ["spec", "template", "spec"],
+  StatefulSet: ["spec", "template", "spec"],
+  DaemonSet: ["spec", "template", "spec"],
+  ReplicaSet: ["spec", "template", "spec"],
+};
+
+/** apps/v1 StatefulSets, the only objects whose volumeClaimTemplates Kubernetes turns into PVCs. */
+export function statefulSets(stream: ManifestStream): KubeObject[] {
+  return stream.objects(["StatefulSet"]).filter((object) => object.apiVersion === "apps/v1");
+}
+
+export interface ClaimTemplate {
+  index: number;
+  path: Path;
+  value: Record<string, unknown>;
+  name: string;
+}
+
+/** The volumeClaimTemplates that are well-formed enough to edit; `invalid` says why the field was skipped. */
+export function claimTemplates(statefulSet: KubeObject): { templates: ClaimTemplate[]; invalid?: string } {
+  const list = statefulSet.get(["spec", "volumeClaimTemplates"]);
+  if (list === undefined || list === null) return { templates: [] };
+  if (!Array.isArray(list)) return { templates: [], invalid: "spec.volumeClaimTemplates is not a list" };
+  const templates: ClaimTemplate[] = [];
+  list.forEach((value, index) => {
+    if (isRecord(value)) {
+      const metadata = isRecord(value.metadata) ? value.metadata : {};
+      templates.push({
+        index,
+        path: ["spec", "volumeClaimTemplates", index],
+        value,
+        name: typeof metadata.name === "string" ? metadata.name : "",
+      });
+    }
+  });
+  return { templates };
+}
+
+export interface PodSpecView {
+  path: Path;
+  spec: Record<string, unknown>;
+}
+
+export function podSpec(object: KubeObject): PodSpecView | undefined {
+  const path = POD_SPEC_PATHS[object.kind];
+  if (!path) return undefined;
+  const spec = object.get(path);
+  return isRecord(spec) ? { path, spec } : undefined;
+}
+
+export interface ContainerView {
+  path: Path;
+  value: Record<string, unknown>;
+}
+
+export function containers(pod: PodSpecView): ContainerView[] {
+  const found: ContainerView[] = [];
+  for (const field of ["initContainers", "containers"]) {
+    const list = pod.spec[field];
+    if (!Array.isArray(list)) continue;
+    list.forEach((value, index) => {
+      if (isRecord(value)) found.push({ path: [...pod.path, field, index], value });
+    });
+  }
+  return found;
+}
+
+export interface ClaimVolume {
+  index: number;
+  path: Path;
+  name: string;
+  claimName: string;
+}
+
+export function claimVolumes(pod: PodSpecView): ClaimVolume[] {
+  const volumes = pod.spec.volumes;
+  if (!Array.isArray(volumes)) return [];
+  const found: ClaimVolume[] = [];
+  volumes.forEach((volume, index) => {
+    if (!isRecord(volume) || !isRecord(volume.persistentVolumeClaim)) return;
+    const claimName = volume.persistentVolumeClaim.claimName;
+    if (typeof claimName === "string" && typeof volume.name === "string") {
+      found.push({ index, path: [...pod.path, "volumes", index], name: volume.name, claimName });
+    }
+  });
+  return found;
+}
+
+export interface MountView {
+  container: ContainerView;
+  index: number;
+  path: Path;
+  name: string;
+  mountPath: string;
+}
+
+export function mounts(pod: PodSpecView): MountView[] {
+  const found: MountView[] = [];
+  for (const container of containers(pod)) {
+    const list = container.value.volumeMounts;
+    if (!Array.isArray(list)) continue;
+    list.forEach((mount, index) => {
+      if (isRecord(mount) && typeof mount.name === "string" && typeof mount.mountPath === "string") {
+        found.push({ container, index, path: [...container.path, "volumeMounts", index], name: mount.name, mountPath: mount.mountPath });
+      }
+    });
+  }
+  return found;
+}
+
+export function stringMap(value: unknown): Record<string, string> {
+  if (!isRecord(value)) return {};
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, String(item)]));
+}

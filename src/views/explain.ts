@@ -1,0 +1,41 @@
+/** Human-readable views of change records and findings (stderr for --explain, stdout for check). */
+import type { ChangeRecord, Finding, ObjectRef } from "../core/records.js";
+import { formatPath } from "../core/yaml-editor.js";
+
+export function describeObject(ref: ObjectRef): string {
+  const where = ref.source ? `document ${ref.document} (${ref.source})` : `document ${ref.document}`;
+  const item = ref.item !== undefined ? ` item ${ref.item}` : "";
+  return `${where}${item} ${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
+}
+
+function short(value: unknown): string {
+  const text = JSON.stringify(value) ?? "undefined";
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export function explainChange(change: ChangeRecord): string {
+  const path = formatPath(change.path);
+  const what =
+    change.op === "delete"
+      ? `removed ${path} (was ${short(change.before)})`
+      : change.op === "append"
+        ? `appended ${short(change.after)} to ${path}`
+        : change.before === undefined
+          ? `set ${path} = ${short(change.after)}`
+          : `changed ${path} from ${short(change.before)} to ${short(change.after)}`;
+  return `${change.rule}: ${describeObject(change.object)}: ${what}: ${change.reason}`;
+}
+
+export function explainFinding(finding: Finding): string {
+  const where = finding.object ? `${describeObject(finding.object)}: ` : "";
+  return `${finding.severity}: ${finding.rule}: ${where}${finding.message}`;
+}
+
+export function explainAll(changes: readonly ChangeRecord[], findings: readonly Finding[]): string[] {
+  return [...changes.map(explainChange), ...findings.map(explainFinding)];
+}
+
+export function summaryLine(changes: readonly ChangeRecord[], findings: readonly Finding[], documents: number): string {
+  const objects = new Set(changes.map((change) => `${change.object.document}/${change.object.item ?? ""}`)).size;
+  return `${changes.length} change${changes.length === 1 ? "" : "s"} in ${objects} object${objects === 1 ? "" : "s"}, ${findings.length} finding${findings.length === 1 ? "" : "s"}, ${documents} document${documents === 1 ? "" : "s"}`;
+}
