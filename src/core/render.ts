@@ -89,7 +89,12 @@ export function renderBlockLines(value: Json[] | { [key: string]: Json }, indent
 
 /** Multi-line scripts read best as literal blocks; text a literal block cannot hold exactly stays quoted. */
 function canBeLiteral(value: string): boolean {
-  return value.includes("\n") && !/^[ \t\n]/.test(value) && !/[\r\t\0-\x08\x0b-\x1f]/.test(value.replace(/\t/g, ""));
+  if (!value.includes("\n") || /^[ \t\n]/.test(value)) return false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x0a && code !== 0x09) || code === 0x7f) return false;
+  }
+  return true;
 }
 
 function renderLiteral(value: string, indent: number): { inline: string; lines: string[] } {

@@ -35,12 +35,14 @@ export function hasNoContent(text: string): boolean {
 export function splitStream(text: string): RawDocument[] {
   const starts: number[] = [0];
   let afterEndMarker = -1;
+  let startsWithMarker = false;
   for (let at = 0; at < text.length; ) {
     const newline = text.indexOf("\n", at);
     const next = newline === -1 ? text.length : newline + 1;
     const lineStart = at === 0 && text.charCodeAt(0) === 0xfeff ? 1 : at;
     if (isMarkerAt(text, lineStart, "---")) {
       if (at !== 0) starts.push(at);
+      else startsWithMarker = true;
       afterEndMarker = -1;
     } else if (isMarkerAt(text, lineStart, "...")) {
       afterEndMarker = next;
@@ -59,7 +61,7 @@ export function splitStream(text: string): RawDocument[] {
     pieces.push({ offset, text: text.slice(offset, starts[i + 1]) });
   }
   // Comments and directives before the first `---` belong to that document, as in YAML itself.
-  if (pieces.length > 1 && hasNoContent((pieces[0] as { text: string }).text)) {
+  if (!startsWithMarker && pieces.length > 1 && hasNoContent((pieces[0] as { text: string }).text)) {
     const [head, first] = pieces as [{ offset: number; text: string }, { offset: number; text: string }];
     pieces.splice(0, 2, { offset: head.offset, text: head.text + first.text });
   }

@@ -18,28 +18,26 @@ export function decodeInput(bytes: Uint8Array): string {
   return text;
 }
 
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  let low = 0;
-  let high = bytes.length;
-  // Binary search on the longest decodable prefix; a truncated sequence at the cut also fails, so step back up to 3.
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (decodesWithSlack(bytes.subarray(0, mid))) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
-function decodesWithSlack(prefix: Uint8Array): boolean {
-  for (let cut = 0; cut <= 3 && cut <= prefix.length; cut++) {
-    try {
-      strictUtf8.decode(prefix.subarray(0, prefix.length - cut));
-      return true;
-    } catch {
-      // try a shorter cut
+  for (let i = 0; i < bytes.length; ) {
+    const lead = bytes[i] as number;
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0;
+    if (length === 0) return i;
+    for (let k = 1; k < length; k++) {
+      const next = bytes[i + k];
+      if (next === undefined || (next & 0xc0) !== 0x80) return i;
     }
+    if (length > 1) {
+      try {
+        strictUtf8.decode(bytes.subarray(i, i + length));
+      } catch {
+        return i;
+      }
+    }
+    i += length;
   }
-  return false;
+  return bytes.length;
 }
 
 function lineAt(bytes: Uint8Array, offset: number): { line: number } {

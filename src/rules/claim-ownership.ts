@@ -52,7 +52,10 @@ export const claimOwnership: Rule<z.infer<typeof options>> = {
             op: "set",
             path,
             value,
-            reason: `ties the PVCs of ${statefulSet} to release ${identity.namespace}/${identity.name} (release from ${field === "labels" ? "Helm's convention" : key.endsWith("name") ? identity.nameFrom : identity.namespaceFrom}), so they can be found and cleaned up after uninstall`,
+            reason:
+              field === "labels"
+                ? `marks the PVCs of ${statefulSet} as managed by Helm, like the release's other objects`
+                : `ties the PVCs of ${statefulSet} to release ${identity.namespace}/${identity.name} (${key.endsWith("-name") ? `name from ${identity.nameFrom}` : `namespace from ${identity.namespaceFrom}`}), so they can be found and cleaned up after uninstall`,
           });
         }
       }

@@ -10,20 +10,25 @@ import { PlanBuilder, type Rule } from "./rule.js";
 const policy = z.enum(["Delete", "Retain"]);
 
 const options = z.strictObject({
-  whenDeleted: z._default(policy, "Delete"),
-  whenScaled: z._default(policy, "Retain"),
+  /** Unset: Delete, unless the chart already sets a value. */
+  whenDeleted: z.optional(policy),
+  /** Unset: Retain, unless the chart already sets a value. */
+  whenScaled: z.optional(policy),
   /** StatefulSet names to change; all with volumeClaimTemplates when absent. */
   statefulSets: z.optional(z.array(z.string())),
 });
+
+const DEFAULTS = { whenDeleted: "Delete", whenScaled: "Retain" } as const;
+const NEEDS = "needs Kubernetes >= 1.27, GA in 1.32; allowed on a live StatefulSet";
 
 export const claimRetention: Rule<z.infer<typeof options>> = {
   name: "claim-retention",
   summary: "set persistentVolumeClaimRetentionPolicy (opt-in: uninstall then deletes the data)",
   defaultEnabled: false,
   options,
-  plan({ stream }, { whenDeleted, whenScaled, statefulSets: only }) {
+  plan({ stream }, configured) {
     const plan = new PlanBuilder("claim-retention");
-    const selected = only ? new Set(only) : undefined;
+    const selected = configured.statefulSets ? new Set(configured.statefulSets) : undefined;
     const seen = new Set<string>();
     for (const statefulSet of statefulSets(stream)) {
       if (claimTemplates(statefulSet).templates.length === 0) continue;
@@ -31,19 +36,25 @@ export const claimRetention: Rule<z.infer<typeof options>> = {
       seen.add(statefulSet.name);
       const current = statefulSet.get(["spec", "persistentVolumeClaimRetentionPolicy"]);
       const existing = isRecord(current) ? current : {};
-      for (const [field, value] of [
-        ["whenDeleted", whenDeleted],
-        ["whenScaled", whenScaled],
-      ] as const) {
-        if (existing[field] === value) continue;
+      for (const field of ["whenDeleted", "whenScaled"] as const) {
+        const asked = configured[field];
+        const chart = existing[field];
+        if (asked === undefined && chart !== undefined && chart !== null) {
+          if (chart !== DEFAULTS[field]) {
+            plan.finding("info", `${statefulSet} keeps the chart's ${field}: ${String(chart)} (set claim-retention.${field} to change it)`, statefulSet);
+          }
+          continue;
+        }
+        const value = asked ?? DEFAULTS[field];
+        if (chart === value) continue;
         plan.edit(statefulSet, {
           op: "set",
           path: ["spec", "persistentVolumeClaimRetentionPolicy", field],
           value,
           reason:
             field === "whenDeleted" && value === "Delete"
-              ? `the PVCs of ${statefulSet} are deleted with it, so uninstall removes the data and no stale data reaches the next install (needs Kubernetes >= 1.27, GA in 1.32; allowed on a live StatefulSet)`
-              : `${field}: ${value} for the PVCs of ${statefulSet} (needs Kubernetes >= 1.27, GA in 1.32; allowed on a live StatefulSet)`,
+              ? `the PVCs of ${statefulSet} are deleted with it, so uninstall removes the data and no stale data reaches the next install (${NEEDS})`
+              : `${field}: ${value} for the PVCs of ${statefulSet} (${NEEDS})`,
         });
       }
     }

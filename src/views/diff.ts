@@ -13,7 +13,7 @@ export function unifiedDiff(result: FixResult, label: string): string {
     hunks.push(...diffHunks(before, after, doc.raw.line, doc.raw.line + shift));
     shift += after.length - before.length;
   }
-  return `--- a/${label}\n+++ b/${label}\n${hunks.join("")}`;
+  return `--- ${label}\n+++ ${label} (fixed)\n${hunks.join("")}`;
 }
 
 function splitLines(text: string): string[] {
@@ -42,10 +42,10 @@ function diffOps(a: string[], b: string[]): Op[] {
     if (i < n && j < m && a[i] === b[j]) {
       ops.push({ kind: " ", line: a[i++] as string });
       j++;
-    } else if (j < m && (i === n || ((lcs[i] as Uint32Array)[j + 1] as number) >= ((lcs[i + 1] as Uint32Array)[j] as number))) {
-      ops.push({ kind: "+", line: b[j++] as string });
-    } else {
+    } else if (i < n && (j === m || ((lcs[i + 1] as Uint32Array)[j] as number) >= ((lcs[i] as Uint32Array)[j + 1] as number))) {
       ops.push({ kind: "-", line: a[i++] as string });
+    } else {
+      ops.push({ kind: "+", line: b[j++] as string });
     }
   }
   return ops;

@@ -1,0 +1,76 @@
+/** Real `helm template` outputs from ../shared/corpus (see its SOURCES.md); skipped when the folder is absent. */
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { describe, expect, it } from "vitest";
+import { splitStream } from "../src/core/stream.js";
+import { ALL_RULES_OFF, corpusFiles, corpusMissing, fix } from "./helpers.js";
+
+const ALL_RULES_ON = { enable: ["claim-retention"], release: { name: "corpus", namespace: "corpus" } };
+
+describe.skipIf(corpusMissing)("corpus round-trips", () => {
+  for (const file of corpusFiles()) {
+    const name = basename(file);
+    const input = readFileSync(file, "utf8");
+
+    it(`${name}: with every rule off, output is the input byte for byte`, async () => {
+      expect((await fix(input, ALL_RULES_OFF)).output).toBe(input);
+    });
+
+    it(`${name}: with every rule on, every untouched document is byte-identical and a second run changes nothing`, async () => {
+      const first = await fix(input, ALL_RULES_ON);
+      const before = splitStream(input);
+      const after = splitStream(first.output);
+      expect(after).toHaveLength(before.length);
+      const touched = new Set(first.changes.map((change) => change.object.document));
+      for (const doc of before) {
+        if (!touched.has(doc.index)) expect(after[doc.index - 1]?.text).toBe(doc.text);
+      }
+      const second = await fix(first.output, ALL_RULES_ON);
+      expect(second.changes).toEqual([]);
+      expect(second.output).toBe(first.output);
+    });
+  }
+
+  it("k8s-monitoring: the Alloy resource's nested volumeClaimTemplates stay untouched, the idempotent hook Job too", async () => {
+    const file = corpusFiles().find((path) => path.includes("k8s-monitoring"));
+    if (!file) return;
+    const input = readFileSync(file, "utf8");
+    expect(input).toContain("volumeClaimTemplates");
+    const result = await fix(input, ALL_RULES_ON);
+    expect(result.changes).toEqual([]);
+    expect(result.output).toBe(input);
+  });
+
+  it("longhorn passes through unchanged", async () => {
+    const file = corpusFiles().find((path) => path.includes("longhorn"));
+    if (!file) return;
+    const input = readFileSync(file, "utf8");
+    const result = await fix(input, ALL_RULES_ON);
+    expect(result.changes).toEqual([]);
+    expect(result.output).toBe(input);
+  });
+
+  it("redis-ha: a StatefulSet without volumeClaimTemplates gets no claim fixes", async () => {
+    const file = corpusFiles().find((path) => path.includes("redis-ha"));
+    if (!file) return;
+    const result = await fix(readFileSync(file, "utf8"), ALL_RULES_ON);
+    expect(result.changes).toEqual([]);
+  });
+
+  it("monitoring-logs: loki's volumeClaimTemplate gets ownership, and inference reports the two releases", async () => {
+    const file = corpusFiles().find((path) => path.includes("monitoring-logs"));
+    if (!file) return;
+    const input = readFileSync(file, "utf8");
+    const inferred = await fix(input);
+    expect(inferred.changes).toEqual([]);
+    expect(inferred.findings.map((finding) => finding.message)).toContainEqual(
+      expect.stringContaining("app.kubernetes.io/instance labels disagree (loki, promtail); pass --release-name NAME"),
+    );
+    const named = await fix(input, { release: { name: "loki", namespace: "monitoring" } });
+    expect(named.changes.map((change) => `${change.object.kind}/${change.object.name} ${change.path.slice(-1)}`)).toEqual([
+      "StatefulSet/loki meta.helm.sh/release-name",
+      "StatefulSet/loki meta.helm.sh/release-namespace",
+      "StatefulSet/loki app.kubernetes.io/managed-by",
+    ]);
+  });
+});
