@@ -23,10 +23,21 @@ export function validatorFor(apiVersion: string, kind: string): Validator | unde
   if (!Model) return undefined;
   return (value) => {
     try {
-      new Model(value as never).validate();
+      new Model(withoutNulls(value) as never).validate();
       return undefined;
     } catch (error) {
       return (error as Error).message.split("\n").slice(0, 3).join("; ");
     }
   };
+}
+
+/** The API server reads `key: null` as an absent key (templates often render `imagePullPolicy:`), so schemas should too. */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, item]) => item !== null)
+      .map(([key, item]) => [key, withoutNulls(item)]),
+  );
 }
