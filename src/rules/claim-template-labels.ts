@@ -52,7 +52,7 @@ export const claimTemplateLabels: Rule<z.infer<typeof options>> = {
           continue;
         }
         for (const key of doomed) {
-          const why = versionKeys.has(key) ? `${key} carries the chart version` : `its value ${current[key]} is the chart version`;
+          const why = versionKeys.has(key) ? `${key} carries the chart or app version` : `its value ${current[key]} is the chart version`;
           plan.edit(statefulSet, {
             op: "delete",
             path: [...labelsPath, key],
