@@ -40,7 +40,7 @@ describe("volume-name (Grafana 8.8.2, persistence.type=sts)", () => {
     await expect(fix(GRAFANA, bind([{ statefulSet: "grafana", template: "data", volumeName: "pv" }]))).rejects.toThrow(
       "has no volumeClaimTemplate data (it has: storage)",
     );
-    const scaled = GRAFANA.replace(/(kind: StatefulSet[\s\S]*?\nspec:\n  replicas: )1/, "$12");
+    const scaled = GRAFANA.replace(/(kind: StatefulSet[\s\S]*?\nspec:\n {2}replicas: )1/, "$12");
     expect(scaled).not.toBe(GRAFANA);
     await expect(fix(scaled, bind([{ statefulSet: "grafana", template: "storage", volumeName: "pv" }]))).rejects.toThrow(
       "has 2 replicas; every replica would claim PV pv",
