@@ -28,7 +28,7 @@ export function resolveRelease(inputs: ReleaseInputs, stream: ManifestStream): R
   const name = firstOf([
     [inputs.flags?.name, "--release-name"],
     [inputs.config?.name, "config release.name"],
-    [env.ARGOCD_APP_NAME, "ARGOCD_APP_NAME"],
+    [argoApplicationName(env.ARGOCD_APP_NAME), "ARGOCD_APP_NAME"],
   ]);
   if (name) {
     identity.name = name[0];
@@ -61,6 +61,11 @@ export function resolveRelease(inputs: ReleaseInputs, stream: ManifestStream): R
     }
   }
   return identity;
+}
+
+/** Argo CD names apps outside its own namespace `<namespace>_<name>`; Kubernetes names never contain `_`. */
+function argoApplicationName(value: string | undefined): string | undefined {
+  return value?.split("_").pop();
 }
 
 function firstOf(candidates: Array<[string | undefined, string]>): [string, string] | undefined {

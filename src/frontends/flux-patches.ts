@@ -52,8 +52,8 @@ export function patchOps(original: unknown, changes: readonly ChangeRecord[]): J
     // set: add at the first missing key with the nested rest; replace when the whole path exists.
     let depth = 0;
     let at: unknown = model;
-    while (depth < change.path.length && isRecord(at) && Object.hasOwn(at, change.path[depth] as string)) {
-      at = at[change.path[depth] as string];
+    while (depth < change.path.length && hasKey(at, change.path[depth] as string | number)) {
+      at = (at as Record<string | number, unknown>)[change.path[depth] as string | number];
       depth++;
     }
     if (depth === change.path.length) {
@@ -74,6 +74,11 @@ export function patchOps(original: unknown, changes: readonly ChangeRecord[]): J
     (holder as Record<string | number, unknown>)[addPath[depth] as string] = structuredClone(value);
   }
   return ops;
+}
+
+function hasKey(value: unknown, key: string | number): boolean {
+  if (Array.isArray(value)) return typeof key === "number" && key < value.length;
+  return isRecord(value) && Object.hasOwn(value, String(key));
 }
 
 function groupVersion(apiVersion: string | undefined): { group?: string; version: string } {
