@@ -4,9 +4,12 @@
  */
 import type { Config } from "./config.js";
 import { FixStorageError } from "./core/errors.js";
-import type { KubeObject } from "./core/manifest.js";
-import { type EnabledRule, type PipelineResult, runPipeline } from "./core/pipeline.js";
+import { type KubeObject, ManifestStream } from "./core/manifest.js";
+import { type PipelineResult, runPipeline, type Stage } from "./core/pipeline.js";
 import type { Finding } from "./core/records.js";
+import { type ReleaseIdentity, resolveRelease } from "./core/release.js";
+import { type LiveMode, liveGuard } from "./live/live-guard.js";
+import type { LiveState } from "./live/live-state.js";
 import { RULES } from "./rules/index.js";
 import { RULE_NAMES, type RuleName } from "./rules/rule.js";
 
@@ -23,17 +26,19 @@ export interface FixOptions {
   ruleOptions?: Partial<Record<RuleName, Record<string, unknown>>>;
   /** Check every edited object against the Kubernetes schema (default true). */
   validate?: boolean;
+  /** --live: what the cluster has; VCT changes a live StatefulSet forbids are pinned or refused. */
+  live?: { state: LiveState; mode: LiveMode; now?: number };
 }
 
 export type FixResult = PipelineResult;
 
-export function enabledRules(options: FixOptions): EnabledRule[] {
+export function enabledRules(options: FixOptions): Stage[] {
   for (const name of [...(options.enable ?? []), ...(options.disable ?? [])]) {
     if (!(RULE_NAMES as readonly string[]).includes(name)) {
       throw new FixStorageError(`unknown rule ${JSON.stringify(name)} (rules are: ${RULE_NAMES.join(", ")})`);
     }
   }
-  const selected: EnabledRule[] = [];
+  const selected: Stage[] = [];
   for (const rule of RULES) {
     const configured = (options.config?.rules?.[rule.name] ?? {}) as Record<string, unknown>;
     const { enabled, ...fromConfig } = configured;
@@ -49,7 +54,8 @@ export function enabledRules(options: FixOptions): EnabledRule[] {
       const issue = parsed.error.issues[0];
       throw new FixStorageError(`invalid options for ${rule.name}: ${issue?.path.join(".") || "(options)"}: ${issue?.message}`);
     }
-    selected.push({ rule, options: parsed.data });
+    const ruleOptions = parsed.data;
+    selected.push({ name: rule.name, plan: (context) => rule.plan(context, ruleOptions) });
   }
   return selected;
 }
@@ -62,12 +68,21 @@ function mergeOptions(base: Record<string, unknown>, override: Record<string, un
   return merged;
 }
 
+function releaseInputs(options: FixOptions) {
+  return { flags: options.release ?? {}, config: options.config?.release ?? {}, environment: options.environment ?? {} };
+}
+
+/** The release the rules will see for this input (for front ends that need the namespace first, as --live kubectl). */
+export function releaseFor(input: string, options: FixOptions = {}): ReleaseIdentity {
+  return resolveRelease(releaseInputs(options), new ManifestStream(input));
+}
+
 export async function fixStream(input: string, options: FixOptions = {}): Promise<FixResult> {
-  const result = runPipeline(input, enabledRules(options), {
-    flags: options.release ?? {},
-    config: options.config?.release ?? {},
-    environment: options.environment ?? {},
-  });
+  const stages = enabledRules(options);
+  if (options.live) {
+    stages.push(liveGuard({ live: options.live.state, mode: options.live.mode, now: options.live.now ?? Date.now() }));
+  }
+  const result = runPipeline(input, stages, releaseInputs(options));
   if (options.validate !== false && result.changes.length > 0) {
     result.findings.push(...(await validateEdited(result)));
   }

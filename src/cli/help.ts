@@ -18,6 +18,9 @@ Options:
   --enable RULE          turn a rule on (repeatable, or comma-separated)
   --disable RULE         turn a rule off (repeatable, or comma-separated)
   --volume-name S/T=PV   bind StatefulSet S's claim template T to PV (or CLAIM=PV for a rendered PVC)
+  --live FILE|kubectl    the live StatefulSets and PVCs (kubectl get statefulsets,persistentvolumeclaims -n NS -o yaml);
+                         volumeClaimTemplate changes a live StatefulSet forbids are pinned, stale claims reported
+  --live-mode pin|fail   pin (default) or exit 2 naming every difference
   --explain              one line per change and finding on stderr
   --report FILE          write every change and finding as JSON
   -h, --help             this help

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { type Config, parseConfigText } from "../config.js";
 import { describeError, FixStorageError } from "../core/errors.js";
 import { decodeInput } from "../core/text.js";
-import { type FixOptions, type FixResult, fixStream } from "../fix-stream.js";
+import { type FixOptions, type FixResult, fixStream, releaseFor } from "../fix-stream.js";
 import { fluxPatches } from "../frontends/flux-patches.js";
 import { isResourceList, runKrm } from "../frontends/krm.js";
 import { parseVolumeNameFlag } from "../rules/volume-name.js";
@@ -15,6 +15,7 @@ import { unifiedDiff } from "../views/diff.js";
 import { buildReport } from "../views/report.js";
 import { type CliArgs, parseCliArgs } from "./args.js";
 import { HELP } from "./help.js";
+import { readLiveState } from "./live-source.js";
 import { appendLog, readFileBytes, readStdin } from "./io.js";
 import { type EnvSettings, settingsFromEnvironment } from "./settings.js";
 import { VERSION } from "./version.js";
@@ -118,12 +119,23 @@ async function fixInput(input: Input, options: FixOptions): Promise<FixResult> {
   }
 }
 
-async function runCommand(args: CliArgs, options: FixOptions, io: CliIo, stderr: string[], log: string[]): Promise<CliOutcome> {
+/** --live reads the cluster's state once, for the release namespace of the (first) input. */
+function withLive(args: CliArgs, options: FixOptions, input: Input, env: Record<string, string | undefined>): FixOptions {
+  if (args.liveMode !== undefined && args.live === undefined) throw new FixStorageError("--live-mode needs --live FILE or --live kubectl");
+  if (args.live === undefined) return options;
+  const mode = args.liveMode ?? "pin";
+  if (mode !== "pin" && mode !== "fail") throw new FixStorageError(`--live-mode ${mode}: expected pin or fail`);
+  const state = readLiveState(args.live, () => releaseFor(input.text, options).namespace, env);
+  return { ...options, live: { state, mode } };
+}
+
+async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, stderr: string[], log: string[]): Promise<CliOutcome> {
   if (args.command === "krm") {
     const [input] = await readInputs(args, io);
-    return runKrm((input as Input).text, options);
+    return runKrm((input as Input).text, baseOptions);
   }
   const inputs = await readInputs(args, io);
+  const options = withLive(args, baseOptions, inputs[0] as Input, io.env);
   if (args.command === "fix" && isResourceList((inputs[0] as Input).text)) {
     return runKrm((inputs[0] as Input).text, options);
   }

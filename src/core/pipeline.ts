@@ -6,12 +6,13 @@ import { FixStorageError } from "./errors.js";
 import { ManifestStream, type ParsedDocument } from "./manifest.js";
 import type { ChangeRecord, Finding } from "./records.js";
 import { type ReleaseIdentity, type ReleaseInputs, resolveRelease } from "./release.js";
-import type { PlannedEdit, Rule, RuleContext } from "../rules/rule.js";
+import type { PlannedEdit, RuleContext, RulePlan } from "../rules/rule.js";
 import { YamlEditError } from "./yaml-editor.js";
 
-export interface EnabledRule {
-  rule: Rule<unknown>;
-  options: unknown;
+/** One step of the pipeline: a rule bound to its options, or a later check such as the live-state guard. */
+export interface Stage {
+  name: string;
+  plan(context: RuleContext): RulePlan;
 }
 
 export interface PipelineResult {
@@ -24,7 +25,7 @@ export interface PipelineResult {
   release: ReleaseIdentity | undefined;
 }
 
-export function runPipeline(input: string, rules: readonly EnabledRule[], release: ReleaseInputs): PipelineResult {
+export function runPipeline(input: string, stages: readonly Stage[], release: ReleaseInputs): PipelineResult {
   const stream = new ManifestStream(input);
   let identity: ReleaseIdentity | undefined;
   const context: RuleContext = {
@@ -36,10 +37,10 @@ export function runPipeline(input: string, rules: readonly EnabledRule[], releas
   };
   const changes: ChangeRecord[] = [];
   const findings: Finding[] = [];
-  for (const { rule, options } of rules) {
-    const plan = rule.plan(context, options);
+  for (const stage of stages) {
+    const plan = stage.plan(context);
     findings.push(...plan.findings);
-    for (const edit of plan.edits) changes.push(applyEdit(rule.name, edit));
+    for (const edit of plan.edits) changes.push(applyEdit(stage.name, edit));
   }
   const edited = stream.parsedDocuments().filter((doc) => doc.edited);
   return { output: stream.output(), changes, findings, documents: stream.raw.length, edited, release: identity };

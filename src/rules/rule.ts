@@ -45,7 +45,7 @@ export class PlanBuilder {
   readonly edits: PlannedEdit[] = [];
   readonly findings: Finding[] = [];
 
-  constructor(private readonly rule: RuleName) {}
+  constructor(private readonly rule: string) {}
 
   edit(object: KubeObject, edit: Edit): void {
     this.edits.push({ ...edit, object });

@@ -1,0 +1,37 @@
+/** Reads the live state for --live: a file (`kubectl get … -o yaml` output) or kubectl itself. */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { FixStorageError } from "../core/errors.js";
+import { type LiveState, parseLiveState } from "../live/live-state.js";
+
+const KUBECTL_TIMEOUT_SECONDS = 30;
+
+export function readLiveState(source: string, namespace: () => string | undefined, env: Record<string, string | undefined>): LiveState {
+  if (source !== "kubectl") {
+    if (!existsSync(source)) throw new FixStorageError(`--live ${source} does not exist (give a file from kubectl get … -o yaml, or --live kubectl)`);
+    return parseLiveState(readFileSync(source, "utf8"), source);
+  }
+  const ns = namespace();
+  if (!ns) throw new FixStorageError("--live kubectl needs the release namespace: pass --namespace NS");
+  const args = ["get", "statefulsets,persistentvolumeclaims", "-n", ns, "-o", "yaml", `--request-timeout=${KUBECTL_TIMEOUT_SECONDS - 5}s`];
+  const result = spawnSync(env.FIX_STORAGE_KUBECTL ?? "kubectl", args, {
+    encoding: "utf8",
+    timeout: KUBECTL_TIMEOUT_SECONDS * 1000,
+    maxBuffer: 256 * 1024 * 1024,
+    env: env as NodeJS.ProcessEnv,
+  });
+  const command = `kubectl ${args.join(" ")}`;
+  if (result.error) {
+    const code = (result.error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new FixStorageError("--live kubectl: kubectl is not on PATH");
+    if (code === "ETIMEDOUT") throw new FixStorageError(`--live kubectl: ${command} did not answer within ${KUBECTL_TIMEOUT_SECONDS}s`);
+    throw new FixStorageError(`--live kubectl: ${command}: ${result.error.message}`);
+  }
+  if (result.status !== 0) {
+    const reason = result.stderr.trim().split("\n")[0] ?? `exit ${result.status}`;
+    throw new FixStorageError(
+      `--live kubectl: ${command} failed: ${reason} (it uses kubectl's current context and KUBECONFIG; check kubectl config current-context)`,
+    );
+  }
+  return parseLiveState(result.stdout, `kubectl (namespace ${ns})`);
+}

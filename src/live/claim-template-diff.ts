@@ -1,0 +1,80 @@
+/**
+ * Compares volumeClaimTemplates the way the API server does on a StatefulSet update: after defaulting, ignoring
+ * status and server-set metadata. Any difference is forbidden on a live StatefulSet.
+ */
+import { isDeepStrictEqual } from "node:util";
+import { isRecord } from "../core/manifest.js";
+import type { Json } from "../core/render.js";
+
+/** The template as the API server keeps it: name, labels, annotations and the defaulted spec. */
+export function normalizeTemplate(template: unknown): Json {
+  const value = isRecord(template) ? template : {};
+  const metadata = isRecord(value.metadata) ? value.metadata : {};
+  const spec = isRecord(value.spec) ? { ...value.spec } : {};
+  if (spec.volumeMode === undefined || spec.volumeMode === null) spec.volumeMode = "Filesystem";
+  const kept: Record<string, unknown> = { name: metadata.name };
+  for (const field of ["labels", "annotations"]) {
+    if (isRecord(metadata[field]) && Object.keys(metadata[field] as object).length > 0) kept[field] = metadata[field];
+  }
+  return clean({ metadata: kept, spec }) as Json;
+}
+
+/** Nulls and empty maps dropped, scalars as strings (a quantity `1` and `"1"` are the same request). */
+function clean(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(clean);
+  if (isRecord(value)) {
+    const entries = Object.entries(value)
+      .filter(([, item]) => item !== null && item !== undefined)
+      .map(([key, item]) => [key, clean(item)] as const)
+      .filter(([, item]) => !(isRecord(item) && Object.keys(item).length === 0));
+    return Object.fromEntries(entries);
+  }
+  return typeof value === "number" || typeof value === "boolean" ? String(value) : value;
+}
+
+/** The live template as it may be written back into the rendered StatefulSet (no status, no server fields). */
+export function pinnableTemplate(template: unknown): Json {
+  const value = isRecord(template) ? { ...template } : {};
+  delete value.status;
+  if (isRecord(value.metadata)) {
+    const { creationTimestamp: _created, ...metadata } = value.metadata;
+    value.metadata = metadata;
+  }
+  return value as Json;
+}
+
+/** Readable differences: `[0].metadata.labels.helm.sh/chart: live "a", rendered "b"`. */
+export function differences(live: unknown, rendered: unknown, path = ""): string[] {
+  if (isDeepStrictEqual(live, rendered)) return [];
+  if (isRecord(live) && isRecord(rendered)) {
+    const keys = [...new Set([...Object.keys(live), ...Object.keys(rendered)])];
+    return keys.flatMap((key) => differences(live[key], rendered[key], `${path}.${key}`));
+  }
+  if (Array.isArray(live) && Array.isArray(rendered) && live.length === rendered.length) {
+    return live.flatMap((item, index) => differences(item, rendered[index], `${path}[${index}]`));
+  }
+  const show = (value: unknown) => (value === undefined ? "absent" : JSON.stringify(value));
+  return [`${path.replace(/^\./, "") || "."}: live ${show(live)}, rendered ${show(rendered)}`];
+}
+
+const UNITS: Record<string, number> = {
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+};
+
+/** Bytes of a Kubernetes quantity such as `10Gi` or `500M`; undefined when it is not one. */
+export function quantityBytes(value: unknown): number | undefined {
+  const match = /^([0-9.]+)([kMGTP]i?|)$/.exec(String(value ?? ""));
+  if (!match) return undefined;
+  const unit = UNITS[match[2] as string];
+  return unit === undefined ? undefined : Number(match[1]) * unit;
+}

@@ -1,0 +1,142 @@
+/**
+ * The last pipeline stage when --live is given. volumeClaimTemplates are immutable on a live StatefulSet, so after
+ * every rule ran, each rendered StatefulSet that exists in the cluster must carry exactly the live templates:
+ * differences are pinned back to the live ones (mode pin) or are an error (mode fail), with the migration that
+ * applies the new templates. A StatefulSet that does not exist yet, but whose claims do, would start on old data.
+ */
+import { FixStorageError } from "../core/errors.js";
+import type { KubeObject } from "../core/manifest.js";
+import type { Stage } from "../core/pipeline.js";
+import { PlanBuilder } from "../rules/rule.js";
+import { claimTemplates, statefulSets } from "../rules/workloads.js";
+import { differences, normalizeTemplate, pinnableTemplate, quantityBytes } from "./claim-template-diff.js";
+import type { LiveState } from "./live-state.js";
+
+export type LiveMode = "pin" | "fail";
+
+export const LIVE_STAGE = "live-state";
+
+export interface LiveGuardOptions {
+  live: LiveState;
+  mode: LiveMode;
+  /** Milliseconds since the epoch, for the age of stale claims (a parameter, so the core stays pure). */
+  now: number;
+}
+
+export function liveGuard({ live, mode, now }: LiveGuardOptions): Stage {
+  return {
+    name: LIVE_STAGE,
+    plan({ stream, release }) {
+      const plan = new PlanBuilder(LIVE_STAGE);
+      const failures: string[] = [];
+      for (const statefulSet of statefulSets(stream)) {
+        const namespace = statefulSet.namespace ?? release().namespace ?? "";
+        const current = live.statefulSets.get(`${namespace}/${statefulSet.name}`);
+        if (current) comparePinned(statefulSet, current, namespace, mode, plan, failures);
+        else staleClaims(statefulSet, namespace, live, now, mode, plan, failures);
+      }
+      if (failures.length > 0) {
+        throw new FixStorageError(`--live-mode fail: ${failures.length} problem(s) with the live state (${live.origin}):\n  ${failures.join("\n  ")}`);
+      }
+      return plan.build();
+    },
+  };
+}
+
+function comparePinned(
+  statefulSet: KubeObject,
+  current: Record<string, unknown>,
+  namespace: string,
+  mode: LiveMode,
+  plan: PlanBuilder,
+  failures: string[],
+): void {
+  const rendered = asList(statefulSet.get(["spec", "volumeClaimTemplates"]));
+  const liveSpec = (current.spec ?? {}) as Record<string, unknown>;
+  const liveTemplates = asList(liveSpec.volumeClaimTemplates);
+  const diff = differences(liveTemplates.map(normalizeTemplate), rendered.map(normalizeTemplate)).map((line) => `volumeClaimTemplates${line.startsWith("[") ? "" : "."}${line}`);
+  if (diff.length === 0) return;
+  const migration = `kubectl delete statefulset ${statefulSet.name} -n ${namespace} --cascade=orphan, then run the upgrade again (pods and PVCs stay; the new StatefulSet adopts them)`;
+  const growth = storageGrowth(statefulSet, liveTemplates, rendered, namespace);
+  const what = `StatefulSet ${namespace}/${statefulSet.name} exists in the cluster and its volumeClaimTemplates cannot change: ${diff.join("; ")}`;
+  if (mode === "fail") {
+    failures.push(`${what}. To apply the new templates: ${migration}${growth ? `. ${growth}` : ""}`);
+    return;
+  }
+  plan.edit(statefulSet, {
+    op: "set",
+    path: ["spec", "volumeClaimTemplates"],
+    value: liveTemplates.map(pinnableTemplate),
+    reason: `pinned to the live templates, since the upgrade would be forbidden (${diff.length} difference${diff.length === 1 ? "" : "s"})`,
+  });
+  plan.finding("warning", `${what}. Pinned to the live templates. To apply the new templates instead: ${migration}`, statefulSet, ["spec", "volumeClaimTemplates"]);
+  if (growth) plan.finding("warning", growth, statefulSet, ["spec", "volumeClaimTemplates"]);
+}
+
+/** A larger storage request cannot reach existing PVCs through the template: it needs the PVCs expanded. */
+function storageGrowth(statefulSet: KubeObject, live: unknown[], rendered: unknown[], namespace: string): string | undefined {
+  const steps: string[] = [];
+  const replicas = Number(statefulSet.get(["spec", "replicas"]) ?? 1);
+  rendered.forEach((template, index) => {
+    const wanted = requestOf(template);
+    const before = requestOf(live.find((candidate) => nameOf(candidate) === nameOf(template)));
+    const [wantedBytes, beforeBytes] = [quantityBytes(wanted), quantityBytes(before)];
+    if (wantedBytes === undefined || beforeBytes === undefined || wantedBytes <= beforeBytes) return;
+    const claims = Array.from({ length: Math.max(replicas, 1) }, (_, ordinal) => `${nameOf(template)}-${statefulSet.name}-${ordinal}`);
+    steps.push(
+      `volumeClaimTemplate ${nameOf(template) || index} asks for ${wanted} instead of ${before}: the template stays pinned, so expand the PVCs themselves (their StorageClass needs allowVolumeExpansion: true): ${claims
+        .map((claim) => `kubectl patch pvc ${claim} -n ${namespace} -p '{"spec":{"resources":{"requests":{"storage":"${wanted}"}}}}'`)
+        .join("; ")}`,
+    );
+  });
+  return steps.length > 0 ? steps.join(". ") : undefined;
+}
+
+function staleClaims(
+  statefulSet: KubeObject,
+  namespace: string,
+  live: LiveState,
+  now: number,
+  mode: LiveMode,
+  plan: PlanBuilder,
+  failures: string[],
+): void {
+  const stale = claimTemplates(statefulSet).templates.flatMap((template) => {
+    const prefix = `${template.name}-${statefulSet.name}-`;
+    return live.claims.filter((claim) => claim.namespace === namespace && claim.name.startsWith(prefix) && /^\d+$/.test(claim.name.slice(prefix.length)));
+  });
+  if (stale.length === 0) return;
+  const described = stale.map((claim) => {
+    const details = [
+      claim.creationTimestamp ? `created ${age(now, claim.creationTimestamp)} ago` : undefined,
+      typeof claim.annotations["meta.helm.sh/release-name"] === "string"
+        ? `release ${claim.annotations["meta.helm.sh/release-namespace"] ?? namespace}/${claim.annotations["meta.helm.sh/release-name"]}`
+        : "no release annotations",
+    ].filter(Boolean);
+    return `${claim.name} (${details.join(", ")})`;
+  });
+  const message = `StatefulSet ${namespace}/${statefulSet.name} does not exist in the cluster, but its claims do: ${described.join(", ")}. Its new pods will mount the old data. To start empty: kubectl delete pvc ${stale.map((claim) => claim.name).join(" ")} -n ${namespace}`;
+  if (mode === "fail") failures.push(message);
+  else plan.finding("warning", message, statefulSet);
+}
+
+function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function nameOf(template: unknown): string {
+  const metadata = (template as { metadata?: { name?: unknown } } | undefined)?.metadata;
+  return typeof metadata?.name === "string" ? metadata.name : "";
+}
+
+function requestOf(template: unknown): unknown {
+  return (template as { spec?: { resources?: { requests?: { storage?: unknown } } } } | undefined)?.spec?.resources?.requests?.storage;
+}
+
+function age(now: number, timestamp: string): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(timestamp)) / 1000));
+  if (Number.isNaN(seconds)) return "an unknown time";
+  if (seconds < 3600) return `${Math.round(seconds / 60)}m`;
+  if (seconds < 86400 * 2) return `${Math.round(seconds / 3600)}h`;
+  return `${Math.round(seconds / 86400)}d`;
+}

@@ -1,0 +1,56 @@
+/**
+ * What the cluster has: StatefulSets and PersistentVolumeClaims as `kubectl get … -o yaml` prints them (a List) or
+ * as a stream of objects. Parsing only; reading the file or running kubectl is the CLI's job.
+ */
+import { parseAllDocuments } from "yaml";
+import { FixStorageError } from "../core/errors.js";
+import { isRecord } from "../core/manifest.js";
+
+export interface LiveClaim {
+  namespace: string;
+  name: string;
+  creationTimestamp?: string;
+  annotations: Record<string, unknown>;
+}
+
+export interface LiveState {
+  /** Where it came from, for messages: a file name or `kubectl`. */
+  origin: string;
+  /** `namespace/name` → the live StatefulSet. */
+  statefulSets: Map<string, Record<string, unknown>>;
+  claims: LiveClaim[];
+}
+
+export function parseLiveState(text: string, origin: string): LiveState {
+  const state: LiveState = { origin, statefulSets: new Map(), claims: [] };
+  const documents = parseAllDocuments(text, { merge: true });
+  for (const doc of Array.isArray(documents) ? documents : [documents]) {
+    const [error] = doc.errors;
+    if (error) {
+      const position = error.linePos?.[0];
+      throw new FixStorageError(`--live ${origin}: ${error.message.split("\n")[0]}`, position ? { line: position.line, column: position.col } : {});
+    }
+    collect(doc.toJS({ maxAliasCount: 1000 }), state);
+  }
+  return state;
+}
+
+function collect(object: unknown, state: LiveState): void {
+  if (!isRecord(object)) return;
+  if (typeof object.kind === "string" && object.kind.endsWith("List") && Array.isArray(object.items)) {
+    for (const item of object.items) collect(item, state);
+    return;
+  }
+  const metadata = isRecord(object.metadata) ? object.metadata : {};
+  const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "";
+  const name = typeof metadata.name === "string" ? metadata.name : "";
+  if (object.kind === "StatefulSet") state.statefulSets.set(`${namespace}/${name}`, object);
+  if (object.kind === "PersistentVolumeClaim") {
+    state.claims.push({
+      namespace,
+      name,
+      ...(typeof metadata.creationTimestamp === "string" && { creationTimestamp: metadata.creationTimestamp }),
+      annotations: isRecord(metadata.annotations) ? metadata.annotations : {},
+    });
+  }
+}

@@ -1,0 +1,184 @@
+/** --live: never emit a volumeClaimTemplate change that a live StatefulSet forbids. */
+import { chmodSync, writeFileSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
+import { join } from "node:path";
+import { parseAllDocuments, stringify } from "yaml";
+import { describe, expect, it } from "vitest";
+import { normalizeTemplate } from "../src/live/claim-template-diff.js";
+import { parseLiveState } from "../src/live/live-state.js";
+import { EXAMPLES, example, fix, runBin } from "./helpers.js";
+import { tempDir } from "./frontends/hosts.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: manifests are arbitrary data
+type Obj = Record<string, any>;
+
+const ALLOWED = new Set(["replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy", "minReadySeconds"]);
+
+function statefulSetOf(stream: string, name?: string): Obj {
+  return parseAllDocuments(stream)
+    .map((doc) => doc.toJS() as Obj)
+    .find((object) => object?.kind === "StatefulSet" && (name === undefined || object.metadata.name === name)) as Obj;
+}
+
+/** What `kubectl get statefulset -o yaml` prints for an installed render: server defaults and status added. */
+function asLive(rendered: Obj): Obj {
+  const live = structuredClone(rendered);
+  live.metadata = { namespace: "devlake", ...live.metadata, uid: "0b4e", resourceVersion: "1", generation: 1, creationTimestamp: "2026-01-01T00:00:00Z" };
+  live.spec.podManagementPolicy ??= "OrderedReady";
+  live.spec.revisionHistoryLimit ??= 10;
+  live.spec.volumeClaimTemplates = live.spec.volumeClaimTemplates.map((template: Obj) => ({
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    ...template,
+    metadata: { creationTimestamp: null, ...template.metadata },
+    spec: { volumeMode: "Filesystem", ...template.spec },
+    status: { phase: "Pending" },
+  }));
+  live.status = { replicas: 1, readyReplicas: 1 };
+  return live;
+}
+
+function liveFile(...items: Obj[]): string {
+  const path = join(tempDir(), "live.yaml");
+  writeFileSync(path, stringify({ apiVersion: "v1", kind: "List", items }));
+  return path;
+}
+
+/** Spec fields the API server would see change, other than those it allows on a live StatefulSet. */
+function forbiddenChanges(rendered: Obj, live: Obj): string[] {
+  return Object.keys(rendered.spec).filter((key) => {
+    if (ALLOWED.has(key)) return false;
+    if (key === "volumeClaimTemplates") {
+      return !isDeepStrictEqual(rendered.spec[key].map(normalizeTemplate), live.spec[key].map(normalizeTemplate));
+    }
+    return !isDeepStrictEqual(rendered.spec[key], live.spec[key]);
+  });
+}
+
+describe("--live with prometheus-pushgateway 2.16.0 installed, upgrading to 2.17.0", () => {
+  const live = join(EXAMPLES, "prometheus-pushgateway", "live-2.16.0.yaml");
+  const rendered = example("prometheus-pushgateway", "rendered-2.17.0.yaml");
+
+  it("pins the templates to the live ones, so the upgrade touches no forbidden field, and prints the migration", () => {
+    const run = runBin(["--live", live, "--explain"], rendered);
+    expect(run.code).toBe(0);
+    const liveObject = parseLiveState(example("prometheus-pushgateway", "live-2.16.0.yaml"), "live").statefulSets.get(
+      "monitoring/pushgateway-prometheus-pushgateway",
+    ) as Obj;
+    const out = statefulSetOf(run.stdout);
+    expect(out.spec.volumeClaimTemplates.map(normalizeTemplate)).toEqual(liveObject.spec.volumeClaimTemplates.map(normalizeTemplate));
+    expect(forbiddenChanges(out, liveObject)).toEqual([]);
+    expect(forbiddenChanges(statefulSetOf(rendered), liveObject)).toEqual(["volumeClaimTemplates"]);
+    expect(run.stderr).toContain(
+      'volumeClaimTemplates[0].metadata.labels.helm.sh/chart: live "prometheus-pushgateway-2.16.0", rendered absent',
+    );
+    expect(run.stderr).toContain(
+      "kubectl delete statefulset pushgateway-prometheus-pushgateway -n monitoring --cascade=orphan, then run the upgrade again",
+    );
+    expect(runBin(["--live", live], run.stdout).stdout).toBe(run.stdout);
+  });
+
+  it("check --live says what would be pinned; --live-mode fail exits 2 naming every difference", () => {
+    const file = join(tempDir(), "r.yaml");
+    writeFileSync(file, rendered);
+    const check = runBin(["check", "--live", live, file]);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain("live-state: document 3");
+    const fail = runBin(["--live", live, "--live-mode", "fail"], rendered);
+    expect(fail).toMatchObject({ code: 2, stdout: "" });
+    expect(fail.stderr).toContain("--live-mode fail: 1 problem(s) with the live state");
+    expect(fail.stderr).toContain("volumeClaimTemplates[0].metadata.labels.app.kubernetes.io/version: live \"v1.10.0\", rendered absent");
+  });
+
+  it("gives PVC expansion steps when a template asks for more storage", async () => {
+    const bigger = rendered.replace('storage: "2Gi"', 'storage: "8Gi"');
+    const result = await fix(bigger, {
+      live: { state: parseLiveState(example("prometheus-pushgateway", "live-2.16.0.yaml"), "live"), mode: "pin" },
+    });
+    expect(result.findings.map((finding) => finding.message)).toContainEqual(
+      expect.stringContaining(
+        `asks for 8Gi instead of 2Gi: the template stays pinned, so expand the PVCs themselves (their StorageClass needs allowVolumeExpansion: true): kubectl patch pvc storage-volume-pushgateway-prometheus-pushgateway-0 -n monitoring -p '{"spec":{"resources":{"requests":{"storage":"8Gi"}}}}'`,
+      ),
+    );
+  });
+
+  it("leaves non-template fixes alone and pins nothing when the templates already match", async () => {
+    const state = parseLiveState(example("prometheus-pushgateway", "live-2.16.0.yaml"), "live");
+    const result = await fix(example("prometheus-pushgateway", "rendered-2.16.0.yaml"), {
+      disable: ["claim-template-labels", "claim-ownership"],
+      enable: ["claim-retention"],
+      live: { state, mode: "pin" },
+    });
+    expect(result.changes.map((change) => change.rule)).toEqual(["claim-retention", "claim-retention"]);
+    expect(result.findings.filter((finding) => finding.rule === "live-state")).toEqual([]);
+  });
+});
+
+describe("--live with Apache DevLake", () => {
+  const rendered = example("devlake", "rendered.yaml");
+
+  it("installed without fix-storage, then rendered with it: pinned, with the migration", async () => {
+    const live = liveFile(asLive(statefulSetOf(rendered, "devlake-mysql")));
+    const run = runBin(["--live", live, "--enable", "claim-retention", "--explain"], rendered);
+    expect(run.code).toBe(0);
+    const out = statefulSetOf(run.stdout, "devlake-mysql");
+    expect(out.spec.volumeClaimTemplates[0].metadata.annotations).toBeUndefined();
+    expect(out.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Delete", whenScaled: "Retain" });
+    expect(run.stderr).toContain("kubectl delete statefulset devlake-mysql -n devlake --cascade=orphan");
+  });
+
+  it("rendered fresh against a cluster that still holds the old claim: stale data reported, exit 2 with --live-mode fail", () => {
+    const claim = {
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name: "devlake-mysql-data-devlake-mysql-0", namespace: "devlake", creationTimestamp: new Date(Date.now() - 3 * 86400_000).toISOString() },
+      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } },
+    };
+    const live = liveFile(claim);
+    const run = runBin(["--live", live, "--explain"], rendered);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      "StatefulSet devlake/devlake-mysql does not exist in the cluster, but its claims do: devlake-mysql-data-devlake-mysql-0 (created 3d ago, no release annotations). Its new pods will mount the old data. To start empty: kubectl delete pvc devlake-mysql-data-devlake-mysql-0 -n devlake",
+    );
+    const fail = runBin(["--live", live, "--live-mode", "fail"], rendered);
+    expect(fail).toMatchObject({ code: 2, stdout: "" });
+    expect(fail.stderr).toContain("devlake-mysql-data-devlake-mysql-0");
+  });
+});
+
+describe("--live kubectl", () => {
+  function fakeKubectl(script: string): Record<string, string> {
+    const dir = tempDir();
+    const path = join(dir, "kubectl");
+    writeFileSync(path, `#!/bin/sh\n${script}\n`);
+    chmodSync(path, 0o755);
+    return { PATH: `${dir}:${process.env.PATH}` };
+  }
+
+  it("asks kubectl for the release namespace's StatefulSets and PVCs", () => {
+    const liveText = example("prometheus-pushgateway", "live-2.16.0.yaml");
+    const listFile = join(tempDir(), "out.yaml");
+    writeFileSync(listFile, liveText);
+    const env = fakeKubectl(`echo "$@" > "${listFile}.args"\ncat "${listFile}"`);
+    const run = runBin(["--live", "kubectl"], example("prometheus-pushgateway", "rendered-2.17.0.yaml"), env);
+    expect(run.code).toBe(0);
+    expect(statefulSetOf(run.stdout).spec.volumeClaimTemplates[0].metadata.labels["helm.sh/chart"]).toBe("prometheus-pushgateway-2.16.0");
+  });
+
+  it("fails clearly when the cluster cannot be reached", () => {
+    const env = fakeKubectl('echo "The connection to the server localhost:8080 was refused" >&2; exit 1');
+    const run = runBin(["--live", "kubectl"], example("prometheus-pushgateway", "rendered-2.17.0.yaml"), env);
+    expect(run).toMatchObject({ code: 2, stdout: "" });
+    expect(run.stderr).toContain(
+      "--live kubectl: kubectl get statefulsets,persistentvolumeclaims -n monitoring -o yaml --request-timeout=25s failed: The connection to the server localhost:8080 was refused",
+    );
+  });
+
+  it("fails clearly when kubectl is missing or the file is", () => {
+    expect(runBin(["--live", "kubectl"], example("prometheus-pushgateway", "rendered-2.17.0.yaml"), { PATH: "/nonexistent" }).stderr).toContain(
+      "kubectl is not on PATH",
+    );
+    expect(runBin(["--live", "/nonexistent.yaml"], example("devlake", "rendered.yaml")).stderr).toContain("--live /nonexistent.yaml does not exist");
+    expect(runBin(["--live-mode", "fail"], example("devlake", "rendered.yaml")).stderr).toContain("--live-mode needs --live");
+  });
+});
