@@ -5,10 +5,11 @@
  */
 import type { Document } from "yaml";
 import { FixStorageError } from "./errors.js";
+import { isRecord } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
 import { type RawDocument, sourceComment, splitStream } from "./stream.js";
 import { lineColumn } from "./text.js";
-import { MAX_ALIAS_COUNT, type Path, YamlDocumentEditor } from "./yaml-editor.js";
+import { type Path, YamlDocumentEditor } from "./yaml-editor.js";
 
 export const POSTRENDER_FILENAME = "postrenderer.helm.sh/postrender-filename";
 
@@ -167,10 +168,6 @@ export function mayHoldKind(text: string, kinds: readonly string[]): boolean {
   return kinds.some((kind) => text.includes(kind));
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 function located(raw: RawDocument, message: string, offset: number): FixStorageError {
   const { line, column } = lineColumn(raw.text, offset);
   const source = sourceComment(raw.text);
@@ -182,4 +179,4 @@ function located(raw: RawDocument, message: string, offset: number): FixStorageE
   });
 }
 
-export { MAX_ALIAS_COUNT };
+export { isRecord };

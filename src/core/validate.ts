@@ -7,6 +7,7 @@ import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
+import { withoutNulls } from "./plain-data.js";
 export type Validator = (value: unknown) => string | undefined;
 
 
@@ -31,13 +32,3 @@ export function validatorFor(apiVersion: string, kind: string): Validator | unde
   };
 }
 
-/** The API server reads `key: null` as an absent key (templates often render `imagePullPolicy:`), so schemas should too. */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, item]) => item !== null)
-      .map(([key, item]) => [key, withoutNulls(item)]),
-  );
-}

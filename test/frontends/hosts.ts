@@ -4,6 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { withoutNulls } from "../../src/core/plain-data.js";
 
 export function hasTool(command: string, args: string[]): boolean {
   const result = spawnSync(command, args, { stdio: "ignore" });
@@ -26,14 +27,4 @@ export function objectsByKey(stream: string): Map<string, unknown> {
     byKey.set(`${object.kind}/${metadata.namespace ?? ""}/${metadata.name}`, withoutNulls(object));
   }
   return byKey;
-}
-
-export function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, item]) => item !== null)
-      .map(([key, item]) => [key, withoutNulls(item)]),
-  );
 }
