@@ -25,26 +25,60 @@ export function isKubectl(word: string): boolean {
   return (word.split("/").pop() ?? "") === "kubectl";
 }
 
-/** `kubectl … delete …` in exec form, lacking --ignore-not-found. */
+/** kubectl's global flags that take their value as the next word. */
+const FLAGS_WITH_VALUE = new Set([
+  "-n",
+  "--namespace",
+  "--context",
+  "--kubeconfig",
+  "--cluster",
+  "--user",
+  "-s",
+  "--server",
+  "--token",
+  "--as",
+  "--as-group",
+  "--request-timeout",
+  "--cache-dir",
+  "--certificate-authority",
+  "--client-certificate",
+  "--client-key",
+  "-v",
+]);
+
+/** Index in `words` (which start after `kubectl`) of kubectl's subcommand, skipping global flags and their values. */
+export function subcommandIndex(words: readonly string[]): number {
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
+    if (!word.startsWith("-")) return i;
+    if (!word.includes("=") && FLAGS_WITH_VALUE.has(word)) i++;
+  }
+  return -1;
+}
+
+/** `kubectl [flags] delete …` in exec form, lacking --ignore-not-found. */
 export function execNeedsIgnoreNotFound(argv: readonly string[]): boolean {
-  return isKubectl(argv[0] ?? "") && argv.includes("delete") && !argv.some((arg) => arg.startsWith("--ignore-not-found"));
+  if (!isKubectl(argv[0] ?? "")) return false;
+  const rest = argv.slice(1);
+  return rest[subcommandIndex(rest)] === "delete" && !rest.some((arg) => arg.startsWith("--ignore-not-found"));
 }
 
 /**
- * Adds `--ignore-not-found` after `delete` in every `kubectl … delete` command of a script that lacks it.
+ * Adds `--ignore-not-found` after `delete` in every `kubectl [flags] delete …` command of a script that lacks it.
  * Commands end at `;`, `&`, `|` or an unescaped newline.
  */
 export function addIgnoreNotFound(script: string): string {
   let out = "";
   let from = 0;
   for (const match of script.matchAll(/(^|[\s;&|(`$])((?:\S*\/)?kubectl)(?=\s)/g)) {
-    const start = (match.index ?? 0) + (match[1] as string).length;
+    const start = (match.index ?? 0) + (match[1] as string).length + (match[2] as string).length;
     if (start < from) continue;
-    const end = commandEnd(script, start);
-    const command = script.slice(start, end);
-    const del = /\sdelete(?=\s|$)/.exec(command);
-    if (!del || command.includes("--ignore-not-found")) continue;
-    const at = start + del.index + del[0].length;
+    const command = script.slice(start, commandEnd(script, start));
+    if (command.includes("--ignore-not-found")) continue;
+    const words = [...command.matchAll(/\S+/g)];
+    const verb = words[subcommandIndex(words.map((word) => word[0]))];
+    if (verb?.[0] !== "delete") continue;
+    const at = start + (verb.index ?? 0) + "delete".length;
     out += `${script.slice(from, at)} --ignore-not-found`;
     from = at;
   }

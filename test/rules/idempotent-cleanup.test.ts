@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { wrapWithRetries } from "../../src/rules/shell-script.js";
+import { addIgnoreNotFound, execNeedsIgnoreNotFound, wrapWithRetries } from "../../src/rules/shell-script.js";
 import { example, fix } from "../helpers.js";
 
 const only = { disable: ["claim-template-labels", "claim-ownership", "cronjob-claims", "volume-name"] };
@@ -118,3 +118,24 @@ describe.skipIf(shells.length === 0)("the retry wrapper, executed", () => {
   }
 });
 
+
+describe("finding kubectl's delete subcommand", () => {
+  it.each([
+    ["kubectl delete cm x", "kubectl delete --ignore-not-found cm x"],
+    ["kubectl -n ns --context c delete cm x", "kubectl -n ns --context c delete --ignore-not-found cm x"],
+    ["/usr/local/bin/kubectl --namespace=ns delete pod a && echo done", "/usr/local/bin/kubectl --namespace=ns delete --ignore-not-found pod a && echo done"],
+    ["kubectl label pod x delete=yes", "kubectl label pod x delete=yes"],
+    ["kubectl logs delete", "kubectl logs delete"],
+    ["kubectl get pods | grep delete", "kubectl get pods | grep delete"],
+    ["kubectl delete \\\n  cm x", "kubectl delete --ignore-not-found \\\n  cm x"],
+    ["kubectl delete cm x --ignore-not-found=true", "kubectl delete cm x --ignore-not-found=true"],
+  ])("%j", (script, expected) => {
+    expect(addIgnoreNotFound(script)).toBe(expected);
+  });
+
+  it("exec form: only when delete is the subcommand", () => {
+    expect(execNeedsIgnoreNotFound(["kubectl", "-n", "ns", "delete", "cm", "x"])).toBe(true);
+    expect(execNeedsIgnoreNotFound(["kubectl", "annotate", "cm", "x", "delete=1"])).toBe(false);
+    expect(execNeedsIgnoreNotFound(["kubectl", "get", "delete"])).toBe(false);
+  });
+});
