@@ -1,9 +1,11 @@
 // Bundles the CLI into dist/, so it starts fast and the Helm plugin needs no node_modules.
 // The Kubernetes schemas (most of the bytes) go in a second file, loaded only when an edited object is validated.
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+
+rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 
 const common = {
   bundle: true,

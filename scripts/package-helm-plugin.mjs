@@ -1,7 +1,7 @@
 // Builds the Helm 4 postrenderer/v1 plugin: a directory and a .tgz holding plugin.yaml, the launcher and the
 // esbuild bundle. No node_modules: the bundle carries every dependency. Needs `npm run build` first.
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -20,7 +20,7 @@ mkdirSync(join(dir, "bin"), { recursive: true });
 mkdirSync(join(dir, "dist"), { recursive: true });
 writeFileSync(join(dir, "plugin.yaml"), pluginYaml);
 for (const file of ["fix-storage.cjs", "validate.cjs", "fix-storage.cjs.LEGAL.txt", "validate.cjs.LEGAL.txt"]) {
-  cpSync(join(root, "dist", file), join(dir, "dist", file));
+  if (existsSync(join(root, "dist", file))) cpSync(join(root, "dist", file), join(dir, "dist", file));
 }
 cpSync(join(root, "bin", "fix-storage"), join(dir, "bin", "fix-storage"));
 chmodSync(join(dir, "bin", "fix-storage"), 0o755);
