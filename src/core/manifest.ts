@@ -1,7 +1,8 @@
 /**
- * The stream as rules see it: raw documents, parsed lazily. A document is parsed only when its text could hold a kind
- * a rule asks for (a plain substring test, widened to any document with a backslash escape, which could
- * spell a kind in another way). Documents never parsed are written back as their original bytes.
+ * The stream as rules see it: raw documents, parsed lazily. A document is parsed only when it could hold a kind a
+ * rule asks for: its column-0 `kind:` line says so, or, where there is no such line (flow, JSON), its text names the
+ * kind. A backslash escape could spell anything, so it always counts. Documents never parsed are written back as
+ * their original bytes.
  */
 import type { Document } from "yaml";
 import { FixStorageError } from "./errors.js";
@@ -15,18 +16,21 @@ export const POSTRENDER_FILENAME = "postrenderer.helm.sh/postrender-filename";
 
 export class ParsedDocument {
   readonly editor: YamlDocumentEditor;
-  /** The document's data before any edit, for comparisons and schema checks. */
-  readonly original: unknown;
 
   constructor(readonly raw: RawDocument) {
     this.editor = new YamlDocumentEditor(raw.text);
     const [error] = this.editor.document.errors;
     if (error) throw located(raw, error.message.split("\n")[0] ?? error.message, error.pos[0]);
     try {
-      this.original = this.editor.value();
+      this.editor.value();
     } catch (cause) {
       throw located(raw, `cannot read document: ${(cause as Error).message}`, 0);
     }
+  }
+
+  /** The document's data before any edit (parsed again on demand: only edited documents ever need it). */
+  get original(): unknown {
+    return this.edited ? new YamlDocumentEditor(this.raw.text).value() : this.editor.value();
   }
 
   get edited(): boolean {
@@ -103,7 +107,15 @@ export class KubeObject {
     return at;
   }
 
+  private cachedRef: ObjectRef | undefined;
+
+  /** Kind, name and origin do not change under the rules' edits, so the reference is computed once. */
   ref(): ObjectRef {
+    this.cachedRef ??= this.computeRef();
+    return this.cachedRef;
+  }
+
+  private computeRef(): ObjectRef {
     const filename = this.annotations()[POSTRENDER_FILENAME];
     const source = sourceComment(this.doc.raw.text) ?? (typeof filename === "string" ? filename : undefined);
     return {
@@ -126,17 +138,22 @@ export class KubeObject {
 export class ManifestStream {
   readonly raw: RawDocument[];
   private readonly parsed = new Map<number, ParsedDocument>();
+  private readonly kinds = new Map<number, string | null>();
 
   constructor(readonly text: string) {
     this.raw = splitStream(text);
   }
 
-  /** Every object whose kind is one of `kinds`, from the documents that could hold them. */
-  objects(kinds: readonly string[]): KubeObject[] {
+  /**
+   * Every object whose kind is one of `kinds`, from the documents that could hold them. With `relevant`, only
+   * documents whose text passes it (a rule's cheap test for the words it needs, such as `volumeClaimTemplates`);
+   * a document with a backslash escape is always read, since an escape can spell any word.
+   */
+  objects(kinds: readonly string[], relevant?: (text: string) => boolean): KubeObject[] {
     const wanted = new Set(kinds);
     const found: KubeObject[] = [];
     for (const raw of this.raw) {
-      if (!mayHoldKind(raw.text, kinds)) continue;
+      if (!this.mayHold(raw, kinds, relevant)) continue;
       for (const object of this.parse(raw).objects()) if (wanted.has(object.kind)) found.push(object);
     }
     return found;
@@ -160,12 +177,38 @@ export class ManifestStream {
   output(): string {
     return this.raw.map((raw) => this.parsed.get(raw.index)?.editor.text ?? raw.text).join("");
   }
+
+  /** Conservative: false only when the document's text shows it cannot hold what the caller wants. */
+  private mayHold(raw: RawDocument, kinds: readonly string[], relevant: ((text: string) => boolean) | undefined): boolean {
+    const text = raw.text;
+    const escaped = text.includes("\\");
+    let kind = this.kinds.get(raw.index);
+    if (kind === undefined) {
+      kind = statedKind(text) ?? null;
+      this.kinds.set(raw.index, kind);
+    }
+    if (kind !== null && !kind.endsWith("List")) {
+      if (!kinds.includes(kind)) return false;
+    } else if (!escaped && !kinds.some((wanted) => text.includes(wanted))) {
+      return false;
+    }
+    return relevant === undefined || escaped || relevant(text);
+  }
 }
 
-/** Conservative: false only when the text cannot spell any of the kinds. */
-export function mayHoldKind(text: string, kinds: readonly string[]): boolean {
-  if (text.includes("\\")) return true;
-  return kinds.some((kind) => text.includes(kind));
+const KIND_LINE = /^(?:kind|"kind"|'kind')[ \t]*:[ \t]*(?:"([A-Za-z][A-Za-z0-9]*)"|'([A-Za-z][A-Za-z0-9]*)'|([A-Za-z][A-Za-z0-9]*))[ \t]*(?:#.*)?\r?$/gm;
+
+/**
+ * The kind a block-style document states on its one column-0 `kind:` line. Undefined when that is not certain
+ * (flow or JSON documents, anchors, tags, escapes, several such lines): callers then fall back to a text search.
+ */
+export function statedKind(text: string): string | undefined {
+  let kind: string | undefined;
+  for (const match of text.matchAll(KIND_LINE)) {
+    if (kind !== undefined) return undefined;
+    kind = match[1] ?? match[2] ?? match[3];
+  }
+  return kind;
 }
 
 function located(raw: RawDocument, message: string, offset: number): FixStorageError {

@@ -7,7 +7,7 @@ import { ManifestStream, type ParsedDocument } from "./manifest.js";
 import type { ChangeRecord, Finding } from "./records.js";
 import { type ReleaseIdentity, type ReleaseInputs, resolveRelease } from "./release.js";
 import type { PlannedEdit, RuleContext, RulePlan } from "../rules/rule.js";
-import { YamlEditError } from "./yaml-editor.js";
+import { type EditStep, YamlEditError } from "./yaml-editor.js";
 
 /** One step of the pipeline: a rule bound to its options, or a later check such as the live-state guard. */
 export interface Stage {
@@ -40,30 +40,54 @@ export function runPipeline(input: string, stages: readonly Stage[], release: Re
   for (const stage of stages) {
     const plan = stage.plan(context);
     findings.push(...plan.findings);
-    for (const edit of plan.edits) changes.push(applyEdit(stage.name, edit));
+    changes.push(...applyEdits(stage.name, plan.edits));
   }
   const edited = stream.parsedDocuments().filter((doc) => doc.edited);
   return { output: stream.output(), changes, findings, documents: stream.raw.length, edited, release: identity };
 }
 
-function applyEdit(rule: string, edit: PlannedEdit): ChangeRecord {
-  const { object, op, path, value, reason } = edit;
-  const ref = object.ref();
-  const before = object.get(path);
-  const target = [...object.base, ...path];
-  try {
-    if (op === "delete") object.doc.editor.delete(target);
-    else if (op === "append") object.doc.editor.append(target, value ?? null);
-    else object.doc.editor.set(target, value ?? null);
-  } catch (cause) {
-    if (cause instanceof YamlEditError) {
-      throw new FixStorageError(`${rule}: ${cause.message}`, {
-        document: ref.document,
-        ...(ref.source !== undefined && { source: ref.source }),
-        line: object.doc.raw.line,
-      });
+/**
+ * Applies a stage's edits in order. Consecutive independent edits of one document are spliced together and the
+ * document parsed once, which is most of the cost of editing; the result is the same as one edit at a time.
+ */
+function applyEdits(stage: string, edits: readonly PlannedEdit[]): ChangeRecord[] {
+  const records: ChangeRecord[] = [];
+  let batch: Array<{ edit: PlannedEdit; step: EditStep }> = [];
+  const flush = () => {
+    const first = batch[0];
+    if (!first) return;
+    const editor = first.edit.object.doc.editor;
+    const steps = batch.map((entry) => entry.step);
+    guarded(stage, first.edit, () => {
+      if (steps.length === 1 || !editor.applyTogether(steps)) for (const step of steps) editor.apply(step);
+    });
+    batch = [];
+  };
+  for (const edit of edits) {
+    const { object, op, path, value, reason } = edit;
+    const step: EditStep = { op, path: [...object.base, ...path], ...(value !== undefined && { value }) };
+    const editor = object.doc.editor;
+    if (batch.length > 0 && (batch[0]?.edit.object.doc !== object.doc || !editor.independent(batch.map((entry) => entry.step), step))) {
+      flush();
     }
-    throw cause;
+    const before = op === "append" ? undefined : editor.valueAt(step.path);
+    records.push({ rule: stage, object: object.ref(), op, path, before, after: op === "delete" ? undefined : value, reason });
+    batch.push({ edit, step });
   }
-  return { rule, object: ref, op, path, before, after: op === "delete" ? undefined : value, reason };
+  flush();
+  return records;
+}
+
+function guarded(stage: string, edit: PlannedEdit, apply: () => void): void {
+  try {
+    apply();
+  } catch (cause) {
+    if (!(cause instanceof YamlEditError)) throw cause;
+    const ref = edit.object.ref();
+    throw new FixStorageError(`${stage}: ${cause.message}`, {
+      document: ref.document,
+      ...(ref.source !== undefined && { source: ref.source }),
+      line: edit.object.doc.raw.line,
+    });
+  }
 }

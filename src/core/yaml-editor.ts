@@ -40,10 +40,35 @@ interface Resolved {
 
 export class YamlEditError extends FixStorageError {}
 
+/** One edit, addressed by path from the document root. */
+export interface EditStep {
+  op: "set" | "delete" | "append";
+  path: Path;
+  value?: Json;
+}
+
+interface Splice {
+  from: number;
+  to: number;
+  text: string;
+}
+
+/** Thrown while recording a batch when a step needs the tree to change first (aliases, merge keys). */
+class NeedsSequence extends Error {}
+
+/** An anchor (`&name`) means aliases may share nodes: such documents are edited one step at a time. */
+const ANCHOR = /(?:^|[\s:[{,-])&[^\s[\]{},&]/;
+
+function isPrefix(prefix: Path, path: Path): boolean {
+  return prefix.length <= path.length && prefix.every((segment, i) => segment === path[i]);
+}
+
 export class YamlDocumentEditor {
   private current: Document.Parsed;
   private cachedValue: unknown;
   private hasValue = false;
+  /** While set, splices are collected here instead of applied (see applyTogether). */
+  private recording: Splice[] | undefined;
 
   constructor(
     private source: string,
@@ -78,10 +103,24 @@ export class YamlDocumentEditor {
     return at;
   }
 
+  /** The value at `path`, read from that node alone (cheaper than the whole document's data). */
+  valueAt(path: Path): unknown {
+    const { nodes, depth } = this.resolve(path);
+    const node = nodes[depth];
+    if (depth < path.length || isAlias(node) || this.hasMergeKeys()) return this.get(path);
+    return node === null || node === undefined ? null : node.toJS(this.current, { maxAliasCount: MAX_ALIAS_COUNT });
+  }
+
   has(path: Path): boolean {
     if (path.length === 0) return true;
+    if (this.resolve(path).depth === path.length) return true;
+    if (!this.hasMergeKeys() && !this.source.includes("*")) return false;
     const parent = this.get(path.slice(0, -1));
     return parent !== null && typeof parent === "object" && Object.hasOwn(parent, path[path.length - 1] as PathSegment);
+  }
+
+  private hasMergeKeys(): boolean {
+    return this.source.includes("<<");
   }
 
   /** Sets the value at `path`, creating missing maps on the way. */
@@ -115,6 +154,7 @@ export class YamlDocumentEditor {
     this.prepare(path);
     let { nodes, depth } = this.resolve(path);
     if (depth < path.length) {
+      if (this.recording) throw new NeedsSequence();
       // The key exists only through a merge key (`<<: *base`): write the merged map out, then delete from it.
       const mapPath = path.slice(0, -1);
       this.replaceAt(mapPath, this.resolve(mapPath).nodes, this.get(mapPath) as Json);
@@ -141,6 +181,81 @@ export class YamlDocumentEditor {
     } else {
       this.set(path, [value]);
     }
+  }
+
+  /** Applies one step. */
+  apply(step: EditStep): void {
+    if (step.op === "delete") this.delete(step.path);
+    else if (step.op === "append") this.append(step.path, step.value ?? null);
+    else this.set(step.path, step.value ?? null);
+  }
+
+  /**
+   * True when `next` can join `batch`: its path and theirs do not lead through one another, so computing every
+   * splice on the same tree gives what applying them one by one gives.
+   */
+  independent(batch: readonly EditStep[], next: EditStep): boolean {
+    if (batch.length === 0) return true;
+    if (ANCHOR.test(this.source)) return false;
+    const reach = this.affected(next);
+    const inserts = this.insertionParent(next);
+    for (const step of batch) {
+      const other = this.affected(step);
+      if (isPrefix(other, next.path) || isPrefix(reach, step.path)) return false;
+      // Two new keys for one map would both be written after its last pair.
+      const theirs = this.insertionParent(step);
+      if (inserts && theirs && isPrefix(inserts, theirs) && isPrefix(theirs, inserts)) return false;
+    }
+    if (next.op === "delete") {
+      const parent = next.path.slice(0, -1);
+      const siblings = batch.filter((step) => step.op === "delete" && isPrefix(parent, step.path) && step.path.length === next.path.length);
+      const items = this.resolve(parent).nodes[parent.length];
+      if ((isMap(items) || isSeq(items)) && siblings.length + 1 >= items.items.length) return false;
+    }
+    return true;
+  }
+
+  /** Applies independent steps with one parse; returns false, having changed nothing, when that is not possible. */
+  applyTogether(steps: readonly EditStep[]): boolean {
+    const recorded: Splice[] = [];
+    this.recording = recorded;
+    try {
+      for (const step of steps) this.apply(step);
+    } catch (error) {
+      if (error instanceof NeedsSequence) return false;
+      throw error;
+    } finally {
+      this.recording = undefined;
+    }
+    recorded.sort((a, b) => a.from - b.from || a.to - b.to);
+    for (let i = 1; i < recorded.length; i++) {
+      const [before, after] = [recorded[i - 1] as Splice, recorded[i] as Splice];
+      if (before.to > after.from || (before.from === after.from && before.from === before.to)) return false;
+    }
+    let text = this.source;
+    for (const splice of recorded.reverse()) text = text.slice(0, splice.from) + splice.text + text.slice(splice.to);
+    this.source = text;
+    this.reparse();
+    return true;
+  }
+
+  /** For a step that adds a key, the path of the map that receives it. */
+  private insertionParent(step: EditStep): Path | undefined {
+    if (step.op !== "set") return undefined;
+    const { depth } = this.resolve(step.path);
+    return depth < step.path.length ? step.path.slice(0, depth) : undefined;
+  }
+
+  /** The part of the tree a step changes: a sequence as a whole when items move, else the node it writes. */
+  private affected(step: EditStep): Path {
+    const parent = step.path.slice(0, -1);
+    if (step.op === "append") return step.path;
+    if (typeof step.path[step.path.length - 1] === "number") return parent;
+    if (step.op === "set") {
+      const { depth } = this.resolve(step.path);
+      return step.path.slice(0, Math.min(depth + 1, step.path.length));
+    }
+    return step.path;
   }
 
   // --- path resolution -------------------------------------------------------------------------------------------
@@ -176,6 +291,7 @@ export class YamlDocumentEditor {
       const { nodes, depth } = this.resolve(path);
       const aliasAt = nodes.slice(0, depth + 1).findIndex((node) => isAlias(node));
       if (aliasAt !== -1) {
+        if (this.recording) throw new NeedsSequence();
         const aliasPath = path.slice(0, aliasAt);
         this.replaceAt(aliasPath, nodes, this.get(aliasPath) as Json);
         continue;
@@ -186,7 +302,9 @@ export class YamlDocumentEditor {
           .map((node) => (node && "anchor" in node ? (node.anchor as string | undefined) : undefined))
           .filter((anchor): anchor is string => Boolean(anchor)),
       );
-      if (anchors.size === 0 || !this.expandAliasesTo(anchors)) return;
+      if (anchors.size === 0) return;
+      if (this.recording) throw new NeedsSequence();
+      if (!this.expandAliasesTo(anchors)) return;
     }
     throw new YamlEditError(`cannot edit ${formatPath(path)}: too many aliases`);
   }
@@ -343,7 +461,15 @@ export class YamlDocumentEditor {
   // --- text helpers ------------------------------------------------------------------------------------------------
 
   private splice(from: number, to: number, text: string): void {
+    if (this.recording) {
+      this.recording.push({ from, to, text });
+      return;
+    }
     this.source = this.source.slice(0, from) + text + this.source.slice(to);
+    this.reparse();
+  }
+
+  private reparse(): void {
     this.current = this.parse(this.source);
     this.hasValue = false;
     if (this.current.errors.length > 0) {
@@ -413,8 +539,9 @@ export class YamlDocumentEditor {
   }
 }
 
+/** Merge keys cost a check on every key, so they are resolved only in documents that have one. */
 function defaultParse(text: string): Document.Parsed {
-  return parseDocument(text, PARSE_OPTIONS);
+  return parseDocument(text, { ...PARSE_OPTIONS, merge: text.includes("<<") });
 }
 
 function keyMatches(item: unknown, segment: PathSegment): boolean {

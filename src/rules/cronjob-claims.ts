@@ -8,7 +8,7 @@ import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest
 import type { Json } from "../core/render.js";
 import type { Path } from "../core/yaml-editor.js";
 import { PlanBuilder, type Rule } from "./rule.js";
-import { type ClaimVolume, claimTemplates, claimVolumes, mounts, podSpec, statefulSets } from "./workloads.js";
+import { type ClaimVolume, claimTemplates, claimVolumes, mentionsClaims, mentionsClaimTemplates, mounts, podSpec, statefulSets } from "./workloads.js";
 
 const accessMode = z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"]);
 
@@ -41,7 +41,7 @@ export const cronjobClaims: Rule<Options> = {
   options,
   plan({ stream, release }, opts) {
     const plan = new PlanBuilder("cronjob-claims");
-    const jobs = stream.objects(["CronJob", "Job"]).filter((job) => job.apiVersion.startsWith("batch/"));
+    const jobs = stream.objects(["CronJob", "Job"], (text) => text.includes("claimName")).filter((job) => job.apiVersion.startsWith("batch/"));
     const withClaims = jobs.filter((job) => {
       const pod = podSpec(job);
       return pod !== undefined && claimVolumes(pod).length > 0;
@@ -205,7 +205,7 @@ function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject
     pvcs.set(`${namespaceOf(pvc)}/${pvc.name}`, Array.isArray(modes) ? modes.map(String) : []);
   }
   const templates: Array<{ namespace: string; prefix: string; modes: string[] }> = [];
-  for (const statefulSet of statefulSets(stream)) {
+  for (const statefulSet of statefulSets(stream, mentionsClaimTemplates)) {
     for (const template of claimTemplates(statefulSet).templates) {
       const modes = isRecord(template.value.spec) ? template.value.spec.accessModes : undefined;
       templates.push({
@@ -226,7 +226,8 @@ function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject
 /** Every claim that a Deployment or StatefulSet mounts, with its mount path. */
 function mainWorkloadMounts(stream: ManifestStream): WorkloadMount[] {
   const found: WorkloadMount[] = [];
-  for (const workload of stream.objects(["Deployment", "StatefulSet"])) {
+  // Only workloads that mount a claim matter here, so Deployments that never name one are not even parsed.
+  for (const workload of stream.objects(["Deployment", "StatefulSet"], mentionsClaims)) {
     if (workload.apiVersion !== "apps/v1") continue;
     const pod = podSpec(workload);
     if (!pod) continue;

@@ -56,7 +56,7 @@ describe("Helm 3 --post-renderer", () => {
   });
 
   it("fails with a message Helm shows (stderr) and no output on bad input", () => {
-    const run = runBin([], `${input}---\n# Source: matomo/templates/broken.yaml\nkind: Job\nspec: [\n`);
+    const run = runBin([], `${input}---\n# Source: matomo/templates/broken.yaml\nkind: Job\nspec: [kubectl delete\n`);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/^fix-storage: document \d+ \(matomo\/templates\/broken\.yaml\) line \d+, column \d+: /);
