@@ -15,6 +15,8 @@ const common = {
   minifySyntax: true,
   legalComments: "linked",
   logLevel: "warning",
+  // import() of the schema bundle becomes require(): Node would otherwise scan the whole file for ESM exports.
+  supported: { "dynamic-import": false },
 };
 
 const schemasApart = {
