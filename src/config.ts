@@ -2,7 +2,7 @@
  * The configuration file (also a KRM functionConfig): `release: {name, namespace}` and `rules: {<rule>: {enabled, …}}`.
  * Strict: an unknown key or a wrong type is an error that names the key path.
  */
-import { parse as parseYaml } from "yaml";
+import { parseDocument } from "yaml";
 import * as z from "zod/mini";
 import { FixStorageError } from "./core/errors.js";
 import { RULES } from "./rules/index.js";
@@ -45,16 +45,15 @@ export function parseConfig(data: unknown, origin: string): Config {
 }
 
 export function parseConfigText(text: string, origin: string): Config {
-  let data: unknown;
-  try {
-    data = parseYaml(text, { prettyErrors: false });
-  } catch (error) {
-    const position = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
-    throw new FixStorageError(`invalid config ${origin}: ${(error as Error).message.split("\n")[0]}`, {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const [error] = doc.errors;
+  if (error) {
+    const position = error.linePos?.[0];
+    throw new FixStorageError(`invalid config ${origin}: ${error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")}`, {
       ...(position && { line: position.line, column: position.col }),
     });
   }
-  return parseConfig(data, origin);
+  return parseConfig(doc.toJS({ maxAliasCount: 100 }), origin);
 }
 
 export function isRuleName(name: string): name is RuleName {

@@ -84,7 +84,7 @@ export async function fixStream(input: string, options: FixOptions = {}): Promis
   }
   const result = runPipeline(input, stages, releaseInputs(options));
   if (options.validate !== false && result.changes.length > 0) {
-    result.findings.push(...(await validateEdited(result)));
+    for (const finding of await validateEdited(result)) result.findings.push(finding);
   }
   return result;
 }

@@ -148,8 +148,10 @@ async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, std
       const { result } = results[0] as { result: FixResult };
       const lines = explainAll(result.changes, result.findings).map((line) => `fix-storage: ${line}`);
       // Helm 4 discards stderr, so explanations also go to FIX_STORAGE_LOG when it is set.
-      log.push(...lines, `fix-storage: ${summaryLine(result.changes, result.findings, result.documents)}`);
-      if (args.explain) stderr.push(...lines);
+      // Appended one by one: a spread of hundreds of thousands of lines would overflow the stack.
+      for (const line of lines) log.push(line);
+      log.push(`fix-storage: ${summaryLine(result.changes, result.findings, result.documents)}`);
+      if (args.explain) for (const line of lines) stderr.push(line);
       return { code: 0, stdout: result.output, stderr };
     }
     case "check": {
@@ -158,7 +160,7 @@ async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, std
       for (const { input, result } of results) {
         changed ||= result.changes.length > 0;
         lines.push(`${input.label}: ${summaryLine(result.changes, result.findings, result.documents)}`);
-        lines.push(...explainAll(result.changes, result.findings).map((line) => `  ${line}`));
+        for (const line of explainAll(result.changes, result.findings)) lines.push(`  ${line}`);
       }
       return { code: changed ? 1 : 0, stdout: `${lines.join("\n")}\n`, stderr };
     }
@@ -185,13 +187,14 @@ function writeReport(path: string, results: Array<{ input: Input; result: FixRes
 
 export async function main(): Promise<void> {
   const outcome = await runCli({ argv: process.argv.slice(2), env: process.env, readStdin });
-  for (const line of outcome.stderr) process.stderr.write(`${line}\n`);
-  if (outcome.stdout !== "") {
-    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  // A reader that went away (EPIPE) ends the process quietly; otherwise Node exits once both streams drained.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EPIPE") process.exit(outcome.code);
+      throw error;
     });
-    process.stdout.write(outcome.stdout, () => process.exit(outcome.code));
-  } else {
-    process.exitCode = outcome.code;
   }
+  process.exitCode = outcome.code;
+  if (outcome.stderr.length > 0) process.stderr.write(`${outcome.stderr.join("\n")}\n`);
+  if (outcome.stdout !== "") process.stdout.write(outcome.stdout);
 }

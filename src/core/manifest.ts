@@ -10,7 +10,7 @@ import { isRecord } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
 import { type RawDocument, sourceComment, splitStream } from "./stream.js";
 import { lineColumn } from "./text.js";
-import { type Path, YamlDocumentEditor } from "./yaml-editor.js";
+import { ANCHOR, excessiveAliasing, firstDuplicateKey, type Path, YamlDocumentEditor } from "./yaml-editor.js";
 
 export const POSTRENDER_FILENAME = "postrenderer.helm.sh/postrender-filename";
 
@@ -21,6 +21,12 @@ export class ParsedDocument {
     this.editor = new YamlDocumentEditor(raw.text);
     const [error] = this.editor.document.errors;
     if (error) throw located(raw, error.message.split("\n")[0] ?? error.message, error.pos[0]);
+    const duplicate = firstDuplicateKey(this.editor.document);
+    if (duplicate !== undefined) throw located(raw, "Map keys must be unique", duplicate);
+    if (ANCHOR.test(raw.text)) {
+      const bomb = excessiveAliasing(this.editor.document);
+      if (bomb !== undefined) throw located(raw, "excessive aliasing: the aliases expand to over a million nodes", bomb);
+    }
     try {
       this.editor.value();
     } catch (cause) {
@@ -187,7 +193,8 @@ export class ManifestStream {
       kind = statedKind(text) ?? null;
       this.kinds.set(raw.index, kind);
     }
-    if (kind !== null && !kind.endsWith("List")) {
+    if (kind?.endsWith("List")) return true;
+    if (kind !== null) {
       if (!kinds.includes(kind)) return false;
     } else if (!escaped && !kinds.some((wanted) => text.includes(wanted))) {
       return false;

@@ -39,8 +39,9 @@ export function runPipeline(input: string, stages: readonly Stage[], release: Re
   const findings: Finding[] = [];
   for (const stage of stages) {
     const plan = stage.plan(context);
-    findings.push(...plan.findings);
-    changes.push(...applyEdits(stage.name, plan.edits));
+    // Appended one by one: a spread of a very large plan would overflow the stack.
+    for (const finding of plan.findings) findings.push(finding);
+    for (const change of applyEdits(stage.name, plan.edits)) changes.push(change);
   }
   const edited = stream.parsedDocuments().filter((doc) => doc.edited);
   return { output: stream.output(), changes, findings, documents: stream.raw.length, edited, release: identity };

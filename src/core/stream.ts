@@ -61,7 +61,8 @@ export function splitStream(text: string): RawDocument[] {
     pieces.push({ offset, text: text.slice(offset, starts[i + 1]) });
   }
   // Comments and directives before the first `---` belong to that document, as in YAML itself.
-  if (!startsWithMarker && pieces.length > 1 && hasNoContent((pieces[0] as { text: string }).text)) {
+  const head = (pieces[0] as { text: string }).text;
+  if (!startsWithMarker && pieces.length > 1 && hasNoContent(head) && !/^\.\.\.(?:[ \t]|\r?$)/m.test(head)) {
     const [head, first] = pieces as [{ offset: number; text: string }, { offset: number; text: string }];
     pieces.splice(0, 2, { offset: head.offset, text: head.text + first.text });
   }

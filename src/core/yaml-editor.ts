@@ -25,9 +25,13 @@ export type PathSegment = string | number;
 export type Path = readonly PathSegment[];
 
 /** Parse options shared by every reader of documents: merge keys resolve as Kubernetes (go-yaml) resolves them. */
-export const PARSE_OPTIONS = { merge: true, prettyErrors: false, uniqueKeys: true } as const;
+export const PARSE_OPTIONS = { merge: true, prettyErrors: false, uniqueKeys: false } as const;
 /** Bounds alias expansion, so an alias bomb is refused instead of exhausting memory. */
 export const MAX_ALIAS_COUNT = 1000;
+/** At most this many aliases are written out so that a node they share can change. */
+const MAX_EXPANDED_ALIASES = 100;
+/** Aliases may make a document at most this many nodes larger than it is written (go-yaml refuses such bombs too). */
+const MAX_EXPANDED_NODES = 1_000_000;
 
 type Collection = YAMLMap<unknown, unknown> | YAMLSeq<unknown>;
 
@@ -57,7 +61,7 @@ interface Splice {
 class NeedsSequence extends Error {}
 
 /** An anchor (`&name`) means aliases may share nodes: such documents are edited one step at a time. */
-const ANCHOR = /(?:^|[\s:[{,-])&[^\s[\]{},&]/;
+export const ANCHOR = /(?:^|[\s:[{,-])&[^\s[\]{},&]/;
 
 function isPrefix(prefix: Path, path: Path): boolean {
   return prefix.length <= path.length && prefix.every((segment, i) => segment === path[i]);
@@ -161,8 +165,16 @@ export class YamlDocumentEditor {
       ({ nodes, depth } = this.resolve(path));
       if (depth < path.length) throw new YamlEditError(`cannot delete ${formatPath(path)}`);
     }
-    const parent = nodes[path.length - 1];
+    let parent = nodes[path.length - 1];
     const key = path[path.length - 1] as PathSegment;
+    if (isMap(parent) && parent.items.some(isMergePair)) {
+      // A merge key may supply the same key again: write the merged map out so the deletion sticks.
+      if (this.recording) throw new NeedsSequence();
+      const mapPath = path.slice(0, -1);
+      this.replaceAt(mapPath, nodes, this.get(mapPath) as Json);
+      ({ nodes } = this.resolve(path));
+      parent = nodes[path.length - 1];
+    }
     if (isMap(parent)) {
       const index = parent.items.findIndex((pair) => keyMatches(pair, key));
       this.removeItem(parent, index, path.slice(0, -1), nodes);
@@ -309,23 +321,27 @@ export class YamlDocumentEditor {
     throw new YamlEditError(`cannot edit ${formatPath(path)}: too many aliases`);
   }
 
-  /** Expands the first alias that refers to one of `anchors`; returns false when there is none. */
+  /** Expands, in one splice, every alias that refers to one of `anchors`; returns false when there is none. */
   private expandAliasesTo(anchors: Set<string>): boolean {
-    let found: Node | undefined;
+    const found: Node[] = [];
     visit(this.current, {
       Alias: (_key, node) => {
-        if (anchors.has(node.source)) {
-          found = node as Node;
-          return visit.BREAK;
-        }
-        return undefined;
+        if (anchors.has(node.source)) found.push(node as Node);
       },
     });
-    if (!found) return false;
-    const range = found.range as [number, number, number];
-    const value = (found as unknown as { resolve(doc: Document): Node | undefined }).resolve(this.current);
-    const data = value?.toJS(this.current, { maxAliasCount: MAX_ALIAS_COUNT }) as Json;
-    this.splice(range[0], range[1], renderFlow(data));
+    if (found.length === 0) return false;
+    if (found.length > MAX_EXPANDED_ALIASES) {
+      throw new YamlEditError(`too many aliases (${found.length}) refer to a node that must change; at most ${MAX_EXPANDED_ALIASES} are written out`);
+    }
+    let text = this.source;
+    for (const alias of found.sort((a, b) => (b.range as number[])[0] - (a.range as number[])[0])) {
+      const range = alias.range as [number, number, number];
+      const value = (alias as unknown as { resolve(doc: Document): Node | undefined }).resolve(this.current);
+      const data = value?.toJS(this.current, { maxAliasCount: MAX_ALIAS_COUNT }) as Json;
+      text = text.slice(0, range[0]) + renderFlow(data) + text.slice(range[1]);
+    }
+    this.source = text;
+    this.reparse();
     return true;
   }
 
@@ -542,6 +558,65 @@ export class YamlDocumentEditor {
 /** Merge keys cost a check on every key, so they are resolved only in documents that have one. */
 function defaultParse(text: string): Document.Parsed {
   return parseDocument(text, { ...PARSE_OPTIONS, merge: text.includes("<<") });
+}
+
+/** Offset of the first duplicate key in any map: yaml's own check is quadratic in the size of a map. */
+export function firstDuplicateKey(doc: Document.Parsed): number | undefined {
+  const walk = (node: unknown): number | undefined => {
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          const key = String(pair.key.value);
+          if (seen.has(key)) return (pair.key.range as [number, number, number])[0];
+          seen.add(key);
+        }
+        const inner = walk(pair.value);
+        if (inner !== undefined) return inner;
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) {
+        const inner = walk(item);
+        if (inner !== undefined) return inner;
+      }
+    }
+    return undefined;
+  };
+  return walk(doc.contents);
+}
+
+/** Where aliases would blow a document up (an alias bomb), the offset of the alias that crosses the limit. */
+export function excessiveAliasing(doc: Document.Parsed): number | undefined {
+  const sizes = new Map<unknown, number>();
+  let total = 0;
+  let culprit: number | undefined;
+  const size = (node: unknown, depth: number): number => {
+    if (culprit !== undefined || depth > 10_000) return 0;
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      let counted = sizes.get(target);
+      if (counted === undefined) {
+        counted = size(target, depth + 1);
+        sizes.set(target, counted);
+      }
+      total += counted;
+      if (total > MAX_EXPANDED_NODES && culprit === undefined) culprit = (node.range as [number, number, number])[0];
+      return counted;
+    }
+    let count = 1;
+    if (isMap(node)) for (const pair of node.items) count += size(pair.key, depth + 1) + size(pair.value, depth + 1);
+    else if (isSeq(node)) for (const item of node.items) count += size(item, depth + 1);
+    return count;
+  };
+  size(doc.contents, 0);
+  return culprit;
+}
+
+/** `<<: *base`; with merge keys on, yaml gives the key as Symbol(<<). */
+function isMergePair(item: unknown): boolean {
+  if (!isPair(item) || !isScalar(item.key)) return false;
+  const value = item.key.value;
+  return value === "<<" || (typeof value === "symbol" && value.description === "<<");
 }
 
 function keyMatches(item: unknown, segment: PathSegment): boolean {

@@ -6,7 +6,7 @@
 import * as z from "zod/mini";
 import { isRecord } from "../core/manifest.js";
 import { missingRelease } from "./release-finding.js";
-import { claimTemplates, mentionsClaimTemplates, statefulSets } from "./workloads.js";
+import { claimTemplates, statefulSets } from "./workloads.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 
 const options = z.strictObject({});
@@ -18,7 +18,7 @@ export const claimOwnership: Rule<z.infer<typeof options>> = {
   options,
   plan({ stream, release }) {
     const plan = new PlanBuilder("claim-ownership");
-    const withTemplates = statefulSets(stream, mentionsClaimTemplates).filter((object) => claimTemplates(object).templates.length > 0);
+    const withTemplates = statefulSets(stream).filter((object) => claimTemplates(object).templates.length > 0);
     if (withTemplates.length === 0) return plan.build();
     const identity = release();
     const problem = missingRelease(identity, "claim-ownership");

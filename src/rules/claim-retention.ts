@@ -4,7 +4,7 @@
  */
 import * as z from "zod/mini";
 import { isRecord } from "../core/manifest.js";
-import { claimTemplates, mentionsClaimTemplates, statefulSets } from "./workloads.js";
+import { claimTemplates, statefulSets } from "./workloads.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 
 const policy = z.enum(["Delete", "Retain"]);
@@ -30,7 +30,7 @@ export const claimRetention: Rule<z.infer<typeof options>> = {
     const plan = new PlanBuilder("claim-retention");
     const selected = configured.statefulSets ? new Set(configured.statefulSets) : undefined;
     const seen = new Set<string>();
-    for (const statefulSet of statefulSets(stream, mentionsClaimTemplates)) {
+    for (const statefulSet of statefulSets(stream)) {
       if (claimTemplates(statefulSet).templates.length === 0) continue;
       if (selected && !selected.has(statefulSet.name)) continue;
       seen.add(statefulSet.name);

@@ -4,7 +4,7 @@
  */
 import * as z from "zod/mini";
 import { isRecord } from "../core/manifest.js";
-import { claimTemplates, mentionsClaimTemplates, statefulSets, stringMap } from "./workloads.js";
+import { claimTemplates, statefulSets, stringMap } from "./workloads.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 
 /** Labels whose value carries the chart or app version. */
@@ -26,7 +26,7 @@ export const claimTemplateLabels: Rule<z.infer<typeof options>> = {
     const plan = new PlanBuilder("claim-template-labels");
     const versionKeys = new Set<string>([...VERSION_LABELS, ...extra]);
     const kept = new Set(keep);
-    for (const statefulSet of statefulSets(stream, mentionsClaimTemplates)) {
+    for (const statefulSet of statefulSets(stream)) {
       const own = stringMap(statefulSet.metadata.labels);
       const versionValues = new Set(
         [...versionKeys].map((key) => own[key]).filter((value): value is string => value !== undefined && value !== ""),

@@ -8,7 +8,7 @@ import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest
 import type { Json } from "../core/render.js";
 import type { Path } from "../core/yaml-editor.js";
 import { PlanBuilder, type Rule } from "./rule.js";
-import { type ClaimVolume, claimTemplates, claimVolumes, mentionsClaims, mentionsClaimTemplates, mounts, podSpec, statefulSets } from "./workloads.js";
+import { type ClaimVolume, claimTemplates, claimVolumes, mentionsClaims, mounts, podSpec, statefulSets } from "./workloads.js";
 
 const accessMode = z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"]);
 
@@ -41,7 +41,7 @@ export const cronjobClaims: Rule<Options> = {
   options,
   plan({ stream, release }, opts) {
     const plan = new PlanBuilder("cronjob-claims");
-    const jobs = stream.objects(["CronJob", "Job"], (text) => text.includes("claimName")).filter((job) => job.apiVersion.startsWith("batch/"));
+    const jobs = stream.objects(["CronJob", "Job"]).filter((job) => job.apiVersion.startsWith("batch/"));
     const withClaims = jobs.filter((job) => {
       const pod = podSpec(job);
       return pod !== undefined && claimVolumes(pod).length > 0;
@@ -70,12 +70,14 @@ export const cronjobClaims: Rule<Options> = {
         if (mapped !== undefined) {
           target = mapped;
           why = `the claims option maps ${volume.claimName} to ${mapped}`;
-        } else if (!claims.created(namespace, volume.claimName)) {
+        } else if (
+          !claims.created(namespace, volume.claimName) &&
+          !workloadMounts.some((mount) => sameScope(mount) && mount.claim === volume.claimName)
+        ) {
           const rivals = workloadMounts.filter(
             (mount) => sameScope(mount) && mountPaths.includes(mount.mountPath) && mount.claim !== volume.claimName,
           );
           const distinct = [...new Set(rivals.map((mount) => mount.claim))];
-          const usedByWorkload = workloadMounts.some((mount) => sameScope(mount) && mount.claim === volume.claimName);
           if (distinct.length === 1) {
             const rival = rivals[0] as WorkloadMount;
             if (rival.replicas !== undefined && rival.replicas > 1) {
@@ -97,7 +99,7 @@ export const cronjobClaims: Rule<Options> = {
               volume.path,
             );
             continue;
-          } else if (!usedByWorkload) {
+          } else {
             plan.finding(
               "info",
               `${job} mounts claim ${volume.claimName}, which nothing in the stream creates and no main workload mounts; fine if it exists in the cluster, else set cronjob-claims.claims or mode emptyDir/remove`,
@@ -205,7 +207,7 @@ function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject
     pvcs.set(`${namespaceOf(pvc)}/${pvc.name}`, Array.isArray(modes) ? modes.map(String) : []);
   }
   const templates: Array<{ namespace: string; prefix: string; modes: string[] }> = [];
-  for (const statefulSet of statefulSets(stream, mentionsClaimTemplates)) {
+  for (const statefulSet of statefulSets(stream)) {
     for (const template of claimTemplates(statefulSet).templates) {
       const modes = isRecord(template.value.spec) ? template.value.spec.accessModes : undefined;
       templates.push({

@@ -24,7 +24,7 @@ export const idempotentCleanup: Rule<z.infer<typeof options>> = {
   options,
   plan({ stream }, { retries, delaySeconds, hookDeletePolicy }) {
     const plan = new PlanBuilder("idempotent-cleanup");
-    for (const job of stream.objects(["Job"], (text) => text.includes("kubectl") && text.includes("delete"))) {
+    for (const job of stream.objects(["Job"])) {
       if (!job.apiVersion.startsWith("batch/")) continue;
       const pod = podSpec(job);
       if (!pod) continue;

@@ -12,12 +12,11 @@ export const POD_SPEC_PATHS: Record<string, Path> = {
 };
 
 /** apps/v1 StatefulSets, the only objects whose volumeClaimTemplates Kubernetes turns into PVCs. */
-export function statefulSets(stream: ManifestStream, relevant?: (text: string) => boolean): KubeObject[] {
-  return stream.objects(["StatefulSet"], relevant).filter((object) => object.apiVersion === "apps/v1");
+export function statefulSets(stream: ManifestStream): KubeObject[] {
+  return stream.objects(["StatefulSet"]).filter((object) => object.apiVersion === "apps/v1");
 }
 
-/** Text tests for `ManifestStream.objects`: a document that fails one cannot matter to the rule asking. */
-export const mentionsClaimTemplates = (text: string) => text.includes("volumeClaimTemplates");
+/** Main workloads matter to cronjob-claims only when they mount a claim, so others need not even be parsed. */
 export const mentionsClaims = (text: string) => text.includes("claimName") || text.includes("volumeClaimTemplates");
 
 export interface ClaimTemplate {

@@ -10,7 +10,7 @@ export function unifiedDiff(result: FixResult, label: string): string {
   for (const doc of result.edited) {
     const before = splitLines(doc.raw.text);
     const after = splitLines(doc.editor.text);
-    hunks.push(...diffHunks(before, after, doc.raw.line, doc.raw.line + shift));
+    for (const hunk of diffHunks(before, after, doc.raw.line, doc.raw.line + shift)) hunks.push(hunk);
     shift += after.length - before.length;
   }
   return `--- ${label}\n+++ ${label} (fixed)\n${hunks.join("")}`;

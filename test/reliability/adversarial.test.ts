@@ -1,0 +1,452 @@
+/**
+ * Adversarial inputs through the bundled CLI (npm run build first). Each case states the exact outcome: either a
+ * located error with exit 2 and nothing on stdout, or a byte-exact output.
+ */
+import { parse } from "yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runBin } from "../helpers.js";
+import { CHART_LABEL_LINE, CONFIGMAP, CRONJOB, JOB, replaceOnce, requireBundle, STATEFULSET } from "./support.js";
+
+beforeAll(requireBundle);
+
+const NO_OWNERSHIP = ["--disable", "claim-ownership"];
+const FIXED_STATEFULSET = replaceOnce(STATEFULSET, CHART_LABEL_LINE, "");
+
+/** Fails with exit 2, nothing on stdout, and exactly this one line on stderr. */
+function expectRefused(input: string | Buffer, stderr: string, args: string[] = []): void {
+  const run = runBin(args, input);
+  expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({ code: 2, stdout: "", stderr: `${stderr}\n` });
+}
+
+/** Succeeds silently with exactly `output` on stdout. */
+function expectOutput(input: string | Buffer, output: string, args: string[] = NO_OWNERSHIP): void {
+  const run = runBin(args, input);
+  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+  expect(run.stdout).toBe(output);
+}
+
+// Each malformation: [name, find, replace] applied to one fixture.
+type Breakage = readonly [string, string, string];
+
+const STATEFULSET_BREAKAGES: Breakage[] = [
+  ["bad indentation", "  replicas: 1\n", "   replicas: 1\n"],
+  ["a mapping item out of line", "      spec:\n        accessModes", "      spec:\n       accessModes"],
+  ["an unclosed double quote", "image: db:1.0", 'image: "db:1.0'],
+  ["an unclosed single quote", "image: db:1.0", "image: 'db:1.0"],
+  ["an unclosed flow sequence", "[ReadWriteOnce]", "[ReadWriteOnce"],
+  ["an unclosed flow map", "      app: db\n  template", "      {app: db\n  template"],
+  ["a tab as indentation", "  serviceName: db\n", "\tserviceName: db\n"],
+  ["a duplicate key", "  replicas: 1\n", "  replicas: 1\n  replicas: 2\n"],
+];
+
+// CONFIGMAP is 8 lines, so the StatefulSet is document 2 and starts on stream line 9.
+const STATEFULSET_ERRORS: Record<string, string> = {
+  "bad indentation": "line 19, column 16: Nested mappings are not allowed in compact mappings",
+  "a mapping item out of line": "line 40, column 1: All mapping items must start at the same column",
+  "an unclosed double quote": 'line 43, column 1: Missing closing "quote',
+  "an unclosed single quote": "line 43, column 1: Missing closing 'quote",
+  "an unclosed flow sequence": "line 40, column 9: Flow sequence in block collection must be sufficiently indented and end with a ]",
+  "an unclosed flow map": "line 24, column 3: Flow map in block collection must be sufficiently indented and end with a }",
+  "a tab as indentation": "line 19, column 1: Tabs are not allowed as indentation",
+  "a duplicate key": "line 21, column 3: Map keys must be unique",
+};
+
+const CRONJOB_BREAKAGES: Breakage[] = [
+  ["bad indentation", "          restartPolicy: OnFailure\n", "           restartPolicy: OnFailure\n"],
+  ["an unclosed quote", "'echo backup']", "'echo backup]"],
+  ["an unclosed flow sequence", "'echo backup']", "'echo backup'"],
+  ["a tab as indentation", "  schedule:", "\tschedule:"],
+  ["a duplicate key", "  name: backup\n", "  name: backup\n  name: backup2\n"],
+];
+
+const CRONJOB_ERRORS: Record<string, string> = {
+  "bad indentation": "line 23, column 1: All mapping items must start at the same column",
+  "an unclosed quote": "line 34, column 1: Missing closing 'quote",
+  "an unclosed flow sequence": "line 27, column 15: Flow sequence in block collection must be sufficiently indented and end with a ]",
+  "a tab as indentation": "line 17, column 1: Tabs are not allowed as indentation",
+  "a duplicate key": "line 15, column 3: Map keys must be unique",
+};
+
+const JOB_BREAKAGES: Breakage[] = [
+  ["bad indentation", "    helm.sh/hook: post-delete\n", "    helm.sh/hook: post-delete\n   extra: x\n"],
+  ["an unclosed quote", "image: bitnami/kubectl:1.30", 'image: "bitnami/kubectl:1.30'],
+  ["an unclosed flow sequence", "--ignore-not-found]", "--ignore-not-found"],
+  ["a tab as indentation", "      restartPolicy: Never", "\t  restartPolicy: Never"],
+  ["a duplicate key", "  name: cleanup\n", "  name: cleanup\n  name: cleanup2\n"],
+];
+
+const JOB_ERRORS: Record<string, string> = {
+  "bad indentation": "line 18, column 1: All mapping items must start at the same column",
+  "an unclosed quote": 'line 26, column 1: Missing closing "quote',
+  "an unclosed flow sequence": "line 26, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]",
+  "a tab as indentation": "line 21, column 1: Tabs are not allowed as indentation",
+  "a duplicate key": "line 15, column 3: Map keys must be unique",
+};
+
+describe("malformed YAML in a document a rule reads: a located error, exit 2, nothing on stdout", () => {
+  const groups = [
+    ["StatefulSet", STATEFULSET, "app/templates/sts.yaml", STATEFULSET_BREAKAGES, STATEFULSET_ERRORS],
+    ["CronJob", CRONJOB, "app/templates/cronjob.yaml", CRONJOB_BREAKAGES, CRONJOB_ERRORS],
+    ["Job", JOB, "app/templates/cleanup.yaml", JOB_BREAKAGES, JOB_ERRORS],
+  ] as const;
+  for (const [kind, fixture, source, breakages, errors] of groups) {
+    for (const [name, from, to] of breakages) {
+      it(`${kind} with ${name}`, () => {
+        const input = CONFIGMAP + replaceOnce(fixture, from, to);
+        expectRefused(input, `fix-storage: document 2 (${source}) ${errors[name]}`);
+      });
+    }
+  }
+
+  it("the line is the stream's, also after CRLF line ends and in a later document", () => {
+    const broken = replaceOnce(STATEFULSET, "  serviceName: db\n", "\tserviceName: db\n");
+    const input = (CONFIGMAP + CONFIGMAP + broken).replace(/\n/g, "\r\n");
+    expectRefused(input, "fix-storage: document 3 (app/templates/sts.yaml) line 27, column 1: Tabs are not allowed as indentation");
+  });
+
+  it("a document without a # Source comment is named by its index alone", () => {
+    const broken = replaceOnce(STATEFULSET, "# Source: app/templates/sts.yaml\n", "");
+    expectRefused(
+      CONFIGMAP + replaceOnce(broken, "  replicas: 1\n", "  replicas: 1\n  replicas: 2\n"),
+      "fix-storage: document 2 line 20, column 3: Map keys must be unique",
+    );
+  });
+});
+
+describe("design note: every document whose kind a rule reads is parsed, so malformed YAML in it is an error", () => {
+  it("a malformed CronJob that mounts no claim", () => {
+    const cronJob = CRONJOB.slice(0, CRONJOB.indexOf("              volumeMounts:\n"));
+    const input = CONFIGMAP + replaceOnce(cronJob, "  schedule:", "\tschedule:");
+    expectRefused(input, "fix-storage: document 2 (app/templates/cronjob.yaml) line 17, column 1: Tabs are not allowed as indentation");
+  });
+
+  it("a malformed Job that runs no kubectl delete", () => {
+    const job = replaceOnce(replaceOnce(JOB, "[kubectl, delete,", "[kubectl, get,"), "post-delete", "pre-install");
+    const input = CONFIGMAP + replaceOnce(job, "      restartPolicy: Never", "\t  restartPolicy: Never");
+    expectRefused(input, "fix-storage: document 2 (app/templates/cleanup.yaml) line 21, column 1: Tabs are not allowed as indentation");
+  });
+
+  it("a malformed StatefulSet without volumeClaimTemplates", () => {
+    const statefulSet = STATEFULSET.slice(0, STATEFULSET.indexOf("  volumeClaimTemplates:\n"));
+    const input = CONFIGMAP + replaceOnce(statefulSet, "  serviceName: db\n", "\tserviceName: db\n");
+    expectRefused(input, "fix-storage: document 2 (app/templates/sts.yaml) line 19, column 1: Tabs are not allowed as indentation");
+  });
+});
+
+describe("malformed YAML in a document no rule reads passes through byte for byte", () => {
+  const CONFIGMAP_BREAKAGES: Breakage[] = [
+    ["bad indentation", "  name: app-config\n", "  name: app-config\n   extra: x\n"],
+    ["an unclosed double quote", "  mode: 0644\n", '  mode: "0644\n'],
+    ["an unclosed single quote", "  mode: 0644\n", "  mode: '0644\n"],
+    ["an unclosed flow sequence", "  mode: 0644\n", "  mode: [0644\n"],
+    ["an unclosed flow map", "  mode: 0644\n", "  mode: {a: 0644\n"],
+    ["a tab as indentation", "  mode: 0644\n", "\tmode: 0644\n"],
+    ["a duplicate key", "  mode: 0644\n", "  mode: 0644\n  mode: 0755\n"],
+    ["binary-looking garbage", "  mode: 0644\n", "  \u0001\u0002 }{][ :: -- \u007f\n"],
+  ];
+  for (const [name, from, to] of CONFIGMAP_BREAKAGES) {
+    it(`a ConfigMap with ${name}, while the StatefulSet next to it is fixed`, () => {
+      const broken = replaceOnce(CONFIGMAP, from, to);
+      expectOutput(broken + STATEFULSET, broken + FIXED_STATEFULSET);
+    });
+  }
+
+  it("a ConfigMap whose data only mentions a kind is parsed, and left byte for byte", () => {
+    const mentions = replaceOnce(CONFIGMAP, "  mode: 0644\n", "  note: a StatefulSet, a CronJob and a Job live here\n  mode: 0644\n");
+    expectOutput(mentions + STATEFULSET, mentions + FIXED_STATEFULSET);
+  });
+});
+
+describe("documents that are not Kubernetes objects pass through byte for byte", () => {
+  const CASES: Record<string, string> = {
+    "a scalar document": "--- StatefulSet\n",
+    "a plain scalar naming a kind": "---\nStatefulSet volumeClaimTemplates helm.sh/chart\n",
+    "a list of StatefulSets": `---\n${STATEFULSET.replace(/^---\n# Source: [^\n]*\n/, "")
+      .split("\n")
+      .map((line, i) => (line === "" ? "" : i === 0 ? `- ${line}` : `  ${line}`))
+      .join("\n")}`,
+    "an object without kind": replaceOnce(STATEFULSET, "kind: StatefulSet\n", ""),
+    "an object without apiVersion": replaceOnce(STATEFULSET, "apiVersion: apps/v1\n", ""),
+    "an object of another apiVersion": replaceOnce(STATEFULSET, "apiVersion: apps/v1\n", "apiVersion: apps/v1beta1\n"),
+    "an object whose kind is not a string": replaceOnce(STATEFULSET, "kind: StatefulSet\n", "kind: [StatefulSet]\n"),
+    "an empty document between separators": "---\n---\n",
+  };
+  for (const [name, document] of Object.entries(CASES)) {
+    it(name, () => {
+      expectOutput(CONFIGMAP + document, CONFIGMAP + document, []);
+    });
+  }
+
+  it("an object without metadata is still fixed, and named by its index", () => {
+    const input = replaceOnce(STATEFULSET, "metadata:\n  name: db\n  namespace: apps\n  labels:\n    app.kubernetes.io/instance: app\n", "");
+    const run = runBin(["--explain", ...NO_OWNERSHIP], input);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(replaceOnce(input, CHART_LABEL_LINE, ""));
+    expect(run.stderr).toMatch(
+      /^fix-storage: claim-template-labels: document 1 \(app\/templates\/sts\.yaml\) StatefulSet\b[^\n]*: removed spec\.volumeClaimTemplates\[0\]\.metadata\.labels\["helm\.sh\/chart"\] \(was "db-1\.0\.0"\)/,
+    );
+  });
+});
+
+describe("volumeClaimTemplates of the wrong shape", () => {
+  const VCT_START = "  volumeClaimTemplates:\n";
+  const head = STATEFULSET.slice(0, STATEFULSET.indexOf(VCT_START));
+
+  it("a map instead of a list: left alone, with a warning under --explain", () => {
+    const input = `${head}${VCT_START}    metadata:\n      name: data\n      labels:\n        helm.sh/chart: db-1.0.0\n`;
+    expectOutput(input, input, []);
+    const run = runBin(["--explain"], input);
+    expect(run.stdout).toBe(input);
+    expect(run.stderr).toMatch(
+      /^fix-storage: warning: claim-template-labels: document 1 \(app\/templates\/sts\.yaml\) StatefulSet apps\/db: [^\n]*spec\.volumeClaimTemplates is not a list; left alone\n$/,
+    );
+  });
+
+  for (const [name, value] of [
+    ["a string", ' "data"'],
+    ["a number", " 3"],
+    ["an empty list", " []"],
+    ["null", ""],
+  ] as const) {
+    it(`${name}: left alone`, () => {
+      const input = `${head}  volumeClaimTemplates:${value}\n`;
+      const run = runBin([], input);
+      expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 0, stdout: input });
+    });
+  }
+
+  it("items that are not maps are skipped, the map item is fixed", () => {
+    const items = "    - data\n    -\n    - 3\n    - metadata:\n        name: data\n        labels:\n          app: db\n          helm.sh/chart: db-1.0.0\n";
+    const input = `${head}${VCT_START}${items}`;
+    expectOutput(input, replaceOnce(input, CHART_LABEL_LINE, ""));
+  });
+
+  it("an item without metadata gets ownership metadata written in", () => {
+    const input = `${head}${VCT_START}    - spec:\n        accessModes: [ReadWriteOnce]\n`;
+    expectOutput(
+      input,
+      `${input}      metadata:\n        annotations:\n          meta.helm.sh/release-name: app\n          meta.helm.sh/release-namespace: apps\n        labels:\n          app.kubernetes.io/managed-by: Helm\n`,
+      [],
+    );
+  });
+
+  it("an item whose metadata is null gets a metadata map in its place", () => {
+    const input = `${head}${VCT_START}    - metadata:\n      spec:\n        accessModes: [ReadWriteOnce]\n`;
+    expectOutput(
+      input,
+      `${head}${VCT_START}    - metadata:\n        annotations:\n          meta.helm.sh/release-name: app\n          meta.helm.sh/release-namespace: apps\n        labels:\n          app.kubernetes.io/managed-by: Helm\n      spec:\n        accessModes: [ReadWriteOnce]\n`,
+      [],
+    );
+  });
+});
+
+describe("null where a map is expected", () => {
+  const VCT_LABELS = "        labels:\n          app: db\n          helm.sh/chart: db-1.0.0\n";
+
+  it("`labels:` (null) and `annotations: {}`: the map is written in place, flow stays flow", () => {
+    const input = replaceOnce(STATEFULSET, VCT_LABELS, "        labels:\n        annotations: {}\n");
+    expectOutput(
+      input,
+      replaceOnce(
+        STATEFULSET,
+        VCT_LABELS,
+        "        labels:\n          app.kubernetes.io/managed-by: Helm\n        annotations: {meta.helm.sh/release-name: app, meta.helm.sh/release-namespace: apps}\n",
+      ),
+      [],
+    );
+  });
+
+  it("`labels: ~` and `annotations: null`", () => {
+    const input = replaceOnce(STATEFULSET, VCT_LABELS, "        labels: ~\n        annotations: null\n");
+    expectOutput(
+      input,
+      replaceOnce(
+        STATEFULSET,
+        VCT_LABELS,
+        "        labels:\n          app.kubernetes.io/managed-by: Helm\n        annotations:\n          meta.helm.sh/release-name: app\n          meta.helm.sh/release-namespace: apps\n",
+      ),
+      [],
+    );
+  });
+
+  it("a StatefulSet whose own labels are null keeps them null", () => {
+    const input = replaceOnce(STATEFULSET, "  labels:\n    app.kubernetes.io/instance: app\n", "  labels:\n");
+    expectOutput(input, replaceOnce(input, CHART_LABEL_LINE, ""));
+  });
+
+  it("a claim template whose labels are all version labels loses the whole map", () => {
+    const input = replaceOnce(STATEFULSET, VCT_LABELS, '        labels:\n          helm.sh/chart: db-1.0.0\n          app.kubernetes.io/version: "1.0"\n');
+    expectOutput(input, replaceOnce(input, '        labels:\n          helm.sh/chart: db-1.0.0\n          app.kubernetes.io/version: "1.0"\n', ""));
+  });
+});
+
+describe("anchors, aliases and merge keys across edited nodes", () => {
+  const VCT_LABELS = "        labels:\n          app: db\n          helm.sh/chart: db-1.0.0\n";
+
+  it("an alias on the edited path is written out; the anchored original keeps its labels", () => {
+    const input = replaceOnce(
+      replaceOnce(STATEFULSET, "      labels:\n        app: db\n", "      labels: &pod\n        app: db\n        helm.sh/chart: db-1.0.0\n"),
+      VCT_LABELS,
+      "        labels: *pod\n",
+    );
+    expectOutput(input, replaceOnce(input, "        labels: *pod\n", "        labels:\n          app: db\n"));
+  });
+
+  it("an anchor on the edited node: its aliases are expanded first, so the edit does not leak", () => {
+    // The claim templates come before the pod template here, so the anchor precedes its alias.
+    const template = STATEFULSET.slice(STATEFULSET.indexOf("  template:\n"), STATEFULSET.indexOf("  volumeClaimTemplates:\n"));
+    const claims = STATEFULSET.slice(STATEFULSET.indexOf("  volumeClaimTemplates:\n"));
+    const reordered = STATEFULSET.replace(template + claims, claims + template);
+    const input = replaceOnce(
+      replaceOnce(reordered, VCT_LABELS, "        labels: &claim\n          app: db\n          helm.sh/chart: db-1.0.0\n"),
+      "      labels:\n        app: db\n",
+      "      labels: *claim\n",
+    );
+    const run = runBin(NO_OWNERSHIP, input);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(run.stdout).toBe(
+      replaceOnce(
+        replaceOnce(input, "        labels: &claim\n          app: db\n          helm.sh/chart: db-1.0.0\n", "        labels: &claim\n          app: db\n"),
+        "      labels: *claim\n",
+        "      labels: {app: db, helm.sh/chart: db-1.0.0}\n",
+      ),
+    );
+    const data = parse(run.stdout.replace(/^---\n/, ""));
+    expect(data.spec.template.metadata.labels).toEqual({ app: "db", "helm.sh/chart": "db-1.0.0" });
+    expect(data.spec.volumeClaimTemplates[0].metadata.labels).toEqual({ app: "db" });
+  });
+
+  it("an alias used before its anchor is a located error", () => {
+    const input = replaceOnce(
+      replaceOnce(STATEFULSET, VCT_LABELS, "        labels: &claim\n          app: db\n"),
+      "      labels:\n        app: db\n",
+      "      labels: *claim\n",
+    );
+    expectRefused(
+      CONFIGMAP + input,
+      "fix-storage: document 2 (app/templates/sts.yaml) line 9, column 1: cannot read document: Unresolved alias (the anchor must be set before the alias): claim",
+    );
+  });
+
+  it("a merge key: the merged map is written out without the version label, the base is untouched", () => {
+    const input = replaceOnce(
+      replaceOnce(STATEFULSET, "  labels:\n    app.kubernetes.io/instance: app\n", "  labels: &base\n    app.kubernetes.io/instance: app\n    helm.sh/chart: db-1.0.0\n"),
+      VCT_LABELS,
+      "        labels:\n          <<: *base\n          app: db\n",
+    );
+    expectOutput(
+      input,
+      replaceOnce(input, "        labels:\n          <<: *base\n          app: db\n", "        labels:\n          app.kubernetes.io/instance: app\n          app: db\n"),
+    );
+  });
+});
+
+describe("encodings, markers and odd streams", () => {
+  it("CRLF: kept on every line, also on inserted ones", () => {
+    const input = (CONFIGMAP + STATEFULSET).replace(/\n/g, "\r\n");
+    expectOutput(input, (CONFIGMAP + FIXED_STATEFULSET).replace(/\n/g, "\r\n"));
+    const owned = runBin([], input);
+    expect(owned.code).toBe(0);
+    expect(owned.stdout).toContain("meta.helm.sh/release-name: app\r\n");
+    expect(owned.stdout.replace(/\r\n/g, "")).not.toContain("\n");
+  });
+
+  it("a BOM is kept", () => {
+    expectOutput(`\uFEFF${STATEFULSET}`, `\uFEFF${FIXED_STATEFULSET}`);
+    expectOutput(`\uFEFF${CONFIGMAP}`, `\uFEFF${CONFIGMAP}`, []);
+  });
+
+  it("... end markers and bare documents after them", () => {
+    const input = `${CONFIGMAP}...\n${STATEFULSET}...\n# trailing comment\n`;
+    expectOutput(input, `${CONFIGMAP}...\n${FIXED_STATEFULSET}...\n# trailing comment\n`);
+    const bare = `${CONFIGMAP}...\n${STATEFULSET.replace(/^---\n/, "")}`;
+    expectOutput(bare, `${CONFIGMAP}...\n${FIXED_STATEFULSET.replace(/^---\n/, "")}`);
+  });
+
+  it("a NUL byte is refused with its line and column", () => {
+    expectRefused(Buffer.from(`${CONFIGMAP}  x: "a\0b"\n`), "fix-storage: line 9, column 8: input contains a NUL byte; manifests are text");
+  });
+
+  it("invalid UTF-8 is refused with the offset of the first bad byte", () => {
+    const bytes = Buffer.concat([Buffer.from(CONFIGMAP), Buffer.from([0x20, 0x20, 0x78, 0x3a, 0x20, 0xc3, 0x28, 0x0a])]);
+    expectRefused(bytes, `fix-storage: line 9: input is not valid UTF-8 (first bad byte at offset ${Buffer.byteLength(CONFIGMAP) + 5})`);
+    // An overlong encoding and a UTF-16 surrogate are invalid too.
+    expectRefused(Buffer.from([0x61, 0x3a, 0x20, 0xc0, 0xaf, 0x0a]), "fix-storage: line 1: input is not valid UTF-8 (first bad byte at offset 3)");
+    expectRefused(Buffer.from([0x61, 0x3a, 0x20, 0xed, 0xa0, 0x80, 0x0a]), "fix-storage: line 1: input is not valid UTF-8 (first bad byte at offset 3)");
+    expectRefused(Buffer.from([0x61, 0x0a, 0xe2, 0x82]), "fix-storage: line 2: input is not valid UTF-8 (first bad byte at offset 2)");
+  });
+
+  it("empty input and whitespace-only input are refused", () => {
+    for (const input of ["", "\n", "  \n\t\n", "\r\n\r\n"]) {
+      expectRefused(input, "fix-storage: stdin is empty: there are no manifests to post-render");
+    }
+  });
+
+  it("input that is only comments (or comments and separators) is not empty: it passes through", () => {
+    for (const input of ["# only a comment\n", "# one\n# two", "---\n# a\n---\n# b\n", "---\n...\n"]) {
+      expectOutput(input, input, []);
+    }
+  });
+
+  it("binary garbage is refused as not UTF-8", () => {
+    // A PNG header, then pseudo-random bytes.
+    let seed = 42;
+    const noise = Buffer.alloc(4096, 0).map(() => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed >> 16;
+    });
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), noise]);
+    expectRefused(png, "fix-storage: line 1: input is not valid UTF-8 (first bad byte at offset 0)");
+  });
+
+  it("a JSON stream: JSON documents are fixed in place, untouched ones keep their bytes", () => {
+    const statefulSet = JSON.stringify(parse(STATEFULSET.replace(/^---\n/, "")));
+    const configMap = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"mode":"0644"}}';
+    const input = `${statefulSet}\n---\n${configMap}\n`;
+    expectOutput(input, `${statefulSet.replace(',"helm.sh/chart":"db-1.0.0"', "")}\n---\n${configMap}\n`);
+    const owned = runBin([], input);
+    expect(owned.code).toBe(0);
+    const data = parse(owned.stdout.split("\n---\n")[0] as string);
+    expect(data.spec.volumeClaimTemplates[0].metadata).toEqual({
+      name: "data",
+      labels: { app: "db", "app.kubernetes.io/managed-by": "Helm" },
+      annotations: { "meta.helm.sh/release-name": "app", "meta.helm.sh/release-namespace": "apps" },
+    });
+  });
+
+  it("JSON objects one per line without separators are one malformed document", () => {
+    const statefulSet = JSON.stringify(parse(STATEFULSET.replace(/^---\n/, "")));
+    expectRefused(`${statefulSet}\n${statefulSet}\n`, "fix-storage: document 1 line 2, column 1: Unexpected flow-map-start at node end");
+  });
+
+  it("a kind spelled with an escape is still read and fixed", () => {
+    const input = replaceOnce(STATEFULSET, "kind: StatefulSet\n", 'kind: "Stateful\\x53et"\n');
+    expectOutput(input, replaceOnce(input, CHART_LABEL_LINE, ""));
+  });
+});
+
+describe("deeply nested flow collections", () => {
+  const nested = (depth: number, open: string, close: string) => `${open.repeat(depth)}${close.repeat(depth)}`;
+
+  it("in a document no rule reads: passed through unparsed, however deep", () => {
+    const input = `${CONFIGMAP}  deep: "${"x".repeat(10)}"\n  deeper: ${nested(100_000, "[", "]")}\n`;
+    expectOutput(input, input, []);
+  });
+
+  it("in a StatefulSet, moderately deep: parsed, fixed, the nesting kept byte for byte", () => {
+    const input = `${STATEFULSET}  x-nested: ${nested(200, "[", "]")}\n  x-maps: ${"{a: ".repeat(200)}1${"}".repeat(200)}\n`;
+    expectOutput(input, replaceOnce(input, CHART_LABEL_LINE, ""));
+  });
+
+  it("in a StatefulSet, absurdly deep: refused with a located error, not a crash", () => {
+    for (const [open, close] of [
+      ["[", "]"],
+      ["{a: ", "}"],
+    ]) {
+      const input = `${CONFIGMAP}${STATEFULSET}  x-nested: ${nested(20_000, open as string, close as string)}\n`;
+      const run = runBin([], input);
+      expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: "" });
+      expect(run.stderr).toMatch(/^fix-storage: document 2 \(app\/templates\/sts\.yaml\) line 43, column \d+: [^\n]+\n$/);
+    }
+  });
+});
