@@ -334,7 +334,8 @@ export class YamlDocumentEditor {
       throw new YamlEditError(`too many aliases (${found.length}) refer to a node that must change; at most ${MAX_EXPANDED_ALIASES} are written out`);
     }
     let text = this.source;
-    for (const alias of found.sort((a, b) => (b.range as number[])[0] - (a.range as number[])[0])) {
+    const start = (node: Node) => (node.range as [number, number, number])[0];
+    for (const alias of found.sort((a, b) => start(b) - start(a))) {
       const range = alias.range as [number, number, number];
       const value = (alias as unknown as { resolve(doc: Document): Node | undefined }).resolve(this.current);
       const data = value?.toJS(this.current, { maxAliasCount: MAX_ALIAS_COUNT }) as Json;
