@@ -12,6 +12,7 @@ import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClai
 import { parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
 import { parseConfigText } from "../../src/config.js";
+import { withoutNulls } from "../../src/core/plain-data.js";
 import { splitStream } from "../../src/core/stream.js";
 import type { FixOptions, FixResult } from "../../src/fix-stream.js";
 import { corpusFiles, corpusMissing, EXAMPLES, fix } from "../helpers.js";
@@ -23,17 +24,6 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   "batch/v1/CronJob": CronJob,
   "v1/PersistentVolumeClaim": PersistentVolumeClaim,
 };
-
-/** The API server reads `key: null` as an absent key; so does this check. */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, item]) => item !== null)
-      .map(([key, item]) => [key, withoutNulls(item)]),
-  );
-}
 
 /** Schema problems of every object the changes name, read back from the output; [] when all are valid. */
 function invalidEdited(result: FixResult): string[] {
