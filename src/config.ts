@@ -56,6 +56,3 @@ export function parseConfigText(text: string, origin: string): Config {
   return parseConfig(doc.toJS({ maxAliasCount: 100 }), origin);
 }
 
-export function isRuleName(name: string): name is RuleName {
-  return (RULE_NAMES as readonly string[]).includes(name);
-}

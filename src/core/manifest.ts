@@ -34,9 +34,13 @@ export class ParsedDocument {
     }
   }
 
-  /** The document's data before any edit (parsed again on demand: only edited documents ever need it). */
+  private originalValue: { value: unknown } | undefined;
+
+  /** The document's data before any edit (parsed again on demand, once: only edited documents ever need it). */
   get original(): unknown {
-    return this.edited ? new YamlDocumentEditor(this.raw.text).value() : this.editor.value();
+    if (!this.edited) return this.editor.value();
+    this.originalValue ??= { value: new YamlDocumentEditor(this.raw.text).value() };
+    return this.originalValue.value;
   }
 
   get edited(): boolean {

@@ -10,8 +10,6 @@ export interface ReleaseInputs {
   environment?: Record<string, string | undefined>;
 }
 
-export type Origin = "flag" | "config" | "environment" | "stream";
-
 export interface ReleaseIdentity {
   name?: string;
   namespace?: string;

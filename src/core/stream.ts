@@ -83,11 +83,6 @@ function countNewlines(text: string): number {
   return count;
 }
 
-/** The writer: documents are emitted in order; untouched ones are their original bytes. */
-export function joinStream(texts: readonly string[]): string {
-  return texts.join("");
-}
-
 const SOURCE_COMMENT = /^# Source: (.+?)\s*$/;
 
 /** The `# Source:` comment Helm 3 writes at the top of each document (searched only in its header). */
