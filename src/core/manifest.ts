@@ -141,7 +141,7 @@ export class KubeObject {
 
   /** `StatefulSet monitoring/pushgateway` */
   toString(): string {
-    return `${this.kind} ${this.namespace ? `${this.namespace}/` : ""}${this.name}`;
+    return `${this.kind} ${this.namespace ? `${this.namespace}/` : ""}${this.name || "(unnamed)"}`;
   }
 }
 

@@ -2,10 +2,18 @@
 import type { ChangeRecord, Finding, ObjectRef } from "../core/records.js";
 import { formatPath } from "../core/yaml-editor.js";
 
-export function describeObject(ref: ObjectRef): string {
+function describeDocument(ref: ObjectRef): string {
   const where = ref.source ? `document ${ref.document} (${ref.source})` : `document ${ref.document}`;
-  const item = ref.item !== undefined ? ` item ${ref.item}` : "";
-  return `${where}${item} ${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
+  return ref.item !== undefined ? `${where} item ${ref.item}` : where;
+}
+
+/** `StatefulSet monitoring/pushgateway`, as KubeObject prints itself. */
+function objectName(ref: ObjectRef): string {
+  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name || "(unnamed)"}`;
+}
+
+export function describeObject(ref: ObjectRef): string {
+  return `${describeDocument(ref)} ${objectName(ref)}`;
 }
 
 function short(value: unknown): string {
@@ -27,7 +35,9 @@ export function explainChange(change: ChangeRecord): string {
 }
 
 export function explainFinding(finding: Finding): string {
-  const where = finding.object ? `${describeObject(finding.object)}: ` : "";
+  const object = finding.object;
+  // Findings that open with the object's name need only the document in front.
+  const where = !object ? "" : finding.message.startsWith(objectName(object)) ? `${describeDocument(object)}: ` : `${describeObject(object)}: `;
   return `${finding.severity}: ${finding.rule}: ${where}${finding.message}`;
 }
 
