@@ -20,7 +20,7 @@ export class ParsedDocument {
   constructor(readonly raw: RawDocument) {
     this.editor = new YamlDocumentEditor(raw.text);
     const [error] = this.editor.document.errors;
-    if (error) throw located(raw, error.message.split("\n")[0] ?? error.message, error.pos[0]);
+    if (error) throw located(raw, shortMessage(error.message), error.pos[0]);
     const duplicate = firstDuplicateKey(this.editor.document);
     if (duplicate !== undefined) throw located(raw, "Map keys must be unique", duplicate);
     if (ANCHOR.test(raw.text)) {
@@ -220,6 +220,12 @@ export function statedKind(text: string): string | undefined {
     kind = match[1] ?? match[2] ?? match[3];
   }
   return kind;
+}
+
+/** The parser quotes whole tokens in some messages; one line of a readable length is enough to find the spot. */
+function shortMessage(message: string): string {
+  const line = message.split("\n")[0] ?? message;
+  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
 
 function located(raw: RawDocument, message: string, offset: number): FixStorageError {

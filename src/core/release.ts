@@ -86,20 +86,56 @@ const labelPattern = (key: string) =>
 const INSTANCE = labelPattern("app.kubernetes.io/instance");
 const RELEASE = labelPattern("release");
 
+/** A release name Helm accepts; `helm template`'s placeholders (RELEASE-NAME, release-name) are not one. */
+const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const PLACEHOLDERS = new Set(["release-name", "RELEASE-NAME"]);
+
 function inferName(text: string): Inference {
   for (const [pattern, label] of [
     [INSTANCE, "app.kubernetes.io/instance"],
     [RELEASE, "release"],
   ] as const) {
     const values = new Set<string>();
-    for (const match of text.matchAll(pattern)) values.add(match[1] as string);
-    if (values.size === 1) return { value: [...values][0] as string, from: `the stream's ${label} labels` };
-    if (values.size > 1) {
-      return { problem: `the stream's ${label} labels disagree (${[...values].sort().join(", ")})` };
-    }
+    for (const match of text.matchAll(pattern)) if (inLabels(text, match.index ?? 0)) values.add(match[1] as string);
+    if (values.size > 1) return { problem: `the stream's ${label} labels disagree (${[...values].sort().join(", ")})` };
+    const [value] = values;
+    if (value === undefined) continue;
+    if (PLACEHOLDERS.has(value)) return { problem: `the stream was rendered with helm template's placeholder name ${value}` };
+    if (!RELEASE_NAME.test(value) || value.length > 53) return { problem: `the stream's ${label} label ${value} is not a valid release name` };
+    return { value, from: `the stream's ${label} labels` };
   }
   return { problem: "no app.kubernetes.io/instance or release label in the stream" };
 }
+
+/** True when the label key matched at `offset` sits directly in a `labels`/`matchLabels` map, not in a script. */
+function inLabels(text: string, offset: number): boolean {
+  if (text[offset] === "{" || text[offset] === ",") {
+    // Flow style: the nearest `{` before the key must open a labels map.
+    const before = text.slice(Math.max(0, offset - 400), offset + 1);
+    const open = before.lastIndexOf("{");
+    return open !== -1 && /labels["']?[ \t]*:[ \t]*$/i.test(before.slice(0, open));
+  }
+  // Block style (the match starts its line): the closest line above with less indentation is the parent key, and
+  // no ancestor may open a block scalar (`data: |`), whose text only looks like labels.
+  let indent = /^[ \t]*/.exec(text.slice(offset, offset + 200))?.[0].length ?? 0;
+  let parentSeen = false;
+  let end = offset - 1;
+  while (end > 0 && indent > 0) {
+    const start = text.lastIndexOf("\n", end - 1) + 1;
+    const line = text.slice(start, end);
+    end = start - 1;
+    const trimmed = line.trimStart();
+    if (trimmed === "" || trimmed.startsWith("#")) continue;
+    if (line.length - trimmed.length >= indent) continue;
+    indent = line.length - trimmed.length;
+    if (BLOCK_SCALAR_HEADER.test(trimmed)) return false;
+    if (!parentSeen && !/^(?:-[ \t]+)?["']?(?:labels|matchLabels)["']?[ \t]*:[ \t]*(?:#.*)?\r?$/.test(trimmed)) return false;
+    parentSeen = true;
+  }
+  return parentSeen;
+}
+
+const BLOCK_SCALAR_HEADER = /[:-][ \t]*[|>][-+0-9]*[ \t]*(?:#.*)?\r?$/;
 
 const TOP_METADATA = /^(?:"metadata"|metadata)[ \t]*:[ \t]*\r?$/m;
 
@@ -127,7 +163,7 @@ function blockMetadataNamespace(text: string): string | undefined {
     indent ??= lead;
     if (lead !== indent) continue;
     const match = /^[ \t]*["']?namespace["']?[ \t]*:[ \t]*["']?([a-z0-9][-a-z0-9.]*)["']?[ \t]*\r?$/.exec(line);
-    if (match) return match[1];
+    if (match) return match[1] === "null" ? undefined : match[1];
   }
   return undefined;
 }

@@ -9,6 +9,13 @@ import { PlanBuilder, type Rule } from "./rule.js";
 
 /** Labels whose value carries the chart or app version. */
 export const VERSION_LABELS = ["helm.sh/chart", "chart", "app.kubernetes.io/version", "version"] as const;
+/** Their purpose is the version itself, whatever it looks like (`latest`, `7`). */
+const VERSION_KEYS = new Set(["app.kubernetes.io/version", "version"]);
+
+/** `prometheus-pushgateway-2.17.0`, `v1.11.0`, `8.4`: a chart label without one (`chart: elasticsearch`) never changes. */
+export function carriesVersion(value: string): boolean {
+  return /(?:^|[^A-Za-z0-9])v?\d+\.\d+|(?:^|-)v\d+$|-\d+$/.test(value);
+}
 
 const options = z.strictObject({
   /** More label keys to remove. */
@@ -29,17 +36,17 @@ export const claimTemplateLabels: Rule<z.infer<typeof options>> = {
     for (const statefulSet of statefulSets(stream)) {
       const own = stringMap(statefulSet.metadata.labels);
       const versionValues = new Set(
-        [...versionKeys].map((key) => own[key]).filter((value): value is string => value !== undefined && value !== ""),
+        [...versionKeys].map((key) => own[key]).filter((value): value is string => value !== undefined && carriesVersion(value)),
       );
+      const versioned = (key: string, value: string) =>
+        extra.includes(key) || VERSION_KEYS.has(key) || (versionKeys.has(key) && carriesVersion(value)) || versionValues.has(value);
       const { templates, invalid } = claimTemplates(statefulSet);
       if (invalid) plan.finding("warning", `${statefulSet}: ${invalid}; left alone`, statefulSet);
       for (const template of templates) {
         const metadata = template.value.metadata;
         if (!isRecord(metadata) || !isRecord(metadata.labels)) continue;
         const current = stringMap(metadata.labels);
-        const doomed = Object.keys(current).filter(
-          (key) => !kept.has(key) && (versionKeys.has(key) || versionValues.has(current[key] as string)),
-        );
+        const doomed = Object.keys(current).filter((key) => !kept.has(key) && versioned(key, current[key] as string));
         if (doomed.length === 0) continue;
         const labelsPath = [...template.path, "metadata", "labels"];
         const where = `${statefulSet} volumeClaimTemplate ${template.name || template.index}`;
@@ -52,7 +59,7 @@ export const claimTemplateLabels: Rule<z.infer<typeof options>> = {
           continue;
         }
         for (const key of doomed) {
-          const why = versionKeys.has(key) ? `${key} carries the chart or app version` : `its value ${current[key]} is the chart version`;
+          const why = versionKeys.has(key) ? `${key} carries the chart or app version` : `its value ${current[key]} is the StatefulSet's chart or app version`;
           plan.edit(statefulSet, {
             op: "delete",
             path: [...labelsPath, key],

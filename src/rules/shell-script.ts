@@ -72,7 +72,7 @@ export function addIgnoreNotFound(script: string): string {
   let from = 0;
   for (const match of script.matchAll(/(^|[\s;&|(`$])((?:\S*\/)?kubectl)(?=\s)/g)) {
     const start = (match.index ?? 0) + (match[1] as string).length + (match[2] as string).length;
-    if (start < from) continue;
+    if (start < from || inCommentOrQuotes(script, (match.index ?? 0) + (match[1] as string).length)) continue;
     const command = script.slice(start, commandEnd(script, start));
     if (command.includes("--ignore-not-found")) continue;
     const words = [...command.matchAll(/\S+/g)];
@@ -83,6 +83,26 @@ export function addIgnoreNotFound(script: string): string {
     from = at;
   }
   return out + script.slice(from);
+}
+
+/** A `kubectl` inside a comment or a quoted string (an echo, a log line) is text, not a command to change. */
+function inCommentOrQuotes(script: string, at: number): boolean {
+  const line = script.slice(script.lastIndexOf("\n", at - 1) + 1, at);
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i] as string;
+    if (quote) {
+      if (char === "\\" && quote === '"') i++;
+      else if (char === quote) quote = undefined;
+    } else if (char === "\\") {
+      i++;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+    } else if (char === "#" && (i === 0 || /\s/.test(line[i - 1] as string))) {
+      return true;
+    }
+  }
+  return quote !== undefined;
 }
 
 function commandEnd(script: string, start: number): number {

@@ -84,3 +84,27 @@ describe("claim-ownership", () => {
     );
   });
 });
+
+describe("release inference reads labels, not data", () => {
+  const configMap = (body: string) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: devlake\ndata:\n  deploy.yaml: |\n${body}`;
+
+  it("ignores label-like text inside block scalars", async () => {
+    const input = configMap("    metadata:\n      labels:\n        release: stable\n        app.kubernetes.io/instance: other\n") + MYSQL;
+    const result = await fix(input, only);
+    expect(result.changes[0]?.after).toBe("devlake");
+  });
+
+  it("does not take helm template's placeholder names for a release", async () => {
+    for (const placeholder of ["RELEASE-NAME", "release-name"]) {
+      const result = await fix(MYSQL.replace(/instance: devlake/g, `instance: ${placeholder}`), only);
+      expect(result.changes).toEqual([]);
+      expect(result.findings[0]?.message).toContain(`placeholder name ${placeholder}; pass --release-name NAME`);
+    }
+  });
+
+  it("reads `namespace: null` as no namespace", async () => {
+    const policy = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np\n  namespace: null\n";
+    const result = await fix(policy + MYSQL, only);
+    expect(result.changes.map((change) => change.after)).toEqual(["devlake", "devlake", "Helm"]);
+  });
+});

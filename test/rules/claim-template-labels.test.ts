@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { carriesVersion } from "../../src/rules/claim-template-labels.js";
 import { fix, yaml } from "../helpers.js";
 
 const only = { enable: ["claim-template-labels"], disable: ["claim-ownership", "cronjob-claims", "volume-name", "idempotent-cleanup"] };
@@ -62,7 +63,7 @@ describe("claim-template-labels", () => {
       "app.kubernetes.io/version",
       "image-tag",
     ]);
-    expect(result.changes[4]?.reason).toContain("its value 4.5.6 is the chart version");
+    expect(result.changes[4]?.reason).toContain("its value 4.5.6 is the StatefulSet's chart or app version");
   });
 
   it("drops a labels map it empties", async () => {
@@ -142,5 +143,40 @@ describe("claim-template-labels", () => {
     const result = await fix(input, only);
     expect(result.output).toBe(input);
     expect(result.findings[0]?.message).toContain("spec.volumeClaimTemplates is not a list; left alone");
+  });
+});
+
+describe("what counts as a version", () => {
+  it("keeps chart labels and label values that carry no version (elastic's chart: elasticsearch)", async () => {
+    const input = yaml`
+      apiVersion: apps/v1
+      kind: StatefulSet
+      metadata:
+        name: elasticsearch-master
+        labels:
+          chart: "elasticsearch"
+          release: "elasticsearch"
+      spec:
+        volumeClaimTemplates:
+          - metadata:
+              name: elasticsearch-master
+              labels:
+                app: "elasticsearch-master"
+                chart: "elasticsearch"
+                release: "elasticsearch"
+    `;
+    expect((await fix(input, only)).changes).toEqual([]);
+  });
+
+  it.each([
+    ["prometheus-pushgateway-2.17.0", true],
+    ["v1.11.0", true],
+    ["8.4.4", true],
+    ["devlake-1.0.1-beta9", true],
+    ["mysql-8", true],
+    ["elasticsearch", false],
+    ["web", false],
+  ])("%s carries a version: %s", (value, expected) => {
+    expect(carriesVersion(value)).toBe(expected);
   });
 });

@@ -139,3 +139,17 @@ describe("finding kubectl's delete subcommand", () => {
     expect(execNeedsIgnoreNotFound(["kubectl", "get", "delete"])).toBe(false);
   });
 });
+
+describe("text that only mentions kubectl delete", () => {
+  it.each([
+    ['echo "to clean up, run: kubectl delete pvc -l app=x"'],
+    ["# kubectl delete configmap old-cm"],
+    ["echo 'kubectl delete cm x' >> /tmp/log"],
+  ])("is left alone: %s", (script) => {
+    expect(addIgnoreNotFound(script)).toBe(script);
+  });
+
+  it("while the command next to it is fixed", () => {
+    expect(addIgnoreNotFound('echo "deleting"; kubectl delete cm x # old "way"')).toBe('echo "deleting"; kubectl delete --ignore-not-found cm x # old "way"');
+  });
+});
