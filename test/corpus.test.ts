@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
 import { splitStream } from "../src/core/stream.js";
-import { ALL_RULES_OFF, corpusFiles, corpusMissing, fix } from "./helpers.js";
+import { ALL_RULES_OFF, CORPUS, corpusFiles, corpusMissing, fix } from "./helpers.js";
 
 const ALL_RULES_ON = { enable: ["claim-retention"], release: { name: "corpus", namespace: "corpus" } };
 
@@ -33,7 +33,7 @@ describe.skipIf(corpusMissing)("corpus round-trips", () => {
 
   it("k8s-monitoring: the Alloy resource's nested volumeClaimTemplates stay untouched, the idempotent hook Job too", async () => {
     const file = corpusFiles().find((path) => path.includes("k8s-monitoring"));
-    if (!file) return;
+    if (!file) throw new Error(`${CORPUS} lacks a file SOURCES.md lists`);
     const input = readFileSync(file, "utf8");
     expect(input).toContain("volumeClaimTemplates");
     const result = await fix(input, ALL_RULES_ON);
@@ -43,7 +43,7 @@ describe.skipIf(corpusMissing)("corpus round-trips", () => {
 
   it("longhorn passes through unchanged", async () => {
     const file = corpusFiles().find((path) => path.includes("longhorn"));
-    if (!file) return;
+    if (!file) throw new Error(`${CORPUS} lacks a file SOURCES.md lists`);
     const input = readFileSync(file, "utf8");
     const result = await fix(input, ALL_RULES_ON);
     expect(result.changes).toEqual([]);
@@ -52,14 +52,14 @@ describe.skipIf(corpusMissing)("corpus round-trips", () => {
 
   it("redis-ha: a StatefulSet without volumeClaimTemplates gets no claim fixes", async () => {
     const file = corpusFiles().find((path) => path.includes("redis-ha"));
-    if (!file) return;
+    if (!file) throw new Error(`${CORPUS} lacks a file SOURCES.md lists`);
     const result = await fix(readFileSync(file, "utf8"), ALL_RULES_ON);
     expect(result.changes).toEqual([]);
   });
 
   it("monitoring-logs: loki's volumeClaimTemplate gets ownership, and inference reports the two releases", async () => {
     const file = corpusFiles().find((path) => path.includes("monitoring-logs"));
-    if (!file) return;
+    if (!file) throw new Error(`${CORPUS} lacks a file SOURCES.md lists`);
     const input = readFileSync(file, "utf8");
     const inferred = await fix(input);
     expect(inferred.changes).toEqual([]);

@@ -29,7 +29,9 @@ export async function runKrm(
   if (!isRecord(value) || value.kind !== "ResourceList") throw new FixStorageError("krm: stdin is not a ResourceList");
   const merged = { ...options, ...functionConfigOptions(value.functionConfig, options) };
   const result = await fixStream(text, merged);
-  const output = new YamlDocumentEditor(result.output);
+  // The ResourceList is one document: its edited form (or, unedited, the list read above) already holds the output.
+  const edited = result.edited[0]?.editor;
+  const output = edited && edited.text === result.output ? edited : result.output === text ? list : new YamlDocumentEditor(result.output);
   const items = (output.value() as Record<string, unknown>).items;
   const results: Json[] = [
     ...result.changes.map((change) => changeResult(change, items)),
