@@ -6,14 +6,10 @@ import { FixStorageError } from "./errors.js";
 import { ManifestStream, type ParsedDocument } from "./manifest.js";
 import type { ChangeRecord, Finding } from "./records.js";
 import { type ReleaseIdentity, type ReleaseInputs, resolveRelease } from "./release.js";
-import type { PlannedEdit, RuleContext, RulePlan } from "../rules/rule.js";
+import type { PlannedEdit, RuleContext, Stage } from "./stage.js";
 import { type EditStep, YamlEditError } from "./yaml-editor.js";
 
-/** One step of the pipeline: a rule bound to its options, or a later check such as the live-state guard. */
-export interface Stage {
-  name: string;
-  plan(context: RuleContext): RulePlan;
-}
+export type { Stage };
 
 export interface PipelineResult {
   output: string;

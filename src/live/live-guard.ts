@@ -7,7 +7,7 @@
 import { FixStorageError } from "../core/errors.js";
 import type { KubeObject } from "../core/manifest.js";
 import type { Stage } from "../core/pipeline.js";
-import { PlanBuilder } from "../rules/rule.js";
+import { PlanBuilder } from "../core/stage.js";
 import { claimTemplates, statefulSets } from "../rules/workloads.js";
 import { differences, normalizeTemplate, pinnableTemplate, quantityBytes } from "./claim-template-diff.js";
 import type { LiveState } from "./live-state.js";

@@ -1,7 +1,7 @@
 import type * as z from "zod/mini";
-import type { KubeObject, ManifestStream } from "../core/manifest.js";
-import type { Edit, Finding } from "../core/records.js";
-import type { ReleaseIdentity } from "../core/release.js";
+import type { RuleContext, RulePlan } from "../core/stage.js";
+
+export { PlanBuilder, type PlannedEdit, type RuleContext, type RulePlan } from "../core/stage.js";
 
 export const RULE_NAMES = [
   "claim-template-labels",
@@ -14,22 +14,6 @@ export const RULE_NAMES = [
 
 export type RuleName = (typeof RULE_NAMES)[number];
 
-export interface RuleContext {
-  stream: ManifestStream;
-  /** Resolved on first use: only rules that need the release pay for inferring it. */
-  release(): ReleaseIdentity;
-}
-
-export interface PlannedEdit extends Edit {
-  object: KubeObject;
-}
-
-/** What a rule wants: edits (applied in order, by the core) and findings (reported, never applied). */
-export interface RulePlan {
-  edits: PlannedEdit[];
-  findings: Finding[];
-}
-
 export interface Rule<Options = unknown> {
   name: RuleName;
   /** One line for --help and the README table. */
@@ -38,30 +22,4 @@ export interface Rule<Options = unknown> {
   /** Options besides `enabled`; strict, with defaults. */
   options: z.ZodMiniType<Options>;
   plan(context: RuleContext, options: Options): RulePlan;
-}
-
-/** Small helper so a rule reads as a list of edits and findings. */
-export class PlanBuilder {
-  readonly edits: PlannedEdit[] = [];
-  readonly findings: Finding[] = [];
-
-  constructor(private readonly rule: string) {}
-
-  edit(object: KubeObject, edit: Edit): void {
-    this.edits.push({ ...edit, object });
-  }
-
-  finding(severity: Finding["severity"], message: string, object?: KubeObject, path?: Edit["path"]): void {
-    this.findings.push({
-      rule: this.rule,
-      severity,
-      message,
-      ...(object && { object: object.ref() }),
-      ...(path && { path }),
-    });
-  }
-
-  build(): RulePlan {
-    return { edits: this.edits, findings: this.findings };
-  }
 }

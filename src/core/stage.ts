@@ -1,0 +1,52 @@
+/** What the pipeline runs: stages that read the stream and return edits and findings. Rules are one kind of stage. */
+import type { KubeObject, ManifestStream } from "./manifest.js";
+import type { Edit, Finding } from "./records.js";
+import type { ReleaseIdentity } from "./release.js";
+
+export interface RuleContext {
+  stream: ManifestStream;
+  /** Resolved on first use: only rules that need the release pay for inferring it. */
+  release(): ReleaseIdentity;
+}
+
+export interface PlannedEdit extends Edit {
+  object: KubeObject;
+}
+
+/** What a stage wants: edits (applied in order, by the core) and findings (reported, never applied). */
+export interface RulePlan {
+  edits: PlannedEdit[];
+  findings: Finding[];
+}
+
+/** One step of the pipeline: a rule bound to its options, or a later check such as the live-state guard. */
+export interface Stage {
+  name: string;
+  plan(context: RuleContext): RulePlan;
+}
+
+/** Small helper so a stage reads as a list of edits and findings. */
+export class PlanBuilder {
+  readonly edits: PlannedEdit[] = [];
+  readonly findings: Finding[] = [];
+
+  constructor(private readonly rule: string) {}
+
+  edit(object: KubeObject, edit: Edit): void {
+    this.edits.push({ ...edit, object });
+  }
+
+  finding(severity: Finding["severity"], message: string, object?: KubeObject, path?: Edit["path"]): void {
+    this.findings.push({
+      rule: this.rule,
+      severity,
+      message,
+      ...(object && { object: object.ref() }),
+      ...(path && { path }),
+    });
+  }
+
+  build(): RulePlan {
+    return { edits: this.edits, findings: this.findings };
+  }
+}
