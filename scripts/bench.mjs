@@ -3,7 +3,10 @@
  * Benchmark (`npm run bench`): the bundled CLI against `cat FILE`, `node -e ''` and `kubectl kustomize DIR` doing the
  * same edit, on streams of 100, 2,000 and 20,000 documents built from the real renders in ../shared/corpus.
  * Prints a table and the targets, and writes the same data to bench/out/bench.json.
+ * Then the candidate-heavy set (scripts/bench/candidate-heavy.mjs): streams where the documents the rules read are a
+ * large share, against the baselines of each target (node -e '', kubectl kustomize, a split-and-join script).
  * It is a record, not a gate: it exits 0 even when a target fails. BENCH_KEEP=1 keeps the generated streams.
+ * Options: --quick (fewer rounds, no 100 MB stream), --set=classic|candidate-heavy (one set only).
  */
 import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -11,6 +14,7 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit } from "yaml";
+import { runCandidateHeavy } from "./bench/candidate-heavy.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const CORPUS = resolve(ROOT, "../shared/corpus");
@@ -19,7 +23,10 @@ const BUNDLE = join(ROOT, "dist/fix-storage.cjs");
 const OUT_DIR = join(ROOT, "bench/out");
 
 const SIZES = [100, 2000, 20000];
-const ROUNDS = { 100: 5, 2000: 5, 20000: 3 };
+const ARGS = process.argv.slice(2);
+const QUICK = ARGS.includes("--quick");
+const SET = ARGS.find((arg) => arg.startsWith("--set="))?.slice("--set=".length) ?? "all";
+const ROUNDS = QUICK ? { 100: 3, 2000: 1, 20000: 1 } : { 100: 5, 2000: 5, 20000: 3 };
 /** A tool/size whose first run takes longer (or is predicted to) is skipped. */
 const LIMIT_S = 60;
 /** Fewer rounds for a tool whose single run is slow, so one cell takes about this long at most. */
@@ -501,7 +508,7 @@ function checkEdits(outFile, handWrittenCopies) {
 
 // ---------------------------------------------------------------- main
 
-function main() {
+function runClassic() {
   if (!existsSync(CORPUS) || readdirSync(CORPUS).filter((name) => /\.ya?ml$/.test(name)).length === 0) {
     console.log(`bench: skipped — no corpus at ${CORPUS} (../shared/corpus/*.y*ml relative to the project root)`);
     return;
@@ -812,6 +819,23 @@ function main() {
 
   if (process.env.BENCH_KEEP === "1") console.log(`kept the streams in ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
+}
+
+function main() {
+  if (!["all", "classic", "candidate-heavy"].includes(SET) || ARGS.some((arg) => arg !== "--quick" && !arg.startsWith("--set="))) {
+    console.error(`bench: unknown option in ${ARGS.join(" ")} (options: --quick, --set=classic|candidate-heavy)`);
+    process.exitCode = 2;
+    return;
+  }
+  if (SET !== "candidate-heavy") runClassic();
+  if (SET !== "classic") {
+    if (!existsSync(BUNDLE)) {
+      console.error(`bench: ${BUNDLE} is missing; run npm run build (npm run bench does)`);
+      process.exitCode = 1;
+      return;
+    }
+    runCandidateHeavy({ root: ROOT, corpus: CORPUS, bin: BIN, outDir: OUT_DIR, quick: QUICK });
+  }
 }
 
 main();
