@@ -5,6 +5,7 @@ import { claimTemplateLabels } from "./claim-template-labels.js";
 import { cronjobClaims } from "./cronjob-claims.js";
 import { idempotentCleanup } from "./idempotent-cleanup.js";
 import type { Rule } from "./rule.js";
+import { rwoRollout } from "./rwo-rollout.js";
 import { volumeName } from "./volume-name.js";
 
 export const RULES: readonly Rule<never>[] = [
@@ -14,6 +15,7 @@ export const RULES: readonly Rule<never>[] = [
   cronjobClaims,
   volumeName,
   idempotentCleanup,
+  rwoRollout,
 ] as unknown as Rule<never>[];
 
 export { RULE_NAMES, type RuleName } from "./rule.js";

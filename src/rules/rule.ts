@@ -10,6 +10,7 @@ export const RULE_NAMES = [
   "cronjob-claims",
   "volume-name",
   "idempotent-cleanup",
+  "rwo-rollout",
 ] as const;
 
 export type RuleName = (typeof RULE_NAMES)[number];

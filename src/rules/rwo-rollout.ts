@@ -1,0 +1,177 @@
+/**
+ * rwo-rollout — a Deployment whose pod mounts a ReadWriteOnce claim and updates with RollingUpdate. The controller
+ * starts the new pod before it stops the old one; when the new pod lands on another node it waits on
+ * `Multi-Attach error for volume` while the old pod keeps the volume attached, so the rollout never finishes
+ * (Grafana with persistence, Harbor's jobservice and registry). Strategy Recreate stops the old pod first; the field
+ * may change on a live Deployment, so the fix is safe on upgrade.
+ */
+import * as z from "zod/mini";
+import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
+import { PlanBuilder, type Rule } from "./rule.js";
+import { claimVolumes, podSpec } from "./workloads.js";
+
+const accessMode = z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"]);
+
+const options = z.strictObject({
+  /** report: a finding per Deployment that can deadlock; fix: also switch it to strategy Recreate. */
+  mode: z._default(z.enum(["report", "fix"]), "report"),
+  /** Access modes of claims the stream does not render (`existingClaim`): `{claim: ReadWriteOnce}`. */
+  claims: z._default(z.record(z.string(), accessMode), {}),
+  /** Deployment names to look at; all when absent. */
+  deployments: z.optional(z.array(z.string())),
+});
+
+type Options = z.infer<typeof options>;
+
+const MULTI_ATTACH = '"Multi-Attach error for volume"';
+
+export const rwoRollout: Rule<Options> = {
+  name: "rwo-rollout",
+  summary: "report (mode fix: set strategy Recreate on) Deployments whose RollingUpdate deadlocks on a ReadWriteOnce claim",
+  defaultEnabled: true,
+  options,
+  plan({ stream, release }, opts) {
+    const plan = new PlanBuilder("rwo-rollout");
+    const selected = opts.deployments ? new Set(opts.deployments) : undefined;
+    const seen = new Set<string>();
+    const namespaceOf = (object: KubeObject) => object.namespace ?? release().namespace ?? "";
+    let claims: Map<string, string[]> | undefined;
+    // Only Deployments that name a claim can deadlock, so the others are not even parsed.
+    for (const deployment of stream.objects(["Deployment"], (text) => text.includes("claimName"))) {
+      if (deployment.apiVersion !== "apps/v1") continue;
+      if (selected && !selected.has(deployment.name)) continue;
+      seen.add(deployment.name);
+      const pod = podSpec(deployment);
+      if (!pod) continue;
+      const volumes = claimVolumes(pod);
+      if (volumes.length === 0) continue;
+      const strategy = rolloutOf(deployment);
+      if (strategy.kind === "recreate") continue;
+      if (strategy.kind === "unreadable") {
+        plan.finding("info", `${deployment}: ${strategy.problem}; rwo-rollout left it alone`, deployment, ["spec", "strategy"]);
+        continue;
+      }
+      claims ??= renderedClaims(stream, namespaceOf);
+      const namespace = namespaceOf(deployment);
+      const exclusive: Array<{ claim: string; mode: string }> = [];
+      const unknown: string[] = [];
+      for (const volume of volumes) {
+        const modes = claims.get(`${namespace}/${volume.claimName}`) ?? configured(opts, volume.claimName);
+        if (modes === undefined || modes.length === 0) unknown.push(volume.claimName);
+        else if (modes.includes("ReadWriteMany") || modes.includes("ReadOnlyMany")) continue;
+        else exclusive.push({ claim: volume.claimName, mode: modes.includes("ReadWriteOncePod") ? "ReadWriteOncePod" : "ReadWriteOnce" });
+      }
+      const { replicas, maxUnavailable } = strategy;
+      const rollout = `RollingUpdate${strategy.explicit ? "" : " (the default)"} with maxUnavailable ${maxUnavailable} for ${replicas} replica${replicas === 1 ? "" : "s"}`;
+
+      if (exclusive.length === 0) {
+        if (unknown.length === 0 || (replicas === 1 && maxUnavailable >= 1)) continue;
+        const mapping = unknown.map((claim) => `${claim}: ReadWriteOnce`).join(", ");
+        plan.finding(
+          "warning",
+          `${deployment} mounts claim ${unknown.join(", ")}, which the stream does not render, so its access mode is unknown; if it is ReadWriteOnce (as most block storage is), its ${rollout} ${replicas === 1 ? `starts the new pod before the old one stops, and a new pod on another node waits forever on ${MULTI_ATTACH}` : `needs every pod on the node the volume is attached to (pods elsewhere wait forever on ${MULTI_ATTACH})`}; set rwo-rollout.claims: {${mapping}} (then mode fix sets strategy Recreate), or ReadWriteMany if it is shared storage`,
+          deployment,
+        );
+        continue;
+      }
+
+      const named = exclusive.map(({ claim, mode }) => `${mode} claim ${claim}`).join(", ");
+      if (replicas > 1) {
+        const oncePod = exclusive.some(({ mode }) => mode === "ReadWriteOncePod");
+        plan.finding(
+          "warning",
+          `${deployment} runs ${replicas} replicas on ${named}: ${oncePod ? "only one of its pods can use the volume at a time" : `every pod must run on the node the volume is attached to, and pods on other nodes wait forever on ${MULTI_ATTACH}`}; strategy Recreate would not change that, so rwo-rollout changed nothing (use a ReadWriteMany claim, a StatefulSet with volumeClaimTemplates, or replicas: 1)`,
+          deployment,
+        );
+        continue;
+      }
+      if (maxUnavailable >= 1) continue;
+
+      const oncePod = exclusive.some(({ mode }) => mode === "ReadWriteOncePod");
+      const deadlock = oncePod
+        ? `${deployment} mounts ${named} and updates with ${rollout}: the new pod starts before the old one stops, cannot use the volume while the old pod runs (on any node), and the old pod is only stopped once the new one is ready, so the rollout never finishes`
+        : `${deployment} mounts ${named} and updates with ${rollout}: the new pod starts before the old one stops, and when it lands on another node it waits forever on ${MULTI_ATTACH} while the old pod keeps the volume, so the rollout never finishes`;
+      if (opts.mode === "report") {
+        plan.finding("warning", `${deadlock}; set rwo-rollout.mode: fix to switch it to strategy Recreate, which stops the old pod first`, deployment, ["spec", "strategy"]);
+        continue;
+      }
+      const reason = `${deadlock}; strategy Recreate stops the old pod before the new one starts (a brief outage on each update instead of a rollout that never finishes; allowed on a live Deployment)`;
+      const current = deployment.get(["spec", "strategy"]);
+      if (!isRecord(current)) {
+        plan.edit(deployment, { op: "set", path: ["spec", "strategy"], value: { type: "Recreate" }, reason });
+        continue;
+      }
+      plan.edit(deployment, { op: "set", path: ["spec", "strategy", "type"], value: "Recreate", reason });
+      if ("rollingUpdate" in current) {
+        plan.edit(deployment, {
+          op: "delete",
+          path: ["spec", "strategy", "rollingUpdate"],
+          reason: "strategy Recreate takes no rollingUpdate settings (the API server refuses them with type Recreate)",
+        });
+      }
+    }
+    for (const name of selected ?? []) {
+      if (!seen.has(name)) plan.finding("warning", `rwo-rollout: deployments names ${name}, but no apps/v1 Deployment of that name that mounts a claim is in the stream`);
+    }
+    return plan.build();
+  },
+};
+
+function configured(opts: Options, claim: string): string[] | undefined {
+  const mode = opts.claims[claim];
+  return mode === undefined ? undefined : [mode];
+}
+
+/** Access modes of the PersistentVolumeClaims the stream renders, by `namespace/name`. */
+function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject) => string): Map<string, string[]> {
+  const claims = new Map<string, string[]>();
+  for (const pvc of stream.objects(["PersistentVolumeClaim"])) {
+    if (pvc.apiVersion !== "v1") continue;
+    const modes = pvc.get(["spec", "accessModes"]);
+    claims.set(`${namespaceOf(pvc)}/${pvc.name}`, Array.isArray(modes) ? modes.map(String) : []);
+  }
+  return claims;
+}
+
+type Rollout =
+  | { kind: "recreate" }
+  | { kind: "unreadable"; problem: string }
+  | { kind: "rolling"; explicit: boolean; replicas: number; maxUnavailable: number };
+
+/**
+ * How the Deployment controller will roll this Deployment out, as it computes it: the type defaults to RollingUpdate;
+ * maxSurge and maxUnavailable default to 25%; a percentage of the replicas rounds up for maxSurge and down for
+ * maxUnavailable; when both come to 0, maxUnavailable is 1. Old pods are stopped without waiting for new ones only
+ * when maxUnavailable is at least 1. Replicas default to 1; 0 counts as 1, since scaling up brings the problem back.
+ */
+function rolloutOf(deployment: KubeObject): Rollout {
+  const strategy = deployment.get(["spec", "strategy"]);
+  if (strategy !== undefined && strategy !== null && !isRecord(strategy)) {
+    return { kind: "unreadable", problem: "spec.strategy is not a mapping" };
+  }
+  const type = strategy?.type;
+  if (type === "Recreate") return { kind: "recreate" };
+  if (type !== undefined && type !== null && type !== "RollingUpdate") {
+    return { kind: "unreadable", problem: `spec.strategy.type is ${JSON.stringify(type)}, which Kubernetes does not know` };
+  }
+  const rawReplicas = deployment.get(["spec", "replicas"]);
+  if (rawReplicas !== undefined && rawReplicas !== null && !(Number.isInteger(rawReplicas) && (rawReplicas as number) >= 0)) {
+    return { kind: "unreadable", problem: `spec.replicas is ${JSON.stringify(rawReplicas)}, not a whole number` };
+  }
+  const replicas = Math.max(1, (rawReplicas as number | null | undefined) ?? 1);
+  const rolling = isRecord(strategy?.rollingUpdate) ? strategy.rollingUpdate : {};
+  const surge = scaled(rolling.maxSurge, replicas, Math.ceil);
+  const unavailable = scaled(rolling.maxUnavailable, replicas, Math.floor);
+  if (surge === undefined || unavailable === undefined) {
+    return { kind: "unreadable", problem: "spec.strategy.rollingUpdate has a maxSurge or maxUnavailable that is neither a whole number nor a percentage" };
+  }
+  return { kind: "rolling", explicit: type === "RollingUpdate", replicas, maxUnavailable: surge === 0 && unavailable === 0 ? 1 : unavailable };
+}
+
+/** An int-or-percent as the controller scales it; undefined when it is neither. */
+function scaled(value: unknown, replicas: number, round: (n: number) => number): number | undefined {
+  if (value === undefined || value === null) value = "25%";
+  if (typeof value === "number") return Number.isInteger(value) && value >= 0 ? value : undefined;
+  const percent = typeof value === "string" ? /^(\d+)%$/.exec(value) : null;
+  return percent ? round((Number(percent[1]) * replicas) / 100) : undefined;
+}

@@ -1,0 +1,220 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { RULE_NAMES } from "../../src/rules/rule.js";
+import { fix } from "../helpers.js";
+
+const ONLY = { disable: RULE_NAMES.filter((name) => name !== "rwo-rollout") };
+const withOptions = (options: Record<string, unknown>) => ({ ...ONLY, config: { rules: { "rwo-rollout": options } } });
+
+/** A claim as a chart renders it; `modes` is the flow list of its accessModes. */
+const pvc = (name: string, modes: string) =>
+  `---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: ${name}\nspec:\n  accessModes: ${modes}\n  resources:\n    requests:\n      storage: 1Gi\n`;
+
+/**
+ * A Deployment named `app`: `head` is the literal text of its spec before the selector (replicas, strategy), and
+ * `volume` the literal text of its one data volume.
+ */
+const deployment = (head: string, volume = "persistentVolumeClaim:\n            claimName: data") =>
+  `---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n${head}  selector:\n    matchLabels: {app: app}\n  template:\n    metadata:\n      labels: {app: app}\n    spec:\n      containers:\n        - name: app\n          image: app:1\n          volumeMounts: [{name: data, mountPath: /data}]\n      volumes:\n        - name: data\n          ${volume}\n`;
+
+const RWO = pvc("data", "[ReadWriteOnce]");
+
+interface Row {
+  options?: Record<string, unknown>;
+  input: string;
+  /** Absent: the output is the input, byte for byte. */
+  output?: string;
+  /** Fragments, one per finding, in order. */
+  findings: string[];
+}
+
+const DEADLOCK = 'the new pod starts before the old one stops, and when it lands on another node it waits forever on "Multi-Attach error for volume"';
+
+const table: Record<string, Row> = {
+  "no strategy, 1 replica, RWO claim: the default RollingUpdate deadlocks; report says how to fix": {
+    input: RWO + deployment(""),
+    findings: [
+      `Deployment app mounts ReadWriteOnce claim data and updates with RollingUpdate (the default) with maxUnavailable 0 for 1 replica: ${DEADLOCK} while the old pod keeps the volume, so the rollout never finishes; set rwo-rollout.mode: fix to switch it to strategy Recreate, which stops the old pod first`,
+    ],
+  },
+  "explicit type RollingUpdate deadlocks the same": {
+    input: RWO + deployment("  replicas: 1\n  strategy:\n    type: RollingUpdate\n"),
+    findings: ["updates with RollingUpdate with maxUnavailable 0 for 1 replica"],
+  },
+  "maxSurge 0, maxUnavailable 1: the old pod goes first, no deadlock": {
+    input: RWO + deployment("  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: 0\n      maxUnavailable: 1\n"),
+    findings: [],
+  },
+  "maxUnavailable 1 with the default maxSurge: the old pod is stopped without waiting, no deadlock": {
+    input: RWO + deployment("  strategy:\n    rollingUpdate:\n      maxUnavailable: 1\n"),
+    findings: [],
+  },
+  "maxUnavailable 100% of 1 replica is 1: no deadlock": {
+    input: RWO + deployment("  strategy:\n    rollingUpdate:\n      maxUnavailable: 100%\n"),
+    findings: [],
+  },
+  "maxUnavailable 50% of 1 replica rounds down to 0: deadlock": {
+    input: RWO + deployment("  strategy:\n    rollingUpdate:\n      maxUnavailable: 50%\n"),
+    findings: ["with maxUnavailable 0 for 1 replica"],
+  },
+  "maxSurge 0% and maxUnavailable 0%: the controller makes maxUnavailable 1, no deadlock": {
+    input: RWO + deployment('  strategy:\n    rollingUpdate:\n      maxSurge: "0%"\n      maxUnavailable: "0%"\n'),
+    findings: [],
+  },
+  "strategy Recreate: nothing to do": {
+    input: RWO + deployment("  strategy:\n    type: Recreate\n"),
+    findings: [],
+  },
+  "strategy Recreate with rollingUpdate: null (Harbor's template): nothing to do": {
+    input: RWO + deployment("  strategy:\n    type: Recreate\n    rollingUpdate: null\n"),
+    findings: [],
+  },
+  "replicas 0 counts as 1: scaling up brings the deadlock back": {
+    input: RWO + deployment("  replicas: 0\n"),
+    findings: ["with maxUnavailable 0 for 1 replica"],
+  },
+  "ReadWriteMany claim: pods on any node share it, no finding": {
+    input: pvc("data", "[ReadWriteMany]") + deployment(""),
+    findings: [],
+  },
+  "ReadOnlyMany claim: no finding": {
+    input: pvc("data", "[ReadOnlyMany]") + deployment(""),
+    findings: [],
+  },
+  "ReadWriteOnce and ReadWriteMany on one claim: the volume can attach to several nodes, no finding": {
+    input: pvc("data", "[ReadWriteOnce, ReadWriteMany]") + deployment(""),
+    findings: [],
+  },
+  "ReadWriteOncePod claim: deadlocks even on the same node": {
+    input: pvc("data", "[ReadWriteOncePod]") + deployment(""),
+    findings: [
+      "mounts ReadWriteOncePod claim data and updates with RollingUpdate (the default) with maxUnavailable 0 for 1 replica: the new pod starts before the old one stops, cannot use the volume while the old pod runs (on any node)",
+    ],
+  },
+  "claim not rendered (existingClaim): access mode unknown, a finding naming the option, no edit even in mode fix": {
+    options: { mode: "fix" },
+    input: deployment(""),
+    findings: [
+      "Deployment app mounts claim data, which the stream does not render, so its access mode is unknown; if it is ReadWriteOnce (as most block storage is), its RollingUpdate (the default) with maxUnavailable 0 for 1 replica starts the new pod before the old one stops, and a new pod on another node waits forever on \"Multi-Attach error for volume\"; set rwo-rollout.claims: {data: ReadWriteOnce} (then mode fix sets strategy Recreate), or ReadWriteMany if it is shared storage",
+    ],
+  },
+  "claim not rendered, declared ReadWriteMany by the claims option: no finding": {
+    options: { claims: { data: "ReadWriteMany" } },
+    input: deployment(""),
+    findings: [],
+  },
+  "claim not rendered, declared ReadWriteOnce by the claims option: mode fix sets Recreate": {
+    options: { mode: "fix", claims: { data: "ReadWriteOnce" } },
+    input: deployment("  strategy:\n    type: RollingUpdate\n"),
+    output: deployment("  strategy:\n    type: Recreate\n"),
+    findings: [],
+  },
+  "claim not rendered, but the rollout stops the old pod first: no finding": {
+    input: deployment("  strategy:\n    rollingUpdate:\n      maxSurge: 0\n      maxUnavailable: 1\n"),
+    findings: [],
+  },
+  "PVC in another namespace is not the claim: unknown": {
+    input: pvc("data", "[ReadWriteMany]").replace("  name: data\n", "  name: data\n  namespace: other\n") + deployment("").replace("  name: app\n", "  name: app\n  namespace: apps\n"),
+    findings: ["Deployment apps/app mounts claim data, which the stream does not render"],
+  },
+  "replicas 3 on a ReadWriteOnce claim: a different problem, reported distinctly, never set to Recreate": {
+    options: { mode: "fix" },
+    input: RWO + deployment("  replicas: 3\n"),
+    findings: [
+      'Deployment app runs 3 replicas on ReadWriteOnce claim data: every pod must run on the node the volume is attached to, and pods on other nodes wait forever on "Multi-Attach error for volume"; strategy Recreate would not change that, so rwo-rollout changed nothing (use a ReadWriteMany claim, a StatefulSet with volumeClaimTemplates, or replicas: 1)',
+    ],
+  },
+  "replicas 2 on a ReadWriteOncePod claim: only one pod can run": {
+    input: pvc("data", "[ReadWriteOncePod]") + deployment("  replicas: 2\n"),
+    findings: ["runs 2 replicas on ReadWriteOncePod claim data: only one of its pods can use the volume at a time"],
+  },
+  "ephemeral volume: one claim per pod, no finding": {
+    input: deployment("", "ephemeral:\n            volumeClaimTemplate:\n              spec:\n                accessModes: [ReadWriteOnce]\n                resources: {requests: {storage: 1Gi}}"),
+    findings: [],
+  },
+  "emptyDir: no claim, no finding": {
+    input: deployment("", "emptyDir: {}"),
+    findings: [],
+  },
+  "mode fix, no strategy: adds strategy Recreate": {
+    options: { mode: "fix" },
+    input: RWO + deployment("  replicas: 1\n"),
+    output: RWO + deployment("  replicas: 1\n").replace("          claimName: data\n", "          claimName: data\n  strategy:\n    type: Recreate\n"),
+    findings: [],
+  },
+  "mode fix, type RollingUpdate with rollingUpdate: type becomes Recreate, rollingUpdate goes": {
+    options: { mode: "fix" },
+    input: RWO + deployment("  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: 25%\n      maxUnavailable: 0\n"),
+    output: RWO + deployment("  strategy:\n    type: Recreate\n"),
+    findings: [],
+  },
+  "mode fix, rollingUpdate without type: type is added, rollingUpdate goes": {
+    options: { mode: "fix" },
+    input: RWO + deployment("  strategy:\n    rollingUpdate:\n      maxSurge: 1\n"),
+    output: RWO + deployment("  strategy:\n    type: Recreate\n"),
+    findings: [],
+  },
+  "deployments limits the rule to the Deployments named, and names the ones it cannot find": {
+    options: { deployments: ["web"] },
+    input: RWO + deployment(""),
+    findings: ["rwo-rollout: deployments names web, but no apps/v1 Deployment of that name that mounts a claim is in the stream"],
+  },
+  "an unknown strategy type is left alone, with a finding": {
+    input: RWO + deployment("  strategy:\n    type: Rolling\n"),
+    findings: ['Deployment app: spec.strategy.type is "Rolling", which Kubernetes does not know; rwo-rollout left it alone'],
+  },
+};
+
+describe("rwo-rollout", () => {
+  for (const [name, row] of Object.entries(table)) {
+    it(name, async () => {
+      const result = await fix(row.input, withOptions(row.options ?? {}));
+      expect(result.output).toBe(row.output ?? row.input);
+      const findings = result.findings.filter((finding) => finding.rule === "rwo-rollout").map((finding) => finding.message);
+      expect(findings).toEqual(row.findings.map((fragment) => expect.stringContaining(fragment)));
+      const again = await fix(result.output, withOptions(row.options ?? {}));
+      expect(again.changes).toEqual([]);
+    });
+  }
+
+  it("is on by default, in mode report", async () => {
+    const result = await fix(RWO + deployment(""));
+    expect(result.changes).toEqual([]);
+    expect(result.findings.map((finding) => [finding.rule, finding.severity])).toEqual([["rwo-rollout", "warning"]]);
+  });
+
+  it("records exactly what mode fix changed: set on type, delete on rollingUpdate; or set the whole strategy", async () => {
+    const explicit = await fix(RWO + deployment("  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: 1\n"), withOptions({ mode: "fix" }));
+    expect(explicit.changes.map(({ op, path, before, after }) => ({ op, path, before, after }))).toEqual([
+      { op: "set", path: ["spec", "strategy", "type"], before: "RollingUpdate", after: "Recreate" },
+      { op: "delete", path: ["spec", "strategy", "rollingUpdate"], before: { maxSurge: 1 }, after: undefined },
+    ]);
+    expect(explicit.changes[0]?.reason).toContain('"Multi-Attach error for volume"');
+    expect(explicit.changes[0]?.reason).toContain("strategy Recreate stops the old pod before the new one starts");
+    const absent = await fix(RWO + deployment(""), withOptions({ mode: "fix" }));
+    expect(absent.changes.map(({ op, path, before, after }) => ({ op, path, before, after }))).toEqual([
+      { op: "set", path: ["spec", "strategy"], before: undefined, after: { type: "Recreate" } },
+    ]);
+  });
+
+  it("refuses unknown options", async () => {
+    await expect(fix(RWO, withOptions({ mode: "recreate" }))).rejects.toThrow(/invalid options for rwo-rollout: mode/);
+    await expect(fix(RWO, withOptions({ deployment: ["app"] }))).rejects.toThrow(/invalid options for rwo-rollout/);
+  });
+});
+
+const K8S_READ = "/usr/local/bin/k8s-read";
+if (!existsSync(K8S_READ)) console.warn(`skipping the k8s-read checks of rwo-rollout: ${K8S_READ} is absent`);
+
+describe.skipIf(!existsSync(K8S_READ))("rwo-rollout output as Kubernetes reads it (k8s-read)", () => {
+  it("the fixed Deployment has strategy {type: Recreate} and nothing else", async () => {
+    for (const head of ["", "  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: 1\n      maxUnavailable: 0\n"]) {
+      const { output } = await fix(RWO + deployment(head), withOptions({ mode: "fix" }));
+      const read = spawnSync(K8S_READ, { input: output });
+      expect(read.status).toBe(0);
+      const objects = read.stdout.toString("utf8").trim().split("\n").map((line) => JSON.parse(line));
+      expect(objects[1].spec.strategy).toEqual({ type: "Recreate" });
+    }
+  });
+});
