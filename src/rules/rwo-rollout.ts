@@ -3,7 +3,7 @@
  * starts the new pod before it stops the old one; when the new pod lands on another node it waits on
  * `Multi-Attach error for volume` while the old pod keeps the volume attached, so the rollout never finishes
  * (Grafana with persistence, Harbor's jobservice and registry). Strategy Recreate stops the old pod first; the field
- * may change on a live Deployment, so the fix is safe on upgrade.
+ * may change on a live Deployment, and `rollingUpdate: null` lets an upgrade clear the live default (see below).
  */
 import * as z from "zod/mini";
 import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
@@ -24,6 +24,16 @@ const options = z.strictObject({
 type Options = z.infer<typeof options>;
 
 const MULTI_ATTACH = '"Multi-Attach error for volume"';
+
+/**
+ * Why rollingUpdate is set to null rather than removed: the live Deployment holds the API server's default
+ * rollingUpdate (25%/25%). Helm's and kubectl's three-way merge only remove what the previous manifest had or the
+ * new one sets to null, so a manifest without the field keeps the default, and the upgrade fails with
+ * "spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'"
+ * (helm/helm#5144, kubernetes/kubernetes#24198). An explicit null clears it; on a fresh install it reads as absent.
+ */
+const CLEAR_ROLLING_UPDATE =
+  "strategy Recreate allows no rollingUpdate; null (not a missing field) makes helm upgrade and kubectl apply clear the default the API server stored on the live Deployment, which would otherwise fail the upgrade with \"spec.strategy.rollingUpdate: Forbidden\"";
 
 export const rwoRollout: Rule<Options> = {
   name: "rwo-rollout",
@@ -98,16 +108,12 @@ export const rwoRollout: Rule<Options> = {
       const reason = `${deadlock}; strategy Recreate stops the old pod before the new one starts (a brief outage on each update instead of a rollout that never finishes; allowed on a live Deployment)`;
       const current = deployment.get(["spec", "strategy"]);
       if (!isRecord(current)) {
-        plan.edit(deployment, { op: "set", path: ["spec", "strategy"], value: { type: "Recreate" }, reason });
+        plan.edit(deployment, { op: "set", path: ["spec", "strategy"], value: { type: "Recreate", rollingUpdate: null }, reason });
         continue;
       }
       plan.edit(deployment, { op: "set", path: ["spec", "strategy", "type"], value: "Recreate", reason });
-      if ("rollingUpdate" in current) {
-        plan.edit(deployment, {
-          op: "delete",
-          path: ["spec", "strategy", "rollingUpdate"],
-          reason: "strategy Recreate takes no rollingUpdate settings (the API server refuses them with type Recreate)",
-        });
+      if (current.rollingUpdate !== null) {
+        plan.edit(deployment, { op: "set", path: ["spec", "strategy", "rollingUpdate"], value: null, reason: CLEAR_ROLLING_UPDATE });
       }
     }
     for (const name of selected ?? []) {

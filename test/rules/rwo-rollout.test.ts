@@ -107,7 +107,7 @@ const table: Record<string, Row> = {
   "claim not rendered, declared ReadWriteOnce by the claims option: mode fix sets Recreate": {
     options: { mode: "fix", claims: { data: "ReadWriteOnce" } },
     input: deployment("  strategy:\n    type: RollingUpdate\n"),
-    output: deployment("  strategy:\n    type: Recreate\n"),
+    output: deployment("  strategy:\n    type: Recreate\n    rollingUpdate: null\n"),
     findings: [],
   },
   "claim not rendered, but the rollout stops the old pod first: no finding": {
@@ -137,22 +137,22 @@ const table: Record<string, Row> = {
     input: deployment("", "emptyDir: {}"),
     findings: [],
   },
-  "mode fix, no strategy: adds strategy Recreate": {
+  "mode fix, no strategy: adds strategy Recreate, with rollingUpdate: null to clear the live default on upgrade": {
     options: { mode: "fix" },
     input: RWO + deployment("  replicas: 1\n"),
-    output: RWO + deployment("  replicas: 1\n").replace("          claimName: data\n", "          claimName: data\n  strategy:\n    type: Recreate\n"),
+    output: RWO + deployment("  replicas: 1\n").replace("          claimName: data\n", "          claimName: data\n  strategy:\n    type: Recreate\n    rollingUpdate: null\n"),
     findings: [],
   },
-  "mode fix, type RollingUpdate with rollingUpdate: type becomes Recreate, rollingUpdate goes": {
+  "mode fix, type RollingUpdate with rollingUpdate: type becomes Recreate, rollingUpdate null": {
     options: { mode: "fix" },
     input: RWO + deployment("  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: 25%\n      maxUnavailable: 0\n"),
-    output: RWO + deployment("  strategy:\n    type: Recreate\n"),
+    output: RWO + deployment("  strategy:\n    type: Recreate\n    rollingUpdate: null\n"),
     findings: [],
   },
-  "mode fix, rollingUpdate without type: type is added, rollingUpdate goes": {
+  "mode fix, rollingUpdate without type: type is added, rollingUpdate null": {
     options: { mode: "fix" },
     input: RWO + deployment("  strategy:\n    rollingUpdate:\n      maxSurge: 1\n"),
-    output: RWO + deployment("  strategy:\n    type: Recreate\n"),
+    output: RWO + deployment("  strategy:\n    rollingUpdate: null\n    type: Recreate\n"),
     findings: [],
   },
   "deployments limits the rule to the Deployments named, and names the ones it cannot find": {
@@ -184,17 +184,18 @@ describe("rwo-rollout", () => {
     expect(result.findings.map((finding) => [finding.rule, finding.severity])).toEqual([["rwo-rollout", "warning"]]);
   });
 
-  it("records exactly what mode fix changed: set on type, delete on rollingUpdate; or set the whole strategy", async () => {
+  it("records exactly what mode fix changed: set on type and on rollingUpdate (null); or set the whole strategy", async () => {
     const explicit = await fix(RWO + deployment("  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: 1\n"), withOptions({ mode: "fix" }));
     expect(explicit.changes.map(({ op, path, before, after }) => ({ op, path, before, after }))).toEqual([
       { op: "set", path: ["spec", "strategy", "type"], before: "RollingUpdate", after: "Recreate" },
-      { op: "delete", path: ["spec", "strategy", "rollingUpdate"], before: { maxSurge: 1 }, after: undefined },
+      { op: "set", path: ["spec", "strategy", "rollingUpdate"], before: { maxSurge: 1 }, after: null },
     ]);
     expect(explicit.changes[0]?.reason).toContain('"Multi-Attach error for volume"');
     expect(explicit.changes[0]?.reason).toContain("strategy Recreate stops the old pod before the new one starts");
+    expect(explicit.changes[1]?.reason).toContain('"spec.strategy.rollingUpdate: Forbidden"');
     const absent = await fix(RWO + deployment(""), withOptions({ mode: "fix" }));
     expect(absent.changes.map(({ op, path, before, after }) => ({ op, path, before, after }))).toEqual([
-      { op: "set", path: ["spec", "strategy"], before: undefined, after: { type: "Recreate" } },
+      { op: "set", path: ["spec", "strategy"], before: undefined, after: { type: "Recreate", rollingUpdate: null } },
     ]);
   });
 
@@ -208,13 +209,13 @@ const K8S_READ = "/usr/local/bin/k8s-read";
 if (!existsSync(K8S_READ)) console.warn(`skipping the k8s-read checks of rwo-rollout: ${K8S_READ} is absent`);
 
 describe.skipIf(!existsSync(K8S_READ))("rwo-rollout output as Kubernetes reads it (k8s-read)", () => {
-  it("the fixed Deployment has strategy {type: Recreate} and nothing else", async () => {
+  it("the fixed Deployment has strategy type Recreate and rollingUpdate null, which a patch turns into a removal", async () => {
     for (const head of ["", "  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: 1\n      maxUnavailable: 0\n"]) {
       const { output } = await fix(RWO + deployment(head), withOptions({ mode: "fix" }));
       const read = spawnSync(K8S_READ, { input: output });
       expect(read.status).toBe(0);
       const objects = read.stdout.toString("utf8").trim().split("\n").map((line) => JSON.parse(line));
-      expect(objects[1].spec.strategy).toEqual({ type: "Recreate" });
+      expect(objects[1].spec.strategy).toEqual({ type: "Recreate", rollingUpdate: null });
     }
   });
 });
