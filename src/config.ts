@@ -4,9 +4,10 @@
  */
 import { parseDocument } from "yaml";
 import * as z from "zod/mini";
+import { didYouMean } from "./cli/suggest.js";
 import { FixStorageError } from "./core/errors.js";
 import { RULES } from "./rules/index.js";
-import { RULE_NAMES, type RuleName } from "./rules/rule.js";
+import type { RuleName } from "./rules/rule.js";
 
 const ruleSchemas = Object.fromEntries(
   RULES.map((rule) => [
@@ -32,16 +33,110 @@ export type Config = z.infer<typeof configSchema>;
 export function parseConfig(data: unknown, origin: string): Config {
   const result = configSchema.safeParse(data ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
-    if (issue.code === "unrecognized_keys") {
-      const where = issue.path.length > 0 ? `${path}: ` : "";
-      const hint = issue.path.join(".") === "rules" ? ` (rules are: ${RULE_NAMES.join(", ")})` : "";
-      return `${where}unknown key ${issue.keys.map((key) => JSON.stringify(key)).join(", ")}${hint}`;
-    }
-    return `${path}: ${issue.message}`;
-  });
+  const problems = result.error.issues.map((issue) => describeIssue(issue as Issue, data, configSchema as unknown as SchemaNode));
   throw new FixStorageError(`invalid config ${origin}: ${problems.join("; ")}`);
+}
+
+// --- error messages that say what is allowed (zod/mini carries no messages of its own) ----------------------------
+
+interface Issue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  values?: unknown[];
+  expected?: string;
+  keys?: string[];
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  origin?: string;
+  errors?: Issue[][];
+}
+
+type SchemaNode = { _zod: { def: Record<string, unknown> & { type: string } } };
+
+/** The schema that validates the value at `path`, looking through optional, default, union and container types. */
+function schemaAt(schema: SchemaNode | undefined, path: readonly PropertyKey[]): SchemaNode | undefined {
+  let node = schema;
+  for (const segment of path) {
+    node = unwrap(node);
+    const def = node?._zod.def;
+    if (!def) return undefined;
+    if (def.type === "object") node = (def.shape as Record<string, SchemaNode>)[String(segment)];
+    else if (def.type === "array") node = def.element as SchemaNode;
+    else if (def.type === "record") node = def.valueType as SchemaNode;
+    else return undefined;
+  }
+  return unwrap(node);
+}
+
+function unwrap(node: SchemaNode | undefined): SchemaNode | undefined {
+  let current = node;
+  while (current && ["optional", "default", "nullable", "prefault", "readonly", "nonoptional"].includes(current._zod.def.type)) {
+    current = current._zod.def.innerType as SchemaNode;
+  }
+  return current;
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let at = data;
+  for (const segment of path) {
+    if (at === null || typeof at !== "object") return undefined;
+    at = (at as Record<PropertyKey, unknown>)[segment];
+  }
+  return at;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a map";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+const EXPECTED: Record<string, string> = { object: "a map", array: "a list", string: "a string", boolean: "true or false", number: "a number" };
+
+function describeIssue(issue: Issue, data: unknown, schema: SchemaNode, base: readonly PropertyKey[] = []): string {
+  const path = [...base, ...issue.path];
+  const where = path.length > 0 ? `${path.join(".")}: ` : "";
+  const value = valueAt(data, path);
+  switch (issue.code) {
+    case "invalid_value": {
+      const allowed = (issue.values ?? []).map((v) => JSON.stringify(v));
+      const guess = typeof value === "string" ? didYouMean(value, (issue.values ?? []).map(String)) : undefined;
+      return `${where}${kindOf(value)} is not allowed: expected ${allowed.length === 1 ? allowed[0] : `one of ${allowed.join(", ")}`}${guess ? ` (did you mean ${JSON.stringify(guess)}?)` : ""}`;
+    }
+    case "invalid_type":
+      return `${where}expected ${EXPECTED[issue.expected ?? ""] ?? issue.expected}, got ${kindOf(value)}`;
+    case "unrecognized_keys": {
+      const shape = schemaAt(schema, path)?._zod.def.shape as Record<string, unknown> | undefined;
+      const known = shape ? Object.keys(shape).filter((key) => !["apiVersion", "kind", "metadata"].includes(key) || path.length > 0) : [];
+      const keys = issue.keys ?? [];
+      const guess = keys.length === 1 ? didYouMean(keys[0] as string, known) : undefined;
+      const list = path.join(".") === "rules" ? `rules are: ${known.join(", ")}` : `known keys: ${known.join(", ")}`;
+      return `${where}unknown key ${keys.map((key) => JSON.stringify(key)).join(", ")}${guess ? `: did you mean ${JSON.stringify(guess)}?` : ""} (${list})`;
+    }
+    case "too_small":
+      if (issue.origin === "string") return `${where}must not be empty`;
+      if (issue.origin === "array") return `${where}needs at least ${issue.minimum} item${Number(issue.minimum) === 1 ? "" : "s"}`;
+      return `${where}must be at least ${issue.minimum}`;
+    case "too_big":
+      if (issue.origin === "string") return `${where}must be at most ${issue.maximum} characters`;
+      if (issue.origin === "array") return `${where}takes at most ${issue.maximum} items`;
+      return `${where}must be at most ${issue.maximum}`;
+    case "invalid_union": {
+      // Each form the value could take, and why the closest one does not fit.
+      const forms = (unwrap(schemaAt(schema, path))?._zod.def.options as SchemaNode[] | undefined)
+        ?.map((option) => unwrap(option)?._zod.def.shape)
+        .filter((shape): shape is Record<string, unknown> => shape !== undefined)
+        .map((shape) => `{${Object.keys(shape).join(", ")}}`);
+      const closest = [...(issue.errors ?? [])].sort((a, b) => a.length - b.length)[0]?.[0];
+      const why = closest ? `: ${describeIssue(closest, data, schema, path)}` : "";
+      return `${where}matches none of the forms${forms && forms.length > 0 ? ` ${forms.join(" or ")}` : ""}${why}`;
+    }
+    default:
+      return `${where}${issue.message}`;
+  }
 }
 
 export function parseConfigText(text: string, origin: string): Config {

@@ -117,7 +117,7 @@ describe("fix-storage transform", () => {
   it("prints --help and --version", () => {
     const help = runBin(["--help"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("fix-storage check [FILE...]");
+    expect(help.stdout).toContain("fix-storage check [FILE|DIR...]");
     for (const rule of ["claim-template-labels", "claim-ownership", "claim-retention", "cronjob-claims", "volume-name", "idempotent-cleanup"]) {
       expect(help.stdout).toContain(rule);
     }
@@ -206,14 +206,14 @@ describe("fix-storage check and diff", () => {
     expect(runBin(["check"], STS).code).toBe(1);
   });
 
-  it("diff prints a unified diff with stream line numbers", () => {
+  it("diff prints a unified diff with stream line numbers, named for patch -p1", () => {
     const file = tempFile("r.yaml", CONFIGMAP + STS);
     const run = runBin(["diff", "--disable", "claim-ownership", file]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe(
       [
-        `--- ${file}`,
-        `+++ ${file} (fixed)`,
+        `--- a/${file}`,
+        `+++ b/${file}`,
         "@@ -34,9 +34,7 @@",
         "     - metadata:",
         "         name: storage-volume",

@@ -1,8 +1,13 @@
 import { parseArgs } from "node:util";
 import { FixStorageError } from "../core/errors.js";
+import { didYouMean } from "./suggest.js";
 
-export const COMMANDS = ["fix", "check", "diff", "flux-patches", "krm"] as const;
+export const COMMANDS = ["fix", "check", "diff", "flux-patches", "krm", "help", "version"] as const;
 export type Command = (typeof COMMANDS)[number];
+
+/** What `check` writes on stdout: text for people, json as --report, sarif for code scanning, github annotations. */
+export const OUTPUT_FORMATS = ["text", "json", "sarif", "github"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface CliArgs {
   command: Command;
@@ -15,6 +20,8 @@ export interface CliArgs {
   volumeName: string[];
   explain: boolean;
   report?: string;
+  output?: OutputFormat;
+  chartDir?: string;
   live?: string;
   liveMode?: string;
   help: boolean;
@@ -30,29 +37,45 @@ const OPTIONS = {
   "volume-name": { type: "string", multiple: true },
   explain: { type: "boolean" },
   report: { type: "string" },
+  output: { type: "string", short: "o" },
+  "chart-dir": { type: "string" },
   live: { type: "string" },
   "live-mode": { type: "string" },
   help: { type: "boolean", short: "h" },
-  version: { type: "boolean" },
+  version: { type: "boolean", short: "v" },
 } as const;
+
+const OPTION_NAMES = Object.keys(OPTIONS).map((name) => `--${name}`);
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; args: string[] }>>;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new FixStorageError(`${(error as Error).message.replace(/\. To specify.*$/s, "")} (see fix-storage --help)`);
+    throw new FixStorageError(`${unknownOptionHint((error as Error).message)} (see fix-storage --help)`);
   }
   const { values, positionals } = parsed;
   let command: Command = "fix";
   let files = positionals;
-  if (positionals[0] !== undefined && (COMMANDS as readonly string[]).includes(positionals[0])) {
+  if (positionals[0] !== undefined && (COMMANDS as readonly string[]).includes(positionals[0]) && positionals[0] !== "fix") {
     command = positionals[0] as Command;
     files = positionals.slice(1);
   }
-  if (command === "fix" && files.length > 0) {
-    throw new FixStorageError(`unexpected argument ${JSON.stringify(files[0])}: the transform reads stdin (commands: ${COMMANDS.join(", ")})`);
+  if (command === "fix" && files.length > 0 && !values.help && !values.version) {
+    const first = files[0] as string;
+    const guess = didYouMean(first, COMMANDS);
+    throw new FixStorageError(
+      guess
+        ? `unknown command ${JSON.stringify(first)}: did you mean ${JSON.stringify(guess)}? (commands: ${commandList()})`
+        : `unexpected argument ${JSON.stringify(first)}: the transform reads stdin; to read files use fix-storage check|diff FILE (commands: ${commandList()})`,
+    );
   }
+  const output = values.output;
+  if (output !== undefined && !(OUTPUT_FORMATS as readonly string[]).includes(output)) {
+    const guess = didYouMean(output, OUTPUT_FORMATS);
+    throw new FixStorageError(`--output ${output}: expected one of ${OUTPUT_FORMATS.join(", ")}${guess ? ` (did you mean ${guess}?)` : ""}`);
+  }
+  if (output !== undefined && command !== "check") throw new FixStorageError(`--output is an option of check only (fix-storage check -o ${output} FILE)`);
   return {
     command,
     files,
@@ -64,11 +87,26 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     volumeName: values["volume-name"] ?? [],
     explain: values.explain ?? false,
     ...(values.report !== undefined && { report: values.report }),
+    ...(output !== undefined && { output: output as OutputFormat }),
+    ...(values["chart-dir"] !== undefined && { chartDir: values["chart-dir"] }),
     ...(values.live !== undefined && { live: values.live }),
     ...(values["live-mode"] !== undefined && { liveMode: values["live-mode"] }),
     help: values.help ?? false,
     version: values.version ?? false,
   };
+}
+
+function commandList(): string {
+  return COMMANDS.filter((command) => command !== "fix").join(", ");
+}
+
+/** `Unknown option '--relase-name'` becomes `unknown option --relase-name: did you mean --release-name?` */
+function unknownOptionHint(message: string): string {
+  const text = message.replace(/\. To specify.*$/s, "");
+  const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(text)?.[1];
+  if (!unknown) return text;
+  const guess = didYouMean(unknown, OPTION_NAMES);
+  return `unknown option ${unknown}${guess ? `: did you mean ${guess}?` : ""}`;
 }
 
 /** `--enable a,b` and `--enable a --enable b` mean the same. */

@@ -2,28 +2,34 @@
  * The `fix-storage` command. It only chooses input, options and output; all work happens in fixStream.
  * Contract: stdout is written once, after everything succeeded; on any error stdout stays empty and the exit code is 2.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { type Config, parseConfigText } from "../config.js";
 import { describeError, FixStorageError } from "../core/errors.js";
-import { decodeInput } from "../core/text.js";
-import { type FixOptions, type FixResult, fixStream, releaseFor } from "../fix-stream.js";
+import { type FixOptions, type FixResult, fixStream, liveNamespacesFor } from "../fix-stream.js";
 import { fluxPatches } from "../frontends/flux-patches.js";
 import { isResourceList, runKrm } from "../frontends/krm.js";
+import { RULE_NAMES } from "../rules/rule.js";
 import { parseVolumeNameFlag } from "../rules/volume-name.js";
-import { explainAll, summaryLine } from "../views/explain.js";
+import { githubAnnotations } from "../views/annotations.js";
+import { checkText } from "../views/check-text.js";
 import { unifiedDiff } from "../views/diff.js";
+import { explainAll, summaryLine } from "../views/explain.js";
 import { buildReport } from "../views/report.js";
+import { sarifLog } from "../views/sarif.js";
 import { type CliArgs, parseCliArgs } from "./args.js";
-import { HELP } from "./help.js";
+import { helpFor, TERMINAL_HINT } from "./help.js";
+import { type Input, readConfigText, readInputs, writeReportFile } from "./inputs.js";
+import { appendLog, readStdin, writeOutcome } from "./io.js";
 import { readLiveState } from "./live-source.js";
-import { appendLog, readFileBytes, readStdin } from "./io.js";
 import { type EnvSettings, settingsFromEnvironment } from "./settings.js";
+import { didYouMean } from "./suggest.js";
 import { VERSION } from "./version.js";
 
 export interface CliIo {
   argv: readonly string[];
   env: Record<string, string | undefined>;
   readStdin(): Promise<Uint8Array>;
+  /** True when stdin is a terminal: a bare `fix-storage` then explains itself instead of waiting. */
+  stdinIsTTY?: boolean;
 }
 
 export interface CliOutcome {
@@ -35,29 +41,47 @@ export interface CliOutcome {
 export async function runCli(io: CliIo): Promise<CliOutcome> {
   const settings = settingsFromEnvironment(io.env);
   const stderr: string[] = [];
+  const log: string[] = [];
+  let outcome: CliOutcome;
   try {
     const args = parseCliArgs(io.argv);
-    if (args.help) return { code: 0, stdout: HELP, stderr };
-    if (args.version) return { code: 0, stdout: `fix-storage ${VERSION}\n`, stderr };
+    if (args.command === "help") return { code: 0, stdout: helpFor(helpTopic(args.files[0])), stderr };
+    if (args.help) return { code: 0, stdout: helpFor(args.command), stderr };
+    if (args.version || args.command === "version") return { code: 0, stdout: `fix-storage ${VERSION}\n`, stderr };
+    if (readsStdin(args) && io.stdinIsTTY) return { code: 2, stdout: "", stderr: [TERMINAL_HINT] };
     const options = fixOptions(args, settings, io.env);
-    const log: string[] = [];
-    const outcome = await runCommand(args, options, io, stderr, log);
-    appendLog(settings.log, log.length > 0 ? log : stderr);
-    return outcome;
+    outcome = await runCommand(args, options, io, stderr, log);
   } catch (error) {
-    const message = `fix-storage: ${describeError(error)}`;
-    appendLog(settings.log, [...stderr, message]);
-    return { code: 2, stdout: "", stderr: [...stderr, message] };
+    outcome = { code: 2, stdout: "", stderr: [...stderr, `fix-storage: ${describeError(error)}`] };
   }
+  // FIX_STORAGE_LOG is asked for because stderr is lost (Helm 4): a log that cannot be written is an error.
+  const logProblem = appendLog(settings.log, outcome.code === 2 || log.length === 0 ? outcome.stderr : log);
+  if (logProblem) return { code: 2, stdout: "", stderr: [...outcome.stderr, `fix-storage: ${logProblem}`] };
+  return outcome;
+}
+
+function helpTopic(word: string | undefined): CliArgs["command"] | undefined {
+  if (word === undefined) return undefined;
+  const commands = ["check", "diff", "flux-patches", "krm", "help", "version"] as const;
+  if ((commands as readonly string[]).includes(word)) return word as CliArgs["command"];
+  const guess = didYouMean(word, commands);
+  throw new FixStorageError(`help: unknown command ${JSON.stringify(word)}${guess ? `: did you mean ${JSON.stringify(guess)}?` : ""} (commands: ${commands.join(", ")})`);
+}
+
+function readsStdin(args: CliArgs): boolean {
+  return args.files.length === 0 || (args.files.length === 1 && args.files[0] === "-");
 }
 
 function fixOptions(args: CliArgs, settings: EnvSettings, env: Record<string, string | undefined>): FixOptions {
   const configPath = args.config ?? settings.config;
   const volumeNames = [...settings.volumeName, ...args.volumeName].map(parseVolumeNameFlag);
+  const enable = [...settings.enable, ...args.enable];
+  const disable = [...settings.disable, ...args.disable];
+  for (const name of [...enable, ...disable]) checkRuleName(name);
   return {
     ...(configPath !== undefined && { config: loadConfig(configPath) }),
-    enable: [...settings.enable, ...args.enable],
-    disable: [...settings.disable, ...args.disable],
+    enable,
+    disable,
     release: { name: args.releaseName ?? settings.releaseName, namespace: args.namespace ?? settings.namespace },
     environment: {
       ARGOCD_APP_NAME: env.ARGOCD_APP_NAME,
@@ -68,39 +92,14 @@ function fixOptions(args: CliArgs, settings: EnvSettings, env: Record<string, st
   };
 }
 
+function checkRuleName(name: string): void {
+  if ((RULE_NAMES as readonly string[]).includes(name)) return;
+  const guess = didYouMean(name, RULE_NAMES);
+  throw new FixStorageError(`unknown rule ${JSON.stringify(name)}${guess ? `: did you mean ${JSON.stringify(guess)}?` : ""} (rules are: ${RULE_NAMES.join(", ")})`);
+}
+
 function loadConfig(path: string): Config {
-  if (!existsSync(path)) throw new FixStorageError(`config file ${path} does not exist`);
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new FixStorageError(`cannot read config file ${path}: ${(error as Error).message}`);
-  }
-  return parseConfigText(text, path);
-}
-
-interface Input {
-  label: string;
-  text: string;
-}
-
-async function readInputs(args: CliArgs, io: CliIo): Promise<Input[]> {
-  if (args.files.length === 0 || (args.files.length === 1 && args.files[0] === "-")) {
-    return [{ label: "stdin", text: decodeInput(await io.readStdin()) }];
-  }
-  return args.files.map((file) => {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileBytes(file);
-    } catch (error) {
-      throw new FixStorageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    try {
-      return { label: file, text: decodeInput(bytes) };
-    } catch (error) {
-      throw withInput(error, file);
-    }
-  });
+  return parseConfigText(readConfigText(path), path);
 }
 
 function withInput(error: unknown, label: string): unknown {
@@ -125,23 +124,41 @@ function withLive(args: CliArgs, options: FixOptions, input: Input, env: Record<
   if (args.live === undefined) return options;
   const mode = args.liveMode ?? "pin";
   if (mode !== "pin" && mode !== "fail") throw new FixStorageError(`--live-mode ${mode}: expected pin or fail`);
-  const state = readLiveState(args.live, () => releaseFor(input.text, options).namespace, env);
+  const state = readLiveState(args.live, () => liveNamespacesFor(input.text, options), env);
   return { ...options, live: { state, mode } };
 }
 
-async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, stderr: string[], log: string[]): Promise<CliOutcome> {
-  if (args.command === "krm") {
-    const [input] = await readInputs(args, io);
-    return runKrm((input as Input).text, baseOptions);
+/** `--report -` puts the report on stdout, which only `check` leaves free (it replaces the text there). */
+function checkReportTarget(args: CliArgs): void {
+  if (args.report !== "-") return;
+  if (args.command !== "check") {
+    throw new FixStorageError(
+      `--report -: stdout holds the ${args.command === "diff" ? "diff" : "manifests"}; give a file (--report report.json), or use fix-storage check --report -`,
+    );
   }
-  const inputs = await readInputs(args, io);
+  if (args.output !== undefined && args.output !== "json" && args.output !== "text") {
+    throw new FixStorageError(`--report - and --output ${args.output} both write to stdout: choose one`);
+  }
+}
+
+async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, stderr: string[], log: string[]): Promise<CliOutcome> {
+  checkReportTarget(args);
+  if (args.command === "krm") {
+    const [input] = await readInputs(args.files, io.readStdin, { many: false });
+    return runKrm((input as Input).text, baseOptions, (merged) => withLive(args, merged, input as Input, io.env));
+  }
+  const inputs = await readInputs(args.files, io.readStdin, { many: args.command === "check" || args.command === "diff" });
   const options = withLive(args, baseOptions, inputs[0] as Input, io.env);
   if (args.command === "fix" && isResourceList((inputs[0] as Input).text)) {
     return runKrm((inputs[0] as Input).text, options);
   }
   const results: Array<{ input: Input; result: FixResult }> = [];
   for (const input of inputs) results.push({ input, result: await fixInput(input, options) });
-  if (args.report) writeReport(args.report, results);
+  const report = () => {
+    const reports = results.map(({ input, result }) => buildReport(result, VERSION, input.label));
+    return `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`;
+  };
+  if (args.report && args.report !== "-") writeReportFile(args.report, report());
 
   switch (args.command) {
     case "fix": {
@@ -155,46 +172,27 @@ async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, std
       return { code: 0, stdout: result.output, stderr };
     }
     case "check": {
-      const lines: string[] = [];
-      let changed = false;
-      for (const { input, result } of results) {
-        changed ||= result.changes.length > 0;
-        lines.push(`${input.label}: ${summaryLine(result.changes, result.findings, result.documents)}`);
-        for (const line of explainAll(result.changes, result.findings)) lines.push(`  ${line}`);
-      }
-      return { code: changed ? 1 : 0, stdout: `${lines.join("\n")}\n`, stderr };
+      const changed = results.some(({ result }) => result.changes.length > 0);
+      const code = changed ? 1 : 0;
+      if (args.report === "-" || args.output === "json") return { code, stdout: report(), stderr };
+      if (args.output === "sarif") return { code, stdout: sarifLog(results, VERSION, args.chartDir), stderr };
+      if (args.output === "github") return { code, stdout: githubAnnotations(results, args.chartDir), stderr };
+      return { code, stdout: checkText(results), stderr };
     }
     case "diff": {
-      const diff = results.map(({ input, result }) => unifiedDiff(result, input.label)).join("");
+      const diff = results.map(({ input, result }) => unifiedDiff(result, input.label, input.text)).join("");
       return { code: diff === "" ? 0 : 1, stdout: diff, stderr };
     }
     case "flux-patches": {
       const { result } = results[0] as { result: FixResult };
       return { code: 0, stdout: fluxPatches(result), stderr };
     }
-  }
-}
-
-function writeReport(path: string, results: Array<{ input: Input; result: FixResult }>): void {
-  const reports = results.map(({ input, result }) => buildReport(result, VERSION, input.label));
-  const data = reports.length === 1 ? reports[0] : reports;
-  try {
-    writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
-  } catch (error) {
-    throw new FixStorageError(`cannot write report ${path}: ${(error as Error).message}`);
+    default:
+      throw new FixStorageError(`internal error: command ${args.command} has no runner`);
   }
 }
 
 export async function main(): Promise<void> {
-  const outcome = await runCli({ argv: process.argv.slice(2), env: process.env, readStdin });
-  // A reader that went away (EPIPE) ends the process quietly; otherwise Node exits once both streams drained.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EPIPE") process.exit(outcome.code);
-      throw error;
-    });
-  }
-  process.exitCode = outcome.code;
-  if (outcome.stderr.length > 0) process.stderr.write(`${outcome.stderr.join("\n")}\n`);
-  if (outcome.stdout !== "") process.stdout.write(outcome.stdout);
+  const outcome = await runCli({ argv: process.argv.slice(2), env: process.env, readStdin, stdinIsTTY: process.stdin.isTTY === true });
+  writeOutcome(outcome.stdout, outcome.stderr, outcome.code);
 }

@@ -2,13 +2,13 @@
 import type { ChangeRecord, Finding, ObjectRef } from "../core/records.js";
 import { formatPath } from "../core/yaml-editor.js";
 
-function describeDocument(ref: ObjectRef): string {
+export function describeDocument(ref: ObjectRef): string {
   const where = ref.source ? `document ${ref.document} (${ref.source})` : `document ${ref.document}`;
   return ref.item !== undefined ? `${where} item ${ref.item}` : where;
 }
 
 /** `StatefulSet monitoring/pushgateway`, as KubeObject prints itself. */
-function objectName(ref: ObjectRef): string {
+export function objectName(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name || "(unnamed)"}`;
 }
 
@@ -21,17 +21,26 @@ function short(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-export function explainChange(change: ChangeRecord): string {
+/** What a change did, without who or why: `removed spec.x (was "y")`. */
+export function describeEdit(change: ChangeRecord): string {
   const path = formatPath(change.path);
-  const what =
-    change.op === "delete"
+  return change.op === "delete"
       ? `removed ${path} (was ${short(change.before)})`
       : change.op === "append"
         ? `appended ${short(change.after)} to ${path}`
         : change.before === undefined
           ? `set ${path} = ${short(change.after)}`
           : `changed ${path} from ${short(change.before)} to ${short(change.after)}`;
-  return `${change.rule}: ${describeObject(change.object)}: ${what}: ${change.reason}`;
+}
+
+export function explainChange(change: ChangeRecord): string {
+  return `${change.rule}: ${describeObject(change.object)}: ${describeEdit(change)}: ${change.reason}`;
+}
+
+/** The finding's message without its object's name in front, when it opens with it (the object is named apart). */
+export function findingText(finding: Finding): string {
+  const name = finding.object && objectName(finding.object);
+  return name && finding.message.startsWith(`${name}: `) ? finding.message.slice(name.length + 2) : finding.message;
 }
 
 export function explainFinding(finding: Finding): string {

@@ -1,0 +1,123 @@
+/** Reading what the CLI is given: files, directories of rendered templates, stdin, the config file; writing reports. */
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
+import { describeError, FixStorageError } from "../core/errors.js";
+import { decodeInput } from "../core/text.js";
+
+export interface Input {
+  /** How messages, reports and diffs name it: the path as given (relative to the working directory), or stdin. */
+  label: string;
+  text: string;
+}
+
+function errnoText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const known: Record<string, string> = {
+    ENOENT: "no such file or directory",
+    EACCES: "permission denied",
+    EISDIR: "is a directory",
+    ENOTDIR: "a path component is not a directory",
+    ENOSPC: "no space left on device",
+    EROFS: "read-only file system",
+  };
+  return code && known[code] ? known[code] : (error as Error).message;
+}
+
+/**
+ * Files as given, and each directory as its .yaml/.yml files (recursively, sorted), as kubeconform reads directories.
+ * `many: false` (flux-patches, krm) takes one stream.
+ */
+export async function readInputs(files: readonly string[], readStdin: () => Promise<Uint8Array>, { many }: { many: boolean }): Promise<Input[]> {
+  if (files.length === 0 || (files.length === 1 && files[0] === "-")) {
+    return [{ label: "stdin", text: decodeInput(await readStdin()) }];
+  }
+  const inputs: Input[] = [];
+  for (const file of files) {
+    if (file === "-") throw new FixStorageError("- (stdin) cannot be mixed with files");
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(file).isDirectory();
+    } catch (error) {
+      throw new FixStorageError(`cannot read ${file}: ${errnoText(error)}`);
+    }
+    if (!isDirectory) {
+      inputs.push(readInput(file));
+      continue;
+    }
+    const found = yamlFilesUnder(file);
+    if (found.length === 0) throw new FixStorageError(`${file} is a directory with no .yaml or .yml files`);
+    for (const path of found) {
+      const input = readInput(path);
+      if (input.text.trim() !== "") inputs.push(input);
+    }
+  }
+  if (inputs.length === 0) throw new FixStorageError(`${files.join(", ")}: every .yaml file is empty: there are no manifests`);
+  if (!many && inputs.length > 1) {
+    throw new FixStorageError(`this command takes one stream: got ${inputs.length} files (concatenate them, or run it once per file)`);
+  }
+  return inputs;
+}
+
+function yamlFilesUnder(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (at: string) => {
+    const entries = readdirSync(at, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const path = join(at, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.ya?ml$/.test(entry.name)) found.push(path);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+function readInput(file: string): Input {
+  const label = displayPath(file);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new FixStorageError(`cannot read ${file}: ${errnoText(error)}`);
+  }
+  try {
+    return { label, text: decodeInput(bytes) };
+  } catch (error) {
+    if (error instanceof FixStorageError) throw new FixStorageError(`${label}: ${describeError(error)}`);
+    throw error;
+  }
+}
+
+/** An absolute path inside the working directory is shown relative to it, so diffs apply with patch -p1. */
+function displayPath(file: string): string {
+  if (!isAbsolute(file)) return file;
+  const inside = relative(process.cwd(), file);
+  return inside !== "" && !inside.startsWith("..") && !isAbsolute(inside) ? inside : file;
+}
+
+/** The config file, strictly UTF-8: a file in another encoding would be read as different keys and values. */
+export function readConfigText(path: string): string {
+  let bytes: Uint8Array;
+  try {
+    if (statSync(path).isDirectory()) throw new FixStorageError(`config file ${path} is a directory`);
+    bytes = readFileSync(path);
+  } catch (error) {
+    if (error instanceof FixStorageError) throw error;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new FixStorageError(`config file ${path} does not exist`);
+    throw new FixStorageError(`cannot read config file ${path}: ${errnoText(error)}`);
+  }
+  try {
+    return decodeInput(bytes);
+  } catch (error) {
+    if (!(error instanceof FixStorageError)) throw error;
+    throw new FixStorageError(`invalid config ${path}: ${error.message.replace(/^input/, "the file")} (save it as UTF-8)`, error.location);
+  }
+}
+
+export function writeReportFile(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new FixStorageError(`cannot write report ${path}: ${errnoText(error)}`);
+  }
+}
