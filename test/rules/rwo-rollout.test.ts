@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RULE_NAMES } from "../../src/rules/rule.js";
-import { fix } from "../helpers.js";
+import { CORPUS, example, fix, ROOT } from "../helpers.js";
 
 const ONLY = { disable: RULE_NAMES.filter((name) => name !== "rwo-rollout") };
 const withOptions = (options: Record<string, unknown>) => ({ ...ONLY, config: { rules: { "rwo-rollout": options } } });
@@ -217,5 +218,100 @@ describe.skipIf(!existsSync(K8S_READ))("rwo-rollout output as Kubernetes reads i
       const objects = read.stdout.toString("utf8").trim().split("\n").map((line) => JSON.parse(line));
       expect(objects[1].spec.strategy).toEqual({ type: "Recreate", rollingUpdate: null });
     }
+  });
+});
+
+const FIXTURES = join(ROOT, "test", "fixtures", "rwo-rollout");
+const fixture = (name: string) => readFileSync(join(FIXTURES, name), "utf8");
+
+interface ChartRow {
+  input: string;
+  options?: Record<string, unknown>;
+  /** Literal text of the rendered strategy and what mode fix makes of it; absent: the output is the input. */
+  edit?: { before: string; after: string };
+  findings: string[];
+}
+
+/** Charts whose Deployment mounts a ReadWriteOnce claim with RollingUpdate (see test/fixtures/rwo-rollout/README.md). */
+const charts: Record<string, ChartRow> = {
+  "Grafana 8.8.2 with persistence: reported, naming the claim and the fix": {
+    input: fixture("grafana-8.8.2-persistence.yaml"),
+    findings: [
+      `Deployment monitoring/grafana mounts ReadWriteOnce claim grafana and updates with RollingUpdate with maxUnavailable 0 for 1 replica: ${DEADLOCK} while the old pod keeps the volume, so the rollout never finishes; set rwo-rollout.mode: fix`,
+    ],
+  },
+  "Grafana 8.8.2 with persistence, mode fix: strategy Recreate": {
+    input: fixture("grafana-8.8.2-persistence.yaml"),
+    options: { mode: "fix" },
+    edit: { before: "  strategy:\n    type: RollingUpdate\n", after: "  strategy:\n    type: Recreate\n    rollingUpdate: null\n" },
+    findings: [],
+  },
+  "Grafana 8.8.2 with persistence.existingClaim: access mode unknown, reported, not fixed": {
+    input: fixture("grafana-8.8.2-existing-claim.yaml"),
+    options: { mode: "fix" },
+    findings: ["Deployment monitoring/grafana mounts claim grafana-data, which the stream does not render, so its access mode is unknown; if it is ReadWriteOnce"],
+  },
+  "Grafana 8.8.2 with persistence.existingClaim, declared ReadWriteOnce: fixed": {
+    input: fixture("grafana-8.8.2-existing-claim.yaml"),
+    options: { mode: "fix", claims: { "grafana-data": "ReadWriteOnce" } },
+    edit: { before: "  strategy:\n    type: RollingUpdate\n", after: "  strategy:\n    type: Recreate\n    rollingUpdate: null\n" },
+    findings: [],
+  },
+  "Harbor 1.18.2 jobservice: reported": {
+    input: fixture("harbor-1.18.2-jobservice.yaml"),
+    findings: ["Deployment harbor/harbor-jobservice mounts ReadWriteOnce claim harbor-jobservice and updates with RollingUpdate with maxUnavailable 0 for 1 replica"],
+  },
+  "Harbor 1.18.2 jobservice, mode fix: strategy Recreate, as the chart renders it for updateStrategy.type=Recreate": {
+    input: fixture("harbor-1.18.2-jobservice.yaml"),
+    options: { mode: "fix" },
+    edit: { before: "  strategy:\n    type: RollingUpdate\n", after: "  strategy:\n    type: Recreate\n    rollingUpdate: null\n" },
+    findings: [],
+  },
+  "Harbor 1.18.2 with updateStrategy.type=Recreate: nothing to do": {
+    input: fixture("harbor-1.18.2-jobservice-recreate.yaml"),
+    findings: [],
+  },
+  "Bitnami Matomo 9.3.4, default values: reported": {
+    input: example("matomo", "rendered-default.yaml"),
+    findings: ["Deployment matomo/matomo mounts ReadWriteOnce claim matomo-matomo and updates with RollingUpdate with maxUnavailable 0 for 1 replica"],
+  },
+  "Bitnami Matomo 9.3.4 with persistence.existingClaim: access mode unknown": {
+    input: example("matomo", "rendered-existing-claim.yaml"),
+    findings: ["Deployment matomo/matomo mounts claim matomo-data, which the stream does not render, so its access mode is unknown"],
+  },
+};
+
+describe("rwo-rollout on public charts", () => {
+  for (const [name, row] of Object.entries(charts)) {
+    it(name, async () => {
+      const result = await fix(row.input, withOptions(row.options ?? {}));
+      if (row.edit) {
+        expect(row.input.split(row.edit.before)).toHaveLength(2);
+        expect(result.output).toBe(row.input.replace(row.edit.before, row.edit.after));
+      } else {
+        expect(result.output).toBe(row.input);
+      }
+      const findings = result.findings.filter((finding) => finding.rule === "rwo-rollout").map((finding) => finding.message);
+      expect(findings).toEqual(row.findings.map((fragment) => expect.stringContaining(fragment)));
+      expect(result.findings.filter((finding) => finding.rule === "schema")).toEqual([]);
+      expect((await fix(result.output, withOptions(row.options ?? {}))).changes).toEqual([]);
+    });
+  }
+});
+
+const MAKERSPACE_GRAFANA = join(CORPUS, "makerspace-apps__grafana__rendered.yml");
+
+describe.skipIf(!existsSync(MAKERSPACE_GRAFANA))("rwo-rollout on a real helm template render (Grafana 8.12.0, ../shared/corpus)", () => {
+  it("reports the Deployment, and mode fix changes only its strategy", async () => {
+    const input = readFileSync(MAKERSPACE_GRAFANA, "utf8");
+    const reported = await fix(input, ONLY);
+    expect(reported.findings.map((finding) => finding.message)).toEqual([
+      expect.stringContaining("Deployment grafana/grafana mounts ReadWriteOnce claim grafana and updates with RollingUpdate with maxUnavailable 0 for 1 replica"),
+    ]);
+    const fixed = await fix(input, withOptions({ mode: "fix" }));
+    expect(fixed.changes.map(({ object, path, after }) => [object.name, path.join("."), after])).toEqual([
+      ["grafana", "spec.strategy.type", "Recreate"],
+      ["grafana", "spec.strategy.rollingUpdate", null],
+    ]);
   });
 });
