@@ -25,7 +25,7 @@ export function example(...parts: string[]): string {
 }
 
 export const ALL_RULES_OFF: FixOptions = {
-  disable: ["claim-template-labels", "claim-ownership", "claim-retention", "cronjob-claims", "volume-name", "idempotent-cleanup"],
+  disable: ["claim-template-labels", "claim-ownership", "claim-retention", "cronjob-claims", "volume-name", "idempotent-cleanup", "rwo-rollout"],
 };
 
 export async function fix(input: string, options: FixOptions = {}) {
