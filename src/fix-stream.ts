@@ -6,6 +6,7 @@ import type { Config } from "./config.js";
 import { FixStorageError } from "./core/errors.js";
 import { type KubeObject, ManifestStream } from "./core/manifest.js";
 import { type PipelineResult, runPipeline, type Stage } from "./core/pipeline.js";
+import { proveEdits } from "./core/proof.js";
 import type { Finding } from "./core/records.js";
 import { type ReleaseIdentity, resolveRelease } from "./core/release.js";
 import { type LiveMode, liveGuard } from "./live/live-guard.js";
@@ -83,6 +84,8 @@ export async function fixStream(input: string, options: FixOptions = {}): Promis
     stages.push(liveGuard({ live: options.live.state, mode: options.live.mode, now: options.live.now ?? Date.now() }));
   }
   const result = runPipeline(input, stages, releaseInputs(options));
+  // Always on: no option turns it off, so an editor bug ends here instead of in a cluster.
+  proveEdits(result.edited, result.changes);
   if (options.validate !== false && result.changes.length > 0) {
     for (const finding of await validateEdited(result)) result.findings.push(finding);
   }

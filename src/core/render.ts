@@ -18,7 +18,45 @@ function readsBackAs(text: string, value: string): boolean {
 
 export function renderString(value: string): string {
   if (value !== "" && PLAIN_SAFE.test(value) && !value.endsWith(" ") && readsBackAs(value, value)) return value;
-  return JSON.stringify(value);
+  return doubleQuoted(value);
+}
+
+/**
+ * Characters never written raw: C0 and C1 controls, DEL, the BOM, non-characters, lone surrogates, and U+0085, U+2028,
+ * U+2029, which YAML 1.1 (and so Kubernetes) reads as line breaks. Tab and line feed are left to each caller.
+ */
+function isUnsafe(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (code < 0x20) return code !== 0x09 && code !== 0x0a;
+  if (code >= 0x7f && code <= 0x9f) return true;
+  if (code === 0x2028 || code === 0x2029 || code === 0xfeff || code === 0xfffe || code === 0xffff) return true;
+  if (code >= 0xd800 && code <= 0xdbff) return !(text.charCodeAt(at + 1) >= 0xdc00 && text.charCodeAt(at + 1) <= 0xdfff);
+  if (code >= 0xdc00 && code <= 0xdfff) return !(text.charCodeAt(at - 1) >= 0xd800 && text.charCodeAt(at - 1) <= 0xdbff);
+  return false;
+}
+
+function hasUnsafe(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (isUnsafe(text, i)) return true;
+  return false;
+}
+
+/** A double-quoted scalar that is also valid JSON: every character outside printable text is escaped. */
+export function doubleQuoted(value: string): string {
+  return escapeUnsafe(JSON.stringify(value));
+}
+
+/** JSON text whose strings escape every character a YAML 1.1 or 1.2 reader could take for a line break or control. */
+export function jsonForYaml(value: unknown): string {
+  return escapeUnsafe(JSON.stringify(value));
+}
+
+function escapeUnsafe(json: string): string {
+  if (!hasUnsafe(json)) return json;
+  let out = "";
+  for (let i = 0; i < json.length; i++) {
+    out += isUnsafe(json, i) ? `\\u${(json.charCodeAt(i) + 0x10000).toString(16).slice(1)}` : json[i];
+  }
+  return out;
 }
 
 export function renderScalar(value: Json): string {
@@ -87,14 +125,15 @@ export function renderBlockLines(value: Json[] | { [key: string]: Json }, indent
   return lines;
 }
 
-/** Multi-line scripts read best as literal blocks; text a literal block cannot hold exactly stays quoted. */
+/**
+ * Multi-line scripts read best as literal blocks; text a literal block cannot hold exactly stays quoted: carriage
+ * returns, controls and YAML 1.1 line breaks, leading white space, and lines of white space alone (which a reader may
+ * take for indentation).
+ */
 function canBeLiteral(value: string): boolean {
-  if (!value.includes("\n") || /^[ \t\n]/.test(value)) return false;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if ((code < 0x20 && code !== 0x0a && code !== 0x09) || code === 0x7f) return false;
-  }
-  return true;
+  if (!value.includes("\n") || /^[ \t\n]/.test(value) || /\r/.test(value)) return false;
+  if (/(?:^|\n)[ \t]+(?:\n|$)/.test(value) || /(?:^|\n)\t/.test(value)) return false;
+  return !hasUnsafe(value);
 }
 
 function renderLiteral(value: string, indent: number): { inline: string; lines: string[] } {

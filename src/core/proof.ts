@@ -1,0 +1,101 @@
+/**
+ * The run-time proof: before anything is written, each edited document is read back and compared with its original
+ * object with the change records applied, under YAML 1.2 and under YAML 1.1 (Kubernetes reads 1.1). Any difference
+ * is an editor bug: it becomes an error, so it can never reach a cluster. Only edited documents pay for it.
+ */
+import { isDeepStrictEqual } from "node:util";
+import { applyRecord } from "./apply-record.js";
+import { FixStorageError } from "./errors.js";
+import type { ParsedDocument } from "./manifest.js";
+import { isRecord } from "./plain-data.js";
+import type { ChangeRecord } from "./records.js";
+import { splitStream } from "./stream.js";
+import { readDocument } from "./yaml-aliases.js";
+import { formatPath, isPrefix, type Path } from "./yaml-path.js";
+
+const VERSIONS = ["1.2", "1.1"] as const;
+
+/** Throws a FixStorageError naming the document, the rule and the path when an edited document reads wrong. */
+export function proveEdits(edited: readonly ParsedDocument[], changes: readonly ChangeRecord[]): void {
+  const byDocument = new Map<number, ChangeRecord[]>();
+  for (const change of changes) {
+    const list = byDocument.get(change.object.document);
+    if (list) list.push(change);
+    else byDocument.set(change.object.document, [change]);
+  }
+  for (const doc of edited) proveDocument(doc, byDocument.get(doc.raw.index) ?? []);
+}
+
+function proveDocument(doc: ParsedDocument, records: readonly ChangeRecord[]): void {
+  const fail = (detail: string, path?: Path) => {
+    const rules = rulesFor(records, path);
+    const source = doc.raw.text === "" ? undefined : sourceOf(records);
+    return new FixStorageError(
+      `internal error: the edited document does not read as the input plus the recorded edits (${detail}${
+        rules.length > 0 ? `; rule ${rules.join(", ")}` : ""
+      }); nothing was written`,
+      { document: doc.raw.index, ...(source !== undefined && { source }), line: doc.raw.line },
+    );
+  };
+  const text = doc.editor.text;
+  if (splitStream(text).length !== 1) throw fail("the edit split the document in two");
+  for (const version of VERSIONS) {
+    const before = version === "1.2" ? { value: doc.original } : readDocument(doc.raw.text, version);
+    if (before.error !== undefined) continue; // unreadable before the edit in this version: nothing to compare
+    const after = version === "1.2" ? { value: doc.editor.value() } : readDocument(text, version);
+    if (after.error !== undefined) throw fail(`YAML ${version} reader: ${after.error}`);
+    let expected: unknown = structuredClone(before.value);
+    try {
+      for (const record of records) expected = applyAt(expected, record);
+    } catch (cause) {
+      throw fail(`YAML ${version}: ${(cause as Error).message}`, records[0] ? absolutePath(records[0]) : undefined);
+    }
+    if (isDeepStrictEqual(expected, after.value)) continue;
+    const path = firstDifference(expected, after.value, []) ?? [];
+    throw fail(`YAML ${version} reading differs at ${formatPath(path)}`, path);
+  }
+}
+
+/** Records address paths inside their object; an item of a `kind: List` sits at items[n] of the document. */
+function absolutePath(record: ChangeRecord): Path {
+  return record.object.item !== undefined ? ["items", record.object.item, ...record.path] : record.path;
+}
+
+function applyAt(document: unknown, record: ChangeRecord): unknown {
+  return applyRecord(document, { op: record.op, path: absolutePath(record), after: record.after });
+}
+
+/** The rules whose records touch `path` (all of the document's rules when none does, or no path is known). */
+function rulesFor(records: readonly ChangeRecord[], path: Path | undefined): string[] {
+  const all = [...new Set(records.map((record) => record.rule))];
+  if (!path) return all;
+  const touching = records.filter((record) => {
+    const at = absolutePath(record);
+    return isPrefix(at, path) || isPrefix(path, at);
+  });
+  return touching.length > 0 ? [...new Set(touching.map((record) => record.rule))] : all;
+}
+
+function sourceOf(records: readonly ChangeRecord[]): string | undefined {
+  return records.find((record) => record.object.source !== undefined)?.object.source;
+}
+
+/** The first path at which two plain values differ, or undefined when they are equal. */
+export function firstDifference(expected: unknown, actual: unknown, path: Path): Path | undefined {
+  if (Array.isArray(expected) && Array.isArray(actual)) {
+    for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
+      const found = firstDifference(expected[i], actual[i], [...path, i]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (isRecord(expected) && isRecord(actual) && Object.getPrototypeOf(expected) === Object.getPrototypeOf(actual)) {
+    for (const key of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
+      if (!Object.hasOwn(actual, key) || !Object.hasOwn(expected, key)) return [...path, key];
+      const found = firstDifference(expected[key], actual[key], [...path, key]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  return isDeepStrictEqual(expected, actual) ? undefined : path;
+}

@@ -1,0 +1,129 @@
+/**
+ * Anchors, aliases and merge keys, and the document checks that bound them. Kubernetes' reader (go-yaml) resolves
+ * merge keys and refuses alias bombs; so do we, and an edit never leaks into another object through an anchor.
+ */
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node, parseDocument, visit } from "yaml";
+import { renderFlow, type Json } from "./render.js";
+
+/** Parse options shared by every reader of documents: merge keys resolve as Kubernetes (go-yaml) resolves them. */
+export const PARSE_OPTIONS = { merge: true, prettyErrors: false, uniqueKeys: false } as const;
+/** Bounds alias expansion, so an alias bomb is refused instead of exhausting memory. */
+export const MAX_ALIAS_COUNT = 1000;
+/** At most this many aliases are written out so that a node they share can change. */
+export const MAX_EXPANDED_ALIASES = 100;
+/** Aliases may make a document at most this many nodes larger than it is written (go-yaml refuses such bombs too). */
+const MAX_EXPANDED_NODES = 1_000_000;
+
+/** An anchor (`&name`) means aliases may share nodes: such documents are edited one step at a time. */
+export const ANCHOR = /(?:^|[\s:[{,-])&[^\s[\]{},&]/;
+
+/**
+ * Merge keys cost a check on every key, so they are resolved only in documents that have one. Source tokens are
+ * kept: the editor finds indicators (`-`, `:`, `?`), tags and anchors in them.
+ */
+export function parseForEditing(text: string): Document.Parsed {
+  return parseDocument(text, { ...PARSE_OPTIONS, merge: text.includes("<<"), keepSourceTokens: true });
+}
+
+/** A document read as plain data under one YAML version (Kubernetes reads 1.1), merge keys resolved. */
+export function readDocument(text: string, version: "1.1" | "1.2"): { value: unknown; error?: string } {
+  const doc = parseDocument(text, { ...PARSE_OPTIONS, version });
+  const [error] = doc.errors;
+  if (error) return { value: undefined, error: error.message.split("\n")[0] ?? error.message };
+  try {
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (cause) {
+    return { value: undefined, error: (cause as Error).message };
+  }
+}
+
+export interface AliasSplice {
+  from: number;
+  to: number;
+  text: string;
+}
+
+/**
+ * Splices that write out, as flow values, every alias referring to one of `anchors`: undefined when there is none,
+ * a message when there are too many to write out.
+ */
+export function aliasExpansions(doc: Document.Parsed, anchors: ReadonlySet<string>): AliasSplice[] | string | undefined {
+  const found: Node[] = [];
+  visit(doc, {
+    Alias: (_key, node) => {
+      if (anchors.has(node.source)) found.push(node as Node);
+    },
+  });
+  if (found.length === 0) return undefined;
+  if (found.length > MAX_EXPANDED_ALIASES) {
+    return `too many aliases (${found.length}) refer to a node that must change; at most ${MAX_EXPANDED_ALIASES} are written out`;
+  }
+  return found.map((alias) => {
+    const range = alias.range as [number, number, number];
+    const target = isAlias(alias) ? alias.resolve(doc) : undefined;
+    const data = target?.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }) as Json;
+    return { from: range[0], to: range[1], text: renderFlow(data ?? null) };
+  });
+}
+
+/** Anchors set on any of `nodes`. */
+export function anchorsOn(nodes: ReadonlyArray<Node | null>): Set<string> {
+  const anchors = new Set<string>();
+  for (const node of nodes) {
+    const anchor = node && "anchor" in node ? (node.anchor as string | undefined) : undefined;
+    if (anchor) anchors.add(anchor);
+  }
+  return anchors;
+}
+
+/** Offset of the first duplicate key in any map: yaml's own check is quadratic in the size of a map. */
+export function firstDuplicateKey(doc: Document.Parsed): number | undefined {
+  const walk = (node: unknown): number | undefined => {
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          const key = String(pair.key.value);
+          if (seen.has(key)) return (pair.key.range as [number, number, number])[0];
+          seen.add(key);
+        }
+        const inner = walk(pair.value);
+        if (inner !== undefined) return inner;
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) {
+        const inner = walk(item);
+        if (inner !== undefined) return inner;
+      }
+    }
+    return undefined;
+  };
+  return walk(doc.contents);
+}
+
+/** Where aliases would blow a document up (an alias bomb), the offset of the alias that crosses the limit. */
+export function excessiveAliasing(doc: Document.Parsed): number | undefined {
+  const sizes = new Map<unknown, number>();
+  let total = 0;
+  let culprit: number | undefined;
+  const size = (node: unknown, depth: number): number => {
+    if (culprit !== undefined || depth > 10_000) return 0;
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      let counted = sizes.get(target);
+      if (counted === undefined) {
+        counted = size(target, depth + 1);
+        sizes.set(target, counted);
+      }
+      total += counted;
+      if (total > MAX_EXPANDED_NODES && culprit === undefined) culprit = (node.range as [number, number, number])[0];
+      return counted;
+    }
+    let count = 1;
+    if (isMap(node)) for (const pair of node.items) count += size(pair.key, depth + 1) + size(pair.value, depth + 1);
+    else if (isSeq(node)) for (const item of node.items) count += size(item, depth + 1);
+    return count;
+  };
+  size(doc.contents, 0);
+  return culprit;
+}

@@ -1,0 +1,350 @@
+/**
+ * The planner: from one edit step and the current text and tree, the byte splices that make it. Pure: it never
+ * changes the text and never throws for control flow. A step that needs the tree changed first (an alias on its path,
+ * a merge key to write out) gets a `rewrite` plan: apply it, parse again and plan the step again.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
+import { type BlockStyle, isCollection, type Json, renderBlockLines, renderBlockValue, renderFlow } from "./render.js";
+import { aliasExpansions, anchorsOn } from "./yaml-aliases.js";
+import {
+  colonOf,
+  contentEnd,
+  dashOf,
+  entryTokens,
+  entryValueStart,
+  itemContentEnd,
+  itemStart,
+  nodeToken,
+  pairToken,
+  pairValueStart,
+  SourceLines,
+} from "./yaml-extent.js";
+import { formatPath, isMergePair, keyMatches, type Path, type PathSegment, resolvePath } from "./yaml-path.js";
+
+/** One edit, addressed by path from the document root. */
+export interface EditStep {
+  op: "set" | "delete" | "append";
+  path: Path;
+  value?: Json;
+}
+
+export interface Splice {
+  from: number;
+  to: number;
+  text: string;
+}
+
+export type StepPlan =
+  /** The splices that make the step. */
+  | { kind: "edit"; splices: Splice[] }
+  /** Splices that prepare the tree (aliases, merge keys written out); plan the step again after them. */
+  | { kind: "rewrite"; splices: Splice[] }
+  | { kind: "refuse"; message: string };
+
+/** What the planner reads: the text, its tree, the document as data, and the document's layout. */
+export interface SourceView {
+  source: string;
+  doc: Document.Parsed;
+  style: BlockStyle;
+  /** Plain data at a path (merge keys resolved). */
+  get(path: Path): unknown;
+}
+
+type Collection = YAMLMap<unknown, unknown> | YAMLSeq<unknown>;
+type AnyPair = Pair<unknown, unknown>;
+
+const refuse = (message: string): StepPlan => ({ kind: "refuse", message });
+const edit = (...splices: Splice[]): StepPlan => ({ kind: "edit", splices });
+const asRewrite = (plan: StepPlan): StepPlan => (plan.kind === "edit" ? { kind: "rewrite", splices: plan.splices } : plan);
+
+export function planStep(view: SourceView, step: EditStep): StepPlan {
+  const planner = new Planner(view);
+  if (step.op === "delete") return planner.delete(step.path);
+  if (step.op === "append") return planner.append(step.path, step.value ?? null);
+  return planner.set(step.path, step.value ?? null);
+}
+
+class Planner {
+  private readonly lines: SourceLines;
+
+  constructor(private readonly view: SourceView) {
+    this.lines = new SourceLines(view.source);
+  }
+
+  set(path: Path, value: Json): StepPlan {
+    const prepare = this.aliasRewrite(path);
+    if (prepare) return prepare;
+    const { nodes, depth } = resolvePath(this.view.doc, path);
+    if (depth === path.length) return this.replaceAt(path, nodes, value);
+    // Build the missing tail as one nested value and add it where the existing path ends.
+    let nested: Json = value;
+    for (let i = path.length - 1; i > depth; i--) nested = { [String(path[i])]: nested };
+    const existing = nodes[depth];
+    const key = path[depth] as PathSegment;
+    if (isMap(existing) && (existing.flow || existing.items.length > 0)) return this.insertPair(existing, String(key), nested);
+    if (isSeq(existing) && typeof key === "number" && key === existing.items.length && (existing.flow || existing.items.length > 0)) {
+      return this.appendItem(existing, nested);
+    }
+    if (depth > 0 && isEmptyValue(existing)) {
+      // `labels:`, `labels: ~`, `labels: null`: the map is absent; write one in its place.
+      return this.replaceAt(path.slice(0, depth), nodes, { [String(key)]: nested });
+    }
+    return refuse(`cannot set ${formatPath(path)}: ${formatPath(path.slice(0, depth))} is not a map`);
+  }
+
+  delete(path: Path): StepPlan {
+    if (path.length === 0) return refuse("cannot delete the whole document");
+    if (!this.has(path)) return edit();
+    const prepare = this.aliasRewrite(path);
+    if (prepare) return prepare;
+    const { nodes, depth } = resolvePath(this.view.doc, path);
+    const mapPath = path.slice(0, -1);
+    const parent = nodes[path.length - 1];
+    // The key exists only through a merge key (`<<: *base`), or a merge key may supply it again: write the merged
+    // map out first, so the deletion sticks.
+    if (depth < path.length || (isMap(parent) && parent.items.some(isMergePair))) {
+      const mapNodes = resolvePath(this.view.doc, mapPath);
+      if (mapNodes.depth < mapPath.length) return refuse(`cannot delete ${formatPath(path)}`);
+      return asRewrite(this.replaceAt(mapPath, mapNodes.nodes, this.view.get(mapPath) as Json));
+    }
+    const key = path[path.length - 1] as PathSegment;
+    if (isMap(parent)) return this.removeItem(parent, parent.items.findIndex((pair) => keyMatches(pair, key)), mapPath, nodes);
+    if (isSeq(parent) && typeof key === "number") return this.removeItem(parent, key, mapPath, nodes);
+    return refuse(`cannot delete ${formatPath(path)}`);
+  }
+
+  append(path: Path, value: Json): StepPlan {
+    const prepare = this.aliasRewrite(path);
+    if (prepare) return prepare;
+    const { nodes, depth } = resolvePath(this.view.doc, path);
+    const node = nodes[path.length];
+    if (depth === path.length && isSeq(node) && (node.flow || node.items.length > 0)) return this.appendItem(node, value);
+    return this.set(path, [value]);
+  }
+
+  private has(path: Path): boolean {
+    if (resolvePath(this.view.doc, path).depth === path.length) return true;
+    const parent = this.view.get(path.slice(0, -1));
+    return parent !== null && typeof parent === "object" && Object.hasOwn(parent, path[path.length - 1] as PathSegment);
+  }
+
+  /**
+   * Aliases on the edited path are written out first, and so are aliases elsewhere that point at a node on the path:
+   * an edit must never leak into another object through an anchor.
+   */
+  private aliasRewrite(path: Path): StepPlan | undefined {
+    const { nodes, depth } = resolvePath(this.view.doc, path);
+    const onPath = nodes.slice(0, depth + 1);
+    const aliasAt = onPath.findIndex((node) => isAlias(node));
+    if (aliasAt > 0) {
+      const aliasPath = path.slice(0, aliasAt);
+      return asRewrite(this.replaceAt(aliasPath, nodes, this.view.get(aliasPath) as Json));
+    }
+    const anchors = anchorsOn(onPath);
+    if (anchors.size === 0) return undefined;
+    const expansions = aliasExpansions(this.view.doc, anchors);
+    if (typeof expansions === "string") return refuse(expansions);
+    return expansions ? { kind: "rewrite", splices: expansions } : undefined;
+  }
+
+  // --- primitive edits ---------------------------------------------------------------------------------------------
+
+  /** Replaces the node at `path` (which exists) with `value`. */
+  private replaceAt(path: Path, nodes: Array<Node | null>, value: Json): StepPlan {
+    if (path.length === 0) return refuse("cannot replace the whole document");
+    const parent = nodes[path.length - 1] as Node | null;
+    const key = path[path.length - 1] as PathSegment;
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => keyMatches(item, key));
+      if (pair) return this.replacePairValue(parent, pair, value);
+    } else if (isSeq(parent) && typeof key === "number") {
+      return this.replaceEntry(parent, key, value);
+    }
+    return refuse(`cannot replace ${formatPath(path)}`);
+  }
+
+  private replacePairValue(map: YAMLMap<unknown, unknown>, pair: AnyPair, value: Json): StepPlan {
+    const old = pair.value as Node | null;
+    if (map.flow || isFlowCollection(old)) {
+      if (!old?.range || isEmptyScalar(old)) return refuse(`cannot set the empty value of key ${String(pair.key)} in a flow map`);
+      return edit({ from: flowStart(this.view.source, old.range[0]), to: old.range[1], text: renderFlow(value) });
+    }
+    const token = pairToken(pair);
+    const colon = token && colonOf(token);
+    const start = token && itemStart(token);
+    const end = token && itemContentEnd(token);
+    if (colon === undefined || start === undefined || end === undefined) return refuse(`cannot find the ':' of key ${String(pair.key)}`);
+    const rendered = renderBlockValue(value, this.lines.columnOf(start) + this.view.style.step, this.view.style);
+    const valueStart = pairValueStart(token as NonNullable<typeof token>);
+    if (isPlainValue(old) && valueStart !== undefined && rendered.lines.length === 0) {
+      // A scalar replaced by a scalar: the comment after it stays.
+      return edit({ from: valueStart, to: end, text: rendered.inline });
+    }
+    const lineEnd = this.lines.lineEndAfter(Math.max(end, colon + 1));
+    return edit({ from: colon + 1, to: lineEnd, text: this.tail(rendered, lineEnd) });
+  }
+
+  private replaceEntry(seq: YAMLSeq<unknown>, index: number, value: Json): StepPlan {
+    const item = seq.items[index] as Node | null;
+    if (seq.flow) {
+      if (!item?.range) return refuse("cannot replace an empty flow sequence item");
+      return edit({ from: flowStart(this.view.source, item.range[0]), to: item.range[1], text: renderFlow(value) });
+    }
+    const token = entryTokens(seq)?.[index];
+    const dash = token && dashOf(token);
+    const end = token && itemContentEnd(token);
+    if (dash === undefined || end === undefined) return refuse("cannot find the '-' of a sequence item");
+    const rendered = renderBlockValue(value, this.lines.columnOf(dash) + 2, this.view.style);
+    const valueStart = entryValueStart(token as NonNullable<typeof token>);
+    if (isPlainValue(item) && valueStart !== undefined && rendered.lines.length === 0) {
+      return edit({ from: valueStart, to: end, text: rendered.inline });
+    }
+    const lineEnd = this.lines.lineEndAfter(end);
+    if (isCollection(value) && rendered.inline === "") {
+      const lines = renderBlockLines([value], this.lines.columnOf(dash), this.view.style);
+      const text = `${(lines[0] as string).trimStart()}${this.eol()}${this.joinLines(lines.slice(1))}`;
+      return edit({ from: dash, to: lineEnd, text: this.lines.endsWithNewline(lineEnd) ? text : text.slice(0, -this.eol().length) });
+    }
+    return edit({ from: dash + 1, to: lineEnd, text: this.tail(rendered, lineEnd) });
+  }
+
+  private insertPair(map: YAMLMap<unknown, unknown>, key: string, value: Json): StepPlan {
+    const entry = { [key]: value };
+    if (map.flow) {
+      const range = map.range as [number, number, number];
+      const text = renderFlow(entry).slice(1, -1);
+      const last = map.items[map.items.length - 1] as AnyPair | undefined;
+      if (!last) return edit({ from: range[0] + 1, to: range[0] + 1, text });
+      const end = flowItemEnd(last);
+      if (end === undefined) return refuse(`cannot add ${key} to a flow map`);
+      return edit({ from: end, to: end, text: `, ${text}` });
+    }
+    const first = pairToken(map.items[0] as AnyPair);
+    const last = pairToken(map.items[map.items.length - 1] as AnyPair);
+    const start = first && itemStart(first);
+    const end = last && itemContentEnd(last);
+    if (start === undefined || end === undefined) return refuse(`cannot add ${key}: the map's layout is not understood`);
+    const at = this.lines.lineEndAfter(end);
+    const lines = renderBlockLines(entry, this.lines.columnOf(start), this.view.style);
+    return edit({ from: at, to: at, text: this.lead(at) + this.joinLines(lines) });
+  }
+
+  private appendItem(seq: YAMLSeq<unknown>, value: Json): StepPlan {
+    if (seq.flow) {
+      const range = seq.range as [number, number, number];
+      const last = seq.items[seq.items.length - 1] as Node | null | undefined;
+      if (!last?.range) return edit({ from: range[0] + 1, to: range[0] + 1, text: renderFlow(value) });
+      return edit({ from: last.range[1], to: last.range[1], text: `, ${renderFlow(value)}` });
+    }
+    const tokens = entryTokens(seq);
+    const last = tokens?.[tokens.length - 1];
+    const dash = last && dashOf(last);
+    const end = last && itemContentEnd(last);
+    if (dash === undefined || end === undefined) return refuse("cannot find the '-' of a sequence item");
+    const at = this.lines.lineEndAfter(end);
+    const lines = renderBlockLines([value], this.lines.columnOf(dash), this.view.style);
+    return edit({ from: at, to: at, text: this.lead(at) + this.joinLines(lines) });
+  }
+
+  /** Removes item `index` of a map (a pair) or a sequence; the last item leaves `{}` or `[]` behind. */
+  private removeItem(collection: Collection, index: number, path: Path, nodes: Array<Node | null>): StepPlan {
+    const items = collection.items as unknown[];
+    if (index < 0 || index >= items.length) return edit();
+    if (items.length === 1) {
+      if (path.length === 0) return refuse("cannot empty the whole document");
+      return this.replaceAt(path, nodes, isMap(collection) ? {} : []);
+    }
+    if (collection.flow) {
+      const start = (i: number) => flowItemStart(this.view.source, items[i]);
+      const end = (i: number) => flowItemEnd(items[i]);
+      const [from, to] = index > 0 ? [end(index - 1), end(index)] : [start(0), start(1)];
+      if (from === undefined || to === undefined) return refuse("cannot remove an item of a flow collection");
+      return edit({ from, to, text: "" });
+    }
+    const tokens = isMap(collection) ? (collection.items as AnyPair[]).map(pairToken) : entryTokens(collection);
+    const token = tokens?.[index];
+    const start = token && (isMap(collection) ? itemStart(token) : dashOf(token));
+    const end = token && itemContentEnd(token);
+    if (start === undefined || end === undefined) return refuse("cannot remove an item whose layout is not understood");
+    if (this.lines.startsLine(start)) return edit({ from: this.lines.lineStartOf(start), to: this.lines.lineEndAfter(end), text: "" });
+    // The first key of a `- key: value` item: pull the next key up behind the dash.
+    const next = tokens?.[index + 1];
+    const nextStart = next && (isMap(collection) ? itemStart(next) : dashOf(next));
+    if (nextStart === undefined) return refuse("cannot remove an item that shares its line with its parent");
+    return edit({ from: start, to: nextStart, text: "" });
+  }
+
+  // --- text helpers ------------------------------------------------------------------------------------------------
+
+  private tail(rendered: { inline: string; lines: string[] }, end: number): string {
+    const head = rendered.inline === "" ? "" : ` ${rendered.inline}`;
+    const body = rendered.lines.length > 0 ? this.eol() + rendered.lines.join(this.eol()) : "";
+    return head + body + (this.lines.endsWithNewline(end) ? this.eol() : "");
+  }
+
+  private lead(at: number): string {
+    return at > 0 && !this.lines.endsWithNewline(at) ? this.eol() : "";
+  }
+
+  private joinLines(lines: string[]): string {
+    return lines.map((line) => line + this.eol()).join("");
+  }
+
+  private eol(): string {
+    return this.view.style.eol;
+  }
+}
+
+/** `labels:`, `labels: ~`, `labels: null`, or a tagged empty block collection. */
+function isEmptyValue(node: Node | null | undefined): boolean {
+  if (node === null || node === undefined) return true;
+  if (isScalar(node)) return node.value === null;
+  return (isMap(node) || isSeq(node)) && !node.flow && node.items.length === 0;
+}
+
+function isEmptyScalar(node: Node): boolean {
+  return isScalar(node) && node.value === null && node.range?.[0] === node.range?.[1];
+}
+
+/** A non-null scalar written on its own (not a block scalar): it can be replaced in place. */
+function isPlainValue(node: Node | null | undefined): boolean {
+  return isScalar(node) && node.value !== null && node.type !== "BLOCK_LITERAL" && node.type !== "BLOCK_FOLDED";
+}
+
+function isFlowCollection(node: Node | null | undefined): boolean {
+  return (isMap(node) || isSeq(node)) && Boolean(node.flow);
+}
+
+/** In a flow collection, where a node begins with its tag or anchor: those are the words right before it. */
+function flowStart(source: string, offset: number): number {
+  let start = offset;
+  for (;;) {
+    let at = start;
+    while (at > 0 && (source[at - 1] === " " || source[at - 1] === "\t")) at--;
+    if (at === start) return start;
+    let word = at;
+    while (word > 0 && !/[\s,[\]{}]/.test(source[word - 1] as string)) word--;
+    if (!/^[!&]/.test(source.slice(word, at))) return start;
+    start = word;
+  }
+}
+
+function flowItemStart(source: string, item: unknown): number | undefined {
+  if (isPair(item)) {
+    const token = pairToken(item);
+    if (token) return itemStart(token);
+    return (item.key as Node | null)?.range?.[0];
+  }
+  const range = (item as Node | null)?.range;
+  return range ? flowStart(source, range[0]) : undefined;
+}
+
+function flowItemEnd(item: unknown): number | undefined {
+  if (isPair(item)) {
+    const token = pairToken(item);
+    if (token) return itemContentEnd(token);
+    return (item.value as Node | null)?.range?.[1] ?? (item.key as Node | null)?.range?.[1];
+  }
+  const token = nodeToken(item as Node);
+  return contentEnd(token) ?? (item as Node | null)?.range?.[1];
+}
