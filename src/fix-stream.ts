@@ -8,9 +8,10 @@ import { type KubeObject, ManifestStream } from "./core/manifest.js";
 import { type PipelineResult, runPipeline, type Stage } from "./core/pipeline.js";
 import { proveEdits } from "./core/proof.js";
 import type { Finding } from "./core/records.js";
-import { type ReleaseIdentity, resolveRelease } from "./core/release.js";
-import { type LiveMode, liveGuard } from "./live/live-guard.js";
-import type { LiveState } from "./live/live-state.js";
+import { checkReleaseInputs, type ReleaseInputs, resolveRelease } from "./core/release.js";
+import type { RuleContext } from "./core/stage.js";
+import { type LiveMode, liveGuard, liveNamespaceCheck, liveNamespaces } from "./live/live-guard.js";
+import { claimExists, type LiveState } from "./live/live-state.js";
 import { RULES } from "./rules/index.js";
 import { RULE_NAMES, type RuleName } from "./rules/rule.js";
 
@@ -21,6 +22,8 @@ export interface FixOptions {
   disable?: readonly string[];
   /** --release-name / --namespace. */
   release?: { name?: string | undefined; namespace?: string | undefined };
+  /** A release that applies only to objects of that release or of none (a KRM functionConfig's). */
+  scopedRelease?: { name?: string | undefined; namespace?: string | undefined };
   /** The environment as the front end saw it (ARGOCD_APP_NAME, HELM_NAMESPACE, …). */
   environment?: Record<string, string | undefined>;
   /** Options set by flags, merged over the config's (lists are appended). */
@@ -69,19 +72,28 @@ function mergeOptions(base: Record<string, unknown>, override: Record<string, un
   return merged;
 }
 
-function releaseInputs(options: FixOptions) {
-  return { flags: options.release ?? {}, config: options.config?.release ?? {}, environment: options.environment ?? {} };
+function releaseInputs(options: FixOptions): ReleaseInputs {
+  return {
+    flags: options.release ?? {},
+    config: options.config?.release ?? {},
+    scoped: options.scopedRelease ?? {},
+    environment: options.environment ?? {},
+  };
 }
 
-/** The release the rules will see for this input (for front ends that need the namespace first, as --live kubectl). */
-export function releaseFor(input: string, options: FixOptions = {}): ReleaseIdentity {
-  return resolveRelease(releaseInputs(options), new ManifestStream(input));
+/** The namespaces --live must read for this input (for --live kubectl); refuses when one cannot be told. */
+export function liveNamespacesFor(input: string, options: FixOptions = {}): string[] {
+  const stream = new ManifestStream(input);
+  return liveNamespaces(stream, resolveRelease(releaseInputs(options), stream));
 }
 
 export async function fixStream(input: string, options: FixOptions = {}): Promise<FixResult> {
-  const stages = enabledRules(options);
+  checkReleaseInputs(releaseInputs(options));
+  let stages = enabledRules(options);
   if (options.live) {
-    stages.push(liveGuard({ live: options.live.state, mode: options.live.mode, now: options.live.now ?? Date.now() }));
+    const { state, mode, now } = options.live;
+    const live = { origin: state.origin, claimExists: (namespace: string, name: string) => claimExists(state, namespace, name) };
+    stages = [liveNamespaceCheck(), ...stages.map((stage) => withLive(stage, live)), liveGuard({ live: state, mode, now: now ?? Date.now() })];
   }
   const result = runPipeline(input, stages, releaseInputs(options));
   // Always on: no option turns it off, so an editor bug ends here instead of in a cluster.
@@ -90,6 +102,11 @@ export async function fixStream(input: string, options: FixOptions = {}): Promis
     for (const finding of await validateEdited(result)) result.findings.push(finding);
   }
   return result;
+}
+
+/** Rules see the live state, so a fix that depends on what the cluster holds can check it. */
+function withLive(stage: Stage, live: NonNullable<RuleContext["live"]>): Stage {
+  return { name: stage.name, plan: (context) => stage.plan({ ...context, live }) };
 }
 
 /** An edit that makes a valid object invalid is a bug: refuse to emit it. Objects invalid before are only reported. */

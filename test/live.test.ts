@@ -6,7 +6,7 @@ import { parseAllDocuments, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { normalizeTemplate } from "../src/live/claim-template-diff.js";
 import { parseLiveState } from "../src/live/live-state.js";
-import { EXAMPLES, example, fix, runBin } from "./helpers.js";
+import { ALL_RULES_OFF, EXAMPLES, example, fix, runBin } from "./helpers.js";
 import { tempDir } from "./frontends/hosts.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: manifests are arbitrary data
@@ -83,7 +83,7 @@ describe("--live with prometheus-pushgateway 2.16.0 installed, upgrading to 2.17
     writeFileSync(file, rendered);
     const check = runBin(["check", "--live", live, file]);
     expect(check.code).toBe(1);
-    expect(check.stdout).toContain("live-state: document 3");
+    expect(check.stdout).toContain("live-state");
     const fail = runBin(["--live", live, "--live-mode", "fail"], rendered);
     expect(fail).toMatchObject({ code: 2, stdout: "" });
     expect(fail.stderr).toContain("--live-mode fail: 1 problem(s) with the live state");
@@ -119,7 +119,7 @@ describe("--live with Apache DevLake", () => {
 
   it("installed without fix-storage, then rendered with it: pinned, with the migration", async () => {
     const live = liveFile(asLive(statefulSetOf(rendered, "devlake-mysql")));
-    const run = runBin(["--live", live, "--enable", "claim-retention", "--explain"], rendered);
+    const run = runBin(["--live", live, "-n", "devlake", "--enable", "claim-retention", "--explain"], rendered);
     expect(run.code).toBe(0);
     const out = statefulSetOf(run.stdout, "devlake-mysql");
     expect(out.spec.volumeClaimTemplates[0].metadata.annotations).toBeUndefined();
@@ -135,12 +135,12 @@ describe("--live with Apache DevLake", () => {
       spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } },
     };
     const live = liveFile(claim);
-    const run = runBin(["--live", live, "--explain"], rendered);
+    const run = runBin(["--live", live, "-n", "devlake", "--explain"], rendered);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(
       "StatefulSet devlake/devlake-mysql does not exist in the cluster, but its claims do: devlake-mysql-data-devlake-mysql-0 (created 3d ago, no release annotations). Its new pods will mount the old data. To start empty: kubectl delete pvc devlake-mysql-data-devlake-mysql-0 -n devlake",
     );
-    const fail = runBin(["--live", live, "--live-mode", "fail"], rendered);
+    const fail = runBin(["--live", live, "-n", "devlake", "--live-mode", "fail"], rendered);
     expect(fail).toMatchObject({ code: 2, stdout: "" });
     expect(fail.stderr).toContain("devlake-mysql-data-devlake-mysql-0");
   });
@@ -180,5 +180,90 @@ describe("--live kubectl", () => {
     );
     expect(runBin(["--live", "/nonexistent.yaml"], example("devlake", "rendered.yaml")).stderr).toContain("--live /nonexistent.yaml does not exist");
     expect(runBin(["--live-mode", "fail"], example("devlake", "rendered.yaml")).stderr).toContain("--live-mode needs --live");
+  });
+});
+
+describe("--live compares the right object, or refuses", () => {
+  /** A namespace-less StatefulSet `db` with two claim templates, beside a RoleBinding in kube-system. */
+  const RENDER = `---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: reader, namespace: kube-system}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+        - name: db
+          image: db:1
+          volumeMounts:
+            - {name: data, mountPath: /data}
+            - {name: logs, mountPath: /logs}
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+    - metadata: {name: logs}
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`;
+  /** The live StatefulSet `db` in `namespace`, with the claim templates given as literal YAML. */
+  const liveStatefulSet = (namespace: string, templates: string) => `---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: ${namespace}}
+spec:
+  volumeClaimTemplates:
+${templates}`;
+  const BOTH = `    - metadata: {name: data}
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+    - metadata: {name: logs}
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`;
+  const DATA_ONLY = `    - metadata: {name: data, labels: {tier: old}}
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`;
+  const state = (text: string) => parseLiveState(text, "live.yaml");
+  const options = (text: string, namespace?: string) => ({
+    ...ALL_RULES_OFF,
+    ...(namespace !== undefined && { release: { namespace } }),
+    live: { state: state(text), mode: "pin" as const },
+  });
+
+  it("without a namespace it refuses, naming -n, instead of comparing nothing", async () => {
+    await expect(fix(RENDER, options(liveStatefulSet("apps", BOTH)))).rejects.toThrow(
+      "--live cannot tell which namespace to compare StatefulSet db with: it states no metadata.namespace and no release namespace is given; pass -n NS (--namespace)",
+    );
+  });
+
+  it("compares with the StatefulSet of the release namespace, never one a neighbour's namespace names", async () => {
+    const live = liveStatefulSet("kube-system", DATA_ONLY) + liveStatefulSet("apps", BOTH);
+    const result = await fix(RENDER, options(live, "apps"));
+    expect(result.output).toBe(RENDER);
+    expect(result.findings).toEqual([]);
+  });
+
+  it("refuses a pin that would leave a mount with neither a volume nor a template, naming the mount and the migration", async () => {
+    await expect(fix(RENDER, options(liveStatefulSet("apps", DATA_ONLY), "apps"))).rejects.toThrow(
+      "--live: pinning StatefulSet db to its live volumeClaimTemplates would leave container db: volumeMount logs at /logs with neither a volume nor a claim template, so the pods could not start. The new templates need a migration: kubectl delete statefulset db -n apps --cascade=orphan, then run the upgrade again",
+    );
+  });
+
+  it("a pin's record names the fields that differ, not two truncated JSON strings", async () => {
+    const render = RENDER.replace("            - {name: logs, mountPath: /logs}\n", "").replace(
+      "    - metadata: {name: logs}\n      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n",
+      "",
+    );
+    const result = await fix(render, options(liveStatefulSet("apps", DATA_ONLY), "apps"));
+    expect(result.changes.map((change) => change.reason)).toEqual([
+      'pinned to the live templates, since the upgrade would be forbidden; fields that differ: volumeClaimTemplates[0].metadata.labels: live {"tier":"old"}, rendered absent',
+    ]);
+    expect(statefulSetOf(result.output).spec.volumeClaimTemplates[0].metadata).toEqual({ name: "data", labels: { tier: "old" } });
   });
 });

@@ -2,17 +2,22 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { FixStorageError } from "../core/errors.js";
-import { type LiveState, parseLiveState } from "../live/live-state.js";
+import { type LiveState, mergeLiveStates, parseLiveState } from "../live/live-state.js";
 
 const KUBECTL_TIMEOUT_SECONDS = 30;
 
-export function readLiveState(source: string, namespace: () => string | undefined, env: Record<string, string | undefined>): LiveState {
+/** `namespaces` lists the namespaces of the rendered StatefulSets and claim-mounting Jobs (kubectl reads each). */
+export function readLiveState(source: string, namespaces: () => string[], env: Record<string, string | undefined>): LiveState {
   if (source !== "kubectl") {
     if (!existsSync(source)) throw new FixStorageError(`--live ${source} does not exist (give a file from kubectl get … -o yaml, or --live kubectl)`);
     return parseLiveState(readFileSync(source, "utf8"), source);
   }
-  const ns = namespace();
-  if (!ns) throw new FixStorageError("--live kubectl needs the release namespace: pass --namespace NS");
+  const list = namespaces();
+  const states = list.map((namespace) => kubectlState(namespace, env));
+  return mergeLiveStates(states, `kubectl (namespace${list.length === 1 ? "" : "s"} ${list.join(", ") || "none"})`);
+}
+
+function kubectlState(ns: string, env: Record<string, string | undefined>): LiveState {
   const args = ["get", "statefulsets,persistentvolumeclaims", "-n", ns, "-o", "yaml", `--request-timeout=${KUBECTL_TIMEOUT_SECONDS - 5}s`];
   const result = spawnSync(env.FIX_STORAGE_KUBECTL ?? "kubectl", args, {
     encoding: "utf8",

@@ -1,64 +1,75 @@
 /**
- * Release identity: flags, then config, then the environment the host sets, then what the stream itself says.
- * Inference reads the text with anchored patterns instead of parsing every document, which keeps big streams fast.
+ * Release identity, read per object and never from its neighbours: a StatefulSet's claims belong to the release its
+ * own metadata names (metadata.namespace, the app.kubernetes.io/instance or release label). Where the object states
+ * nothing, explicit inputs (flags, then config) decide, then the environment the host sets. When sources disagree,
+ * nothing is chosen: the caller reports each source and the flag that decides.
  */
-import type { ManifestStream } from "./manifest.js";
+import { FixStorageError } from "./errors.js";
+import type { KubeObject, ManifestStream } from "./manifest.js";
+
+export interface ReleaseValues {
+  name?: string | undefined;
+  namespace?: string | undefined;
+}
 
 export interface ReleaseInputs {
-  flags?: { name?: string | undefined; namespace?: string | undefined };
-  config?: { name?: string | undefined; namespace?: string | undefined };
+  flags?: ReleaseValues;
+  config?: ReleaseValues;
+  /** A release that applies only to objects of that release, or of none (a KRM functionConfig's). */
+  scoped?: ReleaseValues;
   environment?: Record<string, string | undefined>;
 }
 
-export interface ReleaseIdentity {
-  name?: string;
-  namespace?: string;
-  nameFrom?: string;
-  namespaceFrom?: string;
-  /** Why a value is missing (several candidates, or none), for the finding that asks for the flag. */
-  nameProblem?: string;
-  namespaceProblem?: string;
+/** A value and where it came from, as a user would name the source. */
+export interface Sourced {
+  value: string;
+  from: string;
 }
 
-export function resolveRelease(inputs: ReleaseInputs, stream: ManifestStream): ReleaseIdentity {
-  const env = inputs.environment ?? {};
-  const identity: ReleaseIdentity = {};
-  const name = firstOf([
-    [inputs.flags?.name, "--release-name"],
-    [inputs.config?.name, "config release.name"],
-    [argoApplicationName(env.ARGOCD_APP_NAME), "ARGOCD_APP_NAME"],
-  ]);
-  if (name) {
-    identity.name = name[0];
-    identity.nameFrom = name[1];
-  } else {
-    const inferred = inferName(stream.text);
-    if (inferred.value) {
-      identity.name = inferred.value;
-      identity.nameFrom = inferred.from;
-    } else {
-      identity.nameProblem = inferred.problem;
-    }
+/** The release of one object, or why it cannot be told (each problem names its sources and the flag that decides). */
+export interface ObjectRelease {
+  name?: Sourced;
+  namespace?: Sourced;
+  problems: string[];
+}
+
+const INSTANCE = "app.kubernetes.io/instance";
+const RELEASE_LABEL = "release";
+
+/** Helm's rule for release names (chartutil.ValidateReleaseName): a DNS-1123 subdomain of at most 53 characters. */
+const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const RELEASE_NAME_RULE = "lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 53 characters";
+/** A namespace is a DNS-1123 label. */
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const NAMESPACE_RULE = "lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
+/** `helm template`'s placeholder names: the render was made without a release name, so the label names none. */
+const PLACEHOLDERS = new Set(["release-name", "RELEASE-NAME"]);
+
+export function isReleaseName(value: string): boolean {
+  return value.length <= 53 && RELEASE_NAME.test(value);
+}
+
+function isNamespace(value: string): boolean {
+  return value.length <= 63 && NAMESPACE.test(value);
+}
+
+function checkedName(candidate: Sourced | undefined): Sourced | undefined {
+  if (candidate && !isReleaseName(candidate.value)) {
+    throw new FixStorageError(`${candidate.from} ${JSON.stringify(candidate.value)} is not a release name Helm accepts (${RELEASE_NAME_RULE})`);
   }
-  const namespace = firstOf([
-    [inputs.flags?.namespace, "--namespace"],
-    [inputs.config?.namespace, "config release.namespace"],
-    [env.ARGOCD_APP_NAMESPACE, "ARGOCD_APP_NAMESPACE"],
-    [env.HELM_NAMESPACE, "HELM_NAMESPACE"],
-  ]);
-  if (namespace) {
-    identity.namespace = namespace[0];
-    identity.namespaceFrom = namespace[1];
-  } else {
-    const inferred = inferNamespace(stream);
-    if (inferred.value) {
-      identity.namespace = inferred.value;
-      identity.namespaceFrom = inferred.from;
-    } else {
-      identity.namespaceProblem = inferred.problem;
-    }
+  return candidate;
+}
+
+function checkedNamespace(candidate: Sourced | undefined): Sourced | undefined {
+  if (candidate && !isNamespace(candidate.value)) {
+    throw new FixStorageError(`${candidate.from} ${JSON.stringify(candidate.value)} is not a valid namespace (${NAMESPACE_RULE})`);
   }
-  return identity;
+  return candidate;
+}
+
+function firstOf(...candidates: Array<[string | undefined, string]>): Sourced | undefined {
+  for (const [value, from] of candidates) if (value !== undefined && value !== "") return { value, from };
+  return undefined;
 }
 
 /** Argo CD names apps outside its own namespace `<namespace>_<name>`; Kubernetes names never contain `_`. */
@@ -66,109 +77,142 @@ function argoApplicationName(value: string | undefined): string | undefined {
   return value?.split("_").pop();
 }
 
-function firstOf(candidates: Array<[string | undefined, string]>): [string, string] | undefined {
-  for (const [value, from] of candidates) if (value !== undefined && value !== "") return [value, from];
-  return undefined;
+/** Refuses, before any work, a flag or config value Helm or Kubernetes would reject. */
+export function checkReleaseInputs(inputs: ReleaseInputs): void {
+  checkedName(explicitName(inputs, true));
+  checkedNamespace(explicitNamespace(inputs, true));
 }
 
-interface Inference {
-  value?: string;
-  from?: string;
-  problem?: string;
-}
-
-// A label key at the start of a line (block style) or as a JSON key, with its scalar value.
-const labelPattern = (key: string) =>
-  new RegExp(
-    `(?:^[ \\t]*(?:-[ \\t]+)?|[{,][ \\t]*)["']?${key.replace(/[./]/g, "\\$&")}["']?[ \\t]*:[ \\t]*["']?([A-Za-z0-9][-A-Za-z0-9_.]*)["']?[ \\t]*(?=[,}\\r\\n#]|$)`,
-    "gm",
+function explicitName(inputs: ReleaseInputs, scoped: boolean): Sourced | undefined {
+  return firstOf(
+    [inputs.flags?.name, "--release-name"],
+    [inputs.config?.name, "config release.name"],
+    [scoped ? inputs.scoped?.name : undefined, "functionConfig release name"],
   );
-const INSTANCE = labelPattern("app.kubernetes.io/instance");
-const RELEASE = labelPattern("release");
-
-/** A release name Helm accepts; `helm template`'s placeholders (RELEASE-NAME, release-name) are not one. */
-const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const PLACEHOLDERS = new Set(["release-name", "RELEASE-NAME"]);
-
-function inferName(text: string): Inference {
-  for (const [pattern, label] of [
-    [INSTANCE, "app.kubernetes.io/instance"],
-    [RELEASE, "release"],
-  ] as const) {
-    const values = new Set<string>();
-    for (const match of text.matchAll(pattern)) if (inLabels(text, match.index ?? 0)) values.add(match[1] as string);
-    if (values.size > 1) return { problem: `the stream's ${label} labels disagree (${[...values].sort().join(", ")})` };
-    const [value] = values;
-    if (value === undefined) continue;
-    if (PLACEHOLDERS.has(value)) return { problem: `the stream was rendered with helm template's placeholder name ${value}` };
-    if (!RELEASE_NAME.test(value) || value.length > 53) return { problem: `the stream's ${label} label ${value} is not a valid release name` };
-    return { value, from: `the stream's ${label} labels` };
-  }
-  return { problem: "no app.kubernetes.io/instance or release label in the stream" };
 }
 
-/** True when the label key matched at `offset` sits directly in a `labels`/`matchLabels` map, not in a script. */
-function inLabels(text: string, offset: number): boolean {
-  if (text[offset] === "{" || text[offset] === ",") {
-    // Flow style: the nearest `{` before the key must open a labels map.
-    const before = text.slice(Math.max(0, offset - 400), offset + 1);
-    const open = before.lastIndexOf("{");
-    return open !== -1 && /labels["']?[ \t]*:[ \t]*$/i.test(before.slice(0, open));
-  }
-  // Block style (the match starts its line): the closest line above with less indentation is the parent key, and
-  // no ancestor may open a block scalar (`data: |`), whose text only looks like labels.
-  let indent = /^[ \t]*/.exec(text.slice(offset, offset + 200))?.[0].length ?? 0;
-  let parentSeen = false;
-  let end = offset - 1;
-  while (end > 0 && indent > 0) {
-    const start = text.lastIndexOf("\n", end - 1) + 1;
-    const line = text.slice(start, end);
-    end = start - 1;
-    const trimmed = line.trimStart();
-    if (trimmed === "" || trimmed.startsWith("#")) continue;
-    if (line.length - trimmed.length >= indent) continue;
-    indent = line.length - trimmed.length;
-    if (BLOCK_SCALAR_HEADER.test(trimmed)) return false;
-    if (!parentSeen && !/^(?:-[ \t]+)?["']?(?:labels|matchLabels)["']?[ \t]*:[ \t]*(?:#.*)?\r?$/.test(trimmed)) return false;
-    parentSeen = true;
-  }
-  return parentSeen;
+function explicitNamespace(inputs: ReleaseInputs, scoped: boolean): Sourced | undefined {
+  return firstOf(
+    [inputs.flags?.namespace, "--namespace"],
+    [inputs.config?.namespace, "config release.namespace"],
+    [scoped ? inputs.scoped?.namespace : undefined, "functionConfig namespace"],
+  );
 }
 
-const BLOCK_SCALAR_HEADER = /[:-][ \t]*[|>][-+0-9]*[ \t]*(?:#.*)?\r?$/;
+/**
+ * What the rules see as "the release". Public fields summarise the release for reports (explicit inputs, else what
+ * the StatefulSets themselves agree on); `of(object)` is what a rule must use before writing into an object.
+ */
+export class ReleaseIdentity {
+  name?: string;
+  namespace?: string;
+  nameFrom?: string;
+  namespaceFrom?: string;
+  readonly #inputs: ReleaseInputs;
 
-const TOP_METADATA = /^(?:"metadata"|metadata)[ \t]*:[ \t]*\r?$/m;
-
-/** `metadata.namespace` of every object that states one; they must agree. */
-function inferNamespace(stream: ManifestStream): Inference {
-  const values = new Set<string>();
-  for (const raw of stream.raw) {
-    const namespace = blockMetadataNamespace(raw.text) ?? jsonNamespace(raw.text);
-    if (namespace) values.add(namespace);
+  constructor(inputs: ReleaseInputs, stream?: ManifestStream) {
+    this.#inputs = inputs;
+    const env = inputs.environment ?? {};
+    const name = explicitName(inputs, false) ?? firstOf([argoApplicationName(env.ARGOCD_APP_NAME), "ARGOCD_APP_NAME"]);
+    const namespace = this.defaultNamespace();
+    const own = stream ? ownReleases(stream) : { names: new Set<string>(), namespaces: new Set<string>() };
+    const agreed = (values: Set<string>) => (values.size === 1 ? ([...values][0] as string) : undefined);
+    const ownName = agreed(own.names);
+    const ownNamespace = agreed(own.namespaces);
+    if (name) [this.name, this.nameFrom] = [name.value, name.from];
+    else if (ownName) [this.name, this.nameFrom] = [ownName, "the StatefulSets' own labels"];
+    if (namespace) [this.namespace, this.namespaceFrom] = [namespace.value, namespace.from];
+    else if (ownNamespace) [this.namespace, this.namespaceFrom] = [ownNamespace, "the StatefulSets' own metadata.namespace"];
   }
-  if (values.size === 1) return { value: [...values][0] as string, from: "the stream's metadata.namespace" };
-  if (values.size > 1) return { problem: `objects in the stream name several namespaces (${[...values].sort().join(", ")})` };
-  return { problem: "no object in the stream states metadata.namespace" };
+
+  /** Where Helm installs an object that states no namespace: flags, then config, then the host's environment. */
+  defaultNamespace(): Sourced | undefined {
+    const env = this.#inputs.environment ?? {};
+    return checkedNamespace(
+      explicitNamespace(this.#inputs, false) ??
+        firstOf([env.ARGOCD_APP_NAMESPACE, "ARGOCD_APP_NAMESPACE"], [env.HELM_NAMESPACE, "HELM_NAMESPACE"]),
+    );
+  }
+
+  /** The namespace an object lands in: its own, else the default. */
+  namespaceOf(object: KubeObject): string | undefined {
+    return object.namespace ?? this.defaultNamespace()?.value;
+  }
+
+  /** The release an object belongs to, from the object itself first; disagreeing sources give problems, not values. */
+  of(object: KubeObject): ObjectRelease {
+    const env = this.#inputs.environment ?? {};
+    const problems: string[] = [];
+    const labels = object.labels();
+    const label = [INSTANCE, RELEASE_LABEL].find((key) => typeof labels[key] === "string" && labels[key] !== "");
+    const ownName = label ? { value: labels[label] as string, from: `its ${label} label` } : undefined;
+    // A functionConfig release speaks only for objects of that release (or of none).
+    const scoped = !ownName || this.#inputs.scoped?.name === undefined || this.#inputs.scoped.name === ownName.value;
+    const result: ObjectRelease = { problems };
+
+    const explicit = checkedName(explicitName(this.#inputs, scoped));
+    const fromEnvironment = checkedName(firstOf([argoApplicationName(env.ARGOCD_APP_NAME), "ARGOCD_APP_NAME"]));
+    const placeholder = ownName !== undefined && PLACEHOLDERS.has(ownName.value);
+    // A label that is no release name Helm accepts cannot name the release: given values win, else it is an error.
+    const usable = ownName && !placeholder && (isReleaseName(ownName.value) || (!explicit && !fromEnvironment)) ? ownName : undefined;
+    const name = pick(usable, explicit, fromEnvironment, "release name", "--release-name", object);
+    if (typeof name === "string") problems.push(name);
+    else if (name) result.name = checkedName(name);
+    else if (placeholder) {
+      problems.push(`${object} was rendered with helm template's placeholder release name ${ownName.value}; pass --release-name NAME`);
+    } else {
+      problems.push(`${object} has no ${INSTANCE} or ${RELEASE_LABEL} label, and no release name is given; pass --release-name NAME`);
+    }
+
+    const ownNamespace = object.namespace ? { value: object.namespace, from: "its metadata.namespace" } : undefined;
+    const namespace = pick(
+      ownNamespace,
+      checkedNamespace(explicitNamespace(this.#inputs, scoped)),
+      checkedNamespace(firstOf([env.ARGOCD_APP_NAMESPACE, "ARGOCD_APP_NAMESPACE"], [env.HELM_NAMESPACE, "HELM_NAMESPACE"])),
+      "namespace",
+      "--namespace (-n)",
+      object,
+    );
+    if (typeof namespace === "string") problems.push(namespace);
+    else if (namespace) result.namespace = namespace;
+    else problems.push(`${object} states no metadata.namespace, and no namespace is given; pass --namespace NS (-n)`);
+    return result;
+  }
 }
 
-function blockMetadataNamespace(text: string): string | undefined {
-  const metadata = TOP_METADATA.exec(text);
-  if (!metadata) return undefined;
-  const lines = text.slice(metadata.index + metadata[0].length).split("\n");
-  let indent: number | undefined;
-  for (const line of lines.slice(1)) {
-    if (line.trim() === "" || line.trimStart().startsWith("#")) continue;
-    const lead = line.length - line.trimStart().length;
-    if (lead === 0) return undefined;
-    indent ??= lead;
-    if (lead !== indent) continue;
-    const match = /^[ \t]*["']?namespace["']?[ \t]*:[ \t]*["']?([a-z0-9][-a-z0-9.]*)["']?[ \t]*\r?$/.exec(line);
-    if (match) return match[1] === "null" ? undefined : match[1];
-  }
-  return undefined;
+/**
+ * The object's own value wins when nothing contradicts it. An explicit value (flag or config) that disagrees with it,
+ * or an environment value that does when nothing explicit was given, is a conflict: a message instead of a value.
+ */
+function pick(
+  own: Sourced | undefined,
+  explicit: Sourced | undefined,
+  environment: Sourced | undefined,
+  what: string,
+  flag: string,
+  object: KubeObject,
+): Sourced | string | undefined {
+  if (!own) return explicit ?? environment;
+  const rival = explicit ?? environment;
+  if (!rival || rival.value === own.value) return { value: own.value, from: `${object}'s ${own.from.replace(/^its /, "")}` };
+  const given = explicit ? "" : ` and no ${flag.split(" ")[0]} is given`;
+  const right = what === "namespace" ? `if the release is installed in ${own.value}` : `if the release is ${own.value}`;
+  return `${object} states ${what} ${own.value} (${own.from}), but ${rival.from} says ${rival.value}${given}: nothing is written into its immutable claim templates; ${flag} decides: pass ${flag.split(" ")[0]} ${own.value} ${right}`;
 }
 
-function jsonNamespace(text: string): string | undefined {
-  if (!/^\s*(?:---[^\n]*\n\s*)?(?:#[^\n]*\n\s*)*\{/.test(text)) return undefined;
-  return /"metadata"\s*:\s*\{[^{}]*?"namespace"\s*:\s*"([a-z0-9][-a-z0-9.]*)"/.exec(text)?.[1];
+/** The release names and namespaces the StatefulSets state themselves (for the summary only). */
+function ownReleases(stream: ManifestStream): { names: Set<string>; namespaces: Set<string> } {
+  const names = new Set<string>();
+  const namespaces = new Set<string>();
+  for (const object of stream.objects(["StatefulSet"])) {
+    const labels = object.labels();
+    const name = labels[INSTANCE] ?? labels[RELEASE_LABEL];
+    if (typeof name === "string" && isReleaseName(name) && !PLACEHOLDERS.has(name)) names.add(name);
+    if (object.namespace) namespaces.add(object.namespace);
+  }
+  return { names, namespaces };
+}
+
+export function resolveRelease(inputs: ReleaseInputs, stream: ManifestStream): ReleaseIdentity {
+  return new ReleaseIdentity(inputs, stream);
 }

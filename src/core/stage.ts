@@ -7,6 +7,8 @@ export interface RuleContext {
   stream: ManifestStream;
   /** Resolved on first use: only rules that need the release pay for inferring it. */
   release(): ReleaseIdentity;
+  /** With --live: what the cluster holds, for rules whose safety depends on it (absent without --live). */
+  live?: { origin: string; claimExists(namespace: string, name: string): boolean };
 }
 
 export interface PlannedEdit extends Edit {

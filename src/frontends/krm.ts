@@ -19,15 +19,20 @@ export function isResourceList(text: string): boolean {
   return RESOURCE_LIST.test(text.slice(0, 4096)) && text.includes("config.kubernetes.io/v1");
 }
 
+/**
+ * `prepare` runs on the options once functionConfig is merged in (the CLI reads --live there, so a namespace the
+ * functionConfig gives is known to it).
+ */
 export async function runKrm(
   text: string,
   options: FixOptions,
+  prepare: (options: FixOptions) => FixOptions = (merged) => merged,
 ): Promise<{ code: 0 | 2; stdout: string; stderr: string[] }> {
   const list = new YamlDocumentEditor(text);
   if (list.document.errors.length > 0) throw new FixStorageError(`ResourceList: ${list.document.errors[0]?.message}`);
   const value = list.value();
   if (!isRecord(value) || value.kind !== "ResourceList") throw new FixStorageError("krm: stdin is not a ResourceList");
-  const merged = { ...options, ...functionConfigOptions(value.functionConfig, options) };
+  const merged = prepare({ ...options, ...functionConfigOptions(value.functionConfig, options) });
   const result = await fixStream(text, merged);
   // The ResourceList is one document: its edited form (or, unedited, the list read above) already holds the output.
   const edited = result.edited[0]?.editor;
@@ -44,23 +49,34 @@ export async function runKrm(
   return { code: 0, stdout: output.text, stderr: [] };
 }
 
-/** functionConfig is the config file's schema (kind/metadata ignored), or kpt's `-- key=value` ConfigMap. */
+/** The keys of kpt's `-- key=value` ConfigMap. */
+const CONFIG_MAP_KEYS = ["release-name", "namespace", "enable", "disable"];
+
+/**
+ * functionConfig is the config file's schema (kind/metadata ignored), or kpt's `-- key=value` ConfigMap. Its release
+ * applies only to items of that release (or of none): a package may hold several releases.
+ */
 function functionConfigOptions(functionConfig: unknown, base: FixOptions): Partial<FixOptions> {
   if (!isRecord(functionConfig)) return {};
   if (functionConfig.kind === "ConfigMap") {
     const data = isRecord(functionConfig.data) ? functionConfig.data : {};
+    const unknown = Object.keys(data).filter((key) => !CONFIG_MAP_KEYS.includes(key));
+    if (unknown.length > 0) {
+      throw new FixStorageError(
+        `functionConfig ConfigMap: unknown key${unknown.length === 1 ? "" : "s"} ${unknown.map((key) => JSON.stringify(key)).join(", ")} (keys are: ${CONFIG_MAP_KEYS.join(", ")}; rule options need a functionConfig in the config file's schema)`,
+      );
+    }
     const list = (key: string) => (typeof data[key] === "string" ? String(data[key]).split(",").map((x) => x.trim()).filter(Boolean) : []);
+    const text = (key: string) => (data[key] === undefined || data[key] === null ? undefined : String(data[key]));
     return {
       enable: [...(base.enable ?? []), ...list("enable")],
       disable: [...(base.disable ?? []), ...list("disable")],
-      release: {
-        name: base.release?.name ?? (data["release-name"] as string | undefined),
-        namespace: base.release?.namespace ?? (data.namespace as string | undefined),
-      },
+      scopedRelease: { name: text("release-name"), namespace: text("namespace") },
     };
   }
-  const { metadata: _metadata, ...config } = functionConfig;
-  return { config: parseConfig({ ...config, metadata: {} }, "functionConfig") };
+  const { metadata: _metadata, ...data } = functionConfig;
+  const { release, ...config } = parseConfig({ ...data, metadata: {} }, "functionConfig");
+  return { config: { ...base.config, ...config }, ...(release && { scopedRelease: release }) };
 }
 
 function resourceRef(ref: ObjectRef): Json {

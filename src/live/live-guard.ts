@@ -5,10 +5,10 @@
  * applies the new templates. A StatefulSet that does not exist yet, but whose claims do, would start on old data.
  */
 import { FixStorageError } from "../core/errors.js";
-import type { KubeObject } from "../core/manifest.js";
-import type { Stage } from "../core/pipeline.js";
-import { PlanBuilder } from "../core/stage.js";
-import { claimTemplates, statefulSets } from "../rules/workloads.js";
+import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
+import type { ReleaseIdentity } from "../core/release.js";
+import { PlanBuilder, type Stage } from "../core/stage.js";
+import { claimTemplates, claimVolumes, mentionsClaims, mounts, podSpec, statefulSets } from "../rules/workloads.js";
 import { differences, normalizeTemplate, pinnableTemplate, quantityBytes } from "./claim-template-diff.js";
 import type { LiveState } from "./live-state.js";
 
@@ -30,7 +30,7 @@ export function liveGuard({ live, mode, now }: LiveGuardOptions): Stage {
       const plan = new PlanBuilder(LIVE_STAGE);
       const failures: string[] = [];
       for (const statefulSet of statefulSets(stream)) {
-        const namespace = statefulSet.namespace ?? release().namespace ?? "";
+        const namespace = release().namespaceOf(statefulSet) ?? "";
         const current = live.statefulSets.get(`${namespace}/${statefulSet.name}`);
         if (current) comparePinned(statefulSet, current, namespace, mode, plan, failures);
         else staleClaims(statefulSet, namespace, live, now, mode, plan, failures);
@@ -41,6 +41,44 @@ export function liveGuard({ live, mode, now }: LiveGuardOptions): Stage {
       return plan.build();
     },
   };
+}
+
+/**
+ * The first stage when --live is given: every object --live compares (StatefulSets, and Jobs that mount claims) must
+ * have a namespace, its own or the release's; otherwise the comparison would silently look at nothing.
+ */
+export function liveNamespaceCheck(): Stage {
+  return {
+    name: LIVE_STAGE,
+    plan({ stream, release }) {
+      liveNamespaces(stream, release());
+      return { edits: [], findings: [] };
+    },
+  };
+}
+
+/** The namespaces whose StatefulSets and PVCs --live needs; refuses, naming -n, when an object's cannot be told. */
+export function liveNamespaces(stream: ManifestStream, release: ReleaseIdentity): string[] {
+  const namespaces = new Set<string>();
+  const compared = [
+    ...statefulSets(stream),
+    ...stream.objects(["CronJob", "Job"], mentionsClaims).filter((job) => {
+      const pod = podSpec(job);
+      return pod !== undefined && claimVolumes(pod).length > 0;
+    }),
+  ];
+  for (const object of compared) {
+    const namespace = release.namespaceOf(object);
+    if (namespace === undefined) {
+      const ref = object.ref();
+      throw new FixStorageError(
+        `--live cannot tell which namespace to compare ${object} with: it states no metadata.namespace and no release namespace is given; pass -n NS (--namespace)`,
+        { document: ref.document, ...(ref.source !== undefined && { source: ref.source }) },
+      );
+    }
+    namespaces.add(namespace);
+  }
+  return [...namespaces].sort();
 }
 
 function comparePinned(
@@ -63,11 +101,19 @@ function comparePinned(
     failures.push(`${what}. To apply the new templates: ${migration}${growth ? `. ${growth}` : ""}`);
     return;
   }
+  const unbacked = unbackedMounts(statefulSet, liveTemplates);
+  if (unbacked.length > 0) {
+    const ref = statefulSet.ref();
+    throw new FixStorageError(
+      `--live: pinning ${statefulSet} to its live volumeClaimTemplates would leave ${unbacked.join(", ")} with neither a volume nor a claim template, so the pods could not start. The new templates need a migration: ${migration}`,
+      { document: ref.document, ...(ref.source !== undefined && { source: ref.source }), line: statefulSet.doc.raw.line },
+    );
+  }
   plan.edit(statefulSet, {
     op: "set",
     path: ["spec", "volumeClaimTemplates"],
     value: liveTemplates.map(pinnableTemplate),
-    reason: `pinned to the live templates, since the upgrade would be forbidden (${diff.length} difference${diff.length === 1 ? "" : "s"})`,
+    reason: `pinned to the live templates, since the upgrade would be forbidden; fields that differ: ${diff.join("; ")}`,
   });
   plan.finding("warning", `${what}. Pinned to the live templates. To apply the new templates instead: ${migration}`, statefulSet, ["spec", "volumeClaimTemplates"]);
   if (growth) plan.finding("warning", growth, statefulSet, ["spec", "volumeClaimTemplates"]);
@@ -118,6 +164,20 @@ function staleClaims(
   const message = `StatefulSet ${namespace}/${statefulSet.name} does not exist in the cluster, but its claims do: ${described.join(", ")}. Its new pods will mount the old data. To start empty: kubectl delete pvc ${stale.map((claim) => claim.name).join(" ")} -n ${namespace}`;
   if (mode === "fail") failures.push(message);
   else plan.finding("warning", message, statefulSet);
+}
+
+/** Mounts (`container c: volumeMount data at /data`) that name neither a pod volume nor one of the templates. */
+function unbackedMounts(statefulSet: KubeObject, templates: unknown[]): string[] {
+  const pod = podSpec(statefulSet);
+  if (!pod) return [];
+  const volumes = Array.isArray(pod.spec.volumes) ? pod.spec.volumes : [];
+  const provided = new Set([
+    ...volumes.map((volume) => (isRecord(volume) ? volume.name : undefined)),
+    ...templates.map(nameOf),
+  ]);
+  return mounts(pod)
+    .filter((mount) => !provided.has(mount.name))
+    .map((mount) => `container ${String(mount.container.value.name ?? "(unnamed)")}: volumeMount ${mount.name} at ${mount.mountPath}`);
 }
 
 function asList(value: unknown): unknown[] {

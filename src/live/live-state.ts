@@ -54,3 +54,17 @@ function collect(object: unknown, state: LiveState): void {
     });
   }
 }
+
+export function claimExists(state: LiveState, namespace: string, name: string): boolean {
+  return state.claims.some((claim) => claim.namespace === namespace && claim.name === name);
+}
+
+/** Several reads (one per namespace) as one state. */
+export function mergeLiveStates(states: readonly LiveState[], origin: string): LiveState {
+  const merged: LiveState = { origin, statefulSets: new Map(), claims: [] };
+  for (const state of states) {
+    for (const [key, value] of state.statefulSets) merged.statefulSets.set(key, value);
+    merged.claims.push(...state.claims);
+  }
+  return merged;
+}

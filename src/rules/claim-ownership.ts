@@ -5,7 +5,7 @@
  */
 import * as z from "zod/mini";
 import { isRecord } from "../core/manifest.js";
-import { missingRelease } from "./release-finding.js";
+import { releaseProblem } from "./release-finding.js";
 import { claimTemplates, statefulSets } from "./workloads.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 
@@ -18,21 +18,30 @@ export const claimOwnership: Rule<z.infer<typeof options>> = {
   options,
   plan({ stream, release }) {
     const plan = new PlanBuilder("claim-ownership");
-    const withTemplates = statefulSets(stream).filter((object) => claimTemplates(object).templates.length > 0);
-    if (withTemplates.length === 0) return plan.build();
     const identity = release();
-    const problem = missingRelease(identity, "claim-ownership");
-    if (problem || !identity.name || !identity.namespace) {
-      plan.finding("warning", problem ?? "release unknown");
-      return plan.build();
-    }
-    const wanted = [
-      ["annotations", "meta.helm.sh/release-name", identity.name],
-      ["annotations", "meta.helm.sh/release-namespace", identity.namespace],
-      ["labels", "app.kubernetes.io/managed-by", "Helm"],
-    ] as const;
-    for (const statefulSet of withTemplates) {
-      for (const template of claimTemplates(statefulSet).templates) {
+    for (const statefulSet of statefulSets(stream)) {
+      const { templates } = claimTemplates(statefulSet);
+      if (templates.length === 0) continue;
+      // The release of the StatefulSet itself, never one inferred from other objects in the stream.
+      const own = identity.of(statefulSet);
+      const problem = releaseProblem(own, "claim-ownership");
+      if (problem || !own.name || !own.namespace) {
+        plan.finding("warning", problem ?? "release unknown", statefulSet);
+        continue;
+      }
+      const { name, namespace } = own;
+      const wanted = [
+        ["annotations", "meta.helm.sh/release-name", name.value],
+        ["annotations", "meta.helm.sh/release-namespace", namespace.value],
+        ["labels", "app.kubernetes.io/managed-by", "Helm"],
+      ] as const;
+      for (const template of templates) {
+        const where = `${statefulSet} volumeClaimTemplate ${template.name || template.index}`;
+        const notMaps = notAMap(template.value);
+        if (notMaps) {
+          plan.finding("warning", `${where}: ${notMaps} is not a map; left alone`, statefulSet, [...template.path, "metadata"]);
+          continue;
+        }
         const metadata = isRecord(template.value.metadata) ? template.value.metadata : {};
         for (const [field, key, value] of wanted) {
           const map = isRecord(metadata[field]) ? (metadata[field] as Record<string, unknown>) : {};
@@ -40,12 +49,7 @@ export const claimOwnership: Rule<z.infer<typeof options>> = {
           const existing = map[key];
           if (existing === value) continue;
           if (existing !== undefined && existing !== null) {
-            plan.finding(
-              "warning",
-              `${statefulSet} volumeClaimTemplate ${template.name}: ${field} ${key} is ${JSON.stringify(existing)}, not ${JSON.stringify(value)}; left as it is`,
-              statefulSet,
-              path,
-            );
+            plan.finding("warning", `${where}: ${field} ${key} is ${JSON.stringify(existing)}, not ${JSON.stringify(value)}; left as it is`, statefulSet, path);
             continue;
           }
           plan.edit(statefulSet, {
@@ -55,7 +59,7 @@ export const claimOwnership: Rule<z.infer<typeof options>> = {
             reason:
               field === "labels"
                 ? `marks the PVCs of ${statefulSet} as managed by Helm, like the release's other objects`
-                : `ties the PVCs of ${statefulSet} to release ${identity.namespace}/${identity.name} (${key.endsWith("-name") ? `name from ${identity.nameFrom}` : `namespace from ${identity.namespaceFrom}`}), so they can be found and cleaned up after uninstall`,
+                : `ties the PVCs of ${statefulSet} to release ${namespace.value}/${name.value} (${key.endsWith("-name") ? `name from ${name.from}` : `namespace from ${namespace.from}`}), so they can be found and cleaned up after uninstall`,
           });
         }
       }
@@ -63,3 +67,13 @@ export const claimOwnership: Rule<z.infer<typeof options>> = {
     return plan.build();
   },
 };
+
+/** `metadata`, or its labels or annotations, present but not a map (a template typo): editing would abort the run. */
+function notAMap(template: Record<string, unknown>): string | undefined {
+  const present = (value: unknown) => value !== undefined && value !== null;
+  const metadata = template.metadata;
+  if (!present(metadata)) return undefined;
+  if (!isRecord(metadata)) return "metadata";
+  const fields = ["labels", "annotations"].filter((field) => present(metadata[field]) && !isRecord(metadata[field]));
+  return fields.length > 0 ? fields.map((field) => `metadata.${field}`).join(" and ") : undefined;
+}

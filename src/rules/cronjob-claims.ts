@@ -8,7 +8,16 @@ import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest
 import type { Json } from "../core/render.js";
 import type { Path } from "../core/yaml-editor.js";
 import { PlanBuilder, type Rule } from "./rule.js";
-import { type ClaimVolume, claimTemplates, claimVolumes, mentionsClaims, mounts, podSpec, statefulSets } from "./workloads.js";
+import {
+  type ClaimVolume,
+  claimTemplates,
+  claimVolumes,
+  mentionsClaims,
+  mounts,
+  POD_SPEC_PATHS,
+  podSpec,
+  statefulSets,
+} from "./workloads.js";
 
 const accessMode = z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"]);
 
@@ -39,7 +48,7 @@ export const cronjobClaims: Rule<Options> = {
   summary: "point Jobs/CronJobs that mount a claim nothing creates at the main workload's claim, and co-locate RWO users",
   defaultEnabled: true,
   options,
-  plan({ stream, release }, opts) {
+  plan({ stream, release, live }, opts) {
     const plan = new PlanBuilder("cronjob-claims");
     const jobs = stream.objects(["CronJob", "Job"]).filter((job) => job.apiVersion.startsWith("batch/"));
     const withClaims = jobs.filter((job) => {
@@ -48,7 +57,8 @@ export const cronjobClaims: Rule<Options> = {
     });
     if (withClaims.length === 0) return plan.build();
 
-    const namespaceOf = (object: KubeObject) => object.namespace ?? release().namespace ?? "";
+    // An object's own namespace, else the release's as given (never one read from other objects).
+    const namespaceOf = (object: KubeObject) => release().namespaceOf(object) ?? "";
     const claims = renderedClaims(stream, namespaceOf);
     const workloadMounts = mainWorkloadMounts(stream);
 
@@ -74,6 +84,16 @@ export const cronjobClaims: Rule<Options> = {
           !claims.created(namespace, volume.claimName) &&
           !workloadMounts.some((mount) => sameScope(mount) && mount.claim === volume.claimName)
         ) {
+          // A claim the stream does not render may still exist in the cluster: the Job's own, never to be swapped.
+          if (live?.claimExists(namespace, volume.claimName)) {
+            plan.finding(
+              "info",
+              `${job} mounts claim ${volume.claimName}, which the stream does not render but the cluster has (${live.origin}); left as it is`,
+              job,
+              volume.path,
+            );
+            continue;
+          }
           const rivals = workloadMounts.filter(
             (mount) => sameScope(mount) && mountPaths.includes(mount.mountPath) && mount.claim !== volume.claimName,
           );
@@ -91,6 +111,15 @@ export const cronjobClaims: Rule<Options> = {
             }
             target = distinct[0] as string;
             why = `nothing in the stream creates claim ${volume.claimName}, and ${rival.workload} mounts ${target} at the same path ${rival.mountPath}; the Job's pods would stay Pending`;
+            if (live) why = `${why} (${live.origin} has no claim ${volume.claimName} either)`;
+            else {
+              plan.finding(
+                "warning",
+                `${job}: assuming \`${volume.claimName}\` does not exist in the cluster; pass --live to check (if it exists, set cronjob-claims.claims: {${volume.claimName}: ${volume.claimName}} to keep it)`,
+                job,
+                volume.path,
+              );
+            }
           } else if (distinct.length > 1) {
             plan.finding(
               "warning",
@@ -100,9 +129,17 @@ export const cronjobClaims: Rule<Options> = {
             );
             continue;
           } else {
+            const unmounted = claims.unmounted(namespace, (claim) => sameRelease(claim, job));
+            const inCluster = live ? `${live.origin} has no claim ${volume.claimName} either, so its pods would stay Pending` : "fine if it exists in the cluster (pass --live to check)";
+            const hint =
+              unmounted.length === 1
+                ? `; the likely target is ${unmounted[0]}, which the stream renders and nothing mounts: set cronjob-claims.claims: {${volume.claimName}: ${unmounted[0]}}`
+                : unmounted.length > 1
+                  ? `; the stream renders claims nothing mounts (${unmounted.join(", ")}): if one is meant, set cronjob-claims.claims: {${volume.claimName}: NAME}`
+                  : "; else set cronjob-claims.claims or mode emptyDir/remove";
             plan.finding(
-              "info",
-              `${job} mounts claim ${volume.claimName}, which nothing in the stream creates and no main workload mounts; fine if it exists in the cluster, else set cronjob-claims.claims or mode emptyDir/remove`,
+              live || unmounted.length > 0 ? "warning" : "info",
+              `${job} mounts claim ${volume.claimName}, which nothing in the stream creates and no main workload mounts; ${inCluster}${hint}`,
               job,
               volume.path,
             );
@@ -196,16 +233,30 @@ function addAffinity(
 interface RenderedClaims {
   created(namespace: string, claim: string): boolean;
   accessModes(namespace: string, claim: string): string[] | undefined;
+  /** Rendered PVCs of the namespace that no pod in the stream mounts, among those `keep` accepts. */
+  unmounted(namespace: string, keep: (claim: KubeObject) => boolean): string[];
 }
 
 /** Claims the stream creates: rendered PVCs, and the per-replica PVCs of volumeClaimTemplates. */
 function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject) => string): RenderedClaims {
   const pvcs = new Map<string, string[]>();
+  const pvcObjects: KubeObject[] = [];
   for (const pvc of stream.objects(["PersistentVolumeClaim"])) {
     if (pvc.apiVersion !== "v1") continue;
     const modes = pvc.get(["spec", "accessModes"]);
     pvcs.set(`${namespaceOf(pvc)}/${pvc.name}`, Array.isArray(modes) ? modes.map(String) : []);
+    pvcObjects.push(pvc);
   }
+  let mounted: Set<string> | undefined;
+  const mountedClaims = () => {
+    mounted ??= new Set(
+      stream.objects(Object.keys(POD_SPEC_PATHS), mentionsClaims).flatMap((object) => {
+        const pod = podSpec(object);
+        return pod ? claimVolumes(pod).map((volume) => `${namespaceOf(object)}/${volume.claimName}`) : [];
+      }),
+    );
+    return mounted;
+  };
   const templates: Array<{ namespace: string; prefix: string; modes: string[] }> = [];
   for (const statefulSet of statefulSets(stream)) {
     for (const template of claimTemplates(statefulSet).templates) {
@@ -222,6 +273,10 @@ function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject
   return {
     created: (namespace, claim) => pvcs.has(`${namespace}/${claim}`) || fromTemplate(namespace, claim) !== undefined,
     accessModes: (namespace, claim) => pvcs.get(`${namespace}/${claim}`) ?? fromTemplate(namespace, claim)?.modes,
+    unmounted: (namespace, keep) =>
+      pvcObjects
+        .filter((pvc) => namespaceOf(pvc) === namespace && keep(pvc) && !mountedClaims().has(`${namespace}/${pvc.name}`))
+        .map((pvc) => pvc.name),
   };
 }
 

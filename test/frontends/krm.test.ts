@@ -51,9 +51,20 @@ describe.skipIf(!kpt)("kpt fn eval --exec bin/fix-storage", () => {
     const fixed = kptEval(files, BIN, ["--fn-config", fnConfig]);
     expect(fixed.status, fixed.stderr).toBe(0);
     expect(fixed.stderr).toContain('[PASS] "');
+    // The functionConfig names release pushgateway: it speaks for that release's items only. Every item states its own
+    // release, so the CLI, given the same rules and no release, must write the same.
+    const rulesOnly = join(tempDir(), "rules.yaml");
+    writeFileSync(rulesOnly, "rules:\n  claim-template-labels:\n    enabled: true\n");
+    const mariadb = objectsByKey(fixed.read("matomo.yaml")).get("StatefulSet/matomo/matomo-mariadb") as {
+      spec: { volumeClaimTemplates: Array<{ metadata: { annotations: Record<string, string> } }> };
+    };
+    expect(mariadb.spec.volumeClaimTemplates[0]?.metadata.annotations).toEqual({
+      "meta.helm.sh/release-name": "matomo",
+      "meta.helm.sh/release-namespace": "matomo",
+    });
     for (const [name, content] of Object.entries(files)) {
       const report = join(tempDir(), "report.json");
-      const cli = runBin(["--config", fnConfig, "--report", report], content);
+      const cli = runBin(["--config", rulesOnly, "--report", report], content);
       const changed = new Set(
         (JSON.parse(readFileSync(report, "utf8")).changes as Array<{ kind: string; name: string }>).map((c) => `${c.kind}/${c.name}`),
       );
@@ -71,17 +82,50 @@ describe.skipIf(!kpt)("kpt fn eval --exec bin/fix-storage", () => {
     }
   });
 
-  it("reports changes and findings as results, and takes kpt's `-- key=value` ConfigMap", () => {
-    const run = kptEval({ "pushgateway.yaml": files["pushgateway.yaml"] }, BIN, ["--", "release-name=pg", "namespace=obs", "disable=claim-template-labels"]);
+  it("reports changes and findings as results; the `-- key=value` ConfigMap's release applies to items of that release only", () => {
+    const bare = [
+      "apiVersion: apps/v1",
+      "kind: StatefulSet",
+      "metadata:",
+      "  name: cache",
+      "spec:",
+      "  serviceName: cache",
+      "  selector: {matchLabels: {app: cache}}",
+      "  template:",
+      "    metadata: {labels: {app: cache}}",
+      "    spec: {containers: [{name: cache, image: cache:1, volumeMounts: [{name: data, mountPath: /data}]}]}",
+      "  volumeClaimTemplates:",
+      "    - metadata: {name: data}",
+      "      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}",
+      "",
+    ].join("\n");
+    const run = kptEval({ "pushgateway.yaml": files["pushgateway.yaml"], "cache.yaml": bare }, BIN, [
+      "--",
+      "release-name=pg",
+      "namespace=obs",
+      "disable=claim-template-labels",
+    ]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toContain("[info] apps/v1/StatefulSet/monitoring/pushgateway-prometheus-pushgateway");
-    const written = run.read("pushgateway.yaml");
-    expect(written).toContain("meta.helm.sh/release-name: pg");
-    expect(written).toContain("meta.helm.sh/release-namespace: obs");
-    const statefulSet = objectsByKey(written).get("StatefulSet/monitoring/pushgateway-prometheus-pushgateway") as {
-      spec: { volumeClaimTemplates: Array<{ metadata: { labels: Record<string, string> } }> };
+    const statefulSet = objectsByKey(run.read("pushgateway.yaml")).get("StatefulSet/monitoring/pushgateway-prometheus-pushgateway") as {
+      spec: { volumeClaimTemplates: Array<{ metadata: { labels: Record<string, string>; annotations: Record<string, string> } }> };
     };
+    // Release pushgateway in monitoring says so itself: pg/obs is another release's.
+    expect(statefulSet.spec.volumeClaimTemplates[0]?.metadata.annotations).toEqual({
+      "meta.helm.sh/release-name": "pushgateway",
+      "meta.helm.sh/release-namespace": "monitoring",
+    });
     expect(statefulSet.spec.volumeClaimTemplates[0]?.metadata.labels["helm.sh/chart"]).toBe("prometheus-pushgateway-2.17.0");
+    const cache = run.read("cache.yaml");
+    expect(cache).toContain("meta.helm.sh/release-name: pg");
+    expect(cache).toContain("meta.helm.sh/release-namespace: obs");
+  });
+
+  it("rejects an unknown key of the `-- key=value` ConfigMap", () => {
+    const run = kptEval({ "pushgateway.yaml": files["pushgateway.yaml"] }, BIN, ["--", "release=pg"]);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('functionConfig ConfigMap: unknown key \\"release\\" (keys are: release-name, namespace, enable, disable');
+    expect(run.read("pushgateway.yaml")).toBe(files["pushgateway.yaml"]);
   });
 });
 
@@ -129,6 +173,87 @@ describe("fix-storage krm", () => {
       }),
     ]);
     expect(runBin(["krm"], list).stdout).toBe(run.stdout);
+  });
+
+  /** A ResourceList of `items` (literal YAML, indented as kpt sends them) and a `functionConfig`. */
+  const resourceList = (items: string, functionConfig: string) =>
+    `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${items}functionConfig:\n${functionConfig}`;
+  const item = (name: string, metadata: string) => `- apiVersion: apps/v1
+  kind: StatefulSet
+  metadata:
+    name: ${name}
+${metadata}  spec:
+    serviceName: ${name}
+    selector: {matchLabels: {app: ${name}}}
+    template:
+      metadata: {labels: {app: ${name}}}
+      spec: {containers: [{name: c, image: c:1, volumeMounts: [{name: data, mountPath: /data}]}]}
+    volumeClaimTemplates:
+    - metadata:
+        name: data
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`;
+  const ownership = (name: string, namespace: string) => `        annotations:
+          meta.helm.sh/release-name: ${name}
+          meta.helm.sh/release-namespace: ${namespace}
+        labels:
+          app.kubernetes.io/managed-by: Helm
+`;
+  const itemsOf = (stdout: string) => stdout.slice(0, stdout.indexOf("functionConfig:"));
+  const OWN = "    namespace: data\n    labels: {app.kubernetes.io/instance: db}\n";
+
+  it("reads the release from each item itself, though items are indented", () => {
+    const run = runBin(["krm"], resourceList(item("db", OWN), "  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: fn}\n  data: {}\n"));
+    expect(run.stderr).toBe("");
+    expect(itemsOf(run.stdout)).toBe(`apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${item("db", OWN).replace("        name: data\n", `        name: data\n${ownership("db", "data")}`)}`);
+  });
+
+  it("applies a functionConfig release only to items of that release, or of none", () => {
+    const items = item("db", OWN) + item("cache", "");
+    const config = "  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: fn}\n  data: {release-name: web, namespace: shop}\n";
+    const run = runBin(["krm"], resourceList(items, config));
+    expect(run.code, run.stderr).toBe(0);
+    const expected =
+      item("db", OWN).replace("        name: data\n", `        name: data\n${ownership("db", "data")}`) +
+      item("cache", "").replace("        name: data\n", `        name: data\n${ownership("web", "shop")}`);
+    expect(itemsOf(run.stdout)).toBe(`apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${expected}`);
+  });
+
+  it("the config-schema functionConfig's release is scoped the same way", () => {
+    const config = "  apiVersion: fix-storage.dev/v1alpha1\n  kind: FixStorage\n  metadata: {name: fn}\n  release: {name: web, namespace: shop}\n";
+    const run = runBin(["krm"], resourceList(item("db", OWN), config));
+    expect(run.code, run.stderr).toBe(0);
+    expect(itemsOf(run.stdout)).toContain("meta.helm.sh/release-name: db\n");
+    expect(itemsOf(run.stdout)).not.toContain("web");
+  });
+
+  it("rejects an unknown key of a ConfigMap functionConfig with exit 2 and no output", () => {
+    const config = "  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: fn}\n  data: {releas-name: web}\n";
+    const run = runBin(["krm"], resourceList(item("db", OWN), config));
+    expect(run).toMatchObject({ code: 2, stdout: "" });
+    expect(run.stderr).toContain('functionConfig ConfigMap: unknown key "releas-name" (keys are: release-name, namespace, enable, disable');
+  });
+
+  it("honours --live and --live-mode", () => {
+    const live = join(tempDir(), "live.yaml");
+    const liveItem = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: data}
+spec:
+  volumeClaimTemplates:
+    - metadata: {name: data, labels: {tier: old}}
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`;
+    writeFileSync(live, liveItem);
+    const list = resourceList(item("db", OWN), "  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: fn}\n  data: {}\n");
+    const pinned = runBin(["krm", "--live", live], list);
+    expect(pinned.code, pinned.stderr).toBe(0);
+    const out = parseAllDocuments(pinned.stdout)[0]?.toJS();
+    expect(out.items[0].spec.volumeClaimTemplates[0].metadata).toEqual({ name: "data", labels: { tier: "old" } });
+    expect(out.results).toContainEqual(expect.objectContaining({ tags: { rule: "live-state" }, severity: "warning" }));
+    const fail = runBin(["krm", "--live", live, "--live-mode", "fail"], list);
+    expect(fail).toMatchObject({ code: 2, stdout: "" });
+    expect(fail.stderr).toContain("--live-mode fail: 1 problem(s) with the live state");
   });
 
   it("rejects an invalid functionConfig with exit 2 and no output", () => {

@@ -1,110 +1,225 @@
-import { describe, expect, it } from "vitest";
-import { fix, yaml } from "../helpers.js";
+import { describe } from "vitest";
+import { type Row, runTable } from "./table.js";
 
-const only = { disable: ["claim-template-labels", "cronjob-claims", "volume-name", "idempotent-cleanup"] };
-
-const MYSQL = yaml`
-  ---
-  # Source: devlake/templates/statefulsets.yaml
-  apiVersion: apps/v1
-  kind: StatefulSet
-  metadata:
-    name: devlake-mysql
-    namespace: devlake
-    labels:
-      app.kubernetes.io/instance: devlake
-  spec:
-    serviceName: devlake-mysql
-    selector:
-      matchLabels:
-        app.kubernetes.io/instance: devlake
-    template:
-      metadata:
-        labels:
-          app.kubernetes.io/instance: devlake
-      spec:
-        containers:
-          - name: mysql
-            image: mysql:8
-    volumeClaimTemplates:
-      - metadata:
-          name: devlake-mysql-data
-        spec:
-          accessModes: ["ReadWriteOnce"]
-          resources:
-            requests:
-              storage: 50Gi
+/**
+ * A StatefulSet with one claim template. `metadata` is the literal text of its metadata (after `name: db`),
+ * `template` the literal text of the template's metadata after `name: data`.
+ */
+const sts = (metadata: string, template = "") => `---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+${metadata}spec:
+  serviceName: db
+  selector:
+    matchLabels: {app: db}
+  template:
+    metadata:
+      labels: {app: db}
+    spec:
+      containers:
+        - name: db
+          image: db:1
+          volumeMounts: [{name: data, mountPath: /data}]
+  volumeClaimTemplates:
+    - metadata:
+        name: data
+${template}      spec:
+        accessModes: [ReadWriteOnce]
+        resources: {requests: {storage: 1Gi}}
 `;
 
-describe("claim-ownership", () => {
-  it("ties the claim template to the release inferred from the stream", async () => {
-    const result = await fix(MYSQL, only);
-    expect(result.output).toBe(
-      MYSQL.replace(
-        "        name: devlake-mysql-data\n",
-        "        name: devlake-mysql-data\n        annotations:\n          meta.helm.sh/release-name: devlake\n          meta.helm.sh/release-namespace: devlake\n        labels:\n          app.kubernetes.io/managed-by: Helm\n",
-      ),
-    );
-    expect(result.changes[0]?.reason).toContain("name from the stream's app.kubernetes.io/instance labels");
-    expect((await fix(result.output, only)).changes).toEqual([]);
-  });
+/** What claim-ownership adds to a template with no labels or annotations. */
+const owned = (name: string, namespace: string) => `        annotations:
+          meta.helm.sh/release-name: ${name}
+          meta.helm.sh/release-namespace: ${namespace}
+        labels:
+          app.kubernetes.io/managed-by: Helm
+`;
 
-  it("prefers flags, then config, then the environment", async () => {
-    const flags = await fix(MYSQL, { ...only, release: { name: "a", namespace: "b" }, environment: { ARGOCD_APP_NAME: "c" } });
-    expect(flags.changes.map((change) => change.after)).toEqual(["a", "b", "Helm"]);
-    const config = await fix(MYSQL, { ...only, config: { release: { name: "d" } }, environment: { ARGOCD_APP_NAME: "c", HELM_NAMESPACE: "e" } });
-    expect(config.changes.map((change) => change.after)).toEqual(["d", "e", "Helm"]);
-    const argo = await fix(MYSQL, { ...only, environment: { ARGOCD_APP_NAME: "c", ARGOCD_APP_NAMESPACE: "f" } });
-    expect(argo.changes.map((change) => change.after)).toEqual(["c", "f", "Helm"]);
-  });
+const OWN = "  namespace: monitoring\n  labels:\n    app.kubernetes.io/instance: prom\n";
+const NO_NAMESPACE = "  labels:\n    app.kubernetes.io/instance: prom\n";
+const NOTHING = "  labels:\n    app: db\n";
 
-  it("never overwrites a different value: it reports it", async () => {
-    const input = MYSQL.replace(
-      "        name: devlake-mysql-data\n",
-      "        name: devlake-mysql-data\n        labels:\n          app.kubernetes.io/managed-by: Tiller\n        annotations: {}\n",
-    );
-    const result = await fix(input, only);
-    expect(result.changes.map((change) => change.path.at(-1))).toEqual(["meta.helm.sh/release-name", "meta.helm.sh/release-namespace"]);
-    expect(result.output).toContain("annotations: {meta.helm.sh/release-name: devlake, meta.helm.sh/release-namespace: devlake}");
-    expect(result.findings[0]?.message).toContain('labels app.kubernetes.io/managed-by is "Tiller", not "Helm"; left as it is');
-  });
+const ROLE_BINDING = `---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: prom-reader
+  namespace: kube-system
+  labels:
+    app.kubernetes.io/instance: prom
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+`;
 
-  it("fills `labels:` left null by a template", async () => {
-    const input = MYSQL.replace("        name: devlake-mysql-data\n", "        name: devlake-mysql-data\n        labels:\n");
-    const result = await fix(input, only);
-    expect(result.output).toContain("        labels:\n          app.kubernetes.io/managed-by: Helm\n");
-  });
+const table: Record<string, Row> = {
+  "the StatefulSet's own namespace and app.kubernetes.io/instance label name the release": {
+    input: sts(OWN),
+    output: sts(OWN, owned("prom", "monitoring")),
+  },
+  "the `release` label names the release when app.kubernetes.io/instance is absent": {
+    input: sts("  namespace: monitoring\n  labels:\n    release: prom\n"),
+    output: sts("  namespace: monitoring\n  labels:\n    release: prom\n", owned("prom", "monitoring")),
+  },
+  "flags that agree with the object: written": {
+    with: { release: { name: "prom", namespace: "monitoring" } },
+    input: sts(OWN),
+    output: sts(OWN, owned("prom", "monitoring")),
+  },
+  "no own namespace: --namespace": {
+    with: { release: { namespace: "obs" } },
+    input: sts(NO_NAMESPACE),
+    output: sts(NO_NAMESPACE, owned("prom", "obs")),
+  },
+  "no own namespace: config release.namespace": {
+    with: { config: { release: { namespace: "obs" } } },
+    input: sts(NO_NAMESPACE),
+    output: sts(NO_NAMESPACE, owned("prom", "obs")),
+  },
+  "no own namespace: HELM_NAMESPACE when nothing explicit is given": {
+    with: { environment: { HELM_NAMESPACE: "obs" } },
+    input: sts(NO_NAMESPACE),
+    output: sts(NO_NAMESPACE, owned("prom", "obs")),
+  },
+  "no own namespace: flags win over config, config over the environment": {
+    with: { release: { namespace: "flag" }, config: { release: { namespace: "config" } }, environment: { HELM_NAMESPACE: "env" } },
+    input: sts(NO_NAMESPACE),
+    output: sts(NO_NAMESPACE, owned("prom", "flag")),
+  },
+  "no own namespace: ARGOCD_APP_NAMESPACE before HELM_NAMESPACE": {
+    with: { environment: { ARGOCD_APP_NAMESPACE: "argo", HELM_NAMESPACE: "env" } },
+    input: sts(NO_NAMESPACE),
+    output: sts(NO_NAMESPACE, owned("prom", "argo")),
+  },
+  "HELM_NAMESPACE disagrees with the object's namespace and nothing explicit is given: nothing written": {
+    with: { environment: { HELM_NAMESPACE: "default" } },
+    input: sts(OWN),
+    findings: [
+      "claim-ownership made no change: StatefulSet monitoring/db states namespace monitoring (its metadata.namespace), but HELM_NAMESPACE says default and no --namespace is given: nothing is written into its immutable claim templates; --namespace (-n) decides: pass --namespace monitoring if the release is installed in monitoring",
+    ],
+  },
+  "HELM_NAMESPACE disagrees, but -n names the object's namespace: written": {
+    with: { release: { namespace: "monitoring" }, environment: { HELM_NAMESPACE: "default" } },
+    input: sts(OWN),
+    output: sts(OWN, owned("prom", "monitoring")),
+  },
+  "--namespace disagrees with the object's namespace: nothing written": {
+    with: { release: { namespace: "default" } },
+    input: sts(OWN),
+    findings: ["states namespace monitoring (its metadata.namespace), but --namespace says default: nothing is written"],
+  },
+  "config release.namespace disagrees with the object's namespace: nothing written": {
+    with: { config: { release: { namespace: "default" } } },
+    input: sts(OWN),
+    findings: ["but config release.namespace says default: nothing is written"],
+  },
+  "a neighbour's namespace never decides (a RoleBinding in kube-system)": {
+    input: ROLE_BINDING + sts(NO_NAMESPACE),
+    findings: ["StatefulSet db states no metadata.namespace, and no namespace is given; pass --namespace NS (-n)"],
+  },
+  "--release-name disagrees with the object's label: nothing written": {
+    with: { release: { name: "other" } },
+    input: sts(OWN),
+    findings: [
+      "StatefulSet monitoring/db states release name prom (its app.kubernetes.io/instance label), but --release-name says other: nothing is written into its immutable claim templates; --release-name decides",
+    ],
+  },
+  "ARGOCD_APP_NAME disagrees with the object's label and nothing explicit is given: nothing written": {
+    with: { environment: { ARGOCD_APP_NAME: "argocd_other" } },
+    input: sts(OWN),
+    findings: ["but ARGOCD_APP_NAME says other and no --release-name is given"],
+  },
+  "no label: the release name comes from ARGOCD_APP_NAME without its `<namespace>_` prefix": {
+    with: { environment: { ARGOCD_APP_NAME: "argocd_prom" } },
+    input: sts("  namespace: monitoring\n"),
+    output: sts("  namespace: monitoring\n", owned("prom", "monitoring")),
+  },
+  "no label and no name given: nothing written, the finding names the flags": {
+    input: sts(NOTHING),
+    findings: [
+      "claim-ownership made no change: StatefulSet db has no app.kubernetes.io/instance or release label, and no release name is given; pass --release-name NAME; StatefulSet db states no metadata.namespace, and no namespace is given; pass --namespace NS (-n)",
+    ],
+  },
+  "helm template's placeholder name is no release name": {
+    input: sts("  namespace: monitoring\n  labels:\n    app.kubernetes.io/instance: release-name\n"),
+    findings: ["rendered with helm template's placeholder release name release-name; pass --release-name NAME"],
+  },
+  "helm template's placeholder name gives way to --release-name": {
+    with: { release: { name: "prom" } },
+    input: sts("  namespace: monitoring\n  labels:\n    app.kubernetes.io/instance: RELEASE-NAME\n"),
+    output: sts("  namespace: monitoring\n  labels:\n    app.kubernetes.io/instance: RELEASE-NAME\n", owned("prom", "monitoring")),
+  },
+  "a release name with dots is one Helm accepts": {
+    with: { release: { name: "prom.v2" } },
+    input: sts("  namespace: monitoring\n"),
+    output: sts("  namespace: monitoring\n", owned("prom.v2", "monitoring")),
+  },
+  "--release-name Helm would reject (underscore): exit 2": {
+    with: { release: { name: "my_release" } },
+    input: sts(OWN),
+    error: '--release-name "my_release" is not a release name Helm accepts',
+  },
+  "--release-name longer than 53 characters: exit 2": {
+    with: { release: { name: "a".repeat(54) } },
+    input: sts(OWN),
+    error: "is not a release name Helm accepts (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 53 characters)",
+  },
+  "config release.name Helm would reject (uppercase): exit 2": {
+    with: { config: { release: { name: "Prom" } } },
+    input: sts(OWN),
+    error: 'config release.name "Prom" is not a release name Helm accepts',
+  },
+  "an invalid --namespace: exit 2": {
+    with: { release: { namespace: "Team_A" } },
+    input: sts(NO_NAMESPACE),
+    error: '--namespace "Team_A" is not a valid namespace',
+  },
+  "a label Helm would reject as a release name, and nothing else names one: exit 2": {
+    input: sts("  namespace: monitoring\n  labels:\n    app.kubernetes.io/instance: Prom_1\n"),
+    error: 'StatefulSet monitoring/db\'s app.kubernetes.io/instance label "Prom_1" is not a release name Helm accepts',
+  },
+  "a label Helm would reject as a release name gives way to --release-name": {
+    with: { release: { name: "prom" } },
+    input: sts("  namespace: monitoring\n  labels:\n    app.kubernetes.io/instance: Prom_1\n"),
+    output: sts("  namespace: monitoring\n  labels:\n    app.kubernetes.io/instance: Prom_1\n", owned("prom", "monitoring")),
+  },
+  "two StatefulSets of two releases each get their own": {
+    input: sts(OWN) + sts("  namespace: logs\n  labels:\n    app.kubernetes.io/instance: loki\n").replace("name: db\n", "name: loki-db\n"),
+    output:
+      sts(OWN, owned("prom", "monitoring")) +
+      sts("  namespace: logs\n  labels:\n    app.kubernetes.io/instance: loki\n", owned("loki", "logs")).replace("name: db\n", "name: loki-db\n"),
+  },
+  "a different existing value is reported, never overwritten": {
+    input: sts(OWN, "        labels:\n          app.kubernetes.io/managed-by: Tiller\n"),
+    output: sts(
+      OWN,
+      "        labels:\n          app.kubernetes.io/managed-by: Tiller\n        annotations:\n          meta.helm.sh/release-name: prom\n          meta.helm.sh/release-namespace: monitoring\n",
+    ),
+    findings: ['StatefulSet monitoring/db volumeClaimTemplate data: labels app.kubernetes.io/managed-by is "Tiller", not "Helm"; left as it is'],
+  },
+  "`labels:` left null by a template is filled": {
+    input: sts(OWN, "        labels:\n"),
+    output: sts(
+      OWN,
+      "        labels:\n          app.kubernetes.io/managed-by: Helm\n        annotations:\n          meta.helm.sh/release-name: prom\n          meta.helm.sh/release-namespace: monitoring\n",
+    ),
+  },
+  "labels that are a list are reported, not edited": {
+    input: sts(OWN, "        labels: [a, b]\n"),
+    findings: ["StatefulSet monitoring/db volumeClaimTemplate data: metadata.labels is not a map; left alone"],
+  },
+  "annotations that are a scalar are reported, not edited": {
+    input: sts(OWN, "        annotations: none\n"),
+    findings: ["volumeClaimTemplate data: metadata.annotations is not a map; left alone"],
+  },
+  "metadata that is a scalar is reported, not edited": {
+    input: sts(OWN).replace("    - metadata:\n        name: data\n", "    - metadata: data\n"),
+    findings: ["volumeClaimTemplate 0: metadata is not a map; left alone"],
+  },
+  "a StatefulSet without claim templates needs no release": {
+    input: sts(NOTHING).replace(/ {2}volumeClaimTemplates:[\s\S]*$/, ""),
+  },
+};
 
-  it("changes nothing and names the flag when the release cannot be told", async () => {
-    const input = MYSQL.replace(/app\.kubernetes\.io\/instance: devlake/g, "app: mysql").replace("  namespace: devlake\n", "");
-    const result = await fix(input, only);
-    expect(result.changes).toEqual([]);
-    expect(result.findings[0]?.message).toBe(
-      "claim-ownership made no change: it cannot tell the release name (no app.kubernetes.io/instance or release label in the stream; pass --release-name NAME) or the namespace (no object in the stream states metadata.namespace; pass --namespace NS)",
-    );
-  });
-});
-
-describe("release inference reads labels, not data", () => {
-  const configMap = (body: string) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: devlake\ndata:\n  deploy.yaml: |\n${body}`;
-
-  it("ignores label-like text inside block scalars", async () => {
-    const input = configMap("    metadata:\n      labels:\n        release: stable\n        app.kubernetes.io/instance: other\n") + MYSQL;
-    const result = await fix(input, only);
-    expect(result.changes[0]?.after).toBe("devlake");
-  });
-
-  it("does not take helm template's placeholder names for a release", async () => {
-    for (const placeholder of ["RELEASE-NAME", "release-name"]) {
-      const result = await fix(MYSQL.replace(/instance: devlake/g, `instance: ${placeholder}`), only);
-      expect(result.changes).toEqual([]);
-      expect(result.findings[0]?.message).toContain(`placeholder name ${placeholder}; pass --release-name NAME`);
-    }
-  });
-
-  it("reads `namespace: null` as no namespace", async () => {
-    const policy = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np\n  namespace: null\n";
-    const result = await fix(policy + MYSQL, only);
-    expect(result.changes.map((change) => change.after)).toEqual(["devlake", "devlake", "Helm"]);
-  });
-});
+describe("claim-ownership", () => runTable("claim-ownership", table));
