@@ -4,7 +4,7 @@
  */
 import type { Severity } from "../core/records.js";
 import type { FixResult } from "../fix-stream.js";
-import { describeEdit, findingText, objectName } from "./explain.js";
+import { describeEdit, findingWithObject, objectName } from "./explain.js";
 import { sourceFile } from "./locations.js";
 
 const COMMAND: Record<Severity, "error" | "warning" | "notice"> = { error: "error", warning: "warning", info: "notice" };
@@ -32,8 +32,7 @@ export function githubAnnotations(results: ReadonlyArray<{ input: { label: strin
     }
     for (const finding of result.findings) {
       const file = sourceFile(finding.object, input.label, chartDir);
-      const name = finding.object ? `${objectName(finding.object)}: ` : "";
-      lines.push(annotation(COMMAND[finding.severity], file, `fix-storage ${finding.rule}`, `${name}${findingText(finding)}`));
+          lines.push(annotation(COMMAND[finding.severity], file, `fix-storage ${finding.rule}`, findingWithObject(finding)));
     }
   }
   return lines.length > 0 ? `${lines.join("\n")}\n` : "";

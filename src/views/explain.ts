@@ -16,9 +16,27 @@ export function describeObject(ref: ObjectRef): string {
   return `${describeDocument(ref)} ${objectName(ref)}`;
 }
 
+const SHORT = 80;
+
 function short(value: unknown): string {
   const text = JSON.stringify(value) ?? "undefined";
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return text.length > SHORT ? `${text.slice(0, SHORT - 3)}...` : text;
+}
+
+/** Both sides of a change, each cut around where they first differ, so a long value never shows as equal to its edit. */
+function shortPair(before: unknown, after: unknown): [string, string] {
+  const a = JSON.stringify(before) ?? "undefined";
+  const b = JSON.stringify(after) ?? "undefined";
+  if (a.length <= SHORT && b.length <= SHORT) return [a, b];
+  let same = 0;
+  while (same < a.length && same < b.length && a[same] === b[same]) same++;
+  const start = Math.max(0, same - 20);
+  const cut = (text: string) => {
+    const head = start > 0 ? "..." : "";
+    const room = SHORT - head.length;
+    return text.length - start > room ? `${head}${text.slice(start, start + room - 3)}...` : `${head}${text.slice(start)}`;
+  };
+  return [cut(a), cut(b)];
 }
 
 /** What a change did, without who or why: `removed spec.x (was "y")`. */
@@ -30,7 +48,7 @@ export function describeEdit(change: ChangeRecord): string {
         ? `appended ${short(change.after)} to ${path}`
         : change.before === undefined
           ? `set ${path} = ${short(change.after)}`
-          : `changed ${path} from ${short(change.before)} to ${short(change.after)}`;
+          : `changed ${path} from ${shortPair(change.before, change.after).join(" to ")}`;
 }
 
 export function explainChange(change: ChangeRecord): string {
@@ -41,6 +59,12 @@ export function explainChange(change: ChangeRecord): string {
 export function findingText(finding: Finding): string {
   const name = finding.object && objectName(finding.object);
   return name && finding.message.startsWith(`${name}: `) ? finding.message.slice(name.length + 2) : finding.message;
+}
+
+/** The finding's message naming its object once, for views without a per-object header (annotations, SARIF). */
+export function findingWithObject(finding: Finding): string {
+  const name = finding.object && objectName(finding.object);
+  return !name || finding.message.startsWith(name) ? finding.message : `${name}: ${finding.message}`;
 }
 
 export function explainFinding(finding: Finding): string {

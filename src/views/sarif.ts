@@ -9,7 +9,7 @@ import type { ChangeRecord, Finding, ObjectRef, Severity } from "../core/records
 import { formatPath } from "../core/yaml-editor.js";
 import type { FixResult } from "../fix-stream.js";
 import { RULES } from "../rules/index.js";
-import { describeEdit, findingText, objectName } from "./explain.js";
+import { describeEdit, findingWithObject, objectName } from "./explain.js";
 import { sourceFile } from "./locations.js";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { error: "error", warning: "warning", info: "note" };
@@ -87,12 +87,11 @@ function changeResult(change: ChangeRecord, label: string, chartDir: string | un
 }
 
 function findingResult(finding: Finding, label: string, chartDir: string | undefined, ruleIndex: (id: string) => number): SarifResult {
-  const name = finding.object ? `${objectName(finding.object)}: ` : "";
   return {
     ruleId: finding.rule,
     ruleIndex: ruleIndex(finding.rule),
     level: LEVEL[finding.severity],
-    message: { text: `${name}${findingText(finding)}` },
+    message: { text: findingWithObject(finding) },
     locations: location(finding.object, label, chartDir),
     partialFingerprints: fingerprint(finding.rule, refKey(finding.object), finding.path ? formatPath(finding.path) : "", finding.message),
   };

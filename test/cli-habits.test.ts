@@ -1,0 +1,358 @@
+/**
+ * The CLI habits users of kubectl, helm and kubeconform expect, run in-process through runCli (the same code as the
+ * binary, minus the process): help per command, versions, suggestions, --report -, directories, config errors.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../src/cli/main.js";
+import { VERSION } from "../src/cli/version.js";
+import { githubAnnotations } from "../src/views/annotations.js";
+import { explainChange } from "../src/views/explain.js";
+import { example, yaml } from "./helpers.js";
+
+const STS = yaml`
+  ---
+  # Source: pushgateway/templates/statefulset.yaml
+  apiVersion: apps/v1
+  kind: StatefulSet
+  metadata:
+    name: pushgateway
+    namespace: monitoring
+    labels:
+      app.kubernetes.io/instance: pushgateway
+  spec:
+    serviceName: pushgateway
+    selector:
+      matchLabels:
+        app.kubernetes.io/instance: pushgateway
+    template:
+      metadata:
+        labels:
+          app.kubernetes.io/instance: pushgateway
+      spec:
+        containers:
+          - name: pushgateway
+            image: quay.io/prometheus/pushgateway:v1.11.0
+    volumeClaimTemplates:
+      - metadata:
+          name: storage-volume
+          labels:
+            helm.sh/chart: prometheus-pushgateway-2.17.0
+            app.kubernetes.io/instance: pushgateway
+        spec:
+          accessModes: [ReadWriteOnce]
+          resources:
+            requests:
+              storage: 2Gi
+`;
+
+function run(argv: string[], { stdin = "", env = {}, tty = false }: { stdin?: string | Buffer; env?: Record<string, string>; tty?: boolean } = {}) {
+  return runCli({ argv, env, readStdin: async () => Buffer.from(stdin), stdinIsTTY: tty });
+}
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "fix-storage-habits-"));
+}
+
+function tempFile(name: string, content: string | Buffer): string {
+  const path = join(tempDir(), name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe("help and version", () => {
+  const cases: Array<[string[], RegExp]> = [
+    [["--help"], /^fix-storage — fix the storage mistakes/],
+    [["-h"], /^fix-storage — fix the storage mistakes/],
+    [["help"], /^fix-storage — fix the storage mistakes/],
+    [["check", "--help"], /^fix-storage check — report what the rules would change/],
+    [["help", "check"], /^fix-storage check — /],
+    [["diff", "--help"], /^fix-storage diff — unified diff/],
+    [["flux-patches", "--help"], /^fix-storage flux-patches — the same edits as kustomize patches/],
+    [["krm", "--help"], /^fix-storage krm — KRM function/],
+  ];
+  for (const [argv, expected] of cases) {
+    it(`fix-storage ${argv.join(" ")}`, async () => {
+      const outcome = await run(argv);
+      expect(outcome.code).toBe(0);
+      expect(outcome.stdout).toMatch(expected);
+      expect(outcome.stderr).toEqual([]);
+    });
+  }
+
+  it("flux-patches --help names the command's own input and the CI check, not the global options", async () => {
+    const { stdout } = await run(["flux-patches", "--help"]);
+    expect(stdout).toContain("fix-storage flux-patches [options] [FILE]");
+    expect(stdout).toContain("check-patches.sh");
+    expect(stdout).not.toContain("--live");
+  });
+
+  for (const argv of [["--version"], ["-v"], ["version"]]) {
+    it(`fix-storage ${argv.join(" ")} prints the version`, async () => {
+      expect(await run(argv)).toEqual({ code: 0, stdout: `fix-storage ${VERSION}\n`, stderr: [] });
+    });
+  }
+});
+
+describe("did you mean", () => {
+  const cases: Array<[string, string[], string]> = [
+    ["a mistyped command", ["chek", "x.yaml"], 'unknown command "chek": did you mean "check"?'],
+    ["a mistyped command for help", ["help", "dif"], 'help: unknown command "dif": did you mean "diff"?'],
+    ["a mistyped option", ["--relase-name", "x"], "unknown option --relase-name: did you mean --release-name?"],
+    ["a mistyped rule", ["--enable", "claim-retension"], 'unknown rule "claim-retension": did you mean "claim-retention"?'],
+    ["a mistyped output format", ["check", "-o", "sarf"], "--output sarf: expected one of text, json, sarif, github (did you mean sarif?)"],
+  ];
+  for (const [what, argv, message] of cases) {
+    it(what, async () => {
+      const outcome = await run(argv, { stdin: STS });
+      expect(outcome.code).toBe(2);
+      expect(outcome.stdout).toBe("");
+      expect(outcome.stderr.join("\n")).toContain(message);
+    });
+  }
+
+  it("a mistyped rule in the environment", async () => {
+    const outcome = await run([], { stdin: STS, env: { ARGOCD_ENV_FIX_STORAGE_DISABLE: "claim-ownershp" } });
+    expect(outcome.stderr.join("\n")).toContain('unknown rule "claim-ownershp": did you mean "claim-ownership"?');
+  });
+
+  it("a path that is no command says the transform reads stdin", async () => {
+    const outcome = await run(["rendered.yaml"]);
+    expect(outcome.stderr.join("\n")).toContain('unexpected argument "rendered.yaml": the transform reads stdin');
+  });
+});
+
+describe("stdin on a terminal", () => {
+  for (const argv of [[], ["check"], ["check", "-"], ["diff"], ["flux-patches"], ["krm"]]) {
+    it(`fix-storage ${argv.join(" ")} prints a usage hint and exits 2 instead of waiting`, async () => {
+      let read = false;
+      const outcome = await runCli({
+        argv,
+        env: {},
+        stdinIsTTY: true,
+        readStdin: async () => {
+          read = true;
+          return Buffer.from("");
+        },
+      });
+      expect(read).toBe(false);
+      expect(outcome.code).toBe(2);
+      expect(outcome.stdout).toBe("");
+      expect(outcome.stderr.join("\n")).toContain("stdin is a terminal");
+    });
+  }
+
+  it("a file argument does not need stdin", async () => {
+    const outcome = await run(["check", tempFile("r.yaml", STS)], { tty: true });
+    expect(outcome.code).toBe(1);
+  });
+});
+
+describe("--report -", () => {
+  it("check --report - writes the JSON report to stdout instead of the text", async () => {
+    const outcome = await run(["check", "--report", "-"], { stdin: STS });
+    expect(outcome.code).toBe(1);
+    const report = JSON.parse(outcome.stdout);
+    expect(report).toMatchObject({ tool: "fix-storage", input: "stdin", documents: 1 });
+    expect(report.changes[0]).toMatchObject({ rule: "claim-template-labels", op: "delete", kind: "StatefulSet", name: "pushgateway" });
+  });
+
+  const refused: Array<[string[], string]> = [
+    [["--report", "-"], "--report -: stdout holds the manifests; give a file (--report report.json), or use fix-storage check --report -"],
+    [["diff", "--report", "-"], "--report -: stdout holds the diff"],
+    [["flux-patches", "--report", "-"], "--report -: stdout holds the manifests"],
+    [["check", "-o", "sarif", "--report", "-"], "--report - and --output sarif both write to stdout: choose one"],
+  ];
+  for (const [argv, message] of refused) {
+    it(`fix-storage ${argv.join(" ")} is refused`, async () => {
+      const outcome = await run(argv, { stdin: STS });
+      expect(outcome).toMatchObject({ code: 2, stdout: "" });
+      expect(outcome.stderr.join("\n")).toContain(message);
+    });
+  }
+
+  it("--report FILE still writes a file named as given, never one named -", async () => {
+    const dir = tempDir();
+    const outcome = await run(["check", "--disable", "claim-ownership", "--report", join(dir, "r.json")], { stdin: STS });
+    expect(outcome.stdout).toMatch(/^stdin: 1 change in 1 object/);
+  });
+});
+
+describe("check DIR reads the directory's YAML files, as kubeconform does", () => {
+  it("every .yaml and .yml file below it, sorted by path, empty files skipped", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "templates"));
+    writeFileSync(join(dir, "templates", "b-statefulset.yaml"), STS);
+    writeFileSync(join(dir, "templates", "a-empty.yaml"), "");
+    writeFileSync(join(dir, "templates", "notes.txt"), "not yaml");
+    writeFileSync(join(dir, "a.yml"), "---\n# Source: pushgateway/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n");
+    const outcome = await run(["check", "--disable", "claim-ownership", dir]);
+    expect(outcome.code).toBe(1);
+    const summaries = outcome.stdout.split("\n").filter((line) => !line.startsWith(" ") && line !== "");
+    expect(summaries).toEqual([
+      `${join(dir, "a.yml")}: 0 changes in 0 objects, 0 findings, 1 document`,
+      `${join(dir, "templates", "b-statefulset.yaml")}: 1 change in 1 object, 0 findings, 1 document`,
+    ]);
+  });
+
+  it("a directory without YAML files is a clear error, not EISDIR", async () => {
+    const dir = tempDir();
+    const outcome = await run(["check", dir]);
+    expect(outcome).toMatchObject({ code: 2, stdout: "" });
+    expect(outcome.stderr).toEqual([`fix-storage: ${dir} is a directory with no .yaml or .yml files`]);
+  });
+
+  it("flux-patches takes one stream: a directory of several files is refused with the reason", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "a.yaml"), STS);
+    writeFileSync(join(dir, "b.yaml"), STS);
+    const outcome = await run(["flux-patches", dir]);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr.join("\n")).toContain("this command takes one stream: got 2 files");
+  });
+
+  it("a missing file names the path and the reason", async () => {
+    const outcome = await run(["check", "/nonexistent/r.yaml"]);
+    expect(outcome.stderr).toEqual(["fix-storage: cannot read /nonexistent/r.yaml: no such file or directory"]);
+  });
+});
+
+describe("config errors name what is allowed", () => {
+  const cases: Array<[string, string, string]> = [
+    [
+      "an enum lists its values",
+      "rules:\n  cronjob-claims:\n    mode: shared\n",
+      'rules.cronjob-claims.mode: the string "shared" is not allowed: expected one of "share", "emptyDir", "remove", "report" (did you mean "share"?)',
+    ],
+    [
+      "an unknown rule option lists the rule's options",
+      "rules:\n  claim-template-labels:\n    kep: [x]\n",
+      'rules.claim-template-labels: unknown key "kep": did you mean "keep"? (known keys: labels, keep, enabled)',
+    ],
+    ["an unknown top-level key lists the known ones", "relase:\n  name: x\n", 'unknown key "relase": did you mean "release"? (known keys: release, rules)'],
+    ["an unknown release key", "release:\n  nam: x\n", 'release: unknown key "nam": did you mean "name"? (known keys: name, namespace)'],
+    ["a wrong type says what was expected and found", "rules:\n  claim-retention:\n    enabled: yes please\n", 'rules.claim-retention.enabled: expected true or false, got the string "yes please"'],
+    ["an empty release name", 'release:\n  name: ""\n', "release.name: must not be empty"],
+  ];
+  for (const [what, config, message] of cases) {
+    it(what, async () => {
+      const outcome = await run(["--config", tempFile("c.yaml", config)], { stdin: STS });
+      expect(outcome).toMatchObject({ code: 2, stdout: "" });
+      expect(outcome.stderr.join("\n")).toContain(message);
+    });
+  }
+
+  it("an unknown rule lists the rules", async () => {
+    const outcome = await run(["--config", tempFile("c.yaml", "rules:\n  claim-labels: {}\n")], { stdin: STS });
+    expect(outcome.stderr.join("\n")).toContain('rules: unknown key "claim-labels" (rules are: claim-template-labels, claim-ownership');
+  });
+
+  it("a config file that is not UTF-8 is refused, with its line", async () => {
+    const latin1 = Buffer.concat([Buffer.from("release:\n  name: caf"), Buffer.from([0xe9]), Buffer.from("\n")]);
+    const path = tempFile("c.yaml", latin1);
+    const outcome = await run(["--config", path], { stdin: STS });
+    expect(outcome).toMatchObject({ code: 2, stdout: "" });
+    expect(outcome.stderr).toEqual([`fix-storage: line 2: invalid config ${path}: the file is not valid UTF-8 (first bad byte at offset 20) (save it as UTF-8)`]);
+  });
+
+  it("a directory given as the config is named as one", async () => {
+    const dir = tempDir();
+    expect((await run(["--config", dir], { stdin: STS })).stderr).toEqual([`fix-storage: config file ${dir} is a directory`]);
+  });
+});
+
+describe("FIX_STORAGE_LOG", () => {
+  it("an unwritable log is an error (exit 2, nothing on stdout), not silence", async () => {
+    const outcome = await run([], { stdin: STS, env: { FIX_STORAGE_LOG: "/nonexistent/dir/fix-storage.log" } });
+    expect(outcome.code).toBe(2);
+    expect(outcome.stdout).toBe("");
+    expect(outcome.stderr).toEqual(["fix-storage: cannot write FIX_STORAGE_LOG /nonexistent/dir/fix-storage.log: ENOENT (unset it, or point it at a writable file)"]);
+  });
+});
+
+describe("check text", () => {
+  const inputs = [
+    ["matomo", "rendered-existing-claim.yaml"],
+    ["kyverno", "rendered.yaml"],
+    ["prometheus-pushgateway", "rendered-2.17.0.yaml"],
+    ["devlake", "rendered.yaml"],
+  ];
+  for (const [chart, file] of inputs) {
+    it(`${chart}/${file}: no line over 160 characters, each object named once`, async () => {
+      const { stdout } = await run(["check", "-"], { stdin: example(chart as string, file as string) });
+      const lines = stdout.trimEnd().split("\n");
+      for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(160);
+      const headers = lines.filter((line) => /^ {2}\S/.test(line));
+      expect(new Set(headers).size).toBe(headers.length);
+    });
+  }
+
+  it("names the object once, then each change and, after it, why", async () => {
+    const { stdout } = await run(["check", "--disable", "claim-ownership"], { stdin: STS });
+    expect(stdout).toBe(
+      [
+        "stdin: 1 change in 1 object, 0 findings, 1 document",
+        "  StatefulSet monitoring/pushgateway (document 1, pushgateway/templates/statefulset.yaml)",
+        '    claim-template-labels: removed spec.volumeClaimTemplates[0].metadata.labels["helm.sh/chart"] (was "prometheus-pushgateway-2.17.0")',
+        "      helm.sh/chart carries the chart or app version; volumeClaimTemplates are immutable, so the next chart version could not be upgraded (StatefulSet",
+        "      monitoring/pushgateway volumeClaimTemplate storage-volume)",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("a long value changed in the middle shows where the two sides differ", () => {
+    const before = `set -euo pipefail\n${"kubectl get pods\n".repeat(10)}kubectl delete cm x`;
+    const line = explainChange({
+      rule: "idempotent-cleanup",
+      object: { document: 1, kind: "Job", name: "cleanup" },
+      op: "set",
+      path: ["spec", "command", 2],
+      before,
+      after: `${before} --ignore-not-found`,
+      reason: "why",
+    });
+    expect(line).toBe(
+      'idempotent-cleanup: document 1 Job cleanup: changed spec.command[2] from ...nkubectl delete cm x" to ...nkubectl delete cm x --ignore-not-found": why',
+    );
+  });
+});
+
+describe("check -o json|sarif|github", () => {
+  it("-o json is the --report data on stdout", async () => {
+    const json = await run(["check", "-o", "json"], { stdin: STS });
+    const report = await run(["check", "--report", "-"], { stdin: STS });
+    expect(json.code).toBe(1);
+    expect(json.stdout).toBe(report.stdout);
+  });
+
+  it("--output is refused outside check", async () => {
+    const outcome = await run(["diff", "-o", "json"], { stdin: STS });
+    expect(outcome.stderr).toEqual(["fix-storage: --output is an option of check only (fix-storage check -o json FILE)"]);
+  });
+
+  it("-o github: one workflow command per change and finding, on the template file", async () => {
+    const outcome = await run(["check", "-o", "github", "--chart-dir", "charts/pushgateway", "--disable", "claim-ownership"], { stdin: STS });
+    expect(outcome.code).toBe(1);
+    expect(outcome.stdout).toBe(
+      `::warning file=charts/pushgateway/templates/statefulset.yaml,title=fix-storage claim-template-labels::StatefulSet monitoring/pushgateway: removed spec.volumeClaimTemplates[0].metadata.labels["helm.sh/chart"] (was "prometheus-pushgateway-2.17.0"): helm.sh/chart carries the chart or app version; volumeClaimTemplates are immutable, so the next chart version could not be upgraded (StatefulSet monitoring/pushgateway volumeClaimTemplate storage-volume)\n`,
+    );
+  });
+
+  it("-o github: every line is one workflow command", async () => {
+    const outcome = await run(["check", "-o", "github"], { stdin: example("kyverno", "rendered.yaml") });
+    const lines = outcome.stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(5);
+    for (const line of lines) expect(line).toMatch(/^::(warning|error|notice) file=kyverno\/templates\/hooks\/[a-z-]+\.yaml,title=fix-storage idempotent-cleanup::/);
+  });
+
+  it("-o github escapes newlines and % in messages, and : and , in properties, as the Actions runner reads them", () => {
+    const finding = { rule: "schema", severity: "info" as const, message: "line one\nline two: 100%", object: { document: 1, kind: "Job", name: "j", source: "c/templates/a,b:c.yaml" } };
+    const result = { changes: [], findings: [finding], documents: 1, edited: [], output: "", release: undefined };
+    expect(githubAnnotations([{ input: { label: "stdin" }, result }])).toBe(
+      "::notice file=c/templates/a%2Cb%3Ac.yaml,title=fix-storage schema::Job j: line one%0Aline two: 100%25\n",
+    );
+  });
+});
