@@ -1,23 +1,12 @@
-// Bundles the CLI into dist/, so it starts fast and the Helm plugin needs no node_modules.
+// Bundles the CLI into dist/, so it starts fast and needs no node_modules (npm package, Helm plugin).
 // The Kubernetes schemas (most of the bytes) go in a second file, loaded only when an edited object is validated.
-import { readFileSync, rmSync } from "node:fs";
-import { build } from "esbuild";
+// Only these files are replaced, each atomically: dist/helm-plugin, dist/sea and dist/release survive a rebuild.
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { buildAtomically, ROOT } from "./lib/bundle.mjs";
 
-const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-
-rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
-
-const common = {
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node20",
-  minifySyntax: true,
-  legalComments: "linked",
-  logLevel: "warning",
-  // import() of the schema bundle becomes require(): Node would otherwise scan the whole file for ESM exports.
-  supported: { "dynamic-import": false },
-};
+const dist = join(ROOT, "dist");
+mkdirSync(dist, { recursive: true });
 
 const schemasApart = {
   name: "schemas-apart",
@@ -26,13 +15,13 @@ const schemasApart = {
   },
 };
 
-await Promise.all([
-  build({
-    ...common,
-    entryPoints: ["src/cli/entry.ts"],
-    outfile: "dist/fix-storage.cjs",
-    define: { __FIX_STORAGE_VERSION__: JSON.stringify(pkg.version) },
-    plugins: [schemasApart],
-  }),
-  build({ ...common, entryPoints: ["src/core/validate.ts"], outfile: "dist/validate.cjs" }),
-]);
+const written = (
+  await Promise.all([
+    buildAtomically({ entryPoints: ["src/cli/entry.ts"], outfile: join(dist, "fix-storage.cjs"), plugins: [schemasApart] }),
+    buildAtomically({ entryPoints: ["src/core/validate.ts"], outfile: join(dist, "validate.cjs") }),
+  ])
+).flat();
+// A legal-comments file the current sources no longer produce would be stale.
+for (const name of ["fix-storage.cjs.LEGAL.txt", "validate.cjs.LEGAL.txt"]) {
+  if (!written.includes(join(dist, name))) rmSync(join(dist, name), { force: true });
+}
