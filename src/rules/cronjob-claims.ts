@@ -80,6 +80,8 @@ export const cronjobClaims: Rule<Options> = {
         if (mapped !== undefined) {
           target = mapped;
           why = `the claims option maps ${volume.claimName} to ${mapped}`;
+        } else if (Object.values(opts.claims).includes(volume.claimName)) {
+          // A claim the claims option points to was chosen by hand: it is never retargeted again.
         } else if (
           !claims.created(namespace, volume.claimName) &&
           !workloadMounts.some((mount) => sameScope(mount) && mount.claim === volume.claimName)

@@ -1,14 +1,238 @@
-import { parse, parseAllDocuments } from "yaml";
+import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
+import { parseLiveState } from "../../src/live/live-state.js";
 import { example, fix } from "../helpers.js";
+import { optionsFor, type Row, runTable } from "./table.js";
 
-const EXISTING = example("matomo", "rendered-existing-claim.yaml");
-const DEFAULT = example("matomo", "rendered-default.yaml");
-const only = { disable: ["claim-template-labels", "claim-ownership", "volume-name", "idempotent-cleanup"] };
-const withMode = (mode: string, extra: Record<string, unknown> = {}) => ({
-  ...only,
-  config: { rules: { "cronjob-claims": { mode, ...extra } } },
+/** A Deployment `app` mounting claim `claim` at /data; `metadata` is literal text after `name: app`. */
+const app = (metadata = "", claim = "data", selector = "    matchLabels: {app: app}\n") => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+${metadata}spec:
+  selector:
+${selector}  template:
+    metadata:
+      labels: {app: app}
+    spec:
+      containers:
+        - name: app
+          image: app:1
+          volumeMounts: [{name: data, mountPath: /data}]
+      volumes:
+        - name: data
+          persistentVolumeClaim: {claimName: ${claim}}
+`;
+
+/** A CronJob `backup` mounting `volume` at /data; `after` is literal text after its volumes (an affinity). */
+const backup = (metadata = "", volume = "persistentVolumeClaim: {claimName: backup-scratch}", after = "") => `---
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: backup
+${metadata}spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: backup
+              image: backup:1
+              volumeMounts: [{name: data, mountPath: /data}]
+          volumes:
+            - name: data
+              ${volume}
+${after}`;
+
+const pvc = (name: string, modes = "[ReadWriteOnce]", metadata = "") => `---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: ${name}
+${metadata}spec:
+  accessModes: ${modes}
+  resources: {requests: {storage: 1Gi}}
+`;
+
+/** A StatefulSet `db` with `replicas` replicas and claim template `data` mounted at /data. */
+const db = (replicas: number) => `---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  replicas: ${replicas}
+  serviceName: db
+  selector:
+    matchLabels: {app: db}
+  template:
+    metadata:
+      labels: {app: db}
+    spec:
+      containers:
+        - name: db
+          image: db:1
+          volumeMounts: [{name: data, mountPath: /data}]
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`;
+
+const SHARED = "persistentVolumeClaim: {claimName: data}";
+const coLocated = (labels: string) => `          affinity:
+            podAffinity:
+              requiredDuringSchedulingIgnoredDuringExecution:
+                - labelSelector:
+                    matchLabels:
+${labels}                  topologyKey: kubernetes.io/hostname
+`;
+const WITH_APP = coLocated("                      app: app\n");
+const ASSUMING = "CronJob backup: assuming `backup-scratch` does not exist in the cluster; pass --live to check";
+
+/** --live state: the claims the cluster has, in namespace `apps`. */
+const cluster = (...claims: string[]) => ({
+  state: parseLiveState(claims.map((name) => pvc(name, "[ReadWriteOnce]", "  namespace: apps\n")).join(""), "live.yaml"),
+  mode: "pin" as const,
 });
+const IN_APPS = "  namespace: apps\n";
+
+const table: Record<string, Row> = {
+  "share: a claim nothing creates, at the path where the Deployment mounts its claim, becomes that claim; co-located; the assumption said": {
+    input: app() + pvc("data") + backup(),
+    output: app() + pvc("data") + backup("", SHARED, WITH_APP),
+    findings: [`${ASSUMING} (if it exists, set cronjob-claims.claims: {backup-scratch: backup-scratch} to keep it)`],
+  },
+  "--live: a claim the cluster does not have is retargeted, with no assumption": {
+    with: { live: cluster("data") },
+    input: app(IN_APPS) + pvc("data", "[ReadWriteOnce]", IN_APPS) + backup(IN_APPS),
+    output: app(IN_APPS) + pvc("data", "[ReadWriteOnce]", IN_APPS) + backup(IN_APPS, SHARED, WITH_APP),
+  },
+  "--live: a claim the cluster has is the Job's own, never retargeted": {
+    with: { live: cluster("data", "backup-scratch") },
+    input: app(IN_APPS) + pvc("data", "[ReadWriteOnce]", IN_APPS) + backup(IN_APPS),
+    findings: ["CronJob apps/backup mounts claim backup-scratch, which the stream does not render but the cluster has (live.yaml); left as it is"],
+  },
+  "--live: a claim of the same name in another namespace does not count": {
+    with: { live: cluster("backup-scratch") },
+    input: app("  namespace: shop\n") + backup("  namespace: shop\n"),
+    output: app("  namespace: shop\n") + backup("  namespace: shop\n", SHARED, WITH_APP),
+  },
+  "report: changes nothing, says what share would do and what it assumes": {
+    options: { mode: "report" },
+    input: app() + backup(),
+    findings: [ASSUMING, "mode report, so left alone (mode share would mount data)"],
+  },
+  "emptyDir: the claim becomes scratch space, no affinity": {
+    options: { mode: "emptyDir" },
+    input: app() + backup(),
+    output: app() + backup("", "emptyDir: {}"),
+    findings: [ASSUMING],
+  },
+  "remove: the volume and its mount go": {
+    options: { mode: "remove" },
+    input: app() + backup(),
+    output: app() + backup().replace("              volumeMounts: [{name: data, mountPath: /data}]\n", "              volumeMounts: []\n").replace(
+      "          volumes:\n            - name: data\n              persistentVolumeClaim: {claimName: backup-scratch}\n",
+      "          volumes: []\n",
+    ),
+    findings: [ASSUMING],
+  },
+  "claims maps by hand; coLocate: false adds no affinity": {
+    options: { claims: { "backup-scratch": "shared-rwx" }, coLocate: false },
+    input: app() + backup(),
+    output: app() + backup("", "persistentVolumeClaim: {claimName: shared-rwx}"),
+  },
+  "ReadWriteMany claim: shared, no affinity needed": {
+    input: app() + pvc("data", "[ReadWriteMany]") + backup(),
+    output: app() + pvc("data", "[ReadWriteMany]") + backup("", SHARED),
+    findings: [ASSUMING],
+  },
+  "ReadWriteOncePod claim: shared, but only one pod can use it at a time": {
+    input: app() + pvc("data", "[ReadWriteOncePod]") + backup(),
+    output: app() + pvc("data", "[ReadWriteOncePod]") + backup("", SHARED),
+    findings: [ASSUMING, "CronJob backup and Deployment app both mount data, which is ReadWriteOncePod: only one pod can use it at a time"],
+  },
+  "no matchLabels on the Deployment's selector: shared, and no affinity to co-locate with": {
+    input: app("", "data", "    matchExpressions: [{key: app, operator: In, values: [app]}]\n") + backup(),
+    output: app("", "data", "    matchExpressions: [{key: app, operator: In, values: [app]}]\n") + backup("", SHARED),
+    findings: [ASSUMING, "CronJob backup shares ReadWriteOnce claim data with Deployment app, whose selector has no matchLabels to co-locate with"],
+  },
+  "a StatefulSet with one replica: its claim data-db-0 is shared": {
+    input: db(1) + backup(),
+    output: db(1) + backup("", "persistentVolumeClaim: {claimName: data-db-0}", coLocated("                      app: db\n")),
+    findings: [ASSUMING],
+  },
+  "per-replica claims (3 replicas): no one claim to share, so a finding": {
+    input: db(3) + backup(),
+    findings: ["StatefulSet db mounts per-replica claims at /data, so there is no one claim to share (set cronjob-claims.claims)"],
+  },
+  "several claims mounted at that path: a finding, no pick": {
+    input: app() + app("", "other").replace("name: app\n", "name: app2\n") + backup(),
+    findings: ["main workloads mount several claims at /data (data, other), so which one is meant is not clear (set cronjob-claims.claims: {backup-scratch: NAME})"],
+  },
+  "namespace scoping: a Deployment in another namespace is no rival": {
+    input: app("  namespace: shop\n") + backup("  namespace: jobs\n"),
+    findings: ["CronJob jobs/backup mounts claim backup-scratch, which nothing in the stream creates and no main workload mounts"],
+  },
+  "namespace scoping: a namespace-less Job is in the release namespace given by -n": {
+    with: { release: { namespace: "shop" } },
+    input: app("  namespace: shop\n") + backup(),
+    output: app("  namespace: shop\n") + backup("", SHARED, WITH_APP),
+    findings: [ASSUMING],
+  },
+  "release scoping: a Deployment of another release is no rival": {
+    input: app("  labels: {app.kubernetes.io/instance: shop}\n") + backup("  labels: {app.kubernetes.io/instance: crm}\n"),
+    findings: ["mounts claim backup-scratch, which nothing in the stream creates and no main workload mounts"],
+  },
+  "a Job that already mounts the Deployment's claim is only co-located": {
+    input: app() + backup("", SHARED),
+    output: app() + backup("", SHARED, WITH_APP),
+  },
+  "an existing affinity is kept and the co-location added beside it": {
+    input: app() + backup("", SHARED, "          affinity:\n            nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: disk, operator: In, values: [ssd]}]}]}}\n"),
+    output:
+      app() +
+      backup(
+        "",
+        SHARED,
+        "          affinity:\n            nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: disk, operator: In, values: [ssd]}]}]}}\n            podAffinity:\n              requiredDuringSchedulingIgnoredDuringExecution:\n                - labelSelector:\n                    matchLabels:\n                      app: app\n                  topologyKey: kubernetes.io/hostname\n",
+      ),
+  },
+  "near miss: nothing at that path, and a rendered claim nothing mounts is named as the likely target": {
+    input: pvc("backup") + backup(),
+    findings: [
+      "CronJob backup mounts claim backup-scratch, which nothing in the stream creates and no main workload mounts; fine if it exists in the cluster (pass --live to check); the likely target is backup, which the stream renders and nothing mounts: set cronjob-claims.claims: {backup-scratch: backup}",
+    ],
+  },
+  "near miss: several rendered claims nothing mounts are listed": {
+    input: pvc("archive") + pvc("backup") + app() + pvc("data") + backup().replace("mountPath: /data", "mountPath: /backup"),
+    findings: ["the stream renders claims nothing mounts (archive, backup): if one is meant, set cronjob-claims.claims: {backup-scratch: NAME}"],
+  },
+  "near miss: nothing to suggest": {
+    input: backup(),
+    findings: ["fine if it exists in the cluster (pass --live to check); else set cronjob-claims.claims or mode emptyDir/remove"],
+  },
+  "near miss with --live: the cluster has no such claim either": {
+    with: { live: cluster() },
+    input: pvc("backup", "[ReadWriteOnce]", IN_APPS) + backup(IN_APPS),
+    findings: ["live.yaml has no claim backup-scratch either, so its pods would stay Pending; the likely target is backup"],
+  },
+};
+
+describe("cronjob-claims", () => runTable("cronjob-claims", table));
+
+/** The pod specs of the two Matomo CronJobs, as data. */
+function cronJobPods(output: string): Record<string, Record<string, unknown>> {
+  const pods: Record<string, Record<string, unknown>> = {};
+  for (const doc of parseAllDocuments(output)) {
+    const object = doc.toJS();
+    if (object?.kind === "CronJob") pods[object.metadata.name] = object.spec.jobTemplate.spec.template.spec;
+  }
+  return pods;
+}
 
 const AFFINITY = {
   podAffinity: {
@@ -21,19 +245,11 @@ const AFFINITY = {
   },
 };
 
-/** The pod specs of the two Matomo CronJobs, as data. */
-function cronJobPods(output: string): Record<string, Record<string, unknown>> {
-  const pods: Record<string, Record<string, unknown>> = {};
-  for (const doc of parseAllDocuments(output)) {
-    const object = doc.toJS();
-    if (object?.kind === "CronJob") pods[object.metadata.name] = object.spec.jobTemplate.spec.template.spec;
-  }
-  return pods;
-}
+describe("cronjob-claims on real renders of Bitnami Matomo 9.3.4", () => {
+  const only = optionsFor("cronjob-claims", {});
 
-describe("cronjob-claims on Bitnami Matomo 9.3.4 with persistence.existingClaim=matomo-data", () => {
-  it("share (default): both CronJobs mount the Deployment's claim and run on its node", async () => {
-    const result = await fix(EXISTING, only);
+  it("persistence.existingClaim=matomo-data: both CronJobs mount the Deployment's claim and run on its node", async () => {
+    const result = await fix(example("matomo", "rendered-existing-claim.yaml"), only);
     const pods = cronJobPods(result.output);
     for (const name of ["matomo-archive", "matomo-scheduled-tasks"]) {
       const pod = pods[name] as { volumes: Array<Record<string, unknown>>; affinity: unknown };
@@ -43,105 +259,18 @@ describe("cronjob-claims on Bitnami Matomo 9.3.4 with persistence.existingClaim=
       });
       expect(pod.affinity).toEqual(AFFINITY);
     }
-    expect(result.changes[0]?.reason).toBe(
-      "nothing in the stream creates claim matomo-matomo, and Deployment matomo/matomo mounts matomo-data at the same path /bitnami/matomo; the Job's pods would stay Pending; the Job now shares matomo-data",
-    );
-    const again = await fix(result.output, only);
-    expect(again.changes).toEqual([]);
-    expect(again.output).toBe(result.output);
+    expect(result.findings.map((finding) => finding.message)).toEqual([
+      "CronJob matomo/matomo-archive: assuming `matomo-matomo` does not exist in the cluster; pass --live to check (if it exists, set cronjob-claims.claims: {matomo-matomo: matomo-matomo} to keep it)",
+      "CronJob matomo/matomo-scheduled-tasks: assuming `matomo-matomo` does not exist in the cluster; pass --live to check (if it exists, set cronjob-claims.claims: {matomo-matomo: matomo-matomo} to keep it)",
+    ]);
+    expect((await fix(result.output, only)).changes).toEqual([]);
   });
 
-  it("emptyDir: the claim becomes scratch space, no affinity", async () => {
-    const result = await fix(EXISTING, withMode("emptyDir"));
-    const pod = cronJobPods(result.output)["matomo-archive"] as { volumes: unknown[]; affinity?: unknown };
-    expect(pod.volumes).toContainEqual({ name: "matomo-data", emptyDir: {} });
-    expect(pod.affinity).toBeUndefined();
-    expect((await fix(result.output, withMode("emptyDir"))).changes).toEqual([]);
-  });
-
-  it("remove: the volume and every mount of it go", async () => {
-    const result = await fix(EXISTING, withMode("remove"));
-    const pod = cronJobPods(result.output)["matomo-archive"] as {
-      volumes: Array<{ name: string }>;
-      containers: Array<{ volumeMounts: Array<{ name: string }> }>;
-    };
-    expect(pod.volumes.map((volume) => volume.name)).toEqual(["matomo-secrets"]);
-    expect(pod.containers[0]?.volumeMounts.map((mount) => mount.name)).toEqual(["matomo-secrets"]);
-    expect((await fix(result.output, withMode("remove"))).changes).toEqual([]);
-  });
-
-  it("report: changes nothing and says what share would do", async () => {
-    const result = await fix(EXISTING, withMode("report"));
-    expect(result.output).toBe(EXISTING);
-    expect(result.findings.map((finding) => finding.message)).toContainEqual(
-      expect.stringContaining("mode report, so left alone (mode share would mount matomo-data)"),
-    );
-  });
-
-  it("claims maps by hand, and coLocate: false drops the affinity", async () => {
-    const result = await fix(EXISTING, withMode("share", { claims: { "matomo-matomo": "shared-rwx" }, coLocate: false }));
-    const pod = cronJobPods(result.output)["matomo-archive"] as { volumes: Array<Record<string, unknown>>; affinity?: unknown };
-    expect(pod.volumes).toContainEqual({ name: "matomo-data", persistentVolumeClaim: { claimName: "shared-rwx" } });
-    expect(pod.affinity).toBeUndefined();
-  });
-
-  it("does not co-locate when the claim is ReadWriteMany", async () => {
-    const result = await fix(EXISTING, withMode("share", { accessMode: "ReadWriteMany" }));
-    expect(result.changes.map((change) => change.path.at(-1))).toEqual(["claimName", "claimName"]);
-  });
-});
-
-describe("cronjob-claims on Bitnami Matomo 9.3.4 with default values", () => {
-  it("co-locates both CronJobs with the Deployment, since matomo-matomo is ReadWriteOnce", async () => {
-    const result = await fix(DEFAULT, only);
+  it("default values: both CronJobs co-locate with the Deployment, since matomo-matomo is ReadWriteOnce", async () => {
+    const result = await fix(example("matomo", "rendered-default.yaml"), only);
     const pods = cronJobPods(result.output);
     expect(pods["matomo-archive"]?.affinity).toEqual(AFFINITY);
     expect(pods["matomo-scheduled-tasks"]?.affinity).toEqual(AFFINITY);
     expect(result.changes.every((change) => change.path.includes("affinity"))).toBe(true);
-    expect((await fix(result.output, only)).changes).toEqual([]);
-  });
-
-  it("merges into an existing affinity", async () => {
-    const withAffinity = DEFAULT.replace(
-      /(name: matomo-archive[\s\S]*?\n)( {10})containers:/,
-      (_all, head: string, pad: string) =>
-        `${head}${pad}affinity:\n${pad}  nodeAffinity:\n${pad}    requiredDuringSchedulingIgnoredDuringExecution:\n${pad}      nodeSelectorTerms:\n${pad}        - matchExpressions: [{key: disk, operator: In, values: [ssd]}]\n${pad}containers:`,
-    );
-    expect(withAffinity).not.toBe(DEFAULT);
-    const result = await fix(withAffinity, only);
-    const pod = cronJobPods(result.output)["matomo-archive"] as { affinity: Record<string, unknown> };
-    expect(Object.keys(pod.affinity)).toEqual(["nodeAffinity", "podAffinity"]);
-    expect(pod.affinity.podAffinity).toEqual(AFFINITY.podAffinity);
-  });
-});
-
-describe("cronjob-claims: what it will not guess", () => {
-  const stream = (deployments: string[], jobClaim: string) =>
-    [
-      ...deployments.map(
-        (claim, i) =>
-          `---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app${i}\nspec:\n  selector:\n    matchLabels: {app: app${i}}\n  template:\n    spec:\n      containers:\n        - name: c\n          volumeMounts: [{name: data, mountPath: /data}]\n      volumes:\n        - name: data\n          persistentVolumeClaim: {claimName: ${claim}}\n`,
-      ),
-      `---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: job\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          volumeMounts: [{name: data, mountPath: /data}]\n      volumes:\n        - name: data\n          persistentVolumeClaim: {claimName: ${jobClaim}}\n`,
-    ].join("");
-
-  it("reports a claim nothing creates when no main workload mounts anything at that path", async () => {
-    const result = await fix(stream([], "lost"), only);
-    expect(result.changes).toEqual([]);
-    expect(result.findings[0]?.message).toContain("mounts claim lost, which nothing in the stream creates and no main workload mounts");
-  });
-
-  it("reports, and does not pick, when main workloads mount several claims at that path", async () => {
-    const result = await fix(stream(["a", "b"], "lost"), only);
-    expect(result.changes).toEqual([]);
-    expect(result.findings[0]?.message).toContain("(a, b), so which one is meant is not clear (set cronjob-claims.claims: {lost: NAME})");
-  });
-
-  it("leaves a Job that already mounts the workload's own claim alone, but co-locates it", async () => {
-    const result = await fix(stream(["shared"], "shared"), only);
-    expect(result.changes.map((change) => change.path.slice(-2).join("."))).toEqual(["podAffinity.requiredDuringSchedulingIgnoredDuringExecution"]);
-    expect(parse(result.output.split("---\n")[2] as string).spec.template.spec.affinity.podAffinity).toEqual({
-      requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: "app0" } }, topologyKey: "kubernetes.io/hostname" }],
-    });
   });
 });
