@@ -263,6 +263,14 @@ describe("config errors name what is allowed", () => {
   });
 });
 
+describe("release names", () => {
+  it("a release name Helm would reject is refused with exit 2, never written into annotations", async () => {
+    const outcome = await run(["--release-name", "my_release"], { stdin: STS });
+    expect(outcome).toMatchObject({ code: 2, stdout: "" });
+    expect(outcome.stderr.join("\n")).toContain('"my_release" is not a release name Helm accepts');
+  });
+});
+
 describe("FIX_STORAGE_LOG", () => {
   it("an unwritable log is an error (exit 2, nothing on stdout), not silence", async () => {
     const outcome = await run([], { stdin: STS, env: { FIX_STORAGE_LOG: "/nonexistent/dir/fix-storage.log" } });

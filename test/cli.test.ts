@@ -1,5 +1,6 @@
 /** The contracts users and hosts rely on, checked on the bundled CLI as a process. */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -239,5 +240,29 @@ describe("FIX_STORAGE_LOG", () => {
     expect(text).toContain("claim-template-labels: document 1 (pushgateway/templates/statefulset.yaml)");
     expect(text).toContain("5 changes in 1 object");
     expect(text).toContain('fix-storage: unknown rule "nope"');
+  });
+});
+
+describe("process contracts users rely on", () => {
+  const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+  it.skipIf(!hasScript)("a bare fix-storage on a terminal prints a usage hint and exits 2 instead of waiting", () => {
+    // script(1) gives the command a pseudo-terminal as stdin, as an interactive shell would.
+    const run = spawnSync("script", ["-qec", `${process.execPath} ${BIN}`, "/dev/null"], { encoding: "utf8", input: "", timeout: 20_000 });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toContain("stdin is a terminal");
+    expect(run.stdout).toContain("fix-storage check rendered.yaml");
+  });
+
+  it.skipIf(!existsSync("/dev/full"))("a full disk (> /dev/full) gives exit 2 and one line on stderr", () => {
+    const file = tempFile("r.yaml", STS);
+    const run = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" < "${file}" > /dev/full`], { encoding: "utf8" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe("fix-storage: cannot write the output: no space left on device (ENOSPC)\n");
+  });
+
+  it("help, version and -v are commands and flags, exit 0", () => {
+    expect(runBin(["help", "flux-patches"])).toMatchObject({ code: 0, stderr: "" });
+    expect(runBin(["-v"]).stdout).toMatch(/^fix-storage \d+\.\d+\.\d+/);
   });
 });
