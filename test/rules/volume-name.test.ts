@@ -1,62 +1,114 @@
 import { describe, expect, it } from "vitest";
 import { parseVolumeNameFlag } from "../../src/rules/volume-name.js";
 import { example, fix } from "../helpers.js";
+import { optionsFor, type Row, runTable } from "./table.js";
 
-const GRAFANA = example("grafana", "rendered.yaml");
-const only = { disable: ["claim-template-labels", "claim-ownership", "cronjob-claims", "idempotent-cleanup"] };
-const bind = (bindings: unknown[], extra: Record<string, unknown> = {}) => ({
-  ...only,
-  config: { rules: { "volume-name": { bindings, ...extra } } },
-});
+/** StatefulSet `grafana` with `replicas` and claim template `storage`; `spec` is literal text at the end of its spec. */
+const grafana = (replicas = 1, spec = "") => `---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: grafana
+spec:
+  replicas: ${replicas}
+  serviceName: grafana
+  selector: {matchLabels: {app: grafana}}
+  template:
+    metadata: {labels: {app: grafana}}
+    spec: {containers: [{name: grafana, image: grafana:8, volumeMounts: [{name: storage, mountPath: /var/lib/grafana}]}]}
+  volumeClaimTemplates:
+    - metadata:
+        name: storage
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources:
+          requests:
+            storage: 10Gi
+${spec}`;
 
-describe("volume-name (Grafana 8.8.2, persistence.type=sts)", () => {
-  it("does nothing without bindings", async () => {
-    expect((await fix(GRAFANA, only)).changes).toEqual([]);
-  });
+/** PVC `data`, in `namespace` when given; `spec` is literal text at the end of its spec. */
+const claim = (namespace?: string, spec = "  storageClassName: manual\n") => `---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+${namespace ? `  namespace: ${namespace}\n` : ""}spec:
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests:
+      storage: 1Gi
+${spec}`;
 
-  it("binds the StatefulSet's claim template to a retained PV and says how to release it", async () => {
-    const result = await fix(GRAFANA, bind([{ statefulSet: "grafana", template: "storage", volumeName: "pv-grafana" }]));
+const TEMPLATE = { statefulSet: "grafana", template: "storage", volumeName: "pv-grafana" };
+const REBIND = `if pv-grafana is Released, make it bindable again: kubectl patch pv pv-grafana --type json -p '[{"op":"remove","path":"/spec/claimRef"}]'`;
+
+const table: Record<string, Row> = {
+  "no bindings: nothing to do": {
+    input: grafana(),
+  },
+  "binds a StatefulSet's claim template, and says the default class must match": {
+    options: { bindings: [TEMPLATE] },
+    input: grafana(),
+    output: grafana(1, "        volumeName: pv-grafana\n"),
+    findings: [
+      'StatefulSet grafana volumeClaimTemplate storage (claim storage-grafana-0) sets no storageClassName, so the default StorageClass is filled in and PV pv-grafana must carry that class; for a static PV without a class set the option storageClassName: ""',
+    ],
+  },
+  "storageClassName sets the class of a claim that has none": {
+    options: { bindings: [TEMPLATE], storageClassName: "" },
+    input: grafana(),
+    output: grafana(1, '        volumeName: pv-grafana\n        storageClassName: ""\n'),
+  },
+  "binds a rendered PVC by name": {
+    options: { bindings: [{ claim: "data", volumeName: "pv-1" }] },
+    input: claim(),
+    output: claim(undefined, "  storageClassName: manual\n  volumeName: pv-1\n"),
+  },
+  "namespace scoping: binds only the claim of the named namespace": {
+    options: { bindings: [{ claim: "data", volumeName: "pv-1", namespace: "b" }] },
+    input: claim("a") + claim("b"),
+    output: claim("a") + claim("b", "  storageClassName: manual\n  volumeName: pv-1\n"),
+  },
+  "already bound to that PV: nothing to do": {
+    options: { bindings: [{ claim: "data", volumeName: "pv-1" }] },
+    input: claim(undefined, "  storageClassName: manual\n  volumeName: pv-1\n"),
+  },
+  "a StatefulSet name that is not in the stream: exit 2": {
+    options: { bindings: [{ ...TEMPLATE, statefulSet: "grafna" }] },
+    input: grafana(),
+    error: "volume-name: no StatefulSet grafna in the stream (StatefulSets: grafana)",
+  },
+  "a template name the StatefulSet lacks: exit 2": {
+    options: { bindings: [{ ...TEMPLATE, template: "data" }] },
+    input: grafana(),
+    error: "has no volumeClaimTemplate data (it has: storage)",
+  },
+  "several replicas would all claim one PV: exit 2": {
+    options: { bindings: [TEMPLATE] },
+    input: grafana(2),
+    error: "has 2 replicas; every replica would claim PV pv-grafana",
+  },
+  "bound to another PV already: exit 2": {
+    options: { bindings: [{ claim: "data", volumeName: "pv-2" }] },
+    input: claim(undefined, "  storageClassName: manual\n  volumeName: pv-1\n"),
+    error: "already binds volumeName pv-1, not pv-2",
+  },
+  "a claim name that is not in the stream: exit 2": {
+    options: { bindings: [{ claim: "grafana", volumeName: "pv" }] },
+    input: claim(),
+    error: "no PersistentVolumeClaim grafana in the stream",
+  },
+};
+
+describe("volume-name", () => runTable("volume-name", table));
+
+describe("volume-name on the real render of Grafana 8.8.2 (persistence.type=sts)", () => {
+  it("binds the claim template and says how to release the PV", async () => {
+    const result = await fix(example("grafana", "rendered.yaml"), optionsFor("volume-name", { options: { bindings: [TEMPLATE] } }));
     expect(result.changes).toHaveLength(1);
     expect(result.changes[0]).toMatchObject({ op: "set", path: ["spec", "volumeClaimTemplates", 0, "spec", "volumeName"], after: "pv-grafana" });
-    expect(result.changes[0]?.reason).toContain(`kubectl patch pv pv-grafana --type json -p '[{"op":"remove","path":"/spec/claimRef"}]'`);
+    expect(result.changes[0]?.reason).toContain(REBIND);
     expect(result.output).toContain("          storage: 10Gi\n      volumeName: pv-grafana\n");
-    expect(result.findings[0]?.message).toContain('sets no storageClassName, so the default StorageClass is filled in and PV pv-grafana must carry that class; for a static PV without a class set the option storageClassName: ""');
-    expect((await fix(result.output, bind([{ statefulSet: "grafana", template: "storage", volumeName: "pv-grafana" }]))).changes).toEqual([]);
-  });
-
-  it("sets storageClassName when the option asks", async () => {
-    const result = await fix(GRAFANA, bind([{ statefulSet: "grafana", template: "storage", volumeName: "pv-grafana" }], { storageClassName: "" }));
-    expect(result.changes.map((change) => [change.path.at(-1), change.after])).toEqual([
-      ["volumeName", "pv-grafana"],
-      ["storageClassName", ""],
-    ]);
-    expect(result.output).toContain('storageClassName: ""');
-  });
-
-  it("fails on a typo, on several replicas and on a different existing volumeName", async () => {
-    await expect(fix(GRAFANA, bind([{ statefulSet: "grafna", template: "storage", volumeName: "pv" }]))).rejects.toThrow(
-      "volume-name: no StatefulSet grafna in the stream (StatefulSets: grafana)",
-    );
-    await expect(fix(GRAFANA, bind([{ statefulSet: "grafana", template: "data", volumeName: "pv" }]))).rejects.toThrow(
-      "has no volumeClaimTemplate data (it has: storage)",
-    );
-    const scaled = GRAFANA.replace(/(kind: StatefulSet[\s\S]*?\nspec:\n {2}replicas: )1/, "$12");
-    expect(scaled).not.toBe(GRAFANA);
-    await expect(fix(scaled, bind([{ statefulSet: "grafana", template: "storage", volumeName: "pv" }]))).rejects.toThrow(
-      "has 2 replicas; every replica would claim PV pv",
-    );
-    const bound = (await fix(GRAFANA, bind([{ statefulSet: "grafana", template: "storage", volumeName: "pv-a" }]))).output;
-    await expect(fix(bound, bind([{ statefulSet: "grafana", template: "storage", volumeName: "pv-b" }]))).rejects.toThrow(
-      "already binds volumeName pv-a, not pv-b",
-    );
-    await expect(fix(GRAFANA, bind([{ claim: "grafana", volumeName: "pv" }]))).rejects.toThrow("no PersistentVolumeClaim grafana in the stream");
-  });
-
-  it("binds a rendered PVC by name", async () => {
-    const pvc = "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  storageClassName: manual\n  resources:\n    requests:\n      storage: 1Gi\n";
-    const result = await fix(pvc, bind([{ claim: "data", volumeName: "pv-1" }]));
-    expect(result.output).toBe(pvc.replace("      storage: 1Gi\n", "      storage: 1Gi\n  volumeName: pv-1\n"));
-    expect(result.findings).toEqual([]);
   });
 });
 
