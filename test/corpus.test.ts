@@ -57,20 +57,20 @@ describe.skipIf(corpusMissing)("corpus round-trips", () => {
     expect(result.changes).toEqual([]);
   });
 
-  it("monitoring-logs: loki's volumeClaimTemplate gets ownership, and inference reports the two releases", async () => {
+  it("monitoring-logs (releases loki and promtail): loki's claim template gets loki's own release; a -n that disagrees writes nothing", async () => {
     const file = corpusFiles().find((path) => path.includes("monitoring-logs"));
     if (!file) throw new Error(`${CORPUS} lacks a file SOURCES.md lists`);
     const input = readFileSync(file, "utf8");
-    const inferred = await fix(input);
-    expect(inferred.changes).toEqual([]);
-    expect(inferred.findings.map((finding) => finding.message)).toContainEqual(
-      expect.stringContaining("app.kubernetes.io/instance labels disagree (loki, promtail); pass --release-name NAME"),
-    );
-    const named = await fix(input, { release: { name: "loki", namespace: "monitoring" } });
-    expect(named.changes.map((change) => `${change.object.kind}/${change.object.name} ${change.path.slice(-1)}`)).toEqual([
-      "StatefulSet/loki meta.helm.sh/release-name",
-      "StatefulSet/loki meta.helm.sh/release-namespace",
-      "StatefulSet/loki app.kubernetes.io/managed-by",
+    const own = await fix(input);
+    expect(own.changes.map((change) => `${change.object.kind}/${change.object.name} ${change.path.slice(-1)}=${change.after}`)).toEqual([
+      "StatefulSet/loki meta.helm.sh/release-name=loki",
+      "StatefulSet/loki meta.helm.sh/release-namespace=monitoring-logs",
+      "StatefulSet/loki app.kubernetes.io/managed-by=Helm",
     ]);
+    const disagreeing = await fix(input, { release: { namespace: "monitoring" } });
+    expect(disagreeing.changes.filter((change) => change.rule === "claim-ownership")).toEqual([]);
+    expect(disagreeing.findings.map((finding) => finding.message)).toContainEqual(
+      expect.stringContaining("states namespace monitoring-logs (its metadata.namespace), but --namespace says monitoring: nothing is written"),
+    );
   });
 });

@@ -54,7 +54,8 @@ describe("prometheus-pushgateway 2.16.0 -> 2.17.0", () => {
 
 describe("Apache DevLake 1.0.1-beta9", () => {
   it("ties the MySQL claim template to the release and, opted in, deletes it with the StatefulSet", async () => {
-    const result = await fix(example("devlake", "rendered.yaml"), { enable: ["claim-retention"] });
+    // The StatefulSet states no namespace: Helm installs it in the release's (`helm install -n devlake`).
+    const result = await fix(example("devlake", "rendered.yaml"), { enable: ["claim-retention"], release: { namespace: "devlake" } });
     const mysql = objects(result.output).find((object) => object.kind === "StatefulSet" && object.metadata.name === "devlake-mysql");
     expect(mysql?.spec.volumeClaimTemplates[0].metadata).toMatchObject({
       name: "devlake-mysql-data",
