@@ -50,11 +50,10 @@ export const rwoRollout: Rule<Options> = {
     for (const deployment of stream.objects(["Deployment"], (text) => text.includes("claimName"))) {
       if (deployment.apiVersion !== "apps/v1") continue;
       if (selected && !selected.has(deployment.name)) continue;
-      seen.add(deployment.name);
       const pod = podSpec(deployment);
-      if (!pod) continue;
-      const volumes = claimVolumes(pod);
+      const volumes = pod ? claimVolumes(pod) : [];
       if (volumes.length === 0) continue;
+      seen.add(deployment.name);
       const strategy = rolloutOf(deployment);
       if (strategy.kind === "recreate") continue;
       if (strategy.kind === "unreadable") {

@@ -161,6 +161,32 @@ const table: Record<string, Row> = {
     input: RWO + deployment(""),
     findings: ["rwo-rollout: deployments names web, but no apps/v1 Deployment of that name that mounts a claim is in the stream"],
   },
+  "deployments naming the Deployment: it is looked at as without the option": {
+    options: { deployments: ["app"] },
+    input: RWO + deployment(""),
+    findings: ["Deployment app mounts ReadWriteOnce claim data and updates with RollingUpdate (the default)"],
+  },
+  "deployments naming a Deployment that mounts no claim: named as not found": {
+    options: { deployments: ["app"] },
+    input: deployment("", "emptyDir: {}"),
+    findings: ["rwo-rollout: deployments names app, but no apps/v1 Deployment of that name that mounts a claim is in the stream"],
+  },
+  "the rendered claim decides over the claims option": {
+    options: { claims: { data: "ReadWriteOnce" } },
+    input: pvc("data", "[ReadWriteMany]") + deployment(""),
+    findings: [],
+  },
+  "two claims, one ReadWriteMany and one ReadWriteOnce: the ReadWriteOnce one is named": {
+    input:
+      pvc("shared", "[ReadWriteMany]") +
+      RWO +
+      deployment("", "persistentVolumeClaim:\n            claimName: data\n        - name: shared\n          persistentVolumeClaim:\n            claimName: shared"),
+    findings: ["Deployment app mounts ReadWriteOnce claim data and updates"],
+  },
+  "a maxUnavailable that is neither a number nor a percentage is left alone, with a finding": {
+    input: RWO + deployment('  strategy:\n    rollingUpdate:\n      maxUnavailable: "1"\n'),
+    findings: ["spec.strategy.rollingUpdate has a maxSurge or maxUnavailable that is neither a whole number nor a percentage; rwo-rollout left it alone"],
+  },
   "an unknown strategy type is left alone, with a finding": {
     input: RWO + deployment("  strategy:\n    type: Rolling\n"),
     findings: ['Deployment app: spec.strategy.type is "Rolling", which Kubernetes does not know; rwo-rollout left it alone'],
