@@ -4,7 +4,8 @@
  * same edit, on streams of 100, 2,000 and 20,000 documents built from the real renders in ../shared/corpus.
  * Prints a table and the targets, and writes the same data to bench/out/bench.json.
  * Then the candidate-heavy set (scripts/bench/candidate-heavy.mjs): streams where the documents the rules read are a
- * large share, against the baselines of each target (node -e '', kubectl kustomize, a split-and-join script).
+ * large share, against the baselines of each target (node -e '', kubectl kustomize, a split-and-join script),
+ * and the throughput of the readers on its candidate documents (scripts/bench/readers.mjs).
  * It is a record, not a gate: it exits 0 even when a target fails. BENCH_KEEP=1 keeps the generated streams.
  * Options: --quick (fewer rounds, no 100 MB stream), --set=classic|candidate-heavy (one set only).
  */
@@ -15,6 +16,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit } from "yaml";
 import { runCandidateHeavy } from "./bench/candidate-heavy.mjs";
+import { runReaders } from "./bench/readers.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const CORPUS = resolve(ROOT, "../shared/corpus");
@@ -821,7 +823,7 @@ function runClassic() {
   else rmSync(dir, { recursive: true, force: true });
 }
 
-function main() {
+async function main() {
   if (!["all", "classic", "candidate-heavy"].includes(SET) || ARGS.some((arg) => arg !== "--quick" && !arg.startsWith("--set="))) {
     console.error(`bench: unknown option in ${ARGS.join(" ")} (options: --quick, --set=classic|candidate-heavy)`);
     process.exitCode = 2;
@@ -835,7 +837,8 @@ function main() {
       return;
     }
     runCandidateHeavy({ root: ROOT, corpus: CORPUS, bin: BIN, outDir: OUT_DIR, quick: QUICK });
+    await runReaders({ root: ROOT, corpus: CORPUS, quick: QUICK });
   }
 }
 
-main();
+await main();

@@ -1,0 +1,564 @@
+/**
+ * A fast, read-only reader for the plain block YAML that renderers write (`helm template`, kustomize, kubectl):
+ * maps and sequences by indentation, plain, quoted and literal (`|`) scalars, one-line flow collections.
+ * It returns the same data as `parseDocument(text).toJS()` — or says it cannot, and the caller uses the full parser.
+ * It never guesses: anything outside that subset (anchors, aliases, tags, merge keys, folded or multi-line scalars,
+ * tabs, CR line endings, directives, duplicate keys, non-string keys, a root that is not a map) is a fallback, so a
+ * document it accepts is one the full parser reads without error and to the same value.
+ *
+ * Why: composing a yaml Document costs about ten times what reading the data costs, and most documents a rule
+ * looks at are only read, never edited. Such documents need no Document at all.
+ */
+
+export type FastScan = { value: Record<string, unknown> } | { fallback: string };
+
+class Fallback extends Error {}
+
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const HASH = 0x23;
+const DASH = 0x2d;
+const COLON = 0x3a;
+const DOUBLE = 0x22;
+const SINGLE = 0x27;
+
+/** First characters that make a plain scalar or key something else (indicators). `-` is handled apart. */
+const INDICATOR = new Set(["?", ":", ",", "[", "]", "{", "}", "#", "&", "*", "!", "|", ">", "'", '"', "%", "@", "`"]);
+
+const NULL = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT_OCT = /^0o[0-7]+$/;
+const INT = /^[-+]?[0-9]+$/;
+const INT_HEX = /^0x[0-9a-fA-F]+$/;
+const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+/** A plain scalar as the YAML 1.2 core schema (the `yaml` package's default) resolves it. */
+export function resolvePlain(text: string): unknown {
+  // Most scalars are words: only these first characters can start a null, a bool or a number.
+  switch (text[0]) {
+    case undefined:
+    case "~":
+      return NULL.test(text) ? null : text;
+    case "n":
+    case "N":
+      return NULL.test(text) ? null : text;
+    case "t":
+    case "T":
+    case "f":
+    case "F":
+      return BOOL.test(text) ? text[0] === "t" || text[0] === "T" : text;
+    case "-":
+    case "+":
+    case ".":
+    case "0":
+    case "1":
+    case "2":
+    case "3":
+    case "4":
+    case "5":
+    case "6":
+    case "7":
+    case "8":
+    case "9":
+      return resolveNumber(text);
+    default:
+      return text;
+  }
+}
+
+function resolveNumber(text: string): unknown {
+  if (INT_OCT.test(text)) return Number.parseInt(text.substring(2), 8);
+  if (INT.test(text)) return Number.parseInt(text, 10);
+  if (INT_HEX.test(text)) return Number.parseInt(text.substring(2), 16);
+  if (FLOAT_NAN.test(text)) return text.slice(-3).toLowerCase() === "nan" ? Number.NaN : text[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (FLOAT_EXP.test(text) || FLOAT.test(text)) return Number.parseFloat(text);
+  return text;
+}
+
+const ESCAPES: Record<string, string> = { "\\": "\\", '"': '"', "/": "/", n: "\n", t: "\t", r: "\r", "0": "\0", b: "\b", f: "\f", " ": " " };
+
+export function fastScan(text: string): FastScan {
+  if (text.includes("\t") || text.includes("\r") || text.charCodeAt(0) === 0xfeff) return { fallback: "tab, CR or BOM" };
+  if (text.length > 0 && text.charCodeAt(text.length - 1) !== NEWLINE) return { fallback: "no final line break" };
+  try {
+    return { value: new Scanner(text).document() };
+  } catch (error) {
+    if (error instanceof Fallback) return { fallback: error.message };
+    throw error;
+  }
+}
+
+interface Line {
+  /** Offset of the line's first character. */
+  start: number;
+  /** Offset of its first non-space character. */
+  content: number;
+  /** Offset of its line break (or the end of the text). */
+  end: number;
+}
+
+class Scanner {
+  /** Start of the next line not yet read. */
+  private at = 0;
+
+  constructor(private readonly text: string) {}
+
+  document(): Record<string, unknown> {
+    const first = this.peek(true);
+    if (!first) throw new Fallback("no content");
+    const indent = first.content - first.start;
+    if (this.isSequenceItem(first)) throw new Fallback("root is not a map");
+    const value = this.map(indent, first.content);
+    if (this.peek(false)) throw new Fallback("content after the root map");
+    return value;
+  }
+
+  // --- lines -------------------------------------------------------------------------------------------------------
+
+  /** The last line looked up: the readers ask for the same line several times. */
+  private line: Line = { start: -1, content: -1, end: -1 };
+
+  private lineAt(start: number): Line {
+    if (this.line.start === start) return this.line;
+    const text = this.text;
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    let content = start;
+    while (content < end && text.charCodeAt(content) === SPACE) content++;
+    this.line = { start, content, end };
+    return this.line;
+  }
+
+  /**
+   * The next line with content, skipping blank and comment lines. With `prelude`, `---` lines (and `--- # …`) are
+   * skipped too; elsewhere markers and directives are a fallback.
+   */
+  private peek(prelude: boolean): Line | undefined {
+    const text = this.text;
+    while (this.at < text.length) {
+      const line = this.lineAt(this.at);
+      const c = text.charCodeAt(line.content);
+      if (line.content === line.end || c === HASH) {
+        this.at = line.end + 1;
+        continue;
+      }
+      if (line.content === line.start && (text.startsWith("---", line.start) || text.startsWith("...", line.start) || c === 0x25)) {
+        const marker = text.startsWith("---", line.start) && /^---(?:[ ]+(?:#.*)?)?$/.test(text.slice(line.start, line.end));
+        if (prelude && marker) {
+          this.at = line.end + 1;
+          continue;
+        }
+        if (text.startsWith("---", line.start) || text.startsWith("...", line.start)) {
+          const after = text.charCodeAt(line.start + 3);
+          if (line.start + 3 === line.end || after === SPACE) throw new Fallback("document marker or directive");
+        } else throw new Fallback("document marker or directive");
+      }
+      return line;
+    }
+    return undefined;
+  }
+
+  private isSequenceItem(line: Line): boolean {
+    return this.text.charCodeAt(line.content) === DASH && (line.content + 1 === line.end || this.text.charCodeAt(line.content + 1) === SPACE);
+  }
+
+  // --- collections -------------------------------------------------------------------------------------------------
+
+  /** A block map whose keys start at column `indent`; the first key starts at `first`. */
+  private map(indent: number, first: number): Record<string, unknown> {
+    const map: Record<string, unknown> = {};
+    let keyAt = first;
+    for (;;) {
+      const { key, after } = this.key(keyAt);
+      if (Object.hasOwn(map, key)) throw new Fallback("duplicate key");
+      map[key] = this.value(after, indent, true);
+      const next = this.peek(false);
+      if (!next) return map;
+      const column = next.content - next.start;
+      if (column < indent) return map;
+      if (column > indent || this.isSequenceItem(next)) throw new Fallback("unexpected indentation");
+      keyAt = next.content;
+    }
+  }
+
+  /**
+   * A block sequence whose dashes are at column `indent`; `this.at` is the line of its first item. With `ofKey`,
+   * it is the value of a key at that same column, and a key line ends it.
+   */
+  private sequence(indent: number, ofKey = false): unknown[] {
+    const items: unknown[] = [];
+    const text = this.text;
+    for (;;) {
+      const line = this.lineAt(this.at);
+      let at = line.content + 1;
+      while (at < line.end && text.charCodeAt(at) === SPACE) at++;
+      if (at < line.end && text.charCodeAt(at) === DASH && (at + 1 === line.end || text.charCodeAt(at + 1) === SPACE)) {
+        throw new Fallback("compact nested sequence");
+      }
+      if (at < line.end && text.charCodeAt(at) !== HASH && this.keyOnLine(at, line.end)) {
+        items.push(this.map(at - line.start, at));
+      } else {
+        items.push(this.value(line.content + 1, indent, false));
+      }
+      const next = this.peek(false);
+      if (!next) return items;
+      const column = next.content - next.start;
+      if (column < indent) return items;
+      if (column > indent) throw new Fallback("unexpected indentation");
+      if (!this.isSequenceItem(next)) {
+        if (ofKey) return items;
+        throw new Fallback("unexpected indentation");
+      }
+    }
+  }
+
+  /** True when a key (`key:` followed by a space or the line's end) starts at `at`. */
+  private keyOnLine(at: number, end: number): boolean {
+    const text = this.text;
+    const c = text.charCodeAt(at);
+    if (c === DOUBLE || c === SINGLE) {
+      const close = this.quotedEnd(at, end);
+      return close !== -1 && text.charCodeAt(close) === COLON && (close + 1 === end || text.charCodeAt(close + 1) === SPACE);
+    }
+    for (let i = at; i < end; i++) {
+      const d = text.charCodeAt(i);
+      if (d === COLON && (i + 1 === end || text.charCodeAt(i + 1) === SPACE)) return true;
+      if (d === HASH && text.charCodeAt(i - 1) === SPACE) return false;
+    }
+    return false;
+  }
+
+  // --- keys and values ---------------------------------------------------------------------------------------------
+
+  /** The key at `at` (on the current line, `this.at` is that line's start) and the offset after its colon. */
+  private key(at: number): { key: string; after: number } {
+    const text = this.text;
+    const line = this.lineAt(this.at);
+    const c = text.charCodeAt(at);
+    let key: string;
+    let colon: number;
+    if (c === DOUBLE || c === SINGLE) {
+      const close = this.quotedEnd(at, line.end);
+      if (close === -1 || text.charCodeAt(close) !== COLON) throw new Fallback("quoted key");
+      key = this.quoted(at, close);
+      colon = close;
+    } else {
+      if (INDICATOR.has(text[at] as string) || c === DASH) throw new Fallback("key starts with an indicator");
+      colon = -1;
+      for (let i = at; i < line.end; i++) {
+        const d = text.charCodeAt(i);
+        if (d === COLON && (i + 1 === line.end || text.charCodeAt(i + 1) === SPACE)) {
+          colon = i;
+          break;
+        }
+        if (d === HASH && text.charCodeAt(i - 1) === SPACE) break;
+      }
+      if (colon === -1) throw new Fallback("a line that is not a key");
+      key = text.slice(at, colon).trimEnd();
+      if (resolvePlain(key) !== key) throw new Fallback("key that is not a string");
+    }
+    if (key === "<<" || key === "__proto__") throw new Fallback("merge or prototype key");
+    if (colon - at > 1024) throw new Fallback("long key");
+    if (colon + 1 < line.end && text.charCodeAt(colon + 1) !== SPACE) throw new Fallback("no space after colon");
+    return { key, after: colon + 1 };
+  }
+
+  /**
+   * The value that starts at `at` on the current line (`this.at` is that line's start): inline, or on the lines
+   * below. `indent` is the column of the owning key or dash; a map value may be a sequence at that same column.
+   */
+  private value(at: number, indent: number, ofMap: boolean): unknown {
+    const text = this.text;
+    const line = this.lineAt(this.at);
+    while (at < line.end && text.charCodeAt(at) === SPACE) at++;
+    if (at === line.end || (text.charCodeAt(at) === HASH && text.charCodeAt(at - 1) === SPACE)) {
+      this.at = line.end + 1;
+      const next = this.peek(false);
+      if (!next) return null;
+      const column = next.content - next.start;
+      if (column > indent) {
+        if (this.isSequenceItem(next)) return this.sequence(column);
+        if (this.keyOnLine(next.content, next.end)) return this.map(column, next.content);
+        // A scalar or flow collection on the line below its key (`annotations:\n  {}`, as Helm's toYaml writes).
+        return this.value(next.content, indent, ofMap);
+      }
+      if (column === indent && ofMap && this.isSequenceItem(next)) return this.sequence(column, true);
+      return null;
+    }
+    const c = text[at] as string;
+    let value: unknown;
+    let end: number;
+    if (c === "|") {
+      return this.literal(at, line.end, indent);
+    } else if (c === '"' || c === "'") {
+      const close = this.quotedEnd(at, line.end);
+      if (close === -1) throw new Fallback("multi-line quoted scalar");
+      value = this.quoted(at, close);
+      end = close;
+    } else if (c === "[" || c === "{") {
+      const flow = new FlowReader(text, at, line.end);
+      value = flow.value();
+      end = flow.at;
+    } else if (INDICATOR.has(c) || (c === "-" && (at + 1 === line.end || text.charCodeAt(at + 1) === SPACE))) {
+      throw new Fallback(`value starts with ${c}`);
+    } else {
+      end = line.end;
+      for (let i = at; i < line.end; i++) {
+        const d = text.charCodeAt(i);
+        if (d === HASH && text.charCodeAt(i - 1) === SPACE) {
+          end = i;
+          break;
+        }
+        if (d === COLON && (i + 1 === line.end || text.charCodeAt(i + 1) === SPACE)) throw new Fallback("colon in a plain scalar");
+      }
+      const first = text.slice(at, end).trimEnd();
+      if (end === line.end) {
+        const folded = this.continuation(line.end + 1, indent);
+        if (folded !== undefined) return resolvePlain(first + folded);
+      }
+      value = resolvePlain(first);
+      end = line.end;
+    }
+    this.rest(end, line.end);
+    this.at = line.end + 1;
+    return value;
+  }
+
+  /**
+   * The continuation lines of a multi-line plain scalar (lines indented past `indent`, folded: one line break
+   * becomes a space, blank lines become line breaks), or undefined when the scalar ends on its first line.
+   * On success `this.at` is past the last continuation line.
+   */
+  private continuation(from: number, indent: number): string | undefined {
+    const text = this.text;
+    let folded = "";
+    let breaks = 0;
+    let at = from;
+    let consumed = -1;
+    while (at < text.length) {
+      const line = this.lineAt(at);
+      if (line.content === line.end) {
+        breaks++;
+        at = line.end + 1;
+        continue;
+      }
+      if (line.content - line.start <= indent || text.charCodeAt(line.content) === HASH) break;
+      const part = text.slice(line.content, line.end).trimEnd();
+      if (INDICATOR.has(part[0] as string) || part[0] === "-" || part.includes(": ") || part.endsWith(":") || part.includes(" #")) {
+        throw new Fallback("multi-line plain scalar");
+      }
+      folded += breaks > 0 ? "\n".repeat(breaks) : " ";
+      folded += part;
+      breaks = 0;
+      at = line.end + 1;
+      consumed = at;
+    }
+    if (consumed === -1) return undefined;
+    this.at = consumed;
+    return folded;
+  }
+
+  /** After a value, only spaces and a comment may follow on its line. */
+  private rest(from: number, end: number): void {
+    const text = this.text;
+    let at = from;
+    while (at < end && text.charCodeAt(at) === SPACE) at++;
+    if (at < end && !(text.charCodeAt(at) === HASH && at > from)) throw new Fallback("text after a value");
+  }
+
+  /** Offset of the closing quote of the quoted scalar at `at`, or -1 when it does not close on this line. */
+  private quotedEnd(at: number, end: number): number {
+    const text = this.text;
+    const quote = text.charCodeAt(at);
+    for (let i = at + 1; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (quote === DOUBLE && c === 0x5c) i++;
+      else if (c === quote) {
+        if (quote === SINGLE && text.charCodeAt(i + 1) === SINGLE) i++;
+        else return i + 1;
+      }
+    }
+    return -1;
+  }
+
+  private quoted(at: number, close: number): string {
+    return unquote(this.text, at, close);
+  }
+
+  /** A literal block scalar (`|`, `|-`, `|+`) whose header is at `at`; content must be indented past `indent`. */
+  private literal(at: number, end: number, indent: number): string {
+    const text = this.text;
+    let i = at + 1;
+    let chomp = "clip";
+    const c = text[i];
+    if (c === "-" || c === "+") {
+      chomp = c === "-" ? "strip" : "keep";
+      i++;
+    }
+    this.rest(i, end);
+    const lines: string[] = [];
+    let blockIndent = -1;
+    let maxLeadingBlank = 0;
+    let next = end + 1;
+    while (next < text.length) {
+      const line = this.lineAt(next);
+      const width = line.content - line.start;
+      if (line.content === line.end) {
+        if (blockIndent === -1) maxLeadingBlank = Math.max(maxLeadingBlank, width);
+        else if (width > blockIndent) throw new Fallback("spaces past the indentation on a blank line");
+        lines.push("");
+        next = line.end + 1;
+        continue;
+      }
+      if (blockIndent === -1) {
+        if (width <= indent) break;
+        if (maxLeadingBlank > width) throw new Fallback("leading blank line longer than the indentation");
+        blockIndent = width;
+      }
+      if (width < blockIndent) break;
+      lines.push(text.slice(line.start + blockIndent, line.end));
+      next = line.end + 1;
+    }
+    let last = lines.length;
+    while (last > 0 && lines[last - 1] === "") last--;
+    const body = lines.slice(0, last).join("\n");
+    // Trailing blank lines belong to the scalar only with `|+`; otherwise the next reader sees them as blank lines.
+    this.at = next;
+    if (chomp === "strip") return body;
+    if (chomp === "clip") return last > 0 ? `${body}\n` : "";
+    return last > 0 ? `${body}\n${"\n".repeat(lines.length - last)}` : "\n".repeat(lines.length);
+  }
+}
+
+function unquote(text: string, at: number, close: number): string {
+  const inner = text.slice(at + 1, close - 1);
+  if (text.charCodeAt(at) === SINGLE) return inner.includes("''") ? inner.replaceAll("''", "'") : inner;
+  if (!inner.includes("\\")) return inner;
+  let out = "";
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i] as string;
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const e = inner[++i] as string;
+    if (e === "x" || e === "u") {
+      const digits = inner.slice(i + 1, i + (e === "x" ? 3 : 5));
+      if (!/^[0-9a-fA-F]+$/.test(digits) || digits.length !== (e === "x" ? 2 : 4)) throw new Fallback("escape");
+      out += String.fromCharCode(Number.parseInt(digits, 16));
+      i += digits.length;
+      continue;
+    }
+    const escaped = ESCAPES[e];
+    if (escaped === undefined) throw new Fallback(`escape \\${e}`);
+    out += escaped;
+  }
+  return out;
+}
+
+/** One-line flow collections of scalars and nested flow collections: `["a", b]`, `{a: 1}`, `[]`. */
+class FlowReader {
+  constructor(
+    private readonly text: string,
+    public at: number,
+    private readonly end: number,
+  ) {}
+
+  value(): unknown {
+    this.spaces();
+    const c = this.text[this.at];
+    if (c === "[") return this.list();
+    if (c === "{") return this.object();
+    if (c === '"' || c === "'") return this.quoted();
+    return resolvePlain(this.plain());
+  }
+
+  private list(): unknown[] {
+    this.at++;
+    const items: unknown[] = [];
+    this.spaces();
+    if (this.text[this.at] === "]") {
+      this.at++;
+      return items;
+    }
+    for (;;) {
+      items.push(this.value());
+      this.spaces();
+      const c = this.text[this.at];
+      this.at++;
+      if (c === "]") return items;
+      if (c !== ",") throw new Fallback("flow sequence");
+      this.spaces();
+      if (this.text[this.at] === "]") throw new Fallback("trailing comma");
+    }
+  }
+
+  private object(): Record<string, unknown> {
+    this.at++;
+    const map: Record<string, unknown> = {};
+    this.spaces();
+    if (this.text[this.at] === "}") {
+      this.at++;
+      return map;
+    }
+    for (;;) {
+      this.spaces();
+      const c = this.text[this.at];
+      const key = c === '"' || c === "'" ? this.quoted() : this.plain();
+      if (typeof key !== "string" || resolvePlain(key) !== key || key === "" || key === "<<" || key === "__proto__") throw new Fallback("flow key");
+      if (this.text[this.at] !== ":" || this.text[this.at + 1] !== " ") throw new Fallback("flow map entry");
+      this.at++;
+      if (Object.hasOwn(map, key)) throw new Fallback("duplicate key");
+      map[key] = this.value();
+      this.spaces();
+      const d = this.text[this.at];
+      this.at++;
+      if (d === "}") return map;
+      if (d !== ",") throw new Fallback("flow map");
+      this.spaces();
+      if (this.text[this.at] === "}") throw new Fallback("trailing comma");
+    }
+  }
+
+  private quoted(): string {
+    const text = this.text;
+    const quote = text.charCodeAt(this.at);
+    for (let i = this.at + 1; i < this.end; i++) {
+      const c = text.charCodeAt(i);
+      if (quote === DOUBLE && c === 0x5c) i++;
+      else if (c === quote) {
+        if (quote === SINGLE && text.charCodeAt(i + 1) === SINGLE) i++;
+        else {
+          const value = unquote(text, this.at, i + 1);
+          this.at = i + 1;
+          return value;
+        }
+      }
+    }
+    throw new Fallback("multi-line quoted scalar");
+  }
+
+  /** A plain scalar inside a flow collection: up to `,`, `]`, `}` or `: `; stricter than YAML, never looser. */
+  private plain(): string {
+    const text = this.text;
+    const start = this.at;
+    const first = text[start] as string;
+    if (INDICATOR.has(first) || (first === "-" && text[start + 1] === " ")) throw new Fallback("flow scalar starts with an indicator");
+    let i = start;
+    for (; i < this.end; i++) {
+      const c = text[i];
+      if (c === "," || c === "]" || c === "}" || c === "[" || c === "{") break;
+      if (c === ":" && (text[i + 1] === " " || text[i + 1] === "," || text[i + 1] === "]" || text[i + 1] === "}")) break;
+      if (c === "#" || c === '"' || c === "'") throw new Fallback("flow scalar");
+    }
+    this.at = i;
+    const value = text.slice(start, i).trimEnd();
+    if (value === "") throw new Fallback("empty flow scalar");
+    return value;
+  }
+
+  private spaces(): void {
+    while (this.at < this.end && this.text.charCodeAt(this.at) === SPACE) this.at++;
+  }
+}

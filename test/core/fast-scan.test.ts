@@ -1,0 +1,280 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseDocument, stringify } from "yaml";
+import { fastScan } from "../../src/core/fast-scan.js";
+import { splitStream } from "../../src/core/stream.js";
+import { PARSE_OPTIONS } from "../../src/core/yaml-editor.js";
+import { CORPUS, corpusFiles, corpusMissing, EXAMPLES, yaml } from "../helpers.js";
+
+/** What the full reader makes of a document: the reference the fast path must match exactly. */
+function fullRead(text: string): { value: unknown; errors: number } {
+  const doc = parseDocument(text, { ...PARSE_OPTIONS, merge: text.includes("<<") });
+  return { value: doc.toJS({ maxAliasCount: 1000 }), errors: doc.errors.length };
+}
+
+/** Accepted means: the full reader reads it without error, to the same data. */
+function expectAgreement(text: string): boolean {
+  const fast = fastScan(text);
+  if (!("value" in fast)) return false;
+  const full = fullRead(text);
+  expect(full.errors, text).toBe(0);
+  expect(fast.value, text).toStrictEqual(full.value);
+  return true;
+}
+
+describe("fastScan reads the block YAML renderers write, to the data parseDocument gives", () => {
+  const cases: Array<[string, string, unknown]> = [
+    [
+      "nested maps, plain scalars of every core type",
+      yaml`
+        ---
+        # Source: chart/templates/sts.yaml
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: db
+          labels:
+            helm.sh/chart: db-1.2.3
+        spec:
+          replicas: 3
+          ratio: 1.5
+          big: 1e3
+          octal: 0o17
+          hex: 0x1F
+          leadingZero: 0644
+          on: on
+          yes: true
+          no: False
+          nothing: ~
+          empty:
+          infinity: -.inf
+      `,
+      {
+        apiVersion: "apps/v1",
+        kind: "StatefulSet",
+        metadata: { name: "db", labels: { "helm.sh/chart": "db-1.2.3" } },
+        spec: { replicas: 3, ratio: 1.5, big: 1000, octal: 15, hex: 31, leadingZero: 644, on: "on", yes: true, no: false, nothing: null, empty: null, infinity: Number.NEGATIVE_INFINITY },
+      },
+    ],
+    [
+      "sequences: indented, at the key's column, of maps, of scalars, with comments between",
+      yaml`
+        kind: Job
+        spec:
+          containers:
+            - name: a
+              args:
+              - --flag
+              - "quoted # not a comment"
+              - 'it''s'
+              # a comment line
+            -   name: b   # trailing comment
+                image: busybox:1.36
+          empty:
+            -
+      `,
+      {
+        kind: "Job",
+        spec: {
+          containers: [
+            { name: "a", args: ["--flag", "quoted # not a comment", "it's"] },
+            { name: "b", image: "busybox:1.36" },
+          ],
+          empty: [null],
+        },
+      },
+    ],
+    [
+      "literal block scalars with each chomping, blank lines kept inside",
+      yaml`
+        kind: CronJob
+        script: |
+          set -e
+          kubectl delete pvc data
+
+          echo done # not a comment
+        strip: |-
+          a
+        keep: |+
+          b
+
+        after: x
+      `,
+      { kind: "CronJob", script: "set -e\nkubectl delete pvc data\n\necho done # not a comment\n", strip: "a", keep: "b\n\n", after: "x" },
+    ],
+    [
+      "one-line flow collections and escapes",
+      yaml`
+        kind: Deployment
+        accessModes: ["ReadWriteOnce"]
+        command: ["/bin/sh", "-c", "echo \\"hi\\"\\n"]
+        empty: []
+        map: {a: 1, "b c": x, d: [y, z]}
+        unicode: "caf\\u00e9"
+      `,
+      { kind: "Deployment", accessModes: ["ReadWriteOnce"], command: ["/bin/sh", "-c", 'echo "hi"\n'], empty: [], map: { a: 1, "b c": "x", d: ["y", "z"] }, unicode: "café" },
+    ],
+    [
+      "Helm's toYaml of empty collections on the line below, multi-line plain scalars",
+      yaml`
+        kind: Deployment
+        metadata:
+          annotations:
+            {}
+        spec:
+          volumes:
+            []
+          args:
+            - . /opt/scripts/env.sh &&
+              . /opt/scripts/lib.sh
+
+              done
+          note: first
+            second
+      `,
+      { kind: "Deployment", metadata: { annotations: {} }, spec: { volumes: [], args: [". /opt/scripts/env.sh && . /opt/scripts/lib.sh\ndone"], note: "first second" } },
+    ],
+    [
+      "comments and a marker before the content, URL-like plain scalars",
+      yaml`
+        # leading comment
+        --- # marker comment
+        kind: ConfigMap
+        data:
+          url: https://example.com:8443/path#frag
+          "quoted key": v
+      `,
+      { kind: "ConfigMap", data: { url: "https://example.com:8443/path#frag", "quoted key": "v" } },
+    ],
+  ];
+  for (const [name, text, expected] of cases) {
+    it(name, () => {
+      const fast = fastScan(text);
+      expect(fast).toStrictEqual({ value: expected });
+      expect(expectAgreement(text)).toBe(true);
+    });
+  }
+});
+
+describe("fastScan falls back on anything outside its subset", () => {
+  const cases: Array<[string, string]> = [
+    ["anchor and alias", "kind: A\na: &x 1\nb: *x\n"],
+    ["merge key", "kind: A\nbase: {a: 1}\nm:\n  <<: {a: 1}\n"],
+    ["tag", "kind: A\na: !!str 1\n"],
+    ["folded scalar", "kind: A\na: >\n  folded\n  text\n"],
+    ["multi-line plain scalar with a colon", "kind: A\na: one\n  two: three\n"],
+    ["multi-line quoted scalar", 'kind: A\na: "one\n  two"\n'],
+    ["multi-line flow collection", "kind: A\na: [one,\n  two]\n"],
+    ["duplicate key", "kind: A\nkind: B\n"],
+    ["non-string key", "kind: A\n1: one\n"],
+    ["tab", "kind: A\na:\tb\n"],
+    ["CRLF", "kind: A\r\na: b\r\n"],
+    ["no final line break", "kind: A"],
+    ["directive", "%YAML 1.2\n---\nkind: A\n"],
+    ["root is a sequence", "- a\n- b\n"],
+    ["root is a scalar", "just text\n"],
+    ["only comments", "# nothing\n"],
+    ["explicit key", "kind: A\n? a\n: b\n"],
+    ["indentation indicator", "kind: A\na: |2\n    x\n"],
+    ["colon in a plain value", "kind: A\na: b: c\n"],
+    ["text after a quoted value", 'kind: A\na: "b" c\n'],
+    ["compact nested sequence", "kind: A\na:\n- - b\n"],
+    ["an anchor on the line below its key", "kind: A\na:\n  &x b\n"],
+    ["bad indentation", "kind: A\na:\n  b: 1\n c: 2\n"],
+    ["document end marker", "kind: A\n...\n"],
+  ];
+  for (const [name, text] of cases) {
+    it(name, () => {
+      const fast = fastScan(text);
+      expect("fallback" in fast, JSON.stringify(fast)).toBe(true);
+    });
+  }
+});
+
+function documentsOf(file: string): string[] {
+  return splitStream(readFileSync(file, "utf8")).map((raw) => raw.text);
+}
+
+function renderedExamples(): string[] {
+  return readdirSync(EXAMPLES).flatMap((chart) => {
+    try {
+      return readdirSync(join(EXAMPLES, chart))
+        .filter((name) => /^rendered.*\.ya?ml$/.test(name))
+        .map((name) => join(EXAMPLES, chart, name));
+    } catch {
+      return [];
+    }
+  });
+}
+
+const WORKLOADS = /^kind: (?:StatefulSet|CronJob|Job|Deployment)$/m;
+
+describe("fastScan on real renders", () => {
+  it("agrees with parseDocument on every document of the seed charts, and reads every workload", () => {
+    const missed: string[] = [];
+    for (const file of renderedExamples()) {
+      documentsOf(file).forEach((text, index) => {
+        const accepted = expectAgreement(text);
+        if (!accepted && WORKLOADS.test(text)) missed.push(`${file} #${index + 1}: ${JSON.stringify(fastScan(text))}`);
+      });
+    }
+    expect(missed).toStrictEqual([]);
+  });
+
+  it.skipIf(corpusMissing)(`agrees with parseDocument on every document of ${CORPUS}`, () => {
+    let workloads = 0;
+    let read = 0;
+    for (const file of corpusFiles()) {
+      for (const text of documentsOf(file)) {
+        const accepted = expectAgreement(text);
+        if (WORKLOADS.test(text)) {
+          workloads++;
+          if (accepted) read++;
+        }
+      }
+    }
+    // The corpus is real-world text: most workloads must take the fast path, or it is not worth having.
+    expect(read).toBeGreaterThanOrEqual(Math.ceil(workloads * 0.9));
+  });
+});
+
+describe("fastScan agrees with parseDocument on generated documents", () => {
+  const key = fc.oneof(fc.stringMatching(/^[a-z][a-zA-Z0-9./-]{0,10}$/), fc.constantFrom("on", "yes", "1", "true", "null", "a b", "x: y", "#c", "-x", "'q'"));
+  const scalar = fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.constantFrom("0644", "1e3", "-.inf", "~", "", "a: b", "a #b", "- x", "it's", 'say "hi"', "back\\slash", "multi\nline\n", "trail \n\n", "[x]", "{y}", "*a", "&b"),
+    fc.integer(),
+    fc.double({ noNaN: true }),
+    fc.boolean(),
+    fc.constant(null),
+  );
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: "small", withCrossShrink: true }, scalar, tie("map"), tie("list")),
+    map: fc.dictionary(key, tie("node"), { maxKeys: 4 }),
+    list: fc.array(tie("node"), { maxLength: 4 }),
+  })).node;
+  const options = fc.record({
+    indent: fc.constantFrom(2, 4),
+    indentSeq: fc.boolean(),
+    blockQuote: fc.constantFrom(true, false, "literal" as const, "folded" as const),
+    defaultStringType: fc.constantFrom("PLAIN" as const, "QUOTE_DOUBLE" as const, "QUOTE_SINGLE" as const),
+    flowCollectionPadding: fc.boolean(),
+    collectionStyle: fc.constantFrom("any" as const, "block" as const),
+    lineWidth: fc.constantFrom(0, 12, 40),
+  });
+
+  it("either falls back or reads what parseDocument reads", () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { minKeys: 1, maxKeys: 6 }), options, (data, format) => {
+        const text = `---\n${stringify({ kind: "Job", ...data }, { ...format, minContentWidth: 0 })}`;
+        if (expectAgreement(text)) accepted++;
+      }),
+      { numRuns: 300, seed: 15 },
+    );
+    // Most generated documents must take the fast path, or the property says little about it.
+    expect(accepted).toBeGreaterThan(100);
+  });
+});
