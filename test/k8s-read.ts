@@ -8,7 +8,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { applyRecords } from "../src/core/apply-record.js";
+import { firstDifference } from "../src/core/proof.js";
 import type { ChangeRecord } from "../src/core/records.js";
+import { splitStream } from "../src/core/stream.js";
+import { formatPath, valueAtPath } from "../src/core/yaml-path.js";
 import { ROOT } from "./helpers.js";
 
 const TOOL_DIR = join(ROOT, "..", "shared", "tools", "k8s-read");
@@ -55,8 +58,8 @@ export function k8sRead(stream: string): K8sReading {
  * document. Returns the differences, described (empty when none).
  */
 export function k8sDifferences(input: string, output: string, changes: readonly ChangeRecord[]): string[] {
-  const before = k8sRead(input).documents;
-  const after = k8sRead(output).documents;
+  const before = k8sRead(isolated(input)).documents;
+  const after = k8sRead(isolated(output)).documents;
   if (before.length !== after.length) return [`k8s-read sees ${before.length} documents in the input, ${after.length} in the output`];
   const problems: string[] = [];
   for (let i = 0; i < before.length; i++) {
@@ -76,11 +79,24 @@ export function k8sDifferences(input: string, output: string, changes: readonly 
         after: change.after,
       })),
     );
-    if (JSON.stringify(sortKeys(expected)) !== JSON.stringify(sortKeys(now))) {
-      problems.push(`document ${i + 1}: Kubernetes reads ${JSON.stringify(now)}, expected ${JSON.stringify(expected)}`);
+    const at = firstDifference(sortKeys(expected), sortKeys(now), []);
+    if (at) {
+      const show = (value: unknown) => JSON.stringify(valueAtPath(value, at)) ?? "nothing";
+      problems.push(`document ${i + 1}: at ${formatPath(at)} Kubernetes reads ${show(now)}, expected ${show(expected)}`);
     }
   }
   return problems;
+}
+
+/**
+ * Helm's split (`\s*\n---`) eats the line break that ends a document, and with it the final newline of a block
+ * scalar that ends the document, in the input as in the output. A comment line after each document keeps that
+ * artefact of splitting out of the comparison of what the documents say.
+ */
+function isolated(stream: string): string {
+  return splitStream(stream)
+    .map((doc) => `${doc.text}${doc.text === "" || doc.text.endsWith("\n") ? "" : "\n"}#\n`)
+    .join("");
 }
 
 function sortKeys(value: unknown): unknown {

@@ -1,0 +1,59 @@
+/**
+ * The differential oracle for one generated case: the output, read back under YAML 1.2 and 1.1, equals the generated
+ * object with the change records applied; a second run changes nothing. (The run-time proof checks the same thing
+ * against the parser's reading of the input; this checks against the object the generator meant, independently.)
+ */
+import { isDeepStrictEqual } from "node:util";
+import { parseAllDocuments } from "yaml";
+import { applyRecords } from "../../src/core/apply-record.js";
+import { describeError } from "../../src/core/errors.js";
+import type { ChangeRecord } from "../../src/core/records.js";
+import { type FixOptions, fixStream } from "../../src/fix-stream.js";
+import type { GeneratedCase } from "./generator.js";
+
+export interface CaseOutcome {
+  problems: string[];
+  output?: string;
+  changes: ChangeRecord[];
+}
+
+function readAll(text: string, version: "1.1" | "1.2"): unknown[] {
+  const docs = parseAllDocuments(text, { version, merge: true, uniqueKeys: false });
+  if (!Array.isArray(docs)) return [];
+  for (const doc of docs) if (doc.errors.length > 0) throw new Error(`YAML ${version}: ${doc.errors[0]?.message}`);
+  return docs.map((doc) => doc.toJS());
+}
+
+export async function checkCase(generated: GeneratedCase, options: FixOptions): Promise<CaseOutcome> {
+  const problems: string[] = [];
+  let first: Awaited<ReturnType<typeof fixStream>>;
+  try {
+    first = await fixStream(generated.text, options);
+  } catch (error) {
+    return { problems: [`refused: ${describeError(error)}`], changes: [] };
+  }
+  const records = first.changes.map((change) => ({
+    op: change.op,
+    path: change.object.item !== undefined ? ["items", change.object.item, ...change.path] : change.path,
+    after: change.after,
+  }));
+  const expected = applyRecords(generated.object, records);
+  for (const version of ["1.2", "1.1"] as const) {
+    try {
+      const read = readAll(first.output, version);
+      if (read.length !== 1) problems.push(`YAML ${version}: ${read.length} documents in the output`);
+      else if (!isDeepStrictEqual(read[0], expected)) problems.push(`YAML ${version}: reads ${JSON.stringify(read[0])}, expected ${JSON.stringify(expected)}`);
+    } catch (error) {
+      problems.push(`output unreadable: ${(error as Error).message}`);
+    }
+  }
+  try {
+    const second = await fixStream(first.output, options);
+    if (second.changes.length > 0 || second.output !== first.output) {
+      problems.push(`a second run changes ${second.changes.map((change) => `${change.rule} ${change.path.join(".")}`).join(", ")}`);
+    }
+  } catch (error) {
+    problems.push(`a second run refused: ${describeError(error)}`);
+  }
+  return { problems, output: first.output, changes: first.changes };
+}
