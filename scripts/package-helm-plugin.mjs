@@ -1,33 +1,36 @@
-// Builds the Helm 4 postrenderer/v1 plugin: a directory and a .tgz holding plugin.yaml, the launcher and the
-// esbuild bundle. No node_modules: the bundle carries every dependency. Needs `npm run build` first.
+// Packages the Helm 4 postrenderer/v1 plugin: dist/helm-plugin/fix-storage/ and fix-storage-<version>.tgz, holding
+// the root plugin.yaml, helm-plugin/ (launcher and install hooks), the bundle, README.md and LICENSE; no node_modules.
+// The archive is unsigned: the release workflow makes the signed archive and its .prov with `helm plugin package`.
+// dist/helm-plugin/ is a copy that `npm run build` leaves alone, so a plugin installed from it survives a rebuild.
+// Needs `npm run build` first.
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { pkg, ROOT } from "./lib/bundle.mjs";
 
-const root = new URL("..", import.meta.url).pathname;
-const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-const pluginYaml = readFileSync(join(root, "helm-plugin", "plugin.yaml"), "utf8");
-const version = /^version: (.+)$/m.exec(pluginYaml)?.[1];
+const version = /^version: (.+)$/m.exec(readFileSync(join(ROOT, "plugin.yaml"), "utf8"))?.[1];
 if (version !== pkg.version) {
-  console.error(`helm-plugin/plugin.yaml has version ${version}, package.json ${pkg.version}: make them equal`);
+  console.error(`plugin.yaml has version ${version}, package.json ${pkg.version}: make them equal`);
+  process.exit(1);
+}
+if (!existsSync(join(ROOT, "dist", "fix-storage.cjs"))) {
+  console.error("dist/fix-storage.cjs is missing: run `npm run build` first");
   process.exit(1);
 }
 
-const out = join(root, "dist", "helm-plugin");
+const out = join(ROOT, "dist", "helm-plugin");
 const dir = join(out, "fix-storage");
 rmSync(out, { recursive: true, force: true });
-mkdirSync(join(dir, "bin"), { recursive: true });
 mkdirSync(join(dir, "dist"), { recursive: true });
-writeFileSync(join(dir, "plugin.yaml"), pluginYaml);
-for (const file of ["fix-storage.cjs", "validate.cjs", "fix-storage.cjs.LEGAL.txt", "validate.cjs.LEGAL.txt"]) {
-  if (existsSync(join(root, "dist", file))) cpSync(join(root, "dist", file), join(dir, "dist", file));
+for (const file of ["plugin.yaml", "README.md", "LICENSE", "helm-plugin/run", "helm-plugin/install-binary.sh", "helm-plugin/install-binary.ps1"]) {
+  cpSync(join(ROOT, file), join(dir, file));
 }
-cpSync(join(root, "bin", "fix-storage"), join(dir, "bin", "fix-storage"));
-chmodSync(join(dir, "bin", "fix-storage"), 0o755);
-cpSync(join(root, "README.md"), join(dir, "README.md"));
-// The launcher is ESM (import.meta); a package.json makes that explicit wherever the plugin is unpacked.
-writeFileSync(join(dir, "package.json"), `${JSON.stringify({ type: "module", private: true }, null, 2)}\n`);
+for (const file of ["helm-plugin/run", "helm-plugin/install-binary.sh"]) chmodSync(join(dir, file), 0o755);
+for (const file of ["fix-storage.cjs", "validate.cjs", "fix-storage.cjs.LEGAL.txt", "validate.cjs.LEGAL.txt"]) {
+  if (existsSync(join(ROOT, "dist", file))) cpSync(join(ROOT, "dist", file), join(dir, "dist", file));
+}
 
+// Helm names the plugin directory after the archive (fix-storage-0.1.0.tgz → fix-storage/), so it must hold fix-storage/.
 const tgz = join(out, `fix-storage-${pkg.version}.tgz`);
 const tar = spawnSync("tar", ["-czf", tgz, "-C", out, "fix-storage"], { stdio: "inherit" });
 if (tar.status !== 0) process.exit(tar.status ?? 1);
