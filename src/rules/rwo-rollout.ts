@@ -54,66 +54,20 @@ export const rwoRollout: Rule<Options> = {
       const volumes = pod ? claimVolumes(pod) : [];
       if (volumes.length === 0) continue;
       seen.add(deployment.name);
-      const strategy = rolloutOf(deployment);
-      if (strategy.kind === "recreate") continue;
-      if (strategy.kind === "unreadable") {
-        plan.finding("info", `${deployment}: ${strategy.problem}; rwo-rollout left it alone`, deployment, ["spec", "strategy"]);
+      const rollout = rolloutOf(deployment);
+      if (rollout.kind === "recreate") continue;
+      if (rollout.kind === "unreadable") {
+        plan.finding("info", `${deployment}: ${rollout.problem}; rwo-rollout left it alone`, deployment, ["spec", "strategy"]);
         continue;
       }
       claims ??= renderedClaims(stream, namespaceOf);
       const namespace = namespaceOf(deployment);
-      const exclusive: Array<{ claim: string; mode: string }> = [];
-      const unknown: string[] = [];
-      for (const volume of volumes) {
-        const modes = claims.get(`${namespace}/${volume.claimName}`) ?? configured(opts, volume.claimName);
-        if (modes === undefined || modes.length === 0) unknown.push(volume.claimName);
-        else if (modes.includes("ReadWriteMany") || modes.includes("ReadOnlyMany")) continue;
-        else exclusive.push({ claim: volume.claimName, mode: modes.includes("ReadWriteOncePod") ? "ReadWriteOncePod" : "ReadWriteOnce" });
-      }
-      const { replicas, maxUnavailable } = strategy;
-      const rollout = `RollingUpdate${strategy.explicit ? "" : " (the default)"} with maxUnavailable ${maxUnavailable} for ${replicas} replica${replicas === 1 ? "" : "s"}`;
-
-      if (exclusive.length === 0) {
-        if (unknown.length === 0 || (replicas === 1 && maxUnavailable >= 1)) continue;
-        const mapping = unknown.map((claim) => `${claim}: ReadWriteOnce`).join(", ");
-        plan.finding(
-          "warning",
-          `${deployment} mounts claim ${unknown.join(", ")}, which the stream does not render, so its access mode is unknown; if it is ReadWriteOnce (as most block storage is), its ${rollout} ${replicas === 1 ? `starts the new pod before the old one stops, and a new pod on another node waits forever on ${MULTI_ATTACH}` : `needs every pod on the node the volume is attached to (pods elsewhere wait forever on ${MULTI_ATTACH})`}; set rwo-rollout.claims: {${mapping}} (then mode fix sets strategy Recreate), or ReadWriteMany if it is shared storage`,
-          deployment,
-        );
-        continue;
-      }
-
-      const named = exclusive.map(({ claim, mode }) => `${mode} claim ${claim}`).join(", ");
-      if (replicas > 1) {
-        const oncePod = exclusive.some(({ mode }) => mode === "ReadWriteOncePod");
-        plan.finding(
-          "warning",
-          `${deployment} runs ${replicas} replicas on ${named}: ${oncePod ? "only one of its pods can use the volume at a time" : `every pod must run on the node the volume is attached to, and pods on other nodes wait forever on ${MULTI_ATTACH}`}; strategy Recreate would not change that, so rwo-rollout changed nothing (use a ReadWriteMany claim, a StatefulSet with volumeClaimTemplates, or replicas: 1)`,
-          deployment,
-        );
-        continue;
-      }
-      if (maxUnavailable >= 1) continue;
-
-      const oncePod = exclusive.some(({ mode }) => mode === "ReadWriteOncePod");
-      const deadlock = oncePod
-        ? `${deployment} mounts ${named} and updates with ${rollout}: the new pod starts before the old one stops, cannot use the volume while the old pod runs (on any node), and the old pod is only stopped once the new one is ready, so the rollout never finishes`
-        : `${deployment} mounts ${named} and updates with ${rollout}: the new pod starts before the old one stops, and when it lands on another node it waits forever on ${MULTI_ATTACH} while the old pod keeps the volume, so the rollout never finishes`;
-      if (opts.mode === "report") {
-        plan.finding("warning", `${deadlock}; set rwo-rollout.mode: fix to switch it to strategy Recreate, which stops the old pod first`, deployment, ["spec", "strategy"]);
-        continue;
-      }
-      const reason = `${deadlock}; strategy Recreate stops the old pod before the new one starts (a brief outage on each update instead of a rollout that never finishes; allowed on a live Deployment)`;
-      const current = deployment.get(["spec", "strategy"]);
-      if (!isRecord(current)) {
-        plan.edit(deployment, { op: "set", path: ["spec", "strategy"], value: { type: "Recreate", rollingUpdate: null }, reason });
-        continue;
-      }
-      plan.edit(deployment, { op: "set", path: ["spec", "strategy", "type"], value: "Recreate", reason });
-      if (current.rollingUpdate !== null) {
-        plan.edit(deployment, { op: "set", path: ["spec", "strategy", "rollingUpdate"], value: null, reason: CLEAR_ROLLING_UPDATE });
-      }
+      const { exclusive, unknown } = classify(
+        volumes.map((volume) => volume.claimName),
+        (claim) => claims?.get(`${namespace}/${claim}`) ?? configured(opts, claim),
+      );
+      if (exclusive.length > 0) planExclusive(plan, deployment, rollout, exclusive, opts.mode);
+      else if (unknown.length > 0) reportUnknown(plan, deployment, rollout, unknown);
     }
     for (const name of selected ?? []) {
       if (!seen.has(name)) plan.finding("warning", `rwo-rollout: deployments names ${name}, but no apps/v1 Deployment of that name that mounts a claim is in the stream`);
@@ -121,6 +75,77 @@ export const rwoRollout: Rule<Options> = {
     return plan.build();
   },
 };
+
+interface ExclusiveClaim {
+  claim: string;
+  mode: "ReadWriteOnce" | "ReadWriteOncePod";
+}
+
+/** Claims only one node (or pod) can use, and claims whose access mode nobody states. ReadWriteMany/ReadOnlyMany drop out. */
+function classify(claimNames: string[], modesOf: (claim: string) => string[] | undefined): { exclusive: ExclusiveClaim[]; unknown: string[] } {
+  const exclusive: ExclusiveClaim[] = [];
+  const unknown: string[] = [];
+  for (const claim of claimNames) {
+    const modes = modesOf(claim);
+    if (modes === undefined || modes.length === 0) unknown.push(claim);
+    else if (modes.includes("ReadWriteMany") || modes.includes("ReadOnlyMany")) continue;
+    else exclusive.push({ claim, mode: modes.includes("ReadWriteOncePod") ? "ReadWriteOncePod" : "ReadWriteOnce" });
+  }
+  return { exclusive, unknown };
+}
+
+function describeRollout({ explicit, replicas, maxUnavailable }: RollingRollout): string {
+  return `RollingUpdate${explicit ? "" : " (the default)"} with maxUnavailable ${maxUnavailable} for ${replicas} replica${replicas === 1 ? "" : "s"}`;
+}
+
+/** A claim only one node can use: the deadlock (reported, or fixed with Recreate), or several replicas on it (reported). */
+function planExclusive(plan: PlanBuilder, deployment: KubeObject, rollout: RollingRollout, exclusive: ExclusiveClaim[], mode: Options["mode"]): void {
+  const named = exclusive.map(({ claim, mode }) => `${mode} claim ${claim}`).join(", ");
+  const oncePod = exclusive.some(({ mode }) => mode === "ReadWriteOncePod");
+  if (rollout.replicas > 1) {
+    plan.finding(
+      "warning",
+      `${deployment} runs ${rollout.replicas} replicas on ${named}: ${oncePod ? "only one of its pods can use the volume at a time" : `every pod must run on the node the volume is attached to, and pods on other nodes wait forever on ${MULTI_ATTACH}`}; strategy Recreate would not change that, so rwo-rollout changed nothing (use a ReadWriteMany claim, a StatefulSet with volumeClaimTemplates, or replicas: 1)`,
+      deployment,
+    );
+    return;
+  }
+  // The old pod is stopped without waiting for the new one, so the volume is freed: no deadlock.
+  if (rollout.maxUnavailable >= 1) return;
+  const deadlock = oncePod
+    ? `${deployment} mounts ${named} and updates with ${describeRollout(rollout)}: the new pod starts before the old one stops, cannot use the volume while the old pod runs (on any node), and the old pod is only stopped once the new one is ready, so the rollout never finishes`
+    : `${deployment} mounts ${named} and updates with ${describeRollout(rollout)}: the new pod starts before the old one stops, and when it lands on another node it waits forever on ${MULTI_ATTACH} while the old pod keeps the volume, so the rollout never finishes`;
+  if (mode === "report") {
+    plan.finding("warning", `${deadlock}; set rwo-rollout.mode: fix to switch it to strategy Recreate, which stops the old pod first`, deployment, ["spec", "strategy"]);
+    return;
+  }
+  const reason = `${deadlock}; strategy Recreate stops the old pod before the new one starts (a brief outage on each update instead of a rollout that never finishes; allowed on a live Deployment)`;
+  const current = deployment.get(["spec", "strategy"]);
+  if (!isRecord(current)) {
+    plan.edit(deployment, { op: "set", path: ["spec", "strategy"], value: { type: "Recreate", rollingUpdate: null }, reason });
+    return;
+  }
+  plan.edit(deployment, { op: "set", path: ["spec", "strategy", "type"], value: "Recreate", reason });
+  if (current.rollingUpdate !== null) {
+    plan.edit(deployment, { op: "set", path: ["spec", "strategy", "rollingUpdate"], value: null, reason: CLEAR_ROLLING_UPDATE });
+  }
+}
+
+/** Claims the stream does not render: the rule cannot tell, so it says what it assumes and which option decides. */
+function reportUnknown(plan: PlanBuilder, deployment: KubeObject, rollout: RollingRollout, unknown: string[]): void {
+  if (rollout.replicas === 1 && rollout.maxUnavailable >= 1) return;
+  const claims = unknown.length === 1 ? `claim ${unknown[0]}, which the stream does not render, so its access mode is unknown` : `claims ${unknown.join(", ")}, which the stream does not render, so their access modes are unknown`;
+  const consequence =
+    rollout.replicas === 1
+      ? `starts the new pod before the old one stops, and a new pod on another node waits forever on ${MULTI_ATTACH}`
+      : `needs every pod on the node the volume is attached to (pods elsewhere wait forever on ${MULTI_ATTACH})`;
+  const mapping = unknown.map((claim) => `${claim}: ReadWriteOnce`).join(", ");
+  plan.finding(
+    "warning",
+    `${deployment} mounts ${claims}; if ${unknown.length === 1 ? "it is" : "one is"} ReadWriteOnce (as most block storage is), its ${describeRollout(rollout)} ${consequence}; set rwo-rollout.claims: {${mapping}} (then mode fix sets strategy Recreate), or ReadWriteMany if it is shared storage`,
+    deployment,
+  );
+}
 
 function configured(opts: Options, claim: string): string[] | undefined {
   const mode = opts.claims[claim];
@@ -138,10 +163,14 @@ function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject
   return claims;
 }
 
-type Rollout =
-  | { kind: "recreate" }
-  | { kind: "unreadable"; problem: string }
-  | { kind: "rolling"; explicit: boolean; replicas: number; maxUnavailable: number };
+interface RollingRollout {
+  kind: "rolling";
+  explicit: boolean;
+  replicas: number;
+  maxUnavailable: number;
+}
+
+type Rollout = { kind: "recreate" } | { kind: "unreadable"; problem: string } | RollingRollout;
 
 /**
  * How the Deployment controller will roll this Deployment out, as it computes it: the type defaults to RollingUpdate;
