@@ -26,12 +26,17 @@ describe("Argo CD Config Management Plugin", () => {
   });
 
   it("takes the release from ARGOCD_APP_NAME (also <namespace>_<name>) and ARGOCD_APP_NAMESPACE", () => {
-    const run = runBin([], rendered, { ARGOCD_APP_NAME: "argocd-apps_devlake", ARGOCD_APP_NAMESPACE: "analytics" });
+    const env = { ARGOCD_APP_NAME: "argocd-apps_devlake", ARGOCD_APP_NAMESPACE: "analytics" };
+    const run = runBin([], example("devlake", "rendered.yaml"), env);
     expect(run.code).toBe(0);
     expect(mysql(run.stdout).spec.volumeClaimTemplates[0].metadata.annotations).toEqual({
       "meta.helm.sh/release-name": "devlake",
       "meta.helm.sh/release-namespace": "analytics",
     });
+    // The StatefulSet's own label names release lake: the environment does not overrule the object itself.
+    const disagreeing = runBin(["--explain"], rendered, env);
+    expect(mysql(disagreeing.stdout).spec.volumeClaimTemplates[0].metadata.annotations).toBeUndefined();
+    expect(disagreeing.stderr).toContain("states release name lake (its app.kubernetes.io/instance label), but ARGOCD_APP_NAME says devlake");
   });
 
   it("reads settings from plugin.env (ARGOCD_ENV_FIX_STORAGE_*) and parameters (PARAM_FIX_STORAGE_*)", () => {
