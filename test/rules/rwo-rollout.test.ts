@@ -156,6 +156,18 @@ const table: Record<string, Row> = {
     output: RWO + deployment("  strategy:\n    rollingUpdate: null\n    type: Recreate\n"),
     findings: [],
   },
+  "mode fix, strategy: {} (toYaml of empty values): both fields are added": {
+    options: { mode: "fix" },
+    input: RWO + deployment("  strategy:\n    {}\n"),
+    output: RWO + deployment("  strategy:\n    {type: Recreate, rollingUpdate: null}\n"),
+    findings: [],
+  },
+  "mode fix, strategy with no value (null): the whole strategy is set": {
+    options: { mode: "fix" },
+    input: RWO + deployment("  strategy:\n"),
+    output: RWO + deployment("  strategy:\n    type: Recreate\n    rollingUpdate: null\n"),
+    findings: [],
+  },
   "deployments limits the rule to the Deployments named, and names the ones it cannot find": {
     options: { deployments: ["web"] },
     input: RWO + deployment(""),
