@@ -37,7 +37,7 @@ const CLEAR_ROLLING_UPDATE =
 
 export const rwoRollout: Rule<Options> = {
   name: "rwo-rollout",
-  summary: "report (mode fix: set strategy Recreate on) Deployments whose RollingUpdate deadlocks on a ReadWriteOnce claim",
+  summary: "report Deployments whose RollingUpdate deadlocks on a ReadWriteOnce claim (mode fix: strategy Recreate)",
   defaultEnabled: true,
   options,
   plan({ stream, release }, opts) {
