@@ -79,8 +79,14 @@ function argoApplicationName(value: string | undefined): string | undefined {
 
 /** Refuses, before any work, a flag or config value Helm or Kubernetes would reject. */
 export function checkReleaseInputs(inputs: ReleaseInputs): void {
-  checkedName(explicitName(inputs, true));
-  checkedNamespace(explicitNamespace(inputs, true));
+  for (const [values, name, namespace] of [
+    [inputs.flags, "--release-name", "--namespace"],
+    [inputs.config, "config release.name", "config release.namespace"],
+    [inputs.scoped, "functionConfig release name", "functionConfig namespace"],
+  ] as const) {
+    checkedName(firstOf([values?.name, name]));
+    checkedNamespace(firstOf([values?.namespace, namespace]));
+  }
 }
 
 function explicitName(inputs: ReleaseInputs, scoped: boolean): Sourced | undefined {

@@ -1,0 +1,77 @@
+/**
+ * Release identity through the command, as Helm runs it: a release name Helm would reject is refused (exit 2, nothing
+ * on stdout), and an environment that disagrees with the objects writes nothing into their immutable templates.
+ */
+import { describe, expect, it } from "vitest";
+import { runBin } from "./helpers.js";
+
+const STATEFUL_SET = `---
+# Source: prom/templates/statefulset.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: prom
+  namespace: monitoring
+  labels:
+    app.kubernetes.io/instance: prom
+spec:
+  serviceName: prom
+  selector: {matchLabels: {app: prom}}
+  template:
+    metadata: {labels: {app: prom}}
+    spec: {containers: [{name: prom, image: prom:1, volumeMounts: [{name: data, mountPath: /data}]}]}
+  volumeClaimTemplates:
+    - metadata:
+        name: data
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`;
+
+const OWNED = STATEFUL_SET.replace(
+  "        name: data\n",
+  "        name: data\n        annotations:\n          meta.helm.sh/release-name: prom\n          meta.helm.sh/release-namespace: monitoring\n        labels:\n          app.kubernetes.io/managed-by: Helm\n",
+);
+
+describe("release identity through the command", () => {
+  it.each([
+    [["--release-name", "my_app"], {}, '--release-name "my_app" is not a release name Helm accepts'],
+    [["--release-name", `a${"b".repeat(53)}`], {}, "at most 53 characters"],
+    [["-n", "Monitoring"], {}, '--namespace "Monitoring" is not a valid namespace'],
+    [["--release-name=prom-"], {}, "starting and ending with a letter or digit"],
+  ] as Array<[string[], Record<string, string>, string]>)("refuses %j with exit 2 and nothing on stdout", (args, env, message) => {
+    const run = runBin(args, STATEFUL_SET, env);
+    expect(run).toMatchObject({ code: 2, stdout: "" });
+    expect(run.stderr).toContain(message);
+  });
+
+  it("refuses an environment's release name Helm would reject when it is the one to be written", () => {
+    const unlabelled = STATEFUL_SET.replace("  labels:\n    app.kubernetes.io/instance: prom\n", "");
+    const run = runBin([], unlabelled, { ARGOCD_APP_NAME: "argocd_Prom" });
+    expect(run).toMatchObject({ code: 2, stdout: "" });
+    expect(run.stderr).toContain('ARGOCD_APP_NAME "Prom" is not a release name Helm accepts');
+  });
+
+  it("helm upgrade -n monitoring with HELM_NAMESPACE=default exported: nothing written, the finding names -n", () => {
+    const run = runBin(["--explain"], STATEFUL_SET, { HELM_NAMESPACE: "default" });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(STATEFUL_SET);
+    expect(run.stderr).toContain(
+      "states namespace monitoring (its metadata.namespace), but HELM_NAMESPACE says default and no --namespace is given: nothing is written into its immutable claim templates; --namespace (-n) decides",
+    );
+    expect(runBin(["-n", "monitoring"], STATEFUL_SET, { HELM_NAMESPACE: "default" }).stdout).toBe(OWNED);
+  });
+
+  it("a ConfigMap functionConfig's release name Helm would reject: exit 2", () => {
+    const list = `apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items: []
+functionConfig:
+  apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: fn}
+  data: {release-name: My_App}
+`;
+    const run = runBin(["krm"], list);
+    expect(run).toMatchObject({ code: 2, stdout: "" });
+    expect(run.stderr).toContain('functionConfig release name "My_App" is not a release name Helm accepts');
+  });
+});
