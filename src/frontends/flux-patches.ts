@@ -5,13 +5,14 @@
  */
 import { isRecord } from "../core/manifest.js";
 import type { ChangeRecord, ObjectRef } from "../core/records.js";
-import { renderString } from "../core/render.js";
-import type { Path } from "../core/yaml-editor.js";
+import { applyRecord } from "../core/apply-record.js";
+import { jsonForYaml, renderString } from "../core/render.js";
+import { type Path, valueAtPath } from "../core/yaml-path.js";
 import type { FixResult } from "../fix-stream.js";
 import { VERSION } from "../cli/version.js";
 
 export interface JsonPatchOp {
-  op: "add" | "replace" | "remove";
+  op: "add" | "replace" | "remove" | "test";
   path: string;
   value?: unknown;
 }
@@ -26,54 +27,55 @@ export function jsonPointer(path: Path): string {
   return path.map((segment) => `/${String(segment).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
 }
 
-/** Replays records on a copy of the original object, turning each into the JSON6902 op that has the same effect. */
+/**
+ * Replays the records on a copy of the original object (with the one shared applyRecord), turning each into JSON6902
+ * ops that have the same effect on this render and stay right when a later render differs a little: keys are set and
+ * removed one by one (`add` sets a key whether or not it is there, so a map the chart extends keeps its other keys),
+ * and a removal is `add` then `remove`, which cannot fail on a render that no longer has the key. Only a map the
+ * render lacks is added whole, since JSON6902 cannot create a map only when it is absent. List items are addressed
+ * by position; a removed one is tested first.
+ */
 export function patchOps(original: unknown, changes: readonly ChangeRecord[]): JsonPatchOp[] {
-  const model = structuredClone(original) as Record<string, unknown>;
+  let model = structuredClone(original);
   const ops: JsonPatchOp[] = [];
   for (const change of changes) {
-    const parentOf = (path: Path) => {
-      let at: unknown = model;
-      for (const segment of path) at = (at as Record<string | number, unknown>)[segment];
-      return at as Record<string | number, unknown> | unknown[];
-    };
-    if (change.op === "delete") {
-      ops.push({ op: "remove", path: jsonPointer(change.path) });
-      const parent = parentOf(change.path.slice(0, -1));
-      const key = change.path[change.path.length - 1] as string | number;
-      if (Array.isArray(parent)) parent.splice(Number(key), 1);
-      else delete parent[key];
-      continue;
-    }
-    if (change.op === "append") {
-      ops.push({ op: "add", path: `${jsonPointer(change.path)}/-`, value: change.after });
-      (parentOf(change.path) as unknown[]).push(structuredClone(change.after));
-      continue;
-    }
-    // set: add at the first missing key with the nested rest; replace when the whole path exists.
-    let depth = 0;
-    let at: unknown = model;
-    while (depth < change.path.length && hasKey(at, change.path[depth] as string | number)) {
-      at = (at as Record<string | number, unknown>)[change.path[depth] as string | number];
-      depth++;
-    }
-    if (depth === change.path.length) {
-      ops.push({ op: "replace", path: jsonPointer(change.path), value: change.after });
-      const parent = parentOf(change.path.slice(0, -1)) as Record<string | number, unknown>;
-      parent[change.path[depth - 1] as string] = structuredClone(change.after);
-      continue;
-    }
-    let value: unknown = change.after;
-    for (let i = change.path.length - 1; i > depth; i--) value = { [String(change.path[i])]: value };
-    const addPath = change.path.slice(0, depth + 1);
-    const holder = parentOf(addPath.slice(0, -1));
-    if (isRecord(holder) && (holder as Record<string, unknown>)[addPath[depth] as string] === null) {
-      ops.push({ op: "replace", path: jsonPointer(addPath), value });
-    } else {
-      ops.push({ op: "add", path: jsonPointer(addPath), value });
-    }
-    (holder as Record<string | number, unknown>)[addPath[depth] as string] = structuredClone(value);
+    ops.push(...opsFor(model, change));
+    model = applyRecord(model, { op: change.op, path: change.path, after: change.after });
   }
   return ops;
+}
+
+function opsFor(model: unknown, change: ChangeRecord): JsonPatchOp[] {
+  const { path } = change;
+  const last = path[path.length - 1];
+  const pointer = jsonPointer(path);
+  if (change.op === "delete") {
+    // A list item is removed by position: the test makes the patch fail, not remove another item, where the list
+    // differs from this render's.
+    if (typeof last === "number") return [{ op: "test", path: pointer, value: valueAtPath(model, path) }, { op: "remove", path: pointer }];
+    return [
+      { op: "add", path: pointer, value: "" },
+      { op: "remove", path: pointer },
+    ];
+  }
+  if (change.op === "append") {
+    if (Array.isArray(valueAtPath(model, path))) return [{ op: "add", path: `${pointer}/-`, value: change.after }];
+    return [{ op: "add", path: pointer, value: [change.after] }];
+  }
+  // set: the deepest part of the path that exists (a null value counts as absent) receives the rest, nested.
+  let depth = 0;
+  while (depth < path.length - 1 && isContainer(valueAtPath(model, path.slice(0, depth + 1)))) depth++;
+  let value: unknown = change.after;
+  for (let i = path.length - 1; i > depth; i--) value = { [String(path[i])]: value };
+  const at = path.slice(0, depth + 1);
+  const parent = valueAtPath(model, at.slice(0, -1));
+  // In a list, `add` would insert: an item that is there is replaced.
+  const op = Array.isArray(parent) && typeof at[at.length - 1] === "number" && hasKey(parent, at[at.length - 1] as number) ? "replace" : "add";
+  return [{ op, path: jsonPointer(at), value }];
+}
+
+function isContainer(value: unknown): boolean {
+  return value !== null && typeof value === "object";
 }
 
 function hasKey(value: unknown, key: string | number): boolean {
@@ -126,7 +128,7 @@ export function fluxPatches(result: FixResult): string {
     lines.push("          patch: |");
     for (const op of target.ops) {
       lines.push(`            - op: ${op.op}`, `              path: ${renderString(op.path)}`);
-      if (op.value !== undefined) lines.push(`              value: ${JSON.stringify(op.value)}`);
+      if (op.value !== undefined) lines.push(`              value: ${jsonForYaml(op.value)}`);
     }
   }
   return `${lines.join("\n")}\n`;

@@ -1,14 +1,19 @@
 /**
  * Flux applies HelmRelease spec.postRenderers[].kustomize.patches with kustomize's PatchTransformer. This applies the
  * emitted patches with the real `kubectl kustomize` and compares, object by object, with fix-storage's own output
- * passed through the same kustomize build (so kustomize's own normalisation is on both sides).
+ * passed through the same kustomize build (so kustomize's own normalisation is on both sides). The patches must also
+ * apply to renders that differ a little from the one they came from: one already fixed, and a newer chart version.
  */
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { EXAMPLES, example, runBin } from "../helpers.js";
+import { parse, stringify } from "yaml";
+import { runCli } from "../../src/cli/main.js";
+import { parseConfigText } from "../../src/config.js";
+import { type FixOptions, fixStream } from "../../src/fix-stream.js";
+import { fluxPatches } from "../../src/frontends/flux-patches.js";
+import { EXAMPLES, example, yaml } from "../helpers.js";
 import { hasTool, objectsByKey, tempDir } from "./hosts.js";
 
 const kubectl = hasTool("kubectl", ["version", "--client"]);
@@ -23,44 +28,125 @@ function kustomize(stream: string, patches: unknown[] = []): string {
   return result.stdout;
 }
 
-const CASES: Array<[string, string, string[]]> = [
-  ["prometheus-pushgateway", "rendered-2.17.0.yaml", []],
-  ["matomo", "rendered-existing-claim.yaml", []],
-  ["matomo", "rendered-default.yaml", []],
-  ["matomo", "rendered-existing-claim.yaml", ["--config", join(EXAMPLES, "matomo", "remove-mode.yaml")]],
-  ["devlake", "rendered.yaml", ["--enable", "claim-retention"]],
-  ["grafana", "rendered.yaml", ["--config", join(EXAMPLES, "grafana", "fix-storage.yaml")]],
-  ["kyverno", "rendered.yaml", []],
+function config(chart: string, file: string): FixOptions["config"] {
+  const path = join(EXAMPLES, chart, file);
+  return parseConfigText(readFileSync(path, "utf8"), path);
+}
+
+async function patchesFor(input: string, options: FixOptions): Promise<unknown[]> {
+  const { postRenderers } = parse(fluxPatches(await fixStream(input, options)));
+  return postRenderers[0]?.kustomize.patches ?? [];
+}
+
+/** Kustomize with the patches gives the objects fix-storage itself gives for `render`. */
+async function expectPatchesFix(render: string, patches: unknown[], options: FixOptions): Promise<void> {
+  const viaFlux = objectsByKey(kustomize(render, patches));
+  const viaTool = objectsByKey(kustomize((await fixStream(render, options)).output));
+  expect([...viaFlux.keys()].sort()).toEqual([...viaTool.keys()].sort());
+  for (const [key, object] of viaTool) expect(viaFlux.get(key), key).toEqual(object);
+}
+
+const CASES: Array<[string, string, FixOptions]> = [
+  ["prometheus-pushgateway", "rendered-2.17.0.yaml", {}],
+  ["matomo", "rendered-existing-claim.yaml", {}],
+  ["matomo", "rendered-default.yaml", {}],
+  ["matomo", "rendered-existing-claim.yaml", { config: config("matomo", "remove-mode.yaml") }],
+  ["devlake", "rendered.yaml", { enable: ["claim-retention"] }],
+  ["grafana", "rendered.yaml", { config: config("grafana", "fix-storage.yaml") }],
+  ["kyverno", "rendered.yaml", {}],
 ];
 
+/** A StatefulSet whose claim template's labels and annotations are written as `labels`/`annotations` vary. */
+function statefulSet(chart: string, labels: string, annotations: string): string {
+  return yaml`
+    apiVersion: apps/v1
+    kind: StatefulSet
+    metadata:
+      name: db
+      namespace: apps
+      labels:
+        app.kubernetes.io/instance: db
+    spec:
+      serviceName: db
+      selector:
+        matchLabels: {app: db}
+      template:
+        metadata:
+          labels: {app: db}
+        spec:
+          containers: [{name: db, image: "db:1"}]
+      volumeClaimTemplates:
+        - metadata:
+            name: data
+            labels:${labels.replace("CHART", chart)}
+            annotations:${annotations}
+          spec:
+            accessModes: [ReadWriteOnce]
+            resources: {requests: {storage: 1Gi}}
+  `;
+}
+
 describe.skipIf(!kubectl)("fix-storage flux-patches", () => {
-  for (const [chart, file, args] of CASES) {
-    it(`${chart}/${file} ${args.join(" ")}: the patches, applied by kustomize, give fix-storage's objects`, () => {
+  for (const [chart, file, options] of CASES) {
+    it(`${chart}/${file}: the patches, applied by kustomize, give fix-storage's objects`, async () => {
       const input = example(chart, file);
-      const emitted = runBin(["flux-patches", ...args], input);
-      expect(emitted.code).toBe(0);
-      const { postRenderers } = parse(emitted.stdout);
-      const patches = postRenderers[0]?.kustomize.patches ?? [];
+      const patches = await patchesFor(input, options);
       expect(patches.length).toBeGreaterThan(0);
-      const fixed = runBin(args, input);
-      expect(fixed.code).toBe(0);
-      const viaFlux = objectsByKey(kustomize(input, patches));
-      const viaTool = objectsByKey(kustomize(fixed.stdout));
-      expect([...viaFlux.keys()].sort()).toEqual([...viaTool.keys()].sort());
-      for (const [key, object] of viaTool) expect(viaFlux.get(key), key).toEqual(object);
+      await expectPatchesFix(input, patches, options);
+    });
+
+    it(`${chart}/${file}: the patches apply to the already fixed render and change nothing more`, async () => {
+      const input = example(chart, file);
+      const patches = await patchesFor(input, options);
+      const fixed = (await fixStream(input, options)).output;
+      if (options.config?.rules?.["cronjob-claims"]?.mode === "remove") {
+        // Removing a list item is positional: a `test` op makes the patch fail loudly where the item is not the one
+        // it removed in the render it came from, rather than remove another item.
+        expect(() => kustomize(fixed, patches)).toThrow(/test/i);
+        return;
+      }
+      await expectPatchesFix(fixed, patches, options);
     });
   }
 
-  it("names each rule in a comment and targets objects precisely", () => {
-    const emitted = runBin(["flux-patches"], example("matomo", "rendered-existing-claim.yaml")).stdout;
+  it.each([
+    ["`labels:` with no value", "", " ~"],
+    ["`annotations: ~`", "\n              app: db\n              helm.sh/chart: CHART", " ~"],
+    ["`labels: null` and `annotations: {}`", " null", " {}"],
+  ])("a claim template with %s", async (_name, labels, annotations) => {
+    const input = statefulSet("db-1.0.0", labels, annotations);
+    await expectPatchesFix(input, await patchesFor(input, {}), {});
+  });
+
+  it("a newer chart version that bumps its chart label and adds an annotation: both handled key by key", async () => {
+    const labels = "\n              app: db\n              helm.sh/chart: CHART";
+    const patches = await patchesFor(statefulSet("db-1.0.0", labels, "\n              example.com/a: kept"), {});
+    const newer = statefulSet("db-1.1.0", labels, "\n              example.com/a: kept\n              example.com/b: added-by-1.1.0");
+    await expectPatchesFix(newer, patches, {});
+    expect(kustomize(newer, patches)).toContain("example.com/b: added-by-1.1.0");
+  });
+
+  it("names each rule in a comment and targets objects precisely", async () => {
+    const emitted = fluxPatches(await fixStream(example("matomo", "rendered-existing-claim.yaml")));
     expect(emitted).toContain("# cronjob-claims: CronJob matomo/matomo-archive\n");
     const targets = parse(emitted).postRenderers[0].kustomize.patches.map((patch: { target: unknown }) => patch.target);
     expect(targets).toContainEqual({ group: "batch", version: "v1", kind: "CronJob", name: "matomo-archive", namespace: "matomo" });
     expect(targets).toContainEqual({ group: "apps", version: "v1", kind: "StatefulSet", name: "matomo-mariadb", namespace: "matomo" });
   });
 
-  it("prints an empty list when there is nothing to fix", () => {
-    const run = runBin(["flux-patches", "--disable", "claim-template-labels,claim-ownership"], example("prometheus-pushgateway", "rendered-2.17.0.yaml"));
-    expect(parse(run.stdout)).toEqual({ postRenderers: [] });
+  it("prints an empty list when there is nothing to fix", async () => {
+    const emitted = fluxPatches(
+      await fixStream(example("prometheus-pushgateway", "rendered-2.17.0.yaml"), { disable: ["claim-template-labels", "claim-ownership"] }),
+    );
+    expect(parse(emitted)).toEqual({ postRenderers: [] });
+  });
+});
+
+describe("flux-patches and several files", () => {
+  it("refuses more than one stream with a clear error, writing nothing", async () => {
+    const files = ["rendered-2.16.0.yaml", "rendered-2.17.0.yaml"].map((file) => join(EXAMPLES, "prometheus-pushgateway", file));
+    const outcome = await runCli({ argv: ["flux-patches", ...files], env: {}, readStdin: async () => new Uint8Array() });
+    expect({ code: outcome.code, stdout: outcome.stdout }).toEqual({ code: 2, stdout: "" });
+    expect(outcome.stderr.join("\n")).toContain("this command takes one stream: got 2 files");
   });
 });
