@@ -61,3 +61,13 @@ export function pathWithoutNode(): string {
 export function bundleRun(args: string[], input: string, cwd = ROOT) {
   return spawnSync(process.execPath, [BUNDLE, ...args], { input, cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
 }
+
+/** The README's install table: the command of the row whose first cell starts with `label`. */
+export function readmeInstallLine(label: string): string {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("\n## Install\n"), readme.indexOf("\n## ", readme.indexOf("\n## Install\n") + 1));
+  const row = section.split("\n").find((line) => line.startsWith(`| ${label}`));
+  const command = row?.split(" | ")[1]?.match(/^`([^`]+)`/)?.[1];
+  if (!command) throw new Error(`README's Install section has no row for ${label}`);
+  return command;
+}
