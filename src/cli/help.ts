@@ -13,8 +13,9 @@ const USAGE = `Usage:
   fix-storage version                                  print the version (also --version, -v)`;
 
 const RULE_OPTIONS = `  --config FILE          YAML config (also FIX_STORAGE_CONFIG): release: {name, namespace}, rules: {<rule>: {enabled, ...}}
-  --release-name NAME    release name (else config, ARGOCD_APP_NAME, or the stream's app.kubernetes.io/instance labels)
-  -n, --namespace NS     release namespace (else config, ARGOCD_APP_NAMESPACE, HELM_NAMESPACE, or metadata.namespace)
+  --release-name NAME    release name for objects without their own instance/release label (else config, ARGOCD_APP_NAME)
+  -n, --namespace NS     release namespace for objects without metadata.namespace (else config, ARGOCD_APP_NAMESPACE,
+                         HELM_NAMESPACE); a value that disagrees with an object's own is reported, never written
   --enable RULE          turn a rule on (repeatable, or comma-separated)
   --disable RULE         turn a rule off (repeatable, or comma-separated)
   --volume-name S/T=PV   bind StatefulSet S's claim template T to PV (or CLAIM=PV for a rendered PVC)`;
