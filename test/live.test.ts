@@ -1,5 +1,5 @@
 /** --live: never emit a volumeClaimTemplate change that a live StatefulSet forbids. */
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
@@ -163,6 +163,22 @@ describe("--live kubectl", () => {
     const run = runBin(["--live", "kubectl"], example("prometheus-pushgateway", "rendered-2.17.0.yaml"), env);
     expect(run.code).toBe(0);
     expect(statefulSetOf(run.stdout).spec.volumeClaimTemplates[0].metadata.labels["helm.sh/chart"]).toBe("prometheus-pushgateway-2.16.0");
+  });
+
+  it("reads each namespace the rendered StatefulSets live in, and refuses, naming -n, when one states none", () => {
+    const calls = join(tempDir(), "calls");
+    const env = fakeKubectl(`echo "$@" >> "${calls}"\necho "apiVersion: v1\nkind: List\nitems: []"`);
+    const statefulSet = (name: string, namespace: string) =>
+      `---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: ${name}\n${namespace}spec:\n  serviceName: ${name}\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec: {containers: [{name: c, image: c:1}]}\n`;
+    const run = runBin(["--live", "kubectl"], statefulSet("a", "  namespace: shop\n") + statefulSet("b", "  namespace: crm\n"), env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(calls, "utf8")).toBe(
+      "get statefulsets,persistentvolumeclaims -n crm -o yaml --request-timeout=25s\nget statefulsets,persistentvolumeclaims -n shop -o yaml --request-timeout=25s\n",
+    );
+    const unplaced = runBin(["--live", "kubectl"], statefulSet("a", ""), env);
+    expect(unplaced).toMatchObject({ code: 2, stdout: "" });
+    expect(unplaced.stderr).toContain("--live cannot tell which namespace to compare StatefulSet a with");
+    expect(unplaced.stderr).toContain("pass -n NS (--namespace)");
   });
 
   it("fails clearly when the cluster cannot be reached", () => {
