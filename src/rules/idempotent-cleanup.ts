@@ -1,83 +1,234 @@
 /**
- * idempotent-cleanup — cleanup Jobs whose `kubectl delete` fails on a retry once the object is gone (Kyverno 3.3.9's
- * post-delete `kyverno-remove-configmap`). Adds --ignore-not-found, retries scripts, and lets a failed hook be replaced.
+ * idempotent-cleanup — cleanup hook Jobs whose `kubectl delete` fails on a retry once the object is gone (Kyverno
+ * 3.3.9's post-delete `kyverno-remove-configmap`). Adds --ignore-not-found to real `kubectl … delete` commands, retries
+ * scripts it can show are safe to run again, and lets a failed hook be replaced (before-hook-creation). Only hook Jobs
+ * are edited: Helm recreates them, while a release Job's pod template is immutable.
  */
 import * as z from "zod/mini";
+import type { KubeObject } from "../core/manifest.js";
+import type { Json } from "../core/render.js";
+import { entrypointOf, IMAGE_NAME } from "./cleanup/kubectl-images.js";
+import { execInsertIndex, IGNORE_NOT_FOUND, ignoresNotFound, isKubectlPath, subcommand } from "./cleanup/kubectl-command.js";
+import { analyseScript } from "./cleanup/script-analysis.js";
+import { isRetryWrapped, RETRY_NAME, scriptIndex, wrapInRetries } from "./cleanup/shell-invocation.js";
 import { PlanBuilder, type Rule } from "./rule.js";
-import { addIgnoreNotFound, execNeedsIgnoreNotFound, isWrapped, scriptIndex, wrapWithRetries } from "./shell-script.js";
-import { containers, podSpec } from "./workloads.js";
+import { type ContainerView, containers, podSpec } from "./workloads.js";
 
+const RULE = "idempotent-cleanup";
 const HOOK = "helm.sh/hook";
 const DELETE_POLICY = "helm.sh/hook-delete-policy";
+/** What scripts fixed by earlier versions of this rule start with; they are left as they are. */
+const OLD_WRAP_MARKER = "# fix-storage idempotent-cleanup:";
 
 const options = z.strictObject({
   retries: z._default(z.int().check(z.minimum(0), z.maximum(100)), 3),
   delaySeconds: z._default(z.int().check(z.minimum(0), z.maximum(3600)), 5),
-  /** Policies a fixed hook Job's helm.sh/hook-delete-policy must contain. */
+  /** Policies a cleanup hook Job's helm.sh/hook-delete-policy must contain. */
   hookDeletePolicy: z._default(z.array(z.enum(["before-hook-creation", "hook-succeeded", "hook-failed"])), ["before-hook-creation"]),
+  /** Images (repository, no tag) whose entrypoint is kubectl, besides any image named `kubectl` and the built-in list. */
+  kubectlImages: z._default(z.array(z.string().check(z.regex(IMAGE_NAME, "an image repository without tag or digest, such as ghcr.io/acme/tools"))), []),
 });
 
-export const idempotentCleanup: Rule<z.infer<typeof options>> = {
-  name: "idempotent-cleanup",
-  summary: "make cleanup Jobs' kubectl delete idempotent (--ignore-not-found, retries, before-hook-creation)",
+type Options = z.infer<typeof options>;
+
+interface ContainerPlan {
+  edits: Array<{ op: "set" | "append"; path: Array<string | number>; value: Json; reason: string }>;
+  findings: Array<{ severity: "info" | "warning"; message: string }>;
+  /** Real kubectl deletes the container runs (fixed here or already idempotent). */
+  deletes: number;
+}
+
+/** One of the container's argv fields, and where its first word sits in the argv. */
+interface Field {
+  path: Array<string | number>;
+  from: number;
+  list: string[];
+}
+
+/** The argv a container runs, split over the fields that hold it. */
+class Argv {
+  readonly words: string[];
+
+  constructor(readonly fields: Field[], entrypoint?: string) {
+    this.words = [...(entrypoint === undefined ? [] : [entrypoint]), ...fields.flatMap((field) => field.list)];
+  }
+
+  /** The field holding argv word `index`. */
+  fieldOf(index: number): Field {
+    return this.fields.filter((field) => field.from <= index).pop() as Field;
+  }
+}
+
+export const idempotentCleanup: Rule<Options> = {
+  name: RULE,
+  summary: "make cleanup hook Jobs' kubectl delete idempotent (--ignore-not-found, safe retries, before-hook-creation)",
   defaultEnabled: true,
   options,
-  plan({ stream }, { retries, delaySeconds, hookDeletePolicy }) {
-    const plan = new PlanBuilder("idempotent-cleanup");
-    for (const job of stream.objects(["Job"])) {
+  plan({ stream }, settings) {
+    const plan = new PlanBuilder(RULE);
+    for (const job of stream.objects(["Job"], (text) => text.includes("delete"))) {
       if (!job.apiVersion.startsWith("batch/")) continue;
       const pod = podSpec(job);
       if (!pod) continue;
-      let fixed = false;
-      for (const container of containers(pod)) {
-        const command = stringList(container.value.command);
-        const args = stringList(container.value.args);
-        if (!command && !args) continue;
-        const argv = [...(command ?? []), ...(args ?? [])];
-        const name = String(container.value.name ?? "");
-        const script = scriptIndex(argv);
-        if (script !== -1) {
-          const text = argv[script] as string;
-          if (isWrapped(text)) continue;
-          const patched = addIgnoreNotFound(text);
-          if (patched === text) continue;
-          const inCommand = command !== undefined && script < command.length;
-          plan.edit(job, {
-            op: "set",
-            path: [...container.path, inCommand ? "command" : "args", inCommand ? script : script - (command?.length ?? 0)],
-            value: wrapWithRetries(patched, retries, delaySeconds),
-            reason: `container ${name} runs kubectl delete, which fails when a retry finds the object gone; added --ignore-not-found and ${retries} retries ${delaySeconds}s apart, keeping the script's set flags and exit status`,
-          });
-          fixed = true;
-        } else if (execNeedsIgnoreNotFound(argv)) {
-          const field = args !== undefined ? "args" : "command";
-          plan.edit(job, {
-            op: "append",
-            path: [...container.path, field],
-            value: "--ignore-not-found",
-            reason: `container ${name} runs kubectl delete, which fails when a retry finds the object gone`,
-          });
-          fixed = true;
+      const hook = job.annotations()[HOOK];
+      const isHook = typeof hook === "string" && hook.trim() !== "";
+      const plans = containers(pod).map((container) => planContainer(container, settings));
+      const deletes = plans.reduce((sum, one) => sum + one.deletes, 0);
+      const edits = plans.flatMap((one) => one.edits);
+      for (const one of plans) for (const finding of one.findings) plan.finding(finding.severity, `${job}: ${finding.message}`, job);
+      if (!isHook) {
+        if (edits.length > 0) {
+          plan.finding(
+            "warning",
+            `${job} runs kubectl delete without --ignore-not-found but is not a Helm hook, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. Add --ignore-not-found in the chart, or make the Job a hook (helm.sh/hook with helm.sh/hook-delete-policy: before-hook-creation)`,
+            job,
+          );
         }
+        continue;
       }
-      const annotations = job.annotations();
-      if (!fixed || annotations[HOOK] === undefined) continue;
-      const current = typeof annotations[DELETE_POLICY] === "string" ? (annotations[DELETE_POLICY] as string) : "";
-      const policies = current.split(",").map((policy) => policy.trim()).filter(Boolean);
-      const missing = hookDeletePolicy.filter((policy) => !policies.includes(policy));
-      if (missing.length === 0) continue;
-      plan.edit(job, {
-        op: "set",
-        path: ["metadata", "annotations", DELETE_POLICY],
-        value: [...policies, ...missing].join(","),
-        reason: `hook Job ${job.name}: ${missing.join(", ")} lets the next run replace a failed earlier one instead of failing on "already exists"`,
-      });
+      for (const edit of edits) plan.edit(job, edit);
+      if (deletes > 0) ensureDeletePolicy(plan, job, settings.hookDeletePolicy);
     }
     return plan.build();
   },
 };
 
+function ensureDeletePolicy(plan: PlanBuilder, job: KubeObject, required: readonly string[]): void {
+  const current = job.annotations()[DELETE_POLICY];
+  if (current !== undefined && typeof current !== "string") {
+    plan.finding("warning", `${job}: ${DELETE_POLICY} is not a string, so it is left alone; make it "${required.join(",")}"`, job);
+    return;
+  }
+  const policies = (current ?? "")
+    .split(",")
+    .map((policy) => policy.trim())
+    .filter(Boolean);
+  const missing = required.filter((policy) => !policies.includes(policy));
+  if (missing.length === 0) return;
+  plan.edit(job, {
+    op: "set",
+    path: ["metadata", "annotations", DELETE_POLICY],
+    value: [...policies, ...missing].join(","),
+    reason: `hook Job ${job.name} runs kubectl delete: ${missing.join(", ")} lets the next run replace a failed earlier one instead of failing on "already exists"`,
+  });
+}
+
+function planContainer(container: ContainerView, settings: Options): ContainerPlan {
+  const result: ContainerPlan = { edits: [], findings: [], deletes: 0 };
+  const name = String(container.value.name ?? "");
+  const command = stringList(container.value.command);
+  const args = stringList(container.value.args);
+  if ((container.value.command !== undefined && !command) || (container.value.args !== undefined && !args)) return result;
+  const field = (key: "command" | "args", from: number, list: string[]): Field => ({ path: [...container.path, key], from, list });
+  let argv: Argv;
+  if (command) {
+    argv = new Argv([field("command", 0, command), ...(args ? [field("args", command.length, args)] : [])]);
+  } else if (args) {
+    const entrypoint = entrypointOf(container.value.image, settings.kubectlImages);
+    if (entrypoint === "kubectl") {
+      argv = new Argv([field("args", 1, args)], "kubectl");
+    } else {
+      argv = new Argv([field("args", 0, args)]);
+      const verb = subcommand(args);
+      if (entrypoint === undefined && "index" in verb && args[verb.index] === "delete" && !ignoresNotFound(args)) {
+        result.findings.push({
+          severity: "warning",
+          message: `container ${name} sets only args (${args.slice(0, verb.index + 1).join(" ")} …), as if image ${String(container.value.image ?? "(none)")} ran kubectl; fix-storage does not know that image's entrypoint, so it changes nothing. If its entrypoint is kubectl, list its repository in idempotent-cleanup's kubectlImages option`,
+        });
+        return result;
+      }
+    }
+  } else {
+    return result;
+  }
+
+  const words = argv.words;
+  if (isRetryWrapped(words)) {
+    // Wrapped by an earlier run: only count its deletes, so the delete policy is still checked.
+    const inner = words.slice(4);
+    const script = scriptIndex(inner);
+    if (script !== -1) result.deletes += analyseScript(inner[script] as string).deletes;
+    else if (isKubectlPath(inner[0] ?? "")) result.deletes += kubectlDelete(inner) ? 1 : 0;
+    return result;
+  }
+  const script = scriptIndex(words);
+  if (script !== -1) planScript(argv, script, name, settings, result);
+  else if (isKubectlPath(words[0] ?? "")) planExec(argv, name, result);
+  return result;
+}
+
+/** Index of `delete` when `argv` is `kubectl [global flags] delete …`. */
+function kubectlDelete(argv: readonly string[]): number | undefined {
+  const verb = subcommand(argv.slice(1));
+  return "index" in verb && argv[verb.index + 1] === "delete" ? verb.index + 1 : undefined;
+}
+
+function planScript(argv: Argv, index: number, name: string, settings: Options, result: ContainerPlan): void {
+  const text = argv.words[index] as string;
+  if (text.startsWith(OLD_WRAP_MARKER)) {
+    result.deletes += /kubectl/.test(text) && /delete/.test(text) ? 1 : 0;
+    return;
+  }
+  const analysis = analyseScript(text);
+  result.deletes += analysis.deletes;
+  for (const place of analysis.unsure) {
+    result.findings.push({
+      severity: "warning",
+      message: `container ${name}: ${place}, so fix-storage cannot tell whether it deletes; if it does, add --ignore-not-found to it in the chart`,
+    });
+  }
+  if (analysis.patched === text) return;
+  const scriptField = argv.fieldOf(index);
+  const shellField = argv.fieldOf(0);
+  const retried = settings.retries > 0 && analysis.notReplaySafe === undefined;
+  if (retried) {
+    const list = shellField.list.map((word, i) => (shellField.from + i === index ? analysis.patched : word));
+    result.edits.push({
+      op: "set",
+      path: shellField.path,
+      value: wrapInRetries(list, settings.retries, settings.delaySeconds),
+      reason: `container ${name} runs kubectl delete, which fails when a retry finds the object gone: added ${IGNORE_NOT_FOUND}, and the command, unchanged otherwise, now runs as the argument of ${RETRY_NAME}, retried up to ${settings.retries} times ${settings.delaySeconds}s apart`,
+    });
+    if (scriptField === shellField) return;
+  }
+  result.edits.push({
+    op: "set",
+    path: [...scriptField.path, index - scriptField.from],
+    value: analysis.patched,
+    reason: `container ${name} runs kubectl delete, which fails when a retry finds the object gone: added ${IGNORE_NOT_FOUND}`,
+  });
+  if (!retried && settings.retries > 0) {
+    result.findings.push({
+      severity: "info",
+      message: `container ${name}: its script is not retried, because ${analysis.notReplaySafe}; only ${IGNORE_NOT_FOUND} was added`,
+    });
+  }
+}
+
+function planExec(argv: Argv, name: string, result: ContainerPlan): void {
+  const words = argv.words;
+  const verbIndex = kubectlDelete(words);
+  if (verbIndex === undefined) return;
+  result.deletes++;
+  if (ignoresNotFound(words.slice(verbIndex + 1))) return;
+  const insertAt = execInsertIndex(words, verbIndex);
+  const reason = `container ${name} runs kubectl delete, which fails when a retry finds the object gone: added ${IGNORE_NOT_FOUND}`;
+  if (insertAt === words.length) {
+    const last = argv.fields[argv.fields.length - 1] as Field;
+    result.edits.push({ op: "append", path: last.path, value: IGNORE_NOT_FOUND, reason });
+    return;
+  }
+  // Before `--`: the field holding the `--` gets the flag in its place.
+  const field = argv.fieldOf(insertAt);
+  const offset = insertAt - field.from;
+  result.edits.push({
+    op: "set",
+    path: field.path,
+    value: [...field.list.slice(0, offset), IGNORE_NOT_FOUND, ...field.list.slice(offset)],
+    reason: `${reason} before --`,
+  });
+}
+
 function stringList(value: unknown): string[] | undefined {
   return Array.isArray(value) && value.every((item) => typeof item === "string") ? (value as string[]) : undefined;
 }
-

@@ -1,155 +1,294 @@
-import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { parse } from "yaml";
+/** idempotent-cleanup, one behaviour a row: the Job as rendered, the Job as fixed, and what the rule reports. */
 import { describe, expect, it } from "vitest";
-import { addIgnoreNotFound, execNeedsIgnoreNotFound, wrapWithRetries } from "../../src/rules/shell-script.js";
-import { example, fix } from "../helpers.js";
+import { RULE_NAMES } from "../../src/rules/rule.js";
+import { example, fix, yaml } from "../helpers.js";
+import { K8S_READ, k8sDifferences } from "../k8s-read.js";
 
-const only = { disable: ["claim-template-labels", "claim-ownership", "cronjob-claims", "volume-name"] };
+const ONLY = { disable: RULE_NAMES.filter((name) => name !== "idempotent-cleanup") };
 
-function job(container: string, annotations = ""): string {
-  return `---\n# Source: c/templates/job.yaml\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: cleanup\n${annotations}spec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n${container}`;
+interface Row {
+  options?: Record<string, unknown>;
+  input: string;
+  /** Absent: the output is the input, byte for byte. */
+  output?: string;
+  /** Fragments, one per finding, in order, each starting with the severity. */
+  findings: string[];
 }
 
+/** A Job named `cleanup`: `meta` is the literal text of its annotations, `containers` of its container list. */
+const job = (meta: string, containers: string) =>
+  `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: cleanup\n${meta}spec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n${containers}`;
+
+const HOOK = "  annotations:\n    helm.sh/hook: pre-delete\n";
+const HOOK_FIXED = '  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/hook-delete-policy: before-hook-creation\n';
+
+/** The retry wrapper with the default options, as a flow list shows it. */
+const WRAPPER = JSON.stringify(
+  '# fix-storage-retry: runs the command given after it unchanged; retried up to 3 times, 5s apart, if it fails.\nfor fix_storage_attempt in 1 2 3; do\n  "$@" && exit 0\n  echo "fix-storage-retry: attempt $fix_storage_attempt of 4 failed with exit status $?; retrying in 5s" >&2\n  sleep 5\ndone\nexec "$@"\n',
+);
+
+const table: Record<string, Row> = {
+  "exec form: one more argument, and before-hook-creation": {
+    input: job(HOOK, "        - name: k\n          image: bitnami/kubectl:1.30\n          command: [kubectl, delete, cm, x, -n, ns]\n"),
+    output: job(HOOK_FIXED, "        - name: k\n          image: bitnami/kubectl:1.30\n          command: [kubectl, delete, cm, x, -n, ns, --ignore-not-found]\n"),
+    findings: [],
+  },
+  "exec form split over command and args: appended to args": {
+    input: job(HOOK, "        - name: k\n          command:\n            - kubectl\n          args:\n            - delete\n            - cm/x\n"),
+    output: job(HOOK_FIXED, "        - name: k\n          command:\n            - kubectl\n          args:\n            - delete\n            - cm/x\n            - --ignore-not-found\n"),
+    findings: [],
+  },
+  "exec form with --: the flag goes before it": {
+    input: job(HOOK, "        - name: k\n          command: [kubectl, delete, -f, \"-\", --, extra]\n"),
+    output: job(HOOK_FIXED, "        - name: k\n          command: [kubectl, delete, -f, \"-\", --ignore-not-found, --, extra]\n"),
+    findings: [],
+  },
+  "exec form, global flags before delete": {
+    input: job(HOOK, "        - name: k\n          command: [kubectl, -n, ns, --context, c, delete, cm, x]\n"),
+    output: job(HOOK_FIXED, "        - name: k\n          command: [kubectl, -n, ns, --context, c, delete, cm, x, --ignore-not-found]\n"),
+    findings: [],
+  },
+  "exec form: delete only as an argument of another verb is left alone": {
+    input: job(HOOK, "        - name: a\n          command: [kubectl, annotate, cm, x, delete=1]\n        - name: b\n          command: [kubectl, get, delete]\n"),
+    findings: [],
+  },
+  "already --ignore-not-found, but no delete policy: the policy alone is fixed": {
+    input: job(HOOK, "        - name: k\n          command: [sh, -c, 'kubectl delete alloy/x --ignore-not-found=true --wait']\n"),
+    output: job(HOOK_FIXED, "        - name: k\n          command: [sh, -c, 'kubectl delete alloy/x --ignore-not-found=true --wait']\n"),
+    findings: [],
+  },
+  "already idempotent and before-hook-creation: nothing to do": {
+    input: job(
+      "  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded\n",
+      "        - name: k\n          command: [kubectl, delete, cm, x, --ignore-not-found]\n",
+    ),
+    findings: [],
+  },
+  "a hook that deletes nothing keeps its policy": {
+    input: job("  annotations:\n    helm.sh/hook: post-install\n    helm.sh/hook-delete-policy: hook-succeeded\n", "        - name: k\n          command: [kubectl, patch, deploy/x, -p, '{}']\n"),
+    findings: [],
+  },
+  "Kyverno 3.3.9's script: the flag, the retry wrapper in front of the unchanged command, and the policy": {
+    input: yaml`
+      apiVersion: batch/v1
+      kind: Job
+      metadata:
+        name: kyverno-remove-configmap
+        annotations:
+          helm.sh/hook: post-delete
+          helm.sh/hook-delete-policy: hook-succeeded
+      spec:
+        template:
+          spec:
+            containers:
+              - name: kubectl
+                image: bitnami/kubectl:1.30
+                command:
+                  - /bin/bash
+                  - -c
+                  - |-
+                    set -euo pipefail
+                    kubectl delete cm -n kyverno kyverno
+    `,
+    output: yaml`
+      apiVersion: batch/v1
+      kind: Job
+      metadata:
+        name: kyverno-remove-configmap
+        annotations:
+          helm.sh/hook: post-delete
+          helm.sh/hook-delete-policy: "hook-succeeded,before-hook-creation"
+      spec:
+        template:
+          spec:
+            containers:
+              - name: kubectl
+                image: bitnami/kubectl:1.30
+                command:
+                  - /bin/bash
+                  - -c
+                  - |
+                    # fix-storage-retry: runs the command given after it unchanged; retried up to 3 times, 5s apart, if it fails.
+                    for fix_storage_attempt in 1 2 3; do
+                      "$@" && exit 0
+                      echo "fix-storage-retry: attempt $fix_storage_attempt of 4 failed with exit status $?; retrying in 5s" >&2
+                      sleep 5
+                    done
+                    exec "$@"
+                  - fix-storage-retry
+                  - /bin/bash
+                  - -c
+                  - |-
+                    set -euo pipefail
+                    kubectl delete --ignore-not-found cm -n kyverno kyverno
+    `,
+    findings: [],
+  },
+  "script in args, shell in command: the wrapper goes into command, the flag into args": {
+    input: job(HOOK, "        - name: k\n          command: [sh, -c]\n          args: ['kubectl delete cm x']\n"),
+    output: job(
+      HOOK_FIXED,
+      `        - name: k\n          command: [sh, -c, ${WRAPPER}, fix-storage-retry, sh, -c]\n          args: [kubectl delete --ignore-not-found cm x]\n`,
+    ),
+    findings: [],
+  },
+  "retries, delaySeconds and hookDeletePolicy": {
+    options: { retries: 1, delaySeconds: 0, hookDeletePolicy: ["before-hook-creation", "hook-succeeded"] },
+    input: job(HOOK, "        - name: k\n          command: [sh, -ec, 'kubectl delete cm x']\n"),
+    output: job(
+      '  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/hook-delete-policy: "before-hook-creation,hook-succeeded"\n',
+      `        - name: k\n          command: [sh, -c, ${JSON.stringify(
+        '# fix-storage-retry: runs the command given after it unchanged; retried up to 1 times, 0s apart, if it fails.\nfor fix_storage_attempt in 1; do\n  "$@" && exit 0\n  echo "fix-storage-retry: attempt $fix_storage_attempt of 2 failed with exit status $?; retrying in 0s" >&2\n  sleep 0\ndone\nexec "$@"\n',
+      )}, fix-storage-retry, sh, -ec, kubectl delete --ignore-not-found cm x]\n`,
+    ),
+    findings: [],
+  },
+  "retries: 0 adds only the flag": {
+    options: { retries: 0 },
+    input: job(HOOK, "        - name: k\n          command: [sh, -c, 'kubectl delete cm x']\n"),
+    output: job(HOOK_FIXED, '        - name: k\n          command: [sh, -c, kubectl delete --ignore-not-found cm x]\n'),
+    findings: [],
+  },
+  "a script that is not safe to run twice gets only the flag, and says why": {
+    input: job(HOOK, "        - name: k\n          command: [sh, -c, 'touch /tmp/started; kubectl delete cm x; exit 3']\n"),
+    output: job(HOOK_FIXED, '        - name: k\n          command: [sh, -c, "touch /tmp/started; kubectl delete --ignore-not-found cm x; exit 3"]\n'),
+    findings: ["info: Job cleanup: container k: its script is not retried, because line 1: `touch` is not known to be safe to run twice; only --ignore-not-found was added"],
+  },
+  "kubectl apply is not replayed either": {
+    input: job(HOOK, "        - name: k\n          command: [sh, -c, 'kubectl apply -f x.yaml && kubectl delete cm x']\n"),
+    output: job(HOOK_FIXED, '        - name: k\n          command: [sh, -c, "kubectl apply -f x.yaml && kubectl delete --ignore-not-found cm x"]\n'),
+    findings: ["info: Job cleanup: container k: its script is not retried, because line 1: `kubectl apply` changes the cluster"],
+  },
+  "heredoc bodies, quoted text, comments and echo arguments are never edited": {
+    input: job(
+      HOOK,
+      "        - name: k\n          command:\n            - sh\n            - -c\n            - |\n              cat <<EOF\n              kubectl delete cm in-heredoc\n              EOF\n              echo 'kubectl delete cm quoted' # kubectl delete cm comment\n              echo kubectl delete cm argument\n",
+    ),
+    findings: [],
+  },
+  "an alias for kubectl: reported, not edited": {
+    input: job(HOOK, "        - name: k\n          command: [sh, -c, 'alias k=kubectl; k delete cm x']\n"),
+    findings: ["warning: Job cleanup: container k: line 1: `k delete cm x` runs an alias, so fix-storage cannot tell whether it deletes; if it does, add --ignore-not-found to it in the chart"],
+  },
+  "kubectl delete run by eval: reported, not edited": {
+    input: job(HOOK, "        - name: k\n          command: [sh, -c, 'eval \"kubectl delete cm x\"']\n"),
+    findings: ["warning: Job cleanup: container k: line 1: `eval \"kubectl delete cm x\"` runs shell code that may run kubectl delete"],
+  },
+  "a script the reader cannot follow: reported, not edited": {
+    input: job(HOOK, "        - name: k\n          command: [sh, -c, 'kubectl delete cm \"x']\n"),
+    findings: ["warning: Job cleanup: container k: line 1: a `\"` is not closed, so fix-storage cannot tell commands from text"],
+  },
+  "a release Job (no helm.sh/hook) is left alone, with the reason and what to do": {
+    input: job("", "        - name: k\n          command: [kubectl, delete, cm, x]\n"),
+    findings: [
+      "warning: Job cleanup runs kubectl delete without --ignore-not-found but is not a Helm hook, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. Add --ignore-not-found in the chart, or make the Job a hook",
+    ],
+  },
+  "an empty helm.sh/hook is not a hook": {
+    input: job("  annotations:\n    helm.sh/hook: ''\n", "        - name: k\n          command: [sh, -c, 'kubectl delete cm x']\n"),
+    findings: ["warning: Job cleanup runs kubectl delete without --ignore-not-found but is not a Helm hook"],
+  },
+  "a release Job whose delete is already idempotent: nothing to say": {
+    input: job("", "        - name: k\n          command: [kubectl, delete, cm, x, --ignore-not-found]\n"),
+    findings: [],
+  },
+  "no command, image bitnami/kubectl: args are kubectl's, the flag is appended": {
+    input: job(HOOK, "        - name: k\n          image: docker.io/bitnami/kubectl:1.30.2\n          args: [delete, pvc, -l, app=db]\n"),
+    output: job(HOOK_FIXED, "        - name: k\n          image: docker.io/bitnami/kubectl:1.30.2\n          args: [delete, pvc, -l, app=db, --ignore-not-found]\n"),
+    findings: [],
+  },
+  "no command, registry.k8s.io/kubectl with a digest": {
+    input: job(HOOK, "        - name: k\n          image: registry.k8s.io/kubectl:v1.31.0@sha256:0000000000000000000000000000000000000000000000000000000000000000\n          args:\n            - --namespace=ns\n            - delete\n            - job/migrate\n"),
+    output: job(
+      HOOK_FIXED,
+      "        - name: k\n          image: registry.k8s.io/kubectl:v1.31.0@sha256:0000000000000000000000000000000000000000000000000000000000000000\n          args:\n            - --namespace=ns\n            - delete\n            - job/migrate\n            - --ignore-not-found\n",
+    ),
+    findings: [],
+  },
+  "no command, any image named kubectl (a mirror)": {
+    input: job(HOOK, "        - name: k\n          image: mirror.example.com:5000/tools/kubectl\n          args: [delete, cm, x]\n"),
+    output: job(HOOK_FIXED, "        - name: k\n          image: mirror.example.com:5000/tools/kubectl\n          args: [delete, cm, x, --ignore-not-found]\n"),
+    findings: [],
+  },
+  "no command, rancher/kubectl, already --ignore-not-found: the policy alone": {
+    input: job(HOOK, "        - name: k\n          image: rancher/kubectl:v1.29.10\n          args: [delete, cm, x, --ignore-not-found]\n"),
+    output: job(HOOK_FIXED, "        - name: k\n          image: rancher/kubectl:v1.29.10\n          args: [delete, cm, x, --ignore-not-found]\n"),
+    findings: [],
+  },
+  "no command, alpine/k8s (no entrypoint): args are the command": {
+    input: job(HOOK, "        - name: k\n          image: alpine/k8s:1.30.2\n          args: [kubectl, delete, cm, x]\n"),
+    output: job(HOOK_FIXED, "        - name: k\n          image: alpine/k8s:1.30.2\n          args: [kubectl, delete, cm, x, --ignore-not-found]\n"),
+    findings: [],
+  },
+  "no command, args start with delete, unknown image: reported, naming kubectlImages": {
+    input: job(HOOK, "        - name: k\n          image: ghcr.io/acme/tools:1\n          args: [delete, cm, x]\n"),
+    findings: [
+      "warning: Job cleanup: container k sets only args (delete …), as if image ghcr.io/acme/tools:1 ran kubectl; fix-storage does not know that image's entrypoint, so it changes nothing. If its entrypoint is kubectl, list its repository in idempotent-cleanup's kubectlImages option",
+    ],
+  },
+  "kubectlImages lets the rule act on that image": {
+    options: { kubectlImages: ["ghcr.io/acme/tools"] },
+    input: job(HOOK, "        - name: k\n          image: ghcr.io/acme/tools:1\n          args: [delete, cm, x]\n"),
+    output: job(HOOK_FIXED, "        - name: k\n          image: ghcr.io/acme/tools:1\n          args: [delete, cm, x, --ignore-not-found]\n"),
+    findings: [],
+  },
+  "no command, args a shell script (image unknown): the args are the command": {
+    options: { retries: 0 },
+    input: job(HOOK, "        - name: k\n          image: example.com/tools:1\n          args: [sh, -c, 'kubectl delete cm x']\n"),
+    output: job(HOOK_FIXED, '        - name: k\n          image: example.com/tools:1\n          args: [sh, -c, kubectl delete --ignore-not-found cm x]\n'),
+    findings: [],
+  },
+  "a delete policy that is not a string: reported": {
+    input: job("  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/hook-delete-policy: 3\n", "        - name: k\n          command: [kubectl, delete, cm, x, --ignore-not-found]\n"),
+    findings: ['warning: Job cleanup: helm.sh/hook-delete-policy is not a string, so it is left alone; make it "before-hook-creation"'],
+  },
+  "CronJobs are not cleanup hooks": {
+    input: "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: '@daily'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n            - name: k\n              command: [kubectl, delete, cm, x]\n",
+    findings: [],
+  },
+  "a container whose command is not a list of strings is left alone": {
+    input: job(HOOK, "        - name: k\n          command: [kubectl, delete, {cm: x}]\n"),
+    findings: [],
+  },
+};
+
 describe("idempotent-cleanup", () => {
-  it("adds --ignore-not-found to exec-form kubectl delete as one more argument", async () => {
-    const input = job("        - name: k\n          image: kubectl\n          command: [kubectl, delete, cm, x, -n, ns]\n");
-    const result = await fix(input, only);
-    expect(result.output).toBe(input.replace("-n, ns]", "-n, ns, --ignore-not-found]"));
-    expect((await fix(result.output, only)).changes).toEqual([]);
-  });
-
-  it("appends to args when the delete is split over command and args", async () => {
-    const input = job("        - name: k\n          command:\n            - kubectl\n          args:\n            - delete\n            - cm/x\n");
-    const result = await fix(input, only);
-    expect(result.output).toBe(input.replace("            - cm/x\n", "            - cm/x\n            - --ignore-not-found\n"));
-  });
-
-  it("leaves deletes that already ignore missing objects, and other kubectl verbs, alone", async () => {
-    const input = job(
-      "        - name: a\n          command: [sh, -c, 'kubectl delete alloy/x --ignore-not-found=true']\n        - name: b\n          command: [kubectl, patch, deploy/x]\n",
-      "  annotations:\n    helm.sh/hook: pre-delete\n",
-    );
-    const result = await fix(input, only);
-    expect(result.changes).toEqual([]);
-    expect(result.output).toBe(input);
-  });
-
-  it("fixes Kyverno 3.3.9's post-delete hook: flag, retries and before-hook-creation", async () => {
-    const input = job(
-      "        - name: kubectl\n          command:\n            - /bin/bash\n            - -c\n            - set -euo pipefail; kubectl delete cm -n kyverno kyverno\n",
-      "  annotations:\n    helm.sh/hook: post-delete\n    helm.sh/hook-delete-policy: hook-succeeded\n",
-    );
-    const result = await fix(input, only);
-    const fixed = parse(result.output.replace(/^---\n/, ""));
-    const script = fixed.spec.template.spec.containers[0].command[2] as string;
-    expect(script).toBe(wrapWithRetries("set -euo pipefail; kubectl delete --ignore-not-found cm -n kyverno kyverno", 3, 5));
-    expect(fixed.metadata.annotations["helm.sh/hook-delete-policy"]).toBe("hook-succeeded,before-hook-creation");
-    expect(result.output).toContain("            - |\n              # fix-storage idempotent-cleanup:");
-    const again = await fix(result.output, only);
-    expect(again.changes).toEqual([]);
-    expect(again.output).toBe(result.output);
-  });
-
-  it("honours retries, delaySeconds and hookDeletePolicy", async () => {
-    const input = job("        - name: k\n          args: [sh, -ec, 'kubectl delete cm x']\n", "  annotations:\n    helm.sh/hook: pre-delete\n");
-    const result = await fix(input, {
-      ...only,
-      config: { rules: { "idempotent-cleanup": { retries: 1, delaySeconds: 0, hookDeletePolicy: ["before-hook-creation", "hook-succeeded"] } } },
-    });
-    expect(result.output).toContain("retried up to 1 times, 0s apart");
-    expect(result.output).toContain(`helm.sh/hook-delete-policy: "before-hook-creation,hook-succeeded"`);
-  });
-
-  it("fixes every kubectl delete in the Kyverno chart's hook Jobs", async () => {
-    const result = await fix(example("kyverno", "rendered.yaml"), only);
-    const names = [...new Set(result.changes.map((change) => change.object.name))];
-    expect(names).toContain("kyverno-remove-configmap");
-    expect(result.findings.filter((finding) => finding.rule === "schema")).toEqual([]);
-    for (const change of result.changes.filter((c) => typeof c.after === "string" && c.after.includes("\n"))) {
-      expect(change.after).not.toMatch(/kubectl delete (?!--ignore-not-found)/);
-    }
-  });
-});
-
-const shells = ["sh", "bash"].filter((shell) => spawnSync(shell, ["-c", "true"]).status === 0);
-
-/** The wrapped script, run for real with a fake kubectl that fails a given number of times. */
-describe.skipIf(shells.length === 0)("the retry wrapper, executed", () => {
-  function run(shell: string, flags: string, script: string, failures: number) {
-    const dir = mkdtempSync(join(tmpdir(), "fix-storage-wrap-"));
-    const fake = join(dir, "kubectl");
-    writeFileSync(
-      fake,
-      `#!/bin/sh\necho "$@" >> "${dir}/calls"\nn=$(cat "${dir}/count" 2>/dev/null || echo 0)\necho $((n + 1)) > "${dir}/count"\n[ "$n" -ge ${failures} ] || exit 7\n`,
-    );
-    chmodSync(fake, 0o755);
-    const result = spawnSync(shell, [flags, wrapWithRetries(script, 3, 0)], { env: { PATH: `${dir}:${process.env.PATH}` } });
-    const calls = existsSync(join(dir, "calls")) ? readFileSync(join(dir, "calls"), "utf8").trim().split("\n") : [];
-    return { status: result.status, calls };
-  }
-
-  for (const shell of shells) {
-    it(`${shell}: a transient failure is retried and the Job succeeds`, () => {
-      const { status, calls } = run(shell, "-c", "set -eu\nkubectl delete --ignore-not-found cm x\n", 2);
-      expect(status).toBe(0);
-      expect(calls).toHaveLength(3);
-    });
-
-    it(`${shell}: a lasting failure exits with the script's own status after the retries`, () => {
-      const { status, calls } = run(shell, "-c", "kubectl delete --ignore-not-found cm x", 99);
-      expect(status).toBe(7);
-      expect(calls).toHaveLength(4);
-    });
-
-    it(`${shell}: set -e inside the script still stops it at the first failure`, () => {
-      const { status, calls } = run(shell, "-c", "set -e\nkubectl delete cm a\nkubectl delete cm b\n", 99);
-      expect(status).toBe(7);
-      expect(calls.every((call) => call === "delete cm a")).toBe(true);
-    });
-
-    it(`${shell}: -e given to the shell (sh -ec) still applies to the script`, () => {
-      const { status, calls } = run(shell, "-ec", "kubectl delete cm a\nkubectl delete cm b\n", 99);
-      expect(status).toBe(7);
-      expect(calls.every((call) => call === "delete cm a")).toBe(true);
+  for (const [name, row] of Object.entries(table)) {
+    it(name, async () => {
+      const options = { ...ONLY, ...(row.options && { config: { rules: { "idempotent-cleanup": row.options } } }) };
+      const result = await fix(row.input, options);
+      expect(result.output).toBe(row.output ?? row.input);
+      const findings = result.findings.filter((finding) => finding.rule === "idempotent-cleanup").map((f) => `${f.severity}: ${f.message}`);
+      expect(findings).toHaveLength(row.findings.length);
+      row.findings.forEach((fragment, i) => {
+        expect(findings[i]).toContain(fragment);
+      });
+      if (K8S_READ) expect(k8sDifferences(row.input, result.output, result.changes)).toEqual([]);
+      // A second run changes nothing.
+      const again = await fix(result.output, options);
+      expect(again.output).toBe(result.output);
     });
   }
-});
 
-
-describe("finding kubectl's delete subcommand", () => {
-  it.each([
-    ["kubectl delete cm x", "kubectl delete --ignore-not-found cm x"],
-    ["kubectl -n ns --context c delete cm x", "kubectl -n ns --context c delete --ignore-not-found cm x"],
-    ["/usr/local/bin/kubectl --namespace=ns delete pod a && echo done", "/usr/local/bin/kubectl --namespace=ns delete --ignore-not-found pod a && echo done"],
-    ["kubectl label pod x delete=yes", "kubectl label pod x delete=yes"],
-    ["kubectl logs delete", "kubectl logs delete"],
-    ["kubectl get pods | grep delete", "kubectl get pods | grep delete"],
-    ["kubectl delete \\\n  cm x", "kubectl delete --ignore-not-found \\\n  cm x"],
-    ["kubectl delete cm x --ignore-not-found=true", "kubectl delete cm x --ignore-not-found=true"],
-  ])("%j", (script, expected) => {
-    expect(addIgnoreNotFound(script)).toBe(expected);
-  });
-
-  it("exec form: only when delete is the subcommand", () => {
-    expect(execNeedsIgnoreNotFound(["kubectl", "-n", "ns", "delete", "cm", "x"])).toBe(true);
-    expect(execNeedsIgnoreNotFound(["kubectl", "annotate", "cm", "x", "delete=1"])).toBe(false);
-    expect(execNeedsIgnoreNotFound(["kubectl", "get", "delete"])).toBe(false);
+  it("kubectlImages takes repositories, not tags", async () => {
+    await expect(fix(job(HOOK, ""), { ...ONLY, config: { rules: { "idempotent-cleanup": { kubectlImages: ["ghcr.io/acme/tools:1"] } } } })).rejects.toThrow(
+      /kubectlImages/,
+    );
   });
 });
 
-describe("text that only mentions kubectl delete", () => {
-  it.each([
-    ['echo "to clean up, run: kubectl delete pvc -l app=x"'],
-    ["# kubectl delete configmap old-cm"],
-    ["echo 'kubectl delete cm x' >> /tmp/log"],
-  ])("is left alone: %s", (script) => {
-    expect(addIgnoreNotFound(script)).toBe(script);
-  });
-
-  it("while the command next to it is fixed", () => {
-    expect(addIgnoreNotFound('echo "deleting"; kubectl delete cm x # old "way"')).toBe('echo "deleting"; kubectl delete --ignore-not-found cm x # old "way"');
-  });
+describe("Kyverno 3.3.9, Helm 3 and Helm 4 renders", () => {
+  for (const file of ["rendered.yaml", "rendered-helm4.yaml"]) {
+    it(`${file}: every hook Job's kubectl delete gets the flag; nothing else changes`, async () => {
+      const input = example("kyverno", file);
+      const result = await fix(input, ONLY);
+      const names = [...new Set(result.changes.map((change) => change.object.name))];
+      expect(names).toContain("kyverno-remove-configmap");
+      expect(result.findings.filter((finding) => finding.rule === "schema")).toEqual([]);
+      for (const change of result.changes) {
+        expect(JSON.stringify(change.after)).not.toMatch(/kubectl delete (?!--ignore-not-found)/);
+      }
+      if (K8S_READ) expect(k8sDifferences(input, result.output, result.changes)).toEqual([]);
+    });
+  }
 });

@@ -1,0 +1,292 @@
+/**
+ * What a cleanup script does, as far as idempotent-cleanup needs to know: its real `kubectl … delete` commands, where
+ * `--ignore-not-found` goes in each, what may delete without this reader being sure, and whether the whole script can
+ * be run a second time without harm.
+ */
+import { IGNORE_NOT_FOUND, ignoresNotFound, isKubectlPath, isReplaySafeVerb, subcommand } from "./kubectl-command.js";
+import { readScript, type ScriptModel, type SimpleCommand, type Word } from "./shell-syntax.js";
+
+export interface ScriptAnalysis {
+  /** The script with `--ignore-not-found` after each real `delete` that lacked it (the script itself if none). */
+  patched: string;
+  /** How many real `kubectl … delete` commands the script has, fixed or already idempotent. */
+  deletes: number;
+  /** Places that may run kubectl delete where the reader cannot be sure, so nothing is added there. */
+  unsure: string[];
+  /** Why a second run could do something the first did not (undefined: safe to replay). */
+  notReplaySafe?: string;
+}
+
+/** Commands whose arguments are data: a `kubectl delete` among them is text, never run. */
+const DATA_COMMANDS = new Set([
+  "echo",
+  "printf",
+  "grep",
+  "egrep",
+  "fgrep",
+  "cat",
+  "test",
+  "[",
+  ":",
+  "true",
+  "false",
+  "sleep",
+  "head",
+  "tail",
+  "wc",
+  "sort",
+  "uniq",
+  "tr",
+  "cut",
+  "basename",
+  "dirname",
+  "date",
+  "logger",
+  "jq",
+  "read",
+  "export",
+  "local",
+  "readonly",
+  "declare",
+  "typeset",
+  "unset",
+  "set",
+  "shift",
+  "exit",
+  "return",
+  "break",
+  "continue",
+  "shopt",
+  "wait",
+  "cd",
+  "pwd",
+  "umask",
+  "ulimit",
+  "hash",
+  "type",
+  "which",
+  "id",
+  "whoami",
+  "hostname",
+  "printenv",
+  "seq",
+  "expr",
+  "getopts",
+  "unalias",
+]);
+
+/** Commands that run the command in their arguments; the value is how many option words to skip, per option. */
+const RUNNERS: Record<string, { valued: string[]; boolean: string[]; operands: number }> = {
+  exec: { valued: ["-a"], boolean: ["-c", "-l", "-cl", "-lc"], operands: 0 },
+  command: { valued: [], boolean: ["-p"], operands: 0 },
+  nohup: { valued: [], boolean: [], operands: 0 },
+  time: { valued: [], boolean: ["-p"], operands: 0 },
+  nice: { valued: ["-n"], boolean: [], operands: 0 },
+  timeout: { valued: ["-s", "-k", "--signal", "--kill-after"], boolean: ["--preserve-status", "--foreground", "-v", "--verbose"], operands: 1 },
+  xargs: {
+    valued: ["-I", "-L", "-n", "-P", "-d", "-E", "-s", "-a", "--arg-file", "--delimiter", "--max-args", "--max-procs", "--max-lines", "--max-chars", "--replace", "--eof"],
+    boolean: ["-0", "-r", "-t", "-p", "-x", "--null", "--no-run-if-empty", "--verbose", "--interactive", "--exit", "--open-tty", "-o"],
+    operands: 0,
+  },
+  env: { valued: ["-u", "--unset", "-C", "--chdir"], boolean: ["-i", "-", "--ignore-environment", "-0", "--null"], operands: 0 },
+};
+
+/** Commands that run text as shell code: what they run cannot be edited safely. */
+const INTERPRETERS = new Set(["eval", "source", ".", "sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "su", "sudo", "watch", "ssh", "nsenter", "chroot"]);
+
+const SAFE_REDIRECT_TARGETS = /^(\/dev\/(null|stdout|stderr|fd\/\d+)|&?\d+|-|&-)$/;
+
+type Resolved =
+  | { kind: "command"; name: string; words: Word[]; values: Array<string | undefined> }
+  | { kind: "unknown"; reason: string }
+  | { kind: "none" };
+
+export function analyseScript(script: string): ScriptAnalysis {
+  const model = readScript(script);
+  if (model.problems.length > 0) {
+    const problem = model.problems[0] as { line: number; message: string };
+    const mentions = /kubectl/.test(script) && /delete/.test(script);
+    return {
+      patched: script,
+      deletes: 0,
+      unsure: mentions ? [`line ${problem.line}: ${problem.message}, so fix-storage cannot tell commands from text`] : [],
+      notReplaySafe: `line ${problem.line}: ${problem.message}`,
+    };
+  }
+  const aliases = aliasNames(model);
+  const shadowed = model.functions.has("kubectl") || aliases.has("kubectl");
+  const inserts: number[] = [];
+  const unsure: string[] = [];
+  let deletes = 0;
+  let notReplaySafe: string | undefined;
+  const unsafe = (line: number, why: string) => {
+    notReplaySafe ??= `line ${line}: ${why}`;
+  };
+
+  for (const redirect of model.redirects) {
+    const target = redirect.target ? script.slice(redirect.target.start, redirect.target.end) : "";
+    if (/>/.test(redirect.operator) && !SAFE_REDIRECT_TARGETS.test(target)) unsafe(redirect.line, `\`${redirect.operator} ${target}\` writes a file`);
+  }
+  for (const command of model.commands) {
+    const text = (word: Word) => script.slice(word.start, word.end);
+    const shown = command.words.map(text).join(" ");
+    const short = shown.length > 60 ? `${shown.slice(0, 57)}…` : shown;
+    const resolved = resolve(command);
+    if (resolved.kind === "none") continue;
+    if (resolved.kind === "unknown") {
+      unsafe(command.line, `\`${short}\` ${resolved.reason}`);
+      if (mentionsDelete(command, script)) unsure.push(`line ${command.line}: \`${short}\` ${resolved.reason}`);
+      continue;
+    }
+    const { name, words, values } = resolved;
+    if (isKubectlPath(name)) {
+      if (shadowed) {
+        unsafe(command.line, "the script defines its own kubectl (a function or an alias)");
+        if (values.includes("delete")) unsure.push(`line ${command.line}: \`${short}\` calls the script's own kubectl function or alias`);
+        continue;
+      }
+      const verb = subcommand(values.slice(1));
+      if ("unknown" in verb) {
+        unsafe(command.line, `\`${short}\`: ${verb.unknown}`);
+        if (values.includes("delete") || values.includes(undefined)) unsure.push(`line ${command.line}: \`${short}\`: ${verb.unknown}`);
+        continue;
+      }
+      if ("none" in verb) continue;
+      const at = verb.index + 1;
+      const value = values[at] as string;
+      if (!isReplaySafeVerb(value, values[at + 1])) unsafe(command.line, `\`kubectl ${value}\` changes the cluster`);
+      if (value !== "delete") continue;
+      if (values.includes("--raw") || values.some((word) => word?.startsWith("--raw="))) {
+        unsure.push(`line ${command.line}: \`${short}\` uses --raw`);
+        continue;
+      }
+      deletes++;
+      if (ignoresNotFound(values.slice(at + 1))) continue;
+      if (command.unmappable) {
+        unsure.push(`line ${command.line}: \`${short}\` is inside backquotes with escapes`);
+        continue;
+      }
+      inserts.push((words[at] as Word).end);
+      continue;
+    }
+    if (model.functions.has(name)) continue; // its body is read as part of the script
+    if (aliases.has(name)) {
+      unsafe(command.line, `\`${name}\` is an alias`);
+      if (mentionsDelete(command, script)) unsure.push(`line ${command.line}: \`${short}\` runs an alias`);
+      continue;
+    }
+    if (name === "trap") {
+      trapHandlers(command).forEach((handler) => {
+        if (handler === undefined) unsafe(command.line, "a trap handler is only known when the script runs");
+        else {
+          const inner = analyseScript(handler);
+          if (inner.notReplaySafe) unsafe(command.line, `its trap handler: ${inner.notReplaySafe}`);
+          if (/kubectl/.test(handler) && /delete/.test(handler)) unsure.push(`line ${command.line}: a trap handler runs \`${handler.trim()}\``);
+        }
+      });
+      continue;
+    }
+    if (name === "alias") continue;
+    if (INTERPRETERS.has(name.split("/").pop() ?? name)) {
+      unsafe(command.line, `\`${name}\` runs code fix-storage does not read`);
+      if (/kubectl/.test(shown) || /kubectl/.test(hereDocumentText(model, script))) {
+        unsure.push(`line ${command.line}: \`${short}\` runs shell code that may run kubectl delete`);
+      }
+      continue;
+    }
+    if (DATA_COMMANDS.has(name)) continue;
+    unsafe(command.line, `\`${name}\` is not known to be safe to run twice`);
+    if (mentionsDelete(command, script)) unsure.push(`line ${command.line}: \`${short}\` may run kubectl delete`);
+  }
+
+  let patched = "";
+  let from = 0;
+  for (const at of inserts.sort((a, b) => a - b)) {
+    patched += `${script.slice(from, at)} ${IGNORE_NOT_FOUND}`;
+    from = at;
+  }
+  patched += script.slice(from);
+  return { patched, deletes, unsure, ...(notReplaySafe !== undefined && { notReplaySafe }) };
+}
+
+/** The command a simple command runs, through exec, env, timeout, xargs and the like. */
+function resolve(command: SimpleCommand): Resolved {
+  let words = command.words;
+  for (;;) {
+    const first = words[0];
+    if (!first) return { kind: "none" };
+    const name = first.literal;
+    if (name === undefined || first.pattern) return { kind: "unknown", reason: "runs a command only known when the script runs" };
+    const runner = RUNNERS[name];
+    if (!runner) return { kind: "command", name, words, values: words.map(knownValue) };
+    if (name === "command" && words.slice(1).some((word) => word.literal === "-v" || word.literal === "-V")) return { kind: "none" };
+    let i = 1;
+    let operands = runner.operands;
+    while (i < words.length) {
+      const word = words[i] as Word;
+      const value = knownValue(word);
+      if (value === undefined) return { kind: "unknown", reason: `passes an expansion to ${name}` };
+      if (value === "--") {
+        i++;
+        break;
+      }
+      if (name === "env" && /^[A-Za-z_][A-Za-z0-9_]*=/.test(value)) {
+        i++;
+        continue;
+      }
+      if (!value.startsWith("-") || (value === "-" && name !== "env")) {
+        if (operands > 0) {
+          operands--;
+          i++;
+          continue;
+        }
+        break;
+      }
+      const option = value.includes("=") ? value.slice(0, value.indexOf("=")) : value;
+      if (runner.valued.includes(option)) i += value.includes("=") ? 1 : 2;
+      else if (runner.boolean.includes(value)) i++;
+      else if (runner.valued.some((flag) => flag.length === 2 && value.startsWith(flag))) i++;
+      else if (name === "nice" && /^-\d+$/.test(value)) i++;
+      else if (name === "xargs" && /^-[ile]/.test(value)) i++;
+      else return { kind: "unknown", reason: `passes ${name} an option fix-storage does not know (${value})` };
+    }
+    // xargs with no command runs echo.
+    if (i >= words.length) return name === "xargs" ? { kind: "command", name: "echo", words: [], values: [] } : { kind: "none" };
+    words = words.slice(i);
+  }
+}
+
+function knownValue(word: Word): string | undefined {
+  return word.pattern ? undefined : word.literal;
+}
+
+function mentionsDelete(command: SimpleCommand, script: string): boolean {
+  const text = script.slice(command.words[0]?.start ?? 0, command.words[command.words.length - 1]?.end ?? 0);
+  return /\bdelete\b/.test(text);
+}
+
+function aliasNames(model: ScriptModel): Set<string> {
+  const names = new Set<string>();
+  for (const command of model.commands) {
+    if (command.words[0]?.literal !== "alias") continue;
+    for (const word of command.words.slice(1)) {
+      const match = /^([^=\s]+)=/.exec(word.literal ?? "");
+      if (match) names.add(match[1] as string);
+    }
+  }
+  return names;
+}
+
+/** The handlers a `trap` sets (undefined when a handler is an expansion); `trap -p`, `trap - SIG` set none. */
+function trapHandlers(command: SimpleCommand): Array<string | undefined> {
+  const args = command.words.slice(1);
+  const first = args[0];
+  if (!first || first.literal === "-p" || first.literal === "-l" || first.literal === "-") return [];
+  if (first.literal === "--") return args[1] ? [args[1].literal] : [];
+  if (args.length === 1) return [];
+  return [first.literal];
+}
+
+function hereDocumentText(model: ScriptModel, script: string): string {
+  return model.hereDocuments.map((doc) => script.slice(doc.bodyStart, doc.bodyEnd)).join("\n");
+}

@@ -1,0 +1,668 @@
+/**
+ * Reads a POSIX/bash script the way sh and bash split it into commands, enough to tell which words are commands and
+ * which are data: quotes, comments, here-documents, `$( )`, backquotes, `case` patterns, subshells, line continuations.
+ * The script is never run or evaluated. Anything this reader cannot follow is reported as a problem, so callers can
+ * refuse to edit instead of guessing.
+ */
+
+export interface Word {
+  /** Offsets of the word in the script (end is exclusive). */
+  start: number;
+  end: number;
+  /** The word's value after quote removal, when it has no `$`, backquote or process substitution. */
+  literal?: string;
+  /** An unquoted `*`, `?`, `[`, `{` or `~`: the shell may still change the word (globs, braces, tilde). */
+  pattern?: true;
+}
+
+export interface Redirect {
+  operator: string;
+  line: number;
+  /** The file or descriptor written to or read from; absent for here-documents. */
+  target?: Word;
+}
+
+export interface SimpleCommand {
+  /** The command's words without leading assignments and redirections. */
+  words: Word[];
+  assignments: Word[];
+  redirects: Redirect[];
+  /** 1-based line of the command's first word. */
+  line: number;
+  /** Inside backquotes whose text is unescaped before it runs: offsets there do not map to the script. */
+  unmappable: boolean;
+}
+
+export interface HereDocument {
+  delimiter: string;
+  /** A quoted delimiter keeps the body literal; otherwise `$( )` and backquotes in it run. */
+  expands: boolean;
+  bodyStart: number;
+  bodyEnd: number;
+}
+
+export interface ScriptModel {
+  commands: SimpleCommand[];
+  /** Redirections of compound commands (`{ …; } > file`, `done > file`) as well as of simple ones. */
+  redirects: Redirect[];
+  hereDocuments: HereDocument[];
+  functions: Set<string>;
+  /** Constructs the reader cannot follow, with their line; a caller must not edit a script that has any. */
+  problems: Array<{ line: number; message: string }>;
+}
+
+const RESERVED = new Set(["if", "then", "else", "elif", "fi", "do", "done", "while", "until", "{", "}", "!", "time", "in"]);
+const OPERATOR_CHARS = new Set([";", "&", "|", "<", ">", "(", ")"]);
+const BLANK = new Set([" ", "\t"]);
+
+class ScriptError extends Error {
+  constructor(
+    message: string,
+    readonly at: number,
+  ) {
+    super(message);
+  }
+}
+
+type Token =
+  | { kind: "word"; word: Word }
+  | { kind: "operator"; text: string; start: number; end: number }
+  | { kind: "newline"; start: number }
+  | { kind: "eof"; start: number };
+
+interface PendingHereDocument {
+  delimiter: string;
+  expands: boolean;
+  stripTabs: boolean;
+}
+
+/** Reads `script`; positions in the result are offsets into `script` plus `offset`. */
+export function readScript(script: string): ScriptModel {
+  const model: ScriptModel = { commands: [], redirects: [], hereDocuments: [], functions: new Set(), problems: [] };
+  const reader = new Reader(script, model, false);
+  try {
+    reader.list("top");
+  } catch (error) {
+    if (!(error instanceof ScriptError)) throw error;
+    model.problems.push({ line: lineAt(script, error.at), message: error.message });
+  }
+  return model;
+}
+
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text[i] === "\n") line++;
+  return line;
+}
+
+type Context = "top" | "paren" | "case-item";
+
+class Reader {
+  private pos = 0;
+  private pending: PendingHereDocument[] = [];
+  private peeked: Token | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly model: ScriptModel,
+    private readonly unmappable: boolean,
+    private readonly base = 0,
+    private readonly lineText = text,
+  ) {}
+
+  /** Reads commands until the end of the text, or the `)` / `;;` / `esac` that ends the context; returns what ended it. */
+  list(context: Context): string {
+    for (;;) {
+      const token = this.next();
+      if (token.kind === "eof") {
+        if (context === "paren") throw new ScriptError("a `(` or `$(` is not closed", this.text.length);
+        return "eof";
+      }
+      if (token.kind === "newline") continue;
+      if (token.kind === "operator") {
+        if (token.text === ")") {
+          if (context === "paren") return ")";
+          throw new ScriptError("unexpected `)`", token.start);
+        }
+        if (token.text === ";;" || token.text === ";&" || token.text === ";;&") {
+          if (context === "case-item") return token.text;
+          throw new ScriptError(`unexpected \`${token.text}\``, token.start);
+        }
+        if (token.text === "(") {
+          this.list("paren");
+          this.trailingRedirects();
+          continue;
+        }
+        if (token.text === "((") {
+          // bash reads `((` as arithmetic, dash as two subshells: reading subshells finds every command either way.
+          this.list("paren");
+          this.list("paren");
+          this.trailingRedirects();
+          continue;
+        }
+        if ([";", "&", "|", "&&", "||", "|&"].includes(token.text)) continue;
+        // A redirection that starts a command.
+        this.command(token);
+        continue;
+      }
+      const value = token.word.literal;
+      if (value === "esac" && context === "case-item") return "esac";
+      if (value === "case") {
+        this.caseCommand();
+        continue;
+      }
+      if (value === "for" || value === "select") {
+        this.forHead();
+        continue;
+      }
+      if (value === "function") {
+        const name = this.next();
+        if (name.kind === "word" && name.word.literal) this.model.functions.add(name.word.literal);
+        this.skipParens();
+        continue;
+      }
+      if (value === "[[") {
+        this.testCommand();
+        continue;
+      }
+      if (value !== undefined && (RESERVED.has(value) || value === "esac")) {
+        if (value === "}" || value === "done" || value === "fi" || value === "esac") this.trailingRedirects();
+        continue;
+      }
+      this.command(token);
+    }
+  }
+
+  /** One simple command, from its first token; a `name()` starts a function definition instead. */
+  private command(first: Token): void {
+    const command: SimpleCommand = { words: [], assignments: [], redirects: [], line: this.line(tokenStart(first)), unmappable: this.unmappable };
+    let token: Token = first;
+    for (;;) {
+      if (token.kind === "word") {
+        if (command.words.length === 0 && this.isAssignment(token.word)) command.assignments.push(token.word);
+        else command.words.push(token.word);
+      } else if (token.kind === "operator" && isRedirect(token.text)) {
+        command.redirects.push(this.redirect(token.text, token.start));
+      } else if (token.kind === "operator" && token.text === "(" && command.words.length === 1) {
+        const close = this.next();
+        if (close.kind !== "operator" || close.text !== ")") throw new ScriptError("unexpected `(`", token.start);
+        const name = command.words[0]?.literal;
+        if (name) this.model.functions.add(name);
+        return; // the body is the next command, read by the caller
+      } else {
+        this.peeked = token;
+        break;
+      }
+      token = this.next();
+    }
+    this.model.commands.push(command);
+    this.model.redirects.push(...command.redirects);
+  }
+
+  private redirect(operator: string, at: number): Redirect {
+    const line = this.line(at);
+    const target = this.next();
+    if (target.kind !== "word") throw new ScriptError(`\`${operator}\` has no target`, tokenStart(target));
+    if (operator === "<<" || operator === "<<-") {
+      const raw = this.text.slice(target.word.start - this.base, target.word.end - this.base);
+      this.pending.push({ delimiter: unquote(raw), expands: !/['"\\]/.test(raw), stripTabs: operator === "<<-" });
+      return { operator, line };
+    }
+    return { operator, line, target: target.word };
+  }
+
+  /** Redirections after a compound command (`done > log`, `} 2>&1`). */
+  private trailingRedirects(): void {
+    for (;;) {
+      const token = this.next();
+      if (token.kind === "operator" && isRedirect(token.text)) {
+        this.model.redirects.push(this.redirect(token.text, token.start));
+        continue;
+      }
+      this.peeked = token;
+      return;
+    }
+  }
+
+  private caseCommand(): void {
+    const subject = this.next();
+    if (subject.kind !== "word") throw new ScriptError("`case` without a word", tokenStart(subject));
+    const word = this.nextSkippingNewlines();
+    if (word.kind !== "word" || word.word.literal !== "in") throw new ScriptError("`case` without `in`", tokenStart(word));
+    for (;;) {
+      let token = this.nextSkippingNewlines();
+      if (token.kind === "word" && token.word.literal === "esac") {
+        this.trailingRedirects();
+        return;
+      }
+      if (token.kind === "operator" && token.text === "(") token = this.next();
+      // The pattern: words separated by `|`, closed by `)`.
+      for (;;) {
+        if (token.kind !== "word") throw new ScriptError("a `case` pattern is not a word", tokenStart(token));
+        const after = this.next();
+        if (after.kind === "operator" && after.text === ")") break;
+        if (after.kind !== "operator" || after.text !== "|") throw new ScriptError("a `case` pattern is not closed by `)`", tokenStart(after));
+        token = this.next();
+      }
+      const end = this.list("case-item");
+      if (end === "esac") {
+        this.trailingRedirects();
+        return;
+      }
+      if (end === "eof") throw new ScriptError("`case` without `esac`", this.text.length);
+    }
+  }
+
+  /** `for NAME [in WORDS]` up to the `;` or newline before `do`; bash's `for ((…))` too. */
+  private forHead(): void {
+    const name = this.next();
+    if (name.kind === "operator" && name.text === "((") {
+      this.arithmetic(name.end, "))");
+      return;
+    }
+    for (;;) {
+      const token = this.next();
+      if (token.kind === "word") continue;
+      if (token.kind === "newline" || (token.kind === "operator" && token.text === ";")) return;
+      throw new ScriptError("unexpected text after `for`", tokenStart(token));
+    }
+  }
+
+  /** bash's `[[ … ]]`: `<`, `>`, `(`, `&&` inside are operands, not redirections or lists. */
+  private testCommand(): void {
+    for (;;) {
+      this.skipBlanks(true);
+      if (this.pos >= this.text.length) throw new ScriptError("`[[` without `]]`", this.text.length);
+      const char = this.text[this.pos] as string;
+      if (char === "\n") throw new ScriptError("`[[` without `]]` on its line", this.pos);
+      if ("<>()&|!".includes(char)) {
+        this.pos++;
+        continue;
+      }
+      const word = this.word();
+      if (word.literal === "]]") return;
+    }
+  }
+
+  private skipParens(): void {
+    const open = this.next();
+    if (open.kind === "operator" && open.text === "(") {
+      const close = this.next();
+      if (close.kind !== "operator" || close.text !== ")") throw new ScriptError("unexpected `(`", open.start);
+      return;
+    }
+    this.peeked = open;
+  }
+
+  /** Skips arithmetic text up to `close`, balancing parentheses and reading `$( )` inside as commands. */
+  private arithmetic(from: number, close: "))" | ")"): void {
+    this.pos = from - this.base;
+    let depth = 0;
+    while (this.pos < this.text.length) {
+      const char = this.text[this.pos] as string;
+      if (char === "$" || char === "`" || char === "'" || char === '"') {
+        this.word();
+        continue;
+      }
+      if (char === "(") depth++;
+      if (char === ")") {
+        if (depth === 0 && this.text.startsWith(close, this.pos)) {
+          this.pos += close.length;
+          return;
+        }
+        depth--;
+      }
+      this.pos++;
+    }
+    throw new ScriptError("arithmetic not closed", this.text.length);
+  }
+
+  private nextSkippingNewlines(): Token {
+    for (;;) {
+      const token = this.next();
+      if (token.kind !== "newline") return token;
+    }
+  }
+
+  // --- tokens ------------------------------------------------------------------------------------------------------
+
+  private next(): Token {
+    if (this.peeked) {
+      const token = this.peeked;
+      this.peeked = undefined;
+      return token;
+    }
+    this.skipBlanks(true);
+    const start = this.pos;
+    if (start >= this.text.length) return { kind: "eof", start: start + this.base };
+    const char = this.text[start] as string;
+    if (char === "\n") {
+      this.pos++;
+      this.hereDocumentBodies();
+      return { kind: "newline", start: start + this.base };
+    }
+    const operator = this.operator();
+    if (operator) return { kind: "operator", text: operator, start: start + this.base, end: this.pos + this.base };
+    return { kind: "word", word: this.word() };
+  }
+
+  /** Blanks, line continuations and comments. */
+  private skipBlanks(comments: boolean): void {
+    for (;;) {
+      const char = this.text[this.pos];
+      if (char !== undefined && BLANK.has(char)) this.pos++;
+      else if (char === "\\" && this.text[this.pos + 1] === "\n") this.pos += 2;
+      else if (comments && char === "#") {
+        while (this.pos < this.text.length && this.text[this.pos] !== "\n") this.pos++;
+      } else return;
+    }
+  }
+
+  /** An operator at the cursor (with an optional leading descriptor number for redirections), or undefined. */
+  private operator(): string | undefined {
+    const rest = this.text.slice(this.pos, this.pos + 4);
+    const fd = /^(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})(?=[<>])/.exec(this.text.slice(this.pos, this.pos + 40));
+    const at = fd ? this.pos + (fd[0] as string).length : this.pos;
+    const head = this.text.slice(at, at + 3);
+    for (const candidate of ["<<-", "<<<", "&>>", ";;&", "<<", ">>", "<&", ">&", "<>", ">|", "&>", "&&", "||", "|&", ";;", ";&", "((", "<", ">"]) {
+      if (head.startsWith(candidate)) {
+        if (candidate === "((" && fd) break;
+        // `<(` and `>(` are process substitutions, read as words.
+        if ((candidate === "<" || candidate === ">") && this.text[at + 1] === "(") return undefined;
+        this.pos = at + candidate.length;
+        return candidate;
+      }
+    }
+    if (fd) return undefined;
+    const char = rest[0] as string;
+    if (OPERATOR_CHARS.has(char)) {
+      this.pos++;
+      return char;
+    }
+    return undefined;
+  }
+
+  private hereDocumentBodies(): void {
+    const pending = this.pending;
+    this.pending = [];
+    for (const doc of pending) {
+      const bodyStart = this.pos;
+      let end = this.text.length;
+      let next = this.text.length;
+      while (this.pos < this.text.length) {
+        const lineEnd = this.text.indexOf("\n", this.pos);
+        const stop = lineEnd === -1 ? this.text.length : lineEnd;
+        let line = this.text.slice(this.pos, stop);
+        if (doc.stripTabs) line = line.replace(/^\t+/, "");
+        if (line === doc.delimiter) {
+          end = this.pos;
+          next = lineEnd === -1 ? this.text.length : lineEnd + 1;
+          break;
+        }
+        this.pos = lineEnd === -1 ? this.text.length : lineEnd + 1;
+      }
+      this.model.hereDocuments.push({ delimiter: doc.delimiter, expands: doc.expands, bodyStart: bodyStart + this.base, bodyEnd: end + this.base });
+      if (doc.expands) this.expansionsIn(bodyStart, end);
+      this.pos = next;
+    }
+  }
+
+  /** In a here-document whose delimiter is unquoted, `$( )`, `${ }` and backquotes run: read their commands. */
+  private expansionsIn(from: number, to: number): void {
+    this.pos = from;
+    while (this.pos < to) {
+      const char = this.text[this.pos];
+      if (char === "\\") this.pos += 2;
+      else if (char === "$") this.dollar();
+      else if (char === "`") this.backquoted();
+      else this.pos++;
+    }
+    if (this.pos > to) throw new ScriptError("an expansion in a here-document runs past its end", from + this.base);
+  }
+
+  /** One word at the cursor: quotes, escapes and expansions are part of it. */
+  private word(): Word {
+    const start = this.pos;
+    let literal: string | undefined = "";
+    // Unquoted characters, to tell globs, braces and tildes from their quoted look-alikes.
+    let bare = "";
+    const spoil = () => {
+      literal = undefined;
+    };
+    const add = (text: string) => {
+      if (literal !== undefined) literal += text;
+    };
+    while (this.pos < this.text.length) {
+      const char = this.text[this.pos] as string;
+      if (BLANK.has(char) || char === "\n") break;
+      if (OPERATOR_CHARS.has(char)) {
+        // `@(…)`, `!(…)` … (extglob) and `name=(…)` (bash arrays) keep their parentheses in the word.
+        const previous = this.text[this.pos - 1];
+        if (char === "(" && this.pos > start && previous !== undefined && "@!?*+=".includes(previous)) {
+          this.balanced();
+          spoil();
+          continue;
+        }
+        if ((char === "<" || char === ">") && this.text[this.pos + 1] === "(") {
+          this.pos += 2;
+          this.nested();
+          spoil();
+          continue;
+        }
+        break;
+      }
+      if (char === "\\") {
+        const next = this.text[this.pos + 1];
+        if (next === undefined) {
+          this.pos++;
+          add("\\");
+          continue;
+        }
+        this.pos += 2;
+        if (next !== "\n") add(next);
+        continue;
+      }
+      if (char === "'") {
+        const close = this.text.indexOf("'", this.pos + 1);
+        if (close === -1) throw new ScriptError("a `'` is not closed", this.pos + this.base);
+        add(this.text.slice(this.pos + 1, close));
+        this.pos = close + 1;
+        continue;
+      }
+      if (char === '"') {
+        this.pos++;
+        const value = this.doubleQuoted();
+        if (value === undefined) spoil();
+        else add(value);
+        continue;
+      }
+      if (char === "$") {
+        if (this.dollar()) spoil();
+        else add("$");
+        continue;
+      }
+      if (char === "`") {
+        this.backquoted();
+        spoil();
+        continue;
+      }
+      bare += char;
+      add(char);
+      this.pos++;
+    }
+    const pattern = /[*?]|\[.*\]|\{[^{}]*(,|\.\.)[^{}]*\}/.test(bare) || this.text[start] === "~";
+    if (this.pos === start) throw new ScriptError(`unexpected \`${this.text[start]}\``, start + this.base);
+    return { start: start + this.base, end: this.pos + this.base, ...(literal !== undefined && { literal }), ...(pattern && { pattern: true as const }) };
+  }
+
+  /** After the opening `"`; returns the value, or undefined when it holds an expansion. */
+  private doubleQuoted(): string | undefined {
+    let value: string | undefined = "";
+    while (this.pos < this.text.length) {
+      const char = this.text[this.pos] as string;
+      if (char === '"') {
+        this.pos++;
+        return value;
+      }
+      if (char === "\\") {
+        const next = this.text[this.pos + 1] ?? "";
+        this.pos += 2;
+        if (next === "\n") continue;
+        if (value !== undefined) value += "$`\"\\".includes(next) ? next : `\\${next}`;
+        continue;
+      }
+      if (char === "$") {
+        if (this.dollar()) value = undefined;
+        else if (value !== undefined) value += "$";
+        continue;
+      }
+      if (char === "`") {
+        this.backquoted();
+        value = undefined;
+        continue;
+      }
+      if (value !== undefined) value += char;
+      this.pos++;
+    }
+    throw new ScriptError('a `"` is not closed', this.text.length + this.base);
+  }
+
+  /** At a `$`: reads the expansion and returns true, or returns false for a lone `$`. */
+  private dollar(): boolean {
+    const next = this.text[this.pos + 1];
+    if (next === "(") {
+      if (this.text[this.pos + 2] === "(") {
+        this.arithmetic(this.pos + 3 + this.base, "))");
+        return true;
+      }
+      this.pos += 2;
+      this.nested();
+      return true;
+    }
+    if (next === "{") {
+      this.pos += 2;
+      this.parameter();
+      return true;
+    }
+    if (next === "'") {
+      // bash's $'…' (dash reads `$` then a quoted string): an expansion either way for this reader.
+      let i = this.pos + 2;
+      while (i < this.text.length && this.text[i] !== "'") i += this.text[i] === "\\" ? 2 : 1;
+      if (i >= this.text.length) throw new ScriptError("a `$'` is not closed", this.pos + this.base);
+      this.pos = i + 1;
+      return true;
+    }
+    if (next !== undefined && /[A-Za-z0-9_@*#?$!-]/.test(next)) {
+      this.pos += 2;
+      if (/[A-Za-z_]/.test(next)) while (/[A-Za-z0-9_]/.test(this.text[this.pos] ?? "")) this.pos++;
+      return true;
+    }
+    this.pos++;
+    return false;
+  }
+
+  /** Inside `${ … }`: nested quotes and expansions, up to the matching `}`. */
+  private parameter(): void {
+    while (this.pos < this.text.length) {
+      const char = this.text[this.pos] as string;
+      if (char === "}") {
+        this.pos++;
+        return;
+      }
+      if (char === "\\") this.pos += 2;
+      else if (char === "'") {
+        const close = this.text.indexOf("'", this.pos + 1);
+        if (close === -1) throw new ScriptError("a `'` is not closed", this.pos + this.base);
+        this.pos = close + 1;
+      } else if (char === '"') {
+        this.pos++;
+        this.doubleQuoted();
+      } else if (char === "$") this.dollar();
+      else if (char === "`") this.backquoted();
+      else this.pos++;
+    }
+    throw new ScriptError("a `${` is not closed", this.text.length + this.base);
+  }
+
+  /** Commands inside `$( … )` or `<( … )`, read in place so their offsets are the script's. */
+  private nested(): void {
+    const saved = this.peeked;
+    this.peeked = undefined;
+    this.list("paren");
+    this.peeked = saved;
+  }
+
+  /** A `(`…`)` group inside a word (extglob, array), kept whole. */
+  private balanced(): void {
+    let depth = 0;
+    while (this.pos < this.text.length) {
+      const char = this.text[this.pos] as string;
+      if (char === "\\") {
+        this.pos += 2;
+        continue;
+      }
+      if (char === "'" || char === '"' || char === "$" || char === "`") {
+        this.word();
+        continue;
+      }
+      if (char === "(") depth++;
+      if (char === ")") {
+        depth--;
+        if (depth === 0) {
+          this.pos++;
+          return;
+        }
+      }
+      this.pos++;
+    }
+    throw new ScriptError("a `(` is not closed", this.text.length + this.base);
+  }
+
+  /** Backquotes: the text between is unescaped, then read as a script of its own. */
+  private backquoted(): void {
+    const open = this.pos;
+    let i = this.pos + 1;
+    let inner = "";
+    let escaped = false;
+    while (i < this.text.length && this.text[i] !== "`") {
+      if (this.text[i] === "\\" && i + 1 < this.text.length) {
+        const next = this.text[i + 1] as string;
+        if ("$`\\".includes(next)) {
+          inner += next;
+          escaped = true;
+        } else inner += `\\${next}`;
+        i += 2;
+        continue;
+      }
+      inner += this.text[i];
+      i++;
+    }
+    if (i >= this.text.length) throw new ScriptError("a backquote is not closed", open + this.base);
+    this.pos = i + 1;
+    // Without escapes the inner text is the script's own text, so its offsets still point into the script.
+    const reader = new Reader(inner, this.model, this.unmappable || escaped, this.base + open + 1, this.lineText);
+    const end = reader.list("top");
+    if (end !== "eof") throw new ScriptError("unexpected text in backquotes", open + this.base);
+  }
+
+  private line(offset: number): number {
+    return lineAt(this.lineText, offset);
+  }
+
+  private isAssignment(word: Word): boolean {
+    return /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/.test(this.text.slice(word.start - this.base, word.end - this.base));
+  }
+}
+
+function tokenStart(token: Token): number {
+  return token.kind === "word" ? token.word.start : token.start;
+}
+
+function isRedirect(operator: string): boolean {
+  return ["<", ">", ">>", "<&", ">&", "<>", ">|", "&>", "&>>", "<<", "<<-", "<<<"].includes(operator);
+}
+
+/** A here-document delimiter's value: quotes and backslashes removed. */
+function unquote(raw: string): string {
+  return raw.replace(/\\(.)|'([^']*)'|"((?:[^"\\]|\\.)*)"/gs, (_, escaped, single, double) => escaped ?? single ?? double.replace(/\\(.)/g, "$1"));
+}
