@@ -21,7 +21,8 @@ export interface CliArgs {
   explain: boolean;
   report?: string;
   output?: OutputFormat;
-  chartDir?: string;
+  /** `--chart-dir DIR` or `NAME=DIR`: where the charts named in `# Source:` lines live, for sarif and github output. */
+  chartDirs: string[];
   live?: string;
   liveMode?: string;
   help: boolean;
@@ -38,7 +39,7 @@ const OPTIONS = {
   explain: { type: "boolean" },
   report: { type: "string" },
   output: { type: "string", short: "o" },
-  "chart-dir": { type: "string" },
+  "chart-dir": { type: "string", multiple: true },
   live: { type: "string" },
   "live-mode": { type: "string" },
   help: { type: "boolean", short: "h" },
@@ -88,7 +89,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     explain: values.explain ?? false,
     ...(values.report !== undefined && { report: values.report }),
     ...(output !== undefined && { output: output as OutputFormat }),
-    ...(values["chart-dir"] !== undefined && { chartDir: values["chart-dir"] }),
+    chartDirs: values["chart-dir"] ?? [],
     ...(values.live !== undefined && { live: values.live }),
     ...(values["live-mode"] !== undefined && { liveMode: values["live-mode"] }),
     help: values.help ?? false,

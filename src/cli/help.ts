@@ -65,7 +65,8 @@ Options:
   -o, --output FORMAT    text (default): per object, each change and why; json: the --report data;
                          sarif: SARIF 2.1.0 for code scanning; github: GitHub workflow annotations (::warning file=…::)
   --chart-dir DIR        where the chart named in # Source: lines lives, for file paths in sarif and github output
-                         (# Source: mychart/templates/x.yaml with --chart-dir charts/mychart gives charts/mychart/templates/x.yaml)
+                         (# Source: mychart/templates/x.yaml with --chart-dir charts/mychart gives charts/mychart/templates/x.yaml);
+                         repeatable for several charts, matched by the directory's name, or given as NAME=DIR
   --report FILE          also write the JSON report to FILE (- writes it to stdout instead of the text)
 ${RULE_OPTIONS}
 ${LIVE_OPTIONS}

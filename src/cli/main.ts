@@ -175,8 +175,8 @@ async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, std
       const changed = results.some(({ result }) => result.changes.length > 0);
       const code = changed ? 1 : 0;
       if (args.report === "-" || args.output === "json") return { code, stdout: report(), stderr };
-      if (args.output === "sarif") return { code, stdout: sarifLog(results, VERSION, args.chartDir), stderr };
-      if (args.output === "github") return { code, stdout: githubAnnotations(results, args.chartDir), stderr };
+      if (args.output === "sarif") return { code, stdout: sarifLog(results, VERSION, args.chartDirs), stderr };
+      if (args.output === "github") return { code, stdout: githubAnnotations(results, args.chartDirs), stderr };
       return { code, stdout: checkText(results), stderr };
     }
     case "diff": {

@@ -23,15 +23,15 @@ function annotation(kind: string, file: string | undefined, title: string, messa
   return `::${kind} ${properties.join(",")}::${escapeData(message)}`;
 }
 
-export function githubAnnotations(results: ReadonlyArray<{ input: { label: string }; result: FixResult }>, chartDir?: string): string {
+export function githubAnnotations(results: ReadonlyArray<{ input: { label: string }; result: FixResult }>, chartDirs: readonly string[] = []): string {
   const lines: string[] = [];
   for (const { input, result } of results) {
     for (const change of result.changes) {
-      const file = sourceFile(change.object, input.label, chartDir);
+      const file = sourceFile(change.object, input.label, chartDirs);
       lines.push(annotation("warning", file, `fix-storage ${change.rule}`, `${objectName(change.object)}: ${describeEdit(change)}: ${change.reason}`));
     }
     for (const finding of result.findings) {
-      const file = sourceFile(finding.object, input.label, chartDir);
+      const file = sourceFile(finding.object, input.label, chartDirs);
           lines.push(annotation(COMMAND[finding.severity], file, `fix-storage ${finding.rule}`, findingWithObject(finding)));
     }
   }

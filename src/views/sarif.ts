@@ -29,8 +29,8 @@ interface SarifResult {
   partialFingerprints: Record<string, string>;
 }
 
-function location(ref: ObjectRef | undefined, inputLabel: string, chartDir: string | undefined): Array<Record<string, unknown>> {
-  const file = sourceFile(ref, inputLabel, chartDir);
+function location(ref: ObjectRef | undefined, inputLabel: string, chartDirs: readonly string[]): Array<Record<string, unknown>> {
+  const file = sourceFile(ref, inputLabel, chartDirs);
   const logical = ref ? [{ name: objectName(ref), kind: "object" }] : [];
   if (!file && logical.length === 0) return [];
   return [
@@ -45,7 +45,7 @@ function fingerprint(...parts: string[]): Record<string, string> {
   return { "fixStorage/v1": createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 32) };
 }
 
-export function sarifLog(results: ReadonlyArray<{ input: { label: string }; result: FixResult }>, version: string, chartDir?: string): string {
+export function sarifLog(results: ReadonlyArray<{ input: { label: string }; result: FixResult }>, version: string, chartDirs: readonly string[] = []): string {
   const rules: Array<{ id: string; name: string; shortDescription: { text: string } }> = RULES.map((rule) => ({
     id: rule.name,
     name: rule.name,
@@ -60,8 +60,8 @@ export function sarifLog(results: ReadonlyArray<{ input: { label: string }; resu
   };
   const sarifResults: SarifResult[] = [];
   for (const { input, result } of results) {
-    for (const change of result.changes) sarifResults.push(changeResult(change, input.label, chartDir, ruleIndex));
-    for (const finding of result.findings) sarifResults.push(findingResult(finding, input.label, chartDir, ruleIndex));
+    for (const change of result.changes) sarifResults.push(changeResult(change, input.label, chartDirs, ruleIndex));
+    for (const finding of result.findings) sarifResults.push(findingResult(finding, input.label, chartDirs, ruleIndex));
   }
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -75,24 +75,24 @@ function refKey(ref: ObjectRef | undefined): string {
   return ref ? `${ref.kind}/${ref.namespace ?? ""}/${ref.name}` : "";
 }
 
-function changeResult(change: ChangeRecord, label: string, chartDir: string | undefined, ruleIndex: (id: string) => number): SarifResult {
+function changeResult(change: ChangeRecord, label: string, chartDirs: readonly string[], ruleIndex: (id: string) => number): SarifResult {
   return {
     ruleId: change.rule,
     ruleIndex: ruleIndex(change.rule),
     level: "warning",
     message: { text: `${objectName(change.object)}: ${describeEdit(change)}: ${change.reason}` },
-    locations: location(change.object, label, chartDir),
+    locations: location(change.object, label, chartDirs),
     partialFingerprints: fingerprint(change.rule, refKey(change.object), formatPath(change.path)),
   };
 }
 
-function findingResult(finding: Finding, label: string, chartDir: string | undefined, ruleIndex: (id: string) => number): SarifResult {
+function findingResult(finding: Finding, label: string, chartDirs: readonly string[], ruleIndex: (id: string) => number): SarifResult {
   return {
     ruleId: finding.rule,
     ruleIndex: ruleIndex(finding.rule),
     level: LEVEL[finding.severity],
     message: { text: findingWithObject(finding) },
-    locations: location(finding.object, label, chartDir),
+    locations: location(finding.object, label, chartDirs),
     partialFingerprints: fingerprint(finding.rule, refKey(finding.object), finding.path ? formatPath(finding.path) : "", finding.message),
   };
 }
