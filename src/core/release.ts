@@ -53,9 +53,14 @@ function isNamespace(value: string): boolean {
   return value.length <= 63 && NAMESPACE.test(value);
 }
 
-function checkedName(candidate: Sourced | undefined): Sourced | undefined {
+/** `object`, when the value is its own: the error then names the document it came from. */
+function checkedName(candidate: Sourced | undefined, object?: KubeObject): Sourced | undefined {
   if (candidate && !isReleaseName(candidate.value)) {
-    throw new FixStorageError(`${candidate.from} ${JSON.stringify(candidate.value)} is not a release name Helm accepts (${RELEASE_NAME_RULE})`);
+    const ref = object?.ref();
+    throw new FixStorageError(
+      `${candidate.from} ${JSON.stringify(candidate.value)} is not a release name Helm accepts (${RELEASE_NAME_RULE})${object ? "; pass --release-name NAME" : ""}`,
+      ref && object ? { document: ref.document, ...(ref.source !== undefined && { source: ref.source }), line: object.doc.raw.line } : {},
+    );
   }
   return candidate;
 }
@@ -163,7 +168,7 @@ export class ReleaseIdentity {
     const usable = ownName && !placeholder && (isReleaseName(ownName.value) || (!explicit && !fromEnvironment)) ? ownName : undefined;
     const name = pick(usable, explicit, fromEnvironment, "release name", "--release-name", object);
     if (typeof name === "string") problems.push(name);
-    else if (name) result.name = checkedName(name);
+    else if (name) result.name = checkedName(name, name.value === ownName?.value ? object : undefined);
     else if (placeholder) {
       problems.push(`${object} was rendered with helm template's placeholder release name ${ownName.value}; pass --release-name NAME`);
     } else {
