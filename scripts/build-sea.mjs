@@ -65,7 +65,9 @@ async function main() {
   });
   if (process.platform === "darwin") run("codesign", ["--sign", "-", executable]);
 
-  const version = execFileSync(executable, ["--version"], { encoding: "utf8", env: {} }).trim();
+  // No environment at all, as `env -i` (Windows cannot start a process without SystemRoot).
+  const env = process.platform === "win32" ? { SystemRoot: process.env.SystemRoot } : {};
+  const version = execFileSync(executable, ["--version"], { encoding: "utf8", env }).trim();
   if (version !== `fix-storage ${pkg.version}`) fail(`${executable} --version printed ${JSON.stringify(version)}`);
   console.log(executable);
 }
