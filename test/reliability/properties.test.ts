@@ -168,7 +168,7 @@ describe("properties over generated manifest streams", () => {
 describe("streams the properties found, as fixed cases", () => {
   it("a comment-only first document ended by `...`, then a document to fix: read as two documents", async () => {
     const job =
-      "---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: k\n          image: bitnami/kubectl:1.30\n          command: [kubectl, delete, cm, x]\n";
+      "---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/hook-delete-policy: before-hook-creation\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: k\n          image: bitnami/kubectl:1.30\n          command: [kubectl, delete, cm, x]\n";
     for (const head of ["# only a comment\n...\n", "...\n", "# Source: c/templates/notes.yaml\n#\n...\n"]) {
       const result = await fix(head + job, ALL_ON);
       expect(result.output).toBe(head + job.replace("cm, x]", "cm, x, --ignore-not-found]"));
