@@ -20,6 +20,7 @@ LABEL org.opencontainers.image.title="fix-storage" \
       org.opencontainers.image.licenses="Apache-2.0"
 COPY --from=helm /usr/bin/helm /usr/local/bin/helm
 COPY --chmod=0755 dist/sea/fix-storage-linux-${TARGETARCH} /usr/local/bin/fix-storage
+COPY dist/sea/THIRD-PARTY-NOTICES.txt /usr/share/doc/fix-storage/
 # helm writes its cache and config under HOME; Argo CD mounts a writable /tmp.
 ENV HOME=/tmp
 USER 999:999

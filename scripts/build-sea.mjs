@@ -15,7 +15,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { buildAtomically, pkg, ROOT } from "./lib/bundle.mjs";
+import { buildAtomically, pkg, ROOT, thirdPartyNotices, writeAtomically } from "./lib/bundle.mjs";
 import { executableName, hostTarget, TARGETS } from "./lib/targets.mjs";
 
 const SENTINEL_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
@@ -43,7 +43,9 @@ async function main() {
   const out = join(ROOT, "dist", "sea");
   mkdirSync(out, { recursive: true });
   const script = join(out, "fix-storage-sea.cjs");
-  await buildAtomically({ entryPoints: ["src/cli/entry.ts"], outfile: script, legalComments: "eof" });
+  const { metafile } = await buildAtomically({ entryPoints: ["src/cli/entry.ts"], outfile: script, legalComments: "eof" });
+  // The licences of the packages inside travel with the executable: a release asset, and a file in the image.
+  writeAtomically(join(out, "THIRD-PARTY-NOTICES.txt"), thirdPartyNotices(metafile));
 
   const blob = join(out, "fix-storage-sea.blob");
   const config = join(out, "sea-config.json");

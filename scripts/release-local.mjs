@@ -4,7 +4,8 @@
  * steps one by one (`npm run release:local -- --only sea --target linux-arm64`):
  *   npm     dist/release/npm/fix-storage-<version>.tgz       npm pack (its prepack builds the bundle)
  *   sea     dist/release/fix-storage-<target>[.exe]          the single executable of this machine's platform
- *   plugin  dist/release/fix-storage-<version>.tgz           the Helm plugin archive, unsigned (the workflow signs it)
+ *   plugin  dist/release/fix-storage-<version>.tgz           the Helm plugin archive, unsigned (the workflow signs it),
+ *           dist/release/THIRD-PARTY-NOTICES.txt             and the licences of the packages the bundle holds
  *   sums    dist/release/sha256sums                          of every release asset there
  *   image   ghcr.io/fix-storage/fix-storage:<version>        where docker, podman or buildah can build; skipped otherwise
  * Options: --only STEP[,STEP] (default: all, in that order), --target TARGET (sea; default: this machine's).
@@ -70,6 +71,7 @@ for (const step of STEPS.filter((name) => only.includes(name))) {
       run(process.execPath, [join(ROOT, "scripts", "build.mjs")]);
       run(process.execPath, [join(ROOT, "scripts", "package-helm-plugin.mjs")]);
       copyFileSync(join(ROOT, "dist", "helm-plugin", `fix-storage-${pkg.version}.tgz`), join(RELEASE, `fix-storage-${pkg.version}.tgz`));
+      copyFileSync(join(ROOT, "dist", "THIRD-PARTY-NOTICES.txt"), join(RELEASE, "THIRD-PARTY-NOTICES.txt"));
       break;
     }
     case "sums": {

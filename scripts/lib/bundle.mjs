@@ -1,5 +1,6 @@
 // esbuild settings shared by the npm bundle (scripts/build.mjs) and the single executable (scripts/build-sea.mjs).
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { build } from "esbuild";
 
 export const ROOT = new URL("../..", import.meta.url).pathname;
@@ -19,16 +20,37 @@ export const common = {
   define: { __FIX_STORAGE_VERSION__: JSON.stringify(pkg.version) },
 };
 
+export function writeAtomically(path, contents) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
+}
+
 /**
  * Builds without writing, then renames each output into place: a process running the previous bundle (a test, a
  * Helm plugin installed as a link to this directory) never reads a half-written file.
  */
 export async function buildAtomically(options) {
-  const result = await build({ ...common, ...options, write: false });
-  for (const file of result.outputFiles) {
-    const temporary = `${file.path}.${process.pid}.tmp`;
-    writeFileSync(temporary, file.contents);
-    renameSync(temporary, file.path);
+  const result = await build({ ...common, ...options, write: false, metafile: true });
+  for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+  return { paths: result.outputFiles.map((file) => file.path), metafile: result.metafile };
+}
+
+/**
+ * The licence of every package the bundle holds (their MIT, ISC and BSD licences ask for the notice to travel with
+ * the code): name, version, licence field and the package's licence file, from esbuild's metafile.
+ */
+export function thirdPartyNotices(metafile) {
+  const packages = new Map();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);
+    if (match) packages.set(match[2], join(ROOT, match[1]));
   }
-  return result.outputFiles.map((file) => file.path);
+  const sections = [...packages].sort(([a], [b]) => a.localeCompare(b)).map(([name, dir]) => {
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    const file = readdirSync(dir).find((entry) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(entry));
+    const text = file ? readFileSync(join(dir, file), "utf8").trim() : `(no licence file; package.json says ${manifest.license})`;
+    return `${name}@${manifest.version} (${manifest.license})\n\n${text}\n`;
+  });
+  return `fix-storage ${pkg.version} bundles these packages:\n\n${sections.join(`\n${"-".repeat(80)}\n\n`)}`;
 }
