@@ -69,7 +69,8 @@ describe("README install lines", () => {
   });
 
   it("install the Helm plugin from the paths and assets the release makes", () => {
-    expect(readmeInstallLine("Helm 4 plugin, git URL")).toBe("helm plugin install https://github.com/fix-storage/fix-storage --verify=false");
+    // --version checks out the release's tag, whose plugin.yaml names a version with released executables.
+    expect(readmeInstallLine("Helm 4 plugin, git URL")).toBe(`helm plugin install https://github.com/fix-storage/fix-storage --version v${PKG.version} --verify=false`);
     expect(readmeInstallLine("Helm 4 plugin, signed release archive")).toBe(
       `curl -fsSLO ${RELEASE_URL}/fix-storage-release-key.gpg && helm plugin install ${RELEASE_URL}/fix-storage-${PKG.version}.tgz --keyring fix-storage-release-key.gpg`,
     );
