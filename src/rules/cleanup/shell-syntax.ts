@@ -83,8 +83,10 @@ export function readScript(script: string): ScriptModel {
   try {
     reader.list("top");
   } catch (error) {
-    if (!(error instanceof ScriptError)) throw error;
-    model.problems.push({ line: lineAt(script, error.at), message: error.message });
+    if (error instanceof ScriptError) model.problems.push({ line: lineAt(script, error.at), message: error.message });
+    // Nesting deeper than the stack allows: refuse the script rather than the whole render.
+    else if (error instanceof RangeError) model.problems.push({ line: 1, message: "the script nests too deep to read" });
+    else throw error;
   }
   return model;
 }

@@ -1,0 +1,138 @@
+/** The script reader: where --ignore-not-found goes, what is unsure, what is safe to replay; and that it never throws. */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { analyseScript } from "../../../src/rules/cleanup/script-analysis.js";
+import { scriptIndex } from "../../../src/rules/cleanup/shell-invocation.js";
+
+interface Row {
+  script: string;
+  /** The script with the flag added; absent when unchanged. */
+  patched?: string;
+  /** Why it is not replayed (fragment); absent when it is safe to replay. */
+  notReplaySafe?: string;
+  /** Fragments of the places reported as unsure. */
+  unsure?: string[];
+}
+
+const table: Record<string, Row> = {
+  "after delete, skipping global flags and their values": {
+    script: "kubectl -n ns --context c delete cm x",
+    patched: "kubectl -n ns --context c delete --ignore-not-found cm x",
+  },
+  "a path to kubectl, and && after": {
+    script: "/usr/local/bin/kubectl --namespace=ns delete pod a && echo done",
+    patched: "/usr/local/bin/kubectl --namespace=ns delete --ignore-not-found pod a && echo done",
+  },
+  "not when delete is another verb's argument": {
+    script: "kubectl label pod x delete=yes; kubectl logs delete; kubectl get pods | grep delete",
+    notReplaySafe: "`kubectl label` changes the cluster",
+  },
+  "before a line continuation": { script: "kubectl delete \\\n  cm x", patched: "kubectl delete --ignore-not-found \\\n  cm x" },
+  "not twice": { script: "kubectl delete cm x --ignore-not-found=true" },
+  "an explicit --ignore-not-found=false is kept": { script: "kubectl delete cm x --ignore-not-found=false" },
+  "echo arguments are text": { script: 'echo "to clean up, run: kubectl delete pvc -l app=x"; echo kubectl delete cm x' },
+  "comments are text": { script: "# kubectl delete configmap old-cm\necho x # kubectl delete cm y" },
+  "quoted text is text": { script: "echo 'kubectl delete cm x' >> /dev/stderr", patched: undefined },
+  "heredoc bodies are text": { script: "cat <<EOF\nkubectl delete cm x\nEOF\n" },
+  "an indented terminator does not end the heredoc": { script: "cat <<EOF\nx\n  EOF\nkubectl delete cm x\n" },
+  "<<- strips tabs before the terminator": { script: "cat <<-EOF\n\tx\n\tEOF\nkubectl delete cm x", patched: "cat <<-EOF\n\tx\n\tEOF\nkubectl delete --ignore-not-found cm x" },
+  "$( ) in an unquoted heredoc runs": {
+    script: "cat <<EOF\n$(kubectl delete cm x)\nEOF\n",
+    patched: "cat <<EOF\n$(kubectl delete --ignore-not-found cm x)\nEOF\n",
+  },
+  "case patterns with )": {
+    script: "case $1 in a) kubectl delete cm a;; *) echo ')';; esac",
+    patched: "case $1 in a) kubectl delete --ignore-not-found cm a;; *) echo ')';; esac",
+  },
+  "xargs runs kubectl": {
+    script: "kubectl get pods -o name | xargs -r -n1 kubectl delete",
+    patched: "kubectl get pods -o name | xargs -r -n1 kubectl delete --ignore-not-found",
+  },
+  "timeout runs kubectl": { script: "timeout -s KILL 30 kubectl delete cm x", patched: "timeout -s KILL 30 kubectl delete --ignore-not-found cm x" },
+  "exec, command and env run kubectl": {
+    script: "command kubectl delete cm a; env A=1 kubectl delete cm b; exec kubectl delete cm c",
+    patched: "command kubectl delete --ignore-not-found cm a; env A=1 kubectl delete --ignore-not-found cm b; exec kubectl delete --ignore-not-found cm c",
+  },
+  "command -v only looks kubectl up": { script: "command -v kubectl delete" },
+  "backquotes without escapes are edited in place": { script: "x=`kubectl delete cm x`", patched: "x=`kubectl delete --ignore-not-found cm x`" },
+  "backquotes that unescape \\$ are reported (their text is not the script's)": { script: "x=`kubectl delete cm \\$X`", unsure: ["inside backquotes with escapes"] },
+  "an alias is reported": { script: "alias k=kubectl\nk delete cm x", notReplaySafe: "`k` is an alias", unsure: ["line 2: `k delete cm x` runs an alias"] },
+  "a function named kubectl is reported": {
+    script: 'kubectl() { command kubectl "$@"; }\nkubectl delete cm x',
+    notReplaySafe: "the script defines its own kubectl",
+    unsure: ["calls the script's own kubectl function or alias"],
+  },
+  "kubectl in a variable is reported": { script: "$K delete cm x", notReplaySafe: "only known when the script runs", unsure: ["`$K delete cm x`"] },
+  "flags in a variable are reported": { script: "kubectl $F delete cm x", notReplaySafe: "only known when the script runs", unsure: ["`kubectl $F delete cm x`"] },
+  "an unknown global flag is reported": { script: "kubectl --frob delete cm x", notReplaySafe: "--frob", unsure: ["kubectl flag --frob is not one fix-storage knows"] },
+  "--raw is reported": { script: "kubectl delete --raw /api/v1/x", unsure: ["uses --raw"] },
+  "sh -c inside is reported": { script: "sh -c 'kubectl delete cm x'", notReplaySafe: "`sh` runs code", unsure: ["runs shell code that may run kubectl delete"] },
+  "a trap handler that deletes is reported, not edited": {
+    script: "trap 'kubectl delete cm lock' EXIT\nkubectl delete cm x",
+    patched: "trap 'kubectl delete cm lock' EXIT\nkubectl delete --ignore-not-found cm x",
+    unsure: ["a trap handler runs `kubectl delete cm lock`"],
+  },
+  "an unclosed quote is a problem": { script: "kubectl delete cm 'x", notReplaySafe: "is not closed", unsure: ["is not closed"] },
+  "writing a file is not replay-safe": { script: "kubectl delete cm x > /tmp/log", patched: "kubectl delete --ignore-not-found cm x > /tmp/log", notReplaySafe: "`> /tmp/log` writes a file" },
+  "a group written to a file is not replay-safe": { script: "{ kubectl delete cm x; } >> log", patched: "{ kubectl delete --ignore-not-found cm x; } >> log", notReplaySafe: "`>> log`" },
+  "kubectl scale is not replay-safe": { script: "kubectl scale deploy x --replicas=0; kubectl delete cm x", patched: "kubectl scale deploy x --replicas=0; kubectl delete --ignore-not-found cm x", notReplaySafe: "`kubectl scale` changes the cluster" },
+  "reads and deletes are replay-safe": {
+    script: "set -e\nif kubectl get cm x >/dev/null 2>&1; then kubectl delete cm x; fi\nkubectl wait --for=delete cm/x --timeout=60s || echo gone\nexit 3",
+    patched: "set -e\nif kubectl get cm x >/dev/null 2>&1; then kubectl delete --ignore-not-found cm x; fi\nkubectl wait --for=delete cm/x --timeout=60s || echo gone\nexit 3",
+  },
+};
+
+describe("reading a cleanup script", () => {
+  for (const [name, row] of Object.entries(table)) {
+    it(name, () => {
+      const analysis = analyseScript(row.script);
+      expect(analysis.patched).toBe(row.patched ?? row.script);
+      if (row.notReplaySafe === undefined) expect(analysis.notReplaySafe).toBeUndefined();
+      else expect(analysis.notReplaySafe).toContain(row.notReplaySafe);
+      expect(analysis.unsure).toHaveLength(row.unsure?.length ?? 0);
+      row.unsure?.forEach((fragment, i) => {
+        expect(analysis.unsure[i]).toContain(fragment);
+      });
+    });
+  }
+});
+
+describe("finding the script in a shell's argv", () => {
+  it.each([
+    [["sh", "-c", "S"], 2],
+    [["/bin/bash", "-ec", "S"], 2],
+    [["bash", "-e", "-c", "S", "name", "arg"], 3],
+    [["bash", "-euo", "pipefail", "-c", "S"], 4],
+    [["bash", "-o", "pipefail", "-c", "S"], 4],
+    [["bash", "--norc", "--noprofile", "-c", "S"], 4],
+    [["bash", "-c", "-e", "S"], 3],
+    [["bash", "+O", "extglob", "-c", "S"], 4],
+    [["sh", "script.sh"], -1],
+    [["sh", "-c"], -1],
+    [["python", "-c", "S"], -1],
+  ])("%j: %i", (argv, index) => {
+    expect(scriptIndex(argv)).toBe(index);
+  });
+});
+
+describe("any text", () => {
+  const shellish = fc.string({
+    unit: fc.constantFrom(..."kubectl delete cm x ;&|()<>'\"`$\\{}#\n\t\r*?[]=-".split(""), "kubectl ", "delete ", "<<EOF\n", "\nEOF\n", "$(", "case ", " in ", ";;", " esac"),
+    maxLength: 80,
+  });
+
+  it("is read without throwing, and only gains --ignore-not-found after a delete", () => {
+    fc.assert(
+      fc.property(shellish, (script) => {
+        const analysis = analyseScript(script);
+        expect(analysis.patched.replaceAll("delete --ignore-not-found", "delete")).toBe(script);
+      }),
+      { numRuns: 3000, seed: 12 },
+    );
+  });
+
+  it("deep nesting is refused, not a crash", () => {
+    const deep = `${"$(".repeat(20000)}kubectl delete cm x${")".repeat(20000)}`;
+    expect(analyseScript(deep).patched).toBe(deep);
+  });
+});
