@@ -1,9 +1,12 @@
 /** Real `helm template` outputs from ../shared/corpus (see its SOURCES.md); skipped when the folder is absent. */
-import { readFileSync } from "node:fs";
-import { basename } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { splitStream } from "../src/core/stream.js";
-import { ALL_RULES_OFF, CORPUS, corpusFiles, corpusMissing, fix } from "./helpers.js";
+import { parseConfigText } from "../src/config.js";
+import type { FixOptions } from "../src/fix-stream.js";
+import { ALL_RULES_OFF, CORPUS, corpusFiles, corpusMissing, EXAMPLES, fix } from "./helpers.js";
+import { K8S_READ, k8sDifferences } from "./k8s-read.js";
 
 const ALL_RULES_ON = { enable: ["claim-retention"], release: { name: "corpus", namespace: "corpus" } };
 
@@ -72,5 +75,38 @@ describe.skipIf(corpusMissing)("corpus round-trips", () => {
     expect(disagreeing.findings.map((finding) => finding.message)).toContainEqual(
       expect.stringContaining("states namespace monitoring-logs (its metadata.namespace), but --namespace says monitoring: nothing is written"),
     );
+  });
+});
+
+/** Every rendered example, with the config beside it when there is one. */
+function exampleRenders(): Array<{ name: string; file: string; options: FixOptions }> {
+  const renders: Array<{ name: string; file: string; options: FixOptions }> = [];
+  for (const chart of readdirSync(EXAMPLES).sort()) {
+    const configPath = join(EXAMPLES, chart, "fix-storage.yaml");
+    const config = existsSync(configPath) ? parseConfigText(readFileSync(configPath, "utf8"), configPath) : undefined;
+    for (const file of readdirSync(join(EXAMPLES, chart)).sort()) {
+      if (!/^(?:rendered|live).*\.ya?ml$/.test(file)) continue;
+      renders.push({ name: `${chart}/${file}`, file: join(EXAMPLES, chart, file), options: { ...(config && { config }), enable: ["claim-retention"] } });
+    }
+  }
+  return renders;
+}
+
+describe.skipIf(!K8S_READ)("what Kubernetes reads (k8s-read): the input plus the change records, nothing else", () => {
+  const cases = [
+    ...corpusFiles().map((file) => ({ name: basename(file), file, options: ALL_RULES_ON as FixOptions })),
+    ...exampleRenders(),
+  ];
+  for (const { name, file, options } of cases) {
+    it(name, async () => {
+      const input = readFileSync(file, "utf8");
+      const result = await fix(input, options);
+      expect(k8sDifferences(input, result.output, result.changes)).toEqual([]);
+    });
+  }
+
+  it("the examples are edited, so the check has something to judge", async () => {
+    const edited = await Promise.all(exampleRenders().map(async ({ file, options }) => (await fix(readFileSync(file, "utf8"), options)).changes.length));
+    expect(edited.filter((count) => count > 0).length).toBeGreaterThan(5);
   });
 });

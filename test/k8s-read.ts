@@ -89,13 +89,18 @@ export function k8sDifferences(input: string, output: string, changes: readonly 
 }
 
 /**
- * Helm's split (`\s*\n---`) eats the line break that ends a document, and with it the final newline of a block
- * scalar that ends the document, in the input as in the output. A comment line after each document keeps that
- * artefact of splitting out of the comparison of what the documents say.
+ * Each document as Helm's split will see it, one for one with ours. Helm's split (`\s*\n---`) eats the line break that
+ * ends a document, and with it the final newline of a block scalar that ends the document, in the input as in the
+ * output: a comment line after each document keeps that artefact of splitting out of the comparison.
  */
 function isolated(stream: string): string {
   return splitStream(stream)
-    .map((doc) => `${doc.text}${doc.text === "" || doc.text.endsWith("\n") ? "" : "\n"}#\n`)
+    .map((doc) => {
+      // Comments before a document's `---` make a document of their own for Helm's split: they say nothing, so they go.
+      const text = doc.text.replace(/^(?:[ \t]*(?:#[^\n]*)?\r?\n)*(?=---)/, "");
+      const marked = text.startsWith("---") ? text : `---\n${text}`;
+      return `${marked}${marked.endsWith("\n") ? "" : "\n"}#\n`;
+    })
     .join("");
 }
 

@@ -24,7 +24,7 @@ function isContainer(value: unknown): value is Container {
  * editor does; `delete` of a missing path changes nothing; `append` adds to a list, creating it when absent.
  */
 export function applyRecord(root: unknown, record: RecordedEdit): unknown {
-  if (record.path.length === 0) return record.op === "delete" ? undefined : structuredClone(record.after);
+  if (record.path.length === 0) return record.op === "delete" ? undefined : copyData(record.after);
   const parentPath = record.path.slice(0, -1);
   const key = record.path[record.path.length - 1] as PathSegment;
   if (record.op === "delete") {
@@ -36,17 +36,31 @@ export function applyRecord(root: unknown, record: RecordedEdit): unknown {
   const parent = create(root, parentPath);
   if (record.op === "append") {
     const list = getChild(parent, key);
-    if (Array.isArray(list)) list.push(structuredClone(record.after));
-    else setChild(parent, key, [structuredClone(record.after)]);
+    if (Array.isArray(list)) list.push(copyData(record.after));
+    else setChild(parent, key, [copyData(record.after)]);
     return root;
   }
-  setChild(parent, key, structuredClone(record.after));
+  setChild(parent, key, copyData(record.after));
   return root;
+}
+
+/**
+ * A copy in which no two places share an object. A reader gives every alias of an anchor the same object; an edit to
+ * one place must not show in the others, just as the editor writes the aliases out before it edits an anchored node.
+ */
+export function copyData(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyData);
+  if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) {
+    return value !== null && typeof value === "object" ? structuredClone(value) : value;
+  }
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) copy[key] = copyData(item);
+  return copy;
 }
 
 /** Applies records in order to a copy of `original`. */
 export function applyRecords(original: unknown, records: readonly RecordedEdit[]): unknown {
-  let value = structuredClone(original);
+  let value = copyData(original);
   for (const record of records) value = applyRecord(value, record);
   return value;
 }

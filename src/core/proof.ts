@@ -4,7 +4,7 @@
  * is an editor bug: it becomes an error, so it can never reach a cluster. Only edited documents pay for it.
  */
 import { isDeepStrictEqual } from "node:util";
-import { applyRecord } from "./apply-record.js";
+import { applyRecord, copyData } from "./apply-record.js";
 import { FixStorageError } from "./errors.js";
 import type { ParsedDocument } from "./manifest.js";
 import { isRecord } from "./plain-data.js";
@@ -44,7 +44,7 @@ function proveDocument(doc: ParsedDocument, records: readonly ChangeRecord[]): v
     if (before.error !== undefined) continue; // unreadable before the edit in this version: nothing to compare
     const after = version === "1.2" ? { value: doc.editor.value() } : readDocument(text, version);
     if (after.error !== undefined) throw fail(`YAML ${version} reader: ${after.error}`);
-    let expected: unknown = structuredClone(before.value);
+    let expected: unknown = copyData(before.value);
     try {
       for (const record of records) expected = applyAt(expected, record);
     } catch (cause) {

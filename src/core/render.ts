@@ -16,9 +16,23 @@ function readsBackAs(text: string, value: string): boolean {
   }
 }
 
+/** Deciding plainness parses the text twice; expanded aliases repeat the same keys thousands of times. */
+const plainCache = new Map<string, boolean>();
+const PLAIN_CACHE_SIZE = 10_000;
+
+function canBePlain(value: string): boolean {
+  if (value === "" || !PLAIN_SAFE.test(value) || value.endsWith(" ")) return false;
+  let plain = plainCache.get(value);
+  if (plain === undefined) {
+    plain = readsBackAs(value, value);
+    if (plainCache.size >= PLAIN_CACHE_SIZE) plainCache.clear();
+    plainCache.set(value, plain);
+  }
+  return plain;
+}
+
 export function renderString(value: string): string {
-  if (value !== "" && PLAIN_SAFE.test(value) && !value.endsWith(" ") && readsBackAs(value, value)) return value;
-  return doubleQuoted(value);
+  return canBePlain(value) ? value : doubleQuoted(value);
 }
 
 /**

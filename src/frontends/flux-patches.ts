@@ -5,7 +5,7 @@
  */
 import { isRecord } from "../core/manifest.js";
 import type { ChangeRecord, ObjectRef } from "../core/records.js";
-import { applyRecord } from "../core/apply-record.js";
+import { applyRecord, copyData } from "../core/apply-record.js";
 import { jsonForYaml, renderString } from "../core/render.js";
 import { type Path, valueAtPath } from "../core/yaml-path.js";
 import type { FixResult } from "../fix-stream.js";
@@ -36,7 +36,7 @@ export function jsonPointer(path: Path): string {
  * by position; a removed one is tested first.
  */
 export function patchOps(original: unknown, changes: readonly ChangeRecord[]): JsonPatchOp[] {
-  let model = structuredClone(original);
+  let model = copyData(original);
   const ops: JsonPatchOp[] = [];
   for (const change of changes) {
     ops.push(...opsFor(model, change));

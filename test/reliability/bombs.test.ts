@@ -1,7 +1,8 @@
 /**
- * Alias bombs: each must end in bounded time and memory. A refusal is exit 2, nothing on stdout, and a message that
- * names aliases. Kubernetes' own YAML reader (go-yaml) refuses "excessive aliasing" too, so a refused stream is one
- * the API server would have refused anyway.
+ * Alias bombs: each must end within bounded memory (a heap limit; a runaway expansion would die of it). No wall time
+ * is asserted: a loaded machine must not fail a correct program. A refusal is exit 2, nothing on stdout, and a message
+ * that names aliases. Kubernetes' own YAML reader (go-yaml) refuses "excessive aliasing" too, so a refused stream is
+ * one the API server would have refused anyway.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -10,9 +11,7 @@ import { CHART_LABEL_LINE, CONFIGMAP, type ProcessRun, replaceOnce, requireBundl
 
 beforeAll(requireBundle);
 
-/** Generous: the point is "ends", not "is fast". */
-const BOUND_MS = 20_000;
-/** A heap limit, so a runaway expansion fails instead of taking the machine's memory. */
+/** A heap limit: a runaway expansion fails (killed, or a crash that is not exit 2) instead of taking the machine's memory. */
 const HEAP = ["--max-old-space-size=1024"];
 
 /** The classic: nine levels of nine aliases each, 9^9 strings once expanded. */
@@ -25,15 +24,14 @@ function billionLaughs(): string {
 }
 
 function expectBoundedRefusal(run: ProcessRun): void {
-  expect({ timedOut: run.timedOut, signal: run.signal }).toEqual({ timedOut: false, signal: null });
-  expect({ code: run.code, stdout: run.stdout.length }).toEqual({ code: 2, stdout: 0 });
+  expect({ code: run.code, signal: run.signal, stdout: run.stdout.length }).toEqual({ code: 2, signal: null, stdout: 0 });
   expect(run.stderr).toMatch(/alias/i);
   expect(run.stderr.trim().split("\n")).toHaveLength(1);
 }
 
 describe("billion laughs", () => {
   it("inside a StatefulSet: refused at once with a located message", async () => {
-    const run = await runBinAsync([], CONFIGMAP + STATEFULSET + billionLaughs(), { timeoutMs: BOUND_MS, nodeArgs: HEAP });
+    const run = await runBinAsync([], CONFIGMAP + STATEFULSET + billionLaughs(), { nodeArgs: HEAP });
     expectBoundedRefusal(run);
     expect(run.stderr).toMatch(
       /^fix-storage: document 2 \(app\/templates\/sts\.yaml\) line \d+, column \d+: excessive aliasing: the aliases expand to over a million nodes\n$/,
@@ -45,7 +43,7 @@ describe("billion laughs", () => {
       "---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  template:\n    spec:\n      volumes: [{name: d, persistentVolumeClaim: {claimName: d}}]\n      containers: [{name: k, image: k, command: [kubectl, delete, cm, x]}]\n",
       "---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          volumes: [{name: d, persistentVolumeClaim: {claimName: d}}]\n",
     ]) {
-      const run = await runBinAsync([], head + billionLaughs(), { timeoutMs: BOUND_MS, nodeArgs: HEAP });
+      const run = await runBinAsync([], head + billionLaughs(), { nodeArgs: HEAP });
       expectBoundedRefusal(run);
       expect(run.stderr).toMatch(/^fix-storage: document 1 line \d+, column \d+: excessive aliasing: the aliases expand to over a million nodes\n$/);
     }
@@ -65,20 +63,20 @@ describe.concurrent("wide alias bombs (few aliases of a large node) stay bounded
     const big = `[${Array.from({ length: 200_000 }, () => "a").join(",")}]`;
     const many = `[${Array.from({ length: 999 }, () => "*big").join(",")}]`;
     const input = `${STATEFULSET}  x-big: &big ${big}\n  x-many: ${many}\n`;
-    expectBoundedRefusal(await runBinAsync([], input, { timeoutMs: BOUND_MS, nodeArgs: HEAP }));
+    expectBoundedRefusal(await runBinAsync([], input, { nodeArgs: HEAP }));
   });
 
-  it("an anchored claim-template label map aliased 150 times: refused (too many aliases to expand), promptly", async () => {
+  it("an anchored claim-template label map aliased 150 times: refused (too many aliases to expand)", async () => {
     const { input } = anchoredLabels(2000, 150);
-    const run = await runBinAsync(["--disable", "claim-ownership"], input, { timeoutMs: BOUND_MS, nodeArgs: HEAP });
+    const run = await runBinAsync(["--disable", "claim-ownership"], input, { nodeArgs: HEAP });
     expectBoundedRefusal(run);
     expect(run.stderr).toContain("too many aliases");
   });
 
-  it("an anchored claim-template label map aliased 40 times: fixed without leaking the edit, or refused, promptly", async () => {
+  it("an anchored claim-template label map aliased 40 times: fixed without leaking the edit, or refused", async () => {
     const { input, labels } = anchoredLabels(2000, 40);
-    const run = await runBinAsync(["--disable", "claim-ownership"], input, { timeoutMs: BOUND_MS, nodeArgs: HEAP });
-    expect({ timedOut: run.timedOut, signal: run.signal }).toEqual({ timedOut: false, signal: null });
+    const run = await runBinAsync(["--disable", "claim-ownership"], input, { nodeArgs: HEAP });
+    expect(run.signal).toBeNull();
     if (run.code === 2) {
       expectBoundedRefusal(run);
       return;
