@@ -10,6 +10,10 @@
  * The target must be this machine's: the blob and its code cache are valid only for the Node build that made them,
  * so a release workflow runs this once per platform, on a runner of that platform.
  * Output: dist/sea/fix-storage-<target> (.exe on Windows), checked by running its --version.
+ * Measured on Node 20.20 (callgrind instructions, prometheus-pushgateway example): the code cache makes start-up
+ * cheaper than `node dist/fix-storage.cjs` (--version 598M vs 640M, a fix with schema checks 1,103M vs 1,227M). A
+ * start-up snapshot (useSnapshot, schemas initialised in the heap) saved only 3-7% more, with a 4x larger blob, a
+ * separate entry point, and Node's warning that child_process (--live kubectl) is unverified in snapshots: not used.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
