@@ -278,7 +278,7 @@ beforeAll(async () => {
   cases.forEach((c, i) => {
     results.set(`${c.shell} ${c.name}`, { before: runs[2 * i] as Run, after: runs[2 * i + 1] as Run });
   });
-}, 120_000);
+}, 600_000);
 
 afterAll(() => {
   if (root) rmSync(root, { recursive: true, force: true });
