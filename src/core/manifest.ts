@@ -10,6 +10,7 @@ import { isRecord } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
 import { type RawDocument, sourceComment, splitStream } from "./stream.js";
 import { lineColumn } from "./text.js";
+import { readDocument } from "./yaml-aliases.js";
 import { ANCHOR, excessiveAliasing, firstDuplicateKey, type Path, YamlDocumentEditor } from "./yaml-editor.js";
 
 export const POSTRENDER_FILENAME = "postrenderer.helm.sh/postrender-filename";
@@ -39,7 +40,8 @@ export class ParsedDocument {
   /** The document's data before any edit (parsed again on demand, once: only edited documents ever need it). */
   get original(): unknown {
     if (!this.edited) return this.editor.value();
-    this.originalValue ??= { value: new YamlDocumentEditor(this.raw.text).value() };
+    // A plain parse: the editor's source tokens are not needed to read data.
+    this.originalValue ??= { value: readDocument(this.raw.text, "1.2").value };
     return this.originalValue.value;
   }
 

@@ -1,5 +1,5 @@
 import type { Json } from "./render.js";
-import type { Path } from "./yaml-editor.js";
+import type { Path } from "./yaml-path.js";
 
 /** Which object a record speaks of, as a user would look it up. */
 export interface ObjectRef {
