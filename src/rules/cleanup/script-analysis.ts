@@ -91,6 +91,25 @@ const RUNNERS: Record<string, { valued: string[]; boolean: string[]; operands: n
   env: { valued: ["-u", "--unset", "-C", "--chdir"], boolean: ["-i", "-", "--ignore-environment", "-0", "--null"], operands: 0 },
 };
 
+const AWK = new Set(["awk", "gawk", "mawk", "nawk", "busybox-awk"]);
+
+/** Why an awk command could do more than print (undefined: it only reads and prints). */
+function awkSideEffect(args: ReadonlyArray<string | undefined>): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === undefined) return "has an argument only known when the script runs";
+    if (arg === "-F" || arg === "-v") {
+      i++;
+      continue;
+    }
+    if (/^-[Fv]./.test(arg)) continue;
+    if (arg.startsWith("-")) return `has option ${arg}`;
+    // The program: output redirection, pipes, system() and getline can write or run things.
+    return /[>|]|system|getline|close|fflush/.test(arg) ? "runs a program that may write files or run commands" : undefined;
+  }
+  return undefined;
+}
+
 /** Commands that run text as shell code: what they run cannot be edited safely. */
 const INTERPRETERS = new Set(["eval", "source", ".", "sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "su", "sudo", "watch", "ssh", "nsenter", "chroot"]);
 
@@ -195,6 +214,11 @@ export function analyseScript(script: string): ScriptAnalysis {
       continue;
     }
     if (DATA_COMMANDS.has(name)) continue;
+    if (AWK.has(name)) {
+      const why = awkSideEffect(values.slice(1));
+      if (why) unsafe(command.line, `\`${name}\` ${why}`);
+      continue;
+    }
     unsafe(command.line, `\`${name}\` is not known to be safe to run twice`);
     if (mentionsDelete(command, script)) unsure.push(`line ${command.line}: \`${short}\` may run kubectl delete`);
   }

@@ -76,6 +76,15 @@ const table: Record<string, Row> = {
   "writing a file is not replay-safe": { script: "kubectl delete cm x > /tmp/log", patched: "kubectl delete --ignore-not-found cm x > /tmp/log", notReplaySafe: "`> /tmp/log` writes a file" },
   "a group written to a file is not replay-safe": { script: "{ kubectl delete cm x; } >> log", patched: "{ kubectl delete --ignore-not-found cm x; } >> log", notReplaySafe: "`>> log`" },
   "kubectl scale is not replay-safe": { script: "kubectl scale deploy x --replicas=0; kubectl delete cm x", patched: "kubectl scale deploy x --replicas=0; kubectl delete --ignore-not-found cm x", notReplaySafe: "`kubectl scale` changes the cluster" },
+  "awk that only prints is replay-safe (Kyverno 3.3.9's clean-reports hook)": {
+    script: "kubectl get pr -A --no-headers | awk '/pol/{print $1}' | xargs kubectl delete policyreports",
+    patched: "kubectl get pr -A --no-headers | awk '/pol/{print $1}' | xargs kubectl delete --ignore-not-found policyreports",
+  },
+  "awk that writes a file is not": {
+    script: "kubectl get cm -o name | awk '{print > \"/tmp/x\"}'; kubectl delete cm x",
+    patched: "kubectl get cm -o name | awk '{print > \"/tmp/x\"}'; kubectl delete --ignore-not-found cm x",
+    notReplaySafe: "`awk` runs a program that may write files",
+  },
   "reads and deletes are replay-safe": {
     script: "set -e\nif kubectl get cm x >/dev/null 2>&1; then kubectl delete cm x; fi\nkubectl wait --for=delete cm/x --timeout=60s || echo gone\nexit 3",
     patched: "set -e\nif kubectl get cm x >/dev/null 2>&1; then kubectl delete --ignore-not-found cm x; fi\nkubectl wait --for=delete cm/x --timeout=60s || echo gone\nexit 3",

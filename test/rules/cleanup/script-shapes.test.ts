@@ -67,6 +67,7 @@ const SHAPES: Record<string, Shape> = {
   arithmetic: { script: 'n=$((1 + 2)); kubectl delete cm "c$n"', expect: "retried" },
   "xargs from kubectl get": { script: "kubectl get pods -o name | xargs kubectl delete", expect: "retried" },
   "xargs -r -n1": { script: "kubectl get pods -o name | xargs -r -n1 kubectl delete", expect: "retried" },
+  "awk between get and xargs": { script: "kubectl get pods -o name | awk -F/ '{print $2}' | xargs -n1 kubectl delete pod", expect: "retried" },
   "xargs -I{}": { script: "kubectl get pods -o name | xargs -I{} kubectl delete {}", expect: "retried" },
   timeout: { script: "timeout 30 kubectl delete cm x", expect: "retried" },
   "timeout -s KILL": { script: "timeout -s KILL 30 kubectl delete cm x", expect: "retried" },
