@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { example, EXAMPLES, ROOT } from "../helpers.js";
 import { tempDir } from "../frontends/hosts.js";
-import { bundleRun, PKG, pathWithoutNode, runHelmPlugin } from "./helpers.js";
+import { bundleRun, PKG, pathWithoutNode, readmeInstallLine, runHelmPlugin } from "./helpers.js";
 
 const TARGET = `${{ linux: "linux", darwin: "darwin", win32: "windows" }[process.platform as string]}-${{ x64: "amd64", arm64: "arm64" }[process.arch as string]}`;
 // FIX_STORAGE_SEA names an executable built before (the release workflow tests the very file it publishes).
@@ -82,6 +82,19 @@ describe.skipIf(!CAN_BUILD)("single executable", () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^apiVersion: config\.kubernetes\.io\/v1\nkind: ResourceList\n/);
     expect(run.stdout).toContain("results:");
+  });
+
+  it.skipIf(process.platform === "win32")("the README's download line, from a copy of the release, gives a working executable", () => {
+    const release = tempDir("release-");
+    copyFileSync(SEA, join(release, `fix-storage-${TARGET}`));
+    const line = readmeInstallLine("single executable")
+      .replace(/https:\/\/github\.com\/fix-storage\/fix-storage\/releases\/download\/v[^/]+/, `file://${release}`)
+      .replace(/fix-storage-linux-amd64/, `fix-storage-${TARGET}`);
+    const home = tempDir();
+    const download = spawnSync("sh", ["-c", line], { cwd: home, encoding: "utf8" });
+    expect(download.status, download.stderr).toBe(0);
+    const run = spawnSync(join(home, "fix-storage"), ["--version"], { env: NO_ENV, encoding: "utf8" });
+    expect(run.stdout).toBe(`fix-storage ${PKG.version}\n`);
   });
 
   it.skipIf(process.platform === "win32")("Helm plugin from a git clone: the install hook fetches and checks the executable, and the plugin runs it without Node.js", () => {
