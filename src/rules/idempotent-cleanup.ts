@@ -6,19 +6,14 @@
  */
 import * as z from "zod/mini";
 import type { KubeObject } from "../core/manifest.js";
-import type { Json } from "../core/render.js";
-import { entrypointOf, IMAGE_NAME } from "./cleanup/kubectl-images.js";
-import { execInsertIndex, IGNORE_NOT_FOUND, ignoresNotFound, isKubectlPath, subcommand } from "./cleanup/kubectl-command.js";
-import { analyseScript } from "./cleanup/script-analysis.js";
-import { isRetryWrapped, RETRY_NAME, scriptIndex, wrapInRetries } from "./cleanup/shell-invocation.js";
+import { planContainer } from "./cleanup/container-plan.js";
+import { IMAGE_NAME } from "./cleanup/kubectl-images.js";
 import { PlanBuilder, type Rule } from "./rule.js";
-import { type ContainerView, containers, podSpec } from "./workloads.js";
+import { containers, podSpec } from "./workloads.js";
 
 const RULE = "idempotent-cleanup";
 const HOOK = "helm.sh/hook";
 const DELETE_POLICY = "helm.sh/hook-delete-policy";
-/** What scripts fixed by earlier versions of this rule start with; they are left as they are. */
-const OLD_WRAP_MARKER = "# fix-storage idempotent-cleanup:";
 
 const options = z.strictObject({
   retries: z._default(z.int().check(z.minimum(0), z.maximum(100)), 3),
@@ -30,34 +25,6 @@ const options = z.strictObject({
 });
 
 type Options = z.infer<typeof options>;
-
-interface ContainerPlan {
-  edits: Array<{ op: "set" | "append"; path: Array<string | number>; value: Json; reason: string }>;
-  findings: Array<{ severity: "info" | "warning"; message: string }>;
-  /** Real kubectl deletes the container runs (fixed here or already idempotent). */
-  deletes: number;
-}
-
-/** One of the container's argv fields, and where its first word sits in the argv. */
-interface Field {
-  path: Array<string | number>;
-  from: number;
-  list: string[];
-}
-
-/** The argv a container runs, split over the fields that hold it. */
-class Argv {
-  readonly words: string[];
-
-  constructor(readonly fields: Field[], entrypoint?: string) {
-    this.words = [...(entrypoint === undefined ? [] : [entrypoint]), ...fields.flatMap((field) => field.list)];
-  }
-
-  /** The field holding argv word `index`. */
-  fieldOf(index: number): Field {
-    return this.fields.filter((field) => field.from <= index).pop() as Field;
-  }
-}
 
 export const idempotentCleanup: Rule<Options> = {
   name: RULE,
@@ -111,124 +78,4 @@ function ensureDeletePolicy(plan: PlanBuilder, job: KubeObject, required: readon
     value: [...policies, ...missing].join(","),
     reason: `hook Job ${job.name} runs kubectl delete: ${missing.join(", ")} lets the next run replace a failed earlier one instead of failing on "already exists"`,
   });
-}
-
-function planContainer(container: ContainerView, settings: Options): ContainerPlan {
-  const result: ContainerPlan = { edits: [], findings: [], deletes: 0 };
-  const name = String(container.value.name ?? "");
-  const command = stringList(container.value.command);
-  const args = stringList(container.value.args);
-  if ((container.value.command !== undefined && !command) || (container.value.args !== undefined && !args)) return result;
-  const field = (key: "command" | "args", from: number, list: string[]): Field => ({ path: [...container.path, key], from, list });
-  let argv: Argv;
-  if (command) {
-    argv = new Argv([field("command", 0, command), ...(args ? [field("args", command.length, args)] : [])]);
-  } else if (args) {
-    const entrypoint = entrypointOf(container.value.image, settings.kubectlImages);
-    if (entrypoint === "kubectl") {
-      argv = new Argv([field("args", 1, args)], "kubectl");
-    } else {
-      argv = new Argv([field("args", 0, args)]);
-      const verb = subcommand(args);
-      if (entrypoint === undefined && "index" in verb && args[verb.index] === "delete" && !ignoresNotFound(args)) {
-        result.findings.push({
-          severity: "warning",
-          message: `container ${name} sets only args (${args.slice(0, verb.index + 1).join(" ")} …), as if image ${String(container.value.image ?? "(none)")} ran kubectl; fix-storage does not know that image's entrypoint, so it changes nothing. If its entrypoint is kubectl, list its repository in idempotent-cleanup's kubectlImages option`,
-        });
-        return result;
-      }
-    }
-  } else {
-    return result;
-  }
-
-  const words = argv.words;
-  if (isRetryWrapped(words)) {
-    // Wrapped by an earlier run: only count its deletes, so the delete policy is still checked.
-    const inner = words.slice(4);
-    const script = scriptIndex(inner);
-    if (script !== -1) result.deletes += analyseScript(inner[script] as string).deletes;
-    else if (isKubectlPath(inner[0] ?? "")) result.deletes += kubectlDelete(inner) ? 1 : 0;
-    return result;
-  }
-  const script = scriptIndex(words);
-  if (script !== -1) planScript(argv, script, name, settings, result);
-  else if (isKubectlPath(words[0] ?? "")) planExec(argv, name, result);
-  return result;
-}
-
-/** Index of `delete` when `argv` is `kubectl [global flags] delete …`. */
-function kubectlDelete(argv: readonly string[]): number | undefined {
-  const verb = subcommand(argv.slice(1));
-  return "index" in verb && argv[verb.index + 1] === "delete" ? verb.index + 1 : undefined;
-}
-
-function planScript(argv: Argv, index: number, name: string, settings: Options, result: ContainerPlan): void {
-  const text = argv.words[index] as string;
-  if (text.startsWith(OLD_WRAP_MARKER)) {
-    result.deletes += /kubectl/.test(text) && /delete/.test(text) ? 1 : 0;
-    return;
-  }
-  const analysis = analyseScript(text);
-  result.deletes += analysis.deletes;
-  for (const place of analysis.unsure) {
-    result.findings.push({
-      severity: "warning",
-      message: `container ${name}: ${place}, so fix-storage cannot tell whether it deletes; if it does, add --ignore-not-found to it in the chart`,
-    });
-  }
-  if (analysis.patched === text) return;
-  const scriptField = argv.fieldOf(index);
-  const shellField = argv.fieldOf(0);
-  const retried = settings.retries > 0 && analysis.notReplaySafe === undefined;
-  if (retried) {
-    const list = shellField.list.map((word, i) => (shellField.from + i === index ? analysis.patched : word));
-    result.edits.push({
-      op: "set",
-      path: shellField.path,
-      value: wrapInRetries(list, settings.retries, settings.delaySeconds),
-      reason: `container ${name} runs kubectl delete, which fails when a retry finds the object gone: added ${IGNORE_NOT_FOUND}, and the command, unchanged otherwise, now runs as the argument of ${RETRY_NAME}, retried up to ${settings.retries} times ${settings.delaySeconds}s apart`,
-    });
-    if (scriptField === shellField) return;
-  }
-  result.edits.push({
-    op: "set",
-    path: [...scriptField.path, index - scriptField.from],
-    value: analysis.patched,
-    reason: `container ${name} runs kubectl delete, which fails when a retry finds the object gone: added ${IGNORE_NOT_FOUND}`,
-  });
-  if (!retried && settings.retries > 0) {
-    result.findings.push({
-      severity: "info",
-      message: `container ${name}: its script is not retried, because ${analysis.notReplaySafe}; only ${IGNORE_NOT_FOUND} was added`,
-    });
-  }
-}
-
-function planExec(argv: Argv, name: string, result: ContainerPlan): void {
-  const words = argv.words;
-  const verbIndex = kubectlDelete(words);
-  if (verbIndex === undefined) return;
-  result.deletes++;
-  if (ignoresNotFound(words.slice(verbIndex + 1))) return;
-  const insertAt = execInsertIndex(words, verbIndex);
-  const reason = `container ${name} runs kubectl delete, which fails when a retry finds the object gone: added ${IGNORE_NOT_FOUND}`;
-  if (insertAt === words.length) {
-    const last = argv.fields[argv.fields.length - 1] as Field;
-    result.edits.push({ op: "append", path: last.path, value: IGNORE_NOT_FOUND, reason });
-    return;
-  }
-  // Before `--`: the field holding the `--` gets the flag in its place.
-  const field = argv.fieldOf(insertAt);
-  const offset = insertAt - field.from;
-  result.edits.push({
-    op: "set",
-    path: field.path,
-    value: [...field.list.slice(0, offset), IGNORE_NOT_FOUND, ...field.list.slice(offset)],
-    reason: `${reason} before --`,
-  });
-}
-
-function stringList(value: unknown): string[] | undefined {
-  return Array.isArray(value) && value.every((item) => typeof item === "string") ? (value as string[]) : undefined;
 }
