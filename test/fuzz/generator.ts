@@ -1,7 +1,8 @@
 /**
  * Generates workloads the rules edit (StatefulSets, Jobs, CronJobs, Lists of them) as a known object and as YAML text
  * written in many of the styles charts use: comments in every position, null, empty and flow maps, quoted and plain
- * keys, explicit keys, tags and anchors on scripts, CRLF, 2- and 4-space indents and indentless sequences.
+ * keys, explicit keys, tags on maps and scalars, anchors on scripts, CRLF, 2- and 4-space indents, indentless
+ * sequences, and whole documents as JSON.
  * Deterministic for a seed.
  */
 import { parse } from "yaml";
@@ -265,7 +266,8 @@ class Writer {
       this.lines.push(`${head} ${flowText(value, this.layout)}${random.chance(0.1) ? comment(this.layout) : ""}`);
       return;
     }
-    this.lines.push(head + (random.chance(0.1) ? comment(this.layout) : ""));
+    const tag = random.chance(0.03) ? (Array.isArray(value) ? " !!seq" : " !!map") : "";
+    this.lines.push(head + tag + (random.chance(0.1) ? comment(this.layout) : ""));
     if (Array.isArray(value)) this.seq(value, this.layout.indentless ? indent : indent + step);
     else this.map(value, indent + step);
   }
@@ -299,6 +301,10 @@ export function generateCase(seed: number): GeneratedCase {
   const random = new Random(seed);
   const object = generateObject(random);
   const layout: Layout = { step: random.pick([2, 2, 4]), eol: random.chance(0.2) ? "\r\n" : "\n", indentless: random.chance(0.3), random, anchors: 0 };
+  if (random.chance(0.04)) {
+    // Some tools write manifests as JSON, which is YAML too.
+    return { object, text: JSON.stringify(object, null, random.pick([0, 2])) + layout.eol };
+  }
   const writer = new Writer(layout);
   if (random.chance(0.7)) writer.lines.push("---", "# Source: chart/templates/workload.yaml");
   writer.map(object as Record<string, Data>, 0);

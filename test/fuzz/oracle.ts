@@ -26,6 +26,10 @@ function readAll(text: string, version: "1.1" | "1.2"): unknown[] {
 
 export async function checkCase(generated: GeneratedCase, options: FixOptions): Promise<CaseOutcome> {
   const problems: string[] = [];
+  for (const version of ["1.2", "1.1"] as const) {
+    const [input] = readAll(generated.text, version);
+    if (!isDeepStrictEqual(input, generated.object)) return { problems: [`generator: the input does not read as its object in YAML ${version}`], changes: [] };
+  }
   let first: Awaited<ReturnType<typeof fixStream>>;
   try {
     first = await fixStream(generated.text, options);
