@@ -125,7 +125,7 @@ export class ReleaseIdentity {
     this.#inputs = inputs;
     const env = inputs.environment ?? {};
     const name = explicitName(inputs, false) ?? firstOf([argoApplicationName(env.ARGOCD_APP_NAME), "ARGOCD_APP_NAME"]);
-    const namespace = this.defaultNamespace();
+    const namespace = this.#defaultNamespace();
     const own = stream ? ownReleases(stream) : { names: new Set<string>(), namespaces: new Set<string>() };
     const agreed = (values: Set<string>) => (values.size === 1 ? ([...values][0] as string) : undefined);
     const ownName = agreed(own.names);
@@ -137,7 +137,7 @@ export class ReleaseIdentity {
   }
 
   /** Where Helm installs an object that states no namespace: flags, then config, then the host's environment. */
-  defaultNamespace(): Sourced | undefined {
+  #defaultNamespace(): Sourced | undefined {
     const env = this.#inputs.environment ?? {};
     return checkedNamespace(
       explicitNamespace(this.#inputs, false) ??
@@ -145,20 +145,28 @@ export class ReleaseIdentity {
     );
   }
 
-  /** The namespace an object lands in: its own, else the default. */
+  /** The namespace an object lands in: its own, else the one given (a functionConfig's for objects of its release). */
   namespaceOf(object: KubeObject): string | undefined {
-    return object.namespace ?? this.defaultNamespace()?.value;
+    if (object.namespace) return object.namespace;
+    const env = this.#inputs.environment ?? {};
+    return checkedNamespace(
+      explicitNamespace(this.#inputs, this.#scopedApplies(object)) ??
+        firstOf([env.ARGOCD_APP_NAMESPACE, "ARGOCD_APP_NAMESPACE"], [env.HELM_NAMESPACE, "HELM_NAMESPACE"]),
+    )?.value;
+  }
+
+  /** A functionConfig release speaks only for objects of that release, or of none. */
+  #scopedApplies(object: KubeObject): boolean {
+    const own = ownReleaseName(object);
+    return !own || this.#inputs.scoped?.name === undefined || this.#inputs.scoped.name === own.value;
   }
 
   /** The release an object belongs to, from the object itself first; disagreeing sources give problems, not values. */
   of(object: KubeObject): ObjectRelease {
     const env = this.#inputs.environment ?? {};
     const problems: string[] = [];
-    const labels = object.labels();
-    const label = [INSTANCE, RELEASE_LABEL].find((key) => typeof labels[key] === "string" && labels[key] !== "");
-    const ownName = label ? { value: labels[label] as string, from: `its ${label} label` } : undefined;
-    // A functionConfig release speaks only for objects of that release (or of none).
-    const scoped = !ownName || this.#inputs.scoped?.name === undefined || this.#inputs.scoped.name === ownName.value;
+    const ownName = ownReleaseName(object);
+    const scoped = this.#scopedApplies(object);
     const result: ObjectRelease = { problems };
 
     const explicit = checkedName(explicitName(this.#inputs, scoped));
@@ -189,6 +197,13 @@ export class ReleaseIdentity {
     else problems.push(`${object} states no metadata.namespace, and no namespace is given; pass --namespace NS (-n)`);
     return result;
   }
+}
+
+/** The release an object's own app.kubernetes.io/instance, else release, label names. */
+function ownReleaseName(object: KubeObject): Sourced | undefined {
+  const labels = object.labels();
+  const label = [INSTANCE, RELEASE_LABEL].find((key) => typeof labels[key] === "string" && labels[key] !== "");
+  return label ? { value: labels[label] as string, from: `its ${label} label` } : undefined;
 }
 
 /**

@@ -256,6 +256,19 @@ spec:
     expect(fail.stderr).toContain("--live-mode fail: 1 problem(s) with the live state");
   });
 
+  it("--live compares an item that states no namespace in the functionConfig's namespace", () => {
+    const live = join(tempDir(), "live.yaml");
+    writeFileSync(
+      live,
+      "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: cache, namespace: shop}\nspec:\n  volumeClaimTemplates:\n    - metadata: {name: data, labels: {tier: old}}\n      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n",
+    );
+    const config = "  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: fn}\n  data: {namespace: shop, disable: claim-ownership}\n";
+    const run = runBin(["krm", "--live", live], resourceList(item("cache", ""), config));
+    expect(run.code, run.stderr).toBe(0);
+    const out = parseAllDocuments(run.stdout)[0]?.toJS();
+    expect(out.items[0].spec.volumeClaimTemplates[0].metadata).toEqual({ name: "data", labels: { tier: "old" } });
+  });
+
   it("rejects an invalid functionConfig with exit 2 and no output", () => {
     const run = runBin(["krm"], list.replace("rules: {claim-ownership: {enabled: false}}", "rules: {claim-ownership: {enabld: false}}"));
     expect(run).toMatchObject({ code: 2, stdout: "" });
