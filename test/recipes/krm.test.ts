@@ -55,6 +55,11 @@ describe("examples/krm for standalone kustomize 5.x", () => {
     expect(Object.keys(fn.exec)).toEqual(["path"]);
   });
 
+  it("renders the prometheus-pushgateway example (a copy kept inside the root, checked not to drift)", () => {
+    const copy = readFileSync(join(KRM, "rendered.yaml"), "utf8").replace(/^(#[^\n]*\n)+(?=---)/, "");
+    expect(copy).toBe(readFileSync(join(EXAMPLES, "prometheus-pushgateway", "rendered-2.17.0.yaml"), "utf8"));
+  });
+
   it("names an executable inside the kustomization root, and only files inside it", () => {
     expect(fn.exec.path).toMatch(/^\.\/[^/]+$/);
     expect(statSync(join(KRM, fn.exec.path)).mode & 0o111).not.toBe(0);
