@@ -94,6 +94,16 @@ export function checkReleaseInputs(inputs: ReleaseInputs): void {
   }
 }
 
+/** The host's environment: Argo CD's application, else Helm's namespace (a Helm plugin's environment). */
+function environmentName(inputs: ReleaseInputs): Sourced | undefined {
+  return firstOf([argoApplicationName(inputs.environment?.ARGOCD_APP_NAME), "ARGOCD_APP_NAME"]);
+}
+
+function environmentNamespace(inputs: ReleaseInputs): Sourced | undefined {
+  const env = inputs.environment ?? {};
+  return firstOf([env.ARGOCD_APP_NAMESPACE, "ARGOCD_APP_NAMESPACE"], [env.HELM_NAMESPACE, "HELM_NAMESPACE"]);
+}
+
 function explicitName(inputs: ReleaseInputs, scoped: boolean): Sourced | undefined {
   return firstOf(
     [inputs.flags?.name, "--release-name"],
@@ -123,8 +133,7 @@ export class ReleaseIdentity {
 
   constructor(inputs: ReleaseInputs, stream?: ManifestStream) {
     this.#inputs = inputs;
-    const env = inputs.environment ?? {};
-    const name = explicitName(inputs, false) ?? firstOf([argoApplicationName(env.ARGOCD_APP_NAME), "ARGOCD_APP_NAME"]);
+    const name = explicitName(inputs, false) ?? environmentName(inputs);
     const namespace = this.#defaultNamespace();
     const own = stream ? ownReleases(stream) : { names: new Set<string>(), namespaces: new Set<string>() };
     const agreed = (values: Set<string>) => (values.size === 1 ? ([...values][0] as string) : undefined);
@@ -138,21 +147,13 @@ export class ReleaseIdentity {
 
   /** Where Helm installs an object that states no namespace: flags, then config, then the host's environment. */
   #defaultNamespace(): Sourced | undefined {
-    const env = this.#inputs.environment ?? {};
-    return checkedNamespace(
-      explicitNamespace(this.#inputs, false) ??
-        firstOf([env.ARGOCD_APP_NAMESPACE, "ARGOCD_APP_NAMESPACE"], [env.HELM_NAMESPACE, "HELM_NAMESPACE"]),
-    );
+    return checkedNamespace(explicitNamespace(this.#inputs, false) ?? environmentNamespace(this.#inputs));
   }
 
   /** The namespace an object lands in: its own, else the one given (a functionConfig's for objects of its release). */
   namespaceOf(object: KubeObject): string | undefined {
     if (object.namespace) return object.namespace;
-    const env = this.#inputs.environment ?? {};
-    return checkedNamespace(
-      explicitNamespace(this.#inputs, this.#scopedApplies(object)) ??
-        firstOf([env.ARGOCD_APP_NAMESPACE, "ARGOCD_APP_NAMESPACE"], [env.HELM_NAMESPACE, "HELM_NAMESPACE"]),
-    )?.value;
+    return checkedNamespace(explicitNamespace(this.#inputs, this.#scopedApplies(object)) ?? environmentNamespace(this.#inputs))?.value;
   }
 
   /** A functionConfig release speaks only for objects of that release, or of none. */
@@ -163,14 +164,13 @@ export class ReleaseIdentity {
 
   /** The release an object belongs to, from the object itself first; disagreeing sources give problems, not values. */
   of(object: KubeObject): ObjectRelease {
-    const env = this.#inputs.environment ?? {};
     const problems: string[] = [];
     const ownName = ownReleaseName(object);
     const scoped = this.#scopedApplies(object);
     const result: ObjectRelease = { problems };
 
     const explicit = checkedName(explicitName(this.#inputs, scoped));
-    const fromEnvironment = checkedName(firstOf([argoApplicationName(env.ARGOCD_APP_NAME), "ARGOCD_APP_NAME"]));
+    const fromEnvironment = environmentName(this.#inputs);
     const placeholder = ownName !== undefined && PLACEHOLDERS.has(ownName.value);
     // A label that is no release name Helm accepts cannot name the release: given values win, else it is an error.
     const usable = ownName && !placeholder && (isReleaseName(ownName.value) || (!explicit && !fromEnvironment)) ? ownName : undefined;
@@ -187,13 +187,13 @@ export class ReleaseIdentity {
     const namespace = pick(
       ownNamespace,
       checkedNamespace(explicitNamespace(this.#inputs, scoped)),
-      checkedNamespace(firstOf([env.ARGOCD_APP_NAMESPACE, "ARGOCD_APP_NAMESPACE"], [env.HELM_NAMESPACE, "HELM_NAMESPACE"])),
+      environmentNamespace(this.#inputs),
       "namespace",
       "--namespace (-n)",
       object,
     );
     if (typeof namespace === "string") problems.push(namespace);
-    else if (namespace) result.namespace = namespace;
+    else if (namespace) result.namespace = checkedNamespace(namespace);
     else problems.push(`${object} states no metadata.namespace, and no namespace is given; pass --namespace NS (-n)`);
     return result;
   }
