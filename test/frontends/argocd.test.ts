@@ -206,6 +206,13 @@ describe("fix-storage reads Argo CD's environment itself", () => {
       "meta.helm.sh/release-name": "devlake",
       "meta.helm.sh/release-namespace": "analytics",
     });
+    // The StatefulSet's own label names release lake: the environment does not overrule the object itself.
+    const disagreeing = runBin(["--explain"], RENDER.replace(/app\.kubernetes\.io\/instance: devlake/g, "app.kubernetes.io/instance: lake"), {
+      ARGOCD_APP_NAME: "argocd-apps_devlake",
+      ARGOCD_APP_NAMESPACE: "analytics",
+    });
+    expect(mysql(disagreeing.stdout).spec.volumeClaimTemplates[0].metadata.annotations).toBeUndefined();
+    expect(disagreeing.stderr).toContain("states release name lake (its app.kubernetes.io/instance label), but ARGOCD_APP_NAME says devlake");
   });
 
   it("fails visibly (exit 2, message on stderr, no output) on a bad setting", () => {
