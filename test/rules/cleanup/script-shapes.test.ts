@@ -149,6 +149,10 @@ const SHAPES: Record<string, Shape> = {
   "flags in a variable before delete": { script: 'NSFLAG="-n ns"; kubectl $NSFLAG delete cm x', expect: "unchanged" },
   "an unknown global flag": { script: "kubectl --frobnicate delete cm x", expect: "unchanged" },
   "delete --raw": { script: "kubectl delete --raw /api/v1/namespaces/ns/configmaps/x", expect: "unchanged" },
+  "the environment the script sees (bash's SHLVL too)": {
+    script: "env | grep -v -e SHAPE_TMP -e FAKE_KUBECTL_LOG -e '^PWD=' | sort; echo \"$SHLVL\"; kubectl delete cm x",
+    expect: "retried",
+  },
   "exit 3 with no delete": { script: "echo start; exit 3", expect: "unchanged" },
   "command: [sh, -c], args: [script]": { script: "kubectl delete cm x", layout: "command+args", expect: "retried" },
   "command: [sh], args: [-c, script]": { script: "kubectl delete cm x\nexit 0", layout: "shell+args", expect: "retried" },
