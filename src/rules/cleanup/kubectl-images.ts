@@ -6,7 +6,11 @@
 
 export type Entrypoint = "kubectl" | "none";
 
-/** Well-known images, by repository (registry optional): checked against each image's Dockerfile. */
+/**
+ * Well-known images, by repository (registry optional), as their Dockerfiles set them: `ENTRYPOINT ["kubectl"]` in
+ * bitnami/kubectl, rancher/kubectl and lachlanevenson/k8s-kubectl, `["/bin/kubectl"]` in registry.k8s.io/kubectl
+ * (kubernetes build/server-image/kubectl), none in alpine/k8s (alpine-docker/k8s, whose CMD is alpine's shell).
+ */
 export const KNOWN_IMAGES: Readonly<Record<string, Entrypoint>> = {
   "bitnami/kubectl": "kubectl",
   "registry.k8s.io/kubectl": "kubectl",

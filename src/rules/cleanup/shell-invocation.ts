@@ -2,6 +2,10 @@
  * `sh -c SCRIPT` in a container's argv, and the retry wrapper that runs such a command again when it fails. The wrapper
  * never contains the chart's script: it receives the original argv as its arguments and runs it with `"$@"`, so the
  * script is parsed by a fresh shell exactly as before, with its own flags, `$0` and arguments.
+ *
+ * What still differs, by construction: until the last attempt the command is the wrapper's child, not PID 1, so `$$`
+ * and `$PPID` differ and a signal sent to the container reaches the wrapper (a shell as PID 1 ignores SIGTERM, as the
+ * chart's own shell did, unless the script traps it); bash reads `$BASH_ENV` once for the wrapper too.
  */
 
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"]);
