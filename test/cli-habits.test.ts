@@ -365,3 +365,48 @@ describe("check -o json|sarif|github", () => {
     );
   });
 });
+
+describe("check exit status", () => {
+  const DEPLOYMENT_ON_RWO_CLAIM = yaml`
+    apiVersion: v1
+    kind: PersistentVolumeClaim
+    metadata:
+      name: data
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources:
+        requests:
+          storage: 1Gi
+    ---
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: app
+    spec:
+      replicas: 1
+      selector:
+        matchLabels: {app: app}
+      template:
+        metadata:
+          labels: {app: app}
+        spec:
+          containers:
+            - name: app
+              image: app:1
+              volumeMounts: [{name: data, mountPath: /data}]
+          volumes:
+            - name: data
+              persistentVolumeClaim: {claimName: data}
+  `;
+
+  it("is 1 for a warning alone (nothing to change), as CI must fail on it", async () => {
+    const { code, stdout } = await run(["check", "-"], { stdin: DEPLOYMENT_ON_RWO_CLAIM });
+    expect(stdout).toContain("rwo-rollout");
+    expect(code).toBe(1);
+  });
+
+  it("is 0 when the rule that warns is off", async () => {
+    const { code } = await run(["check", "--disable", "rwo-rollout", "-"], { stdin: DEPLOYMENT_ON_RWO_CLAIM });
+    expect(code).toBe(0);
+  });
+});

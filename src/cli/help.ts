@@ -5,7 +5,7 @@ const ruleLines = RULES.map((rule) => `  ${rule.name.padEnd(22)} ${rule.defaultE
 
 const USAGE = `Usage:
   fix-storage [options] < rendered.yaml > fixed.yaml   transform (Helm post-renderer, pipes, Argo CD)
-  fix-storage check [FILE|DIR...]                      report what would change; exit 0 none, 1 some, 2 error
+  fix-storage check [FILE|DIR...]                      report what would change; exit 0 nothing, 1 a change or warning, 2 error
   fix-storage diff [FILE|DIR...]                       unified diff of what would change (exit like check)
   fix-storage flux-patches [FILE]                      print a Flux HelmRelease postRenderers block doing the same edits
   fix-storage krm                                      KRM function: ResourceList in, ResourceList out (auto-detected)

@@ -172,8 +172,11 @@ async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, std
       return { code: 0, stdout: result.output, stderr };
     }
     case "check": {
-      const changed = results.some(({ result }) => result.changes.length > 0);
-      const code = changed ? 1 : 0;
+      // A warning is something to act on as much as a change is: CI must fail on it too. Info findings do not count.
+      const actionable = results.some(
+        ({ result }) => result.changes.length > 0 || result.findings.some((finding) => finding.severity !== "info"),
+      );
+      const code = actionable ? 1 : 0;
       if (args.report === "-" || args.output === "json") return { code, stdout: report(), stderr };
       if (args.output === "sarif") return { code, stdout: sarifLog(results, VERSION, args.chartDirs), stderr };
       if (args.output === "github") return { code, stdout: githubAnnotations(results, args.chartDirs), stderr };
