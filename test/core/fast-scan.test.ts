@@ -193,6 +193,33 @@ describe("fastScan falls back on anything outside its subset", () => {
   }
 });
 
+describe("fastScan edge cases: accepted only where parseDocument agrees", () => {
+  const accepted = [
+    "a: |\n\n\nb: 1\n",
+    "a: |+\n\n\nb: 1\n",
+    "a: |+\n\n",
+    "a: |+\n  x\n\n\n",
+    "a:\n- b\nc: 1\n",
+    "a: b\n  # c\n",
+    "a: x\n\n  y\n",
+    "k: 1:2\n",
+    "k: [ a , [b, c], {d: e} ]\n",
+    'k: "\\x41\\u00e9"\n',
+    "k:    \n  - a\n",
+  ];
+  for (const text of accepted) {
+    it(`reads ${JSON.stringify(text)}`, () => {
+      expect(expectAgreement(text)).toBe(true);
+    });
+  }
+  const rejected = ['a: "x"\n  b\n', "k: -\n", "k: a\n  - b\n", "k: |\n  a\n b: 1\n", "k: 'a'#x\n"];
+  for (const text of rejected) {
+    it(`falls back on ${JSON.stringify(text)}`, () => {
+      expect("fallback" in fastScan(text)).toBe(true);
+    });
+  }
+});
+
 function documentsOf(file: string): string[] {
   return splitStream(readFileSync(file, "utf8")).map((raw) => raw.text);
 }
