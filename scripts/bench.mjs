@@ -5,7 +5,8 @@
  * Prints a table and the targets, and writes the same data to bench/out/bench.json.
  * Then the candidate-heavy set (scripts/bench/candidate-heavy.mjs): streams where the documents the rules read are a
  * large share, against the baselines of each target (node -e '', kubectl kustomize, a split-and-join script),
- * and the throughput of the readers on its candidate documents (scripts/bench/readers.mjs).
+ * the throughput of the readers on its candidate documents (scripts/bench/readers.mjs) and the cost of the run-time
+ * proof (scripts/bench/proof-cost.mjs).
  * It is a record, not a gate: it exits 0 even when a target fails. BENCH_KEEP=1 keeps the generated streams.
  * Options: --quick (fewer rounds, no 100 MB stream), --set=classic|candidate-heavy (one set only).
  */
@@ -16,6 +17,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit } from "yaml";
 import { runCandidateHeavy } from "./bench/candidate-heavy.mjs";
+import { runProofCost } from "./bench/proof-cost.mjs";
 import { runReaders } from "./bench/readers.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -838,6 +840,7 @@ async function main() {
     }
     runCandidateHeavy({ root: ROOT, corpus: CORPUS, bin: BIN, outDir: OUT_DIR, quick: QUICK });
     await runReaders({ root: ROOT, corpus: CORPUS, quick: QUICK });
+    await runProofCost({ root: ROOT, corpus: CORPUS, quick: QUICK });
   }
 }
 

@@ -6,7 +6,7 @@
  *   20,000 documents   time / a Node script that splits on `---` and writes back   target ≤ 3.0 ×
  *   20,000 documents   peak memory / the same script                         target ≤ 1.5 ×
  *   100 MB             peak memory / input size                              target ≤ 3 ×
- * and the cost of the run-time proof (on, and off through FIX_STORAGE_PROOF=0) when src/core/proof.ts exists.
+ * (The cost of the run-time proof is measured in-process apart: proof-cost.mjs.)
  * Each pair is timed in interleaved rounds and compared by medians: only ratios within one run mean anything on a
  * shared machine. Peak memory is the maximum resident set from /usr/bin/time (else process.resourceUsage in a preload).
  */
@@ -15,8 +15,6 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildCandidateHeavyStreams, TARGET_SHARES } from "./candidate-heavy-stream.mjs";
-
-const PROOF_OFF_ENV = "FIX_STORAGE_PROOF";
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -101,7 +99,6 @@ export function runCandidateHeavy({ root, corpus, bin, outDir, quick }) {
   writeFileSync(preload, `process.on("exit", () => require("node:fs").writeFileSync(process.env.BENCH_MEM_FILE, String(process.resourceUsage().maxRSS)));\n`);
   const splitJoin = join(root, "scripts/bench/split-join.mjs");
   const kubectl = commandExists("kubectl", ["version", "--client"]);
-  const proofPresent = existsSync(join(root, "src/core/proof.ts"));
 
   console.log("\n== candidate-heavy streams (real renders of the seed charts and the corpus) ==");
   const built = buildCandidateHeavyStreams({ root, corpus, counts: [100, 2000, 20000], bytes: quick ? undefined : 100e6 });
@@ -171,19 +168,12 @@ export function runCandidateHeavy({ root, corpus, bin, outDir, quick }) {
     const size = sizes["20000"];
     process.stdout.write("timing 20,000 documents against a Node script that splits on --- and writes back ");
     const script = { id: "split", label: "split-join on 20,000", check: (r) => (statSync(r.outFile).size === size.bytes ? undefined : "output differs in size from input"), spec: { command: process.execPath, args: [splitJoin], stdin: size.file } };
-    const tools = [fix(size), script];
-    const proofOff = fix(size, { id: "fix-proof-off", label: `fix-storage with ${PROOF_OFF_ENV}=0`, env: { [PROOF_OFF_ENV]: "0" } });
-    if (proofPresent) tools.push(proofOff);
-    const cells = rounds((tool) => exec(tool, true), tools, quick ? 1 : 3, (p) => problems.push(p));
+    const cells = rounds((tool) => exec(tool, true), [fix(size), script], quick ? 1 : 3, (p) => problems.push(p));
     process.stdout.write("\n");
     const time = cells.fix.median / cells.split.median;
     row("20,000 documents, time / split-join script", time, "≤ 3.0 ×", time <= 3, `${fmtS(cells.fix.median)} s vs ${fmtS(cells.split.median)} s`);
     const memory = cells.fix.medianKiB / cells.split.medianKiB;
     row("20,000 documents, peak memory / split-join script", memory, "≤ 1.5 ×", memory <= 1.5, `${fmtMiB(cells.fix.medianKiB)} MiB vs ${fmtMiB(cells.split.medianKiB)} MiB`);
-    if (proofPresent && cells["fix-proof-off"].median !== undefined) {
-      const cost = cells.fix.median - cells["fix-proof-off"].median;
-      result.proof = { on: cells.fix.median, off: cells["fix-proof-off"].median, seconds: cost, share: cost / cells.fix.median, onKiB: cells.fix.medianKiB, offKiB: cells["fix-proof-off"].medianKiB };
-    } else result.proof = { notMeasured: proofPresent ? `the run with ${PROOF_OFF_ENV}=0 failed` : "src/core/proof.ts is not there yet" };
   }
 
   // 5. 100 MB: peak memory against the input size (one run: it is memory, not time, that counts here).
@@ -202,11 +192,6 @@ export function runCandidateHeavy({ root, corpus, bin, outDir, quick }) {
   for (const entry of result.rows) {
     const verdict = entry.pass === undefined ? "NOT MEASURED" : entry.pass ? "PASS" : "FAIL";
     console.log(`| ${entry.measure} | ${entry.value === undefined || Number.isNaN(entry.value) ? "-" : `${entry.value.toFixed(1)} ×`} | ${entry.target} | ${verdict} | ${entry.detail} |`);
-  }
-  if (result.proof.notMeasured) console.log(`proof: not measured (${result.proof.notMeasured})`);
-  else {
-    const proof = result.proof;
-    console.log(`proof: ${fmtS(proof.seconds)} s of ${fmtS(proof.on)} s on 20,000 documents (${(100 * proof.share).toFixed(1)} %; off: ${fmtS(proof.off)} s via ${PROOF_OFF_ENV}=0), peak ${fmtMiB(proof.onKiB)} MiB on vs ${fmtMiB(proof.offKiB)} MiB off`);
   }
   if (problems.length > 0) {
     console.log("correctness problems:");
