@@ -10,7 +10,6 @@ import { isRecord } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
 import { type RawDocument, sourceComment, splitStream } from "./stream.js";
 import { lineColumn } from "./text.js";
-import { readDocument } from "./yaml-aliases.js";
 import { ANCHOR, excessiveAliasing, firstDuplicateKey, type Path, YamlDocumentEditor } from "./yaml-editor.js";
 
 export const POSTRENDER_FILENAME = "postrenderer.helm.sh/postrender-filename";
@@ -18,8 +17,12 @@ export const POSTRENDER_FILENAME = "postrenderer.helm.sh/postrender-filename";
 export class ParsedDocument {
   readonly editor: YamlDocumentEditor;
 
+  /** The tree as first parsed (the proof reads it again as YAML 1.1). */
+  readonly initialDocument: Document.Parsed;
+
   constructor(readonly raw: RawDocument) {
     this.editor = new YamlDocumentEditor(raw.text);
+    this.initialDocument = this.editor.document;
     const [error] = this.editor.document.errors;
     if (error) throw located(raw, shortMessage(error.message), error.pos[0]);
     const duplicate = firstDuplicateKey(this.editor.document);
@@ -29,20 +32,18 @@ export class ParsedDocument {
       if (bomb !== undefined) throw located(raw, "excessive aliasing: the aliases expand to over a million nodes", bomb);
     }
     try {
-      this.editor.value();
+      this.initial = this.editor.value();
     } catch (cause) {
       throw located(raw, `cannot read document: ${(cause as Error).message}`, 0);
     }
   }
 
-  private originalValue: { value: unknown } | undefined;
+  /** The data as first read: edits replace the editor's data, never change this (nothing mutates what it reads). */
+  private readonly initial: unknown;
 
-  /** The document's data before any edit (parsed again on demand, once: only edited documents ever need it). */
+  /** The document's data before any edit. */
   get original(): unknown {
-    if (!this.edited) return this.editor.value();
-    // A plain parse: the editor's source tokens are not needed to read data.
-    this.originalValue ??= { value: readDocument(this.raw.text, "1.2").value };
-    return this.originalValue.value;
+    return this.initial;
   }
 
   get edited(): boolean {

@@ -2,7 +2,23 @@
  * Anchors, aliases and merge keys, and the document checks that bound them. Kubernetes' reader (go-yaml) resolves
  * merge keys and refuses alias bombs; so do we, and an edit never leaks into another object through an anchor.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, parseDocument, visit } from "yaml";
+import {
+  type CST,
+  Composer,
+  type DocumentOptions,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Document,
+  type Node,
+  type ParseOptions,
+  Parser,
+  parseDocument,
+  type SchemaOptions,
+  visit,
+  YAMLParseError,
+} from "yaml";
 import { renderFlow, type Json } from "./render.js";
 
 /** Parse options shared by every reader of documents: merge keys resolve as Kubernetes (go-yaml) resolves them. */
@@ -17,17 +33,39 @@ const MAX_EXPANDED_NODES = 1_000_000;
 /** An anchor (`&name`) means aliases may share nodes: such documents are edited one step at a time. */
 export const ANCHOR = /(?:^|[\s:[{,-])&[^\s[\]{},&]/;
 
-/**
- * Merge keys cost a check on every key, so they are resolved only in documents that have one. Source tokens are
- * kept: the editor finds indicators (`-`, `:`, `?`), tags and anchors in them.
- */
-export function parseForEditing(text: string): Document.Parsed {
-  return parseDocument(text, { ...PARSE_OPTIONS, merge: text.includes("<<"), keepSourceTokens: true });
+/** The source tokens of each document parsed for editing: a second reading (YAML 1.1) composes them again. */
+const SOURCE_TOKENS = new WeakMap<Document.Parsed, CST.Token[]>();
+
+type ComposeOptions = ParseOptions & DocumentOptions & SchemaOptions;
+
+/** parseDocument's work, from tokens already lexed: the first document, an error for any more. */
+function composeDocument(tokens: readonly CST.Token[], text: string, options: ComposeOptions): Document.Parsed {
+  let doc: Document.Parsed | undefined;
+  for (const next of new Composer(options).compose(tokens, true, text.length)) {
+    if (!doc) {
+      doc = next;
+      continue;
+    }
+    const range = next.range as [number, number, number];
+    doc.errors.push(new YAMLParseError([range[0], range[1]], "MULTIPLE_DOCS", "Source contains multiple documents; please use YAML.parseAllDocuments()"));
+    break;
+  }
+  return doc as Document.Parsed;
 }
 
-/** A document read as plain data under one YAML version (Kubernetes reads 1.1), merge keys resolved. */
-export function readDocument(text: string, version: "1.1" | "1.2"): { value: unknown; error?: string } {
-  const doc = parseDocument(text, { ...PARSE_OPTIONS, version });
+/**
+ * Merge keys cost a check on every key, so they are resolved only in documents that have one. Source tokens are
+ * kept: the editor finds indicators (`-`, `?`, `:`), tags and anchors in them, and the proof reads them again as
+ * YAML 1.1 without lexing the text twice.
+ */
+export function parseForEditing(text: string): Document.Parsed {
+  const tokens = Array.from(new Parser().parse(text));
+  const doc = composeDocument(tokens, text, { ...PARSE_OPTIONS, merge: text.includes("<<"), keepSourceTokens: true });
+  SOURCE_TOKENS.set(doc, tokens);
+  return doc;
+}
+
+function toData(doc: Document.Parsed): { value: unknown; error?: string } {
   const [error] = doc.errors;
   if (error) return { value: undefined, error: error.message.split("\n")[0] ?? error.message };
   try {
@@ -35,6 +73,18 @@ export function readDocument(text: string, version: "1.1" | "1.2"): { value: unk
   } catch (cause) {
     return { value: undefined, error: (cause as Error).message };
   }
+}
+
+/** A document read as plain data under one YAML version (Kubernetes reads 1.1), merge keys resolved. */
+export function readDocument(text: string, version: "1.1" | "1.2"): { value: unknown; error?: string } {
+  return toData(parseDocument(text, { ...PARSE_OPTIONS, version }));
+}
+
+/** `text`, which `doc` was parsed from, read as YAML 1.1: from the tokens kept for editing when there are some. */
+export function readAsYaml11(doc: Document.Parsed, text: string): { value: unknown; error?: string } {
+  const tokens = SOURCE_TOKENS.get(doc);
+  if (!tokens) return readDocument(text, "1.1");
+  return toData(composeDocument(tokens, text, { ...PARSE_OPTIONS, version: "1.1" }));
 }
 
 export interface AliasSplice {

@@ -12,7 +12,7 @@ import type * as Planner from "../../src/core/yaml-splice-planner.js";
 import { fixStream } from "../../src/fix-stream.js";
 import { yaml } from "../helpers.js";
 
-const bug = vi.hoisted(() => ({ active: false }));
+const bug = vi.hoisted(() => ({ active: false, rawLineBreak: false }));
 
 vi.mock("../../src/core/yaml-splice-planner.js", async (importOriginal) => {
   const planner = await importOriginal<typeof Planner>();
@@ -20,6 +20,10 @@ vi.mock("../../src/core/yaml-splice-planner.js", async (importOriginal) => {
     ...planner,
     planStep: (view: Planner.SourceView, step: Planner.EditStep): Planner.StepPlan => {
       const plan = planner.planStep(view, step);
+      if (bug.rawLineBreak && plan.kind === "edit") {
+        // A comment holding U+2028: the same data to the yaml package, a broken line to go-yaml.
+        return { kind: "edit", splices: plan.splices.map((splice) => ({ ...splice, text: `${splice.text}# a\u2028b\n` })) };
+      }
       if (!bug.active || plan.kind !== "edit") return plan;
       const swallow = (to: number) => view.source.indexOf("\n", to) + 1 || view.source.length;
       return { kind: "edit", splices: plan.splices.map((splice) => (splice.text === "" ? { ...splice, to: swallow(splice.to) } : splice)) };
@@ -67,6 +71,17 @@ describe("run-time proof", () => {
       );
     } finally {
       bug.active = false;
+    }
+  });
+
+  it("an edit that writes U+2028 raw is refused, though the yaml package reads it as text", async () => {
+    bug.rawLineBreak = true;
+    try {
+      const outcome = await run(STATEFULSET);
+      expect({ code: outcome.code, stdout: outcome.stdout }).toEqual({ code: 2, stdout: "" });
+      expect(outcome.stderr.join("\n")).toContain("the edit wrote U+2028 raw, a line break to YAML 1.1 readers");
+    } finally {
+      bug.rawLineBreak = false;
     }
   });
 
