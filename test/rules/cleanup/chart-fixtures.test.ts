@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runCli } from "../../../src/cli/main.js";
 import { RULE_NAMES } from "../../../src/rules/rule.js";
 import { fix, ROOT } from "../../helpers.js";
 import { K8S_READ, k8sDifferences } from "../../k8s-read.js";
@@ -55,6 +56,15 @@ describe("cleanup hook Jobs from public charts", () => {
       if (K8S_READ) expect(k8sDifferences(input, result.output, result.changes)).toEqual([]);
     });
   }
+
+  it("check fails on an args-only delete in an image it does not know (exit 1), and passes on the fixed renders", async () => {
+    const check = (argv: string[], stdin: string) => runCli({ argv: ["check", ...argv, "-"], env: {}, readStdin: async () => Buffer.from(stdin) });
+    const unknown = await check(["--disable", "claim-ownership"], read("loki-15.0.1-recreate-job-own-image.yaml"));
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain("kubectlImages");
+    expect((await check(["--disable", "claim-ownership"], read("loki-15.0.1-recreate-job-own-image.fixed.yaml"))).code).toBe(0);
+    expect((await check(["--disable", "claim-ownership"], read("loki-15.0.1-recreate-job.fixed.yaml"))).code).toBe(0);
+  });
 
   it("the fixtures are there", () => {
     for (const row of Object.values(table)) expect(existsSync(join(FIXTURES, row.input))).toBe(true);
