@@ -259,7 +259,7 @@ class Reader {
   private forHead(): void {
     const name = this.next();
     if (name.kind === "operator" && name.text === "((") {
-      this.arithmetic(name.end, "))");
+      this.arithmetic(name.end);
       return;
     }
     for (;;) {
@@ -273,7 +273,7 @@ class Reader {
   /** bash's `[[ … ]]`: `<`, `>`, `(`, `&&` inside are operands, not redirections or lists. */
   private testCommand(): void {
     for (;;) {
-      this.skipBlanks(true);
+      this.skipBlanks();
       if (this.pos >= this.text.length) throw new ScriptError("`[[` without `]]`", this.text.length);
       const char = this.text[this.pos] as string;
       if (char === "\n") throw new ScriptError("`[[` without `]]` on its line", this.pos);
@@ -296,8 +296,8 @@ class Reader {
     this.peeked = open;
   }
 
-  /** Skips arithmetic text up to `close`, balancing parentheses and reading `$( )` inside as commands. */
-  private arithmetic(from: number, close: "))" | ")"): void {
+  /** Skips arithmetic text up to its `))`, balancing parentheses and reading `$( )` inside as commands. */
+  private arithmetic(from: number): void {
     this.pos = from - this.base;
     let depth = 0;
     while (this.pos < this.text.length) {
@@ -308,8 +308,8 @@ class Reader {
       }
       if (char === "(") depth++;
       if (char === ")") {
-        if (depth === 0 && this.text.startsWith(close, this.pos)) {
-          this.pos += close.length;
+        if (depth === 0 && this.text.startsWith("))", this.pos)) {
+          this.pos += 2;
           return;
         }
         depth--;
@@ -334,7 +334,7 @@ class Reader {
       this.peeked = undefined;
       return token;
     }
-    this.skipBlanks(true);
+    this.skipBlanks();
     const start = this.pos;
     if (start >= this.text.length) return { kind: "eof", start: start + this.base };
     const char = this.text[start] as string;
@@ -349,12 +349,12 @@ class Reader {
   }
 
   /** Blanks, line continuations and comments. */
-  private skipBlanks(comments: boolean): void {
+  private skipBlanks(): void {
     for (;;) {
       const char = this.text[this.pos];
       if (char !== undefined && BLANK.has(char)) this.pos++;
       else if (char === "\\" && this.text[this.pos + 1] === "\n") this.pos += 2;
-      else if (comments && char === "#") {
+      else if (char === "#") {
         while (this.pos < this.text.length && this.text[this.pos] !== "\n") this.pos++;
       } else return;
     }
@@ -534,7 +534,7 @@ class Reader {
     const next = this.text[this.pos + 1];
     if (next === "(") {
       if (this.text[this.pos + 2] === "(") {
-        this.arithmetic(this.pos + 3 + this.base, "))");
+        this.arithmetic(this.pos + 3 + this.base);
         return true;
       }
       this.pos += 2;
