@@ -144,6 +144,15 @@ const table: Record<string, Row> = {
     ),
     findings: [],
   },
+  "hookDeletePolicy with hook-failed: added after the chart's own policies": {
+    options: { hookDeletePolicy: ["before-hook-creation", "hook-failed"] },
+    input: job("  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/hook-delete-policy: hook-succeeded\n", "        - name: k\n          command: [kubectl, delete, cm, x, --ignore-not-found]\n"),
+    output: job(
+      '  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/hook-delete-policy: "hook-succeeded,before-hook-creation,hook-failed"\n',
+      "        - name: k\n          command: [kubectl, delete, cm, x, --ignore-not-found]\n",
+    ),
+    findings: [],
+  },
   "retries: 0 adds only the flag": {
     options: { retries: 0 },
     input: job(HOOK, "        - name: k\n          command: [sh, -c, 'kubectl delete cm x']\n"),
