@@ -76,6 +76,9 @@ function resolveNumber(text: string): unknown {
   return text;
 }
 
+/** Deeper nesting is left to the full parser, which reports it; recursion here must never exhaust the stack. */
+const MAX_DEPTH = 200;
+
 const ESCAPES: Record<string, string> = { "\\": "\\", '"': '"', "/": "/", n: "\n", t: "\t", r: "\r", "0": "\0", b: "\b", f: "\f", " ": " " };
 
 export function fastScan(text: string): FastScan {
@@ -101,6 +104,8 @@ interface Line {
 class Scanner {
   /** Start of the next line not yet read. */
   private at = 0;
+  /** Collections open around the current position. */
+  private depth = 0;
 
   constructor(private readonly text: string) {}
 
@@ -167,6 +172,7 @@ class Scanner {
 
   /** A block map whose keys start at column `indent`; the first key starts at `first`. */
   private map(indent: number, first: number): Record<string, unknown> {
+    if (++this.depth > MAX_DEPTH) throw new Fallback("nesting too deep");
     const map: Record<string, unknown> = {};
     let keyAt = first;
     for (;;) {
@@ -174,9 +180,11 @@ class Scanner {
       if (Object.hasOwn(map, key)) throw new Fallback("duplicate key");
       map[key] = this.value(after, indent, true);
       const next = this.peek(false);
-      if (!next) return map;
-      const column = next.content - next.start;
-      if (column < indent) return map;
+      const column = next ? next.content - next.start : -1;
+      if (!next || column < indent) {
+        this.depth--;
+        return map;
+      }
       if (column > indent || this.isSequenceItem(next)) throw new Fallback("unexpected indentation");
       keyAt = next.content;
     }
@@ -187,6 +195,7 @@ class Scanner {
    * it is the value of a key at that same column, and a key line ends it.
    */
   private sequence(indent: number, ofKey = false): unknown[] {
+    if (++this.depth > MAX_DEPTH) throw new Fallback("nesting too deep");
     const items: unknown[] = [];
     const text = this.text;
     for (;;) {
@@ -202,14 +211,12 @@ class Scanner {
         items.push(this.value(line.content + 1, indent, false));
       }
       const next = this.peek(false);
-      if (!next) return items;
-      const column = next.content - next.start;
-      if (column < indent) return items;
-      if (column > indent) throw new Fallback("unexpected indentation");
-      if (!this.isSequenceItem(next)) {
-        if (ofKey) return items;
-        throw new Fallback("unexpected indentation");
+      const column = next ? next.content - next.start : -1;
+      if (!next || column < indent || (column === indent && ofKey && !this.isSequenceItem(next))) {
+        this.depth--;
+        return items;
       }
+      if (column > indent || !this.isSequenceItem(next)) throw new Fallback("unexpected indentation");
     }
   }
 
@@ -459,6 +466,8 @@ function unquote(text: string, at: number, close: number): string {
 
 /** One-line flow collections of scalars and nested flow collections: `["a", b]`, `{a: 1}`, `[]`. */
 class FlowReader {
+  private depth = 0;
+
   constructor(
     private readonly text: string,
     public at: number,
@@ -475,11 +484,13 @@ class FlowReader {
   }
 
   private list(): unknown[] {
+    if (++this.depth > MAX_DEPTH) throw new Fallback("nesting too deep");
     this.at++;
     const items: unknown[] = [];
     this.spaces();
     if (this.text[this.at] === "]") {
       this.at++;
+      this.depth--;
       return items;
     }
     for (;;) {
@@ -487,7 +498,10 @@ class FlowReader {
       this.spaces();
       const c = this.text[this.at];
       this.at++;
-      if (c === "]") return items;
+      if (c === "]") {
+        this.depth--;
+        return items;
+      }
       if (c !== ",") throw new Fallback("flow sequence");
       this.spaces();
       if (this.text[this.at] === "]") throw new Fallback("trailing comma");
@@ -495,11 +509,13 @@ class FlowReader {
   }
 
   private object(): Record<string, unknown> {
+    if (++this.depth > MAX_DEPTH) throw new Fallback("nesting too deep");
     this.at++;
     const map: Record<string, unknown> = {};
     this.spaces();
     if (this.text[this.at] === "}") {
       this.at++;
+      this.depth--;
       return map;
     }
     for (;;) {
@@ -514,7 +530,10 @@ class FlowReader {
       this.spaces();
       const d = this.text[this.at];
       this.at++;
-      if (d === "}") return map;
+      if (d === "}") {
+        this.depth--;
+        return map;
+      }
       if (d !== ",") throw new Fallback("flow map");
       this.spaces();
       if (this.text[this.at] === "}") throw new Fallback("trailing comma");

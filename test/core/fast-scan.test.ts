@@ -184,6 +184,8 @@ describe("fastScan falls back on anything outside its subset", () => {
     ["an anchor on the line below its key", "kind: A\na:\n  &x b\n"],
     ["bad indentation", "kind: A\na:\n  b: 1\n c: 2\n"],
     ["document end marker", "kind: A\n...\n"],
+    ["flow collections nested past any real manifest", `kind: A\na: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`],
+    ["block maps nested past any real manifest", `kind: A\n${Array.from({ length: 300 }, (_, i) => `${" ".repeat(i)}k:`).join("\n")} 1\n`],
   ];
   for (const [name, text] of cases) {
     it(name, () => {
