@@ -34,7 +34,7 @@ const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 /** A plain scalar as the YAML 1.2 core schema (the `yaml` package's default) resolves it. */
-export function resolvePlain(text: string): unknown {
+function resolvePlain(text: string): unknown {
   // Most scalars are words: only these first characters can start a null, a bool or a number.
   switch (text[0]) {
     case undefined:
