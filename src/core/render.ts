@@ -103,6 +103,11 @@ export interface BlockStyle {
   /** Spaces per nesting level. */
   step: number;
   eol: string;
+  /**
+   * What follows the written text, when it is a comment or a blank line: a literal block would take a comment indented
+   * as far as its text in as text, and a keep-chomped block (`|+`) the blank lines, so such strings are double-quoted.
+   */
+  followedBy?: { commentIndent: number } | { blank: true };
 }
 
 /**
@@ -111,7 +116,7 @@ export interface BlockStyle {
  */
 export function renderBlockValue(value: Json, indent: number, style: BlockStyle): { inline: string; lines: string[] } {
   if (!isCollection(value) || isEmptyCollection(value)) {
-    if (typeof value === "string" && canBeLiteral(value)) return renderLiteral(value, indent);
+    if (typeof value === "string" && canBeLiteral(value) && literalFits(value, indent, style)) return renderLiteral(value, indent);
     return { inline: isCollection(value) ? renderFlow(value) : renderScalar(value), lines: [] };
   }
   return { inline: "", lines: renderBlockLines(value, indent, style) };
@@ -148,6 +153,13 @@ function canBeLiteral(value: string): boolean {
   if (!value.includes("\n") || /^[ \t\n]/.test(value) || /\r/.test(value)) return false;
   if (/(?:^|\n)[ \t]+(?:\n|$)/.test(value) || /(?:^|\n)\t/.test(value)) return false;
   return !hasUnsafe(value);
+}
+
+function literalFits(value: string, indent: number, style: BlockStyle): boolean {
+  const next = style.followedBy;
+  if (next === undefined) return true;
+  if ("blank" in next) return !value.endsWith("\n\n");
+  return next.commentIndent < indent;
 }
 
 function renderLiteral(value: string, indent: number): { inline: string; lines: string[] } {

@@ -174,13 +174,13 @@ class Planner {
     const start = token && itemStart(token);
     const end = token && itemContentEnd(token);
     if (colon === undefined || start === undefined || end === undefined) return refuse(`cannot find the ':' of key ${String(pair.key)}`);
-    const rendered = renderBlockValue(value, this.lines.columnOf(start) + this.view.style.step, this.view.style);
+    const lineEnd = this.lines.lineEndAfter(Math.max(end, colon + 1));
+    const rendered = renderBlockValue(value, this.lines.columnOf(start) + this.view.style.step, this.styleBefore(lineEnd));
     const valueStart = pairValueStart(token as NonNullable<typeof token>);
     if (isPlainValue(old) && valueStart !== undefined && rendered.lines.length === 0) {
       // A scalar replaced by a scalar: the comment after it stays.
       return edit({ from: valueStart, to: end, text: rendered.inline });
     }
-    const lineEnd = this.lines.lineEndAfter(Math.max(end, colon + 1));
     return edit({ from: colon + 1, to: lineEnd, text: this.tail(rendered, lineEnd) });
   }
 
@@ -194,14 +194,15 @@ class Planner {
     const dash = token && dashOf(token);
     const end = token && itemContentEnd(token);
     if (dash === undefined || end === undefined) return refuse("cannot find the '-' of a sequence item");
-    const rendered = renderBlockValue(value, this.lines.columnOf(dash) + 2, this.view.style);
+    const lineEnd = this.lines.lineEndAfter(end);
+    const style = this.styleBefore(lineEnd);
+    const rendered = renderBlockValue(value, this.lines.columnOf(dash) + 2, style);
     const valueStart = entryValueStart(token as NonNullable<typeof token>);
     if (isPlainValue(item) && valueStart !== undefined && rendered.lines.length === 0) {
       return edit({ from: valueStart, to: end, text: rendered.inline });
     }
-    const lineEnd = this.lines.lineEndAfter(end);
     if (isCollection(value) && rendered.inline === "") {
-      const lines = renderBlockLines([value], this.lines.columnOf(dash), this.view.style);
+      const lines = renderBlockLines([value], this.lines.columnOf(dash), style);
       const text = `${(lines[0] as string).trimStart()}${this.eol()}${this.joinLines(lines.slice(1))}`;
       return edit({ from: dash, to: lineEnd, text: this.lines.endsWithNewline(lineEnd) ? text : text.slice(0, -this.eol().length) });
     }
@@ -225,7 +226,7 @@ class Planner {
     const end = last && itemContentEnd(last);
     if (start === undefined || end === undefined) return refuse(`cannot add ${key}: the map's layout is not understood`);
     const at = this.lines.lineEndAfter(end);
-    const lines = renderBlockLines(entry, this.lines.columnOf(start), this.view.style);
+    const lines = renderBlockLines(entry, this.lines.columnOf(start), this.styleBefore(at));
     return edit({ from: at, to: at, text: this.lead(at) + this.joinLines(lines) });
   }
 
@@ -242,7 +243,7 @@ class Planner {
     const end = last && itemContentEnd(last);
     if (dash === undefined || end === undefined) return refuse("cannot find the '-' of a sequence item");
     const at = this.lines.lineEndAfter(end);
-    const lines = renderBlockLines([value], this.lines.columnOf(dash), this.view.style);
+    const lines = renderBlockLines([value], this.lines.columnOf(dash), this.styleBefore(at));
     return edit({ from: at, to: at, text: this.lead(at) + this.joinLines(lines) });
   }
 
@@ -275,6 +276,17 @@ class Planner {
   }
 
   // --- text helpers ------------------------------------------------------------------------------------------------
+
+  /** The layout for text written just before `at`, which says whether a comment or blank line follows it. */
+  private styleBefore(at: number): BlockStyle {
+    if (at >= this.view.source.length) return this.view.style;
+    const next = /^([ \t]*)(#|\r?\n|$)/.exec(this.view.source.slice(at, this.view.source.indexOf("\n", at) + 1 || undefined));
+    if (!next) return this.view.style;
+    const indent = next[1] as string;
+    // A tab is never indentation: count such a comment as indented as far as any text.
+    const followedBy = next[2] === "#" ? { commentIndent: indent.includes("\t") ? Number.POSITIVE_INFINITY : indent.length } : { blank: true as const };
+    return { ...this.view.style, followedBy };
+  }
 
   private tail(rendered: { inline: string; lines: string[] }, end: number): string {
     const head = rendered.inline === "" ? "" : ` ${rendered.inline}`;

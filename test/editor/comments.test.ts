@@ -128,5 +128,17 @@ describe("replacing a whole node followed by comments and keys", () => {
       steps: [set(["script"], "echo b\necho c\n")],
       after: "script: |\n  echo b\n  echo c\n# after\nnext: 1\n",
     },
+    {
+      name: "a script written before a comment line is double-quoted: a literal block would take the comment in",
+      before: "args:\n  - echo a\n      # more indented than the script would be\nnext: 1\n",
+      steps: [set(["args", 0], "echo b\necho c\n")],
+      after: 'args:\n  - "echo b\\necho c\\n"\n      # more indented than the script would be\nnext: 1\n',
+    },
+    {
+      name: "a script written before a blank line",
+      before: "script: old\n\nnext: 1\n",
+      steps: [set(["script"], "echo b\n\n\n")],
+      after: 'script: "echo b\\n\\n\\n"\n\nnext: 1\n',
+    },
   ]);
 });
