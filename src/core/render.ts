@@ -107,7 +107,7 @@ export interface BlockStyle {
    * What follows the written text, when it is a comment or a blank line: a literal block would take a comment indented
    * as far as its text in as text, and a keep-chomped block (`|+`) the blank lines, so such strings are double-quoted.
    */
-  followedBy?: { commentIndent: number } | { blank: true };
+  followedBy?: { blank: boolean; commentIndent?: number };
 }
 
 /**
@@ -158,8 +158,8 @@ function canBeLiteral(value: string): boolean {
 function literalFits(value: string, indent: number, style: BlockStyle): boolean {
   const next = style.followedBy;
   if (next === undefined) return true;
-  if ("blank" in next) return !value.endsWith("\n\n");
-  return next.commentIndent < indent;
+  if (next.blank && value.endsWith("\n\n")) return false;
+  return next.commentIndent === undefined || next.commentIndent < indent;
 }
 
 function renderLiteral(value: string, indent: number): { inline: string; lines: string[] } {

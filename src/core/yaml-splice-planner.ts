@@ -277,15 +277,29 @@ class Planner {
 
   // --- text helpers ------------------------------------------------------------------------------------------------
 
-  /** The layout for text written just before `at`, which says whether a comment or blank line follows it. */
+  /**
+   * The layout for text written just before `at`: whether blank lines follow, and how far the first comment line after
+   * them is indented (a literal block ends only at a line indented less than its text).
+   */
   private styleBefore(at: number): BlockStyle {
-    if (at >= this.view.source.length) return this.view.style;
-    const next = /^([ \t]*)(#|\r?\n|$)/.exec(this.view.source.slice(at, this.view.source.indexOf("\n", at) + 1 || undefined));
-    if (!next) return this.view.style;
-    const indent = next[1] as string;
-    // A tab is never indentation: count such a comment as indented as far as any text.
-    const followedBy = next[2] === "#" ? { commentIndent: indent.includes("\t") ? Number.POSITIVE_INFINITY : indent.length } : { blank: true as const };
-    return { ...this.view.style, followedBy };
+    const source = this.view.source;
+    let blank = false;
+    for (let line = at; line < source.length; ) {
+      const end = source.indexOf("\n", line);
+      const text = source.slice(line, end === -1 ? source.length : end).replace(/\r$/, "");
+      if (text.trim() === "") {
+        blank = true;
+        if (end === -1) break;
+        line = end + 1;
+        continue;
+      }
+      const indent = /^[ \t]*/.exec(text)?.[0] ?? "";
+      if (!text.startsWith("#", indent.length)) break;
+      // A tab is never indentation: count such a comment as indented as far as any text.
+      const commentIndent = indent.includes("\t") ? Number.POSITIVE_INFINITY : indent.length;
+      return { ...this.view.style, followedBy: { blank, commentIndent } };
+    }
+    return blank ? { ...this.view.style, followedBy: { blank } } : this.view.style;
   }
 
   private tail(rendered: { inline: string; lines: string[] }, end: number): string {
