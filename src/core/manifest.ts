@@ -2,44 +2,84 @@
  * The stream as rules see it: raw documents, parsed lazily. A document is parsed only when it could hold a kind a
  * rule asks for: its column-0 `kind:` line says so, or, where there is no such line (flow, JSON), its text names the
  * kind. A backslash escape could spell anything, so it always counts. Documents never parsed are written back as
- * their original bytes.
+ * their original bytes. A parsed document is read by fast-scan; its full `yaml` Document (the editor's tree, and the
+ * tree the run-time proof reads) is composed only when a rule first edits it, or when fast-scan cannot read it.
  */
 import type { Document } from "yaml";
 import { FixStorageError } from "./errors.js";
+import { fastScan } from "./fast-scan.js";
 import { isRecord } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
 import { type RawDocument, sourceComment, splitStream } from "./stream.js";
 import { lineColumn } from "./text.js";
 import { ANCHOR, excessiveAliasing, firstDuplicateKey, type Path, YamlDocumentEditor } from "./yaml-editor.js";
+import { valueAtPath } from "./yaml-path.js";
 
 export const POSTRENDER_FILENAME = "postrenderer.helm.sh/postrender-filename";
 
 export class ParsedDocument {
-  readonly editor: YamlDocumentEditor;
-
-  /** The tree as first parsed (the proof reads it again as YAML 1.1). */
-  readonly initialDocument: Document.Parsed;
+  /** Composed on first need: only documents that are edited, or that fast-scan cannot read, ever are. */
+  private composed: YamlDocumentEditor | undefined;
+  private firstDocument: Document.Parsed | undefined;
+  /** The data as first read: edits replace the editor's data, never change this (nothing mutates what it reads). */
+  private readonly initial: unknown;
 
   constructor(readonly raw: RawDocument) {
-    this.editor = new YamlDocumentEditor(raw.text);
-    this.initialDocument = this.editor.document;
-    const [error] = this.editor.document.errors;
-    if (error) throw located(raw, shortMessage(error.message), error.pos[0]);
-    const duplicate = firstDuplicateKey(this.editor.document);
-    if (duplicate !== undefined) throw located(raw, "Map keys must be unique", duplicate);
-    if (ANCHOR.test(raw.text)) {
-      const bomb = excessiveAliasing(this.editor.document);
-      if (bomb !== undefined) throw located(raw, "excessive aliasing: the aliases expand to over a million nodes", bomb);
+    // fast-scan reads the block YAML renderers write and falls back on anything else, so a document it accepts
+    // reads exactly as the parser would read it, without errors; it saves a composed Document per read-only document.
+    const fast = fastScan(raw.text);
+    if ("value" in fast) {
+      this.initial = fast.value;
+      return;
     }
+    this.composed = this.compose();
     try {
-      this.initial = this.editor.value();
+      this.initial = this.composed.value();
     } catch (cause) {
       throw located(raw, `cannot read document: ${(cause as Error).message}`, 0);
     }
   }
 
-  /** The data as first read: edits replace the editor's data, never change this (nothing mutates what it reads). */
-  private readonly initial: unknown;
+  private compose(): YamlDocumentEditor {
+    const raw = this.raw;
+    const editor = new YamlDocumentEditor(raw.text);
+    const [error] = editor.document.errors;
+    if (error) throw located(raw, shortMessage(error.message), error.pos[0]);
+    const duplicate = firstDuplicateKey(editor.document);
+    if (duplicate !== undefined) throw located(raw, "Map keys must be unique", duplicate);
+    if (ANCHOR.test(raw.text)) {
+      const bomb = excessiveAliasing(editor.document);
+      if (bomb !== undefined) throw located(raw, "excessive aliasing: the aliases expand to over a million nodes", bomb);
+    }
+    this.firstDocument = editor.document;
+    return editor;
+  }
+
+  /** The editor, composing the document on first use (a rule is about to edit it, or the proof reads it). */
+  get editor(): YamlDocumentEditor {
+    this.composed ??= this.compose();
+    return this.composed;
+  }
+
+  /** The tree as first parsed (the proof reads it again as YAML 1.1); composed on demand. */
+  get initialDocument(): Document.Parsed {
+    this.composed ??= this.compose();
+    return this.firstDocument as Document.Parsed;
+  }
+
+  /** The current data: the editor's once composed, else what fast-scan read. */
+  value(): unknown {
+    return this.composed ? this.composed.value() : this.initial;
+  }
+
+  get(path: Path): unknown {
+    return valueAtPath(this.value(), path);
+  }
+
+  /** The current text, without composing a document that was never edited. */
+  get text(): string {
+    return this.composed?.text ?? this.raw.text;
+  }
 
   /** The document's data before any edit. */
   get original(): unknown {
@@ -47,12 +87,12 @@ export class ParsedDocument {
   }
 
   get edited(): boolean {
-    return this.editor.text !== this.raw.text;
+    return this.composed !== undefined && this.composed.text !== this.raw.text;
   }
 
   /** The objects in this document: itself, or the items of a `*List`. */
   objects(): KubeObject[] {
-    const root = this.editor.value();
+    const root = this.value();
     if (!isRecord(root)) return [];
     if (typeof root.kind === "string" && root.kind.endsWith("List") && Array.isArray(root.items)) {
       return root.items.flatMap((item, index) => (isRecord(item) ? [new KubeObject(this, ["items", index], index)] : []));
@@ -74,7 +114,7 @@ export class KubeObject {
   ) {}
 
   get value(): Record<string, unknown> {
-    return this.doc.editor.get(this.base) as Record<string, unknown>;
+    return this.doc.get(this.base) as Record<string, unknown>;
   }
 
   get kind(): string {
@@ -110,7 +150,7 @@ export class KubeObject {
   }
 
   get(path: Path): unknown {
-    return this.doc.editor.get([...this.base, ...path]);
+    return this.doc.get([...this.base, ...path]);
   }
 
   /** The object as it was before any rule edited it. */
@@ -188,7 +228,7 @@ export class ManifestStream {
 
   /** The output: edited documents as edited, every other document as its original bytes. */
   output(): string {
-    return this.raw.map((raw) => this.parsed.get(raw.index)?.editor.text ?? raw.text).join("");
+    return this.raw.map((raw) => this.parsed.get(raw.index)?.text ?? raw.text).join("");
   }
 
   /** Conservative: false only when the document's text shows it cannot hold what the caller wants. */

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { FixStorageError } from "../../src/core/errors.js";
+import { ManifestStream } from "../../src/core/manifest.js";
+import { yaml } from "../helpers.js";
+
+/** The one document of `text`, read as the rules read it. */
+function read(text: string) {
+  const stream = new ManifestStream(text);
+  const [raw] = stream.raw;
+  if (!raw) throw new Error("no document");
+  return { stream, doc: stream.parse(raw) };
+}
+
+function locatedError(text: string): { message: string; line: number | undefined; column: number | undefined } {
+  try {
+    read(text);
+  } catch (error) {
+    expect(error).toBeInstanceOf(FixStorageError);
+    const { location } = error as FixStorageError;
+    return { message: (error as Error).message, line: location.line, column: location.column };
+  }
+  throw new Error("no error");
+}
+
+describe("ParsedDocument reads with fast-scan and composes a Document only for an edit", () => {
+  it("a read-only document is written back as its bytes, with the data the parser gives", () => {
+    const text = yaml`
+      apiVersion: apps/v1
+      kind: StatefulSet
+      metadata:
+        name: db
+      spec:
+        replicas: 0x10
+        volumeClaimTemplates:
+        - metadata: {name: data}
+    `;
+    const { stream, doc } = read(text);
+    expect(doc.value()).toStrictEqual({
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name: "db" },
+      spec: { replicas: 16, volumeClaimTemplates: [{ metadata: { name: "data" } }] },
+    });
+    expect(doc.objects().map((object) => object.get(["spec", "replicas"]))).toStrictEqual([16]);
+    expect(doc.edited).toBe(false);
+    expect(doc.text).toBe(text);
+    expect(stream.output()).toBe(text);
+  });
+
+  it("the first edit composes the document; the original data stays as first read", () => {
+    const { stream, doc } = read(yaml`
+      kind: Job
+      metadata:
+        name: migrate # keep this comment
+    `);
+    doc.editor.set(["metadata", "labels"], { app: "db" });
+    expect(doc.edited).toBe(true);
+    expect(stream.output()).toBe(yaml`
+      kind: Job
+      metadata:
+        name: migrate # keep this comment
+        labels:
+          app: db
+    `);
+    expect(doc.original).toStrictEqual({ kind: "Job", metadata: { name: "migrate" } });
+    expect(doc.objects()[0]?.value).toStrictEqual({ kind: "Job", metadata: { name: "migrate", labels: { app: "db" } } });
+    expect(doc.initialDocument.toJS()).toStrictEqual({ kind: "Job", metadata: { name: "migrate" } });
+  });
+
+  // fast-scan falls back on all of these; the full parser then names the line and column (exit 2 in the CLI).
+  const rejected: Array<[string, string, string, number, number]> = [
+    ["duplicate key", "kind: Job\nmetadata:\n  name: a\n  name: b\n", "Map keys must be unique", 4, 3],
+    ["a key inside a plain scalar", "kind: Job\nmetadata:\n  name: a\n   labels: {}\n", "Nested mappings are not allowed in compact mappings", 3, 9],
+    ["unclosed flow map", "kind: Job\nspec: {a: 1\n", "Flow map in block collection must be sufficiently indented and end with a }", 3, 1],
+    ["tab indentation", "kind: Job\nmetadata:\n\tname: a\n", "Tabs are not allowed as indentation", 3, 1],
+  ];
+  it.each(rejected)("%s: an error naming the line and column", (_name, text, message, line, column) => {
+    expect(locatedError(text)).toStrictEqual({ message: expect.stringContaining(message), line, column });
+  });
+});
