@@ -1,9 +1,38 @@
 /** Process I/O for the CLI: stdin read whole, stdout written once, a closed pipe or a full disk handled in one line. */
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readSync } from "node:fs";
 
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Reads fd 0 with blocking reads: no stream machinery at start-up, and each chunk filled before the next is made.
+ * A non-blocking stdin (EAGAIN: its writer set O_NONBLOCK) continues through process.stdin, keeping what was read.
+ */
 export async function readStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  let filled = 0;
+  for (;;) {
+    let read: number;
+    try {
+      read = readSync(0, chunk, filled, chunk.length - filled, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EOF") break; // Windows: the writer closed the pipe
+      if (code !== "EAGAIN") throw error;
+      chunks.push(chunk.subarray(0, filled));
+      for await (const rest of process.stdin) chunks.push(rest as Buffer);
+      return Buffer.concat(chunks);
+    }
+    if (read === 0) break;
+    filled += read;
+    if (filled === chunk.length) {
+      chunks.push(chunk);
+      chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+      filled = 0;
+    }
+  }
+  if (chunks.length === 0) return chunk.subarray(0, filled);
+  chunks.push(chunk.subarray(0, filled));
   return Buffer.concat(chunks);
 }
 

@@ -1,6 +1,6 @@
 /** Reads the live state for --live: a file (`kubectl get … -o yaml` output) or kubectl itself. */
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { FixStorageError } from "../core/errors.js";
 import { type LiveState, mergeLiveStates, parseLiveState } from "../live/live-state.js";
 
@@ -17,7 +17,13 @@ export function readLiveState(source: string, namespaces: () => string[], env: R
   return mergeLiveStates(states, `kubectl (namespace${list.length === 1 ? "" : "s"} ${list.join(", ") || "none"})`);
 }
 
+/** Loaded only for --live kubectl: child_process brings net, dgram and the stream modules, which every run would pay for. */
+function childProcess(): typeof import("node:child_process") {
+  return createRequire(process.execPath)("node:child_process");
+}
+
 function kubectlState(ns: string, env: Record<string, string | undefined>): LiveState {
+  const { spawnSync } = childProcess();
   const args = ["get", "statefulsets,persistentvolumeclaims", "-n", ns, "-o", "yaml", `--request-timeout=${KUBECTL_TIMEOUT_SECONDS - 5}s`];
   const result = spawnSync(env.FIX_STORAGE_KUBECTL ?? "kubectl", args, {
     encoding: "utf8",

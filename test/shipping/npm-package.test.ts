@@ -33,7 +33,7 @@ beforeAll(() => {
 describe("npm package", () => {
   it("holds only the bundle (with its licence notices), bin/, README.md, LICENSE and package.json, with no runtime dependency", () => {
     expect(packed).toEqual(
-      ["LICENSE", "README.md", "bin/fix-storage", "dist/THIRD-PARTY-NOTICES.txt", "dist/fix-storage.cjs", "dist/validate.cjs", "package.json", ...packed.filter((path) => /^dist\/[\w.-]+\.LEGAL\.txt$/.test(path))].sort(),
+      ["LICENSE", "README.md", "bin/fix-storage", "bin/package.json", "dist/THIRD-PARTY-NOTICES.txt", "dist/fix-storage.cjs", "dist/validate.cjs", "package.json", ...packed.filter((path) => /^dist\/[\w.-]+\.LEGAL\.txt$/.test(path))].sort(),
     );
     const manifest = spawnSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8" }).stdout;
     const pkg = JSON.parse(manifest);
