@@ -57,6 +57,15 @@ const table: Record<string, Row> = {
     output: job(HOOK_FIXED, "        - name: k\n          command: [sh, -c, 'kubectl delete alloy/x --ignore-not-found=true --wait']\n"),
     findings: [],
   },
+  "exec form behind a wrapper (env, tini --): nothing edited, a warning": {
+    input: job(HOOK, "        - name: k\n          command: [/usr/bin/env, kubectl, delete, cm, a]\n        - name: t\n          command: [tini, --, kubectl, delete, cm, b]\n"),
+    findings: ["warning: Job cleanup: container k runs kubectl through /usr/bin/env", "warning: Job cleanup: container t runs kubectl through tini"],
+  },
+  "--ignore-not-found=false is an explicit choice: kept, with a warning": {
+    input: job(HOOK, "        - name: k\n          command: [kubectl, delete, cm, x, --ignore-not-found=false]\n"),
+    output: job(HOOK_FIXED, "        - name: k\n          command: [kubectl, delete, cm, x, --ignore-not-found=false]\n"),
+    findings: ["warning: Job cleanup: container k passes --ignore-not-found=false"],
+  },
   "already idempotent and before-hook-creation: nothing to do": {
     input: job(
       "  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded\n",

@@ -87,6 +87,13 @@ export function planContainer(container: ContainerView, settings: CleanupSetting
   const script = scriptIndex(words);
   if (script !== -1) planScript(argv, script, name, settings, result);
   else if (isKubectlPath(words[0] ?? "")) planExec(argv, name, result);
+  else if (words.some((word, i) => isKubectlPath(word) && words.slice(i + 1).includes("delete"))) {
+    // `env kubectl delete …`, `tini -- kubectl delete …`: the wrapper's own flags are unknown, so nothing is edited.
+    result.findings.push({
+      severity: "warning",
+      message: `container ${name} runs kubectl through ${words[0]}, so fix-storage cannot tell where kubectl's delete and its flags are; if it deletes, add ${IGNORE_NOT_FOUND} to it in the chart`,
+    });
+  }
   return result;
 }
 
@@ -104,6 +111,7 @@ function planScript(argv: Argv, index: number, name: string, settings: CleanupSe
   }
   const analysis = analyseScript(text);
   result.deletes += analysis.deletes;
+  if (analysis.deletes > 0 && /--ignore-not-found=(?:false|0|f|F|FALSE|False)\b/.test(text)) result.findings.push(explicitlyOffFinding(name));
   for (const place of analysis.unsure) {
     result.findings.push({
       severity: "warning",
@@ -143,7 +151,10 @@ function planExec(argv: Argv, name: string, result: ContainerPlan): void {
   const verbIndex = kubectlDelete(words);
   if (verbIndex === undefined) return;
   result.deletes++;
-  if (ignoresNotFound(words.slice(verbIndex + 1))) return;
+  if (ignoresNotFound(words.slice(verbIndex + 1))) {
+    if (words.slice(verbIndex + 1).some(isExplicitlyOff)) result.findings.push(explicitlyOffFinding(name));
+    return;
+  }
   const insertAt = execInsertIndex(words, verbIndex);
   const reason = `container ${name} runs kubectl delete, which fails when a retry finds the object gone: added ${IGNORE_NOT_FOUND}`;
   if (insertAt === words.length) {
@@ -164,4 +175,16 @@ function planExec(argv: Argv, name: string, result: ContainerPlan): void {
 
 function stringList(value: unknown): string[] | undefined {
   return Array.isArray(value) && value.every((item) => typeof item === "string") ? (value as string[]) : undefined;
+}
+
+/** `--ignore-not-found=false` (Go's boolean flag syntax): the chart chose to fail on a missing object. */
+function isExplicitlyOff(word: string | undefined): boolean {
+  return /^--ignore-not-found=(?:false|0|f|F|FALSE|False)$/.test(word ?? "");
+}
+
+function explicitlyOffFinding(name: string): { severity: "warning"; message: string } {
+  return {
+    severity: "warning",
+    message: `container ${name} passes ${IGNORE_NOT_FOUND}=false, so its delete fails when a retry finds the object gone; fix-storage keeps an explicit choice: drop =false in the chart if the hook should be idempotent`,
+  };
 }
