@@ -190,6 +190,12 @@ describe("--live kubectl", () => {
     );
   });
 
+  it("names kubectl's exit status when it fails without a word", () => {
+    const run = runBin(["--live", "kubectl"], example("prometheus-pushgateway", "rendered-2.17.0.yaml"), fakeKubectl("exit 3"));
+    expect(run).toMatchObject({ code: 2, stdout: "" });
+    expect(run.stderr).toContain("--live kubectl: kubectl get statefulsets,persistentvolumeclaims -n monitoring -o yaml --request-timeout=25s failed: exit 3 (");
+  });
+
   it("fails clearly when kubectl is missing or the file is", () => {
     expect(runBin(["--live", "kubectl"], example("prometheus-pushgateway", "rendered-2.17.0.yaml"), { PATH: "/nonexistent" }).stderr).toContain(
       "kubectl is not on PATH",

@@ -39,7 +39,8 @@ function kubectlState(ns: string, env: Record<string, string | undefined>): Live
     throw new FixStorageError(`--live kubectl: ${command}: ${result.error.message}`);
   }
   if (result.status !== 0) {
-    const reason = result.stderr.trim().split("\n")[0] ?? `exit ${result.status}`;
+    // A kubectl that fails without a word still gets a reason: its exit status.
+    const reason = result.stderr.trim().split("\n")[0] || `exit ${result.status}`;
     throw new FixStorageError(
       `--live kubectl: ${command} failed: ${reason} (it uses kubectl's current context and KUBECONFIG; check kubectl config current-context)`,
     );
