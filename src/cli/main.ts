@@ -3,6 +3,7 @@
  * Contract: stdout is written once, after everything succeeded; on any error stdout stays empty and the exit code is 2.
  */
 import { type Config, parseConfigText } from "../config.js";
+import { isatty } from "node:tty";
 import { describeError, FixStorageError } from "../core/errors.js";
 import { type FixOptions, type FixResult, fixStream, liveNamespacesFor } from "../fix-stream.js";
 import { fluxPatches } from "../frontends/flux-patches.js";
@@ -196,6 +197,12 @@ async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, std
 }
 
 export async function main(): Promise<void> {
-  const outcome = await runCli({ argv: process.argv.slice(2), env: process.env, readStdin, stdinIsTTY: process.stdin.isTTY === true });
+  const outcome = await runCli({
+    argv: process.argv.slice(2),
+    env: process.env,
+    readStdin,
+    // isatty(0), not process.stdin.isTTY: creating process.stdin would make a piped stdin non-blocking for readStdin.
+    stdinIsTTY: isatty(0),
+  });
   writeOutcome(outcome.stdout, outcome.stderr, outcome.code);
 }
