@@ -12,6 +12,7 @@ import {
   type ClaimVolume,
   claimTemplates,
   claimVolumes,
+  isHelmHook,
   mentionsClaims,
   mounts,
   POD_SPEC_PATHS,
@@ -65,6 +66,7 @@ export const cronjobClaims: Rule<Options> = {
     for (const job of withClaims) {
       const pod = podSpec(job);
       if (!pod) continue;
+      const editsBefore = plan.edits.length;
       const namespace = namespaceOf(job);
       const removals: Path[] = [];
       const affinityTerms: Array<{ term: Record<string, Json>; owner: KubeObject; claim: string }> = [];
@@ -179,6 +181,14 @@ export const cronjobClaims: Rule<Options> = {
         plan.edit(job, { op: "delete", path, reason: "the volume's claim is created by nothing in the stream; mode remove drops the volume and every mount of it" });
       }
       addAffinity(plan, job, pod.path, pod.spec, affinityTerms);
+      if (job.kind === "Job" && !isHelmHook(job) && plan.edits.length > editsBefore) {
+        const withheld = plan.edits.splice(editsBefore);
+        plan.finding(
+          "warning",
+          `${job} is not a Helm hook, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. What it needs: ${[...new Set(withheld.map((edit) => edit.reason))].join("; ")}. Fix it in the chart, or make the Job a hook (helm.sh/hook)`,
+          job,
+        );
+      }
     }
     return plan.build();
   },

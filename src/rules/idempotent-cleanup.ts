@@ -9,10 +9,9 @@ import type { KubeObject } from "../core/manifest.js";
 import { planContainer } from "./cleanup/container-plan.js";
 import { IMAGE_NAME } from "./cleanup/kubectl-images.js";
 import { PlanBuilder, type Rule } from "./rule.js";
-import { containers, podSpec } from "./workloads.js";
+import { containers, isHelmHook, podSpec } from "./workloads.js";
 
 const RULE = "idempotent-cleanup";
-const HOOK = "helm.sh/hook";
 const DELETE_POLICY = "helm.sh/hook-delete-policy";
 
 const options = z.strictObject({
@@ -37,8 +36,7 @@ export const idempotentCleanup: Rule<Options> = {
       if (!job.apiVersion.startsWith("batch/")) continue;
       const pod = podSpec(job);
       if (!pod) continue;
-      const hook = job.annotations()[HOOK];
-      const isHook = typeof hook === "string" && hook.trim() !== "";
+      const isHook = isHelmHook(job);
       const plans = containers(pod).map((container) => planContainer(container, settings));
       const deletes = plans.reduce((sum, one) => sum + one.deletes, 0);
       const edits = plans.flatMap((one) => one.edits);

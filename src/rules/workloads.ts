@@ -122,3 +122,12 @@ export function stringMap(value: unknown): Record<string, string> {
   if (!isRecord(value)) return {};
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, String(item)]));
 }
+
+/**
+ * A Job Helm runs as a hook (and deletes and recreates per its policy). Any other Job's pod template is immutable:
+ * editing it would make every later upgrade of an existing release fail.
+ */
+export function isHelmHook(object: KubeObject): boolean {
+  const hook = object.annotations()["helm.sh/hook"];
+  return typeof hook === "string" && hook.trim() !== "";
+}

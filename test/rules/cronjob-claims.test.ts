@@ -81,6 +81,15 @@ spec:
       spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
 `;
 
+/** The CronJob `backup` as a plain Job: the same pod template, two levels up. */
+const jobOf = (cronJob: string) =>
+  cronJob
+    .replace("kind: CronJob", "kind: Job")
+    .replace('  schedule: "0 3 * * *"\n  jobTemplate:\n    spec:\n', "")
+    .split("\n")
+    .map((line) => (/^ {6}/.test(line) ? line.slice(4) : line))
+    .join("\n");
+
 const SHARED = "persistentVolumeClaim: {claimName: data}";
 const coLocated = (labels: string) => `          affinity:
             podAffinity:
@@ -104,6 +113,18 @@ const table: Record<string, Row> = {
     input: app() + pvc("data") + backup(),
     output: app() + pvc("data") + backup("", SHARED, WITH_APP),
     findings: [`${ASSUMING} (if it exists, set cronjob-claims.claims: {backup-scratch: backup-scratch} to keep it)`],
+  },
+  "a Job that is not a Helm hook is never edited (its pod template is immutable): a warning says what it needs": {
+    input: app() + pvc("data") + jobOf(backup()),
+    findings: [
+      "Job backup: assuming `backup-scratch` does not exist in the cluster",
+      "Job backup is not a Helm hook, so it is left alone: a Job's pod template cannot change",
+    ],
+  },
+  "a hook Job is edited like a CronJob": {
+    input: app() + pvc("data") + jobOf(backup("  annotations: {helm.sh/hook: post-install}\n")),
+    output: app() + pvc("data") + jobOf(backup("  annotations: {helm.sh/hook: post-install}\n", SHARED, WITH_APP)),
+    findings: ["Job backup: assuming `backup-scratch` does not exist in the cluster"],
   },
   "--live: a claim the cluster does not have is retargeted, with no assumption": {
     with: { live: cluster("data") },
