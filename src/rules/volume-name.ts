@@ -9,9 +9,13 @@ import { PlanBuilder, type Rule } from "./rule.js";
 import { claimTemplates, statefulSets } from "./workloads.js";
 
 const name = z.string().check(z.minLength(1));
+/** A PersistentVolume's name: a DNS-1123 subdomain, as the API server requires. */
+const pvName = z
+  .string()
+  .check(z.regex(/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "a PersistentVolume name is a DNS-1123 subdomain (lower case letters, digits, '-' and '.')"));
 const binding = z.union([
-  z.strictObject({ statefulSet: name, template: name, volumeName: name, namespace: z.optional(z.string()) }),
-  z.strictObject({ claim: name, volumeName: name, namespace: z.optional(z.string()) }),
+  z.strictObject({ statefulSet: name, template: name, volumeName: pvName, namespace: z.optional(z.string()) }),
+  z.strictObject({ claim: name, volumeName: pvName, namespace: z.optional(z.string()) }),
 ]);
 
 export type VolumeBinding = z.infer<typeof binding>;
@@ -45,6 +49,7 @@ export const volumeName: Rule<z.infer<typeof options>> = {
   options,
   plan({ stream }, { bindings, storageClassName }) {
     const plan = new PlanBuilder("volume-name");
+    refuseConflicts(bindings);
     for (const wanted of bindings) {
       const inNamespace = (object: KubeObject) => wanted.namespace === undefined || object.namespace === wanted.namespace;
       let object: KubeObject;
@@ -117,3 +122,22 @@ export const volumeName: Rule<z.infer<typeof options>> = {
     return plan.build();
   },
 };
+
+/**
+ * Two bindings for one claim (config and flag, or a flag given twice) are a contradiction, not an order of precedence:
+ * applying both in turn would leave the last one, and the next run would refuse its own output.
+ */
+function refuseConflicts(bindings: readonly VolumeBinding[]): void {
+  const seen = new Map<string, string>();
+  for (const wanted of bindings) {
+    const target = "statefulSet" in wanted ? `${wanted.statefulSet}/${wanted.template}` : wanted.claim;
+    const key = `${wanted.namespace ?? ""}\u0000${target}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined && earlier !== wanted.volumeName) {
+      throw new FixStorageError(
+        `volume-name: ${target} is bound twice, to ${earlier} and to ${wanted.volumeName} (from the config's bindings and --volume-name together, or one of them twice); keep one`,
+      );
+    }
+    seen.set(key, wanted.volumeName);
+  }
+}

@@ -93,6 +93,16 @@ const table: Record<string, Row> = {
     input: claim(undefined, "  storageClassName: manual\n  volumeName: pv-1\n"),
     error: "already binds volumeName pv-1, not pv-2",
   },
+  "one claim bound to two PVs (config and flag, or a flag twice): exit 2, not the last one silently": {
+    options: { bindings: [{ claim: "data", volumeName: "pv-9" }, { claim: "data", volumeName: "pv-8" }] },
+    input: claim(),
+    error: "volume-name: data is bound twice, to pv-9 and to pv-8",
+  },
+  "a PV name the API server would reject: exit 2": {
+    options: { bindings: [{ claim: "data", volumeName: "PV_bad" }] },
+    input: claim(),
+    error: "a PersistentVolume name is a DNS-1123 subdomain",
+  },
   "a claim name that is not in the stream: exit 2": {
     options: { bindings: [{ claim: "grafana", volumeName: "pv" }] },
     input: claim(),
