@@ -12,6 +12,7 @@ import { isRecord } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
 import { type RawDocument, sourceComment, splitStream } from "./stream.js";
 import { lineColumn } from "./text.js";
+import { selfContainingAlias } from "./yaml-aliases.js";
 import { ANCHOR, excessiveAliasing, firstDuplicateKey, type Path, YamlDocumentEditor } from "./yaml-editor.js";
 import { valueAtPath } from "./yaml-path.js";
 
@@ -48,6 +49,8 @@ export class ParsedDocument {
     const duplicate = firstDuplicateKey(editor.document);
     if (duplicate !== undefined) throw located(raw, "Map keys must be unique", duplicate);
     if (ANCHOR.test(raw.text)) {
+      const loop = selfContainingAlias(editor.document);
+      if (loop !== undefined) throw located(raw, "an alias inside the node its anchor names: the value would contain itself", loop);
       const bomb = excessiveAliasing(editor.document);
       if (bomb !== undefined) throw located(raw, "excessive aliasing: the aliases expand to over a million nodes", bomb);
     }

@@ -152,6 +152,35 @@ export function firstDuplicateKey(doc: Document.Parsed): number | undefined {
 }
 
 /** Where aliases would blow a document up (an alias bomb), the offset of the alias that crosses the limit. */
+/**
+ * The offset of an alias inside the very node its anchor names (`metadata: &a {self: *a}`): such data is infinite.
+ * go-yaml, which Kubernetes reads with, refuses it ("anchor 'a' value contains itself").
+ */
+export function selfContainingAlias(doc: Document.Parsed): number | undefined {
+  const open = new Set<unknown>();
+  const walk = (node: unknown, depth: number): number | undefined => {
+    if (depth > 10_000) return undefined;
+    if (isAlias(node)) return open.has(node.resolve(doc)) ? (node.range as [number, number, number])[0] : undefined;
+    if (!isMap(node) && !isSeq(node)) return undefined;
+    open.add(node);
+    let found: number | undefined;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        found = walk(pair.key, depth + 1) ?? walk(pair.value, depth + 1);
+        if (found !== undefined) break;
+      }
+    } else {
+      for (const item of node.items) {
+        found = walk(item, depth + 1);
+        if (found !== undefined) break;
+      }
+    }
+    open.delete(node);
+    return found;
+  };
+  return walk(doc.contents, 0);
+}
+
 export function excessiveAliasing(doc: Document.Parsed): number | undefined {
   const sizes = new Map<unknown, number>();
   let total = 0;

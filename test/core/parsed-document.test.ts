@@ -73,6 +73,7 @@ describe("ParsedDocument reads with fast-scan and composes a Document only for a
     ["a key inside a plain scalar", "kind: Job\nmetadata:\n  name: a\n   labels: {}\n", "Nested mappings are not allowed in compact mappings", 3, 9],
     ["unclosed flow map", "kind: Job\nspec: {a: 1\n", "Flow map in block collection must be sufficiently indented and end with a }", 3, 1],
     ["tab indentation", "kind: Job\nmetadata:\n\tname: a\n", "Tabs are not allowed as indentation", 3, 1],
+    ["an alias inside its own anchor's node", "kind: Job\nmetadata: &a\n  name: x\n  self: *a\n", "the value would contain itself", 4, 9],
   ];
   it.each(rejected)("%s: an error naming the line and column", (_name, text, message, line, column) => {
     expect(locatedError(text)).toStrictEqual({ message: expect.stringContaining(message), line, column });
