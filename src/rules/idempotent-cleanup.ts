@@ -37,6 +37,8 @@ export const idempotentCleanup: Rule<Options> = {
       const pod = podSpec(job);
       if (!pod) continue;
       const isHook = isHelmHook(job);
+      // `helm test` Jobs exist to fail when something is wrong: a missing object may be exactly what they check.
+      if (isHook && /(?:^|,)\s*test(?:-success)?\s*(?:,|$)/.test(String(job.annotations()["helm.sh/hook"]))) continue;
       const plans = containers(pod).map((container) => planContainer(container, settings));
       const deletes = plans.reduce((sum, one) => sum + one.deletes, 0);
       const edits = plans.flatMap((one) => one.edits);

@@ -66,6 +66,10 @@ const table: Record<string, Row> = {
     output: job(HOOK_FIXED, "        - name: k\n          command: [kubectl, delete, cm, x, --ignore-not-found=false]\n"),
     findings: ["warning: Job cleanup: container k passes --ignore-not-found=false"],
   },
+  "a helm test hook is left alone: its failure is its result": {
+    input: job("  annotations:\n    helm.sh/hook: test\n", "        - name: k\n          command: [kubectl, delete, cm, x]\n"),
+    findings: [],
+  },
   "already idempotent and before-hook-creation: nothing to do": {
     input: job(
       "  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded\n",
