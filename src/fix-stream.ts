@@ -11,7 +11,7 @@ import type { Finding } from "./core/records.js";
 import { checkReleaseInputs, type ReleaseInputs, resolveRelease } from "./core/release.js";
 import type { RuleContext } from "./core/stage.js";
 import { type LiveMode, liveGuard, liveNamespaceCheck, liveNamespaces } from "./live/live-guard.js";
-import { claimExists, type LiveState } from "./live/live-state.js";
+import { claimExists, jobExists, type LiveState } from "./live/live-state.js";
 import { RULES } from "./rules/index.js";
 import { RULE_NAMES, type RuleName } from "./rules/rule.js";
 
@@ -92,7 +92,11 @@ export async function fixStream(input: string, options: FixOptions = {}): Promis
   let stages = enabledRules(options);
   if (options.live) {
     const { state, mode, now } = options.live;
-    const live = { origin: state.origin, claimExists: (namespace: string, name: string) => claimExists(state, namespace, name) };
+    const live = {
+      origin: state.origin,
+      claimExists: (namespace: string, name: string) => claimExists(state, namespace, name),
+      jobExists: (namespace: string, name: string) => jobExists(state, namespace, name),
+    };
     stages = [liveNamespaceCheck(), ...stages.map((stage) => withLive(stage, live)), liveGuard({ live: state, mode, now: now ?? Date.now() })];
   }
   const result = runPipeline(input, stages, releaseInputs(options));

@@ -1,11 +1,13 @@
 /** --live: never emit a volumeClaimTemplate change that a live StatefulSet forbids. */
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { normalizeTemplate } from "../src/live/claim-template-diff.js";
-import { parseLiveState } from "../src/live/live-state.js";
+import { jobExists, parseLiveState } from "../src/live/live-state.js";
+import { readLiveState } from "../src/cli/live-source.js";
 import { ALL_RULES_OFF, EXAMPLES, example, fix, runBin } from "./helpers.js";
 import { tempDir } from "./frontends/hosts.js";
 
@@ -287,5 +289,28 @@ ${templates}`;
       'pinned to the live templates, since the upgrade would be forbidden; fields that differ: volumeClaimTemplates[0].metadata.labels: live {"tier":"old"}, rendered absent',
     ]);
     expect(statefulSetOf(result.output).spec.volumeClaimTemplates[0].metadata).toEqual({ name: "data", labels: { tier: "old" } });
+  });
+});
+
+describe("--live kubectl reads Jobs too", () => {
+  it("asks for statefulsets, claims and jobs per namespace, and knows which Jobs of that namespace are absent", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fix-storage-kubectl-"));
+    const kubectl = join(dir, "kubectl");
+    writeFileSync(
+      kubectl,
+      `#!/bin/sh\necho "$@" > ${join(dir, "args")}\nprintf 'apiVersion: v1\\nkind: List\\nitems:\\n  - {apiVersion: batch/v1, kind: Job, metadata: {name: migrate, namespace: apps}}\\n'\n`,
+    );
+    chmodSync(kubectl, 0o755);
+    const state = readLiveState("kubectl", () => ["apps"], { FIX_STORAGE_KUBECTL: kubectl });
+    expect(readFileSync(join(dir, "args"), "utf8")).toMatch(/^get statefulsets,persistentvolumeclaims,jobs -n apps -o yaml/);
+    expect(jobExists(state, "apps", "migrate")).toBe(true);
+    expect(jobExists(state, "apps", "cleanup")).toBe(false);
+    expect(jobExists(state, "other", "cleanup")).toBeUndefined();
+  });
+
+  it("a --live file proves no Job absent", () => {
+    const state = parseLiveState("apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate, namespace: apps}\n", "live.yaml");
+    expect(jobExists(state, "apps", "migrate")).toBe(true);
+    expect(jobExists(state, "apps", "cleanup")).toBeUndefined();
   });
 });

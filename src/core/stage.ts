@@ -8,7 +8,12 @@ export interface RuleContext {
   /** Resolved on first use: only rules that need the release pay for inferring it. */
   release(): ReleaseIdentity;
   /** With --live: what the cluster holds, for rules whose safety depends on it (absent without --live). */
-  live?: { origin: string; claimExists(namespace: string, name: string): boolean };
+  live?: {
+    origin: string;
+    claimExists(namespace: string, name: string): boolean;
+    /** Undefined where the live state cannot tell (a file, or a namespace not read). */
+    jobExists(namespace: string, name: string): boolean | undefined;
+  };
 }
 
 export interface PlannedEdit extends Edit {

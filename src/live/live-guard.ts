@@ -8,7 +8,7 @@ import { FixStorageError } from "../core/errors.js";
 import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
 import type { ReleaseIdentity } from "../core/release.js";
 import { PlanBuilder, type Stage } from "../core/stage.js";
-import { claimTemplates, claimVolumes, mentionsClaims, mounts, podSpec, statefulSets } from "../rules/workloads.js";
+import { claimTemplates, claimVolumes, isHelmHook, mentionsClaims, mounts, podSpec, statefulSets } from "../rules/workloads.js";
 import { differences, normalizeTemplate, pinnableTemplate, quantityBytes } from "./claim-template-diff.js";
 import type { LiveState } from "./live-state.js";
 
@@ -77,6 +77,11 @@ export function liveNamespaces(stream: ManifestStream, release: ReleaseIdentity)
       );
     }
     namespaces.add(namespace);
+  }
+  // Release Jobs a rule may edit only if they do not exist yet: their namespace is read too, when it is known.
+  for (const job of stream.objects(["Job"])) {
+    const namespace = release.namespaceOf(job);
+    if (namespace !== undefined && !isHelmHook(job)) namespaces.add(namespace);
   }
   return [...namespaces].sort();
 }

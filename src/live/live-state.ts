@@ -19,10 +19,17 @@ export interface LiveState {
   /** `namespace/name` → the live StatefulSet. */
   statefulSets: Map<string, Record<string, unknown>>;
   claims: LiveClaim[];
+  /** `namespace/name` of the live Jobs. */
+  jobs: Set<string>;
+  /**
+   * Namespaces whose Jobs were all read, so a Job missing there is known not to exist. Only `--live kubectl` reads
+   * them; a file may list any subset of a namespace's Jobs, so it proves no Job absent.
+   */
+  jobNamespaces: Set<string>;
 }
 
 export function parseLiveState(text: string, origin: string): LiveState {
-  const state: LiveState = { origin, statefulSets: new Map(), claims: [] };
+  const state: LiveState = { origin, statefulSets: new Map(), claims: [], jobs: new Set(), jobNamespaces: new Set() };
   const documents = parseAllDocuments(text, { merge: true });
   for (const doc of Array.isArray(documents) ? documents : [documents]) {
     const [error] = doc.errors;
@@ -45,6 +52,7 @@ function collect(object: unknown, state: LiveState): void {
   const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "";
   const name = typeof metadata.name === "string" ? metadata.name : "";
   if (object.kind === "StatefulSet") state.statefulSets.set(`${namespace}/${name}`, object);
+  if (object.kind === "Job") state.jobs.add(`${namespace}/${name}`);
   if (object.kind === "PersistentVolumeClaim") {
     state.claims.push({
       namespace,
@@ -59,12 +67,20 @@ export function claimExists(state: LiveState, namespace: string, name: string): 
   return state.claims.some((claim) => claim.namespace === namespace && claim.name === name);
 }
 
+/** True or false where the live state can tell whether the Job exists; undefined where it cannot. */
+export function jobExists(state: LiveState, namespace: string, name: string): boolean | undefined {
+  if (state.jobs.has(`${namespace}/${name}`)) return true;
+  return state.jobNamespaces.has(namespace) ? false : undefined;
+}
+
 /** Several reads (one per namespace) as one state. */
 export function mergeLiveStates(states: readonly LiveState[], origin: string): LiveState {
-  const merged: LiveState = { origin, statefulSets: new Map(), claims: [] };
+  const merged: LiveState = { origin, statefulSets: new Map(), claims: [], jobs: new Set(), jobNamespaces: new Set() };
   for (const state of states) {
     for (const [key, value] of state.statefulSets) merged.statefulSets.set(key, value);
     merged.claims.push(...state.claims);
+    for (const job of state.jobs) merged.jobs.add(job);
+    for (const namespace of state.jobNamespaces) merged.jobNamespaces.add(namespace);
   }
   return merged;
 }

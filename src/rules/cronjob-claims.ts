@@ -12,6 +12,8 @@ import {
   type ClaimVolume,
   claimTemplates,
   claimVolumes,
+  absentReleaseJob,
+  releaseJobHint,
   isHelmHook,
   mentionsClaims,
   mounts,
@@ -181,11 +183,14 @@ export const cronjobClaims: Rule<Options> = {
         plan.edit(job, { op: "delete", path, reason: "the volume's claim is created by nothing in the stream; mode remove drops the volume and every mount of it" });
       }
       addAffinity(plan, job, pod.path, pod.spec, affinityTerms);
-      if (job.kind === "Job" && !isHelmHook(job) && plan.edits.length > editsBefore) {
+      const absent = job.kind === "Job" && !isHelmHook(job) ? absentReleaseJob(job, { release, live }) : undefined;
+      if (absent !== undefined) {
+        for (const edit of plan.edits.slice(editsBefore)) edit.reason = `${edit.reason}; ${absent}`;
+      } else if (job.kind === "Job" && !isHelmHook(job) && plan.edits.length > editsBefore) {
         const withheld = plan.edits.splice(editsBefore);
         plan.finding(
           "warning",
-          `${job} is not a Helm hook, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. What it needs: ${[...new Set(withheld.map((edit) => edit.reason))].join("; ")}. Fix it in the chart, or make the Job a hook (helm.sh/hook)`,
+          `${job} is not a Helm hook, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. What it needs: ${[...new Set(withheld.map((edit) => edit.reason))].join("; ")}. Fix it in the chart, or make the Job a hook (helm.sh/hook)${releaseJobHint(job, { release, live })}`,
           job,
         );
       }

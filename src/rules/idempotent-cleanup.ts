@@ -9,7 +9,7 @@ import type { KubeObject } from "../core/manifest.js";
 import { planContainer } from "./cleanup/container-plan.js";
 import { IMAGE_NAME } from "./cleanup/kubectl-images.js";
 import { PlanBuilder, type Rule } from "./rule.js";
-import { containers, isHelmHook, podSpec } from "./workloads.js";
+import { absentReleaseJob, containers, isHelmHook, podSpec, releaseJobHint } from "./workloads.js";
 
 const RULE = "idempotent-cleanup";
 const DELETE_POLICY = "helm.sh/hook-delete-policy";
@@ -30,7 +30,7 @@ export const idempotentCleanup: Rule<Options> = {
   summary: "make cleanup hook Jobs' kubectl delete idempotent (--ignore-not-found, safe retries, before-hook-creation)",
   defaultEnabled: true,
   options,
-  plan({ stream }, settings) {
+  plan({ stream, release, live }, settings) {
     const plan = new PlanBuilder(RULE);
     for (const job of stream.objects(["Job"], (text) => text.includes("delete"))) {
       if (!job.apiVersion.startsWith("batch/")) continue;
@@ -43,14 +43,19 @@ export const idempotentCleanup: Rule<Options> = {
       const deletes = plans.reduce((sum, one) => sum + one.deletes, 0);
       const edits = plans.flatMap((one) => one.edits);
       for (const one of plans) for (const finding of one.findings) plan.finding(finding.severity, `${job}: ${finding.message}`, job);
-      if (!isHook) {
+      const absent = isHook || edits.length === 0 ? undefined : absentReleaseJob(job, { release, live });
+      if (!isHook && absent === undefined) {
         if (edits.length > 0) {
           plan.finding(
             "warning",
-            `${job} runs kubectl delete without --ignore-not-found but is not a Helm hook, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. Add --ignore-not-found in the chart, or make the Job a hook (helm.sh/hook with helm.sh/hook-delete-policy: before-hook-creation)`,
+            `${job} runs kubectl delete without --ignore-not-found but is not a Helm hook, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. Add --ignore-not-found in the chart, or make the Job a hook (helm.sh/hook with helm.sh/hook-delete-policy: before-hook-creation)${releaseJobHint(job, { release, live })}`,
             job,
           );
         }
+        continue;
+      }
+      if (absent !== undefined) {
+        for (const edit of edits) plan.edit(job, { ...edit, reason: `${edit.reason}; ${absent}` });
         continue;
       }
       for (const edit of edits) plan.edit(job, edit);

@@ -1,4 +1,5 @@
 /** Where pod specs and claim templates live in the workload kinds the rules read. */
+import type { RuleContext } from "../core/stage.js";
 import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
 import type { Path } from "../core/yaml-editor.js";
 
@@ -130,4 +131,23 @@ export function stringMap(value: unknown): Record<string, string> {
 export function isHelmHook(object: KubeObject): boolean {
   const hook = object.annotations()["helm.sh/hook"];
   return typeof hook === "string" && hook.trim() !== "";
+}
+
+/**
+ * Whether a release Job (not a hook) may be edited: only when --live shows it does not exist yet, so the edited
+ * template is created, not updated. Returns the reason to add to the edits, or undefined to leave the Job alone.
+ */
+export function absentReleaseJob(job: KubeObject, context: Pick<RuleContext, "release" | "live">): string | undefined {
+  const namespace = context.release().namespaceOf(job);
+  if (!context.live || namespace === undefined) return undefined;
+  if (context.live.jobExists(namespace, job.name) !== false) return undefined;
+  return `${job} is not a Helm hook, but ${context.live.origin} has no such Job, so it is created with this template, not updated`;
+}
+
+/** What the live state says about a release Job left alone, for its finding. */
+export function releaseJobHint(job: KubeObject, context: Pick<RuleContext, "release" | "live">): string {
+  const namespace = context.release().namespaceOf(job);
+  if (!context.live) return "; if the Job does not exist in the cluster yet, --live kubectl lets fix-storage fix it";
+  if (namespace !== undefined && context.live.jobExists(namespace, job.name)) return ` (${context.live.origin} has it)`;
+  return `; ${context.live.origin} cannot show that the Job does not exist (only --live kubectl reads every Job of a namespace)`;
 }

@@ -107,6 +107,12 @@ const cluster = (...claims: string[]) => ({
   mode: "pin" as const,
 });
 const IN_APPS = "  namespace: apps\n";
+/** The state as --live kubectl reads it: every Job of namespace `apps` (here none). */
+const readsJobs = (state: ReturnType<typeof parseLiveState>) => {
+  state.jobNamespaces.add("apps");
+  return state;
+};
+
 
 const table: Record<string, Row> = {
   "share: a claim nothing creates, at the path where the Deployment mounts its claim, becomes that claim; co-located; the assumption said": {
@@ -120,6 +126,16 @@ const table: Record<string, Row> = {
       "Job backup: assuming `backup-scratch` does not exist in the cluster",
       "Job backup is not a Helm hook, so it is left alone: a Job's pod template cannot change",
     ],
+  },
+  "--live kubectl shows the release Job does not exist yet: it is created, so it is edited": {
+    with: { live: { ...cluster("data"), state: readsJobs(cluster("data").state) } },
+    input: app(IN_APPS) + pvc("data", "[ReadWriteOnce]", IN_APPS) + jobOf(backup(IN_APPS)),
+    output: app(IN_APPS) + pvc("data", "[ReadWriteOnce]", IN_APPS) + jobOf(backup(IN_APPS, SHARED, WITH_APP)),
+  },
+  "--live from a file cannot show the release Job is absent: left alone": {
+    with: { live: cluster("data") },
+    input: app(IN_APPS) + pvc("data", "[ReadWriteOnce]", IN_APPS) + jobOf(backup(IN_APPS)),
+    findings: ["live.yaml cannot show that the Job does not exist"],
   },
   "a hook Job is edited like a CronJob": {
     input: app() + pvc("data") + jobOf(backup("  annotations: {helm.sh/hook: post-install}\n")),

@@ -1,5 +1,7 @@
 /** idempotent-cleanup, one behaviour a row: the Job as rendered, the Job as fixed, and what the rule reports. */
 import { describe, expect, it } from "vitest";
+import type { FixOptions } from "../../src/fix-stream.js";
+import { parseLiveState } from "../../src/live/live-state.js";
 import { RULE_NAMES } from "../../src/rules/rule.js";
 import { example, fix, yaml } from "../helpers.js";
 import { K8S_READ, k8sDifferences } from "../k8s-read.js";
@@ -8,6 +10,8 @@ const ONLY = { disable: RULE_NAMES.filter((name) => name !== "idempotent-cleanup
 
 interface Row {
   options?: Record<string, unknown>;
+  /** Anything else fixStream takes: release flags, live state. */
+  with?: FixOptions;
   input: string;
   /** Absent: the output is the input, byte for byte. */
   output?: string;
@@ -26,6 +30,14 @@ const HOOK_FIXED = '  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/ho
 const WRAPPER = JSON.stringify(
   '# fix-storage-retry: runs the command given after it unchanged; retried up to 3 times, 5s apart, if it fails.\n[ -z "${BASH_VERSION-}" ] || let SHLVL-=1\nfor fix_storage_attempt in 1 2 3; do\n  "$@" && exit 0\n  echo "fix-storage-retry: attempt $fix_storage_attempt of 4 failed with exit status $?; retrying in 5s" >&2\n  sleep 5\ndone\nexec "$@"\n',
 );
+
+/** Live state of namespace `apps` holding the named Jobs; `readAll`: as --live kubectl reads it (every Job of it). */
+function liveJobs(readAll: boolean, ...names: string[]) {
+  const text = names.map((name) => `---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ${name}\n  namespace: apps\n`).join("");
+  const state = parseLiveState(text, readAll ? "kubectl (namespace apps)" : "live.yaml");
+  if (readAll) state.jobNamespaces.add("apps");
+  return state;
+}
 
 const table: Record<string, Row> = {
   "exec form: one more argument, and before-hook-creation": {
@@ -207,6 +219,22 @@ const table: Record<string, Row> = {
       "warning: Job cleanup runs kubectl delete without --ignore-not-found but is not a Helm hook, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. Add --ignore-not-found in the chart, or make the Job a hook",
     ],
   },
+  "--live kubectl shows the release Job does not exist yet: it is created, so it is fixed (no hook policy)": {
+    with: { release: { namespace: "apps" }, live: { state: liveJobs(true), mode: "pin" } },
+    input: job("", "        - name: k\n          command: [kubectl, delete, cm, x]\n"),
+    output: job("", "        - name: k\n          command: [kubectl, delete, cm, x, --ignore-not-found]\n"),
+    findings: [],
+  },
+  "--live kubectl shows the release Job exists: left alone, as without --live": {
+    with: { release: { namespace: "apps" }, live: { state: liveJobs(true, "cleanup"), mode: "pin" } },
+    input: job("", "        - name: k\n          command: [kubectl, delete, cm, x]\n"),
+    findings: ["(kubectl (namespace apps) has it)"],
+  },
+  "a --live file cannot prove a Job absent (it may list only some Jobs): left alone": {
+    with: { release: { namespace: "apps" }, live: { state: liveJobs(false), mode: "pin" } },
+    input: job("", "        - name: k\n          command: [kubectl, delete, cm, x]\n"),
+    findings: ["live.yaml cannot show that the Job does not exist (only --live kubectl reads every Job of a namespace)"],
+  },
   "an empty helm.sh/hook is not a hook": {
     input: job("  annotations:\n    helm.sh/hook: ''\n", "        - name: k\n          command: [sh, -c, 'kubectl delete cm x']\n"),
     findings: ["warning: Job cleanup runs kubectl delete without --ignore-not-found but is not a Helm hook"],
@@ -278,7 +306,7 @@ const table: Record<string, Row> = {
 describe("idempotent-cleanup", () => {
   for (const [name, row] of Object.entries(table)) {
     it(name, async () => {
-      const options = { ...ONLY, ...(row.options && { config: { rules: { "idempotent-cleanup": row.options } } }) };
+      const options = { ...row.with, ...ONLY, ...(row.options && { config: { rules: { "idempotent-cleanup": row.options } } }) };
       const result = await fix(row.input, options);
       expect(result.output).toBe(row.output ?? row.input);
       const findings = result.findings.filter((finding) => finding.rule === "idempotent-cleanup").map((f) => `${f.severity}: ${f.message}`);
