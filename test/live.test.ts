@@ -175,7 +175,7 @@ describe("--live kubectl", () => {
     const run = runBin(["--live", "kubectl"], statefulSet("a", "  namespace: shop\n") + statefulSet("b", "  namespace: crm\n"), env);
     expect(run.code, run.stderr).toBe(0);
     expect(readFileSync(calls, "utf8")).toBe(
-      "get statefulsets,persistentvolumeclaims -n crm -o yaml --request-timeout=25s\nget statefulsets,persistentvolumeclaims -n shop -o yaml --request-timeout=25s\n",
+      "get statefulsets,persistentvolumeclaims,jobs -n crm -o yaml --request-timeout=25s\nget statefulsets,persistentvolumeclaims,jobs -n shop -o yaml --request-timeout=25s\n",
     );
     const unplaced = runBin(["--live", "kubectl"], statefulSet("a", ""), env);
     expect(unplaced).toMatchObject({ code: 2, stdout: "" });
@@ -188,14 +188,14 @@ describe("--live kubectl", () => {
     const run = runBin(["--live", "kubectl"], example("prometheus-pushgateway", "rendered-2.17.0.yaml"), env);
     expect(run).toMatchObject({ code: 2, stdout: "" });
     expect(run.stderr).toContain(
-      "--live kubectl: kubectl get statefulsets,persistentvolumeclaims -n monitoring -o yaml --request-timeout=25s failed: The connection to the server localhost:8080 was refused",
+      "--live kubectl: kubectl get statefulsets,persistentvolumeclaims,jobs -n monitoring -o yaml --request-timeout=25s failed: The connection to the server localhost:8080 was refused",
     );
   });
 
   it("names kubectl's exit status when it fails without a word", () => {
     const run = runBin(["--live", "kubectl"], example("prometheus-pushgateway", "rendered-2.17.0.yaml"), fakeKubectl("exit 3"));
     expect(run).toMatchObject({ code: 2, stdout: "" });
-    expect(run.stderr).toContain("--live kubectl: kubectl get statefulsets,persistentvolumeclaims -n monitoring -o yaml --request-timeout=25s failed: exit 3 (");
+    expect(run.stderr).toContain("--live kubectl: kubectl get statefulsets,persistentvolumeclaims,jobs -n monitoring -o yaml --request-timeout=25s failed: exit 3 (");
   });
 
   it("fails clearly when kubectl is missing or the file is", () => {
