@@ -359,7 +359,7 @@ describe("check -o json|sarif|github", () => {
 
   it("-o github escapes newlines and % in messages, and : and , in properties, as the Actions runner reads them", () => {
     const finding = { rule: "schema", severity: "info" as const, message: "line one\nline two: 100%", object: { document: 1, kind: "Job", name: "j", source: "c/templates/a,b:c.yaml" } };
-    const result = { changes: [], findings: [finding], documents: 1, edited: [], output: "", release: undefined };
+    const result = { changes: [], findings: [finding], documents: 1, edited: [], output: "", outputParts: [], release: undefined };
     expect(githubAnnotations([{ input: { label: "stdin" }, result }])).toBe(
       "::notice file=c/templates/a%2Cb%3Ac.yaml,title=fix-storage schema::Job j: line one%0Aline two: 100%25\n",
     );

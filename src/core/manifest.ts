@@ -196,8 +196,9 @@ export class ManifestStream {
   private readonly parsed = new Map<number, ParsedDocument>();
   private readonly kinds = new Map<number, string | null>();
 
-  constructor(readonly text: string) {
-    this.raw = splitStream(text);
+  /** From the stream's text, or from documents a front end already split (and decoded one by one). */
+  constructor(input: string | readonly RawDocument[]) {
+    this.raw = typeof input === "string" ? splitStream(input) : [...input];
   }
 
   /**
@@ -231,7 +232,12 @@ export class ManifestStream {
 
   /** The output: edited documents as edited, every other document as its original bytes. */
   output(): string {
-    return this.raw.map((raw) => this.parsed.get(raw.index)?.text ?? raw.text).join("");
+    return this.outputParts().join("");
+  }
+
+  /** The output document by document, so a front end can write it without joining a second copy of the stream. */
+  outputParts(): string[] {
+    return this.raw.map((raw) => this.parsed.get(raw.index)?.text ?? raw.text);
   }
 
   /** Conservative: false only when the document's text shows it cannot hold what the caller wants. */

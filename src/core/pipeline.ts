@@ -5,6 +5,7 @@
 import { FixStorageError } from "./errors.js";
 import { ManifestStream, type ParsedDocument } from "./manifest.js";
 import type { ChangeRecord, Finding } from "./records.js";
+import type { RawDocument } from "./stream.js";
 import { type ReleaseIdentity, type ReleaseInputs, resolveRelease } from "./release.js";
 import type { PlannedEdit, RuleContext, Stage } from "./stage.js";
 import { type EditStep, YamlEditError } from "./yaml-editor.js";
@@ -12,7 +13,10 @@ import { type EditStep, YamlEditError } from "./yaml-editor.js";
 export type { Stage };
 
 export interface PipelineResult {
-  output: string;
+  /** The output stream (joined on first read). */
+  readonly output: string;
+  /** The output document by document: its concatenation is `output`. */
+  outputParts: readonly string[];
   changes: ChangeRecord[];
   findings: Finding[];
   /** Documents in the stream, and the ones whose bytes changed. */
@@ -21,7 +25,7 @@ export interface PipelineResult {
   release: ReleaseIdentity | undefined;
 }
 
-export function runPipeline(input: string, stages: readonly Stage[], release: ReleaseInputs): PipelineResult {
+export function runPipeline(input: string | readonly RawDocument[], stages: readonly Stage[], release: ReleaseInputs): PipelineResult {
   const stream = new ManifestStream(input);
   let identity: ReleaseIdentity | undefined;
   const context: RuleContext = {
@@ -40,7 +44,20 @@ export function runPipeline(input: string, stages: readonly Stage[], release: Re
     for (const change of applyEdits(stage.name, plan.edits)) changes.push(change);
   }
   const edited = stream.parsedDocuments().filter((doc) => doc.edited);
-  return { output: stream.output(), changes, findings, documents: stream.raw.length, edited, release: identity };
+  const outputParts = stream.outputParts();
+  let output: string | undefined;
+  return {
+    get output() {
+      output ??= outputParts.join("");
+      return output;
+    },
+    outputParts,
+    changes,
+    findings,
+    documents: stream.raw.length,
+    edited,
+    release: identity,
+  };
 }
 
 /**
