@@ -2,6 +2,8 @@
  * A fast, read-only reader for the plain block YAML that renderers write (`helm template`, kustomize, kubectl):
  * maps and sequences by indentation, plain, quoted and literal (`|`) scalars, one-line flow collections.
  * It returns the same data as `parseDocument(text).toJS()` — or says it cannot, and the caller uses the full parser.
+ * Read as YAML 1.1 (`fastScan(text, "1.1")`, what Kubernetes reads), only plain scalars differ: they resolve with the
+ * `yaml` package's own yaml-1.1 tags, so the data is that of `parseDocument(text, { version: "1.1" }).toJS()`.
  * It never guesses: anything outside that subset (anchors, aliases, tags, merge keys, folded or multi-line scalars,
  * tabs, CR line endings, directives, duplicate keys, non-string keys, a root that is not a map) is a fallback, so a
  * document it accepts is one the full parser reads without error and to the same value.
@@ -10,7 +12,12 @@
  * looks at are only read, never edited. Such documents need no Document at all.
  */
 
+import { isScalar, type ScalarTag, Schema } from "yaml";
+
 export type FastScan = { value: Record<string, unknown> } | { fallback: string };
+
+/** How a plain scalar (value or key) resolves: the only thing that differs between YAML versions here. */
+type Resolver = (text: string) => unknown;
 
 class Fallback extends Error {}
 
@@ -76,16 +83,99 @@ function resolveNumber(text: string): unknown {
   return text;
 }
 
+/**
+ * The tags the composer tries, in order, on a plain scalar read as YAML 1.1: the first default tag whose test matches
+ * resolves it (`findScalarTagByTest` in yaml's compose-scalar.js); none matching means a string. Built on first use.
+ */
+let yaml11Tags: ScalarTag[] | undefined;
+
+function yaml11TagsInOrder(): ScalarTag[] {
+  yaml11Tags ??= new Schema({ schema: "yaml-1.1", resolveKnownTags: false, merge: true }).tags.filter(
+    (tag): tag is ScalarTag => tag.default === true && tag.test instanceof RegExp,
+  );
+  return yaml11Tags;
+}
+
+/** The composer's options that resolvers read (a Document's defaults). */
+const RESOLVE_OPTIONS = { intAsBigInt: false };
+
+/** A plain scalar resolved by the yaml-1.1 tags exactly as the composer does, then as `toJS()` keeps it. */
+function resolveByYaml11Tags(text: string): unknown {
+  for (const tag of yaml11TagsInOrder()) {
+    if (!(tag.test as RegExp).test(text)) continue;
+    let failed = false;
+    let resolved: unknown;
+    try {
+      resolved = tag.resolve(text, () => (failed = true), RESOLVE_OPTIONS);
+    } catch {
+      failed = true;
+    }
+    // The composer reports a tag that cannot resolve as an error: the full reader would refuse the document.
+    if (failed) throw new Fallback("plain scalar the YAML 1.1 schema cannot resolve");
+    // `toJS()` keeps a scalar's value as it is (a timestamp stays a Date).
+    return isScalar(resolved) ? resolved.value : resolved;
+  }
+  return text;
+}
+
+/**
+ * Words (letters first) that a yaml-1.1 tag may match: null and bool words, and exponents without digits before them
+ * (`e5`, a float). Every other word is a string; the yaml-1.1 tests agree (test/core/fast-scan-yaml11.test.ts).
+ */
+const YAML11_WORD = /^(?:[Nn]ull|NULL|[YyNn]|[Yy]es|YES|[Nn]o|NO|[Tt]rue|TRUE|[Ff]alse|FALSE|[Oo]n|ON|[Oo]ff|OFF|[eE][-+]?[0-9]+)$/;
+
+/** A plain scalar as YAML 1.1 (the `yaml` package's yaml-1.1 schema) resolves it. */
+function resolvePlainYaml11(text: string): unknown {
+  // Most scalars are words: only these first characters can start something other than a string.
+  switch (text[0]) {
+    case undefined:
+    case "~":
+    case "-":
+    case "+":
+    case ".":
+    case "0":
+    case "1":
+    case "2":
+    case "3":
+    case "4":
+    case "5":
+    case "6":
+    case "7":
+    case "8":
+    case "9":
+      return resolveByYaml11Tags(text);
+    case "n":
+    case "N":
+    case "y":
+    case "Y":
+    case "t":
+    case "T":
+    case "f":
+    case "F":
+    case "o":
+    case "O":
+    case "e":
+    case "E":
+      return YAML11_WORD.test(text) ? resolveByYaml11Tags(text) : text;
+    default:
+      return text;
+  }
+}
+
 /** Deeper nesting is left to the full parser, which reports it; recursion here must never exhaust the stack. */
 const MAX_DEPTH = 200;
 
 const ESCAPES: Record<string, string> = { "\\": "\\", '"': '"', "/": "/", n: "\n", t: "\t", r: "\r", "0": "\0", b: "\b", f: "\f", " ": " " };
 
-export function fastScan(text: string): FastScan {
+/**
+ * The data of `text` read as YAML `version` (1.2 by default, as `parseDocument` reads; 1.1 as Kubernetes reads), or
+ * why the full parser must read it.
+ */
+export function fastScan(text: string, version: "1.2" | "1.1" = "1.2"): FastScan {
   if (text.includes("\t") || text.includes("\r") || text.charCodeAt(0) === 0xfeff) return { fallback: "tab, CR or BOM" };
   if (text.length > 0 && text.charCodeAt(text.length - 1) !== NEWLINE) return { fallback: "no final line break" };
   try {
-    return { value: new Scanner(text).document() };
+    return { value: new Scanner(text, version === "1.1" ? resolvePlainYaml11 : resolvePlain).document() };
   } catch (error) {
     if (error instanceof Fallback) return { fallback: error.message };
     throw error;
@@ -107,7 +197,10 @@ class Scanner {
   /** Collections open around the current position. */
   private depth = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly resolve: Resolver,
+  ) {}
 
   document(): Record<string, unknown> {
     const first = this.peek(true);
@@ -263,7 +356,7 @@ class Scanner {
       }
       if (colon === -1) throw new Fallback("a line that is not a key");
       key = text.slice(at, colon).trimEnd();
-      if (resolvePlain(key) !== key) throw new Fallback("key that is not a string");
+      if (this.resolve(key) !== key) throw new Fallback("key that is not a string");
     }
     if (key === "<<" || key === "__proto__") throw new Fallback("merge or prototype key");
     if (colon - at > 1024) throw new Fallback("long key");
@@ -304,7 +397,7 @@ class Scanner {
       value = this.quoted(at, close);
       end = close;
     } else if (c === "[" || c === "{") {
-      const flow = new FlowReader(text, at, line.end);
+      const flow = new FlowReader(text, at, line.end, this.resolve);
       value = flow.value();
       end = flow.at;
     } else if (INDICATOR.has(c) || (c === "-" && (at + 1 === line.end || text.charCodeAt(at + 1) === SPACE))) {
@@ -322,9 +415,9 @@ class Scanner {
       const first = text.slice(at, end).trimEnd();
       if (end === line.end) {
         const folded = this.continuation(line.end + 1, indent);
-        if (folded !== undefined) return resolvePlain(first + folded);
+        if (folded !== undefined) return this.resolve(first + folded);
       }
-      value = resolvePlain(first);
+      value = this.resolve(first);
       end = line.end;
     }
     this.rest(end, line.end);
@@ -472,6 +565,7 @@ class FlowReader {
     private readonly text: string,
     public at: number,
     private readonly end: number,
+    private readonly resolve: Resolver,
   ) {}
 
   value(): unknown {
@@ -480,7 +574,7 @@ class FlowReader {
     if (c === "[") return this.list();
     if (c === "{") return this.object();
     if (c === '"' || c === "'") return this.quoted();
-    return resolvePlain(this.plain());
+    return this.resolve(this.plain());
   }
 
   private list(): unknown[] {
@@ -522,7 +616,7 @@ class FlowReader {
       this.spaces();
       const c = this.text[this.at];
       const key = c === '"' || c === "'" ? this.quoted() : this.plain();
-      if (typeof key !== "string" || resolvePlain(key) !== key || key === "" || key === "<<" || key === "__proto__") throw new Fallback("flow key");
+      if (typeof key !== "string" || this.resolve(key) !== key || key === "" || key === "<<" || key === "__proto__") throw new Fallback("flow key");
       if (this.text[this.at] !== ":" || this.text[this.at + 1] !== " ") throw new Fallback("flow map entry");
       this.at++;
       if (Object.hasOwn(map, key)) throw new Fallback("duplicate key");
