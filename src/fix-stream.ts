@@ -10,6 +10,7 @@ import { proveEdits } from "./core/proof.js";
 import type { Finding } from "./core/records.js";
 import { checkReleaseInputs, type ReleaseInputs, resolveRelease } from "./core/release.js";
 import type { RuleContext } from "./core/stage.js";
+import type { RawDocument } from "./core/stream.js";
 import { type LiveMode, liveGuard, liveNamespaceCheck, liveNamespaces } from "./live/live-guard.js";
 import { claimExists, jobExists, type LiveState } from "./live/live-state.js";
 import { RULES } from "./rules/index.js";
@@ -82,12 +83,13 @@ function releaseInputs(options: FixOptions): ReleaseInputs {
 }
 
 /** The namespaces --live must read for this input (for --live kubectl); refuses when one cannot be told. */
-export function liveNamespacesFor(input: string, options: FixOptions = {}): string[] {
+export function liveNamespacesFor(input: string | readonly RawDocument[], options: FixOptions = {}): string[] {
   const stream = new ManifestStream(input);
   return liveNamespaces(stream, resolveRelease(releaseInputs(options), stream));
 }
 
-export async function fixStream(input: string, options: FixOptions = {}): Promise<FixResult> {
+/** The input is the stream's text, or its documents as splitStreamBytes gives them (no string of the whole stream). */
+export async function fixStream(input: string | readonly RawDocument[], options: FixOptions = {}): Promise<FixResult> {
   checkReleaseInputs(releaseInputs(options));
   let stages = enabledRules(options);
   if (options.live) {

@@ -10,7 +10,7 @@ import { runCli } from "../src/cli/main.js";
 import { VERSION } from "../src/cli/version.js";
 import { githubAnnotations } from "../src/views/annotations.js";
 import { explainChange } from "../src/views/explain.js";
-import { example, yaml } from "./helpers.js";
+import { example, fix, yaml } from "./helpers.js";
 
 const STS = yaml`
   ---
@@ -408,5 +408,53 @@ describe("check exit status", () => {
   it("is 0 when the rule that warns is off", async () => {
     const { code } = await run(["check", "--disable", "rwo-rollout", "-"], { stdin: DEPLOYMENT_ON_RWO_CLAIM });
     expect(code).toBe(0);
+  });
+});
+
+describe("the fixed stream is given document by document", () => {
+  const CONFIGMAP = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: greeting\ndata:\n  text: héllo wörld ✓\n";
+
+  it("fix: stdoutParts are the documents, and stdout is their concatenation", async () => {
+    const outcome = await run([], { stdin: CONFIGMAP + STS });
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdoutParts).toHaveLength(2);
+    expect(outcome.stdoutParts?.[0]).toBe(CONFIGMAP);
+    expect(outcome.stdoutParts?.join("")).toBe(outcome.stdout);
+    expect(outcome.stdout).toBe((await fix(CONFIGMAP + STS)).output);
+    expect(outcome.stdout).not.toBe(CONFIGMAP + STS);
+  });
+
+  it("a file and stdin are read alike", async () => {
+    const fromFile = await run(["flux-patches", tempFile("r.yaml", CONFIGMAP + STS)]);
+    expect(fromFile).toMatchObject({ code: 0, stderr: [] });
+    expect(fromFile.stdout).toBe((await run(["flux-patches"], { stdin: CONFIGMAP + STS })).stdout);
+  });
+
+  const RESOURCE_LIST_TAIL = "functionConfig:\n  apiVersion: fix-storage.dev/v1alpha1\n  kind: FixStorage\n  metadata: {name: fix}\n";
+
+  it("a ResourceList that names config.kubernetes.io/v1 only after its first 4,096 characters is still run as KRM", async () => {
+    const padding = `items: []\n${"# padding\n".repeat(500)}`;
+    const list = `kind: ResourceList\n${padding}${RESOURCE_LIST_TAIL}apiVersion: config.kubernetes.io/v1\n`;
+    const outcome = await run([], { stdin: list });
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdoutParts).toBeUndefined();
+    expect(outcome.stdout).toBe((await run(["krm"], { stdin: list })).stdout);
+  });
+
+  it("a stream whose later document names config.kubernetes.io/v1 is fixed as a stream", async () => {
+    const stream = `${STS}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: krm\ndata:\n  api: config.kubernetes.io/v1\n`;
+    const outcome = await run([], { stdin: stream });
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdoutParts).toHaveLength(2);
+  });
+
+  it("invalid UTF-8 in a later document is refused with the stream's offset and line", async () => {
+    const bytes = Buffer.concat([Buffer.from(`${CONFIGMAP}---\na: `), Buffer.from([0xc0, 0xaf]), Buffer.from("\n")]);
+    const outcome = await run([], { stdin: bytes });
+    expect(outcome).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: [`fix-storage: line 9: input is not valid UTF-8 (first bad byte at offset ${Buffer.byteLength(CONFIGMAP) + 7})`],
+    });
   });
 });

@@ -2,12 +2,33 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { describeError, FixStorageError } from "../core/errors.js";
+import { type RawDocument, splitStreamBytes } from "../core/stream.js";
 import { decodeInput } from "../core/text.js";
 
 export interface Input {
   /** How messages, reports and diffs name it: the path as given (relative to the working directory), or stdin. */
   label: string;
-  text: string;
+  /** The stream's documents, each decoded on its own: no string of the whole stream is made for `fix`. */
+  documents: readonly RawDocument[];
+  /** The whole stream, joined on first read, for the commands that show or parse it whole (diff, krm). */
+  readonly text: string;
+}
+
+function inputOf(label: string, documents: readonly RawDocument[]): Input {
+  let text: string | undefined;
+  return {
+    label,
+    documents,
+    get text() {
+      text ??= documents.map((doc) => doc.text).join("");
+      return text;
+    },
+  };
+}
+
+/** Nothing but whitespace: the documents are cut after a newline, so this is `text.trim() === ""`. */
+export function isBlank(input: Input): boolean {
+  return input.documents.every((doc) => doc.text.trim() === "");
 }
 
 function errnoText(error: unknown): string {
@@ -29,7 +50,7 @@ function errnoText(error: unknown): string {
  */
 export async function readInputs(files: readonly string[], readStdin: () => Promise<Uint8Array>, { many }: { many: boolean }): Promise<Input[]> {
   if (files.length === 0 || (files.length === 1 && files[0] === "-")) {
-    return [{ label: "stdin", text: decodeInput(await readStdin()) }];
+    return [inputOf("stdin", splitStreamBytes(await readStdin()))];
   }
   const inputs: Input[] = [];
   for (const file of files) {
@@ -48,7 +69,7 @@ export async function readInputs(files: readonly string[], readStdin: () => Prom
     if (found.length === 0) throw new FixStorageError(`${file} is a directory with no .yaml or .yml files`);
     for (const path of found) {
       const input = readInput(path);
-      if (input.text.trim() !== "") inputs.push(input);
+      if (!isBlank(input)) inputs.push(input);
     }
   }
   if (inputs.length === 0) throw new FixStorageError(`${files.join(", ")}: every .yaml file is empty: there are no manifests`);
@@ -81,7 +102,7 @@ function readInput(file: string): Input {
     throw new FixStorageError(`cannot read ${file}: ${errnoText(error)}`);
   }
   try {
-    return { label, text: decodeInput(bytes) };
+    return inputOf(label, splitStreamBytes(bytes));
   } catch (error) {
     if (error instanceof FixStorageError) throw new FixStorageError(`${label}: ${describeError(error)}`);
     throw error;

@@ -1,5 +1,5 @@
-/** Process I/O for the CLI: stdin read whole, stdout written once, a closed pipe or a full disk handled in one line. */
-import { appendFileSync, readSync } from "node:fs";
+/** Process I/O for the CLI: stdin read whole, stdout written after success, a closed pipe or a full disk in one line. */
+import { appendFileSync, fstatSync, readSync, writeSync } from "node:fs";
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -9,7 +9,8 @@ const CHUNK_BYTES = 1 << 20;
  */
 export async function readStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
-  let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  // A file on stdin (`< rendered.yaml`) fits the first chunk: one buffer, no concatenated copy of the stream.
+  let chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, regularFileSize(0) + 1));
   let filled = 0;
   for (;;) {
     let read: number;
@@ -36,6 +37,15 @@ export async function readStdin(): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
+function regularFileSize(fd: number): number {
+  try {
+    const stat = fstatSync(fd);
+    return stat.isFile() ? stat.size : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * Helm 4 discards a post-renderer's stderr; FIX_STORAGE_LOG keeps what it would have said. Returns what went wrong
  * when the log cannot be written: the user asked for it because stderr is lost, so silence would hide every error.
@@ -51,11 +61,28 @@ export function appendLog(path: string | undefined, lines: readonly string[]): s
   }
 }
 
+/** Documents are gathered into writes of about this many characters: few system calls, no copy of the whole stream. */
+const BATCH_CHARS = 1 << 20;
+
+function* batches(parts: readonly string[]): Generator<string> {
+  let batch = "";
+  for (const part of parts) {
+    batch += part;
+    if (batch.length >= BATCH_CHARS) {
+      yield batch;
+      batch = "";
+    }
+  }
+  if (batch !== "") yield batch;
+}
+
 /**
- * Writes the outcome: stderr, then stdout once. A reader that went away (EPIPE) ends the process quietly with the
- * outcome's code; any other write error (a full disk: ENOSPC) is one line on stderr and exit 2, never a stack trace.
+ * Writes the outcome: stderr, then stdout, which the caller gives only after everything succeeded (in parts: the
+ * fixed stream document by document, never joined into one string). A reader that went away (EPIPE) ends the process
+ * quietly with the outcome's code; any other write error (a full disk: ENOSPC) is one line on stderr and exit 2,
+ * never a stack trace.
  */
-export function writeOutcome(stdout: string, stderr: readonly string[], code: number): void {
+export function writeOutcome(stdout: string | readonly string[], stderr: readonly string[], code: number): void {
   process.exitCode = code;
   const failed = (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") process.exit(code);
@@ -66,15 +93,48 @@ export function writeOutcome(stdout: string, stderr: readonly string[], code: nu
       process.exit(2);
     }
   };
-  process.stdout.on("error", failed);
   process.stderr.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") process.exit(code);
   });
   if (stderr.length > 0) process.stderr.write(`${stderr.join("\n")}\n`);
-  if (stdout === "") return;
+  // Blocking writes to fd 1: process.stdout is not created, since creating it makes a pipe non-blocking.
+  const pending = batches(typeof stdout === "string" ? [stdout] : stdout);
   try {
-    process.stdout.write(stdout);
+    // Not for-of: leaving it would close the generator that writeThroughStream goes on with.
+    for (let next = pending.next(); !next.done; next = pending.next()) {
+      const bytes = Buffer.from(next.value);
+      for (let written = 0; written < bytes.length; ) {
+        try {
+          written += writeSync(1, bytes, written);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+          // A non-blocking stdout (the parent's pipe, or stderr's handle on the same pipe): the rest goes through
+          // process.stdout, one batch at a time as the pipe drains.
+          writeThroughStream(bytes.subarray(written), pending, failed);
+          return;
+        }
+      }
+    }
   } catch (error) {
     failed(error as NodeJS.ErrnoException);
   }
+}
+
+function writeThroughStream(first: Uint8Array, rest: Iterator<string>, failed: (error: NodeJS.ErrnoException) => void): void {
+  const out = process.stdout;
+  out.on("error", failed);
+  let chunk: Uint8Array | string = first;
+  const pump = () => {
+    for (;;) {
+      const more = out.write(chunk);
+      const next = rest.next();
+      if (next.done) return;
+      chunk = next.value;
+      if (!more) {
+        out.once("drain", pump);
+        return;
+      }
+    }
+  };
+  pump();
 }

@@ -1,6 +1,6 @@
 /**
  * The `fix-storage` command. It only chooses input, options and output; all work happens in fixStream.
- * Contract: stdout is written once, after everything succeeded; on any error stdout stays empty and the exit code is 2.
+ * Contract: stdout is written only after everything succeeded; on any error stdout stays empty and the exit code is 2.
  */
 import { type Config, parseConfigText } from "../config.js";
 import { isatty } from "node:tty";
@@ -18,7 +18,7 @@ import { buildReport } from "../views/report.js";
 import { sarifLog } from "../views/sarif.js";
 import { type CliArgs, parseCliArgs } from "./args.js";
 import { helpFor, TERMINAL_HINT } from "./help.js";
-import { type Input, readConfigText, readInputs, writeReportFile } from "./inputs.js";
+import { type Input, isBlank, readConfigText, readInputs, writeReportFile } from "./inputs.js";
 import { appendLog, readStdin, writeOutcome } from "./io.js";
 import { readLiveState } from "./live-source.js";
 import { type EnvSettings, settingsFromEnvironment } from "./settings.js";
@@ -36,6 +36,8 @@ export interface CliIo {
 export interface CliOutcome {
   code: 0 | 1 | 2;
   stdout: string;
+  /** stdout in parts (the fixed stream document by document), written without joining them into one string. */
+  stdoutParts?: readonly string[];
   stderr: string[];
 }
 
@@ -109,11 +111,11 @@ function withInput(error: unknown, label: string): unknown {
 }
 
 async function fixInput(input: Input, options: FixOptions): Promise<FixResult> {
-  if (input.text.trim() === "") {
+  if (isBlank(input)) {
     throw new FixStorageError(`${input.label} is empty: there are no manifests to post-render`);
   }
   try {
-    return await fixStream(input.text, options);
+    return await fixStream(input.documents, options);
   } catch (error) {
     throw input.label === "stdin" ? error : withInput(error, input.label);
   }
@@ -125,8 +127,24 @@ function withLive(args: CliArgs, options: FixOptions, input: Input, env: Record<
   if (args.live === undefined) return options;
   const mode = args.liveMode ?? "pin";
   if (mode !== "pin" && mode !== "fail") throw new FixStorageError(`--live-mode ${mode}: expected pin or fail`);
-  const state = readLiveState(args.live, () => liveNamespacesFor(input.text, options), env);
+  const state = readLiveState(args.live, () => liveNamespacesFor(input.documents, options), env);
   return { ...options, live: { state, mode } };
+}
+
+/**
+ * isResourceList on the documents, without joining them: the head is the stream's first 4,096 characters, and the
+ * whole text is joined only when the head is not a ResourceList but a later document names config.kubernetes.io/v1
+ * (documents are cut after a newline, so that name never spans two of them).
+ */
+function isResourceListInput(input: Input): boolean {
+  let head = "";
+  for (const doc of input.documents) {
+    if (head.length >= 4096) break;
+    head += doc.text.slice(0, 4096 - head.length);
+  }
+  if (isResourceList(head)) return true;
+  if (!input.documents.some((doc) => doc.text.includes("config.kubernetes.io/v1"))) return false;
+  return isResourceList(input.text);
 }
 
 /** `--report -` puts the report on stdout, which only `check` leaves free (it replaces the text there). */
@@ -150,7 +168,7 @@ async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, std
   }
   const inputs = await readInputs(args.files, io.readStdin, { many: args.command === "check" || args.command === "diff" });
   const options = withLive(args, baseOptions, inputs[0] as Input, io.env);
-  if (args.command === "fix" && isResourceList((inputs[0] as Input).text)) {
+  if (args.command === "fix" && isResourceListInput(inputs[0] as Input)) {
     return runKrm((inputs[0] as Input).text, options);
   }
   const results: Array<{ input: Input; result: FixResult }> = [];
@@ -170,7 +188,15 @@ async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, std
       for (const line of lines) log.push(line);
       log.push(`fix-storage: ${summaryLine(result.changes, result.findings, result.documents)}`);
       if (args.explain) for (const line of lines) stderr.push(line);
-      return { code: 0, stdout: result.output, stderr };
+      // The stream is written document by document; `stdout` joins it only for a caller that reads it.
+      return {
+        code: 0,
+        get stdout() {
+          return result.output;
+        },
+        stdoutParts: result.outputParts,
+        stderr,
+      };
     }
     case "check": {
       // A warning is something to act on as much as a change is: CI must fail on it too. Info findings do not count.
@@ -204,5 +230,5 @@ export async function main(): Promise<void> {
     // isatty(0), not process.stdin.isTTY: creating process.stdin would make a piped stdin non-blocking for readStdin.
     stdinIsTTY: isatty(0),
   });
-  writeOutcome(outcome.stdout, outcome.stderr, outcome.code);
+  writeOutcome(outcome.stdoutParts ?? outcome.stdout, outcome.stderr, outcome.code);
 }
