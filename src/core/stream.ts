@@ -2,7 +2,7 @@
  * The reader: splits a manifest stream into documents without parsing them, keeping every byte.
  * Concatenating `text` of all documents gives back the input exactly.
  */
-import { decodeInput } from "./text.js";
+import { notUtf8Error, nulByteError } from "./text.js";
 
 export interface RawDocument {
   /** 1-based position in the stream. */
@@ -80,51 +80,135 @@ function isByteMarkerAt(bytes: Uint8Array, at: number, mark: typeof DASH | typeo
  * `offset` included (in characters of that decoded stream), and the same error for bytes that are not UTF-8 text.
  */
 export function splitStreamBytes(bytes: Uint8Array): RawDocument[] {
-  const starts: number[] = [0];
-  let afterEndMarker = -1;
-  let startsWithMarker = false;
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  for (let at = 0; at < bytes.length; ) {
-    const newline = bytes.indexOf(LF, at);
-    const next = newline === -1 ? bytes.length : newline + 1;
-    const lineStart = at === 0 && bom ? 3 : at;
-    if (isByteMarkerAt(bytes, lineStart, DASH)) {
-      if (at !== 0) starts.push(at);
-      else startsWithMarker = true;
-      afterEndMarker = -1;
-    } else if (isByteMarkerAt(bytes, lineStart, DOT)) {
-      afterEndMarker = next;
-    } else if (afterEndMarker !== -1 && !hasNoContent(lenientUtf8.decode(bytes.subarray(at, next)))) {
-      // Lenient here: bytes that are not UTF-8 are refused below, wherever the documents were cut.
-      starts.push(afterEndMarker);
-      afterEndMarker = -1;
-    }
-    at = next;
-  }
-  starts.push(bytes.length);
-  const pieces: string[] = [];
-  for (let i = 0; i + 1 < starts.length; i++) {
-    // Cuts are at line starts, so no character is cut in two: the stream is UTF-8 exactly when every piece is.
-    let piece: string;
-    try {
-      piece = strictUtf8.decode(bytes.subarray(starts[i], starts[i + 1]));
-    } catch {
-      throw refusal(bytes);
-    }
-    if (piece.includes("\0")) throw refusal(bytes);
-    pieces.push(piece);
-  }
-  return documentsOf(pieces, startsWithMarker);
+  const splitter = new StreamSplitter();
+  splitter.push(bytes);
+  return splitter.end();
 }
 
-/** The error decodeInput gives for the whole stream: its offset and line are the stream's, wherever the bad byte is. */
-function refusal(bytes: Uint8Array): Error {
-  try {
-    decodeInput(bytes);
-  } catch (error) {
-    return error as Error;
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    joined.set(part, at);
+    at += part.length;
   }
-  return new Error("internal error: a document is not UTF-8 text but the stream is");
+  return joined;
+}
+
+/**
+ * splitStreamBytes on bytes as they are read: each document is decoded as soon as the next one starts, so only the
+ * document being read is held as bytes, never the whole stream. Lines are scanned once they are complete; documents
+ * are cut only at line starts, so no character is cut in two (the stream is UTF-8 exactly when every piece is).
+ * After bytes that are not UTF-8 text the rest is read but ignored, and `end` throws decodeInput's error.
+ * `push` keeps its chunk: the caller gives a new one each time.
+ */
+export class StreamSplitter {
+  /** Stream offset and line of the first byte not scanned yet (always a line start). */
+  private offset = 0;
+  private line = 1;
+  /** Bytes of a line whose newline has not arrived. */
+  private partialLine: Uint8Array[] = [];
+  /** Scanned bytes of the document being read: from `pieceStart` to `offset`. */
+  private held: Uint8Array[] = [];
+  private pieceStart = 0;
+  private pieceLine = 1;
+  private afterEndMarker = -1;
+  private afterEndMarkerLine = 0;
+  private startsWithMarker = false;
+  private readonly pieces: string[] = [];
+  private notUtf8: Error | undefined;
+  private nul: Error | undefined;
+
+  push(chunk: Uint8Array): void {
+    if (this.notUtf8 !== undefined || chunk.length === 0) return;
+    const lastNewline = chunk.lastIndexOf(LF);
+    if (lastNewline === -1) {
+      this.partialLine.push(chunk);
+      return;
+    }
+    let from = 0;
+    if (this.partialLine.length > 0) {
+      from = chunk.indexOf(LF) + 1;
+      this.partialLine.push(chunk.subarray(0, from));
+      this.scan(concatBytes(this.partialLine));
+      this.partialLine = [];
+    }
+    if (lastNewline + 1 > from) this.scan(chunk.subarray(from, lastNewline + 1));
+    if (lastNewline + 1 < chunk.length) this.partialLine.push(chunk.subarray(lastNewline + 1));
+  }
+
+  end(): RawDocument[] {
+    if (this.partialLine.length > 0 && this.notUtf8 === undefined) this.scan(concatBytes(this.partialLine));
+    this.partialLine = [];
+    this.cut(this.offset, this.line);
+    const refusal = this.notUtf8 ?? this.nul;
+    if (refusal !== undefined) throw refusal;
+    return documentsOf(this.pieces, this.startsWithMarker);
+  }
+
+  /** Whole lines (the last one without its newline only at the end of the stream). */
+  private scan(block: Uint8Array): void {
+    if (this.notUtf8 !== undefined) return;
+    this.held.push(block);
+    const base = this.offset;
+    const bom = base === 0 && block[0] === 0xef && block[1] === 0xbb && block[2] === 0xbf;
+    for (let at = 0; at < block.length; ) {
+      const newline = block.indexOf(LF, at);
+      const next = newline === -1 ? block.length : newline + 1;
+      const lineStart = at === 0 && bom ? 3 : at;
+      if (isByteMarkerAt(block, lineStart, DASH)) {
+        if (base + at !== 0) this.cut(base + at, this.line);
+        else this.startsWithMarker = true;
+        this.afterEndMarker = -1;
+      } else if (isByteMarkerAt(block, lineStart, DOT)) {
+        this.afterEndMarker = base + next;
+        this.afterEndMarkerLine = this.line + 1;
+      } else if (this.afterEndMarker !== -1 && !hasNoContent(lenientUtf8.decode(block.subarray(at, next)))) {
+        // A bare document after `...` starts a document of its own. Lenient here: bytes that are not UTF-8 are
+        // refused when the document is decoded.
+        this.cut(this.afterEndMarker, this.afterEndMarkerLine);
+        this.afterEndMarker = -1;
+      }
+      if (newline !== -1) this.line++;
+      at = next;
+    }
+    this.offset = base + block.length;
+  }
+
+  /** Decodes the held bytes before `offset` (a line start, `line`) as one piece; the rest stays held. */
+  private cut(offset: number, line: number): void {
+    if (this.notUtf8 !== undefined) return;
+    const piece: Uint8Array[] = [];
+    const rest: Uint8Array[] = [];
+    let start = this.pieceStart;
+    for (const block of this.held) {
+      const end = start + block.length;
+      if (end <= offset) piece.push(block);
+      else if (start >= offset) rest.push(block);
+      else {
+        piece.push(block.subarray(0, offset - start));
+        rest.push(block.subarray(offset - start));
+      }
+      start = end;
+    }
+    const bytes = piece.length === 0 ? new Uint8Array(0) : concatBytes(piece);
+    const at = { offset: this.pieceStart, line: this.pieceLine };
+    this.held = rest;
+    this.pieceStart = offset;
+    this.pieceLine = line;
+    let text: string;
+    try {
+      text = strictUtf8.decode(bytes);
+    } catch {
+      this.notUtf8 = notUtf8Error(bytes, at);
+      this.held = [];
+      return;
+    }
+    const nul = text.indexOf("\0");
+    if (nul !== -1) this.nul ??= nulByteError(text, nul, at.line);
+    this.pieces.push(text);
+  }
 }
 
 /** Pieces of the stream, cut at each document start, in order: the documents, with their offsets and lines. */

@@ -8,14 +8,25 @@ export function decodeInput(bytes: Uint8Array): string {
   try {
     text = strictUtf8.decode(bytes);
   } catch {
-    const offset = firstInvalidUtf8(bytes);
-    throw new FixStorageError(`input is not valid UTF-8 (first bad byte at offset ${offset})`, lineAt(bytes, offset));
+    throw notUtf8Error(bytes);
   }
   const nul = text.indexOf("\0");
-  if (nul !== -1) {
-    throw new FixStorageError("input contains a NUL byte; manifests are text", lineColumn(text, nul));
-  }
+  if (nul !== -1) throw nulByteError(text, nul);
   return text;
+}
+
+/** The refusal of bytes that are not UTF-8, located in the stream: `start` is where the bytes begin in it. */
+export function notUtf8Error(bytes: Uint8Array, start = { offset: 0, line: 1 }): FixStorageError {
+  const at = firstInvalidUtf8(bytes);
+  return new FixStorageError(`input is not valid UTF-8 (first bad byte at offset ${start.offset + at})`, {
+    line: start.line + lineAt(bytes, at).line - 1,
+  });
+}
+
+/** The refusal of a NUL character at `nul` of `text`, which begins at the start of line `line` of the stream. */
+export function nulByteError(text: string, nul: number, line = 1): FixStorageError {
+  const at = lineColumn(text, nul);
+  return new FixStorageError("input contains a NUL byte; manifests are text", { line: line + at.line - 1, column: at.column });
 }
 
 /** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */

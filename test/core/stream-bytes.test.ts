@@ -7,7 +7,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FixStorageError } from "../../src/core/errors.js";
-import { splitStream, splitStreamBytes } from "../../src/core/stream.js";
+import { StreamSplitter, splitStream, splitStreamBytes } from "../../src/core/stream.js";
 import { decodeInput } from "../../src/core/text.js";
 import { corpusFiles, corpusMissing, EXAMPLES } from "../helpers.js";
 
@@ -25,6 +25,22 @@ function viaText(bytes: Uint8Array): unknown {
 function viaBytes(bytes: Uint8Array): unknown {
   try {
     return splitStreamBytes(bytes);
+  } catch (error) {
+    return refusal(error);
+  }
+}
+
+/** The bytes pushed in pieces cut at `cuts` (positions, any order), as a reader gives them. */
+function viaChunks(bytes: Uint8Array, cuts: readonly number[]): unknown {
+  const at = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
+  const splitter = new StreamSplitter();
+  let from = 0;
+  for (const cut of [...at, bytes.length]) {
+    splitter.push(bytes.slice(from, Math.max(from, cut)));
+    from = Math.max(from, cut);
+  }
+  try {
+    return splitter.end();
   } catch (error) {
     return refusal(error);
   }
@@ -165,5 +181,30 @@ describe("splitStreamBytes: the documents of splitStream, found on the bytes", (
       }),
       RUNS,
     );
+  });
+
+  it("pushed in chunks cut anywhere (inside lines, markers, characters, the BOM): the same documents or refusal", () => {
+    const piece = fc.oneof(stream.map(enc), fc.constantFrom(...[[0x00], [0xff], [0xe2, 0x82]].map((b) => Uint8Array.from(b))));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 12 }), (pieces, cuts) => {
+        const bytes = Buffer.concat(pieces);
+        expect(viaChunks(bytes, cuts)).toEqual(viaText(bytes));
+      }),
+      RUNS,
+    );
+  });
+
+  it("a byte at a time", () => {
+    const text = "\uFEFF# head\n---\r\na: héllo\n...\nb: 2\n--- # c\nc: 𝄞";
+    const bytes = enc(text);
+    expect(viaChunks(bytes, [...bytes.keys()])).toEqual(splitStream(text));
+  });
+
+  it.skipIf(corpusMissing)("the corpus pushed in chunks of 4 KiB", () => {
+    for (const file of corpusFiles()) {
+      const bytes = readFileSync(file);
+      const cuts = Array.from({ length: Math.ceil(bytes.length / 4096) }, (_, i) => i * 4096);
+      expect(viaChunks(bytes, cuts), file).toEqual(splitStream(decodeInput(bytes)));
+    }
   });
 });
