@@ -1,9 +1,17 @@
 /** Reading what the CLI is given: files, directories of rendered templates, stdin, the config file; writing reports. */
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { describeError, FixStorageError } from "../core/errors.js";
-import { type RawDocument, splitStreamBytes } from "../core/stream.js";
+import { type RawDocument, StreamSplitter, splitStreamBytes } from "../core/stream.js";
 import { decodeInput } from "../core/text.js";
+import { readChunksSync } from "./io.js";
+
+/** Where stdin comes from: whole (tests), or chunk by chunk as the process reads it. */
+export interface StdinSource {
+  readStdin(): Promise<Uint8Array>;
+  /** When given, stdin is split into documents as it is read: its bytes are never held whole. */
+  readStdinChunks?(onChunk: (chunk: Uint8Array) => void): Promise<void>;
+}
 
 export interface Input {
   /** How messages, reports and diffs name it: the path as given (relative to the working directory), or stdin. */
@@ -48,9 +56,12 @@ function errnoText(error: unknown): string {
  * Files as given, and each directory as its .yaml/.yml files (recursively, sorted), as kubeconform reads directories.
  * `many: false` (flux-patches, krm) takes one stream.
  */
-export async function readInputs(files: readonly string[], readStdin: () => Promise<Uint8Array>, { many }: { many: boolean }): Promise<Input[]> {
+export async function readInputs(files: readonly string[], stdin: StdinSource, { many }: { many: boolean }): Promise<Input[]> {
   if (files.length === 0 || (files.length === 1 && files[0] === "-")) {
-    return [inputOf("stdin", splitStreamBytes(await readStdin()))];
+    if (!stdin.readStdinChunks) return [inputOf("stdin", splitStreamBytes(await stdin.readStdin()))];
+    const splitter = new StreamSplitter();
+    await stdin.readStdinChunks((chunk) => splitter.push(chunk));
+    return [inputOf("stdin", splitter.end())];
   }
   const inputs: Input[] = [];
   for (const file of files) {
@@ -95,14 +106,19 @@ function yamlFilesUnder(dir: string): string[] {
 
 function readInput(file: string): Input {
   const label = displayPath(file);
-  let bytes: Uint8Array;
+  const splitter = new StreamSplitter();
   try {
-    bytes = readFileSync(file);
+    const fd = openSync(file, "r");
+    try {
+      if (!readChunksSync(fd, (chunk) => splitter.push(chunk))) throw new Error("resource temporarily unavailable (EAGAIN)");
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     throw new FixStorageError(`cannot read ${file}: ${errnoText(error)}`);
   }
   try {
-    return inputOf(label, splitStreamBytes(bytes));
+    return inputOf(label, splitter.end());
   } catch (error) {
     if (error instanceof FixStorageError) throw new FixStorageError(`${label}: ${describeError(error)}`);
     throw error;

@@ -1,49 +1,50 @@
-/** Process I/O for the CLI: stdin read whole, stdout written after success, a closed pipe or a full disk in one line. */
-import { appendFileSync, fstatSync, readSync, writeSync } from "node:fs";
+/** Process I/O for the CLI: input read in chunks, stdout written after success, a closed pipe or a full disk in one line. */
+import { appendFileSync, readSync, writeSync } from "node:fs";
 
 const CHUNK_BYTES = 1 << 20;
 
 /**
- * Reads fd 0 with blocking reads: no stream machinery at start-up, and each chunk filled before the next is made.
- * A non-blocking stdin (EAGAIN: its writer set O_NONBLOCK) continues through process.stdin, keeping what was read.
+ * Reads `fd` to its end with blocking reads: no stream machinery at start-up, and each chunk filled before it is given
+ * (a new buffer each time: the receiver may keep it). False when the fd is non-blocking (EAGAIN: its writer set
+ * O_NONBLOCK), after giving what was read.
  */
-export async function readStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  // A file on stdin (`< rendered.yaml`) fits the first chunk: one buffer, no concatenated copy of the stream.
-  let chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, regularFileSize(0) + 1));
+export function readChunksSync(fd: number, onChunk: (chunk: Uint8Array) => void): boolean {
+  let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   let filled = 0;
   for (;;) {
     let read: number;
     try {
-      read = readSync(0, chunk, filled, chunk.length - filled, null);
+      read = readSync(fd, chunk, filled, chunk.length - filled, null);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "EOF") break; // Windows: the writer closed the pipe
       if (code !== "EAGAIN") throw error;
-      chunks.push(chunk.subarray(0, filled));
-      for await (const rest of process.stdin) chunks.push(rest as Buffer);
-      return Buffer.concat(chunks);
+      if (filled > 0) onChunk(chunk.subarray(0, filled));
+      return false;
     }
     if (read === 0) break;
     filled += read;
     if (filled === chunk.length) {
-      chunks.push(chunk);
+      onChunk(chunk);
       chunk = Buffer.allocUnsafe(CHUNK_BYTES);
       filled = 0;
     }
   }
-  if (chunks.length === 0) return chunk.subarray(0, filled);
-  chunks.push(chunk.subarray(0, filled));
-  return Buffer.concat(chunks);
+  if (filled > 0) onChunk(chunk.subarray(0, filled));
+  return true;
 }
 
-function regularFileSize(fd: number): number {
-  try {
-    const stat = fstatSync(fd);
-    return stat.isFile() ? stat.size : 0;
-  } catch {
-    return 0;
-  }
+/** stdin chunk by chunk, so the CLI splits it into documents as it arrives; a non-blocking stdin goes on through process.stdin. */
+export async function readStdinChunks(onChunk: (chunk: Uint8Array) => void): Promise<void> {
+  if (readChunksSync(0, onChunk)) return;
+  for await (const rest of process.stdin) onChunk(rest as Buffer);
+}
+
+/** stdin whole. */
+export async function readStdin(): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  await readStdinChunks((chunk) => chunks.push(chunk));
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
 }
 
 /**

@@ -18,17 +18,16 @@ import { buildReport } from "../views/report.js";
 import { sarifLog } from "../views/sarif.js";
 import { type CliArgs, parseCliArgs } from "./args.js";
 import { helpFor, TERMINAL_HINT } from "./help.js";
-import { type Input, isBlank, readConfigText, readInputs, writeReportFile } from "./inputs.js";
-import { appendLog, readStdin, writeOutcome } from "./io.js";
+import { type Input, isBlank, readConfigText, readInputs, type StdinSource, writeReportFile } from "./inputs.js";
+import { appendLog, readStdin, readStdinChunks, writeOutcome } from "./io.js";
 import { readLiveState } from "./live-source.js";
 import { type EnvSettings, settingsFromEnvironment } from "./settings.js";
 import { didYouMean } from "./suggest.js";
 import { VERSION } from "./version.js";
 
-export interface CliIo {
+export interface CliIo extends StdinSource {
   argv: readonly string[];
   env: Record<string, string | undefined>;
-  readStdin(): Promise<Uint8Array>;
   /** True when stdin is a terminal: a bare `fix-storage` then explains itself instead of waiting. */
   stdinIsTTY?: boolean;
 }
@@ -163,10 +162,10 @@ function checkReportTarget(args: CliArgs): void {
 async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, stderr: string[], log: string[]): Promise<CliOutcome> {
   checkReportTarget(args);
   if (args.command === "krm") {
-    const [input] = await readInputs(args.files, io.readStdin, { many: false });
+    const [input] = await readInputs(args.files, io, { many: false });
     return runKrm((input as Input).text, baseOptions, (merged) => withLive(args, merged, input as Input, io.env));
   }
-  const inputs = await readInputs(args.files, io.readStdin, { many: args.command === "check" || args.command === "diff" });
+  const inputs = await readInputs(args.files, io, { many: args.command === "check" || args.command === "diff" });
   const options = withLive(args, baseOptions, inputs[0] as Input, io.env);
   if (args.command === "fix" && isResourceListInput(inputs[0] as Input)) {
     return runKrm((inputs[0] as Input).text, options);
@@ -227,6 +226,7 @@ export async function main(): Promise<void> {
     argv: process.argv.slice(2),
     env: process.env,
     readStdin,
+    readStdinChunks,
     // isatty(0), not process.stdin.isTTY: creating process.stdin would make a piped stdin non-blocking for readStdin.
     stdinIsTTY: isatty(0),
   });
