@@ -1,14 +1,16 @@
 /**
- * stdout as the parent hands it over: a pipe that is non-blocking (Helm and other Go parents may give one, and stderr
+ * stdin and stdout as the parent hands them over. stdin is split into documents chunk by chunk as it is read: a
+ * refusal deep in the stream still names the stream's offset and line, and comes only after stdin was read to its end
+ * (a writer that finds the pipe closed would report its own error instead). stdout: a pipe that is non-blocking (Helm and other Go parents may give one, and stderr
  * on the same pipe makes it so) or slow to be read. The output is written document by document with blocking writes;
  * when the pipe says EAGAIN the rest must still arrive, whole and in order.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fixStream } from "../../src/fix-stream.js";
-import { BIN } from "../helpers.js";
+import { BIN, ROOT } from "../helpers.js";
 import { CONFIGMAP, requireBundle, STATEFULSET, tempDir } from "./support.js";
 
 beforeAll(requireBundle);
@@ -26,5 +28,33 @@ describe("stdout on a pipe", () => {
     const run = spawnSync("bash", ["-c", script], { cwd: dir, encoding: "utf8" });
     expect(run.stdout.trim()).toBe("0");
     expect(readFileSync(join(dir, "out.yaml"), "utf8") === expected).toBe(true);
+  });
+});
+
+describe("stdin on a pipe", () => {
+  it("invalid UTF-8 several chunks in: exit 2, the stream's offset and line, and stdin read to its end", async () => {
+    const head = Buffer.from(CONFIGMAP.repeat(20_000));
+    const bytes = Buffer.concat([head, Buffer.from("---\na: "), Buffer.from([0xff]), Buffer.from(`\n${CONFIGMAP.repeat(20_000)}`)]);
+    const line = head.toString("utf8").split("\n").length + 1;
+    const child = spawn(process.execPath, [BIN], { stdio: ["pipe", "pipe", "pipe"], cwd: ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const writeError = new Promise<unknown>((resolve) => {
+      child.stdin.on("error", resolve);
+      child.stdin.end(bytes, () => resolve(undefined));
+    });
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(await writeError).toBeUndefined();
+    expect({ code, stdout, stderr }).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `fix-storage: line ${line}: input is not valid UTF-8 (first bad byte at offset ${head.length + 7})\n`,
+    });
   });
 });
