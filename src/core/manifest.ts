@@ -21,7 +21,6 @@ export const POSTRENDER_FILENAME = "postrenderer.helm.sh/postrender-filename";
 export class ParsedDocument {
   /** Composed on first need: only documents that are edited, or that fast-scan cannot read, ever are. */
   private composed: YamlDocumentEditor | undefined;
-  private firstDocument: Document.Parsed | undefined;
   /** The data as first read: edits replace the editor's data, never change this (nothing mutates what it reads). */
   private readonly initial: unknown;
 
@@ -54,20 +53,13 @@ export class ParsedDocument {
       const bomb = excessiveAliasing(editor.document);
       if (bomb !== undefined) throw located(raw, "excessive aliasing: the aliases expand to over a million nodes", bomb);
     }
-    this.firstDocument = editor.document;
     return editor;
   }
 
-  /** The editor, composing the document on first use (a rule is about to edit it, or the proof reads it). */
+  /** The editor, on first use (a rule is about to edit the document). fast-scan's data saves parsing until a step is planned. */
   get editor(): YamlDocumentEditor {
-    this.composed ??= this.compose();
+    this.composed ??= new YamlDocumentEditor(this.raw.text, undefined, { value: this.initial });
     return this.composed;
-  }
-
-  /** The tree as first parsed (the proof reads it again as YAML 1.1); composed on demand. */
-  get initialDocument(): Document.Parsed {
-    this.composed ??= this.compose();
-    return this.firstDocument as Document.Parsed;
   }
 
   /** The current data: the editor's once composed, else what fast-scan read. */

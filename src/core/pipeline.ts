@@ -61,34 +61,19 @@ export function runPipeline(input: string | readonly RawDocument[], stages: read
 }
 
 /**
- * Applies a stage's edits in order. Consecutive independent edits of one document are spliced together and the
- * document parsed once, which is most of the cost of editing; the result is the same as one edit at a time.
+ * Applies a stage's edits in order. The editor keeps each document's data current at once and puts splices into the
+ * text only when it must (see yaml-editor.ts), so a document that several rules edit is usually parsed once.
  */
 function applyEdits(stage: string, edits: readonly PlannedEdit[]): ChangeRecord[] {
   const records: ChangeRecord[] = [];
-  let batch: Array<{ edit: PlannedEdit; step: EditStep }> = [];
-  const flush = () => {
-    const first = batch[0];
-    if (!first) return;
-    const editor = first.edit.object.doc.editor;
-    const steps = batch.map((entry) => entry.step);
-    guarded(stage, first.edit, () => {
-      if (steps.length === 1 || !editor.applyTogether(steps)) for (const step of steps) editor.apply(step);
-    });
-    batch = [];
-  };
   for (const edit of edits) {
     const { object, op, path, value, reason } = edit;
     const step: EditStep = { op, path: [...object.base, ...path], ...(value !== undefined && { value }) };
     const editor = object.doc.editor;
-    if (batch.length > 0 && (batch[0]?.edit.object.doc !== object.doc || !editor.independent(batch.map((entry) => entry.step), step))) {
-      flush();
-    }
     const before = op === "append" ? undefined : editor.valueAt(step.path);
+    guarded(stage, edit, () => editor.apply(step));
     records.push({ rule: stage, object: object.ref(), op, path, before, after: op === "delete" ? undefined : value, reason });
-    batch.push({ edit, step });
   }
-  flush();
   return records;
 }
 

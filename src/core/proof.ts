@@ -10,7 +10,8 @@ import type { ParsedDocument } from "./manifest.js";
 import { isRecord } from "./plain-data.js";
 import type { ChangeRecord } from "./records.js";
 import { splitStream } from "./stream.js";
-import { readAsYaml11 } from "./yaml-aliases.js";
+import { fastScan } from "./fast-scan.js";
+import { readDocument } from "./yaml-aliases.js";
 import { formatPath, isPrefix, type Path } from "./yaml-path.js";
 
 const VERSIONS = ["1.2", "1.1"] as const;
@@ -53,9 +54,10 @@ function proveDocument(doc: ParsedDocument, records: readonly ChangeRecord[]): v
     }
   }
   for (const version of VERSIONS) {
-    const before = version === "1.2" ? { value: doc.original } : readAsYaml11(doc.initialDocument, doc.raw.text);
+    const before = version === "1.2" ? { value: doc.original } : read(doc.raw.text, version);
     if (before.error !== undefined) continue; // unreadable before the edit in this version: nothing to compare
-    const after = version === "1.2" ? { value: doc.editor.value() } : readAsYaml11(doc.editor.document, text);
+    // Read from the text alone: the editor's own data is what the records say, so it cannot be the witness.
+    const after = read(text, version);
     if (after.error !== undefined) throw fail(`YAML ${version} reader: ${after.error}`);
     let expected: unknown = copyData(before.value);
     try {
@@ -67,6 +69,12 @@ function proveDocument(doc: ParsedDocument, records: readonly ChangeRecord[]): v
     const path = firstDifference(expected, after.value, []) ?? [];
     throw fail(`YAML ${version} reading differs at ${formatPath(path)}`, path);
   }
+}
+
+/** A document read as data under one YAML version: by fast-scan when it can, else by the full parser. */
+function read(text: string, version: "1.1" | "1.2"): { value: unknown; error?: string } {
+  const fast = fastScan(text, version);
+  return "value" in fast ? fast : readDocument(text, version);
 }
 
 /** Records address paths inside their object; an item of a `kind: List` sits at items[n] of the document. */

@@ -33,13 +33,10 @@ const MAX_EXPANDED_NODES = 1_000_000;
 /** An anchor (`&name`) means aliases may share nodes: such documents are edited one step at a time. */
 export const ANCHOR = /(?:^|[\s:[{,-])&[^\s[\]{},&]/;
 
-/** The source tokens of each document parsed for editing: a second reading (YAML 1.1) composes them again. */
-const SOURCE_TOKENS = new WeakMap<Document.Parsed, CST.Token[]>();
-
 type ComposeOptions = ParseOptions & DocumentOptions & SchemaOptions;
 
-/** parseDocument's work, from tokens already lexed: the first document, an error for any more. */
-function composeDocument(tokens: readonly CST.Token[], text: string, options: ComposeOptions): Document.Parsed {
+/** parseDocument's work: the first document, an error for any more. */
+function composeDocument(tokens: Iterable<CST.Token>, text: string, options: ComposeOptions): Document.Parsed {
   let doc: Document.Parsed | undefined;
   for (const next of new Composer(options).compose(tokens, true, text.length)) {
     if (!doc) {
@@ -55,14 +52,10 @@ function composeDocument(tokens: readonly CST.Token[], text: string, options: Co
 
 /**
  * Merge keys cost a check on every key, so they are resolved only in documents that have one. Source tokens are
- * kept: the editor finds indicators (`-`, `?`, `:`), tags and anchors in them, and the proof reads them again as
- * YAML 1.1 without lexing the text twice.
+ * kept: the editor finds indicators (`-`, `?`, `:`), tags and anchors in them.
  */
 export function parseForEditing(text: string): Document.Parsed {
-  const tokens = Array.from(new Parser().parse(text));
-  const doc = composeDocument(tokens, text, { ...PARSE_OPTIONS, merge: text.includes("<<"), keepSourceTokens: true });
-  SOURCE_TOKENS.set(doc, tokens);
-  return doc;
+  return composeDocument(new Parser().parse(text), text, { ...PARSE_OPTIONS, merge: text.includes("<<"), keepSourceTokens: true });
 }
 
 function toData(doc: Document.Parsed): { value: unknown; error?: string } {
@@ -78,13 +71,6 @@ function toData(doc: Document.Parsed): { value: unknown; error?: string } {
 /** A document read as plain data under one YAML version (Kubernetes reads 1.1), merge keys resolved. */
 export function readDocument(text: string, version: "1.1" | "1.2"): { value: unknown; error?: string } {
   return toData(parseDocument(text, { ...PARSE_OPTIONS, version }));
-}
-
-/** `text`, which `doc` was parsed from, read as YAML 1.1: from the tokens kept for editing when there are some. */
-export function readAsYaml11(doc: Document.Parsed, text: string): { value: unknown; error?: string } {
-  const tokens = SOURCE_TOKENS.get(doc);
-  if (!tokens) return readDocument(text, "1.1");
-  return toData(composeDocument(tokens, text, { ...PARSE_OPTIONS, version: "1.1" }));
 }
 
 export interface AliasSplice {

@@ -1,16 +1,22 @@
 /**
  * Lossless editing of one YAML document. Every edit is a splice of the source text at the ranges the `yaml` parser
  * reports, so bytes outside the edited node never change (no re-serialisation, no reflowed lines, no `0644` → `644`).
- * The planner (yaml-splice-planner.ts) turns a step into splices; this class applies them and parses again, so every
- * step sees the current tree.
+ * The planner (yaml-splice-planner.ts) turns a step into splices against the parsed tree.
+ *
+ * Parsing is most of the cost of editing, so the editor parses as rarely as it can: the document's data comes from
+ * a reader that needs no tree (fast-scan) and is kept up to date by applying each step to it as data (applyRecord,
+ * the meaning the run-time proof checks the text against); a step's splices wait, planned against the same tree,
+ * as long as every later step is independent of them; the text is spliced only when it is read or when a step
+ * depends on a waiting one, and the tree is parsed again only when another step must be planned on the new text.
  */
-import { isAlias, isMap, isSeq, type Document } from "yaml";
+import { isMap, isSeq, type Document } from "yaml";
+import { applyRecord, copyData } from "./apply-record.js";
 import { FixStorageError } from "./errors.js";
 import type { BlockStyle, Json } from "./render.js";
 import { lineEnding } from "./stream.js";
 import { ANCHOR, MAX_ALIAS_COUNT, parseForEditing } from "./yaml-aliases.js";
 import { type EditStep, planStep, type SourceView, type Splice } from "./yaml-splice-planner.js";
-import { formatPath, isPrefix, type Path, resolvePath, valueAtPath } from "./yaml-path.js";
+import { formatPath, isPrefix, type Path, type PathSegment, resolvePath, valueAtPath } from "./yaml-path.js";
 
 export { ANCHOR, excessiveAliasing, firstDuplicateKey, MAX_ALIAS_COUNT, PARSE_OPTIONS } from "./yaml-aliases.js";
 export type { EditStep } from "./yaml-splice-planner.js";
@@ -21,54 +27,71 @@ export class YamlEditError extends FixStorageError {}
 /** A step rewrites aliases or merge keys at most this many times before its edit (each rewrite removes some). */
 const MAX_REWRITES = 100;
 
+/** A planned step whose splices are not in the text yet. */
+interface WaitingEdit {
+  step: EditStep;
+  splices: Splice[];
+  /** For a step that adds a key: the path of the existing map that receives it. */
+  parent: Path | undefined;
+}
+
 export class YamlDocumentEditor {
-  private current: Document.Parsed;
-  private cachedValue: unknown;
-  private hasValue = false;
+  /** The tree of `source`; undefined until a step must be planned on it (parsed lazily after splices). */
+  private tree: Document.Parsed | undefined;
+  private treeValue: { value: unknown } | undefined;
+  /** The document's data with every step applied, waiting or not; undefined until first read. */
+  private data: { value: unknown; own: boolean } | undefined;
+  private waiting: WaitingEdit[] = [];
+  /** True once the text is the editor's own output, so a parse error there is an editor bug. */
+  private spliced = false;
   private styleCache: BlockStyle | undefined;
 
+  /**
+   * `initial` is the document's data when the caller has already read it (fast-scan, with no anchors, merge keys or
+   * errors): the tree is then parsed only if a step is planned.
+   */
   constructor(
     private source: string,
     readonly parse: (text: string) => Document.Parsed = parseForEditing,
+    initial?: { value: unknown },
   ) {
-    this.current = parse(source);
+    if (initial) this.data = { value: initial.value, own: false };
+    else this.tree = parse(source);
   }
 
+  /** The text with every step applied. */
   get text(): string {
+    this.flush();
     return this.source;
   }
 
+  /** The tree of the text with every step applied. */
   get document(): Document.Parsed {
-    return this.current;
+    this.flush();
+    return this.currentTree();
   }
 
-  /** The document as plain data (merge keys resolved, alias expansion bounded). */
+  /** The document as plain data (merge keys resolved, alias expansion bounded), with every step applied. */
   value(): unknown {
-    if (!this.hasValue) {
-      this.cachedValue = this.current.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-      this.hasValue = true;
-    }
-    return this.cachedValue;
+    this.data ??= { value: this.readTree(), own: false };
+    return this.data.value;
   }
 
   get(path: Path): unknown {
     return valueAtPath(this.value(), path);
   }
 
-  /** The value at `path`, read from that node alone (cheaper than the whole document's data). */
+  /** A copy of the value at `path` (undefined when absent): later steps never change what it returned. */
   valueAt(path: Path): unknown {
-    const { nodes, depth } = resolvePath(this.current, path);
-    const node = nodes[depth];
-    if (depth < path.length || isAlias(node) || this.source.includes("<<")) return this.get(path);
-    return node === null || node === undefined ? null : node.toJS(this.current, { maxAliasCount: MAX_ALIAS_COUNT });
+    return copyData(this.get(path));
   }
 
   has(path: Path): boolean {
     if (path.length === 0) return true;
-    if (resolvePath(this.current, path).depth === path.length) return true;
-    if (!this.source.includes("<<") && !this.source.includes("*")) return false;
     const parent = this.get(path.slice(0, -1));
-    return parent !== null && typeof parent === "object" && Object.hasOwn(parent, path[path.length - 1] as string | number);
+    const key = path[path.length - 1] as PathSegment;
+    if (Array.isArray(parent)) return typeof key === "number" && key < parent.length;
+    return parent !== null && typeof parent === "object" && Object.hasOwn(parent, String(key));
   }
 
   /** Sets the value at `path`, creating missing maps on the way. */
@@ -86,96 +109,176 @@ export class YamlDocumentEditor {
     this.apply({ op: "append", path, value });
   }
 
-  /** Applies one step: rewrites first where the planner asks for them, then the edit. */
+  /**
+   * Applies one step: plans it on the current tree (after rewrites where the planner asks for them) and lets its
+   * splices wait with the others when it is independent of them; otherwise the waiting splices go in first.
+   */
   apply(step: EditStep): void {
-    for (let rewrites = 0; rewrites <= MAX_REWRITES; rewrites++) {
+    if (this.waiting.length > 0 && this.joinMissingMap(step)) return;
+    if (this.waiting.length > 0 && !this.canJoin(step)) this.flush();
+    for (let rewrites = 0; rewrites <= MAX_REWRITES; ) {
       const plan = planStep(this.view(), step);
       if (plan.kind === "refuse") throw new YamlEditError(plan.message);
-      this.splice(plan.splices);
-      if (plan.kind === "edit") return;
+      if (plan.kind === "rewrite") {
+        // Writing aliases or merge keys out keeps the data; the tree changes, so nothing may wait across it.
+        this.flush();
+        this.splice({ splices: plan.splices, depth: -1 });
+        rewrites++;
+        continue;
+      }
+      const parent = blockInsertionParent(this.currentTree(), step);
+      if (this.waiting.length > 0 && overlaps(this.waiting, plan.splices, parent)) {
+        this.flush();
+        continue;
+      }
+      this.waiting.push({ step, splices: plan.splices, parent });
+      this.applyToData(step);
+      return;
     }
     throw new YamlEditError(`cannot edit ${formatPath(step.path)}: too many aliases`);
   }
 
   /**
-   * True when `next` can join `batch`: its path and theirs do not lead through one another, so computing every
-   * splice on the same tree gives what applying them one by one gives.
+   * True when `next` can be planned on the tree the waiting steps were planned on: no anchors or merge keys (they
+   * share nodes between paths), and its path and theirs do not lead through one another.
    */
-  independent(batch: readonly EditStep[], next: EditStep): boolean {
-    if (batch.length === 0) return true;
-    if (ANCHOR.test(this.source)) return false;
-    const reach = this.affected(next);
-    const inserts = this.insertionParent(next);
-    for (const step of batch) {
-      const other = this.affected(step);
+  private canJoin(next: EditStep): boolean {
+    if (ANCHOR.test(this.source) || this.source.includes("<<")) return false;
+    const tree = this.currentTree();
+    const reach = this.affected(tree, next);
+    const inserts = insertionParent(tree, next);
+    for (const { step } of this.waiting) {
+      const other = this.affected(tree, step);
       if (isPrefix(other, next.path) || isPrefix(reach, step.path)) return false;
-      // Two new keys for one map would both be written after its last pair.
-      const theirs = this.insertionParent(step);
-      if (inserts && theirs && isPrefix(inserts, theirs) && isPrefix(theirs, inserts)) return false;
+      // New keys for one map are all written after its last pair, in step order (see splice), as one after another
+      // would be; but two steps that both create one missing map would each write it (joinMissingMap merges them).
+      const theirs = insertionParent(tree, step);
+      if (inserts && theirs && samePath(inserts, theirs) && next.path[inserts.length] === step.path[inserts.length]) return false;
     }
     if (next.op === "delete") {
       const parent = next.path.slice(0, -1);
-      const siblings = batch.filter((step) => step.op === "delete" && isPrefix(parent, step.path) && step.path.length === next.path.length);
-      const items = resolvePath(this.current, parent).nodes[parent.length];
+      const siblings = this.waiting.filter(({ step }) => step.op === "delete" && isPrefix(parent, step.path) && step.path.length === next.path.length);
+      const items = resolvePath(tree, parent).nodes[parent.length];
       if ((isMap(items) || isSeq(items)) && siblings.length + 1 >= items.items.length) return false;
     }
     return true;
   }
 
-  /** Applies independent steps with one parse; returns false, having changed nothing, when that is not possible. */
-  applyTogether(steps: readonly EditStep[]): boolean {
-    const view = this.view();
-    const splices: Splice[] = [];
-    for (const step of steps) {
-      const plan = planStep(view, step);
-      if (plan.kind !== "edit") return false;
-      splices.push(...plan.splices);
-    }
-    splices.sort((a, b) => a.from - b.from || a.to - b.to);
-    for (let i = 1; i < splices.length; i++) {
-      const [before, after] = [splices[i - 1] as Splice, splices[i] as Splice];
-      if (before.to > after.from || (before.from === after.from && before.from === before.to)) return false;
-    }
-    this.splice(splices);
-    return true;
-  }
-
-  /** For a step that adds a key, the path of the map that receives it. */
-  private insertionParent(step: EditStep): Path | undefined {
-    if (step.op !== "set") return undefined;
-    const { depth } = resolvePath(this.current, step.path);
-    return depth < step.path.length ? step.path.slice(0, depth) : undefined;
-  }
-
   /** The part of the tree a step changes: a sequence as a whole when items move, else the node it writes. */
-  private affected(step: EditStep): Path {
+  private affected(tree: Document.Parsed, step: EditStep): Path {
     const parent = step.path.slice(0, -1);
     if (step.op === "append") return step.path;
     if (typeof step.path[step.path.length - 1] === "number") return parent;
     if (step.op === "set") {
-      const { depth } = resolvePath(this.current, step.path);
+      const { depth } = resolvePath(tree, step.path);
       return step.path.slice(0, Math.min(depth + 1, step.path.length));
     }
     return step.path;
   }
 
-  private view(): SourceView {
-    return { source: this.source, doc: this.current, style: this.style(), get: (path) => this.get(path) };
+  /**
+   * A `set` under a map that a waiting `set` creates (two annotations where there are none): the two become one
+   * step that writes the map with both keys, the text one after the other would give. False when that cannot be.
+   */
+  private joinMissingMap(step: EditStep): boolean {
+    if (step.op !== "set" || ANCHOR.test(this.source) || this.source.includes("<<")) return false;
+    const tree = this.currentTree();
+    const { depth } = resolvePath(tree, step.path);
+    if (depth >= step.path.length - 1) return false;
+    const index = this.waiting.findIndex(
+      (waiting) =>
+        waiting.step.op === "set" &&
+        waiting.step.path.length > depth &&
+        samePath(waiting.step.path.slice(0, depth + 1), step.path.slice(0, depth + 1)) &&
+        resolvePath(tree, waiting.step.path).depth === depth,
+    );
+    const joined = index === -1 ? undefined : (this.waiting[index] as WaitingEdit);
+    if (!joined) return false;
+    const value = mergeNew(nestedFrom(joined.step, depth + 1), nestedFrom(step, depth + 1));
+    if (value === undefined) return false;
+    const merged: EditStep = { op: "set", path: step.path.slice(0, depth + 1), value };
+    const others = this.waiting.filter((waiting) => waiting !== joined);
+    const waiting = this.waiting;
+    this.waiting = others;
+    const plan = others.length === 0 || this.canJoin(merged) ? planStep(this.view(), merged) : undefined;
+    const parent = blockInsertionParent(tree, merged);
+    if (plan?.kind !== "edit" || overlaps(others, plan.splices, parent)) {
+      this.waiting = waiting;
+      return false;
+    }
+    this.waiting = [...others.slice(0, index), { step: merged, splices: plan.splices, parent }, ...others.slice(index)];
+    this.applyToData(step);
+    return true;
   }
 
-  /** Applies non-overlapping splices (any order) and parses the result. */
-  private splice(splices: readonly Splice[]): void {
-    if (splices.length === 0) return;
-    let text = this.source;
-    for (const splice of [...splices].sort((a, b) => b.from - a.from || b.to - a.to)) {
-      text = text.slice(0, splice.from) + splice.text + text.slice(splice.to);
+  /** The data follows the step at once, so readers see it before the text is spliced. */
+  private applyToData(step: EditStep): void {
+    const current = this.value();
+    const own = this.data?.own ? current : copyData(current);
+    const after = step.op === "delete" ? undefined : step.value;
+    this.data = { value: applyRecord(own, { op: step.op, path: step.path, after }), own: true };
+  }
+
+  /** What the planner reads: the tree and the data of the text as it is now, before waiting splices. */
+  private view(): SourceView {
+    const tree = this.currentTree();
+    return { source: this.source, doc: tree, style: this.style(), get: (path) => valueAtPath(this.valueOfTree(tree), path) };
+  }
+
+  private valueOfTree(tree: Document.Parsed): unknown {
+    if (this.waiting.length === 0) return this.value();
+    this.treeValue ??= { value: tree.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+    return this.treeValue.value;
+  }
+
+  private currentTree(): Document.Parsed {
+    if (!this.tree) {
+      this.tree = this.parse(this.source);
+      if (this.spliced && this.tree.errors.length > 0) {
+        throw new YamlEditError(`internal error: an edit produced invalid YAML (${this.tree.errors[0]?.message})`);
+      }
     }
-    this.source = text;
-    this.current = this.parse(this.source);
-    this.hasValue = false;
-    if (this.current.errors.length > 0) {
-      throw new YamlEditError(`internal error: an edit produced invalid YAML (${this.current.errors[0]?.message})`);
+    return this.tree;
+  }
+
+  private readTree(): unknown {
+    return this.currentTree().toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  }
+
+  /** Puts the waiting splices into the text. */
+  private flush(): void {
+    if (this.waiting.length === 0) return;
+    const groups = this.waiting.map(({ splices, parent }) => ({ splices, depth: parent?.length ?? -1 }));
+    this.waiting = [];
+    this.splice(...groups);
+  }
+
+  /**
+   * Applies non-overlapping splices; the tree is parsed again only when a step needs it. Inserts at one place keep
+   * the order applying them one by one gives: within a step's splices (applied from the end), the later one first;
+   * across steps, keys for an inner map (which ends where its outer map ends) before keys for the outer one, and
+   * keys for one map in step order.
+   */
+  private splice(...groups: ReadonlyArray<{ splices: readonly Splice[]; depth: number }>): void {
+    const ordered = groups.flatMap(({ splices, depth }, group) =>
+      [...splices]
+        .sort((a, b) => b.from - a.from || b.to - a.to)
+        .reverse()
+        .map((splice) => ({ splice, group, depth })),
+    );
+    if (ordered.length === 0) return;
+    ordered.sort((a, b) => a.splice.from - b.splice.from || a.splice.to - b.splice.to || b.depth - a.depth || a.group - b.group);
+    const parts: string[] = [];
+    let at = 0;
+    for (const { splice } of ordered) {
+      parts.push(this.source.slice(at, splice.from), splice.text);
+      at = splice.to;
     }
+    parts.push(this.source.slice(at));
+    this.source = parts.join("");
+    this.tree = undefined;
+    this.treeValue = undefined;
+    this.spliced = true;
   }
 
   /** Indentation step used by this document (the first nested key's indent), so inserted lines match. */
@@ -187,4 +290,75 @@ export class YamlDocumentEditor {
     }
     return this.styleCache;
   }
+}
+
+/** For a step that adds a key, the path of the map that receives it. */
+function insertionParent(tree: Document.Parsed, step: EditStep): Path | undefined {
+  if (step.op !== "set") return undefined;
+  const { depth } = resolvePath(tree, step.path);
+  return depth < step.path.length ? step.path.slice(0, depth) : undefined;
+}
+
+/**
+ * insertionParent, when that map is in block style and has keys: a new key then goes on a line of its own after
+ * the last one, whatever else is written after it (in a flow map the separator depends on the keys before).
+ */
+function blockInsertionParent(tree: Document.Parsed, step: EditStep): Path | undefined {
+  const parent = insertionParent(tree, step);
+  if (!parent) return undefined;
+  const map = resolvePath(tree, parent).nodes[parent.length];
+  return isMap(map) && !map.flow && map.items.length > 0 ? parent : undefined;
+}
+
+/**
+ * True when `splices` touch the waiting ones: ranges that cross, or an insert at either end of another splice. Two
+ * inserts at one place are fine when both add keys to maps, one inside the other or the same one: such an inner
+ * map ends where its outer map ends, and splice() orders them.
+ */
+function overlaps(waiting: readonly WaitingEdit[], splices: readonly Splice[], parent: Path | undefined): boolean {
+  for (const entry of waiting) {
+    const nested = parent !== undefined && entry.parent !== undefined && (isPrefix(parent, entry.parent) || isPrefix(entry.parent, parent));
+    for (const a of entry.splices) {
+      for (const b of splices) {
+        if (a.from < b.to && b.from < a.to) return true;
+        if (a.from === a.to && b.from === b.to && a.from === b.from) {
+          if (nested) continue;
+          return true;
+        }
+        if ((a.from === a.to && (a.from === b.to || a.from === b.from)) || (b.from === b.to && (b.from === a.to || b.from === a.from))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+function samePath(a: Path, b: Path): boolean {
+  return a.length === b.length && isPrefix(a, b);
+}
+
+/** The value a `set` writes at `path[depth]`, with the rest of its path as nested maps. */
+function nestedFrom(step: EditStep, depth: number): Json {
+  let value: Json = step.value ?? null;
+  for (let i = step.path.length - 1; i >= depth; i--) value = { [String(step.path[i])]: value };
+  return value;
+}
+
+/** Two new maps as one: `first`'s keys, then `second`'s; undefined when they both set one key to something else. */
+function mergeNew(first: Json, second: Json): Json | undefined {
+  if (!isPlainMap(first) || !isPlainMap(second)) return undefined;
+  const merged: { [key: string]: Json } = { ...first };
+  for (const [key, value] of Object.entries(second)) {
+    if (!Object.hasOwn(merged, key)) {
+      merged[key] = value;
+      continue;
+    }
+    const inner = mergeNew(merged[key] as Json, value);
+    if (inner === undefined) return undefined;
+    merged[key] = inner;
+  }
+  return merged;
+}
+
+function isPlainMap(value: Json): value is { [key: string]: Json } {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

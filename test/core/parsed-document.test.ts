@@ -64,7 +64,7 @@ describe("ParsedDocument reads with fast-scan and composes a Document only for a
     `);
     expect(doc.original).toStrictEqual({ kind: "Job", metadata: { name: "migrate" } });
     expect(doc.objects()[0]?.value).toStrictEqual({ kind: "Job", metadata: { name: "migrate", labels: { app: "db" } } });
-    expect(doc.initialDocument.toJS()).toStrictEqual({ kind: "Job", metadata: { name: "migrate" } });
+    expect(doc.editor.document.toJS()).toStrictEqual({ kind: "Job", metadata: { name: "migrate", labels: { app: "db" } } });
   });
 
   // fast-scan falls back on all of these; the full parser then names the line and column (exit 2 in the CLI).
