@@ -26,7 +26,7 @@ for (const file of ["plugin.yaml", "README.md", "LICENSE", "helm-plugin/run", "h
   cpSync(join(ROOT, file), join(dir, file));
 }
 for (const file of ["helm-plugin/run", "helm-plugin/install-binary.sh"]) chmodSync(join(dir, file), 0o755);
-for (const file of ["fix-storage.cjs", "validate.cjs", "fix-storage.cjs.LEGAL.txt", "validate.cjs.LEGAL.txt", "THIRD-PARTY-NOTICES.txt"]) {
+for (const file of ["fix-storage.cjs", "cli.cjs", "validate.cjs", "cli.cjs.v8cache", "validate.cjs.v8cache", "cli.cjs.LEGAL.txt", "validate.cjs.LEGAL.txt", "THIRD-PARTY-NOTICES.txt"]) {
   if (existsSync(join(ROOT, "dist", file))) cpSync(join(ROOT, "dist", file), join(dir, "dist", file));
 }
 

@@ -1,7 +1,7 @@
 /** Shared by the shipping tests: what Helm does with a plugin.yaml, a PATH without Node.js, the bundle's output. */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, symlinkSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { parse } from "yaml";
 import { ROOT } from "../helpers.js";
 import { tempDir } from "../frontends/hosts.js";
@@ -60,6 +60,22 @@ export function pathWithoutNode(): string {
 /** What the npm bundle writes for these args and input: the reference every other way is compared with. */
 export function bundleRun(args: string[], input: string, cwd = ROOT) {
   return spawnSync(process.execPath, [BUNDLE, ...args], { input, cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+}
+
+/**
+ * `fix-storage ARGS` through the loader `dir`/fix-storage.cjs with scripts/lib/code-cache-run.cjs, which also writes
+ * the code cache of what it compiled (mode write) as the build does; `used`: for each script the loader compiled (by
+ * path relative to `dir`), whether V8 took its code cache.
+ */
+export function runThroughLoader(dir: string, args: string[], input: string, mode: "check" | "write" = "check") {
+  const report = join(tempDir("code-cache-report-"), "report.json");
+  // As the build makes the cache: V8 flags in NODE_OPTIONS would make V8 reject it.
+  const { NODE_OPTIONS: _, ...env } = process.env;
+  const runner = join(ROOT, "scripts", "lib", "code-cache-run.cjs");
+  const run = spawnSync(process.execPath, [runner, join(dir, "fix-storage.cjs"), mode, report, ...args], { input, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const byPath = JSON.parse(readFileSync(report, "utf8")) as Record<string, boolean>;
+  const used = Object.fromEntries(Object.entries(byPath).map(([path, taken]) => [relative(dir, path), taken]));
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr, used };
 }
 
 /** The README's install table: the command of the row whose first cell starts with `label`. */

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { example, EXAMPLES, ROOT } from "../helpers.js";
 import { tempDir } from "../frontends/hosts.js";
-import { bundleRun, PKG, readmeInstallLine } from "./helpers.js";
+import { bundleRun, PKG, readmeInstallLine, runThroughLoader } from "./helpers.js";
 
 const NPM_ENV = { ...process.env, NPM_CONFIG_UPDATE_NOTIFIER: "false", NPM_CONFIG_FUND: "false", NPM_CONFIG_AUDIT: "false" };
 const OFFLINE = ["--offline", "--no-audit", "--no-fund"];
@@ -31,9 +31,10 @@ beforeAll(() => {
 }, 120_000);
 
 describe("npm package", () => {
-  it("holds only the bundle (with its licence notices), bin/, README.md, LICENSE and package.json, with no runtime dependency", () => {
+  it("holds only the bundle (with its loader, code cache and licence notices), bin/, README.md, LICENSE and package.json, with no runtime dependency", () => {
+    const bundle = ["dist/fix-storage.cjs", "dist/cli.cjs", "dist/cli.cjs.v8cache", "dist/validate.cjs", "dist/validate.cjs.v8cache"];
     expect(packed).toEqual(
-      ["LICENSE", "README.md", "bin/fix-storage", "bin/package.json", "dist/THIRD-PARTY-NOTICES.txt", "dist/fix-storage.cjs", "dist/validate.cjs", "package.json", ...packed.filter((path) => /^dist\/[\w.-]+\.LEGAL\.txt$/.test(path))].sort(),
+      ["LICENSE", "README.md", "bin/fix-storage", "bin/package.json", "dist/THIRD-PARTY-NOTICES.txt", ...bundle, "package.json", ...packed.filter((path) => /^dist\/[\w.-]+\.LEGAL\.txt$/.test(path))].sort(),
     );
     const manifest = spawnSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8" }).stdout;
     const pkg = JSON.parse(manifest);
@@ -58,6 +59,11 @@ describe("npm package", () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).not.toBe(input);
     expect(run.stdout).toBe(bundleRun(args, input).stdout);
+
+    // The installed loader takes the code cache packed beside the bundle.
+    const taken = runThroughLoader(join(prefix, "lib", "node_modules", "fix-storage", "dist"), args, input);
+    expect(taken.used).toEqual({ "cli.cjs": true, "validate.cjs": true });
+    expect(taken.stdout).toBe(run.stdout);
   });
 
   it("npx fetches the package and runs its bin", () => {
