@@ -311,7 +311,8 @@ function blockInsertionParent(tree: Document.Parsed, step: EditStep): Path | und
 }
 
 /**
- * True when `splices` touch the waiting ones: ranges that cross, or an insert at either end of another splice. Two
+ * True when `splices` touch the waiting ones: ranges that cross, or an insert at either end of another splice (after
+ * a deletion, the planner may place it differently around comments). Two
  * inserts at one place are fine when both add keys to maps, one inside the other or the same one: such an inner
  * map ends where its outer map ends, and splice() orders them.
  */

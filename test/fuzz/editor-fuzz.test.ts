@@ -2,7 +2,8 @@
  * Differential fuzzing of the editor alone: random set, delete and append steps at random places of the generated
  * documents (not only where rules edit), with values that stress the renderer (YAML 1.1 words, line-break characters,
  * multi-line text, nested maps and lists). Oracle: the text reads, in YAML 1.2, 1.1 and k8s-read, as the generated
- * object with the steps applied by the shared applyRecord.
+ * object with the steps applied by the shared applyRecord; and the steps, which the editor splices together where
+ * they are independent, give the same bytes as when the text is read (and so spliced) after each one.
  */
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -62,6 +63,8 @@ describe(`editor fuzz: ${RUNS} documents from seed ${SEED}, random steps anywher
       const steps: EditStep[] = [];
       let object: Data = generated.object;
       const editor = new YamlDocumentEditor(generated.text);
+      // Reading the text after each step splices it at once: the joined splices must give the same bytes.
+      const oneByOne = new YamlDocumentEditor(generated.text);
       try {
         for (let k = 1 + random.int(4); k > 0; k--) {
           const step = randomStep(random, object);
@@ -69,8 +72,11 @@ describe(`editor fuzz: ${RUNS} documents from seed ${SEED}, random steps anywher
           if (step.path.length === 1 && step.op === "delete") continue;
           steps.push(step);
           editor.apply(step);
+          oneByOne.apply(step);
+          void oneByOne.text;
           object = applyRecords(object, [{ op: step.op, path: step.path, after: step.value ?? null }]) as Data;
         }
+        if (editor.text !== oneByOne.text) throw new Error(`steps applied together wrote ${JSON.stringify(editor.text)}, one by one ${JSON.stringify(oneByOne.text)}`);
         for (const version of ["1.2", "1.1"] as const) {
           const got = read(editor.text, version);
           if (!isDeepStrictEqual(got, object)) throw new Error(`YAML ${version} reads ${JSON.stringify(got)}`);
