@@ -9,31 +9,40 @@ import { FixStorageError } from "./core/errors.js";
 import { RULES } from "./rules/index.js";
 import type { RuleName } from "./rules/rule.js";
 
-const ruleSchemas = Object.fromEntries(
-  RULES.map((rule) => [
-    rule.name,
-    z.optional(z.extend(rule.options as unknown as z.ZodMiniObject, { enabled: z.optional(z.boolean()) })),
-  ]),
-) as unknown as Record<RuleName, z.ZodMiniOptional<z.ZodMiniObject>>;
+/** Built on first use: only a run given a config needs it, and zod schemas cost start-up time. */
+let built: ReturnType<typeof buildConfigSchema> | undefined;
 
-const nonEmpty = z.string().check(z.minLength(1));
+function configSchema() {
+  built ??= buildConfigSchema();
+  return built;
+}
 
-export const configSchema = z.strictObject({
-  // Present when the config is a KRM functionConfig; not used.
-  apiVersion: z.optional(z.string()),
-  kind: z.optional(z.string()),
-  metadata: z.optional(z.record(z.string(), z.unknown())),
-  release: z.optional(z.strictObject({ name: z.optional(nonEmpty), namespace: z.optional(nonEmpty) })),
-  rules: z.optional(z.strictObject(ruleSchemas)),
-});
+function buildConfigSchema() {
+  const ruleSchemas = Object.fromEntries(
+    RULES.map((rule) => [
+      rule.name,
+      z.optional(z.extend(rule.options as unknown as z.ZodMiniObject, { enabled: z.optional(z.boolean()) })),
+    ]),
+  ) as unknown as Record<RuleName, z.ZodMiniOptional<z.ZodMiniObject>>;
+  const nonEmpty = z.string().check(z.minLength(1));
+  return z.strictObject({
+    // Present when the config is a KRM functionConfig; not used.
+    apiVersion: z.optional(z.string()),
+    kind: z.optional(z.string()),
+    metadata: z.optional(z.record(z.string(), z.unknown())),
+    release: z.optional(z.strictObject({ name: z.optional(nonEmpty), namespace: z.optional(nonEmpty) })),
+    rules: z.optional(z.strictObject(ruleSchemas)),
+  });
+}
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = z.infer<ReturnType<typeof configSchema>>;
 
 /** Validates parsed config data; `origin` names the file in errors. */
 export function parseConfig(data: unknown, origin: string): Config {
-  const result = configSchema.safeParse(data ?? {});
+  const schema = configSchema();
+  const result = schema.safeParse(data ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => describeIssue(issue as Issue, data, configSchema as unknown as SchemaNode));
+  const problems = result.error.issues.map((issue) => describeIssue(issue as Issue, data, schema as unknown as SchemaNode));
   throw new FixStorageError(`invalid config ${origin}: ${problems.join("; ")}`);
 }
 

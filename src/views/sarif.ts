@@ -4,7 +4,7 @@
  * line, so a result marks the file (region line 1); its fingerprint is the rule, the object and the path, so an alert
  * stays one alert across runs.
  */
-import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import type { ChangeRecord, Finding, ObjectRef, Severity } from "../core/records.js";
 import { formatPath } from "../core/yaml-editor.js";
 import type { FixResult } from "../fix-stream.js";
@@ -42,6 +42,8 @@ function location(ref: ObjectRef | undefined, inputLabel: string, chartDirs: rea
 }
 
 function fingerprint(...parts: string[]): Record<string, string> {
+  // Loaded here, not imported: node:crypto would cost every run's start-up, and only a SARIF log needs it.
+  const { createHash } = createRequire(process.execPath)("node:crypto") as typeof import("node:crypto");
   return { "fixStorage/v1": createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 32) };
 }
 
