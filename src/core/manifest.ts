@@ -12,6 +12,7 @@ import { isRecord } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
 import { type RawDocument, sourceComment, splitStream } from "./stream.js";
 import { lineColumn } from "./text.js";
+import { ownSlot, TreeSlot } from "./tree-slot.js";
 import { selfContainingAlias } from "./yaml-aliases.js";
 import { ANCHOR, excessiveAliasing, firstDuplicateKey, type Path, YamlDocumentEditor } from "./yaml-editor.js";
 import { valueAtPath } from "./yaml-path.js";
@@ -24,7 +25,10 @@ export class ParsedDocument {
   /** The data as first read: edits replace the editor's data, never change this (nothing mutates what it reads). */
   private readonly initial: unknown;
 
-  constructor(readonly raw: RawDocument) {
+  constructor(
+    readonly raw: RawDocument,
+    private readonly slot: TreeSlot = ownSlot(),
+  ) {
     // fast-scan reads the block YAML renderers write and falls back on anything else, so a document it accepts
     // reads exactly as the parser would read it, without errors; it saves a composed Document per read-only document.
     const fast = fastScan(raw.text);
@@ -42,7 +46,7 @@ export class ParsedDocument {
 
   private compose(): YamlDocumentEditor {
     const raw = this.raw;
-    const editor = new YamlDocumentEditor(raw.text);
+    const editor = new YamlDocumentEditor(raw.text, undefined, undefined, this.slot);
     const [error] = editor.document.errors;
     if (error) throw located(raw, shortMessage(error.message), error.pos[0]);
     const duplicate = firstDuplicateKey(editor.document);
@@ -58,7 +62,7 @@ export class ParsedDocument {
 
   /** The editor, on first use (a rule is about to edit the document). fast-scan's data saves parsing until a step is planned. */
   get editor(): YamlDocumentEditor {
-    this.composed ??= new YamlDocumentEditor(this.raw.text, undefined, { value: this.initial });
+    this.composed ??= new YamlDocumentEditor(this.raw.text, undefined, { value: this.initial }, this.slot);
     return this.composed;
   }
 
@@ -187,6 +191,8 @@ export class ManifestStream {
   readonly raw: RawDocument[];
   private readonly parsed = new Map<number, ParsedDocument>();
   private readonly kinds = new Map<number, string | null>();
+  /** One parsed tree at a time for the whole stream (see tree-slot.ts). */
+  private readonly slot = new TreeSlot();
 
   /** From the stream's text, or from documents a front end already split (and decoded one by one). */
   constructor(input: string | readonly RawDocument[]) {
@@ -211,7 +217,7 @@ export class ManifestStream {
   parse(raw: RawDocument): ParsedDocument {
     let doc = this.parsed.get(raw.index);
     if (!doc) {
-      doc = new ParsedDocument(raw);
+      doc = new ParsedDocument(raw, this.slot);
       this.parsed.set(raw.index, doc);
     }
     return doc;

@@ -14,6 +14,7 @@ import { applyRecord, copyData } from "./apply-record.js";
 import { FixStorageError } from "./errors.js";
 import type { BlockStyle, Json } from "./render.js";
 import { lineEnding } from "./stream.js";
+import { ownSlot, type TreeHolder, type TreeSlot } from "./tree-slot.js";
 import { ANCHOR, MAX_ALIAS_COUNT, parseForEditing } from "./yaml-aliases.js";
 import { type EditStep, planStep, type SourceView, type Splice } from "./yaml-splice-planner.js";
 import { formatPath, isPrefix, type Path, type PathSegment, resolvePath, valueAtPath } from "./yaml-path.js";
@@ -35,7 +36,7 @@ interface WaitingEdit {
   parent: Path | undefined;
 }
 
-export class YamlDocumentEditor {
+export class YamlDocumentEditor implements TreeHolder {
   /** The tree of `source`; undefined until a step must be planned on it (parsed lazily after splices). */
   private tree: Document.Parsed | undefined;
   private treeValue: { value: unknown } | undefined;
@@ -48,15 +49,21 @@ export class YamlDocumentEditor {
 
   /**
    * `initial` is the document's data when the caller has already read it (fast-scan, with no anchors, merge keys or
-   * errors): the tree is then parsed only if a step is planned.
+   * errors): the tree is then parsed only if a step is planned. `slot` is shared by the documents of a stream.
    */
   constructor(
     private source: string,
     readonly parse: (text: string) => Document.Parsed = parseForEditing,
     initial?: { value: unknown },
+    private readonly slot: TreeSlot = ownSlot(),
   ) {
     if (initial) this.data = { value: initial.value, own: false };
-    else this.tree = parse(source);
+    else this.currentTree();
+  }
+
+  dropTree(): void {
+    this.tree = undefined;
+    this.treeValue = undefined;
   }
 
   /** The text with every step applied. */
@@ -232,6 +239,7 @@ export class YamlDocumentEditor {
   }
 
   private currentTree(): Document.Parsed {
+    this.slot.use(this);
     if (!this.tree) {
       this.tree = this.parse(this.source);
       if (this.spliced && this.tree.errors.length > 0) {
@@ -276,8 +284,7 @@ export class YamlDocumentEditor {
     }
     parts.push(this.source.slice(at));
     this.source = parts.join("");
-    this.tree = undefined;
-    this.treeValue = undefined;
+    this.dropTree();
     this.spliced = true;
   }
 
