@@ -28,11 +28,12 @@ export function writeAtomically(path, contents) {
 
 /**
  * Builds without writing, then renames each output into place: a process running the previous bundle (a test, a
- * Helm plugin installed as a link to this directory) never reads a half-written file.
+ * Helm plugin installed as a link to this directory) never reads a half-written file. `rewrite` gets each script's
+ * text and returns what to write.
  */
-export async function buildAtomically(options) {
+export async function buildAtomically(options, { rewrite } = {}) {
   const result = await build({ ...common, ...options, write: false, metafile: true });
-  for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+  for (const file of result.outputFiles) writeAtomically(file.path, rewrite && file.path.endsWith(".cjs") ? rewrite(file.text) : file.contents);
   return { paths: result.outputFiles.map((file) => file.path), metafile: result.metafile };
 }
 
