@@ -162,6 +162,19 @@ function resolvePlainYaml11(text: string): unknown {
   }
 }
 
+/**
+ * True when YAML 1.2 (core schema) and YAML 1.1 both read the plain scalar `text` as that same string; undefined
+ * when a yaml-1.1 tag's answer is not certain. Lexing is the caller's part: this resolves only.
+ */
+export function plainIsStringInBothVersions(text: string): boolean | undefined {
+  try {
+    return resolvePlain(text) === text && resolvePlainYaml11(text) === text;
+  } catch (error) {
+    if (error instanceof Fallback) return undefined;
+    throw error;
+  }
+}
+
 /** Deeper nesting is left to the full parser, which reports it; recursion here must never exhaust the stack. */
 const MAX_DEPTH = 200;
 

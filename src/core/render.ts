@@ -3,10 +3,16 @@
  * same string; anything else is double-quoted, so `"yes"`, `"0644"` and `"1.0"` never change type in any reader.
  */
 import { parse } from "yaml";
+import { plainIsStringInBothVersions } from "./fast-scan.js";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const PLAIN_SAFE = /^[A-Za-z0-9_./@=+-][A-Za-z0-9_./@=+\- ]*$/;
+/**
+ * Of those, the ones that are one plain scalar wherever they stand (no `-`, `@` or `...` in front, which could be
+ * an indicator or a marker): only how each version resolves them is left to decide, without parsing.
+ */
+const PLAIN_LEXICALLY = /^(?!\.\.\.)[A-Za-z0-9_./=+][A-Za-z0-9_./@=+\- ]*$/;
 
 function readsBackAs(text: string, value: string): boolean {
   try {
@@ -16,7 +22,7 @@ function readsBackAs(text: string, value: string): boolean {
   }
 }
 
-/** Deciding plainness parses the text twice; expanded aliases repeat the same keys thousands of times. */
+/** Deciding plainness may parse the text twice; expanded aliases repeat the same keys thousands of times. */
 const plainCache = new Map<string, boolean>();
 const PLAIN_CACHE_SIZE = 10_000;
 
@@ -24,7 +30,7 @@ function canBePlain(value: string): boolean {
   if (value === "" || !PLAIN_SAFE.test(value) || value.endsWith(" ")) return false;
   let plain = plainCache.get(value);
   if (plain === undefined) {
-    plain = readsBackAs(value, value);
+    plain = (PLAIN_LEXICALLY.test(value) ? plainIsStringInBothVersions(value) : undefined) ?? readsBackAs(value, value);
     if (plainCache.size >= PLAIN_CACHE_SIZE) plainCache.clear();
     plainCache.set(value, plain);
   }
