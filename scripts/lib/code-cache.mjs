@@ -47,7 +47,12 @@ export function writeCodeCaches(root, dist) {
 }
 
 function makeAndCheck(root, dist) {
-  const input = representativeStream(root);
+  let input;
+  try {
+    input = representativeStream(root);
+  } catch (error) {
+    return `no representative stream from ${join(root, "examples")}: ${error.message}`;
+  }
   const loader = join(dist, "fix-storage.cjs");
   const made = runThroughLoader(loader, "write", { input });
   if (made.status !== 0 && made.status !== 1) return `the representative run exited ${made.status}: ${made.stderr.trim()}`;
