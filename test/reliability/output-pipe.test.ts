@@ -31,6 +31,17 @@ describe("stdout on a pipe", () => {
   });
 });
 
+describe("stdout bytes", () => {
+  it("documents of one- and two-byte text, one larger than a write, small ones around it: written byte for byte", () => {
+    const wide = `---\nkind: ConfigMap\nmetadata:\n  name: wide\ndata:\n  text: "${"ünïcödé ✓ 𝄞 ".repeat(60_000)}"\n`;
+    const ascii = `---\nkind: ConfigMap\nmetadata:\n  name: plain\ndata:\n  text: "${"x".repeat(700_000)}"\n`;
+    const input = `${CONFIGMAP}${wide}${CONFIGMAP.replace("data:", "data:\n  note: é")}${ascii}${CONFIGMAP.repeat(12_000)}${wide}`;
+    const run = spawnSync(process.execPath, [BIN], { input, cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+    expect(run.status).toBe(0);
+    expect(Buffer.compare(run.stdout, Buffer.from(input))).toBe(0);
+  });
+});
+
 describe("stdin on a pipe", () => {
   it("invalid UTF-8 several chunks in: exit 2, the stream's offset and line, and stdin read to its end", async () => {
     const head = Buffer.from(CONFIGMAP.repeat(20_000));
