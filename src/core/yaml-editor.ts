@@ -34,6 +34,8 @@ interface WaitingEdit {
   splices: Splice[];
   /** For a step that adds a key: the path of the existing map that receives it. */
   parent: Path | undefined;
+  /** The steps it makes: itself, or those joinMissingMap merged into it. */
+  parts: readonly EditStep[];
 }
 
 export class YamlDocumentEditor implements TreeHolder {
@@ -134,11 +136,11 @@ export class YamlDocumentEditor implements TreeHolder {
         continue;
       }
       const parent = blockInsertionParent(this.currentTree(), step);
-      if (this.waiting.length > 0 && overlaps(this.waiting, plan.splices, parent)) {
+      if (this.waiting.length > 0 && overlaps(this.source, this.waiting, plan.splices, parent)) {
         this.flush();
         continue;
       }
-      this.waiting.push({ step, splices: plan.splices, parent });
+      this.waiting.push({ step, splices: plan.splices, parent, parts: [step] });
       this.applyToData(step);
       return;
     }
@@ -192,12 +194,14 @@ export class YamlDocumentEditor implements TreeHolder {
     const tree = this.currentTree();
     const { depth } = resolvePath(tree, step.path);
     if (depth >= step.path.length - 1) return false;
+    // Paths that part somewhere below the missing map: neither step replaces what the other writes.
     const index = this.waiting.findIndex(
       (waiting) =>
         waiting.step.op === "set" &&
         waiting.step.path.length > depth &&
         samePath(waiting.step.path.slice(0, depth + 1), step.path.slice(0, depth + 1)) &&
-        resolvePath(tree, waiting.step.path).depth === depth,
+        resolvePath(tree, waiting.step.path).depth === depth &&
+        waiting.parts.every((part) => !isPrefix(part.path, step.path) && !isPrefix(step.path, part.path)),
     );
     const joined = index === -1 ? undefined : (this.waiting[index] as WaitingEdit);
     if (!joined) return false;
@@ -209,11 +213,12 @@ export class YamlDocumentEditor implements TreeHolder {
     this.waiting = others;
     const plan = others.length === 0 || this.canJoin(merged) ? planStep(this.view(), merged) : undefined;
     const parent = blockInsertionParent(tree, merged);
-    if (plan?.kind !== "edit" || overlaps(others, plan.splices, parent)) {
+    if (plan?.kind !== "edit" || overlaps(this.source, others, plan.splices, parent)) {
       this.waiting = waiting;
       return false;
     }
-    this.waiting = [...others.slice(0, index), { step: merged, splices: plan.splices, parent }, ...others.slice(index)];
+    const entry = { step: merged, splices: plan.splices, parent, parts: [...joined.parts, step] };
+    this.waiting = [...others.slice(0, index), entry, ...others.slice(index)];
     this.applyToData(step);
     return true;
   }
@@ -320,17 +325,18 @@ function blockInsertionParent(tree: Document.Parsed, step: EditStep): Path | und
 /**
  * True when `splices` touch the waiting ones: ranges that cross, or an insert at either end of another splice (after
  * a deletion, the planner may place it differently around comments). Two
- * inserts at one place are fine when both add keys to maps, one inside the other or the same one: such an inner
- * map ends where its outer map ends, and splice() orders them.
+ * inserts at one place are fine when both add keys to maps, one inside the other or the same one, at a line's start:
+ * such an inner map ends where its outer map ends, and splice() orders them.
  */
-function overlaps(waiting: readonly WaitingEdit[], splices: readonly Splice[], parent: Path | undefined): boolean {
+function overlaps(source: string, waiting: readonly WaitingEdit[], splices: readonly Splice[], parent: Path | undefined): boolean {
   for (const entry of waiting) {
     const nested = parent !== undefined && entry.parent !== undefined && (isPrefix(parent, entry.parent) || isPrefix(entry.parent, parent));
     for (const a of entry.splices) {
       for (const b of splices) {
         if (a.from < b.to && b.from < a.to) return true;
         if (a.from === a.to && b.from === b.to && a.from === b.from) {
-          if (nested) continue;
+          // Whole lines only: at the end of a text without a final line break, each insert brings its own.
+          if (nested && (a.from === 0 || source[a.from - 1] === "\n")) continue;
           return true;
         }
         if ((a.from === a.to && (a.from === b.to || a.from === b.from)) || (b.from === b.to && (b.from === a.to || b.from === a.from))) return true;
