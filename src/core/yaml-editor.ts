@@ -80,24 +80,28 @@ export class YamlDocumentEditor implements TreeHolder {
     return this.currentTree();
   }
 
-  /** The document as plain data (merge keys resolved, alias expansion bounded), with every step applied. */
+  /**
+   * The document as plain data (merge keys resolved, alias expansion bounded), with every step applied. Later steps
+   * never change what it returned: they change a copy.
+   */
   value(): unknown {
-    this.data ??= { value: this.readTree(), own: false };
-    return this.data.value;
+    const data = this.currentData();
+    data.own = false;
+    return data.value;
   }
 
   get(path: Path): unknown {
     return valueAtPath(this.value(), path);
   }
 
-  /** A copy of the value at `path` (undefined when absent): later steps never change what it returned. */
+  /** A copy of the value at `path` (undefined when absent). */
   valueAt(path: Path): unknown {
-    return copyData(this.get(path));
+    return copyData(valueAtPath(this.currentData().value, path));
   }
 
   has(path: Path): boolean {
     if (path.length === 0) return true;
-    const parent = this.get(path.slice(0, -1));
+    const parent = valueAtPath(this.currentData().value, path.slice(0, -1));
     const key = path[path.length - 1] as PathSegment;
     if (Array.isArray(parent)) return typeof key === "number" && key < parent.length;
     return parent !== null && typeof parent === "object" && Object.hasOwn(parent, String(key));
@@ -224,9 +228,15 @@ export class YamlDocumentEditor implements TreeHolder {
   }
 
   /** The data follows the step at once, so readers see it before the text is spliced. */
+  /** The data; `own` while no reader outside the editor has been given it, so steps may change it in place. */
+  private currentData(): { value: unknown; own: boolean } {
+    this.data ??= { value: this.readTree(), own: false };
+    return this.data;
+  }
+
   private applyToData(step: EditStep): void {
-    const current = this.value();
-    const own = this.data?.own ? current : copyData(current);
+    const data = this.currentData();
+    const own = data.own ? data.value : copyData(data.value);
     const after = step.op === "delete" ? undefined : step.value;
     this.data = { value: applyRecord(own, { op: step.op, path: step.path, after }), own: true };
   }
@@ -238,7 +248,7 @@ export class YamlDocumentEditor implements TreeHolder {
   }
 
   private valueOfTree(tree: Document.Parsed): unknown {
-    if (this.waiting.length === 0) return this.value();
+    if (this.waiting.length === 0) return this.currentData().value;
     this.treeValue ??= { value: tree.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
     return this.treeValue.value;
   }

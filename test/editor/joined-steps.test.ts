@@ -228,13 +228,16 @@ describe("steps spliced together", () => {
     });
   }
 
-  it("the data follows every step before the text is spliced", () => {
+  it("the data follows every step before the text is spliced, and what a reader was given never changes", () => {
     const editor = new YamlDocumentEditor(STATEFULSET_CLAIM);
     editor.apply(del(["spec", "volumeClaimTemplates", 0, "metadata", "labels", "helm.sh/chart"]));
+    const read = editor.get(["spec", "volumeClaimTemplates", 0, "metadata"]);
     editor.apply(set(["spec", "volumeClaimTemplates", 0, "metadata", "annotations", "owner"], "db"));
+    editor.apply(set(["spec", "volumeClaimTemplates", 0, "metadata", "labels", "tier"], "data"));
+    expect(read).toStrictEqual({ name: "data", labels: { app: "db" } });
     expect(editor.get(["spec", "volumeClaimTemplates", 0, "metadata"])).toStrictEqual({
       name: "data",
-      labels: { app: "db" },
+      labels: { app: "db", tier: "data" },
       annotations: { owner: "db" },
     });
   });
