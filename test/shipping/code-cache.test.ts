@@ -104,6 +104,10 @@ describe("code cache of the npm bundle", () => {
     expectSameAsDirect(spawnSync(join(copy, "bin", "fix-storage"), ARGS, { input: INPUT, encoding: "utf8" }));
   });
 
+  it("the scripts are ASCII, so that V8 holds their source as one byte a character", () => {
+    for (const script of SCRIPTS) expect(readFileSync(join(made, script)).every((byte) => byte < 0x80), script).toBe(true);
+  });
+
   it("an error in the bundle keeps its file and line in the stack trace", () => {
     writeFileSync(join(dist, "cli.cjs"), '"use strict";\n\nthrow new Error("boom");\n');
     const run = spawnSync(process.execPath, [join(dist, "fix-storage.cjs")], { input: "", encoding: "utf8" });
