@@ -106,10 +106,7 @@ export function writeOutcome(stdout: string | readonly string[], stderr: readonl
       process.exit(2);
     }
   };
-  process.stderr.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(code);
-  });
-  if (stderr.length > 0) process.stderr.write(`${stderr.join("\n")}\n`);
+  if (stderr.length > 0) writeStderr(`${stderr.join("\n")}\n`, code);
   // Blocking writes to fd 1: process.stdout is not created, since creating it makes a pipe non-blocking.
   const pending = batches(typeof stdout === "string" ? [stdout] : stdout);
   try {
@@ -130,6 +127,26 @@ export function writeOutcome(stdout: string | readonly string[], stderr: readonl
     }
   } catch (error) {
     failed(error as NodeJS.ErrnoException);
+  }
+}
+
+/**
+ * Blocking writes to fd 2 as well: process.stderr, a socket on a pipe, is created only when the pipe is non-blocking.
+ * Nobody reading stderr (EPIPE) is no reason to stop: stdout is still written.
+ */
+function writeStderr(text: string, code: number): void {
+  const bytes = Buffer.from(text);
+  for (let written = 0; written < bytes.length; ) {
+    try {
+      written += writeSync(2, bytes, written);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") return;
+      process.stderr.on("error", (failure: NodeJS.ErrnoException) => {
+        if (failure.code === "EPIPE") process.exit(code);
+      });
+      process.stderr.write(bytes.subarray(written));
+      return;
+    }
   }
 }
 

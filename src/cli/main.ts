@@ -2,8 +2,8 @@
  * The `fix-storage` command. It only chooses input, options and output; all work happens in fixStream.
  * Contract: stdout is written only after everything succeeded; on any error stdout stays empty and the exit code is 2.
  */
+import { fstatSync } from "node:fs";
 import { type Config, parseConfigText } from "../config.js";
-import { isatty } from "node:tty";
 import { describeError, FixStorageError } from "../core/errors.js";
 import { type FixOptions, type FixResult, fixStream, liveNamespacesFor } from "../fix-stream.js";
 import { fluxPatches } from "../frontends/flux-patches.js";
@@ -221,14 +221,28 @@ async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, std
   }
 }
 
+/**
+ * isatty(0), not process.stdin.isTTY: creating process.stdin would make a piped stdin non-blocking for readStdin.
+ * node:tty loads the network modules, so it is loaded only when stdin is a character device (a terminal or
+ * /dev/null), never for the pipe or file Helm and CI give.
+ */
+async function stdinIsTerminal(): Promise<boolean> {
+  try {
+    if (!fstatSync(0).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  const { isatty } = await import("node:tty");
+  return isatty(0);
+}
+
 export async function main(): Promise<void> {
   const outcome = await runCli({
     argv: process.argv.slice(2),
     env: process.env,
     readStdin,
     readStdinChunks,
-    // isatty(0), not process.stdin.isTTY: creating process.stdin would make a piped stdin non-blocking for readStdin.
-    stdinIsTTY: isatty(0),
+    stdinIsTTY: await stdinIsTerminal(),
   });
   writeOutcome(outcome.stdoutParts ?? outcome.stdout, outcome.stderr, outcome.code);
 }

@@ -31,6 +31,22 @@ describe("stdout on a pipe", () => {
   });
 });
 
+describe("stderr on the same non-blocking pipe", () => {
+  it("--explain before the output, read late: every explanation, then the whole fixed stream", async () => {
+    const STREAM = STATEFULSET + CONFIGMAP.repeat(40_000);
+    const expected = (await fixStream(STREAM)).output;
+    const dir = tempDir();
+    writeFileSync(join(dir, "in.yaml"), STREAM);
+    const script = `"${process.execPath}" "${BIN}" --explain < in.yaml 2>&1 | (sleep 1; cat) > out.yaml; echo "\${PIPESTATUS[0]}"`;
+    const run = spawnSync("bash", ["-c", script], { cwd: dir, encoding: "utf8" });
+    expect(run.stdout.trim()).toBe("0");
+    const out = readFileSync(join(dir, "out.yaml"), "utf8");
+    const explained = out.slice(0, out.length - expected.length);
+    expect(out.endsWith(expected)).toBe(true);
+    expect(explained).toMatch(/^(fix-storage: [^\n]*\n)+$/);
+  });
+});
+
 describe("stdout bytes", () => {
   it("documents of one- and two-byte text, one larger than a write, small ones around it: written byte for byte", () => {
     const wide = `---\nkind: ConfigMap\nmetadata:\n  name: wide\ndata:\n  text: "${"ünïcödé ✓ 𝄞 ".repeat(60_000)}"\n`;
