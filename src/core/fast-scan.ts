@@ -185,14 +185,41 @@ const ESCAPES: Record<string, string> = { "\\": "\\", '"': '"', "/": "/", n: "\n
  * why the full parser must read it.
  */
 export function fastScan(text: string, version: "1.2" | "1.1" = "1.2"): FastScan {
+  return scan(text, version === "1.1" ? resolvePlainYaml11 : resolvePlain);
+}
+
+function scan(text: string, resolve: Resolver): FastScan {
   if (text.includes("\t") || text.includes("\r") || text.charCodeAt(0) === 0xfeff) return { fallback: "tab, CR or BOM" };
   if (text.length > 0 && text.charCodeAt(text.length - 1) !== NEWLINE) return { fallback: "no final line break" };
   try {
-    return { value: new Scanner(text, version === "1.1" ? resolvePlainYaml11 : resolvePlain).document() };
+    return { value: new Scanner(text, resolve).document() };
   } catch (error) {
     if (error instanceof Fallback) return { fallback: error.message };
     throw error;
   }
+}
+
+/**
+ * The YAML 1.2 reading, and whether YAML 1.1 reads the document the same: both versions read the same structure and
+ * differ only in how plain scalars (keys and values) resolve, so when every one resolves alike, the 1.1 reading is
+ * this value. One pass instead of two for readers that need both (the run-time proof).
+ */
+export function fastScanBothVersions(text: string): { value: Record<string, unknown>; sameIn11: boolean } | { fallback: string } {
+  let sameIn11 = true;
+  const resolve = (plain: string): unknown => {
+    const value = resolvePlain(plain);
+    if (sameIn11) {
+      try {
+        if (!Object.is(resolvePlainYaml11(plain), value)) sameIn11 = false;
+      } catch (error) {
+        if (!(error instanceof Fallback)) throw error;
+        sameIn11 = false;
+      }
+    }
+    return value;
+  };
+  const read = scan(text, resolve);
+  return "value" in read ? { value: read.value, sameIn11 } : read;
 }
 
 interface Line {

@@ -10,7 +10,7 @@ import type { ParsedDocument } from "./manifest.js";
 import { isRecord } from "./plain-data.js";
 import type { ChangeRecord } from "./records.js";
 import { splitStream } from "./stream.js";
-import { fastScan } from "./fast-scan.js";
+import { fastScan, fastScanBothVersions } from "./fast-scan.js";
 import { readDocument } from "./yaml-aliases.js";
 import { formatPath, isPrefix, type Path } from "./yaml-path.js";
 
@@ -53,11 +53,12 @@ function proveDocument(doc: ParsedDocument, records: readonly ChangeRecord[]): v
       throw fail(`the edit wrote U+${lineBreak.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} raw, a line break to YAML 1.1 readers`);
     }
   }
+  // Read from the text alone: the editor's own data is what the records say, so it cannot be the witness.
+  const both = fastScanBothVersions(text);
   for (const version of VERSIONS) {
     const before = version === "1.2" ? { value: doc.original } : read(doc.raw.text, version);
     if (before.error !== undefined) continue; // unreadable before the edit in this version: nothing to compare
-    // Read from the text alone: the editor's own data is what the records say, so it cannot be the witness.
-    const after = read(text, version);
+    const after = "value" in both && (version === "1.2" || both.sameIn11) ? { value: both.value } : read(text, version);
     if (after.error !== undefined) throw fail(`YAML ${version} reader: ${after.error}`);
     let expected: unknown = copyData(before.value);
     try {
