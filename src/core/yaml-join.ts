@@ -1,0 +1,91 @@
+/**
+ * When the editor may plan a step on the tree its waiting splices were planned on: where a new key goes, whether two
+ * steps' splices touch, and how two `set`s under a missing map become one.
+ */
+import { isMap, type Document } from "yaml";
+import type { Json } from "./render.js";
+import type { EditStep, Splice } from "./yaml-splice-planner.js";
+import { isPrefix, type Path, resolvePath } from "./yaml-path.js";
+
+/** A planned step whose splices are not in the text yet. */
+export interface WaitingEdit {
+  step: EditStep;
+  splices: Splice[];
+  /** For a step that adds a key: the path of the existing map that receives it. */
+  parent: Path | undefined;
+  /** The steps it makes: itself, or those joinMissingMap merged into it. */
+  parts: readonly EditStep[];
+}
+
+/** For a step that adds a key, the path of the map that receives it. */
+export function insertionParent(tree: Document.Parsed, step: EditStep): Path | undefined {
+  if (step.op !== "set") return undefined;
+  const { depth } = resolvePath(tree, step.path);
+  return depth < step.path.length ? step.path.slice(0, depth) : undefined;
+}
+
+/**
+ * insertionParent, when that map is in block style and has keys: a new key then goes on a line of its own after
+ * the last one, whatever else is written after it (in a flow map the separator depends on the keys before).
+ */
+export function blockInsertionParent(tree: Document.Parsed, step: EditStep): Path | undefined {
+  const parent = insertionParent(tree, step);
+  if (!parent) return undefined;
+  const map = resolvePath(tree, parent).nodes[parent.length];
+  return isMap(map) && !map.flow && map.items.length > 0 ? parent : undefined;
+}
+
+/**
+ * True when `splices` touch the waiting ones: ranges that cross, or an insert at either end of another splice (after
+ * a deletion, the planner may place it differently around comments). Two
+ * inserts at one place are fine when both add keys to maps, one inside the other or the same one, at a line's start:
+ * such an inner map ends where its outer map ends, and splice() orders them.
+ */
+export function overlaps(source: string, waiting: readonly WaitingEdit[], splices: readonly Splice[], parent: Path | undefined): boolean {
+  for (const entry of waiting) {
+    const nested = parent !== undefined && entry.parent !== undefined && (isPrefix(parent, entry.parent) || isPrefix(entry.parent, parent));
+    for (const a of entry.splices) {
+      for (const b of splices) {
+        if (a.from < b.to && b.from < a.to) return true;
+        if (a.from === a.to && b.from === b.to && a.from === b.from) {
+          // Whole lines only: at the end of a text without a final line break, each insert brings its own.
+          if (nested && (a.from === 0 || source[a.from - 1] === "\n")) continue;
+          return true;
+        }
+        if ((a.from === a.to && (a.from === b.to || a.from === b.from)) || (b.from === b.to && (b.from === a.to || b.from === a.from))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+export function samePath(a: Path, b: Path): boolean {
+  return a.length === b.length && isPrefix(a, b);
+}
+
+/** The value a `set` writes at `path[depth]`, with the rest of its path as nested maps. */
+export function nestedFrom(step: EditStep, depth: number): Json {
+  let value: Json = step.value ?? null;
+  for (let i = step.path.length - 1; i >= depth; i--) value = { [String(step.path[i])]: value };
+  return value;
+}
+
+/** Two new maps as one: `first`'s keys, then `second`'s; undefined when they both set one key to something else. */
+export function mergeNew(first: Json, second: Json): Json | undefined {
+  if (!isPlainMap(first) || !isPlainMap(second)) return undefined;
+  const merged: { [key: string]: Json } = { ...first };
+  for (const [key, value] of Object.entries(second)) {
+    if (!Object.hasOwn(merged, key)) {
+      merged[key] = value;
+      continue;
+    }
+    const inner = mergeNew(merged[key] as Json, value);
+    if (inner === undefined) return undefined;
+    merged[key] = inner;
+  }
+  return merged;
+}
+
+function isPlainMap(value: Json): value is { [key: string]: Json } {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
