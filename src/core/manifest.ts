@@ -2,8 +2,8 @@
  * The stream as rules see it: raw documents, parsed lazily. A document is parsed only when it could hold a kind a
  * rule asks for: its column-0 `kind:` line says so, or, where there is no such line (flow, JSON), its text names the
  * kind. A backslash escape could spell anything, so it always counts. Documents never parsed are written back as
- * their original bytes. A parsed document is read by fast-scan; its full `yaml` Document (the editor's tree, and the
- * tree the run-time proof reads) is composed only when a rule first edits it, or when fast-scan cannot read it.
+ * their original bytes. A parsed document is read by fast-scan; its full `yaml` Document (the editor's tree) is
+ * composed only when a rule plans an edit of it, or when fast-scan cannot read it, and one at a time (tree-slot.ts).
  */
 import type { Document } from "yaml";
 import { FixStorageError } from "./errors.js";
@@ -60,7 +60,7 @@ export class ParsedDocument {
     return editor;
   }
 
-  /** The editor, on first use (a rule is about to edit the document). fast-scan's data saves parsing until a step is planned. */
+  /** The editor, on first use (a rule is about to edit the document), starting from the data fast-scan read. */
   get editor(): YamlDocumentEditor {
     this.composed ??= new YamlDocumentEditor(this.raw.text, undefined, { value: this.initial }, this.slot);
     return this.composed;
