@@ -58,7 +58,11 @@ function proveDocument(doc: ParsedDocument, records: readonly ChangeRecord[]): v
   for (const version of VERSIONS) {
     const before = version === "1.2" ? { value: doc.original } : read(doc.raw.text, version);
     if (before.error !== undefined) continue; // unreadable before the edit in this version: nothing to compare
-    const after = "value" in both && (version === "1.2" || both.sameIn11) ? { value: both.value } : read(text, version);
+    const after = !("value" in both)
+      ? readDocument(text, version)
+      : version === "1.2" || both.sameIn11
+        ? { value: both.value }
+        : read(text, version);
     if (after.error !== undefined) throw fail(`YAML ${version} reader: ${after.error}`);
     let expected: unknown = copyData(before.value);
     try {
