@@ -37,26 +37,47 @@ export function blockInsertionParent(tree: Document.Parsed, step: EditStep): Pat
 
 /**
  * True when `splices` touch the waiting ones: ranges that cross, or an insert at either end of another splice (after
- * a deletion, the planner may place it differently around comments). Two
- * inserts at one place are fine when both add keys to maps, one inside the other or the same one, at a line's start:
- * such an inner map ends where its outer map ends, and splice() orders them.
+ * a deletion, the planner may place it differently around comments). Two inserts at one place, at a line's start,
+ * are fine when the new one adds a key to the waiting one's map or to a map enclosing it (an inner map ends where
+ * its outer map ends): splice() puts it after.
  */
 export function overlaps(source: string, waiting: readonly WaitingEdit[], splices: readonly Splice[], parent: Path | undefined): boolean {
   for (const entry of waiting) {
-    const nested = parent !== undefined && entry.parent !== undefined && (isPrefix(parent, entry.parent) || isPrefix(entry.parent, parent));
+    // The new key's map is the waiting key's, or encloses it: the new insert goes after the waiting one, and the text
+    // after both, which its rendering may depend on (a comment below), is what it was planned against. A new key for
+    // an inner map would go before, where one at a time it would have seen the waiting key instead.
+    const follows = parent !== undefined && entry.parent !== undefined && isPrefix(parent, entry.parent);
     for (const a of entry.splices) {
       for (const b of splices) {
         if (a.from < b.to && b.from < a.to) return true;
         if (a.from === a.to && b.from === b.to && a.from === b.from) {
           // Whole lines only: at the end of a text without a final line break, each insert brings its own.
-          if (nested && (a.from === 0 || source[a.from - 1] === "\n")) continue;
+          if (follows && (a.from === 0 || source[a.from - 1] === "\n")) continue;
           return true;
         }
         if ((a.from === a.to && (a.from === b.to || a.from === b.from)) || (b.from === b.to && (b.from === a.to || b.from === a.from))) return true;
+        // The new text was planned on what follows it (a literal block must not run into a deeper comment): a waiting
+        // splice there would have changed that, one step at a time.
+        if (b.text !== "" && a.from >= b.to && a.from < followingContextEnd(source, b.to)) return true;
       }
     }
   }
   return false;
+}
+
+/**
+ * The end of the text after `at` that the planner may read: the rest of the line, then blank and comment lines, up to
+ * and including the next line with content.
+ */
+function followingContextEnd(source: string, at: number): number {
+  let lineEnd = source.indexOf("\n", at);
+  while (lineEnd !== -1) {
+    const next = source.indexOf("\n", lineEnd + 1);
+    const line = source.slice(lineEnd + 1, next === -1 ? source.length : next).trim();
+    if (line !== "" && !line.startsWith("#")) return next === -1 ? source.length : next + 1;
+    lineEnd = next;
+  }
+  return source.length;
 }
 
 export function samePath(a: Path, b: Path): boolean {

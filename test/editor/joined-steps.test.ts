@@ -73,7 +73,7 @@ const cases: JoinCase[] = [
     parses: 1,
   },
   {
-    name: "the same two keys the other way round: the inner map's key still comes first",
+    name: "the same two keys the other way round: the outer key is spliced first, since the inner one would go before it",
     before: yaml`
       metadata:
         name: db
@@ -91,7 +91,7 @@ const cases: JoinCase[] = [
         namespace: prod
       spec: {}
     `,
-    parses: 1,
+    parses: 2,
   },
   {
     name: "two keys of a map that does not exist yet: one map is written, with both",
@@ -170,6 +170,20 @@ const cases: JoinCase[] = [
           app: web
           tier: front
     `,
+    parses: 2,
+  },
+  {
+    name: "a key of an inner map after a key of its outer map: the outer key's text, not the comment, follows it",
+    before: "spec:\n  claim:\n    spec:\n      size: 1\n          # note\n  policy: Parallel\n",
+    steps: [set(["spec", "claim", "owner"], "db"), set(["spec", "claim", "spec", "extra"], ["x", "y\nz\n"])],
+    after: "spec:\n  claim:\n    spec:\n      size: 1\n      extra:\n        - x\n        - |\n          y\n          z\n    owner: db\n          # note\n  policy: Parallel\n",
+    parses: 2,
+  },
+  {
+    name: "a value set just before a removed pair: planned on what follows once the pair is gone (a deeper comment)",
+    before: "spec:\n  limit: 1\n  template:\n    a: b\n      # note\n",
+    steps: [del(["spec", "template"]), set(["spec", "limit"], ["x", "y\nz\n"])],
+    after: 'spec:\n  limit:\n    - x\n    - "y\\nz\\n"\n      # note\n',
     parses: 2,
   },
   {
