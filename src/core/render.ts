@@ -110,10 +110,10 @@ export interface BlockStyle {
   step: number;
   eol: string;
   /**
-   * What follows the written text, when it is a comment or a blank line: a literal block would take a comment indented
-   * as far as its text in as text, and a keep-chomped block (`|+`) the blank lines, so such strings are double-quoted.
+   * What follows the written text, when it is a comment: a literal block would take a comment indented as far as its
+   * text in as text, so such strings are double-quoted.
    */
-  followedBy?: { blank: boolean; commentIndent?: number };
+  followedBy?: { commentIndent: number };
 }
 
 /**
@@ -122,7 +122,7 @@ export interface BlockStyle {
  */
 export function renderBlockValue(value: Json, indent: number, style: BlockStyle): { inline: string; lines: string[] } {
   if (!isCollection(value) || isEmptyCollection(value)) {
-    if (typeof value === "string" && canBeLiteral(value) && literalFits(value, indent, style)) return renderLiteral(value, indent);
+    if (typeof value === "string" && canBeLiteral(value) && literalFits(indent, style)) return renderLiteral(value, indent);
     return { inline: isCollection(value) ? renderFlow(value) : renderScalar(value), lines: [] };
   }
   return { inline: "", lines: renderBlockLines(value, indent, style) };
@@ -152,28 +152,27 @@ export function renderBlockLines(value: Json[] | { [key: string]: Json }, indent
 
 /**
  * Multi-line scripts read best as literal blocks; text a literal block cannot hold exactly stays quoted: carriage
- * returns, controls and YAML 1.1 line breaks, leading white space, and lines of white space alone (which a reader may
- * take for indentation).
+ * returns, controls and YAML 1.1 line breaks, leading white space, lines of white space alone (which a reader may
+ * take for indentation), and trailing empty lines (a keep-chomped block takes in every blank line after it, and a
+ * later edit nearby, such as removing the next key, can leave some there).
  */
 function canBeLiteral(value: string): boolean {
-  if (!value.includes("\n") || /^[ \t\n]/.test(value) || /\r/.test(value)) return false;
+  if (!value.includes("\n") || /^[ \t\n]/.test(value) || /\r/.test(value) || value.endsWith("\n\n")) return false;
   if (/(?:^|\n)[ \t]+(?:\n|$)/.test(value) || /(?:^|\n)\t/.test(value)) return false;
   return !hasUnsafe(value);
 }
 
-function literalFits(value: string, indent: number, style: BlockStyle): boolean {
+/** A literal block ends only at a line indented less than its text: a comment after it must be. */
+function literalFits(indent: number, style: BlockStyle): boolean {
   const next = style.followedBy;
-  if (next === undefined) return true;
-  if (next.blank && value.endsWith("\n\n")) return false;
-  return next.commentIndent === undefined || next.commentIndent < indent;
+  return next === undefined || next.commentIndent < indent;
 }
 
 function renderLiteral(value: string, indent: number): { inline: string; lines: string[] } {
-  const trailing = /\n*$/.exec(value)?.[0].length ?? 0;
-  const chomp = trailing === 0 ? "-" : trailing === 1 ? "" : "+";
-  const body = trailing === 0 ? value : value.slice(0, value.length - trailing);
+  // canBeLiteral allows at most one trailing line break: `|` keeps it, `|-` means none.
+  const clip = value.endsWith("\n");
+  const body = clip ? value.slice(0, -1) : value;
   const pad = " ".repeat(indent);
   const lines = body.split("\n").map((line) => (line === "" ? "" : pad + line));
-  for (let i = 1; i < trailing; i++) lines.push("");
-  return { inline: `|${chomp}`, lines };
+  return { inline: clip ? "|" : "|-", lines };
 }

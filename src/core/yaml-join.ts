@@ -59,6 +59,8 @@ export function overlaps(source: string, waiting: readonly WaitingEdit[], splice
         // The new text was planned on what follows it (a literal block must not run into a deeper comment): a waiting
         // splice there would have changed that, one step at a time.
         if (b.text !== "" && a.from >= b.to && a.from < followingContextEnd(source, b.to)) return true;
+        // Likewise before it: the line it follows (a block scalar's end, a comment) may be one a waiting splice changes.
+        if (b.text !== "" && a.to <= b.from && a.to > precedingContextStart(source, b.from)) return true;
       }
     }
   }
@@ -78,6 +80,18 @@ function followingContextEnd(source: string, at: number): number {
     lineEnd = next;
   }
   return source.length;
+}
+
+/** The start of the text before `at` that the planner may read: back over blank and comment lines to a content line. */
+function precedingContextStart(source: string, at: number): number {
+  let lineStart = source.lastIndexOf("\n", at - 1) + 1;
+  while (lineStart > 0) {
+    const previous = source.lastIndexOf("\n", lineStart - 2) + 1;
+    const line = source.slice(previous, lineStart - 1).trim();
+    lineStart = previous;
+    if (line !== "" && !line.startsWith("#")) break;
+  }
+  return lineStart;
 }
 
 export function samePath(a: Path, b: Path): boolean {

@@ -278,17 +278,15 @@ class Planner {
   // --- text helpers ------------------------------------------------------------------------------------------------
 
   /**
-   * The layout for text written just before `at`: whether blank lines follow, and how far the first comment line after
-   * them is indented (a literal block ends only at a line indented less than its text).
+   * The layout for text written just before `at`: how far the first comment line after it (past blank lines) is
+   * indented (a literal block ends only at a line indented less than its text).
    */
   private styleBefore(at: number): BlockStyle {
     const source = this.view.source;
-    let blank = false;
     for (let line = at; line < source.length; ) {
       const end = source.indexOf("\n", line);
       const text = source.slice(line, end === -1 ? source.length : end).replace(/\r$/, "");
       if (text.trim() === "") {
-        blank = true;
         if (end === -1) break;
         line = end + 1;
         continue;
@@ -297,9 +295,9 @@ class Planner {
       if (!text.startsWith("#", indent.length)) break;
       // A tab is never indentation: count such a comment as indented as far as any text.
       const commentIndent = indent.includes("\t") ? Number.POSITIVE_INFINITY : indent.length;
-      return { ...this.view.style, followedBy: { blank, commentIndent } };
+      return { ...this.view.style, followedBy: { commentIndent } };
     }
-    return blank ? { ...this.view.style, followedBy: { blank } } : this.view.style;
+    return this.view.style;
   }
 
   private tail(rendered: { inline: string; lines: string[] }, end: number): string {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderBlockValue, renderString } from "../../src/core/render.js";
-import { editCases, set } from "./support.js";
+import { del, editCases, set } from "./support.js";
 
 describe("inserted text with line-break characters", () => {
   editCases([
@@ -14,6 +14,14 @@ describe("inserted text with line-break characters", () => {
     { name: "U+2029 in a multi-line script stays out of a literal block", before: "args:\n  - x\n", steps: [set(["args", 0], "echo a\necho \u2029b\n")], after: 'args:\n  - "echo a\\necho \\u2029b\\n"\n' },
     { name: "a C1 control and DEL", before: "k: v\n", steps: [set(["k"], "a\u0090b\u007fc")], after: 'k: "a\\u0090b\\u007fc"\n' },
     { name: "a multi-line script of plain text is a literal block", before: "args:\n  - x\n", steps: [set(["args", 0], "set -e\nkubectl delete cm x\n")], after: "args:\n  - |\n    set -e\n    kubectl delete cm x\n" },
+    { name: "a script ending in no line break is a `|-` block", before: "args:\n  - x\n", steps: [set(["args", 0], "set -e\nexit 0")], after: "args:\n  - |-\n    set -e\n    exit 0\n" },
+    {
+      // A keep-chomped block (`|+`) would take in the blank lines after it: removing the next key can leave some.
+      name: "text ending in empty lines stays quoted, and removing the key after it changes nothing in it",
+      before: "spec:\n  limit: 1\n  template:\n    a: b\n\n# end\n",
+      steps: [set(["spec", "limit"], "kept\n\n"), del(["spec", "template"])],
+      after: 'spec:\n  limit: "kept\\n\\n"\n\n# end\n',
+    },
   ]);
 });
 

@@ -17,7 +17,7 @@ import { type Data, generateCase, Random } from "./generator.js";
 const RUNS = Math.max(1, Math.floor(Number(process.env.FUZZ_RUNS ?? 1000) / 2));
 const SEED = Number(process.env.FUZZ_SEED ?? 20261130) + 7_000_000;
 
-const VALUES: Data[] = ["plain", "yes", "0644", "1.0", "~", "", "a: b", "- x", "#x", "keep\u0085me", "x\u2028y", "line\nbreaks\n", "tab\tand trailing ", 7, true, null, {}, [], { a: "b", "c/d": ["e", { f: "g" }] }, ["x", "y\nz\n"]];
+const VALUES: Data[] = ["plain", "yes", "0644", "1.0", "~", "", "a: b", "- x", "#x", "keep\u0085me", "x\u2028y", "line\nbreaks\n", "kept\n\n", "  lead", "tab\tand trailing ", 7, true, null, {}, [], { a: "b", "c/d": ["e", { f: "g" }] }, ["x", "y\nz\n"]];
 
 type Location = { path: Array<string | number>; value: Data };
 
