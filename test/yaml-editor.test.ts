@@ -171,6 +171,11 @@ describe("YamlDocumentEditor: anchors, aliases and merge keys", () => {
     const after = edit(before, ["delete", ["m", "v"]]);
     expect(parse(after, { merge: true })).toEqual({ base: { x: 1, v: 2 }, m: { x: 1, y: 3 } });
   });
+
+  it('a quoted "<<" is an ordinary key, not a merge: its neighbours are edited like any others', () => {
+    const before = 'metadata:\n  "<<": x\n  name: a\n  keep: b\n';
+    expect(edit(before, ["set", ["metadata", "<<"], "y"], ["delete", ["metadata", "name"]])).toBe('metadata:\n  "<<": "y"\n  keep: b\n');
+  });
 });
 
 describe("renderString", () => {

@@ -53,8 +53,9 @@ export function keyMatches(item: unknown, segment: PathSegment): boolean {
 /** `<<: *base`; with merge keys on, yaml gives the key as Symbol(<<). */
 export function isMergePair(item: unknown): boolean {
   if (!isPair(item) || !isScalar(item.key)) return false;
-  const value = item.key.value;
-  return value === "<<" || (typeof value === "symbol" && value.description === "<<");
+  const { value, type } = item.key;
+  // Only a plain `<<` merges (in the yaml package and in go-yaml alike): a quoted "<<" is an ordinary key.
+  return (value === "<<" && (type === undefined || type === "PLAIN")) || (typeof value === "symbol" && value.description === "<<");
 }
 
 export function isPrefix(prefix: Path, path: Path): boolean {
