@@ -58,6 +58,31 @@ export function copyData(value: unknown): unknown {
   return copy;
 }
 
+/**
+ * What applyRecord gives, without changing `root`: only the maps and lists on the record's path are copied, and the
+ * result shares everything else with `root` (an edited document's data costs its path, not a second document).
+ */
+export function applyRecordShared(root: unknown, record: RecordedEdit): unknown {
+  if (record.path.length === 0 || !isContainer(root)) return applyRecord(copyData(root), record);
+  // The containers applyRecord changes: every one from the root to the parent of the last key, and for `append`
+  // the list itself. Missing ones it creates new.
+  const depth = record.op === "append" ? record.path.length : record.path.length - 1;
+  const top = shallowCopy(root);
+  let at: Container = top;
+  for (const segment of record.path.slice(0, depth)) {
+    const child = getChild(at, segment);
+    if (!isContainer(child)) break;
+    const copy = shallowCopy(child);
+    setChild(at, segment, copy);
+    at = copy;
+  }
+  return applyRecord(top, record);
+}
+
+function shallowCopy(container: Container): Container {
+  return Array.isArray(container) ? container.slice() : { ...container };
+}
+
 /** Applies records in order to a copy of `original`. */
 export function applyRecords(original: unknown, records: readonly RecordedEdit[]): unknown {
   let value = copyData(original);

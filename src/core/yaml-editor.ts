@@ -10,7 +10,7 @@
  * depends on a waiting one, and the tree is parsed again only when another step must be planned on the new text.
  */
 import { isMap, isSeq, type Document } from "yaml";
-import { applyRecord, copyData } from "./apply-record.js";
+import { applyRecordShared, copyData } from "./apply-record.js";
 import { FixStorageError } from "./errors.js";
 import type { BlockStyle, Json } from "./render.js";
 import { lineEnding } from "./stream.js";
@@ -34,7 +34,7 @@ export class YamlDocumentEditor implements TreeHolder {
   private tree: Document.Parsed | undefined;
   private treeValue: { value: unknown } | undefined;
   /** The document's data with every step applied, waiting or not; undefined until first read. */
-  private data: { value: unknown; own: boolean } | undefined;
+  private data: { value: unknown } | undefined;
   private waiting: WaitingEdit[] = [];
   /** True once the text is the editor's own output, so a parse error there is an editor bug. */
   private spliced = false;
@@ -50,7 +50,7 @@ export class YamlDocumentEditor implements TreeHolder {
     initial?: { value: unknown },
     private readonly slot: TreeSlot = ownSlot(),
   ) {
-    if (initial) this.data = { value: initial.value, own: false };
+    if (initial) this.data = { value: initial.value };
     else this.currentTree();
   }
 
@@ -76,9 +76,7 @@ export class YamlDocumentEditor implements TreeHolder {
    * never change what it returned: they change a copy.
    */
   value(): unknown {
-    const data = this.currentData();
-    data.own = false;
-    return data.value;
+    return this.currentData().value;
   }
 
   get(path: Path): unknown {
@@ -219,17 +217,15 @@ export class YamlDocumentEditor implements TreeHolder {
   }
 
   /** The data follows the step at once, so readers see it before the text is spliced. */
-  /** The data; `own` while no reader outside the editor has been given it, so steps may change it in place. */
-  private currentData(): { value: unknown; own: boolean } {
-    this.data ??= { value: this.readTree(), own: false };
+  private currentData(): { value: unknown } {
+    this.data ??= { value: this.readTree() };
     return this.data;
   }
 
+  /** A new value for each step, sharing what the step leaves alone: what a reader was given never changes. */
   private applyToData(step: EditStep): void {
-    const data = this.currentData();
-    const own = data.own ? data.value : copyData(data.value);
     const after = step.op === "delete" ? undefined : step.value;
-    this.data = { value: applyRecord(own, { op: step.op, path: step.path, after }), own: true };
+    this.data = { value: applyRecordShared(this.currentData().value, { op: step.op, path: step.path, after }) };
   }
 
   /** What the planner reads: the tree and the data of the text as it is now, before waiting splices. */
