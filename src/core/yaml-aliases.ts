@@ -137,16 +137,32 @@ export function firstDuplicateKey(doc: Document.Parsed): number | undefined {
   return walk(doc.contents);
 }
 
-/** Where aliases would blow a document up (an alias bomb), the offset of the alias that crosses the limit. */
+/**
+ * The node each alias names: the last node before it with that anchor. One pass over the document; Alias.resolve
+ * searches the document again for every alias, which a thousand aliases in a large document make very slow.
+ */
+function aliasTargets(doc: Document.Parsed): Map<unknown, unknown> {
+  const anchors = new Map<string, unknown>();
+  const targets = new Map<unknown, unknown>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) targets.set(node, anchors.get(node.source));
+      else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  return targets;
+}
+
 /**
  * The offset of an alias inside the very node its anchor names (`metadata: &a {self: *a}`): such data is infinite.
  * go-yaml, which Kubernetes reads with, refuses it ("anchor 'a' value contains itself").
  */
 export function selfContainingAlias(doc: Document.Parsed): number | undefined {
+  const targets = aliasTargets(doc);
   const open = new Set<unknown>();
   const walk = (node: unknown, depth: number): number | undefined => {
     if (depth > 10_000) return undefined;
-    if (isAlias(node)) return open.has(node.resolve(doc)) ? (node.range as [number, number, number])[0] : undefined;
+    if (isAlias(node)) return open.has(targets.get(node)) ? (node.range as [number, number, number])[0] : undefined;
     if (!isMap(node) && !isSeq(node)) return undefined;
     open.add(node);
     let found: number | undefined;
@@ -167,14 +183,16 @@ export function selfContainingAlias(doc: Document.Parsed): number | undefined {
   return walk(doc.contents, 0);
 }
 
+/** Where aliases would blow a document up (an alias bomb), the offset of the alias that crosses the limit. */
 export function excessiveAliasing(doc: Document.Parsed): number | undefined {
+  const targets = aliasTargets(doc);
   const sizes = new Map<unknown, number>();
   let total = 0;
   let culprit: number | undefined;
   const size = (node: unknown, depth: number): number => {
     if (culprit !== undefined || depth > 10_000) return 0;
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = targets.get(node);
       let counted = sizes.get(target);
       if (counted === undefined) {
         counted = size(target, depth + 1);
