@@ -12,7 +12,7 @@ import { isRecord } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
 import { type RawDocument, sourceComment, splitStream } from "./stream.js";
 import { lineColumn } from "./text.js";
-import { ownSlot, TreeSlot } from "./tree-slot.js";
+import { TreeSlot } from "./tree-slot.js";
 import { selfContainingAlias } from "./yaml-aliases.js";
 import { ANCHOR, excessiveAliasing, firstDuplicateKey, type Path, YamlDocumentEditor } from "./yaml-editor.js";
 import { valueAtPath } from "./yaml-path.js";
@@ -27,7 +27,7 @@ export class ParsedDocument {
 
   constructor(
     readonly raw: RawDocument,
-    private readonly slot: TreeSlot = ownSlot(),
+    private readonly slot: TreeSlot = new TreeSlot(),
   ) {
     // fast-scan reads the block YAML renderers write and falls back on anything else, so a document it accepts
     // reads exactly as the parser would read it, without errors; it saves a composed Document per read-only document.

@@ -19,8 +19,3 @@ export class TreeSlot {
     this.holder = holder;
   }
 }
-
-/** For an editor used alone (tests, the KRM front end's ResourceList): nothing else to drop. */
-export function ownSlot(): TreeSlot {
-  return new TreeSlot();
-}

@@ -94,9 +94,10 @@ export function aliasExpansions(doc: Document.Parsed, anchors: ReadonlySet<strin
   if (found.length > MAX_EXPANDED_ALIASES) {
     return `too many aliases (${found.length}) refer to a node that must change; at most ${MAX_EXPANDED_ALIASES} are written out`;
   }
+  const targets = aliasTargets(doc);
   return found.map((alias) => {
     const range = alias.range as [number, number, number];
-    const target = isAlias(alias) ? alias.resolve(doc) : undefined;
+    const target = targets.get(alias) as Node | undefined;
     const data = target?.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }) as Json;
     return { from: range[0], to: range[1], text: renderFlow(data ?? null) };
   });

@@ -14,7 +14,7 @@ import { applyRecordShared, copyData } from "./apply-record.js";
 import { FixStorageError } from "./errors.js";
 import type { BlockStyle, Json } from "./render.js";
 import { lineEnding } from "./stream.js";
-import { ownSlot, type TreeHolder, type TreeSlot } from "./tree-slot.js";
+import { type TreeHolder, TreeSlot } from "./tree-slot.js";
 import { ANCHOR, MAX_ALIAS_COUNT, parseForEditing } from "./yaml-aliases.js";
 import { blockInsertionParent, insertionParent, mergeNew, nestedFrom, overlaps, samePath, type WaitingEdit } from "./yaml-join.js";
 import { type EditStep, planStep, type SourceView, type Splice } from "./yaml-splice-planner.js";
@@ -42,13 +42,14 @@ export class YamlDocumentEditor implements TreeHolder {
 
   /**
    * `initial` is the document's data when the caller has already read it (fast-scan, with no anchors, merge keys or
-   * errors): the tree is then parsed only if a step is planned. `slot` is shared by the documents of a stream.
+   * errors): the tree is then parsed only if a step is planned. `slot` is shared by the documents of a stream (an
+   * editor used alone, in tests or for the KRM front end's ResourceList, has its own).
    */
   constructor(
     private source: string,
     readonly parse: (text: string) => Document.Parsed = parseForEditing,
     initial?: { value: unknown },
-    private readonly slot: TreeSlot = ownSlot(),
+    private readonly slot: TreeSlot = new TreeSlot(),
   ) {
     if (initial) this.data = { value: initial.value };
     else this.currentTree();
@@ -145,7 +146,7 @@ export class YamlDocumentEditor implements TreeHolder {
    * share nodes between paths), and its path and theirs do not lead through one another.
    */
   private canJoin(next: EditStep): boolean {
-    if (ANCHOR.test(this.source) || this.source.includes("<<")) return false;
+    if (this.sharesNodes()) return false;
     const tree = this.currentTree();
     const reach = this.affected(tree, next);
     const inserts = insertionParent(tree, next);
@@ -166,6 +167,11 @@ export class YamlDocumentEditor implements TreeHolder {
     return true;
   }
 
+  /** Anchors and merge keys let one node stand at several paths: no step joins another in such a document. */
+  private sharesNodes(): boolean {
+    return ANCHOR.test(this.source) || this.source.includes("<<");
+  }
+
   /** The part of the tree a step changes: a sequence as a whole when items move, else the node it writes. */
   private affected(tree: Document.Parsed, step: EditStep): Path {
     const parent = step.path.slice(0, -1);
@@ -183,7 +189,7 @@ export class YamlDocumentEditor implements TreeHolder {
    * step that writes the map with both keys, the text one after the other would give. False when that cannot be.
    */
   private joinMissingMap(step: EditStep): boolean {
-    if (step.op !== "set" || ANCHOR.test(this.source) || this.source.includes("<<")) return false;
+    if (step.op !== "set" || this.sharesNodes()) return false;
     const tree = this.currentTree();
     const { depth } = resolvePath(tree, step.path);
     if (depth >= step.path.length - 1) return false;
@@ -270,14 +276,11 @@ export class YamlDocumentEditor implements TreeHolder {
    * keys for one map in step order.
    */
   private splice(...groups: ReadonlyArray<{ splices: readonly Splice[]; depth: number }>): void {
-    const ordered = groups.flatMap(({ splices, depth }, group) =>
-      [...splices]
-        .sort((a, b) => b.from - a.from || b.to - a.to)
-        .reverse()
-        .map((splice) => ({ splice, group, depth })),
-    );
+    const ordered = groups.flatMap(({ splices, depth }, group) => splices.map((splice, index) => ({ splice, group, depth, index })));
     if (ordered.length === 0) return;
-    ordered.sort((a, b) => a.splice.from - b.splice.from || a.splice.to - b.splice.to || b.depth - a.depth || a.group - b.group);
+    ordered.sort(
+      (a, b) => a.splice.from - b.splice.from || a.splice.to - b.splice.to || b.depth - a.depth || a.group - b.group || b.index - a.index,
+    );
     const parts: string[] = [];
     let at = 0;
     for (const { splice } of ordered) {
