@@ -56,11 +56,12 @@ export function overlaps(source: string, waiting: readonly WaitingEdit[], splice
           return true;
         }
         if ((a.from === a.to && (a.from === b.to || a.from === b.from)) || (b.from === b.to && (b.from === a.to || b.from === a.from))) return true;
-        // The new text was planned on what follows it (a literal block must not run into a deeper comment): a waiting
-        // splice there would have changed that, one step at a time.
-        if (b.text !== "" && a.from >= b.to && a.from < followingContextEnd(source, b.to)) return true;
-        // Likewise before it: the line it follows (a block scalar's end, a comment) may be one a waiting splice changes.
-        if (b.text !== "" && a.to <= b.from && a.to > precedingContextStart(source, b.from)) return true;
+        // Each was planned on the text around it: what follows new text (a literal block must not run into a deeper
+        // comment), what precedes a removal (a block scalar would take in the comments it leaves). One step at a time,
+        // the other's splice would have been there. Only two removals plan nothing on each other's text.
+        if (a.text === "" && b.text === "") continue;
+        const [first, second] = a.from <= b.from ? [a, b] : [b, a];
+        if (second.from >= first.to && second.from < followingContextEnd(source, first.to)) return true;
       }
     }
   }
@@ -80,18 +81,6 @@ function followingContextEnd(source: string, at: number): number {
     lineEnd = next;
   }
   return source.length;
-}
-
-/** The start of the text before `at` that the planner may read: back over blank and comment lines to a content line. */
-function precedingContextStart(source: string, at: number): number {
-  let lineStart = source.lastIndexOf("\n", at - 1) + 1;
-  while (lineStart > 0) {
-    const previous = source.lastIndexOf("\n", lineStart - 2) + 1;
-    const line = source.slice(previous, lineStart - 1).trim();
-    lineStart = previous;
-    if (line !== "" && !line.startsWith("#")) break;
-  }
-  return lineStart;
 }
 
 export function samePath(a: Path, b: Path): boolean {

@@ -267,7 +267,14 @@ class Planner {
     const start = token && (isMap(collection) ? itemStart(token) : dashOf(token));
     const end = token && itemContentEnd(token);
     if (start === undefined || end === undefined) return refuse("cannot remove an item whose layout is not understood");
-    if (this.lines.startsLine(start)) return edit({ from: this.lines.lineStartOf(start), to: this.lines.lineEndAfter(end), text: "" });
+    if (this.lines.startsLine(start)) {
+      const from = this.lines.lineStartOf(start);
+      const to = this.lines.lineEndAfter(end);
+      // A block scalar ending the item before would take in the comment lines the removed item leaves behind (they
+      // are indented past it): they go with the item.
+      const after = index > 0 && endsInBlockScalar(items[index - 1]) ? this.pastDeeperComments(to, start - from) : to;
+      return edit({ from, to: after, text: "" });
+    }
     // The first key of a `- key: value` item: pull the next key up behind the dash.
     const next = tokens?.[index + 1];
     const nextStart = next && (isMap(collection) ? itemStart(next) : dashOf(next));
@@ -276,6 +283,24 @@ class Planner {
   }
 
   // --- text helpers ------------------------------------------------------------------------------------------------
+
+  /**
+   * Past the blank lines and the comment lines indented more than `indent` that start at `at` (a keep-chomped block
+   * would take the blank lines in as well).
+   */
+  private pastDeeperComments(at: number, indent: number): number {
+    const source = this.view.source;
+    let line = at;
+    while (line < source.length) {
+      const end = source.indexOf("\n", line);
+      const next = end === -1 ? source.length : end + 1;
+      const text = source.slice(line, next).replace(/\r?\n$/, "");
+      const content = text.trimStart();
+      if (content !== "" && !(content.startsWith("#") && text.length - content.length > indent)) break;
+      line = next;
+    }
+    return line;
+  }
 
   /**
    * The layout for text written just before `at`: how far the first comment line after it (past blank lines) is
@@ -371,4 +396,14 @@ function flowItemEnd(item: unknown): number | undefined {
   }
   const token = nodeToken(item as Node);
   return contentEnd(token) ?? (item as Node | null)?.range?.[1];
+}
+
+/** True when the last thing an item holds, however deep, is a block scalar (`|` or `>`). */
+function endsInBlockScalar(item: unknown): boolean {
+  let node: unknown = isPair(item) ? item.value : item;
+  while ((isMap(node) || isSeq(node)) && !node.flow && node.items.length > 0) {
+    const last = node.items[node.items.length - 1];
+    node = isPair(last) ? last.value : last;
+  }
+  return isScalar(node) && (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED");
 }

@@ -142,3 +142,70 @@ describe("replacing a whole node followed by comments and keys", () => {
     },
   ]);
 });
+
+describe("comments an item leaves behind after a block scalar", () => {
+  editCases([
+    {
+      name: "a removed key's deeper comments go with it, where the literal block before would take them in",
+      before: yaml`
+        spec:
+          replicas: |
+            line
+            breaks
+          selector:
+            app: db
+            # keep in sync
+              # note
+
+          template: {}
+      `,
+      steps: [del(["spec", "selector"])],
+      after: yaml`
+        spec:
+          replicas: |
+            line
+            breaks
+          template: {}
+      `,
+    },
+    {
+      name: "a literal block written first, then the next key removed: the same (found by the editor fuzz, seed 191919)",
+      before: yaml`
+        spec:
+          replicas: 2
+          selector:
+            app: db
+            # keep in sync
+          template: {}
+      `,
+      steps: [set(["spec", "replicas"], "line\nbreaks\n"), del(["spec", "selector"])],
+      after: yaml`
+        spec:
+          replicas: |
+            line
+            breaks
+          template: {}
+      `,
+    },
+    {
+      name: "a comment at the key's own indent stays: it ends the block",
+      before: yaml`
+        spec:
+          replicas: |
+            line
+          selector:
+            app: db
+          # about the template
+          template: {}
+      `,
+      steps: [del(["spec", "selector"])],
+      after: yaml`
+        spec:
+          replicas: |
+            line
+          # about the template
+          template: {}
+      `,
+    },
+  ]);
+});
