@@ -42,6 +42,11 @@ export function blockInsertionParent(tree: Document.Parsed, step: EditStep): Pat
  * its outer map ends): splice() puts it after.
  */
 export function overlaps(source: string, waiting: readonly WaitingEdit[], splices: readonly Splice[], parent: Path | undefined): boolean {
+  let blockScalars: boolean | undefined;
+  const mayHoldBlockScalar = (): boolean => {
+    blockScalars ??= hasBlockScalar(source);
+    return blockScalars;
+  };
   for (const entry of waiting) {
     // The new key's map is the waiting key's, or encloses it: the new insert goes after the waiting one, and the text
     // after both, which its rendering may depend on (a comment below), is what it was planned against. A new key for
@@ -58,14 +63,21 @@ export function overlaps(source: string, waiting: readonly WaitingEdit[], splice
         if ((a.from === a.to && (a.from === b.to || a.from === b.from)) || (b.from === b.to && (b.from === a.to || b.from === a.from))) return true;
         // Each was planned on the text around it: what follows new text (a literal block must not run into a deeper
         // comment), what precedes a removal (a block scalar would take in the comments it leaves). One step at a time,
-        // the other's splice would have been there. Only two removals plan nothing on each other's text.
-        if (a.text === "" && b.text === "") continue;
+        // the other's splice would have been there. Two removals plan on each other's text only through a block scalar:
+        // removing the item after one also removes the deeper comment and blank lines that follow it, and which item
+        // comes after it, and what follows that item, is what the other removal changes.
+        if (a.text === "" && b.text === "" && !mayHoldBlockScalar()) continue;
         const [first, second] = a.from <= b.from ? [a, b] : [b, a];
         if (second.from >= first.to && second.from < followingContextEnd(source, first.to)) return true;
       }
     }
   }
   return false;
+}
+
+/** True when the text may hold a block scalar: a line that ends in a `|` or `>` header (a false positive only costs a flush). */
+function hasBlockScalar(source: string): boolean {
+  return /[|>][0-9+-]*[ \t]*(?:#.*)?$/m.test(source);
 }
 
 /**

@@ -701,6 +701,10 @@ describe("joined steps on adversarial layouts give the bytes of one step at a ti
  *   it (`a: {x}` then `a: {y}` wrote `a: {x, y}`; the proof refused it). It now merges only steps whose paths part.
  * - A new empty map, then a key of it: joined, the two became one block map; one at a time the key goes into the
  *   `{}` written first. Same data, other bytes; no longer joined (the paths do not part).
+ * - Two removals joined after a block scalar: removing the item after a block also removes the deeper comment and
+ *   blank lines it leaves, but each removal was planned on the original tree, where the item before the second was
+ *   the first (no block scalar), so the second's deeper comments (or a keep-chomped block's blank lines) stayed and
+ *   the block took them in as text. Removals next to each other now join only in text without block scalars.
  */
 const bugs: JoinCase[] = [
   {
@@ -774,6 +778,65 @@ const bugs: JoinCase[] = [
         name: x
         annotations: {b: "2"}
     `,
+  },
+  {
+    name: "the two items after a block scalar removed, the second followed by a deeper comment",
+    before: yaml`
+      script: |
+        echo hi
+      b: 1
+      c: 2
+          # about c
+      d: 3
+    `,
+    steps: [del(["b"]), del(["c"])],
+    after: yaml`
+      script: |
+        echo hi
+      d: 3
+    `,
+  },
+  {
+    name: "the same two items removed in the other order",
+    before: yaml`
+      script: |
+        echo hi
+      b: 1
+      c: 2
+          # about c
+      d: 3
+    `,
+    steps: [del(["c"]), del(["b"])],
+    after: yaml`
+      script: |
+        echo hi
+      d: 3
+    `,
+  },
+  {
+    name: "the key after a block scalar removed, then the key after its map",
+    before: yaml`
+      a:
+        script: |
+          echo hi
+        b: 1
+      c: 2
+          # about c
+      d: 3
+    `,
+    steps: [del(["a", "b"]), del(["c"])],
+    after: yaml`
+      a:
+        script: |
+          echo hi
+      d: 3
+    `,
+  },
+  {
+    name: "the two items after a keep-chomped block removed, blank lines after each",
+    before: "a: |+\n  text\n\nb: 1\n\nc: 2\n\nd: 3\n",
+    steps: [del(["b"]), del(["c"])],
+    after: "a: |+\n  text\n\nd: 3\n",
   },
 ];
 
