@@ -110,10 +110,11 @@ export interface BlockStyle {
   step: number;
   eol: string;
   /**
-   * What follows the written text, when it is a comment: a literal block would take a comment indented as far as its
-   * text in as text, so such strings are double-quoted.
+   * The lines after the written text, up to the first that is neither blank nor a comment: a literal block would take
+   * in as text a comment indented as far as its text, and a line of white space wider than its indentation (one with a
+   * tab counts as wider than any), so such strings are double-quoted.
    */
-  followedBy?: { commentIndent: number };
+  followedBy?: { commentIndent: number; spaceWidth: number };
 }
 
 /**
@@ -162,10 +163,13 @@ function canBeLiteral(value: string): boolean {
   return !hasUnsafe(value);
 }
 
-/** A literal block ends only at a line indented less than its text: a comment after it must be. */
+/**
+ * A literal block ends only at a line indented less than its text: a comment after it must be, and a line of white
+ * space after it may be no wider than its indentation.
+ */
 function literalFits(indent: number, style: BlockStyle): boolean {
   const next = style.followedBy;
-  return next === undefined || next.commentIndent < indent;
+  return next === undefined || (next.commentIndent < indent && next.spaceWidth <= indent);
 }
 
 function renderLiteral(value: string, indent: number): { inline: string; lines: string[] } {

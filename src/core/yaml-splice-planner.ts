@@ -303,26 +303,30 @@ class Planner {
   }
 
   /**
-   * The layout for text written just before `at`: how far the first comment line after it (past blank lines) is
-   * indented (a literal block ends only at a line indented less than its text).
+   * The layout for text written just before `at`: how wide the lines of white space after it are, and how far the
+   * first comment line after them is indented (a literal block ends only at a line indented less than its text).
    */
   private styleBefore(at: number): BlockStyle {
     const source = this.view.source;
+    // A tab is never indentation: count a line holding one as indented as far as any text.
+    const width = (indent: string) => (indent.includes("\t") ? Number.POSITIVE_INFINITY : indent.length);
+    let spaceWidth = 0;
+    let commentIndent = Number.NEGATIVE_INFINITY;
     for (let line = at; line < source.length; ) {
       const end = source.indexOf("\n", line);
       const text = source.slice(line, end === -1 ? source.length : end).replace(/\r$/, "");
-      if (text.trim() === "") {
+      const indent = /^[ \t]*/.exec(text)?.[0] ?? "";
+      if (indent.length === text.length) {
+        spaceWidth = Math.max(spaceWidth, width(indent));
         if (end === -1) break;
         line = end + 1;
         continue;
       }
-      const indent = /^[ \t]*/.exec(text)?.[0] ?? "";
-      if (!text.startsWith("#", indent.length)) break;
-      // A tab is never indentation: count such a comment as indented as far as any text.
-      const commentIndent = indent.includes("\t") ? Number.POSITIVE_INFINITY : indent.length;
-      return { ...this.view.style, followedBy: { commentIndent } };
+      if (text.startsWith("#", indent.length)) commentIndent = width(indent);
+      break;
     }
-    return this.view.style;
+    if (spaceWidth === 0 && commentIndent === Number.NEGATIVE_INFINITY) return this.view.style;
+    return { ...this.view.style, followedBy: { commentIndent, spaceWidth } };
   }
 
   private tail(rendered: { inline: string; lines: string[] }, end: number): string {

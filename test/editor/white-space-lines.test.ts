@@ -1,0 +1,54 @@
+/**
+ * Lines holding only white space (templates leave them where an `{{- if }}` stood) are blank to every reader, except
+ * right after a literal block: one wider than the block's indentation, or holding a tab, is a line of its text. A
+ * script is written as a literal block only where no such line follows it.
+ */
+import { describe } from "vitest";
+import { append, del, editCases, set } from "./support.js";
+
+describe("a script written before a line of white space", () => {
+  editCases([
+    {
+      name: "a new key before a line of spaces wider than its text's indentation: double-quoted",
+      before: "m:\n  a: 1\n        \nk: 2\n",
+      steps: [set(["m", "b"], "echo b\necho c")],
+      after: 'm:\n  a: 1\n  b: "echo b\\necho c"\n        \nk: 2\n',
+    },
+    {
+      name: "a replaced value before such a line: double-quoted",
+      before: "m:\n  a: 1\n        \nk: 2\n",
+      steps: [set(["m", "a"], "echo b\necho c\n")],
+      after: 'm:\n  a: "echo b\\necho c\\n"\n        \nk: 2\n',
+    },
+    {
+      name: "an appended item before such a line: double-quoted",
+      before: "m:\n- a\n        \nk: 2\n",
+      steps: [append(["m"], "echo b\necho c\n")],
+      after: 'm:\n- a\n- "echo b\\necho c\\n"\n        \nk: 2\n',
+    },
+    {
+      name: "such a line ends a text without a final line break: double-quoted",
+      before: "m:\n  a: 1\n        ",
+      steps: [set(["m", "b"], "echo b\necho c")],
+      after: 'm:\n  a: 1\n  b: "echo b\\necho c"\n        ',
+    },
+    {
+      name: "a line of spaces as wide as the text's indentation is blank: a literal block",
+      before: "m:\n  a: 1\n    \nk: 2\n",
+      steps: [set(["m", "b"], "echo b\necho c\n")],
+      after: "m:\n  a: 1\n  b: |\n    echo b\n    echo c\n    \nk: 2\n",
+    },
+    {
+      name: "CRLF, a wide line of spaces and then a comment at column 0: double-quoted",
+      before: "m:\r\n  a: 1\r\n          \r\n# c\r\nk: 2\r\n",
+      steps: [set(["m", "b"], "echo b\necho c\n")],
+      after: 'm:\r\n  a: 1\r\n  b: "echo b\\necho c\\n"\r\n          \r\n# c\r\nk: 2\r\n',
+    },
+    {
+      name: "the key after a literal block removed: the wide line of spaces after it goes with it",
+      before: "m:\n  a: |\n    echo a\n  b: 1\n          \nk: 2\n",
+      steps: [del(["m", "b"])],
+      after: "m:\n  a: |\n    echo a\nk: 2\n",
+    },
+  ]);
+});
