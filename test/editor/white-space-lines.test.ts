@@ -3,7 +3,9 @@
  * right after a literal block: one wider than the block's indentation, or holding a tab, is a line of its text. A
  * script is written as a literal block only where no such line follows it.
  */
-import { describe } from "vitest";
+import { describe, expect, it } from "vitest";
+import { fixStream } from "../../src/fix-stream.js";
+import { K8S_READ, k8sDifferences } from "../k8s-read.js";
 import { append, del, editCases, set } from "./support.js";
 
 describe("a script written before a line of white space", () => {
@@ -51,4 +53,38 @@ describe("a script written before a line of white space", () => {
       after: "m:\n  a: |\n    echo a\nk: 2\n",
     },
   ]);
+});
+
+describe("a cleanup Job whose quoted script is followed by a line of white space", () => {
+  // The rule rewrites the script with --ignore-not-found; as a literal block it would take the line in, the run-time
+  // proof refused it and the run exited 2.
+  const JOB = [
+    "apiVersion: batch/v1",
+    "kind: Job",
+    "metadata:",
+    "  name: cleanup",
+    "  annotations:",
+    "    helm.sh/hook: pre-delete",
+    "spec:",
+    "  template:",
+    "    spec:",
+    "      restartPolicy: Never",
+    "      containers:",
+    "        - name: cleanup",
+    "          image: bitnami/kubectl:1.29",
+    "          command: [/bin/sh, -c]",
+    "          args:",
+    '            - "kubectl delete configmap a\\nkubectl delete secret b\\n"',
+    "                       ",
+    "      serviceAccountName: x",
+    "",
+  ].join("\n");
+
+  it("is fixed, the line left where it was", async () => {
+    const result = await fixStream(JOB, { release: { name: "rel", namespace: "ns" } });
+    expect(result.output).toContain(
+      '            - "kubectl delete --ignore-not-found configmap a\\nkubectl delete --ignore-not-found secret b\\n"\n                       \n      serviceAccountName: x\n',
+    );
+    if (K8S_READ) expect(k8sDifferences(JOB, result.output, result.changes)).toEqual([]);
+  });
 });
