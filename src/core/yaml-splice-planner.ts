@@ -286,7 +286,8 @@ class Planner {
 
   /**
    * Past the blank lines and the comment lines indented more than `indent` that start at `at` (a keep-chomped block
-   * would take the blank lines in as well).
+   * would take the blank lines in as well). A comment indented with a tab counts as deeper: right after a block
+   * scalar, the yaml package reads the tab as text.
    */
   private pastDeeperComments(at: number, indent: number): number {
     const source = this.view.source;
@@ -296,7 +297,8 @@ class Planner {
       const next = end === -1 ? source.length : end + 1;
       const text = source.slice(line, next).replace(/\r?\n$/, "");
       const content = text.trimStart();
-      if (content !== "" && !(content.startsWith("#") && text.length - content.length > indent)) break;
+      const margin = text.slice(0, text.length - content.length);
+      if (content !== "" && !(content.startsWith("#") && (margin.length > indent || margin.includes("\t")))) break;
       line = next;
     }
     return line;

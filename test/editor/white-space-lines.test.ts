@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { fixStream } from "../../src/fix-stream.js";
 import { K8S_READ, k8sDifferences } from "../k8s-read.js";
-import { append, del, editCases, set } from "./support.js";
+import { parseDocument } from "yaml";
+import { append, del, edit, editCases, set } from "./support.js";
 
 describe("a script written before a line of white space", () => {
   editCases([
@@ -53,6 +54,17 @@ describe("a script written before a line of white space", () => {
       after: "m:\n  a: |\n    echo a\nk: 2\n",
     },
   ]);
+});
+
+describe("a comment indented with a tab, left after a block scalar by a removal", () => {
+  // Kubernetes' reader refuses such a comment anywhere; the yaml package reads one right after a block scalar as text
+  // (and the edit failed as an internal error). It goes with the removed key, like the deeper comments.
+  it("goes with the removed key", () => {
+    const before = "m:\n  b: >-\n    x\n  a: 1\n \t# tab\nc: 1\n";
+    const after = edit(before, [del(["m", "a"])]);
+    expect(after).toBe("m:\n  b: >-\n    x\nc: 1\n");
+    for (const version of ["1.1", "1.2"] as const) expect(parseDocument(after, { version }).toJS()).toEqual({ m: { b: "x" }, c: 1 });
+  });
 });
 
 describe("a cleanup Job whose quoted script is followed by a line of white space", () => {
