@@ -66,18 +66,19 @@ export function appendLog(path: string | undefined, lines: readonly string[]): s
 const BATCH_BYTES = 1 << 20;
 
 /**
- * The parts encoded straight into buffers of about BATCH_BYTES (joining them into a string first, then encoding it,
- * cost ten times as much). A part never spans two buffers: documents end at line breaks, so no character is cut.
+ * The parts encoded straight into one reused buffer of BATCH_BYTES (joining them into a string first, then encoding
+ * it, cost ten times as much; a new buffer per batch held the whole output until the next collection). Each batch is
+ * valid only until the next is asked for: a caller that keeps one copies it. A part never spans two batches:
+ * documents end at line breaks, so no character is cut.
  */
 function* batches(parts: readonly string[]): Generator<Uint8Array> {
-  let buffer = Buffer.allocUnsafe(BATCH_BYTES);
+  const buffer = Buffer.allocUnsafe(BATCH_BYTES);
   let filled = 0;
   for (const part of parts) {
     // UTF-8 takes at most three bytes for each UTF-16 unit.
     const most = part.length * 3;
     if (filled > 0 && filled + most > buffer.length) {
       yield buffer.subarray(0, filled);
-      buffer = Buffer.allocUnsafe(BATCH_BYTES);
       filled = 0;
     }
     if (most > buffer.length) {
@@ -120,7 +121,7 @@ export function writeOutcome(stdout: string | readonly string[], stderr: readonl
           if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
           // A non-blocking stdout (the parent's pipe, or stderr's handle on the same pipe): the rest goes through
           // process.stdout, one batch at a time as the pipe drains.
-          writeThroughStream(bytes.subarray(written), pending, failed);
+          writeThroughStream(Buffer.from(bytes.subarray(written)), pending, failed);
           return;
         }
       }
@@ -159,7 +160,8 @@ function writeThroughStream(first: Uint8Array, rest: Iterator<Uint8Array>, faile
       const more = out.write(chunk);
       const next = rest.next();
       if (next.done) return;
-      chunk = next.value;
+      // The stream keeps the chunk until it drains; the batch's buffer is reused for the next one.
+      chunk = Buffer.from(next.value);
       if (!more) {
         out.once("drain", pump);
         return;
