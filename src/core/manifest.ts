@@ -7,7 +7,7 @@
  */
 import type { Document } from "yaml";
 import { FixStorageError } from "./errors.js";
-import { fastScan } from "./fast-scan.js";
+import { fastScanBothVersions } from "./fast-scan.js";
 import { isRecord } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
 import { type RawDocument, sourceComment, splitStream } from "./stream.js";
@@ -24,6 +24,11 @@ export class ParsedDocument {
   private composed: YamlDocumentEditor | undefined;
   /** The data as first read: edits replace the editor's data, never change this (nothing mutates what it reads). */
   private readonly initial: unknown;
+  /**
+   * True when YAML 1.1 (what Kubernetes reads) reads the original text as this same data: known from the one fast-scan
+   * read, so the run-time proof need not read the original again as YAML 1.1. False when not known.
+   */
+  readonly originalReadsAlikeIn11: boolean = false;
 
   constructor(
     readonly raw: RawDocument,
@@ -31,9 +36,10 @@ export class ParsedDocument {
   ) {
     // fast-scan reads the block YAML renderers write and falls back on anything else, so a document it accepts
     // reads exactly as the parser would read it, without errors; it saves a composed Document per read-only document.
-    const fast = fastScan(raw.text);
+    const fast = fastScanBothVersions(raw.text);
     if ("value" in fast) {
       this.initial = fast.value;
+      this.originalReadsAlikeIn11 = fast.sameIn11;
       return;
     }
     this.composed = this.compose();
