@@ -202,8 +202,10 @@ export class YamlDocumentEditor implements TreeHolder {
         resolvePath(tree, waiting.step.path).depth === depth &&
         waiting.parts.every((part) => !isPrefix(part.path, step.path) && !isPrefix(step.path, part.path)),
     );
-    const joined = index === -1 ? undefined : (this.waiting[index] as WaitingEdit);
-    if (!joined) return false;
+    // Only the last waiting step: the merged map is planned against the text after it, and a later waiting insert at
+    // the same place would come between (one step at a time, a key written later sees that insert after it).
+    if (index === -1 || index !== this.waiting.length - 1) return false;
+    const joined = this.waiting[index] as WaitingEdit;
     const value = mergeNew(nestedFrom(joined.step, depth + 1), nestedFrom(step, depth + 1));
     if (value === undefined) return false;
     const merged: EditStep = { op: "set", path: step.path.slice(0, depth + 1), value };
@@ -216,8 +218,7 @@ export class YamlDocumentEditor implements TreeHolder {
       this.waiting = waiting;
       return false;
     }
-    const entry = { step: merged, splices: plan.splices, parent, parts: [...joined.parts, step] };
-    this.waiting = [...others.slice(0, index), entry, ...others.slice(index)];
+    this.waiting = [...others, { step: merged, splices: plan.splices, parent, parts: [...joined.parts, step] }];
     this.applyToData(step);
     return true;
   }

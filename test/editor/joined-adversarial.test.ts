@@ -705,6 +705,9 @@ describe("joined steps on adversarial layouts give the bytes of one step at a ti
  *   blank lines it leaves, but each removal was planned on the original tree, where the item before the second was
  *   the first (no block scalar), so the second's deeper comments (or a keep-chomped block's blank lines) stayed and
  *   the block took them in as text. Removals next to each other now join only in text without block scalars.
+ * - A set under a missing map merged into a waiting one that another waiting insert at the same place followed: the
+ *   merged map was planned against the comment after the place (a script double-quoted), but one step at a time the
+ *   later key sees the other insert after it (a literal block). Only the last waiting step is merged into now.
  */
 const bugs: JoinCase[] = [
   {
@@ -837,6 +840,29 @@ const bugs: JoinCase[] = [
     before: "a: |+\n  text\n\nb: 1\n\nc: 2\n\nd: 3\n",
     steps: [del(["b"]), del(["c"])],
     after: "a: |+\n  text\n\nd: 3\n",
+  },
+  {
+    name: "two keys of a missing map with a new map between them, before a deeper comment",
+    before: yaml`
+      metadata:
+        name: x
+            # deeper than a script would be
+      spec: {}
+    `,
+    steps: [set(["metadata", "annotations", "a"], "1"), set(["metadata", "labels", "b"], "2"), set(["metadata", "annotations", "script"], "echo a\necho b\n")],
+    after: yaml`
+      metadata:
+        name: x
+        annotations:
+          a: "1"
+          script: |
+            echo a
+            echo b
+        labels:
+          b: "2"
+            # deeper than a script would be
+      spec: {}
+    `,
   },
 ];
 
