@@ -4,7 +4,7 @@
  * is an editor bug: it becomes an error, so it can never reach a cluster. Only edited documents pay for it.
  */
 import { isDeepStrictEqual } from "node:util";
-import { applyRecord, copyData } from "./apply-record.js";
+import { applyRecordShared } from "./apply-record.js";
 import { FixStorageError } from "./errors.js";
 import type { ParsedDocument } from "./manifest.js";
 import { isRecord } from "./plain-data.js";
@@ -66,7 +66,8 @@ function proveDocument(doc: ParsedDocument, records: readonly ChangeRecord[]): v
         ? { value: both.value }
         : read(text, version);
     if (after.error !== undefined) throw fail(`YAML ${version} reader: ${after.error}`);
-    let expected: unknown = copyData(before.value);
+    // Path-copying: the expected value shares what no record touches with the original, and never changes it.
+    let expected: unknown = before.value;
     try {
       for (const record of records) expected = applyAt(expected, record);
     } catch (cause) {
@@ -90,7 +91,7 @@ function absolutePath(record: ChangeRecord): Path {
 }
 
 function applyAt(document: unknown, record: ChangeRecord): unknown {
-  return applyRecord(document, { op: record.op, path: absolutePath(record), after: record.after });
+  return applyRecordShared(document, { op: record.op, path: absolutePath(record), after: record.after });
 }
 
 /** The rules whose records touch `path` (all of the document's rules when none does, or no path is known). */
