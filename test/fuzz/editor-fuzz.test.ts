@@ -17,7 +17,33 @@ import { type Data, generateCase, Random } from "./generator.js";
 const RUNS = Math.max(1, Math.floor(Number(process.env.FUZZ_RUNS ?? 1000) / 2));
 const SEED = Number(process.env.FUZZ_SEED ?? 20261130) + 7_000_000;
 
-const VALUES: Data[] = ["plain", "yes", "0644", "1.0", "~", "", "a: b", "- x", "#x", "keep\u0085me", "x\u2028y", "line\nbreaks\n", "kept\n\n", "  lead", "tab\tand trailing ", 7, true, null, {}, [], { a: "b", "c/d": ["e", { f: "g" }] }, ["x", "y\nz\n"]];
+const VALUES: Data[] = [
+  "plain",
+  "yes",
+  "0644",
+  "1.0",
+  "~",
+  "",
+  "a: b",
+  "- x",
+  "#x",
+  "keep\u0085me",
+  "x\u2028y",
+  "line\nbreaks\n",
+  "kept\n\n",
+  "  lead",
+  "tab\tand trailing ",
+  "if x\n  then y\n",
+  "tab\tinside\n",
+  7,
+  true,
+  null,
+  {},
+  [],
+  { a: "b", "c/d": ["e", { f: "g" }] },
+  ["x", "y\nz\n"],
+  { m: { n: "o\np\n" } },
+];
 
 type Location = { path: Array<string | number>; value: Data };
 
@@ -31,6 +57,31 @@ function locations(value: Data, path: Array<string | number> = []): Location[] {
   return found;
 }
 
+/**
+ * Two steps rules make together: two siblings removed, two keys of one missing map set, a map's last key removed and
+ * then a step after it.
+ */
+function randomPair(random: Random, object: Data): EditStep[] {
+  const collections = locations(object).filter((place) => place.value !== null && typeof place.value === "object");
+  const { path, value } = random.pick(collections);
+  const keys: Array<string | number> = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value as object);
+  const roll = random.int(3);
+  if (roll === 0 && keys.length >= 3) {
+    const at = random.int(keys.length - 1);
+    const next = keys[typeof keys[at] === "number" ? at : at + 1] as string | number;
+    return [{ op: "delete", path: [...path, keys[at] as string | number] }, { op: "delete", path: [...path, next] }];
+  }
+  if (roll === 1 && !Array.isArray(value)) {
+    const map = random.pick(["labels", "annotations", "new"]);
+    return [
+      { op: "set", path: [...path, map, "a"], value: random.pick(VALUES) as never },
+      { op: "set", path: [...path, map, random.pick(["b", "a/b"])], value: random.pick(VALUES) as never },
+    ];
+  }
+  if (keys.length >= 2 && path.length > 0) return [{ op: "delete", path: [...path, keys[keys.length - 1] as string | number] }, randomStep(random, object)];
+  return [randomStep(random, object)];
+}
+
 function randomStep(random: Random, object: Data): EditStep {
   const places = locations(object).filter((place) => place.path.length > 0);
   const place = random.pick(places);
@@ -41,6 +92,15 @@ function randomStep(random: Random, object: Data): EditStep {
     return { op: "set", path: [...place.path, random.pick(["new", "helm.sh/x", "yes", "a b"])], value: random.pick(VALUES) as never };
   }
   return { op: "set", path: place.path, value: random.pick(VALUES) as never };
+}
+
+/** The object with the step applied; undefined when the step cannot apply (a set under a scalar, past a list's end). */
+function applicable(object: Data, step: EditStep): Data | undefined {
+  try {
+    return applyRecords(object, [{ op: step.op, path: step.path, after: step.value ?? null }]) as Data;
+  } catch {
+    return undefined;
+  }
 }
 
 function read(text: string, version: "1.1" | "1.2"): unknown {
@@ -66,15 +126,20 @@ describe(`editor fuzz: ${RUNS} documents from seed ${SEED}, random steps anywher
       // Reading the text after each step splices it at once: the joined splices must give the same bytes.
       const oneByOne = new YamlDocumentEditor(generated.text);
       try {
-        for (let k = 1 + random.int(4); k > 0; k--) {
-          const step = randomStep(random, object);
+        const pending: EditStep[] = [];
+        for (let k = 1 + random.int(6); k > 0; k--) {
+          if (pending.length === 0 && random.chance(0.3)) pending.push(...randomPair(random, object));
+          const step = pending.shift() ?? randomStep(random, object);
           // The document's root stays a map with a kind: a document cannot be emptied.
           if (step.path.length === 1 && step.op === "delete") continue;
+          // A pair's second step was chosen before the first was applied: it may no longer have a place to go.
+          const next = applicable(object, step);
+          if (next === undefined) continue;
           steps.push(step);
           editor.apply(step);
           oneByOne.apply(step);
           void oneByOne.text;
-          object = applyRecords(object, [{ op: step.op, path: step.path, after: step.value ?? null }]) as Data;
+          object = next;
         }
         if (editor.text !== oneByOne.text) throw new Error(`steps applied together wrote ${JSON.stringify(editor.text)}, one by one ${JSON.stringify(oneByOne.text)}`);
         for (const version of ["1.2", "1.1"] as const) {

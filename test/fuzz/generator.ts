@@ -1,8 +1,8 @@
 /**
  * Generates workloads the rules edit (StatefulSets, Jobs, CronJobs, Lists of them) as a known object and as YAML text
- * written in many of the styles charts use: comments in every position, null, empty and flow maps, quoted and plain
- * keys, explicit keys, tags on maps and scalars, anchors on scripts, CRLF, 2- and 4-space indents, indentless
- * sequences, and whole documents as JSON.
+ * written in many of the styles charts use: comments and lines of white space in every position, null, empty and flow
+ * maps, quoted and plain keys, explicit keys, tags on maps and scalars, anchors on scripts, CRLF, 2- and 4-space
+ * indents, indentless sequences, and whole documents as JSON.
  * Deterministic for a seed.
  */
 import { parse } from "yaml";
@@ -225,6 +225,9 @@ class Writer {
       this.lines.push(`${" ".repeat(at)}#${comment(this.layout).slice(2)}`);
     }
     if (random.chance(p / 3)) this.lines.push("");
+    // Templates leave lines of white space where an `{{- if }}` stood; after a block scalar one wider than its text's
+    // indentation would be part of it.
+    if (random.chance(p / 4)) this.lines.push(" ".repeat(Math.min(1 + random.int(12), this.blockIndent ?? 12)));
   }
 
   /** A block map's entries; the first goes on `firstPrefix` (a `- ` line) when given. */
