@@ -121,7 +121,14 @@ export class YamlDocumentEditor implements TreeHolder {
     if (this.waiting.length > 0 && !this.canJoin(step)) this.flush();
     for (let rewrites = 0; rewrites <= MAX_REWRITES; ) {
       const plan = planStep(this.view(), step);
-      if (plan.kind === "refuse") throw new YamlEditError(plan.message);
+      if (plan.kind === "refuse") {
+        // Planned on the text after the waiting splices, the step may be possible (as one step at a time would be).
+        if (this.waiting.length > 0) {
+          this.flush();
+          continue;
+        }
+        throw new YamlEditError(plan.message);
+      }
       if (plan.kind === "rewrite") {
         // Writing aliases or merge keys out keeps the data; the tree changes, so nothing may wait across it.
         this.flush();

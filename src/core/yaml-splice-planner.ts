@@ -59,10 +59,45 @@ const asRewrite = (plan: StepPlan): StepPlan => (plan.kind === "edit" ? { kind: 
 
 export function planStep(view: SourceView, step: EditStep): StepPlan {
   const planner = new Planner(view);
-  if (step.op === "delete") return planner.delete(step.path);
-  if (step.op === "append") return planner.append(step.path, step.value ?? null);
-  return planner.set(step.path, step.value ?? null);
+  const plan = step.op === "delete" ? planner.delete(step.path) : step.op === "append" ? planner.append(step.path, step.value ?? null) : planner.set(step.path, step.value ?? null);
+  if (plan.kind !== "refuse" && plan.splices.some((splice) => tabbedLineAfter(view.source, splice))) {
+    return refuse(`cannot edit ${formatPath(step.path)}: a line after it is indented with a tab, which Kubernetes' reader accepts only right after a plain scalar`);
+  }
+  return plan;
 }
+
+/**
+ * True when a splice leaves a blank or comment line indented with a tab right after other text than a plain scalar.
+ * go-yaml reads such a line only after a plain scalar (which may go on to the next line, so the tab is read as
+ * white space inside it); after anything else, Kubernetes' reader refuses the document. Only a plain scalar
+ * replaced in place by a plain scalar is let through.
+ */
+function tabbedLineAfter(source: string, splice: Splice): boolean {
+  if (!source.includes("\t")) return false;
+  let line = splice.to;
+  if (line > 0 && source[line - 1] !== "\n") {
+    // The splice ends inside a line: what is left of it comes first.
+    const lineEnd = source.indexOf("\n", line);
+    if (lineEnd === -1) return false;
+    const rest = source.slice(line, lineEnd).trim();
+    if (rest !== "" && !rest.startsWith("#")) return false;
+    if (rest === "" && PLAIN_TEXT.test(splice.text)) return false;
+    line = lineEnd + 1;
+  }
+  while (line < source.length) {
+    const end = source.indexOf("\n", line);
+    const text = source.slice(line, end === -1 ? source.length : end).replace(/\r$/, "");
+    const content = text.trimStart();
+    if (content !== "" && !content.startsWith("#")) return false;
+    if (text.slice(0, text.length - content.length).includes("\t")) return true;
+    if (end === -1) return false;
+    line = end + 1;
+  }
+  return false;
+}
+
+/** Text that can only be a plain scalar when it stands as a value: no indicator first, one line. */
+const PLAIN_TEXT = /^[^\s"'[\]{}|>&!*#%@`,?:-][^\n]*$/;
 
 class Planner {
   private readonly lines: SourceLines;

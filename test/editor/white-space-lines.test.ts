@@ -4,6 +4,7 @@
  * script is written as a literal block only where no such line follows it.
  */
 import { describe, expect, it } from "vitest";
+import type { EditStep } from "../../src/core/yaml-editor.js";
 import { fixStream } from "../../src/fix-stream.js";
 import { K8S_READ, k8sDifferences } from "../k8s-read.js";
 import { parseDocument } from "yaml";
@@ -65,6 +66,43 @@ describe("a comment indented with a tab, left after a block scalar by a removal"
     expect(after).toBe("m:\n  b: >-\n    x\nc: 1\n");
     for (const version of ["1.1", "1.2"] as const) expect(parseDocument(after, { version }).toJS()).toEqual({ m: { b: "x" }, c: 1 });
   });
+});
+
+describe("a line indented with a tab, which Kubernetes' reader reads only right after a plain scalar", () => {
+  editCases([
+    {
+      name: "the plain scalar before it replaced by a plain scalar",
+      before: "a: v\n \t# tab\nk: 1\n",
+      steps: [set(["a"], "w")],
+      after: "a: w\n \t# tab\nk: 1\n",
+    },
+    {
+      name: "edits elsewhere",
+      before: "a: v\n \t# tab\nk: 1\nz: 2\n",
+      steps: [set(["z"], {}), set(["k"], []), set(["x1"], "x")],
+      after: "a: v\n \t# tab\nk: []\nz: {}\nx1: x\n",
+    },
+  ]);
+
+  const refused: Array<{ name: string; before: string; steps: EditStep[] }> = [
+    { name: "the plain scalar replaced by a quoted one", before: "a: v\n \t# tab\nk: 1\n", steps: [set(["a"], "yes")] },
+    { name: "the plain scalar replaced by a map", before: "a: v\n \t# tab\nk: 1\n", steps: [set(["a"], { b: "c" })] },
+    { name: "a key written before it", before: "m:\n  a: v\n \t# tab\nk: 1\n", steps: [set(["m", "b"], "w")] },
+    { name: "the key before it removed", before: "a: {}\nb: v\n\n \t\nk: 1\n", steps: [del(["b"])] },
+  ];
+  it("a step refused on the tree of the waiting splices is planned again after them, as one step at a time", () => {
+    // Removing the item's first keys one at a time pulls the next up behind the dash, which leaves the line alone;
+    // planned on the first tree, the last removal would take a whole line before the tabbed one.
+    const before = "d:\n  a:\n  - k2: v\n    app: 0644\n    helm.sh/chart: {a: 1}\n \t# tab comment\n    x y: v\n";
+    const steps = [del(["d", "a", 0, "k2"]), del(["d", "a", 0, "app"]), del(["d", "a", 0, "helm.sh/chart"])];
+    expect(edit(before, steps)).toBe("d:\n  a:\n  - x y: v\n");
+  });
+
+  for (const { name, before, steps } of refused) {
+    it(`refused: ${name} (the reader would refuse the document)`, () => {
+      expect(() => edit(before, steps)).toThrow(/indented with a tab, which Kubernetes' reader accepts only right after a plain scalar/);
+    });
+  }
 });
 
 describe("a cleanup Job whose quoted script is followed by a line of white space", () => {
