@@ -19,7 +19,7 @@ export type FastScan = { value: Record<string, unknown> } | { fallback: string }
 /** How a plain scalar (value or key) resolves: the only thing that differs between YAML versions here. */
 type Resolver = (text: string) => unknown;
 
-class Fallback extends Error {}
+export class Fallback extends Error {}
 
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
@@ -30,7 +30,7 @@ const DOUBLE = 0x22;
 const SINGLE = 0x27;
 
 /** First characters that make a plain scalar or key something else (indicators). `-` is handled apart. */
-const INDICATOR = new Set(["?", ":", ",", "[", "]", "{", "}", "#", "&", "*", "!", "|", ">", "'", '"', "%", "@", "`"]);
+export const INDICATOR = new Set(["?", ":", ",", "[", "]", "{", "}", "#", "&", "*", "!", "|", ">", "'", '"', "%", "@", "`"]);
 
 const NULL = /^(?:~|[Nn]ull|NULL)?$/;
 const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
@@ -41,7 +41,7 @@ const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 /** A plain scalar as the YAML 1.2 core schema (the `yaml` package's default) resolves it. */
-function resolvePlain(text: string): unknown {
+export function resolvePlain(text: string): unknown {
   // Most scalars are words: only these first characters can start a null, a bool or a number.
   switch (text[0]) {
     case undefined:
@@ -465,38 +465,12 @@ class Scanner {
     return value;
   }
 
-  /**
-   * The continuation lines of a multi-line plain scalar (lines indented past `indent`, folded: one line break
-   * becomes a space, blank lines become line breaks), or undefined when the scalar ends on its first line.
-   * On success `this.at` is past the last continuation line.
-   */
+  /** The continuation lines of a multi-line plain scalar (see plainContinuation); `this.at` moves past them. */
   private continuation(from: number, indent: number): string | undefined {
-    const text = this.text;
-    let folded = "";
-    let breaks = 0;
-    let at = from;
-    let consumed = -1;
-    while (at < text.length) {
-      const line = this.lineAt(at);
-      if (line.content === line.end) {
-        breaks++;
-        at = line.end + 1;
-        continue;
-      }
-      if (line.content - line.start <= indent || text.charCodeAt(line.content) === HASH) break;
-      const part = text.slice(line.content, line.end).trimEnd();
-      if (INDICATOR.has(part[0] as string) || part[0] === "-" || part.includes(": ") || part.endsWith(":") || part.includes(" #")) {
-        throw new Fallback("multi-line plain scalar");
-      }
-      folded += breaks > 0 ? "\n".repeat(breaks) : " ";
-      folded += part;
-      breaks = 0;
-      at = line.end + 1;
-      consumed = at;
-    }
-    if (consumed === -1) return undefined;
-    this.at = consumed;
-    return folded;
+    const found = plainContinuation(this.text, from, indent);
+    if (!found) return undefined;
+    this.at = found.next;
+    return found.folded;
   }
 
   /** After a value, only spaces and a comment may follow on its line. */
@@ -571,7 +545,41 @@ class Scanner {
   }
 }
 
-function unquote(text: string, at: number, close: number): string {
+/**
+ * The continuation lines of a multi-line plain scalar that starts at or before `from` (lines indented past `indent`,
+ * folded: one line break becomes a space, blank lines become line breaks), or undefined when the scalar ends on its
+ * first line. `next` is the start of the line after the last one, `end` the offset just past its last character.
+ */
+export function plainContinuation(text: string, from: number, indent: number): { folded: string; next: number; end: number } | undefined {
+  let folded = "";
+  let breaks = 0;
+  let at = from;
+  let found: { next: number; end: number } | undefined;
+  while (at < text.length) {
+    let lineEnd = text.indexOf("\n", at);
+    if (lineEnd === -1) lineEnd = text.length;
+    let content = at;
+    while (content < lineEnd && text.charCodeAt(content) === SPACE) content++;
+    if (content === lineEnd) {
+      breaks++;
+      at = lineEnd + 1;
+      continue;
+    }
+    if (content - at <= indent || text.charCodeAt(content) === HASH) break;
+    const part = text.slice(content, lineEnd).trimEnd();
+    if (INDICATOR.has(part[0] as string) || part[0] === "-" || part.includes(": ") || part.endsWith(":") || part.includes(" #")) {
+      throw new Fallback("multi-line plain scalar");
+    }
+    folded += breaks > 0 ? "\n".repeat(breaks) : " ";
+    folded += part;
+    breaks = 0;
+    at = lineEnd + 1;
+    found = { next: at, end: content + part.length };
+  }
+  return found && { folded, ...found };
+}
+
+export function unquote(text: string, at: number, close: number): string {
   const inner = text.slice(at + 1, close - 1);
   if (text.charCodeAt(at) === SINGLE) return inner.includes("''") ? inner.replaceAll("''", "'") : inner;
   if (!inner.includes("\\")) return inner;
@@ -598,7 +606,7 @@ function unquote(text: string, at: number, close: number): string {
 }
 
 /** One-line flow collections of scalars and nested flow collections: `["a", b]`, `{a: 1}`, `[]`. */
-class FlowReader {
+export class FlowReader {
   private depth = 0;
 
   constructor(

@@ -7,6 +7,7 @@
  */
 import type { Document } from "yaml";
 import { FixStorageError } from "./errors.js";
+import { parseForPlanning } from "./fast-compose.js";
 import { fastScanBothVersions } from "./fast-scan.js";
 import { isRecord } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
@@ -68,7 +69,8 @@ export class ParsedDocument {
 
   /** The editor, on first use (a rule is about to edit the document), starting from the data fast-scan read. */
   get editor(): YamlDocumentEditor {
-    this.composed ??= new YamlDocumentEditor(this.raw.text, undefined, { value: this.initial }, this.slot);
+    // fast-scan read it, so it is plain block YAML: the planner's tree is most often built without the parser.
+    this.composed ??= new YamlDocumentEditor(this.raw.text, parseForPlanning, { value: this.initial }, this.slot);
     return this.composed;
   }
 

@@ -15,6 +15,7 @@ import { FixStorageError } from "./errors.js";
 import type { BlockStyle, Json } from "./render.js";
 import { lineEnding } from "./stream.js";
 import { type TreeHolder, TreeSlot } from "./tree-slot.js";
+import { isFastTree, needsFullTree } from "./fast-compose.js";
 import { ANCHOR, MAX_ALIAS_COUNT, parseForEditing } from "./yaml-aliases.js";
 import { blockInsertionParent, insertionParent, mergeNew, nestedFrom, overlaps, samePath, type WaitingEdit } from "./yaml-join.js";
 import { type EditStep, planStep, type SourceView, type Splice } from "./yaml-splice-planner.js";
@@ -69,7 +70,10 @@ export class YamlDocumentEditor implements TreeHolder {
   /** The tree of the text with every step applied. */
   get document(): Document.Parsed {
     this.flush();
-    return this.currentTree();
+    const tree = this.currentTree();
+    // A fast tree holds what the planner reads; a caller of this gets the parser's.
+    if (isFastTree(tree)) this.tree = this.parseFully();
+    return this.tree as Document.Parsed;
   }
 
   /**
@@ -120,7 +124,7 @@ export class YamlDocumentEditor implements TreeHolder {
     if (this.waiting.length > 0 && this.joinMissingMap(step)) return;
     if (this.waiting.length > 0 && !this.canJoin(step)) this.flush();
     for (let rewrites = 0; rewrites <= MAX_REWRITES; ) {
-      const plan = planStep(this.view(), step);
+      const plan = planStep(this.view(step), step);
       if (plan.kind === "refuse") {
         // Planned on the text after the waiting splices, the step may be possible (as one step at a time would be).
         if (this.waiting.length > 0) {
@@ -219,7 +223,7 @@ export class YamlDocumentEditor implements TreeHolder {
     const others = this.waiting.filter((waiting) => waiting !== joined);
     const waiting = this.waiting;
     this.waiting = others;
-    const plan = others.length === 0 || this.canJoin(merged) ? planStep(this.view(), merged) : undefined;
+    const plan = others.length === 0 || this.canJoin(merged) ? planStep(this.view(merged), merged) : undefined;
     const parent = blockInsertionParent(tree, merged);
     if (plan?.kind !== "edit" || overlaps(this.source, others, plan.splices, parent)) {
       this.waiting = waiting;
@@ -243,8 +247,13 @@ export class YamlDocumentEditor implements TreeHolder {
   }
 
   /** What the planner reads: the tree and the data of the text as it is now, before waiting splices. */
-  private view(): SourceView {
-    const tree = this.currentTree();
+  private view(step: EditStep): SourceView {
+    let tree = this.currentTree();
+    // A step into a flow collection is planned on the parser's tree of the same text (fast-compose.ts).
+    if (needsFullTree(tree, step.path)) {
+      tree = this.parseFully();
+      this.tree = tree;
+    }
     return { source: this.source, doc: tree, style: this.style(), get: (path) => valueAtPath(this.valueOfTree(tree), path) };
   }
 
@@ -263,6 +272,14 @@ export class YamlDocumentEditor implements TreeHolder {
       }
     }
     return this.tree;
+  }
+
+  private parseFully(): Document.Parsed {
+    const tree = parseForEditing(this.source);
+    if (this.spliced && tree.errors.length > 0) {
+      throw new YamlEditError(`internal error: an edit produced invalid YAML (${tree.errors[0]?.message})`);
+    }
+    return tree;
   }
 
   private readTree(): unknown {

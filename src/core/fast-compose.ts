@@ -1,0 +1,447 @@
+/**
+ * A tree for the planner without the `yaml` parser, for the plain block YAML renderers write: the nodes and source
+ * tokens that parseForEditing gives, built in one pass over the lines, at a fraction of the cost (lexing, parsing and
+ * composing a document is most of what editing costs).
+ *
+ * Only the parts the planner reads are built: maps and sequences with their items' tokens (indicators, keys, values
+ * and where they end), scalars with their values and styles. A one-line flow collection is a node with its items but
+ * without tokens inside: a step that reaches into one, or replaces one, is planned on the parser's tree
+ * (`needsFullTree`). Anything else outside this subset (anchors, aliases, tags, merge keys, folded or keep-chomped
+ * blocks, multi-line quoted scalars, a scalar other than a flow collection on the line below its key, comments
+ * indented into a block scalar's end, tabs, CR line endings, directives, duplicate keys, non-string keys) gives no
+ * tree, and the parser reads the document.
+ * test/core/fast-compose.test.ts holds it to the parser's tree on the corpus and on generated documents, fact by
+ * fact, and an editor planning on it to the bytes of one planning on the parser's tree.
+ */
+import { Document, isMap, isSeq, type CST, type Node, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
+import { Fallback, FlowReader, INDICATOR, plainContinuation, resolvePlain, unquote } from "./fast-scan.js";
+import { parseForEditing } from "./yaml-aliases.js";
+import { resolvePath, type Path } from "./yaml-path.js";
+
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const HASH = 0x23;
+const DASH = 0x2d;
+const COLON = 0x3a;
+const DOUBLE = 0x22;
+const SINGLE = 0x27;
+const MAX_DEPTH = 200;
+
+/** Trees this module built: the editor asks the parser for the real one when a step needs more than they hold. */
+const composed = new WeakSet<Document.Parsed>();
+
+export function isFastTree(tree: Document.Parsed): boolean {
+  return composed.has(tree);
+}
+
+/** True when a step at `path` reaches into, or replaces, a flow collection: fast trees hold no tokens inside one. */
+export function needsFullTree(tree: Document.Parsed, path: Path): boolean {
+  if (!composed.has(tree)) return false;
+  const { nodes, depth } = resolvePath(tree, path);
+  for (let i = 0; i <= depth; i++) {
+    const node = nodes[i];
+    if ((isMap(node) || isSeq(node)) && node.flow) return true;
+  }
+  return false;
+}
+
+/** The planner's tree of `text`: a fast tree when it is in the subset above, else the parser's. */
+export function parseForPlanning(text: string): Document.Parsed {
+  return fastCompose(text) ?? parseForEditing(text);
+}
+
+/** The planner's tree of `text`, or undefined when it is outside the subset above. */
+export function fastCompose(text: string): Document.Parsed | undefined {
+  if (text.includes("\t") || text.includes("\r") || text.charCodeAt(0) === 0xfeff) return undefined;
+  if (text.length === 0 || text.charCodeAt(text.length - 1) !== NEWLINE) return undefined;
+  try {
+    const root = new TreeBuilder(text).document();
+    const doc = new Document() as unknown as Document.Parsed;
+    doc.contents = root as unknown as Document.Parsed["contents"];
+    composed.add(doc);
+    return doc;
+  } catch (error) {
+    if (error instanceof Fallback) return undefined;
+    throw error;
+  }
+}
+
+interface Line {
+  start: number;
+  content: number;
+  end: number;
+}
+
+type SourceToken = CST.SourceToken;
+
+/** What an item's value is: its node and its source token (none for an empty value). */
+interface Built {
+  node: Node;
+  token: CST.Token | undefined;
+}
+
+const token = (type: SourceToken["type"], offset: number, source: string): SourceToken => ({ type, offset, indent: 0, source });
+const scalarToken = (type: CST.FlowScalar["type"], offset: number, source: string): CST.FlowScalar => ({ type, offset, indent: 0, source });
+
+class TreeBuilder {
+  private at = 0;
+  private depth = 0;
+  private line: Line = { start: -1, content: -1, end: -1 };
+
+  constructor(private readonly text: string) {}
+
+  document(): YAMLMap {
+    const first = this.peek(true);
+    if (!first || this.isSequenceItem(first)) throw new Fallback("root is not a block map");
+    const { node } = this.map(first.content - first.start, first.content);
+    if (this.peek(false)) throw new Fallback("content after the root map");
+    return node as YAMLMap;
+  }
+
+  private lineAt(start: number): Line {
+    if (this.line.start === start) return this.line;
+    const text = this.text;
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    let content = start;
+    while (content < end && text.charCodeAt(content) === SPACE) content++;
+    this.line = { start, content, end };
+    return this.line;
+  }
+
+  /** The next line with content; `---` lines only before the root (`prelude`), no other markers or directives. */
+  private peek(prelude: boolean): Line | undefined {
+    const text = this.text;
+    while (this.at < text.length) {
+      const line = this.lineAt(this.at);
+      const c = text.charCodeAt(line.content);
+      if (line.content === line.end || c === HASH) {
+        this.at = line.end + 1;
+        continue;
+      }
+      if (line.content === line.start && (text.startsWith("---", line.start) || text.startsWith("...", line.start) || c === 0x25)) {
+        if (prelude && /^---(?:[ ]+(?:#.*)?)?$/.test(text.slice(line.start, line.end))) {
+          this.at = line.end + 1;
+          continue;
+        }
+        throw new Fallback("document marker or directive");
+      }
+      return line;
+    }
+    return undefined;
+  }
+
+  private isSequenceItem(line: Line): boolean {
+    return this.text.charCodeAt(line.content) === DASH && (line.content + 1 === line.end || this.text.charCodeAt(line.content + 1) === SPACE);
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) throw new Fallback("nesting too deep");
+  }
+
+  /** A block map whose keys start at column `indent`, the first at `first` (on the line at `this.at`). */
+  private map(indent: number, first: number): Built {
+    this.enter();
+    const map = new YAMLMap();
+    const items: CST.BlockMap["items"] = [];
+    const keys = new Set<string>();
+    let keyAt = first;
+    for (;;) {
+      const { key, keyToken, colon } = this.key(keyAt);
+      if (keys.has(key)) throw new Fallback("duplicate key");
+      keys.add(key);
+      const value = this.value(colon + 1, indent, true);
+      const keyNode = new Scalar(key);
+      keyNode.type = keyToken.type === "scalar" ? "PLAIN" : keyToken.type === "double-quoted-scalar" ? "QUOTE_DOUBLE" : "QUOTE_SINGLE";
+      keyNode.range = [keyToken.offset, keyToken.offset + keyToken.source.length, keyToken.offset + keyToken.source.length];
+      const pair = new Pair(keyNode, value.node);
+      const item: CST.BlockMap["items"][number] = {
+        start: [],
+        key: keyToken,
+        sep: [token("map-value-ind", colon, ":")],
+        ...(value.token && { value: value.token }),
+      };
+      (pair as { srcToken?: unknown }).srcToken = item;
+      map.items.push(pair);
+      items.push(item);
+      const next = this.peek(false);
+      const column = next ? next.content - next.start : -1;
+      if (!next || column < indent) break;
+      if (column > indent || this.isSequenceItem(next)) throw new Fallback("unexpected indentation");
+      keyAt = next.content;
+    }
+    this.depth--;
+    const source: CST.BlockMap = { type: "block-map", offset: first, indent, items };
+    (map as { srcToken?: unknown }).srcToken = source;
+    return { node: map, token: source };
+  }
+
+  /** A block sequence whose dashes are at column `indent`, its first item on the line at `this.at`. */
+  private sequence(indent: number, ofKey: boolean): Built {
+    this.enter();
+    const seq = new YAMLSeq();
+    const items: CST.BlockSequence["items"] = [];
+    const text = this.text;
+    const first = this.lineAt(this.at).content;
+    for (;;) {
+      const line = this.lineAt(this.at);
+      const dash = line.content;
+      let at = dash + 1;
+      while (at < line.end && text.charCodeAt(at) === SPACE) at++;
+      if (at < line.end && text.charCodeAt(at) === DASH && (at + 1 === line.end || text.charCodeAt(at + 1) === SPACE)) {
+        throw new Fallback("compact nested sequence");
+      }
+      const value = at < line.end && text.charCodeAt(at) !== HASH && this.keyOnLine(at, line.end) ? this.map(at - line.start, at) : this.value(dash + 1, indent, false);
+      seq.items.push(value.node);
+      items.push({ start: [token("seq-item-ind", dash, "-")], ...(value.token && { value: value.token }) });
+      const next = this.peek(false);
+      const column = next ? next.content - next.start : -1;
+      if (!next || column < indent || (column === indent && ofKey && !this.isSequenceItem(next))) break;
+      if (column > indent || !this.isSequenceItem(next)) throw new Fallback("unexpected indentation");
+    }
+    this.depth--;
+    const source: CST.BlockSequence = { type: "block-seq", offset: first, indent, items };
+    (seq as { srcToken?: unknown }).srcToken = source;
+    return { node: seq, token: source };
+  }
+
+  private keyOnLine(at: number, end: number): boolean {
+    const text = this.text;
+    const c = text.charCodeAt(at);
+    if (c === DOUBLE || c === SINGLE) {
+      const close = this.quotedEnd(at, end);
+      return close !== -1 && text.charCodeAt(close) === COLON && (close + 1 === end || text.charCodeAt(close + 1) === SPACE);
+    }
+    for (let i = at; i < end; i++) {
+      const d = text.charCodeAt(i);
+      if (d === COLON && (i + 1 === end || text.charCodeAt(i + 1) === SPACE)) return true;
+      if (d === HASH && text.charCodeAt(i - 1) === SPACE) return false;
+    }
+    return false;
+  }
+
+  private key(at: number): { key: string; keyToken: CST.FlowScalar; colon: number } {
+    const text = this.text;
+    const line = this.lineAt(this.at);
+    const c = text.charCodeAt(at);
+    let key: string;
+    let keyToken: CST.FlowScalar;
+    let colon: number;
+    if (c === DOUBLE || c === SINGLE) {
+      const close = this.quotedEnd(at, line.end);
+      if (close === -1 || text.charCodeAt(close) !== COLON) throw new Fallback("quoted key");
+      key = unquote(text, at, close);
+      keyToken = scalarToken(c === DOUBLE ? "double-quoted-scalar" : "single-quoted-scalar", at, text.slice(at, close));
+      colon = close;
+    } else {
+      if (INDICATOR.has(text[at] as string) || c === DASH) throw new Fallback("key starts with an indicator");
+      colon = -1;
+      for (let i = at; i < line.end; i++) {
+        const d = text.charCodeAt(i);
+        if (d === COLON && (i + 1 === line.end || text.charCodeAt(i + 1) === SPACE)) {
+          colon = i;
+          break;
+        }
+        if (d === HASH && text.charCodeAt(i - 1) === SPACE) break;
+      }
+      if (colon === -1) throw new Fallback("a line that is not a key");
+      // A space before the colon would be part of neither token.
+      if (text.charCodeAt(colon - 1) === SPACE) throw new Fallback("space before a colon");
+      key = text.slice(at, colon);
+      if (resolvePlain(key) !== key) throw new Fallback("key that is not a string");
+      keyToken = scalarToken("scalar", at, key);
+    }
+    if (key === "<<" || key === "__proto__") throw new Fallback("merge or prototype key");
+    if (colon - at > 1024) throw new Fallback("long key");
+    if (colon + 1 < line.end && text.charCodeAt(colon + 1) !== SPACE) throw new Fallback("no space after colon");
+    return { key, keyToken, colon };
+  }
+
+  /**
+   * The value starting at `at` on the current line (`this.at` is its start), or on the lines below: a nested block
+   * collection, or nothing. `indent` is the column of the owning key or dash.
+   */
+  private value(at: number, indent: number, ofMap: boolean): Built {
+    const text = this.text;
+    const line = this.lineAt(this.at);
+    const owner = at - 1;
+    while (at < line.end && text.charCodeAt(at) === SPACE) at++;
+    if (at === line.end || (text.charCodeAt(at) === HASH && text.charCodeAt(at - 1) === SPACE)) {
+      this.at = line.end + 1;
+      const next = this.peek(false);
+      const column = next ? next.content - next.start : -1;
+      if (next && column > indent) {
+        if (this.isSequenceItem(next)) return this.sequence(column, false);
+        // `annotations:` then `{}` on the next line, as Helm's toYaml writes an empty map (no key starts so).
+        const c = text.charCodeAt(next.content);
+        if (c === 0x5b || c === 0x7b) return this.flow(next.content, next.end, indent);
+        if (this.keyOnLine(next.content, next.end)) return this.map(column, next.content);
+        throw new Fallback("a scalar on the line below its key");
+      }
+      if (next && column === indent && ofMap && this.isSequenceItem(next)) return this.sequence(column, true);
+      // Nothing: the parser's empty scalar, just past the indicator.
+      const empty = new Scalar(null);
+      empty.type = "PLAIN";
+      empty.range = [owner + 1, owner + 1, owner + 1];
+      return { node: empty, token: undefined };
+    }
+    const c = text[at] as string;
+    let built: Built;
+    let end: number;
+    if (c === "|") return this.literal(at, line.end, indent);
+    if (c === '"' || c === "'") {
+      const close = this.quotedEnd(at, line.end);
+      if (close === -1) throw new Fallback("multi-line quoted scalar");
+      const scalar = new Scalar(unquote(text, at, close));
+      scalar.type = c === '"' ? "QUOTE_DOUBLE" : "QUOTE_SINGLE";
+      const source = scalarToken(c === '"' ? "double-quoted-scalar" : "single-quoted-scalar", at, text.slice(at, close));
+      built = { node: scalar, token: source };
+      end = close;
+    } else if (c === "[" || c === "{") {
+      return this.flow(at, line.end, indent);
+    } else if (INDICATOR.has(c) || (c === "-" && (at + 1 === line.end || text.charCodeAt(at + 1) === SPACE))) {
+      throw new Fallback(`value starts with ${c}`);
+    } else {
+      end = line.end;
+      for (let i = at; i < line.end; i++) {
+        const d = text.charCodeAt(i);
+        if (d === HASH && text.charCodeAt(i - 1) === SPACE) {
+          end = i;
+          break;
+        }
+        if (d === COLON && (i + 1 === line.end || text.charCodeAt(i + 1) === SPACE)) throw new Fallback("colon in a plain scalar");
+      }
+      const continued = end === line.end ? plainContinuation(text, line.end + 1, indent) : undefined;
+      while (text.charCodeAt(end - 1) === SPACE) end--;
+      const first = text.slice(at, end);
+      const scalar = new Scalar(resolvePlain(continued ? first + continued.folded : first));
+      scalar.type = "PLAIN";
+      if (continued) {
+        // A multi-line plain scalar: its token runs to the last character of its last line.
+        scalar.range = [at, continued.end, continued.end];
+        this.at = continued.next;
+        return this.ended({ node: scalar, token: scalarToken("scalar", at, text.slice(at, continued.end)) }, indent);
+      }
+      built = { node: scalar, token: scalarToken("scalar", at, first) };
+    }
+    (built.node as Scalar).range = [at, end, end];
+    this.rest(end, line.end);
+    this.at = line.end + 1;
+    return this.ended(built, indent);
+  }
+
+  /** After a value: anything indented past its owner on the lines below is not read here. */
+  private ended(built: Built, indent: number): Built {
+    const next = this.peek(false);
+    if (next && next.content - next.start > indent) throw new Fallback("a line indented past a scalar");
+    return built;
+  }
+
+  /** A one-line flow collection at `at`: a node with its items, and a token that says only where it ends. */
+  private flow(at: number, lineEnd: number, indent: number): Built {
+    const text = this.text;
+    const reader = new FlowReader(text, at, lineEnd, resolvePlain);
+    const value = reader.value();
+    const end = reader.at;
+    const open = text[at] as "[" | "{";
+    const node = new Document().createNode(value) as YAMLMap | YAMLSeq;
+    node.flow = true;
+    const source: CST.FlowCollection = {
+      type: "flow-collection",
+      offset: at,
+      indent,
+      start: token(open === "{" ? "flow-map-start" : "flow-seq-start", at, open),
+      items: [],
+      end: [token(open === "{" ? "flow-map-end" : "flow-seq-end", end - 1, open === "{" ? "}" : "]")],
+    };
+    (node as { srcToken?: unknown }).srcToken = source;
+    this.rest(end, lineEnd);
+    this.at = lineEnd + 1;
+    return this.ended({ node, token: source }, indent);
+  }
+
+  private rest(from: number, end: number): void {
+    const text = this.text;
+    let at = from;
+    while (at < end && text.charCodeAt(at) === SPACE) at++;
+    if (at < end && !(text.charCodeAt(at) === HASH && at > from)) throw new Fallback("text after a value");
+  }
+
+  private quotedEnd(at: number, end: number): number {
+    const text = this.text;
+    const quote = text.charCodeAt(at);
+    for (let i = at + 1; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (quote === DOUBLE && c === 0x5c) i++;
+      else if (c === quote) {
+        if (quote === SINGLE && text.charCodeAt(i + 1) === SINGLE) i++;
+        else return i + 1;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * A literal block scalar, `|` or `|-`, whose header is at `at`. Its token ends after the line break of its last
+   * line with content, as the parser's does; blank lines after it are not part of it.
+   */
+  private literal(at: number, end: number, indent: number): Built {
+    const text = this.text;
+    let i = at + 1;
+    const strip = text[i] === "-";
+    if (strip) i++;
+    this.rest(i, end);
+    const headerEnd = i;
+    const lines: string[] = [];
+    let blockIndent = -1;
+    let maxLeadingBlank = 0;
+    let next = end + 1;
+    let contentEnd = -1;
+    while (next < text.length) {
+      const line = this.lineAt(next);
+      const width = line.content - line.start;
+      if (line.content === line.end) {
+        if (blockIndent === -1) maxLeadingBlank = Math.max(maxLeadingBlank, width);
+        else if (width > blockIndent) throw new Fallback("spaces past the indentation on a blank line");
+        lines.push("");
+        next = line.end + 1;
+        continue;
+      }
+      if (blockIndent === -1) {
+        if (width <= indent) break;
+        if (maxLeadingBlank > width) throw new Fallback("leading blank line longer than the indentation");
+        blockIndent = width;
+      }
+      if (width < blockIndent) break;
+      lines.push(text.slice(line.start + blockIndent, line.end));
+      next = line.end + 1;
+      contentEnd = next;
+    }
+    if (contentEnd === -1) throw new Fallback("empty block scalar");
+    let last = lines.length;
+    while (last > 0 && lines[last - 1] === "") last--;
+    const body = lines.slice(0, last).join("\n");
+    const scalar = new Scalar(strip ? body : `${body}\n`);
+    scalar.type = "BLOCK_LITERAL";
+    scalar.range = [at, contentEnd, contentEnd];
+    const source: CST.BlockScalar = {
+      type: "block-scalar",
+      offset: at,
+      indent,
+      props: [token("block-scalar-header", at, text.slice(at, headerEnd))],
+      source: text.slice(headerEnd, contentEnd),
+    };
+    // Comment lines indented past the block's owner, though less than its text, are where a block scalar's end is
+    // subtle (the planner removes them with the item after it): the parser reads those documents.
+    for (let line = next; line < text.length; ) {
+      const { content, end: lineEnd, start } = this.lineAt(line);
+      if (content !== lineEnd && text.charCodeAt(content) !== HASH) break;
+      if (content !== lineEnd && content - start > indent) throw new Fallback("a comment indented past a block scalar's owner");
+      line = lineEnd + 1;
+    }
+    this.at = next;
+    const after = this.peek(false);
+    if (after && after.content - after.start > indent) throw new Fallback("a line indented past a block scalar");
+    return { node: scalar, token: source };
+  }
+}
