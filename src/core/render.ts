@@ -26,8 +26,19 @@ function readsBackAs(text: string, value: string): boolean {
 const plainCache = new Map<string, boolean>();
 const PLAIN_CACHE_SIZE = 10_000;
 
+/**
+ * go-yaml (Kubernetes' reader) drops every `_` of a plain scalar that starts like a number, then reads it as a number
+ * if Go's integer parser takes it with any base prefix (`0X1F`, `0B1`, `0O17`, `0_x1F`) or it looks like a float
+ * (`1e_5`): forms the yaml package reads as strings in both versions.
+ */
+export function goYamlReadsAsNumber(value: string): boolean {
+  if (!/^[-+.0-9]/.test(value)) return false;
+  const plain = value.replace(/_/g, "");
+  return /^[-+]?(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|[0-9]+)$/.test(plain) || /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(plain);
+}
+
 function canBePlain(value: string): boolean {
-  if (value === "" || !PLAIN_SAFE.test(value) || value.endsWith(" ")) return false;
+  if (value === "" || !PLAIN_SAFE.test(value) || value.endsWith(" ") || goYamlReadsAsNumber(value)) return false;
   let plain = plainCache.get(value);
   if (plain === undefined) {
     plain = (PLAIN_LEXICALLY.test(value) ? plainIsStringInBothVersions(value) : undefined) ?? readsBackAs(value, value);

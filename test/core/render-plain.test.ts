@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { renderString } from "../../src/core/render.js";
+import { goYamlReadsAsNumber, renderString } from "../../src/core/render.js";
 
 function readsBack(text: string): boolean {
   try {
@@ -23,7 +23,7 @@ const WORDS = [
 
 describe("renderString: plain exactly when both versions read the string back", () => {
   it.each(WORDS)("%s", (word) => {
-    expect(renderString(word) === word).toBe(word !== "" && !word.endsWith(" ") && readsBack(word));
+    expect(renderString(word) === word).toBe(word !== "" && !word.endsWith(" ") && readsBack(word) && !goYamlReadsAsNumber(word));
   });
 
   it("random strings of the plain-safe characters", () => {
@@ -32,7 +32,7 @@ describe("renderString: plain exactly when both versions read the string back", 
       fc.property(fc.array(char, { minLength: 1, maxLength: 12 }).map((chars) => chars.join("")), (text) => {
         const plain = renderString(text) === text;
         if (plain) expect(readsBack(text), text).toBe(true);
-        else if (/^[A-Za-z0-9_./@=+-][A-Za-z0-9_./@=+\- ]*$/.test(text) && !text.endsWith(" ")) expect(readsBack(text), text).toBe(false);
+        else if (/^[A-Za-z0-9_./@=+-][A-Za-z0-9_./@=+\- ]*$/.test(text) && !text.endsWith(" ")) expect(readsBack(text) && !goYamlReadsAsNumber(text), text).toBe(false);
       }),
       { numRuns: 3000, seed: 20261130 },
     );
