@@ -107,8 +107,10 @@ export function nodeToken(node: Node | null | undefined): CST.Token | undefined 
 export class SourceLines {
   constructor(readonly source: string) {}
 
+  /** Where the line holding `offset` starts: after a byte order mark that starts the text, which is no column. */
   lineStartOf(offset: number): number {
-    return this.source.lastIndexOf("\n", offset - 1) + 1;
+    const start = this.source.lastIndexOf("\n", offset - 1) + 1;
+    return start === 0 && offset > 0 && this.source.startsWith("\uFEFF") ? 1 : start;
   }
 
   columnOf(offset: number): number {

@@ -38,3 +38,13 @@ describe("renderString reads back as the same string in YAML 1.1 and 1.2", () =>
     for (const version of ["1.1", "1.2"] as const) expect(parse(text, { version }).k).toBe(`${value}\nline\n`);
   });
 });
+
+describe("a document starting with a byte order mark", () => {
+  // The mark is no column: a new key of the top map went one space in (invalid YAML, an internal error), a script
+  // under a top-level key one space deeper; the first key removed keeps the mark.
+  editCases([
+    { name: "a new top-level map", before: "\ufeffmetadata:\n  name: x\nkind: Pod\n", steps: [set(["spec", "a"], 1)], after: "\ufeffmetadata:\n  name: x\nkind: Pod\nspec:\n  a: 1\n" },
+    { name: "the first key removed", before: "\ufeffmetadata:\n  name: x\nkind: Pod\n", steps: [del(["metadata"])], after: "\ufeffkind: Pod\n" },
+    { name: "the first key's value replaced by a script", before: "\ufeffa: 1\nkind: Pod\n", steps: [set(["a"], "x\ny\n")], after: "\ufeffa: |\n  x\n  y\nkind: Pod\n" },
+  ]);
+});
