@@ -249,6 +249,30 @@ describe("an editor planning on fast trees writes the parser-planned bytes", () 
     expect(fast.text).not.toBe(text);
   });
 
+  it.each<[string, string, EditStep]>([
+    ["a key into an empty flow map below its key", "metadata:\n  annotations:\n    {}\n  name: db\n", { op: "set", path: ["metadata", "annotations", "a"], value: "b" }],
+    ["a key into a flow map on its key's line", "metadata:\n  labels: {app: db}\n", { op: "set", path: ["metadata", "labels", "tier"], value: "data" }],
+    ["a flow sequence replaced", "spec:\n  accessModes: [ReadWriteOnce]\n  size: 1\n", { op: "set", path: ["spec", "accessModes"], value: ["ReadWriteMany"] }],
+    ["an item removed from a flow sequence", "args: [a, b, c]\n", { op: "delete", path: ["args", 1] }],
+    ["a flow map removed whole, the last key of its map", "spec:\n  x: 1\n  resources: {}\n", { op: "delete", path: ["spec", "resources"] }],
+  ])("a step into a flow collection is planned on the parser's tree: %s", (_name, text, step) => {
+    const fast = new YamlDocumentEditor(text, parseForPlanning);
+    const full = new YamlDocumentEditor(text);
+    fast.apply(step);
+    full.apply(step);
+    expect(fast.text).toBe(full.text);
+    expect(fast.text).not.toBe(text);
+  });
+
+  it("the document getter gives the parser's tree, with its source tokens and ranges", () => {
+    const editor = new YamlDocumentEditor("a: {}\nb: 1\n", parseForPlanning);
+    editor.apply({ op: "set", path: ["b"], value: 2 });
+    const tree = editor.document;
+    expect(tree.errors).toEqual([]);
+    expect((tree.contents as { range?: unknown }).range).toEqual([0, 11, 11]);
+    expect(tree.toJS()).toStrictEqual({ a: {}, b: 2 });
+  });
+
   it("random steps on 200 generated documents it composes", () => {
     const problems: string[] = [];
     let composed = 0;
