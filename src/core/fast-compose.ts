@@ -8,8 +8,9 @@
  * without tokens inside: a step that reaches into one, or replaces one, is planned on the parser's tree
  * (`needsFullTree`). Anything else outside this subset (anchors, aliases, tags, merge keys, folded or keep-chomped
  * blocks, multi-line quoted scalars, a scalar other than a flow collection on the line below its key, comments
- * indented into a block scalar's end, tabs, CR line endings, directives, duplicate keys, non-string keys) gives no
- * tree, and the parser reads the document.
+ * indented into a block scalar's end, tabs, CR line endings, directives, a second `---`, duplicate keys, non-string
+ * keys, characters and escapes Kubernetes' reader refuses or reads as line breaks) gives no tree, and the parser reads
+ * the document.
  * test/core/fast-compose.test.ts holds it to the parser's tree on the corpus and on generated documents, fact by
  * fact, and an editor planning on it to the bytes of one planning on the parser's tree.
  */
@@ -26,6 +27,14 @@ const COLON = 0x3a;
 const DOUBLE = 0x22;
 const SINGLE = 0x27;
 const MAX_DEPTH = 200;
+/** Escapes YAML 1.1 lacks (`\/`) or that name half of a surrogate pair: go-yaml refuses them, the parser does not. */
+const ESCAPE_UNREAD_BY_KUBERNETES = /\\(?:\/|u[dD][89a-fA-F])/;
+/**
+ * Characters the parser takes as text but Kubernetes' reader (go-yaml, YAML 1.1) does not: control characters it
+ * refuses, and NEL, LS and PS, which YAML 1.1 reads as line breaks.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it looks for.
+const UNREAD_BY_KUBERNETES = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]/;
 
 /** Trees this module built: the editor asks the parser for the real one when a step needs more than they hold. */
 const composed = new WeakSet<Document.Parsed>();
@@ -52,7 +61,7 @@ export function parseForPlanning(text: string): Document.Parsed {
 
 /** The planner's tree of `text`, or undefined when it is outside the subset above. */
 export function fastCompose(text: string): Document.Parsed | undefined {
-  if (text.includes("\t") || text.includes("\r") || text.charCodeAt(0) === 0xfeff) return undefined;
+  if (text.includes("\t") || text.includes("\r") || text.charCodeAt(0) === 0xfeff || UNREAD_BY_KUBERNETES.test(text)) return undefined;
   if (text.length === 0 || text.charCodeAt(text.length - 1) !== NEWLINE) return undefined;
   try {
     const root = new TreeBuilder(text).document();
@@ -112,6 +121,7 @@ class TreeBuilder {
   /** The next line with content; `---` lines only before the root (`prelude`), no other markers or directives. */
   private peek(prelude: boolean): Line | undefined {
     const text = this.text;
+    let marked = false;
     while (this.at < text.length) {
       const line = this.lineAt(this.at);
       const c = text.charCodeAt(line.content);
@@ -120,7 +130,9 @@ class TreeBuilder {
         continue;
       }
       if (line.content === line.start && (text.startsWith("---", line.start) || text.startsWith("...", line.start) || c === 0x25)) {
-        if (prelude && /^---(?:[ ]+(?:#.*)?)?$/.test(text.slice(line.start, line.end))) {
+        // One `---`: a second one ends an empty document, and the parser reports more than one.
+        if (prelude && !marked && /^---(?:[ ]+(?:#.*)?)?$/.test(text.slice(line.start, line.end))) {
+          marked = true;
           this.at = line.end + 1;
           continue;
         }
@@ -230,7 +242,7 @@ class TreeBuilder {
     if (c === DOUBLE || c === SINGLE) {
       const close = this.quotedEnd(at, line.end);
       if (close === -1 || text.charCodeAt(close) !== COLON) throw new Fallback("quoted key");
-      key = unquote(text, at, close);
+      key = this.unquote(at, close);
       keyToken = scalarToken(c === DOUBLE ? "double-quoted-scalar" : "single-quoted-scalar", at, text.slice(at, close));
       colon = close;
     } else {
@@ -292,7 +304,7 @@ class TreeBuilder {
     if (c === '"' || c === "'") {
       const close = this.quotedEnd(at, line.end);
       if (close === -1) throw new Fallback("multi-line quoted scalar");
-      const scalar = new Scalar(unquote(text, at, close));
+      const scalar = new Scalar(this.unquote(at, close));
       scalar.type = c === '"' ? "QUOTE_DOUBLE" : "QUOTE_SINGLE";
       const source = scalarToken(c === '"' ? "double-quoted-scalar" : "single-quoted-scalar", at, text.slice(at, close));
       built = { node: scalar, token: source };
@@ -343,6 +355,7 @@ class TreeBuilder {
     const reader = new FlowReader(text, at, lineEnd, resolvePlain);
     const value = reader.value();
     const end = reader.at;
+    if (ESCAPE_UNREAD_BY_KUBERNETES.test(text.slice(at, end))) throw new Fallback("an escape Kubernetes refuses");
     const open = text[at] as "[" | "{";
     const node = new Document().createNode(value) as YAMLMap | YAMLSeq;
     node.flow = true;
@@ -365,6 +378,12 @@ class TreeBuilder {
     let at = from;
     while (at < end && text.charCodeAt(at) === SPACE) at++;
     if (at < end && !(text.charCodeAt(at) === HASH && at > from)) throw new Fallback("text after a value");
+  }
+
+  /** A quoted scalar's value; an escape Kubernetes' reader refuses is left to the parser, which reports nothing. */
+  private unquote(at: number, close: number): string {
+    if (this.text.charCodeAt(at) === DOUBLE && ESCAPE_UNREAD_BY_KUBERNETES.test(this.text.slice(at, close))) throw new Fallback("an escape Kubernetes refuses");
+    return unquote(this.text, at, close);
   }
 
   private quotedEnd(at: number, end: number): number {
