@@ -29,6 +29,7 @@ const SINGLE = 0x27;
 const MAX_DEPTH = 200;
 /** Escapes YAML 1.1 lacks (`\/`) or that name half of a surrogate pair: go-yaml refuses them, the parser does not. */
 const ESCAPE_UNREAD_BY_KUBERNETES = /\\(?:\/|u[dD][89a-fA-F])/;
+const LONE_DASH = /[[{,\s]-[\s,\]}]/;
 /**
  * Characters the parser takes as text but Kubernetes' reader (go-yaml, YAML 1.1) does not: control characters it
  * refuses, and NEL, LS and PS, which YAML 1.1 reads as line breaks.
@@ -355,7 +356,10 @@ class TreeBuilder {
     const reader = new FlowReader(text, at, lineEnd, resolvePlain);
     const value = reader.value();
     const end = reader.at;
-    if (ESCAPE_UNREAD_BY_KUBERNETES.test(text.slice(at, end))) throw new Fallback("an escape Kubernetes refuses");
+    const written = text.slice(at, end);
+    if (ESCAPE_UNREAD_BY_KUBERNETES.test(written)) throw new Fallback("an escape Kubernetes refuses");
+    // The parser reads a lone `-` in a flow collection (`[a, -]`) as a block sequence and refuses it.
+    if (LONE_DASH.test(written)) throw new Fallback("a lone dash in a flow collection");
     const open = text[at] as "[" | "{";
     const node = new Document().createNode(value) as YAMLMap | YAMLSeq;
     node.flow = true;

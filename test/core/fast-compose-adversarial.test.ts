@@ -101,9 +101,9 @@ const ODD_FLOWS = [
   "[a b, c]", "{a:1}", "[a #b]", "[a, b]]", "{a: [}", "[*x]", "[&x a]", "[!t a]", "[? a]", "{? a}", "[a, -]", "{a: }", "{: a}", "[,]",
   "{a: b}: c", "[a]: b", "[a:b]", "{a:b: c}", "[http://x]", "{x: http://y}", "[0644, 0x1F, .nan]", "{'a''b': 'c'}", '["\\u00e9"]',
 ];
-const KEYS = ["a", "b", "name", "a#b", "a:b", '"a: b"', "'it''s'", "é", "a b", "a.b/c", "helm.sh/chart", "x-y", '"<<"', "'yes'", '"1"'];
+const KEYS = ["a", "b", "name", "a#b", "a:b", '"a: b"', "'it''s'", "é", "a b", "a.b/c", "helm.sh/chart", "x-y", "'yes'", '"1"', "a'b", 'a"b', "x?"];
 const ODD_KEYS = [
-  '""', "''", "yes", "on", "1", "true", "null", "~", "<<", "__proto__", "-a", "?a", "a ", '"a"', "'a'", "a'", 'b"', "a?", "日本",
+  '""', "''", '"<<"', "yes", "on", "1", "true", "null", "~", "<<", "__proto__", "-a", "?a", "a ", '"a"', "'a'", "a'", 'b"', "a?", "日本",
   "x".repeat(1100), "k".repeat(1024), "k".repeat(1025), '"\\u00e9"', '"a\\tb"', "a,b", "[a]", "{a}", "a%", "%a", "a@", "`a", "!a", "&a",
   "*a", "a: b", "a:", "a :", "? a", "-", "--", "---a", "...", "a\u2028b", '"a"b', "'a'b", '"a":b', "0644", "0o7", "y", "Y", "n", "off",
   "1.5", ".inf", "2001-12-14", "=", "'__proto__'", '"a\\u0000"', "a\u0085b",
@@ -239,12 +239,12 @@ class Writer {
     for (let i = 0; i < count; i++) {
       while (this.r(0.25)) this.lines.push(" ".repeat(this.random.int(column + 6)));
       const deeper = column + 1 + this.random.int(4);
-      this.lines.push(`${" ".repeat(deeper)}${this.pick(["two", "three four", "- x", "a: b", "#c", "x #c", "&&", "5", "x:", "'q'"])}${this.trail()}`);
+      this.lines.push(`${" ".repeat(deeper)}${this.some(["two", "three four", "x && y", "5", "x'", "a:b", "x-", "a#b", "x ?", "é"], ["-x", "&&", "'q'", "a #b", "- x", "a: b", "#c", "x #c", "x:", "[x]", "{", "*x", "? x", "|", ">", "!x", "%x", "@x", "---", "..."])}${this.trail()}`);
     }
   }
 
   private literal(head: string, column: number): void {
-    this.lines.push(`${head} ${this.pick(["|", "|", "|-", "|-", "|+", ">", "|2", "| # c", "|-  "])}${this.trail()}`);
+    this.lines.push(`${head} ${this.some(["|", "|-", "| # c", "|-  ", "|-  # c"], ["|+", ">", ">-", "|2", "|-2", "|2-", "|1", "| x", "|#c", "|--"])}${this.trail()}`);
     const indent = column + (this.r(0.15) ? 1 : this.style.step) + (this.r(0.1) ? 2 : 0);
     while (this.r(0.2)) this.lines.push(" ".repeat(this.random.int(indent + 2)));
     const count = this.r(0.05) ? 0 : 1 + this.random.int(4);
@@ -253,14 +253,16 @@ class Writer {
       if (roll === 0) this.lines.push(" ".repeat(this.random.int(indent + 3)));
       else if (roll === 1) this.lines.push(`${" ".repeat(indent + 1 + this.random.int(3))}deeper${this.trail()}`);
       else if (roll === 2) this.lines.push(`${" ".repeat(indent)}# not a comment`);
-      else this.lines.push(`${" ".repeat(indent)}${this.pick(["line", "echo $x", "- x", "a: b", "  x", "'q'", "{", "x # y"])}${this.trail()}`);
+      else this.lines.push(`${" ".repeat(indent)}${this.some(["line", "echo $x", "- x", "a: b", "'q'", "{", "x # y", "|", "---", "..."], ["  x", "   ", "\u00a0x"])}${this.trail()}`);
     }
     if (this.r(0.3)) this.lines.push(`${" ".repeat(this.random.int(indent + 1))}# after`);
   }
 }
 
-const PRELUDES = ["", "---\n", "# Source: chart/templates/x.yaml\n", "---\n# Source: chart/templates/x.yaml\n", "--- # c\n", "\n# c\n  # c\n", "---  \n", "---\n---\n", "...\n", "--- a\n"];
-const ENDINGS = ["", "", "", "# end\n", "  # end\n", "\n\n", "   \n", "...\n", "---\n", "#\n      # deep\n"];
+const PRELUDES = ["", "---\n", "# Source: chart/templates/x.yaml\n", "---\n# Source: chart/templates/x.yaml\n", "--- # c\n", "\n# c\n  # c\n", "---  \n", "  \n---\n"];
+const ODD_PRELUDES = ["---\n---\n", "...\n", "--- a\n", "%YAML 1.1\n---\n", "--- |\n", "---#c\n", "# c\n---\n# d\n---\n"];
+const ENDINGS = ["", "", "", "# end\n", "  # end\n", "\n\n", "   \n", "#\n      # deep\n"];
+const ODD_ENDINGS = ["...\n", "---\n", "--- \n", "...  # c\n", "---\na: 1\n"];
 
 /** A random document of the subset for `seed`. */
 function subsetDocument(seed: number): string {
@@ -277,7 +279,9 @@ function subsetDocument(seed: number): string {
   const root = random.chance(0.1) ? 2 : 0;
   writer.map(root, 0);
   writer.gap(root);
-  return random.pick(PRELUDES) + writer.lines.map((line) => `${line}\n`).join("") + random.pick(ENDINGS);
+  const prelude = random.chance(style.odd) ? random.pick(ODD_PRELUDES) : random.pick(PRELUDES);
+  const ending = random.chance(style.odd) ? random.pick(ODD_ENDINGS) : random.pick(ENDINGS);
+  return prelude + writer.lines.map((line) => `${line}\n`).join("") + ending;
 }
 
 // --- the editor, on fast trees and on the parser's ----------------------------------------------------------------
@@ -343,15 +347,16 @@ function normalised(value: unknown): unknown {
 function k8sDifferences(texts: string[]): string[] {
   // Helm's split eats the white space after `---`, the indentation of an indented first line included: a comment
   // line after it keeps that out of the comparison; one after the document keeps the line break that ends it.
-  const stream = texts.map((text) => `---\n#\n${text.replace(/^---[^\n]*\n/, "")}#\n`).join("");
+  const stream = texts.map((text) => `---\n#\n${text.replace(/^(?:[ ]*(?:#[^\n]*)?\n)*---[^\n]*\n/, "")}#\n`).join("");
   const { documents } = k8sRead(stream);
   if (documents.length !== texts.length) return [`k8s-read read ${documents.length} documents of ${texts.length}`];
   const problems: string[] = [];
   texts.forEach((text, i) => {
     const go = documents[i];
     const ours = readDocument(text, "1.1");
-    // Timestamps: the yaml package's YAML 1.1 reads a Date where go-yaml, for a key, keeps the text.
-    if (/\d{4}-\d\d-\d\d/.test(text)) return;
+    // Timestamps and base 60: the yaml package's YAML 1.1 reads a Date (`2001-12-14`) and a number (`12:30`) where
+    // go-yaml keeps the text of a key, and of a sexagesimal value.
+    if (/\d{4}-\d\d-\d\d|\d:\d/.test(text)) return;
     // JSON has no NaN nor infinity: Kubernetes refuses what the parser reads as such.
     if (go instanceof Error && /unsupported value: (?:NaN|[-+]?Inf)/.test(go.message)) return;
     if (go instanceof Error) problems.push(`${JSON.stringify(text)}: Kubernetes refuses it: ${go.message}`);
@@ -396,6 +401,7 @@ const CORNERS: Array<[string, string]> = [
   ["a multi-line plain scalar followed by a comment", "a: one\n  two\n# c\nb: 1\n"],
   ["flow collections on the key line", "a: {}\nb: []\nc: [a, b]\nd: {e: [f, {g: h}]}\n"],
   ["flow collections on the line below", "a:\n  {}\nb:\n  []\nc:\n  [a, b]\nd:\n    {e: [f, {g: h}]}\n"],
+  ["dashes in flow collections that are text", "a: [-1, -x, a -b]\nb: {-: x}\n"],
   ["flow collections in a sequence", "a:\n- []\n- {}\n- [x] # c\n"],
   ["quoted scalars with escapes and comments", "a: \"x\\ny\" # c\nb: 'it''s' # d\nc: \"\\u00e9\\\"\"\n"],
   ["a document start and a Source comment", "---\n# Source: chart/templates/x.yaml\na: 1\n"],
@@ -418,6 +424,9 @@ const LEFT_TO_THE_PARSER: Array<[string, string]> = [
   ["an escaped slash in a key", '"a\\/b": 1\n'],
   ["an escaped slash in a flow collection", 'a: ["\\/"]\n'],
   ["an escaped half of a surrogate pair, which Kubernetes refuses", 'a: "\\ud800"\n'],
+  ["a lone dash in a flow sequence (the parser reads a block sequence)", "a: [a, -]\n"],
+  ["a lone dash in a flow map", "a: {b: -}\n"],
+  ["a lone dash between commas", "a: [a, -,b]\n"],
 ];
 
 describe("corners of the subset", () => {
