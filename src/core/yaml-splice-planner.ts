@@ -3,9 +3,10 @@
  * changes the text and never throws for control flow. A step that needs the tree changed first (an alias on its path,
  * a merge key to write out) gets a `rewrite` plan: apply it, parse again and plan the step again.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
+import { isDeepStrictEqual } from "node:util";
+import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import { type BlockStyle, isCollection, type Json, renderBlockLines, renderBlockValue, renderFlow } from "./render.js";
-import { aliasExpansions, anchorsOn } from "./yaml-aliases.js";
+import { ANCHOR, aliasExpansions, anchorsOn, readDocument } from "./yaml-aliases.js";
 import {
   colonOf,
   contentEnd,
@@ -59,11 +60,56 @@ const asRewrite = (plan: StepPlan): StepPlan => (plan.kind === "edit" ? { kind: 
 
 export function planStep(view: SourceView, step: EditStep): StepPlan {
   const planner = new Planner(view);
-  const plan = step.op === "delete" ? planner.delete(step.path) : step.op === "append" ? planner.append(step.path, step.value ?? null) : planner.set(step.path, step.value ?? null);
-  if (plan.kind !== "refuse" && plan.splices.some((splice) => tabbedLineAfter(view.source, splice))) {
+  let plan = step.op === "delete" ? planner.delete(step.path) : step.op === "append" ? planner.append(step.path, step.value ?? null) : planner.set(step.path, step.value ?? null);
+  if (plan.kind === "refuse") return plan;
+  const orphans = orphanedAliases(view.doc, view.source, plan.splices);
+  if (typeof orphans === "string") return refuse(orphans);
+  if (orphans) plan = { kind: "rewrite", splices: orphans };
+  if (plan.kind === "rewrite" && !keepsData(view.source, plan.splices)) {
+    return refuse(
+      `cannot edit ${formatPath(step.path)}: the aliases or merge keys that must be written out first hold values YAML 1.1 (as Kubernetes reads) and 1.2 read differently, such as 0644 or yes`,
+    );
+  }
+  if (plan.splices.some((splice) => tabbedLineAfter(view.source, splice))) {
     return refuse(`cannot edit ${formatPath(step.path)}: a line after it is indented with a tab, which Kubernetes' reader accepts only right after a plain scalar`);
   }
   return plan;
+}
+
+/**
+ * True when the text with `splices` applied reads as the text does, in YAML 1.1 and 1.2: a write-out renders the
+ * data of one version, which the other may read differently (`0644` is 420 to YAML 1.1 and 644 to 1.2).
+ */
+function keepsData(source: string, splices: readonly Splice[]): boolean {
+  let text = source;
+  for (const splice of [...splices].sort((a, b) => b.from - a.from)) text = text.slice(0, splice.from) + splice.text + text.slice(splice.to);
+  for (const version of ["1.1", "1.2"] as const) {
+    const before = readDocument(source, version);
+    if (before.error !== undefined) continue;
+    const after = readDocument(text, version);
+    if (after.error !== undefined || !isDeepStrictEqual(before.value, after.value)) return false;
+  }
+  return true;
+}
+
+/**
+ * Splices that remove or replace an anchored node leave the aliases elsewhere that name it without a node: those
+ * aliases are written out first (undefined when there is none, a message when there are too many).
+ */
+function orphanedAliases(doc: Document.Parsed, source: string, splices: readonly Splice[]): ReturnType<typeof aliasExpansions> {
+  if (!ANCHOR.test(source)) return undefined;
+  const removes = (range: readonly number[] | null | undefined) =>
+    range !== null && range !== undefined && splices.some((splice) => splice.from < splice.to && splice.from <= (range[0] as number) && (range[1] as number) <= splice.to);
+  const removed = new Set<string>();
+  const aliases: Array<{ name: string; range: readonly number[] | null | undefined }> = [];
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) aliases.push({ name: node.source, range: node.range });
+      else if (node.anchor && removes(node.range)) removed.add(node.anchor);
+    },
+  });
+  const orphaned = new Set(aliases.filter(({ name, range }) => removed.has(name) && !removes(range)).map(({ name }) => name));
+  return orphaned.size === 0 ? undefined : aliasExpansions(doc, orphaned);
 }
 
 /**
@@ -107,7 +153,7 @@ class Planner {
   }
 
   set(path: Path, value: Json): StepPlan {
-    const prepare = this.aliasRewrite(path);
+    const prepare = this.aliasRewrite(path) ?? this.mergeRewrite(path, path.length - 1);
     if (prepare) return prepare;
     const { nodes, depth } = resolvePath(this.view.doc, path);
     if (depth === path.length) return this.replaceAt(path, nodes, value);
@@ -130,7 +176,7 @@ class Planner {
   delete(path: Path): StepPlan {
     if (path.length === 0) return refuse("cannot delete the whole document");
     if (!this.has(path)) return edit();
-    const prepare = this.aliasRewrite(path);
+    const prepare = this.aliasRewrite(path) ?? this.mergeRewrite(path, path.length - 1);
     if (prepare) return prepare;
     const { nodes, depth } = resolvePath(this.view.doc, path);
     const mapPath = path.slice(0, -1);
@@ -149,7 +195,7 @@ class Planner {
   }
 
   append(path: Path, value: Json): StepPlan {
-    const prepare = this.aliasRewrite(path);
+    const prepare = this.aliasRewrite(path) ?? this.mergeRewrite(path, path.length);
     if (prepare) return prepare;
     const { nodes, depth } = resolvePath(this.view.doc, path);
     const node = nodes[path.length];
@@ -180,6 +226,20 @@ class Planner {
     const expansions = aliasExpansions(this.view.doc, anchors);
     if (typeof expansions === "string") return refuse(expansions);
     return expansions ? { kind: "rewrite", splices: expansions } : undefined;
+  }
+
+  /**
+   * A step that must go into a node a merge key supplies (`<<: *base` gives `labels`, and a label is set): the map
+   * holding the merge key is written out first, so the node is the map's own. Only a key of that map itself
+   * (`within` = its depth) can be written next to the merge key, and overrides it.
+   */
+  private mergeRewrite(path: Path, within: number): StepPlan | undefined {
+    const { nodes, depth } = resolvePath(this.view.doc, path);
+    const map = nodes[depth];
+    if (depth >= within || !isMap(map) || !map.items.some(isMergePair)) return undefined;
+    if (this.view.get(path.slice(0, depth + 1)) === undefined) return undefined;
+    const mapPath = path.slice(0, depth);
+    return asRewrite(this.replaceAt(mapPath, nodes, this.view.get(mapPath) as Json));
   }
 
   // --- primitive edits ---------------------------------------------------------------------------------------------

@@ -1,0 +1,73 @@
+/**
+ * Steps that reach a node through a merge key, or remove a node an alias elsewhere names. The node is made the map's
+ * own (the merge written out) or the aliases are written out first, and only when writing them out keeps what YAML 1.1
+ * (Kubernetes) and 1.2 read; otherwise the step is refused rather than written wrong.
+ */
+import { describe, expect, it } from "vitest";
+import type { EditStep } from "../../src/core/yaml-editor.js";
+import { append, del, edit, editCases, set } from "./support.js";
+
+const MERGED = "base: &b\n  labels:\n    app: db\n  list:\n  - x\nmeta:\n  <<: *b\n  name: db\n";
+
+describe("a step into a node a merge key supplies", () => {
+  // The planner stopped where the tree ended and wrote a new `labels` map (hiding the merged labels), or, for a list,
+  // a new one-item list; the run-time proof refused the result.
+  editCases([
+    {
+      name: "a label set in merged labels",
+      before: MERGED,
+      steps: [set(["meta", "labels", "tier"], "data")],
+      after: "base: &b\n  labels:\n    app: db\n  list:\n  - x\nmeta:\n  labels:\n    app: db\n    tier: data\n  list:\n    - x\n  name: db\n",
+    },
+    {
+      name: "an item appended to a merged list",
+      before: MERGED,
+      steps: [append(["meta", "list"], "z")],
+      after: "base: &b\n  labels:\n    app: db\n  list:\n  - x\nmeta:\n  labels:\n    app: db\n  list:\n    - x\n    - z\n  name: db\n",
+    },
+    {
+      name: "a label removed from merged labels",
+      before: MERGED,
+      steps: [del(["meta", "labels", "app"])],
+      after: "base: &b\n  labels:\n    app: db\n  list:\n  - x\nmeta:\n  labels: {}\n  list:\n    - x\n  name: db\n",
+    },
+    {
+      name: "a key of the map holding the merge key: written beside it, overriding it",
+      before: MERGED,
+      steps: [set(["meta", "labels"], { a: "1" })],
+      after: "base: &b\n  labels:\n    app: db\n  list:\n  - x\nmeta:\n  <<: *b\n  name: db\n  labels:\n    a: \"1\"\n",
+    },
+  ]);
+});
+
+describe("a node removed or replaced while an alias elsewhere names its anchor", () => {
+  // The alias was left naming no node: invalid YAML, refused by the run-time proof.
+  editCases([
+    {
+      name: "an item holding the anchor removed",
+      before: "items:\n  - name: a\n    mode: &m 420\n  - name: b\nother:\n  mode: *m\n",
+      steps: [del(["items", 0])],
+      after: "items:\n  - name: b\nother:\n  mode: 420\n",
+    },
+    {
+      name: "an anchored map replaced",
+      before: "items:\n  - name: a\n    labels: &l {app: db}\n  - name: b\nother:\n  labels: *l\n",
+      steps: [set(["items", 0, "labels"], { app: "web" })],
+      after: "items:\n  - name: a\n    labels: {app: web}\n  - name: b\nother:\n  labels: {app: db}\n",
+    },
+  ]);
+});
+
+describe("writing out what YAML 1.1 and 1.2 read differently is refused", () => {
+  // Written out from one version's data, 0644 became 644, which Kubernetes (YAML 1.1, octal) reads as 644, not 420.
+  const refused: Array<{ name: string; before: string; steps: EditStep[] }> = [
+    { name: "a merged octal mode", before: "base: &b\n  mode: 0644\nmeta:\n  <<: *b\n  name: db\n", steps: [del(["meta", "mode"])] },
+    { name: "an aliased map holding an octal mode", before: "defaults: &d {mode: 0644}\nvolume:\n  cfg: *d\n", steps: [set(["volume", "cfg", "x"], 1)] },
+    { name: "a merged key YAML 1.1 reads as true", before: "base: &b {v: 2}\nm:\n  <<: *b\n  y: 3\n", steps: [del(["m", "v"])] },
+  ];
+  for (const { name, before, steps } of refused) {
+    it(name, () => {
+      expect(() => edit(before, steps)).toThrow(/YAML 1\.1 \(as Kubernetes reads\) and 1\.2 read differently/);
+    });
+  }
+});
