@@ -17,9 +17,9 @@ import { lineEnding } from "./stream.js";
 import { type TreeHolder, TreeSlot } from "./tree-slot.js";
 import { isFastTree, needsFullTree } from "./fast-compose.js";
 import { ANCHOR, MAX_ALIAS_COUNT, parseForEditing } from "./yaml-aliases.js";
-import { blockInsertionParent, insertionParent, mergeNew, nestedFrom, overlaps, samePath, type WaitingEdit } from "./yaml-join.js";
+import { blockInsertionParent, insertionParent, leadsTo, mergeNew, nestedFrom, overlaps, samePath, type WaitingEdit } from "./yaml-join.js";
 import { type EditStep, planStep, type SourceView, type Splice } from "./yaml-splice-planner.js";
-import { formatPath, isPrefix, type Path, type PathSegment, resolvePath, valueAtPath } from "./yaml-path.js";
+import { formatPath, type Path, type PathSegment, resolvePath, valueAtPath } from "./yaml-path.js";
 
 export { ANCHOR, excessiveAliasing, firstDuplicateKey, MAX_ALIAS_COUNT, PARSE_OPTIONS } from "./yaml-aliases.js";
 export type { EditStep } from "./yaml-splice-planner.js";
@@ -163,15 +163,15 @@ export class YamlDocumentEditor implements TreeHolder {
     const inserts = insertionParent(tree, next);
     for (const { step } of this.waiting) {
       const other = this.affected(tree, step);
-      if (isPrefix(other, next.path) || isPrefix(reach, step.path)) return false;
+      if (leadsTo(other, next.path) || leadsTo(reach, step.path)) return false;
       // New keys for one map are all written after its last pair, in step order (see splice), as one after another
       // would be; but two steps that both create one missing map would each write it (joinMissingMap merges them).
       const theirs = insertionParent(tree, step);
-      if (inserts && theirs && samePath(inserts, theirs) && next.path[inserts.length] === step.path[inserts.length]) return false;
+      if (inserts && theirs && samePath(inserts, theirs) && String(next.path[inserts.length]) === String(step.path[inserts.length])) return false;
     }
     if (next.op === "delete") {
       const parent = next.path.slice(0, -1);
-      const siblings = this.waiting.filter(({ step }) => step.op === "delete" && isPrefix(parent, step.path) && step.path.length === next.path.length);
+      const siblings = this.waiting.filter(({ step }) => step.op === "delete" && leadsTo(parent, step.path) && step.path.length === next.path.length);
       const items = resolvePath(tree, parent).nodes[parent.length];
       if ((isMap(items) || isSeq(items)) && siblings.length + 1 >= items.items.length) return false;
     }
@@ -211,7 +211,7 @@ export class YamlDocumentEditor implements TreeHolder {
         waiting.step.path.length > depth &&
         samePath(waiting.step.path.slice(0, depth + 1), step.path.slice(0, depth + 1)) &&
         resolvePath(tree, waiting.step.path).depth === depth &&
-        waiting.parts.every((part) => !isPrefix(part.path, step.path) && !isPrefix(step.path, part.path)),
+        waiting.parts.every((part) => !leadsTo(part.path, step.path) && !leadsTo(step.path, part.path)),
     );
     // Only the last waiting step: the merged map is planned against the text after it, and a later waiting insert at
     // the same place would come between (one step at a time, a key written later sees that insert after it).

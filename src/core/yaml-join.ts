@@ -5,7 +5,7 @@
 import { isMap, type Document } from "yaml";
 import type { Json } from "./render.js";
 import type { EditStep, Splice } from "./yaml-splice-planner.js";
-import { isPrefix, type Path, resolvePath } from "./yaml-path.js";
+import { type Path, resolvePath } from "./yaml-path.js";
 
 /** A planned step whose splices are not in the text yet. */
 export interface WaitingEdit {
@@ -51,7 +51,7 @@ export function overlaps(source: string, waiting: readonly WaitingEdit[], splice
     // The new key's map is the waiting key's, or encloses it: the new insert goes after the waiting one, and the text
     // after both, which its rendering may depend on (a comment below), is what it was planned against. A new key for
     // an inner map would go before, where one at a time it would have seen the waiting key instead.
-    const follows = parent !== undefined && entry.parent !== undefined && isPrefix(parent, entry.parent);
+    const follows = parent !== undefined && entry.parent !== undefined && leadsTo(parent, entry.parent);
     for (const a of entry.splices) {
       for (const b of splices) {
         if (a.from < b.to && b.from < a.to) return true;
@@ -95,8 +95,16 @@ function followingContextEnd(source: string, at: number): number {
   return source.length;
 }
 
+/**
+ * True when `prefix` is `path` or leads to it. A key is named by its text, as the editor finds it: `1` and `"1"` name
+ * one key of a map.
+ */
+export function leadsTo(prefix: Path, path: Path): boolean {
+  return prefix.length <= path.length && prefix.every((segment, i) => String(segment) === String(path[i]));
+}
+
 export function samePath(a: Path, b: Path): boolean {
-  return a.length === b.length && isPrefix(a, b);
+  return a.length === b.length && leadsTo(a, b);
 }
 
 /** The value a `set` writes at `path[depth]`, with the rest of its path as nested maps. */

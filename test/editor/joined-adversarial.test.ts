@@ -708,6 +708,8 @@ describe("joined steps on adversarial layouts give the bytes of one step at a ti
  * - A set under a missing map merged into a waiting one that another waiting insert at the same place followed: the
  *   merged map was planned against the comment after the place (a script double-quoted), but one step at a time the
  *   later key sees the other insert after it (a literal block). Only the last waiting step is merged into now.
+ * - A key named by a number and by a string (`1` and `"1"`), which the editor finds as one key, was two keys to the
+ *   join checks: a later set of the map did not replace the waiting one's, the two were merged.
  */
 const bugs: JoinCase[] = [
   {
@@ -862,6 +864,20 @@ const bugs: JoinCase[] = [
           b: "2"
             # deeper than a script would be
       spec: {}
+    `,
+  },
+  {
+    name: "a map under a missing key named by a number, then replaced by the key named as a string",
+    before: yaml`
+      metadata:
+        name: x
+    `,
+    steps: [set(["metadata", 1, "a"], {}), set(["metadata", "1"], { p: "q" })],
+    after: yaml`
+      metadata:
+        name: x
+        "1":
+          p: q
     `,
   },
 ];
