@@ -30,12 +30,14 @@ const MAX_DEPTH = 200;
 /** Escapes YAML 1.1 lacks (`\/`) or that name half of a surrogate pair: go-yaml refuses them, the parser does not. */
 const ESCAPE_UNREAD_BY_KUBERNETES = /\\(?:\/|u[dD][89a-fA-F])/;
 const LONE_DASH = /[[{,\s]-[\s,\]}]/;
+const OTHER_WHITE_SPACE = /[^\S \n]/;
 /**
- * Characters the parser takes as text but Kubernetes' reader (go-yaml, YAML 1.1) does not: control characters it
- * refuses, and NEL, LS and PS, which YAML 1.1 reads as line breaks.
+ * Characters the readers do not agree on: control characters Kubernetes' reader (go-yaml, YAML 1.1) refuses, NEL, LS
+ * and PS, which YAML 1.1 reads as line breaks, and a byte order mark, which the parser skips at the start of a line
+ * (after comments too) and go-yaml keeps as text.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it looks for.
-const UNREAD_BY_KUBERNETES = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]/;
+const READERS_DISAGREE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
 
 /** Trees this module built: the editor asks the parser for the real one when a step needs more than they hold. */
 const composed = new WeakSet<Document.Parsed>();
@@ -62,7 +64,7 @@ export function parseForPlanning(text: string): Document.Parsed {
 
 /** The planner's tree of `text`, or undefined when it is outside the subset above. */
 export function fastCompose(text: string): Document.Parsed | undefined {
-  if (text.includes("\t") || text.includes("\r") || text.charCodeAt(0) === 0xfeff || UNREAD_BY_KUBERNETES.test(text)) return undefined;
+  if (text.includes("\t") || text.includes("\r") || READERS_DISAGREE.test(text)) return undefined;
   if (text.length === 0 || text.charCodeAt(text.length - 1) !== NEWLINE) return undefined;
   try {
     const root = new TreeBuilder(text).document();
@@ -325,6 +327,8 @@ class TreeBuilder {
         if (d === COLON && (i + 1 === line.end || text.charCodeAt(i + 1) === SPACE)) throw new Fallback("colon in a plain scalar");
       }
       const continued = end === line.end ? plainContinuation(text, line.end + 1, indent) : undefined;
+      // plainContinuation trims each line as JavaScript does, white space such as U+00A0 included, which YAML keeps.
+      if (continued && OTHER_WHITE_SPACE.test(text.slice(at, continued.next))) throw new Fallback("white space other than spaces in a multi-line plain scalar");
       while (text.charCodeAt(end - 1) === SPACE) end--;
       const first = text.slice(at, end);
       const scalar = new Scalar(resolvePlain(continued ? first + continued.folded : first));
