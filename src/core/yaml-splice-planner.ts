@@ -186,6 +186,7 @@ class Planner {
     if (depth < path.length || (isMap(parent) && parent.items.some(isMergePair))) {
       const mapNodes = resolvePath(this.view.doc, mapPath);
       if (mapNodes.depth < mapPath.length) return refuse(`cannot delete ${formatPath(path)}`);
+      if (hasTaggedMergeKey(parent)) return refuse(TAGGED_MERGE_KEY(path));
       return asRewrite(this.replaceAt(mapPath, mapNodes.nodes, this.view.get(mapPath) as Json));
     }
     const key = path[path.length - 1] as PathSegment;
@@ -238,6 +239,7 @@ class Planner {
     const map = nodes[depth];
     if (depth >= within || !isMap(map) || !map.items.some(isMergePair)) return undefined;
     if (this.view.get(path.slice(0, depth + 1)) === undefined) return undefined;
+    if (hasTaggedMergeKey(map)) return refuse(TAGGED_MERGE_KEY(path));
     const mapPath = path.slice(0, depth);
     return asRewrite(this.replaceAt(mapPath, nodes, this.view.get(mapPath) as Json));
   }
@@ -444,6 +446,17 @@ class Planner {
     return this.view.style.eol;
   }
 }
+
+/**
+ * A `<<` key with a tag of its own (`!!str <<`): the yaml package merges it, go-yaml (Kubernetes) reads an ordinary
+ * key. Writing its map out would give Kubernetes the merged keys instead.
+ */
+function hasTaggedMergeKey(map: Node | null | undefined): boolean {
+  return isMap(map) && map.items.some((pair) => isMergePair(pair) && isScalar(pair.key) && pair.key.tag !== undefined && pair.key.tag !== "tag:yaml.org,2002:merge");
+}
+
+const TAGGED_MERGE_KEY = (path: Path) =>
+  `cannot edit ${formatPath(path)}: a tagged << key on its way is a merge key to the yaml package and an ordinary key to Kubernetes' reader`;
 
 /** `labels:`, `labels: ~`, `labels: null`, or a tagged empty block collection. */
 function isEmptyValue(node: Node | null | undefined): boolean {

@@ -71,3 +71,11 @@ describe("writing out what YAML 1.1 and 1.2 read differently is refused", () => 
     });
   }
 });
+
+describe("a `!!str <<` key", () => {
+  // The yaml package merges it, Kubernetes' reader does not: written out, the map gave Kubernetes {x: 1} where it read
+  // {"<<": {x: 1}}.
+  it("is not written out as a merge: the step is refused", () => {
+    expect(() => edit("a:\n  !!str <<: {x: 1}\n  b: 2\n", [del(["a", "b"])])).toThrow(/a tagged << key on its way is a merge key to the yaml package/);
+  });
+});
