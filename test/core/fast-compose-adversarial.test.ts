@@ -138,6 +138,11 @@ class Writer {
     return this.r(this.style.trailing) ? " ".repeat(1 + this.random.int(3)) : "";
   }
 
+  /** The space after a `:` or `-`: now and then several. */
+  private space(): string {
+    return this.r(0.1) ? " ".repeat(2 + this.random.int(3)) : " ";
+  }
+
   private comment(): string {
     return this.r(this.style.comments / 2) ? `${" ".repeat(1 + this.random.int(2))}#${this.pick(["", " c", "#", " a: b", " - x"])}` : "";
   }
@@ -180,16 +185,16 @@ class Writer {
     const step = this.style.step;
     switch (roll) {
       case 0:
-        this.lines.push(`${head} ${this.some(PLAIN_VALUES, ODD_PLAIN_VALUES)}${this.trail()}${this.comment()}`);
+        this.lines.push(`${head}${this.space()}${this.some(PLAIN_VALUES, ODD_PLAIN_VALUES)}${this.trail()}${this.comment()}`);
         return;
       case 1:
-        this.lines.push(`${head} ${this.some(QUOTED_VALUES, ODD_QUOTED_VALUES)}${this.trail()}${this.comment()}`);
+        this.lines.push(`${head}${this.space()}${this.some(QUOTED_VALUES, ODD_QUOTED_VALUES)}${this.trail()}${this.comment()}`);
         return;
       case 2:
         this.lines.push(`${head}${this.pick(["", " ", "  ", " ~", " null", " # c", "  #c"])}`);
         return;
       case 3:
-        this.lines.push(`${head} ${this.some(FLOWS, ODD_FLOWS)}${this.trail()}${this.comment()}`);
+        this.lines.push(`${head}${this.space()}${this.some(FLOWS, ODD_FLOWS)}${this.trail()}${this.comment()}`);
         return;
       case 4:
         this.multiLinePlain(head, column);
@@ -234,7 +239,7 @@ class Writer {
   }
 
   private multiLinePlain(head: string, column: number): void {
-    this.lines.push(`${head} ${this.pick(["one", "a b", "x:y", "1", "yes"])}${this.trail()}`);
+    this.lines.push(`${head}${this.space()}${this.pick(["one", "a b", "x:y", "1", "yes"])}${this.trail()}`);
     const count = 1 + this.random.int(3);
     for (let i = 0; i < count; i++) {
       while (this.r(0.25)) this.lines.push(" ".repeat(this.random.int(column + 6)));
@@ -244,7 +249,7 @@ class Writer {
   }
 
   private literal(head: string, column: number): void {
-    this.lines.push(`${head} ${this.some(["|", "|-", "| # c", "|-  ", "|-  # c"], ["|+", ">", ">-", "|2", "|-2", "|2-", "|1", "| x", "|#c", "|--"])}${this.trail()}`);
+    this.lines.push(`${head}${this.space()}${this.some(["|", "|-", "| # c", "|-  ", "|-  # c"], ["|+", ">", ">-", "|2", "|-2", "|2-", "|1", "| x", "|#c", "|--"])}${this.trail()}`);
     const indent = column + (this.r(0.15) ? 1 : this.style.step) + (this.r(0.1) ? 2 : 0);
     while (this.r(0.2)) this.lines.push(" ".repeat(this.random.int(indent + 2)));
     const count = this.r(0.05) ? 0 : 1 + this.random.int(4);
