@@ -52,7 +52,7 @@ export async function runCli(io: CliIo): Promise<CliOutcome> {
     if (args.version || args.command === "version") return { code: 0, stdout: `fix-storage ${VERSION}\n`, stderr };
     if (readsStdin(args) && io.stdinIsTTY) return { code: 2, stdout: "", stderr: [TERMINAL_HINT] };
     const options = fixOptions(args, settings, io.env);
-    outcome = await runCommand(args, options, io, stderr, log);
+    outcome = await runCommand(args, options, io, stderr, settings.log ? log : undefined);
   } catch (error) {
     outcome = { code: 2, stdout: "", stderr: [...stderr, `fix-storage: ${describeError(error)}`] };
   }
@@ -159,7 +159,8 @@ function checkReportTarget(args: CliArgs): void {
   }
 }
 
-async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, stderr: string[], log: string[]): Promise<CliOutcome> {
+/** `log`: where FIX_STORAGE_LOG's lines go, when it is set. */
+async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, stderr: string[], log: string[] | undefined): Promise<CliOutcome> {
   checkReportTarget(args);
   if (args.command === "krm") {
     const [input] = await readInputs(args.files, io, { many: false });
@@ -181,11 +182,14 @@ async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, std
   switch (args.command) {
     case "fix": {
       const { result } = results[0] as { result: FixResult };
-      const lines = explainAll(result.changes, result.findings).map((line) => `fix-storage: ${line}`);
+      // Explanations are written only where asked for: a large stream has hundreds of thousands of them.
+      const lines = args.explain || log ? explainAll(result.changes, result.findings).map((line) => `fix-storage: ${line}`) : [];
       // Helm 4 discards stderr, so explanations also go to FIX_STORAGE_LOG when it is set.
       // Appended one by one: a spread of hundreds of thousands of lines would overflow the stack.
-      for (const line of lines) log.push(line);
-      log.push(`fix-storage: ${summaryLine(result.changes, result.findings, result.documents)}`);
+      if (log) {
+        for (const line of lines) log.push(line);
+        log.push(`fix-storage: ${summaryLine(result.changes, result.findings, result.documents)}`);
+      }
       if (args.explain) for (const line of lines) stderr.push(line);
       // The stream is written document by document; `stdout` joins it only for a caller that reads it.
       return {
