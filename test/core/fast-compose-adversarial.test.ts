@@ -99,7 +99,7 @@ const FLOWS = ["{}", "[]", "[a, b]", "{a: 1}", "{a: 1, b: [x, y]}", "[a, [b, {c:
 const ODD_FLOWS = [
   "[ ]", "{ }", "[a,b]", "[a, ]", '{"a": 1}', "[a: 1]", "{a}", "{a: {b: {}}}", "[x] # c", "[x]x", "{a: b, a: c}", "[[], {}]", "[-1, -x]",
   "[a b, c]", "{a:1}", "[a #b]", "[a, b]]", "{a: [}", "[*x]", "[&x a]", "[!t a]", "[? a]", "{? a}", "[a, -]", "{a: }", "{: a}", "[,]",
-  "{a: b}: c", "[a]: b", "[a:b]", "{a:b: c}", "[http://x]", "{x: http://y}", "[0644, 0x1F, .nan]", "{'a''b': 'c'}", '["\\u00e9"]',
+  "{a: b}: c", "[a]: b", "[a:b]", "{a:b: c}", "[http://x]", "{x: http://y}", "[0644, 0x1F, .nan]", "{'a''b': 'c'}", '["\\u00e9"]', "[x\u00a0]", "{b: x\u3000}", "[\u00a0x]",
 ];
 const KEYS = ["a", "b", "name", "a#b", "a:b", '"a: b"', "'it''s'", "é", "a b", "a.b/c", "helm.sh/chart", "x-y", "'yes'", '"1"', "a'b", 'a"b', "x?"];
 const ODD_KEYS = [
@@ -447,6 +447,8 @@ const LEFT_TO_THE_PARSER: Array<[string, string]> = [
   ["a byte order mark inside a value", "a: x\ufeff\n"],
   ["a no-break space ending a continuation line (JavaScript's trim would take it)", "a: one\n  two\u00a0\nb: 1\n"],
   ["an em space ending a continuation line in a sequence", "a:\n- one\n  two\u2003\n"],
+  ["a no-break space ending a scalar in a flow sequence", "a: [x\u00a0]\n"],
+  ["an ideographic space ending a key in a flow map", "a: {x\u3000: 1}\n"],
   ["a no-break space inside a continuation line", "a: one\n  t\u00a0wo\n"],
   ["a lone dash in a flow sequence (the parser reads a block sequence)", "a: [a, -]\n"],
   ["a lone dash in a flow map", "a: {b: -}\n"],
