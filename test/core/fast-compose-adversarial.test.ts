@@ -308,7 +308,13 @@ function randomStep(random: Random, data: unknown): EditStep | undefined {
   const place = random.pick(candidates);
   const roll = random.int(10);
   if (roll < 4) return { op: "delete", path: place.path };
-  if (roll < 5 && Array.isArray(place.value)) return { op: "append", path: place.path, value: random.pick(STEP_VALUES) as never };
+  if (roll < 5 && Array.isArray(place.value)) {
+    // Appended, or set one past the end.
+    if (random.chance(0.3)) return { op: "set", path: [...place.path, place.value.length], value: random.pick(STEP_VALUES) as never };
+    return { op: "append", path: place.path, value: random.pick(STEP_VALUES) as never };
+  }
+  // A path through a scalar (an empty one becomes a map).
+  if (roll === 5 && (place.value === null || typeof place.value !== "object")) return { op: "set", path: [...place.path, "x"], value: random.pick(STEP_VALUES) as never };
   if (roll < 8 && place.value !== null && typeof place.value === "object" && !Array.isArray(place.value)) {
     const key = random.pick(["new", "helm.sh/x", "yes"]);
     return { op: "set", path: [...place.path, ...(random.chance(0.3) ? [key, "inner"] : [key])], value: random.pick(STEP_VALUES) as never };
