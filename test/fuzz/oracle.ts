@@ -1,13 +1,16 @@
 /**
  * The differential oracle for one generated case: the output, read back under YAML 1.2 and 1.1, equals the generated
- * object with the change records applied; a second run changes nothing. (The run-time proof checks the same thing
- * against the parser's reading of the input; this checks against the object the generator meant, independently.)
+ * object with the change records applied; the records applied one at a time by a fresh editor give the same bytes
+ * (the pipeline lets independent splices wait and joins them); a second run changes nothing. (The run-time proof
+ * checks the same thing against the parser's reading of the input; this checks against the object the generator
+ * meant, independently.)
  */
 import { isDeepStrictEqual } from "node:util";
 import { parseAllDocuments } from "yaml";
 import { applyRecords } from "../../src/core/apply-record.js";
 import { describeError } from "../../src/core/errors.js";
 import type { ChangeRecord } from "../../src/core/records.js";
+import { YamlDocumentEditor } from "../../src/core/yaml-editor.js";
 import { type FixOptions, fixStream } from "../../src/fix-stream.js";
 import type { GeneratedCase } from "./generator.js";
 
@@ -42,6 +45,18 @@ export async function checkCase(generated: GeneratedCase, options: FixOptions): 
     after: change.after,
   }));
   const expected = applyRecords(generated.object, records);
+  if (records.length > 0) {
+    try {
+      const oneByOne = new YamlDocumentEditor(generated.text);
+      for (const { op, path, after } of records) {
+        oneByOne.apply({ op, path, ...(op !== "delete" && { value: after as never }) });
+        void oneByOne.text;
+      }
+      if (oneByOne.text !== first.output) problems.push(`one record at a time writes ${JSON.stringify(oneByOne.text)}`);
+    } catch (error) {
+      problems.push(`one record at a time: ${(error as Error).message}`);
+    }
+  }
   for (const version of ["1.2", "1.1"] as const) {
     try {
       const read = readAll(first.output, version);
