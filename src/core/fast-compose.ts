@@ -364,6 +364,8 @@ class TreeBuilder {
     if (ESCAPE_UNREAD_BY_KUBERNETES.test(written)) throw new Fallback("an escape Kubernetes refuses");
     // The parser reads a lone `-` in a flow collection (`[a, -]`) as a block sequence and refuses it.
     if (LONE_DASH.test(written)) throw new Fallback("a lone dash in a flow collection");
+    // go-yaml ends a plain scalar at a `?` in a flow collection, and refuses what follows (`[a?b]`).
+    if (written.includes("?")) throw new Fallback("a question mark in a flow collection");
     // FlowReader trims scalars as JavaScript does, U+00A0 included, which YAML keeps.
     if (OTHER_WHITE_SPACE.test(written)) throw new Fallback("white space other than spaces in a flow collection");
     const open = text[at] as "[" | "{";

@@ -289,6 +289,39 @@ function subsetDocument(seed: number): string {
   return prelude + writer.lines.map((line) => `${line}\n`).join("") + ending;
 }
 
+const MUTATION_CHARACTERS = [" ", "  ", "#", " #", "-", "- ", ":", ": ", "\n", "'", '"', "|", "[", "]", "{", "}", ",", "?", "&", "*", "!", "\\", "x", "---", "\u00a0"];
+
+/** `text` with one small random change: a character put in or taken out, a line repeated, moved, dropped or shifted. */
+function mutate(random: Random, text: string): string {
+  const lines = text.split("\n");
+  const line = random.int(Math.max(1, lines.length - 1));
+  switch (random.int(6)) {
+    case 0: {
+      const at = random.int(text.length);
+      return text.slice(0, at) + random.pick(MUTATION_CHARACTERS) + text.slice(at);
+    }
+    case 1: {
+      const at = random.int(text.length - 1);
+      return text.slice(0, at) + text.slice(at + 1);
+    }
+    case 2:
+      lines.splice(line, 0, lines[line] as string);
+      break;
+    case 3:
+      if (line + 1 < lines.length - 1) lines.splice(line, 2, lines[line + 1] as string, lines[line] as string);
+      break;
+    case 4:
+      lines.splice(line, 1);
+      break;
+    default: {
+      const shift = random.pick([-2, -1, 1, 2]);
+      const current = lines[line] as string;
+      lines[line] = shift > 0 ? " ".repeat(shift) + current : current.replace(new RegExp(`^ {0,${-shift}}`), "");
+    }
+  }
+  return lines.join("\n");
+}
+
 // --- the editor, on fast trees and on the parser's ----------------------------------------------------------------
 
 const STEP_VALUES = ["plain", "yes", "~", "", "a: b", "#x", "line\nbreaks\n", "two\nlines", "kept\n\n", "  lead", 7, true, null, {}, [], { a: "b" }, ["x", { f: "g" }], ["y\nz\n"]];
@@ -426,6 +459,7 @@ const CORNERS: Array<[string, string]> = [
   ["flow collections on the key line", "a: {}\nb: []\nc: [a, b]\nd: {e: [f, {g: h}]}\n"],
   ["flow collections on the line below", "a:\n  {}\nb:\n  []\nc:\n  [a, b]\nd:\n    {e: [f, {g: h}]}\n"],
   ["dashes in flow collections that are text", "a: [-1, -x, a -b]\nb: {-: x}\n"],
+  ["colons in flow collections that are text", "a: [a:b, http://x]\nb: {a:b: c:d}\n"],
   ["flow collections in a sequence", "a:\n- []\n- {}\n- [x] # c\n"],
   ["quoted scalars with escapes and comments", "a: \"x\\ny\" # c\nb: 'it''s' # d\nc: \"\\u00e9\\\"\"\n"],
   ["a document start and a Source comment", "---\n# Source: chart/templates/x.yaml\na: 1\n"],
@@ -453,6 +487,8 @@ const LEFT_TO_THE_PARSER: Array<[string, string]> = [
   ["a byte order mark inside a value", "a: x\ufeff\n"],
   ["a no-break space ending a continuation line (JavaScript's trim would take it)", "a: one\n  two\u00a0\nb: 1\n"],
   ["an em space ending a continuation line in a sequence", "a:\n- one\n  two\u2003\n"],
+  ["a question mark in a flow sequence (Kubernetes refuses it)", "a: [http://x?y=1]\n"],
+  ["a question mark in a flow map", "a: {b?: c}\n"],
   ["a no-break space ending a scalar in a flow sequence", "a: [x\u00a0]\n"],
   ["an ideographic space ending a key in a flow map", "a: {x\u3000: 1}\n"],
   ["a no-break space inside a continuation line", "a: one\n  t\u00a0wo\n"],
@@ -489,6 +525,21 @@ describe("generated documents of the subset", () => {
       if (problem) problems.push(`seed ${seed} ${JSON.stringify(text)}: ${problem}`);
     }
     console.log(`composed ${composed} of ${total}`);
+    expect(problems.slice(0, 5)).toEqual([]);
+  });
+
+  it("documents changed a little: fast-compose builds the parser's tree or leaves them to it", () => {
+    const problems: string[] = [];
+    let composed = 0;
+    for (let seed = 1; seed <= 3000; seed++) {
+      const random = new Random(seed);
+      let text = subsetDocument(seed);
+      for (let k = 1 + random.int(3); k > 0; k--) text = mutate(random, text);
+      if (fastCompose(text)) composed++;
+      const problem = treeDifference(text);
+      if (problem) problems.push(`seed ${seed} ${JSON.stringify(text)}: ${problem}`);
+    }
+    console.log(`composed ${composed} changed documents of 3000`);
     expect(problems.slice(0, 5)).toEqual([]);
   });
 
