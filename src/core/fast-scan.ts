@@ -395,7 +395,7 @@ class Scanner {
         if (d === HASH && text.charCodeAt(i - 1) === SPACE) break;
       }
       if (colon === -1) throw new Fallback("a line that is not a key");
-      key = text.slice(at, colon).trimEnd();
+      key = trimSpaces(text.slice(at, colon));
       if (this.resolve(key) !== key) throw new Fallback("key that is not a string");
     }
     if (key === "<<" || key === "__proto__") throw new Fallback("merge or prototype key");
@@ -452,7 +452,7 @@ class Scanner {
         }
         if (d === COLON && (i + 1 === line.end || text.charCodeAt(i + 1) === SPACE)) throw new Fallback("colon in a plain scalar");
       }
-      const first = text.slice(at, end).trimEnd();
+      const first = trimSpaces(text.slice(at, end));
       if (end === line.end) {
         const folded = this.continuation(line.end + 1, indent);
         if (folded !== undefined) return this.resolve(first + folded);
@@ -566,7 +566,7 @@ export function plainContinuation(text: string, from: number, indent: number): {
       continue;
     }
     if (content - at <= indent || text.charCodeAt(content) === HASH) break;
-    const part = text.slice(content, lineEnd).trimEnd();
+    const part = trimSpaces(text.slice(content, lineEnd));
     if (INDICATOR.has(part[0] as string) || part[0] === "-" || part.includes(": ") || part.endsWith(":") || part.includes(" #")) {
       throw new Fallback("multi-line plain scalar");
     }
@@ -577,6 +577,16 @@ export function plainContinuation(text: string, from: number, indent: number): {
     found = { next: at, end: content + part.length };
   }
   return found && { folded, ...found };
+}
+
+/**
+ * Without the spaces at its end. YAML trims only its own white space (spaces; tabs never reach here): `trimEnd` would
+ * also take U+00A0 and other Unicode spaces, which are part of the scalar.
+ */
+function trimSpaces(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === SPACE) end--;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 export function unquote(text: string, at: number, close: number): string {
@@ -705,7 +715,10 @@ export class FlowReader {
     const text = this.text;
     const start = this.at;
     const first = text[start] as string;
-    if (INDICATOR.has(first) || (first === "-" && text[start + 1] === " ")) throw new Fallback("flow scalar starts with an indicator");
+    // A dash followed by a space, or alone (`[a, -]`), would start a block sequence: the parser refuses either.
+    if (INDICATOR.has(first) || (first === "-" && /^-(?:[ ,\]}]|$)/.test(text.slice(start, start + 2)))) {
+      throw new Fallback("flow scalar starts with an indicator");
+    }
     let i = start;
     for (; i < this.end; i++) {
       const c = text[i];
@@ -714,7 +727,7 @@ export class FlowReader {
       if (c === "#" || c === '"' || c === "'") throw new Fallback("flow scalar");
     }
     this.at = i;
-    const value = text.slice(start, i).trimEnd();
+    const value = trimSpaces(text.slice(start, i));
     if (value === "") throw new Fallback("empty flow scalar");
     return value;
   }

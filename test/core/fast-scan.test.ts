@@ -208,13 +208,19 @@ describe("fastScan edge cases: accepted only where parseDocument agrees", () => 
     "k: [ a , [b, c], {d: e} ]\n",
     'k: "\\x41\\u00e9"\n',
     "k:    \n  - a\n",
+    // White space YAML does not trim (only spaces and tabs are YAML's): part of the scalar or key.
+    "k: x\u00a0\n",
+    "k\u00a0: x\n",
+    "k: [x\u00a0, y\u2003]\n",
+    "k: one\n  two\u3000\n",
+    "k: x\u2003 # c\n",
   ];
   for (const text of accepted) {
     it(`reads ${JSON.stringify(text)}`, () => {
       expect(expectAgreement(text)).toBe(true);
     });
   }
-  const rejected = ['a: "x"\n  b\n', "k: -\n", "k: a\n  - b\n", "k: |\n  a\n b: 1\n", "k: 'a'#x\n"];
+  const rejected = ['a: "x"\n  b\n', "k: -\n", "k: a\n  - b\n", "k: |\n  a\n b: 1\n", "k: 'a'#x\n", "k: [a, -]\n", "k: [-]\n", "k: {a: -}\n"];
   for (const text of rejected) {
     it(`falls back on ${JSON.stringify(text)}`, () => {
       expect("fallback" in fastScan(text)).toBe(true);
