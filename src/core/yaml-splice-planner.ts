@@ -98,8 +98,9 @@ function keepsData(source: string, splices: readonly Splice[]): boolean {
  */
 function orphanedAliases(doc: Document.Parsed, source: string, splices: readonly Splice[]): ReturnType<typeof aliasExpansions> {
   if (!ANCHOR.test(source)) return undefined;
+  // A node that starts inside a splice goes with it (its range may run on over comment lines the splice keeps).
   const removes = (range: readonly number[] | null | undefined) =>
-    range !== null && range !== undefined && splices.some((splice) => splice.from < splice.to && splice.from <= (range[0] as number) && (range[1] as number) <= splice.to);
+    range !== null && range !== undefined && splices.some((splice) => splice.from <= (range[0] as number) && (range[0] as number) < splice.to);
   const removed = new Set<string>();
   const aliases: Array<{ name: string; range: readonly number[] | null | undefined }> = [];
   visit(doc, {

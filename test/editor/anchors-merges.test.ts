@@ -50,6 +50,12 @@ describe("a node removed or replaced while an alias elsewhere names its anchor",
       after: "items:\n  - name: b\nother:\n  mode: 420\n",
     },
     {
+      name: "an item holding an anchored map removed, a comment after the map kept (the map's range runs over it)",
+      before: "items:\n  - spec: &m\n      x: 1\n          # c\n  - name: b\nother:\n  <<: *m\n  y: 2\n",
+      steps: [del(["items", 0])],
+      after: "items:\n          # c\n  - name: b\nother:\n  <<: {x: 1}\n  y: 2\n",
+    },
+    {
       name: "an anchored map replaced",
       before: "items:\n  - name: a\n    labels: &l {app: db}\n  - name: b\nother:\n  labels: *l\n",
       steps: [set(["items", 0, "labels"], { app: "web" })],
