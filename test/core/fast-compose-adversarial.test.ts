@@ -493,6 +493,13 @@ const CORNERS: Array<[string, string]> = [
   ["a document start with a comment", "--- # c\na: 1\n"],
   ["white space other than spaces in one-line values and keys", "a: x\u00a0\nb\u3000: y\u3000\nc:\n\u00a0d: 1\n"],
   ["null, numbers and booleans", "a: ~\nb: null\nc: 1\nd: 0644\ne: yes\nf: 1.5\ng: true\nh: -1\n"],
+  ["a literal block, a short blank line and a comment after it", "a: |\n    x\n  \n# c\nb: 1\n"],
+  ["a multi-line plain scalar, blank lines and a deeper comment after it", "a: one\n  two\n   \n    # c\nb: 1\n"],
+  ["a multi-line plain scalar whose lines are less indented than its first", "a:\n    b: one\n     two\nc: x\n"],
+  [
+    "a StatefulSet as charts render it, comments and blank lines between",
+    "---\n# Source: db/templates/sts.yaml\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n  labels:\n    helm.sh/chart: db-1.2.3\n    \n  annotations:\n    {}\nspec:\n  template:\n    spec:\n      containers:\n        - name: db\n          args:\n          - |\n            echo hi\n\n            exec db\n          # probes\n          env:\n            - name: A\n              value: \"1\"\n  volumeClaimTemplates:\n  - metadata:\n      name: data\n    spec:\n      accessModes: [ \"ReadWriteOnce\" ]\n      resources:\n        requests:\n          storage: 8Gi\n",
+  ],
   ["an indented root map", "  a: 1\n  b:\n    c: 2\n"],
   ["a sequence under a key indented by one", "a:\n - 1\n - 2\n"],
 ];
