@@ -30,6 +30,11 @@ export class ParsedDocument {
    * read, so the run-time proof need not read the original again as YAML 1.1. False when not known.
    */
   readonly originalReadsAlikeIn11: boolean = false;
+  /**
+   * Why no rule may edit this document, when none may. A key twice in one map: Kubernetes reads the document, taking
+   * the last value (as does this reader), but an edit could land on the other one.
+   */
+  readonly editRefusal: string | undefined;
 
   constructor(
     readonly raw: RawDocument,
@@ -44,6 +49,11 @@ export class ParsedDocument {
       return;
     }
     this.composed = this.compose();
+    const duplicate = firstDuplicateKey(this.composed.document);
+    if (duplicate !== undefined) {
+      const { line, column } = lineColumn(raw.text, duplicate);
+      this.editRefusal = `left as rendered: a key is repeated in one map at line ${raw.line + line - 1}, column ${column}; Kubernetes reads the last value, and an edit could change the other (remove the repeated key from the template)`;
+    }
     try {
       this.initial = this.composed.value();
     } catch (cause) {
@@ -56,8 +66,6 @@ export class ParsedDocument {
     const editor = new YamlDocumentEditor(raw.text, undefined, undefined, this.slot);
     const [error] = editor.document.errors;
     if (error) throw located(raw, shortMessage(error.message), error.pos[0]);
-    const duplicate = firstDuplicateKey(editor.document);
-    if (duplicate !== undefined) throw located(raw, "Map keys must be unique", duplicate);
     if (ANCHOR.test(raw.text)) {
       const loop = selfContainingAlias(editor.document);
       if (loop !== undefined) throw located(raw, "an alias inside the node its anchor names: the value would contain itself", loop);

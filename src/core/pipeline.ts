@@ -41,7 +41,7 @@ export function runPipeline(input: string | readonly RawDocument[], stages: read
     const plan = stage.plan(context);
     // Appended one by one: a spread of a very large plan would overflow the stack.
     for (const finding of plan.findings) findings.push(finding);
-    for (const change of applyEdits(stage.name, plan.edits)) changes.push(change);
+    for (const change of applyEdits(stage.name, plan.edits, findings)) changes.push(change);
   }
   const edited = stream.parsedDocuments().filter((doc) => doc.edited);
   const outputParts = stream.outputParts();
@@ -64,10 +64,18 @@ export function runPipeline(input: string | readonly RawDocument[], stages: read
  * Applies a stage's edits in order. The editor keeps each document's data current at once and puts splices into the
  * text only when it must (see yaml-editor.ts), so a document that several rules edit is usually parsed once.
  */
-function applyEdits(stage: string, edits: readonly PlannedEdit[]): ChangeRecord[] {
+function applyEdits(stage: string, edits: readonly PlannedEdit[], findings: Finding[]): ChangeRecord[] {
   const records: ChangeRecord[] = [];
+  const refused = new Set<ParsedDocument>();
   for (const edit of edits) {
     const { object, op, path, value, reason } = edit;
+    // A document no edit may touch: none of the stage's edits to it is made, and the finding says why.
+    const refusal = object.doc.editRefusal;
+    if (refusal !== undefined) {
+      if (!refused.has(object.doc)) findings.push({ rule: stage, severity: "warning", message: `${object}: ${refusal}`, object: object.ref() });
+      refused.add(object.doc);
+      continue;
+    }
     const step: EditStep = { op, path: [...object.base, ...path], ...(value !== undefined && { value }) };
     const editor = object.doc.editor;
     const before = op === "append" ? undefined : editor.valueAt(step.path);

@@ -69,7 +69,6 @@ describe("ParsedDocument reads with fast-scan and composes a Document only for a
 
   // fast-scan falls back on all of these; the full parser then names the line and column (exit 2 in the CLI).
   const rejected: Array<[string, string, string, number, number]> = [
-    ["duplicate key", "kind: Job\nmetadata:\n  name: a\n  name: b\n", "Map keys must be unique", 4, 3],
     ["a key inside a plain scalar", "kind: Job\nmetadata:\n  name: a\n   labels: {}\n", "Nested mappings are not allowed in compact mappings", 3, 9],
     ["unclosed flow map", "kind: Job\nspec: {a: 1\n", "Flow map in block collection must be sufficiently indented and end with a }", 3, 1],
     ["tab indentation", "kind: Job\nmetadata:\n\tname: a\n", "Tabs are not allowed as indentation", 3, 1],
@@ -77,5 +76,12 @@ describe("ParsedDocument reads with fast-scan and composes a Document only for a
   ];
   it.each(rejected)("%s: an error naming the line and column", (_name, text, message, line, column) => {
     expect(locatedError(text)).toStrictEqual({ message: expect.stringContaining(message), line, column });
+  });
+
+  it("a key twice in one map: read as Kubernetes reads it (the last value), and refused to every edit, naming where", () => {
+    const { doc } = read("kind: Job\nmetadata:\n  name: a\n  labels: {app: a}\n  name: b\n");
+    expect(doc.value()).toStrictEqual({ kind: "Job", metadata: { name: "b", labels: { app: "a" } } });
+    expect(doc.editRefusal).toMatch(/^left as rendered: a key is repeated in one map at line 5, column 3; Kubernetes reads the last value/);
+    expect(read("kind: Job\nmetadata:\n  name: a\n").doc.editRefusal).toBeUndefined();
   });
 });
