@@ -9,10 +9,12 @@
  * (`needsFullTree`). Anything else outside this subset (anchors, aliases, tags, merge keys, folded or keep-chomped
  * blocks, multi-line quoted scalars, a scalar other than a flow collection on the line below its key, comments
  * indented into a block scalar's end, tabs, CR line endings, directives, a second `---`, duplicate keys, non-string
- * keys, characters and escapes Kubernetes' reader refuses or reads as line breaks) gives no tree, and the parser reads
- * the document.
+ * keys, characters and escapes Kubernetes' reader refuses or reads as line breaks, white space other than spaces where
+ * fast-scan's readers would trim it, `?` or a lone `-` in a flow collection) gives no tree, and the parser reads the
+ * document.
  * test/core/fast-compose.test.ts holds it to the parser's tree on the corpus and on generated documents, fact by
- * fact, and an editor planning on it to the bytes of one planning on the parser's tree.
+ * fact, and an editor planning on it to the bytes of one planning on the parser's tree; fast-compose-adversarial
+ * does the same on documents written to probe the subset's edges, and on those documents changed a little.
  */
 import { Document, isMap, isSeq, type CST, type Node, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { Fallback, FlowReader, INDICATOR, plainContinuation, resolvePlain, unquote } from "./fast-scan.js";

@@ -378,6 +378,9 @@ function editDifference(text: string, seed: number): string | undefined {
     if (random.chance(0.5) && fast.text !== full.text) return `steps ${JSON.stringify(steps)}: texts differ mid-way`;
   }
   if (fast.text !== full.text) return `steps ${JSON.stringify(steps)}: fast wrote ${JSON.stringify(fast.text)}, parser ${JSON.stringify(full.text)}`;
+  if (!isDeepStrictEqual(fast.value(), full.value())) return `steps ${JSON.stringify(steps)}: the editors' data differ`;
+  // Read again from the text, as the next rule does.
+  if (!isDeepStrictEqual(new YamlDocumentEditor(fast.text, parseForPlanning).value(), full.value())) return `steps ${JSON.stringify(steps)}: the fast tree of the result reads otherwise`;
   return undefined;
 }
 
@@ -536,7 +539,7 @@ describe("corners of the subset", () => {
     expect(fastCompose(text)).toBeDefined();
     expect(treeDifference(text)).toBeUndefined();
     expect(everyStepDifference(text)).toBeUndefined();
-    for (let seed = 1; seed <= 10; seed++) expect(editDifference(text, seed)).toBeUndefined();
+    for (let seed = 1; seed <= 5; seed++) expect(editDifference(text, seed)).toBeUndefined();
   });
 
   it.skipIf(!K8S_READ)("Kubernetes reads the corners as the parser does", () => {
@@ -566,7 +569,7 @@ describe("generated documents of the subset", () => {
   it("documents changed a little: fast-compose builds the parser's tree or leaves them to it", () => {
     const problems: string[] = [];
     let composed = 0;
-    for (let seed = 1; seed <= 3000; seed++) {
+    for (let seed = 1; seed <= 2000; seed++) {
       const random = new Random(seed);
       let text = subsetDocument(seed);
       for (let k = 1 + random.int(3); k > 0; k--) text = mutate(random, text);
@@ -574,7 +577,7 @@ describe("generated documents of the subset", () => {
       const problem = treeDifference(text);
       if (problem) problems.push(`seed ${seed} ${JSON.stringify(text)}: ${problem}`);
     }
-    console.log(`composed ${composed} changed documents of 3000`);
+    console.log(`composed ${composed} changed documents of 2000`);
     expect(problems.slice(0, 5)).toEqual([]);
   });
 
