@@ -269,7 +269,8 @@ class TreeBuilder {
       keyToken = scalarToken("scalar", at, key);
     }
     if (key === "<<" || key === "__proto__") throw new Fallback("merge or prototype key");
-    if (colon - at > 1024) throw new Fallback("long key");
+    // The parser counts the 1024 characters a key may take from the line break before it after an empty value.
+    if (colon - line.start >= 1024) throw new Fallback("long key");
     if (colon + 1 < line.end && text.charCodeAt(colon + 1) !== SPACE) throw new Fallback("no space after colon");
     return { key, keyToken, colon };
   }

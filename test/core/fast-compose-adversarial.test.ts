@@ -104,7 +104,7 @@ const ODD_FLOWS = [
 const KEYS = ["a", "b", "name", "a#b", "a:b", '"a: b"', "'it''s'", "é", "a b", "a.b/c", "helm.sh/chart", "x-y", "'yes'", '"1"', "a'b", 'a"b', "x?"];
 const ODD_KEYS = [
   '""', "''", '"<<"', "yes", "on", "1", "true", "null", "~", "<<", "__proto__", "-a", "?a", "a ", '"a"', "'a'", "a'", 'b"', "a?", "日本",
-  "x".repeat(1100), "k".repeat(1024), "k".repeat(1025), '"\\u00e9"', '"a\\tb"', "a,b", "[a]", "{a}", "a%", "%a", "a@", "`a", "!a", "&a",
+  "x".repeat(1100), "k".repeat(1021), "k".repeat(1022), "k".repeat(1023), "k".repeat(1024), "k".repeat(1025), '"\\u00e9"', '"a\\tb"', "a,b", "[a]", "{a}", "a%", "%a", "a@", "`a", "!a", "&a",
   "*a", "a: b", "a:", "a :", "? a", "-", "--", "---a", "...", "a\u2028b", '"a"b', "'a'b", '"a":b', "0644", "0o7", "y", "Y", "n", "off",
   "1.5", ".inf", "2001-12-14", "=", "'__proto__'", '"a\\u0000"', "a\u0085b",
 ];
@@ -473,7 +473,8 @@ const CORNERS: Array<[string, string]> = [
   ["blank lines with trailing spaces between keys", "a: 1\n      \n  \nb:\n   \n  c: 1\n        \n"],
   ["blank lines with trailing spaces before a nested map", "a:\n          \n  b: 1\n"],
   ["keys with odd characters", "a#b: 1\na:b: 2\n\"a: b\": 3\n'it''s': 4\né: 5\nhelm.sh/chart: 6\n\"\": 7\n"],
-  ["a key of 1024 characters", `${"k".repeat(1024)}: 1\n`],
+  ["a key of 1023 characters", `${"k".repeat(1023)}: 1\n`],
+  ["a key of 1021 characters after an empty value, indented by two", `a:\n  b:\n  ${"k".repeat(1021)}: 1\n`],
   ["trailing spaces after keys and values", "a:   \n  b: 1   \nc: x y   \nd: 'q'   \n"],
   ["empty values", "a:\nb: \nc:   # c\nd: ~\ne: null\n"],
   ["empty items, with a trailing space", "a:\n  -\n  - \n  -   # c\n  - x\n"],
@@ -518,6 +519,8 @@ const CORNERS: Array<[string, string]> = [
 /** Documents fast-compose must leave to the parser. */
 const LEFT_TO_THE_PARSER: Array<[string, string]> = [
   ["two document starts (the first document is empty)", "---\n---\na: 1\n"],
+  ["a key of 1024 characters after an empty value (the parser counts from the line break)", `a:\n${"k".repeat(1024)}: 1\n`],
+  ["a key of 1022 characters after an empty value, indented by two", `a:\n  b:\n  ${"k".repeat(1022)}: 1\n`],
   ["two keys that are both empty", "\"\": 1\n'': 2\n"],
   ["a blank line in a literal block wider than its text (it is text)", "a: |-\n  x\n\n   \n"],
   ["a leading blank line in a literal block wider than its text (Kubernetes refuses it)", "a: |\n\n   \n  x\nb: 1\n"],
