@@ -369,6 +369,8 @@ class TreeBuilder {
     if (LONE_DASH.test(written)) throw new Fallback("a lone dash in a flow collection");
     // go-yaml ends a plain scalar at a `?` in a flow collection, and refuses what follows (`[a?b]`).
     if (written.includes("?")) throw new Fallback("a question mark in a flow collection");
+    // go-yaml refuses a key of more than 1024 characters in a flow map too; the parser takes one.
+    if (written.length > 1000 && written.includes("{")) throw new Fallback("a long flow map");
     // FlowReader trims scalars as JavaScript does, U+00A0 included, which YAML keeps.
     if (OTHER_WHITE_SPACE.test(written)) throw new Fallback("white space other than spaces in a flow collection");
     const open = text[at] as "[" | "{";

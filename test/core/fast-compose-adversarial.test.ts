@@ -99,7 +99,7 @@ const FLOWS = ["{}", "[]", "[a, b]", "{a: 1}", "{a: 1, b: [x, y]}", "[a, [b, {c:
 const ODD_FLOWS = [
   "[ ]", "{ }", "[a,b]", "[a, ]", '{"a": 1}', "[a: 1]", "{a}", "{a: {b: {}}}", "[x] # c", "[x]x", "{a: b, a: c}", "[[], {}]", "[-1, -x]",
   "[a b, c]", "{a:1}", "[a #b]", "[a, b]]", "{a: [}", "[*x]", "[&x a]", "[!t a]", "[? a]", "{? a}", "[a, -]", "{a: }", "{: a}", "[,]",
-  "{a: b}: c", "[a]: b", "[a:b]", "{a:b: c}", "[http://x]", "{x: http://y}", "[0644, 0x1F, .nan]", "{'a''b': 'c'}", '["\\u00e9"]', "[x\u00a0]", "{b: x\u3000}", "[\u00a0x]",
+  "{a: b}: c", "[a]: b", "[a:b]", "{a:b: c}", "[http://x]", "{x: http://y}", "[0644, 0x1F, .nan]", "{'a''b': 'c'}", '["\\u00e9"]', "[x\u00a0]", "{b: x\u3000}", "[\u00a0x]", `{${"k".repeat(1030)}: 1}`, `{a: ${"k".repeat(1030)}}`,
 ];
 const KEYS = ["a", "b", "name", "a#b", "a:b", '"a: b"', "'it''s'", "é", "a b", "a.b/c", "helm.sh/chart", "x-y", "'yes'", '"1"', "a'b", 'a"b', "x?"];
 const ODD_KEYS = [
@@ -474,6 +474,7 @@ const CORNERS: Array<[string, string]> = [
   ["blank lines with trailing spaces before a nested map", "a:\n          \n  b: 1\n"],
   ["keys with odd characters", "a#b: 1\na:b: 2\n\"a: b\": 3\n'it''s': 4\né: 5\nhelm.sh/chart: 6\n\"\": 7\n"],
   ["a key of 1023 characters", `${"k".repeat(1023)}: 1\n`],
+  ["a flow sequence of 3000 characters", `a: [${"k".repeat(3000)}]\n`],
   ["a key of 1021 characters after an empty value, indented by two", `a:\n  b:\n  ${"k".repeat(1021)}: 1\n`],
   ["trailing spaces after keys and values", "a:   \n  b: 1   \nc: x y   \nd: 'q'   \n"],
   ["empty values", "a:\nb: \nc:   # c\nd: ~\ne: null\n"],
@@ -537,6 +538,7 @@ const LEFT_TO_THE_PARSER: Array<[string, string]> = [
   ["an em space ending a continuation line in a sequence", "a:\n- one\n  two\u2003\n"],
   ["a question mark in a flow sequence (Kubernetes refuses it)", "a: [http://x?y=1]\n"],
   ["a question mark in a flow map", "a: {b?: c}\n"],
+  ["a key of 1100 characters in a flow map (Kubernetes refuses it)", `a: {x: 1, ${"k".repeat(1100)}: 1}\n`],
   ["a no-break space ending a scalar in a flow sequence", "a: [x\u00a0]\n"],
   ["an ideographic space ending a key in a flow map", "a: {x\u3000: 1}\n"],
   ["a no-break space inside a continuation line", "a: one\n  t\u00a0wo\n"],
