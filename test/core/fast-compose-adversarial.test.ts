@@ -423,7 +423,7 @@ function everyStepDifference(text: string): string | undefined {
 
 /**
  * Equal data, but for scalars one reader takes as a number and the other as a string: YAML 1.1's numbers as go-yaml
- * reads them (`0X1F`, `+_1`, `0o17`, `12:30`) are not the yaml package's, which is not fast-compose's to mend.
+ * reads them (`0X1F`, `+_1`, `0o17`, `12:30`, `.`) are not the yaml package's, which is not fast-compose's to mend.
  */
 function sameReading(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => sameReading(item, b[i]));
@@ -455,7 +455,7 @@ function k8sDifferences(texts: string[]): string[] {
     // JSON has no NaN nor infinity: Kubernetes refuses what the parser reads as such.
     if (go instanceof Error && /unsupported value: (?:NaN|[-+]?Inf)/.test(go.message)) return;
     if (go instanceof Error) problems.push(`${JSON.stringify(text)}: Kubernetes refuses it: ${go.message}`);
-    else if (ours.error === undefined && !sameReading(normalised(go), normalised(ours.value))) {
+    else if (ours.error === undefined && !sameReading(go, ours.value)) {
       problems.push(`${JSON.stringify(text)}: Kubernetes reads ${JSON.stringify(go)}, the parser ${JSON.stringify(normalised(ours.value))}`);
     }
   });
