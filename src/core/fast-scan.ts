@@ -189,7 +189,8 @@ export function fastScan(text: string, version: "1.2" | "1.1" = "1.2"): FastScan
 }
 
 function scan(text: string, resolve: Resolver): FastScan {
-  if (text.includes("\t") || text.includes("\r") || text.charCodeAt(0) === 0xfeff) return { fallback: "tab, CR or BOM" };
+  // A byte order mark anywhere: the parser drops it before a key, which this reader would keep.
+  if (text.includes("\t") || text.includes("\r") || text.includes("\ufeff")) return { fallback: "tab, CR or BOM" };
   if (text.length > 0 && text.charCodeAt(text.length - 1) !== NEWLINE) return { fallback: "no final line break" };
   try {
     return { value: new Scanner(text, resolve).document() };
@@ -274,6 +275,7 @@ class Scanner {
    */
   private peek(prelude: boolean): Line | undefined {
     const text = this.text;
+    let marked = false;
     while (this.at < text.length) {
       const line = this.lineAt(this.at);
       const c = text.charCodeAt(line.content);
@@ -283,7 +285,9 @@ class Scanner {
       }
       if (line.content === line.start && (text.startsWith("---", line.start) || text.startsWith("...", line.start) || c === 0x25)) {
         const marker = text.startsWith("---", line.start) && /^---(?:[ ]+(?:#.*)?)?$/.test(text.slice(line.start, line.end));
-        if (prelude && marker) {
+        // One `---`: a second one ends an empty document, and the parser reports more than one.
+        if (prelude && marker && !marked) {
+          marked = true;
           this.at = line.end + 1;
           continue;
         }
@@ -399,7 +403,8 @@ class Scanner {
       if (this.resolve(key) !== key) throw new Fallback("key that is not a string");
     }
     if (key === "<<" || key === "__proto__") throw new Fallback("merge or prototype key");
-    if (colon - at > 1024) throw new Fallback("long key");
+    // The parser counts a key's 1024 characters from its line's start (after an empty value, from the line break).
+    if (colon - line.start >= 1024) throw new Fallback("long key");
     if (colon + 1 < line.end && text.charCodeAt(colon + 1) !== SPACE) throw new Fallback("no space after colon");
     return { key, after: colon + 1 };
   }

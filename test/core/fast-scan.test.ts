@@ -220,7 +220,7 @@ describe("fastScan edge cases: accepted only where parseDocument agrees", () => 
       expect(expectAgreement(text)).toBe(true);
     });
   }
-  const rejected = ['a: "x"\n  b\n', "k: -\n", "k: a\n  - b\n", "k: |\n  a\n b: 1\n", "k: 'a'#x\n", "k: [a, -]\n", "k: [-]\n", "k: {a: -}\n"];
+  const rejected = ['a: "x"\n  b\n', "k: -\n", "k: a\n  - b\n", "k: |\n  a\n b: 1\n", "k: 'a'#x\n", "k: [a, -]\n", "k: [-]\n", "k: {a: -}\n", "---\n---\nk: 1\n", "# c\n\ufeffk: 1\n", `a:\n${"k".repeat(1024)}: 1\n`];
   for (const text of rejected) {
     it(`falls back on ${JSON.stringify(text)}`, () => {
       expect("fallback" in fastScan(text)).toBe(true);
