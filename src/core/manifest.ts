@@ -5,7 +5,7 @@
  * their original bytes. A parsed document is read by fast-scan; its full `yaml` Document (the editor's tree) is
  * composed only when a rule plans an edit of it, or when fast-scan cannot read it, and one at a time (tree-slot.ts).
  */
-import type { Document } from "yaml";
+import { type Document, isMap, isSeq } from "yaml";
 import { FixStorageError } from "./errors.js";
 import { parseForPlanning } from "./fast-compose.js";
 import { fastScanBothVersions } from "./fast-scan.js";
@@ -15,7 +15,8 @@ import { type RawDocument, sourceComment, splitStream } from "./stream.js";
 import { lineColumn } from "./text.js";
 import { TreeSlot } from "./tree-slot.js";
 import { selfContainingAlias } from "./yaml-aliases.js";
-import { ANCHOR, excessiveAliasing, firstDuplicateKey, type Path, YamlDocumentEditor } from "./yaml-editor.js";
+import { duplicateKeys } from "./yaml-aliases.js";
+import { ANCHOR, excessiveAliasing, type Path, YamlDocumentEditor } from "./yaml-editor.js";
 import { valueAtPath } from "./yaml-path.js";
 
 export const POSTRENDER_FILENAME = "postrenderer.helm.sh/postrender-filename";
@@ -31,10 +32,11 @@ export class ParsedDocument {
    */
   readonly originalReadsAlikeIn11: boolean = false;
   /**
-   * Why no rule may edit this document, when none may. A key twice in one map: Kubernetes reads the document, taking
-   * the last value (as does this reader), but an edit could land on the other one.
+   * Why no rule may edit an object of this document, by object (the document, or an item of a List): a key twice in
+   * one map. Kubernetes reads such a document, taking the last value (as does this reader), but an edit could land on
+   * the other one. Empty for nearly every document.
    */
-  readonly editRefusal: string | undefined;
+  private readonly refusals = new Map<number | "document", string>();
 
   constructor(
     readonly raw: RawDocument,
@@ -49,16 +51,37 @@ export class ParsedDocument {
       return;
     }
     this.composed = this.compose();
-    const duplicate = firstDuplicateKey(this.composed.document);
-    if (duplicate !== undefined) {
-      const { line, column } = lineColumn(raw.text, duplicate);
-      this.editRefusal = `left as rendered: a key is repeated in one map at line ${raw.line + line - 1}, column ${column}; Kubernetes reads the last value, and an edit could change the other (remove the repeated key from the template)`;
-    }
+    this.refuseRepeatedKeys(this.composed.document);
     try {
       this.initial = this.composed.value();
     } catch (cause) {
       throw located(raw, `cannot read document: ${(cause as Error).message}`, 0);
     }
+  }
+
+  /** A repeated key refuses edits to the List item that holds it, or to the whole document when outside any item. */
+  private refuseRepeatedKeys(tree: Document.Parsed): void {
+    const offsets = duplicateKeys(tree);
+    if (offsets.length === 0) return;
+    const root = tree.contents;
+    const items = isMap(root) && String(root.get("kind") ?? "").endsWith("List") ? root.get("items", true) : undefined;
+    const ranges = isSeq(items) ? items.items.map((item) => (item as { range?: [number, number, number] } | null)?.range) : [];
+    for (const offset of offsets) {
+      const item = ranges.findIndex((range) => range !== undefined && range[0] <= offset && offset < range[2]);
+      const scope = item === -1 ? "document" : item;
+      if (this.refusals.has(scope)) continue;
+      const { line, column } = lineColumn(this.raw.text, offset);
+      this.refusals.set(
+        scope,
+        `left as rendered: a key is repeated in one map at line ${this.raw.line + line - 1}, column ${column}; Kubernetes reads the last value, and an edit could change the other (remove the repeated key from the template)`,
+      );
+    }
+  }
+
+  /** Why no rule may edit the document's object (`item` of a List), or undefined. */
+  editRefusal(item?: number): string | undefined {
+    if (this.refusals.size === 0) return undefined;
+    return this.refusals.get("document") ?? (item === undefined ? undefined : this.refusals.get(item));
   }
 
   private compose(): YamlDocumentEditor {

@@ -66,14 +66,15 @@ export function runPipeline(input: string | readonly RawDocument[], stages: read
  */
 function applyEdits(stage: string, edits: readonly PlannedEdit[], findings: Finding[]): ChangeRecord[] {
   const records: ChangeRecord[] = [];
-  const refused = new Set<ParsedDocument>();
+  const refused = new Set<string>();
   for (const edit of edits) {
     const { object, op, path, value, reason } = edit;
-    // A document no edit may touch: none of the stage's edits to it is made, and the finding says why.
-    const refusal = object.doc.editRefusal;
+    // An object no edit may touch: none of the stage's edits to it is made, and one finding says why.
+    const refusal = object.doc.editRefusal(object.item);
     if (refusal !== undefined) {
-      if (!refused.has(object.doc)) findings.push({ rule: stage, severity: "warning", message: `${object}: ${refusal}`, object: object.ref() });
-      refused.add(object.doc);
+      const key = `${object.doc.raw.index}/${object.item ?? ""}`;
+      if (!refused.has(key)) findings.push({ rule: stage, severity: "warning", message: `${object}: ${refusal}`, object: object.ref() });
+      refused.add(key);
       continue;
     }
     const step: EditStep = { op, path: [...object.base, ...path], ...(value !== undefined && { value }) };

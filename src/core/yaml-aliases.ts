@@ -115,27 +115,29 @@ export function anchorsOn(nodes: ReadonlyArray<Node | null>): Set<string> {
 
 /** Offset of the first duplicate key in any map: yaml's own check is quadratic in the size of a map. */
 export function firstDuplicateKey(doc: Document.Parsed): number | undefined {
-  const walk = (node: unknown): number | undefined => {
+  return duplicateKeys(doc)[0];
+}
+
+/** Offsets of every key repeated in its map (its second and later occurrences), in document order. */
+export function duplicateKeys(doc: Document.Parsed): number[] {
+  const found: number[] = [];
+  const walk = (node: unknown): void => {
     if (isMap(node)) {
       const seen = new Set<string>();
       for (const pair of node.items) {
         if (isScalar(pair.key)) {
           const key = String(pair.key.value);
-          if (seen.has(key)) return (pair.key.range as [number, number, number])[0];
+          if (seen.has(key)) found.push((pair.key.range as [number, number, number])[0]);
           seen.add(key);
         }
-        const inner = walk(pair.value);
-        if (inner !== undefined) return inner;
+        walk(pair.value);
       }
     } else if (isSeq(node)) {
-      for (const item of node.items) {
-        const inner = walk(item);
-        if (inner !== undefined) return inner;
-      }
+      for (const item of node.items) walk(item);
     }
-    return undefined;
   };
-  return walk(doc.contents);
+  walk(doc.contents);
+  return found.sort((a, b) => a - b);
 }
 
 /**

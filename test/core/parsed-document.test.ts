@@ -81,7 +81,16 @@ describe("ParsedDocument reads with fast-scan and composes a Document only for a
   it("a key twice in one map: read as Kubernetes reads it (the last value), and refused to every edit, naming where", () => {
     const { doc } = read("kind: Job\nmetadata:\n  name: a\n  labels: {app: a}\n  name: b\n");
     expect(doc.value()).toStrictEqual({ kind: "Job", metadata: { name: "b", labels: { app: "a" } } });
-    expect(doc.editRefusal).toMatch(/^left as rendered: a key is repeated in one map at line 5, column 3; Kubernetes reads the last value/);
-    expect(read("kind: Job\nmetadata:\n  name: a\n").doc.editRefusal).toBeUndefined();
+    expect(doc.editRefusal()).toMatch(/^left as rendered: a key is repeated in one map at line 5, column 3; Kubernetes reads the last value/);
+    expect(read("kind: Job\nmetadata:\n  name: a\n").doc.editRefusal()).toBeUndefined();
+  });
+
+  it("in a List, a repeated key refuses edits to the item that holds it only; outside the items, to every item", () => {
+    const list = (head: string, first: string) =>
+      `apiVersion: v1\nkind: List\n${head}items:\n- kind: ServiceAccount\n  metadata:\n    name: sa\n${first}- kind: Job\n  metadata:\n    name: j\n`;
+    const inItem = read(list("", "    name: sa2\n")).doc;
+    expect([inItem.editRefusal(0), inItem.editRefusal(1)]).toStrictEqual([expect.stringContaining("at line 7, column 5"), undefined]);
+    const outside = read(list("metadata: {}\nmetadata: {}\n", "")).doc;
+    expect([outside.editRefusal(0), outside.editRefusal(1)]).toStrictEqual([expect.stringContaining("at line 4, column 1"), expect.stringContaining("at line 4, column 1")]);
   });
 });

@@ -332,9 +332,9 @@ describe("renders Kubernetes reads and the tool once refused, and errors without
 
   // The same objects as a ResourceList: a key repeated in another item (W&B's chart repeats global-common-label in its
   // ServiceAccounts, wandb/helm-charts test-configs/operator-wandb/__snapshots__/weave-trace-with-worker.snap @
-  // 82d5626a27d4e0e608067d9fe7f12f4b791e0d89) currently leaves every StatefulSet of the list unedited, with a warning
-  // for the first one only, where the stream edits them all.
-  it.skip("a key repeated in one KRM item leaves the other items to the rules, as in a stream", () => {
+  // 82d5626a27d4e0e608067d9fe7f12f4b791e0d89) refused edits to every StatefulSet of the list, with a warning for the
+  // first one only, where the stream edits them all; now only the item holding the repeated key is refused.
+  it("a key repeated in one KRM item leaves the other items to the rules, as in a stream", () => {
     const statefulSet = (name: string) => yaml`
       - apiVersion: apps/v1
         kind: StatefulSet
