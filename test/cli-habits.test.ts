@@ -249,12 +249,12 @@ describe("config errors name what is allowed", () => {
     expect(outcome.stderr.join("\n")).toContain('rules: unknown key "claim-labels" (rules are: claim-template-labels, claim-ownership');
   });
 
-  it("a config file that is not UTF-8 is refused, with its line", async () => {
+  it("a config file that is not UTF-8 is refused, with its line and column", async () => {
     const latin1 = Buffer.concat([Buffer.from("release:\n  name: caf"), Buffer.from([0xe9]), Buffer.from("\n")]);
     const path = tempFile("c.yaml", latin1);
     const outcome = await run(["--config", path], { stdin: STS });
     expect(outcome).toMatchObject({ code: 2, stdout: "" });
-    expect(outcome.stderr).toEqual([`fix-storage: line 2: invalid config ${path}: the file is not valid UTF-8 (first bad byte at offset 20) (save it as UTF-8)`]);
+    expect(outcome.stderr).toEqual([`fix-storage: line 2, column 12: invalid config ${path}: the file is not valid UTF-8 (first bad byte at offset 20) (save it as UTF-8)`]);
   });
 
   it("a directory given as the config is named as one", async () => {
@@ -448,13 +448,13 @@ describe("the fixed stream is given document by document", () => {
     expect(outcome.stdoutParts).toHaveLength(2);
   });
 
-  it("invalid UTF-8 in a later document is refused with the stream's offset and line", async () => {
+  it("invalid UTF-8 in a later document is refused with its document, the stream's line and offset, and the column", async () => {
     const bytes = Buffer.concat([Buffer.from(`${CONFIGMAP}---\na: `), Buffer.from([0xc0, 0xaf]), Buffer.from("\n")]);
     const outcome = await run([], { stdin: bytes });
     expect(outcome).toEqual({
       code: 2,
       stdout: "",
-      stderr: [`fix-storage: line 9: input is not valid UTF-8 (first bad byte at offset ${Buffer.byteLength(CONFIGMAP) + 7})`],
+      stderr: [`fix-storage: document 2 line 9, column 4: input is not valid UTF-8 (first bad byte at offset ${Buffer.byteLength(CONFIGMAP) + 7})`],
     });
   });
 });

@@ -201,13 +201,20 @@ export class StreamSplitter {
     try {
       text = strictUtf8.decode(bytes);
     } catch {
-      this.notUtf8 = notUtf8Error(bytes, at);
+      this.notUtf8 = notUtf8Error(bytes, at, this.documentOf(lenientUtf8.decode(bytes)));
       this.held = [];
       return;
     }
     const nul = text.indexOf("\0");
-    if (nul !== -1) this.nul ??= nulByteError(text, nul, at.line);
+    if (nul !== -1) this.nul ??= nulByteError(text, nul, at.line, this.documentOf(text));
     this.pieces.push(text);
+  }
+
+  /** Which document the piece being cut belongs to, as the finished stream will number it, and its # Source. */
+  private documentOf(text: string): { document: number; source?: string } {
+    const document = documentsOf([...this.pieces, text === "" ? " " : text], this.startsWithMarker).length;
+    const source = sourceComment(text);
+    return { document, ...(source !== undefined && { source }) };
   }
 }
 

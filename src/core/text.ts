@@ -1,6 +1,7 @@
-import { FixStorageError } from "./errors.js";
+import { FixStorageError, type Location } from "./errors.js";
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const lenientUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** Decodes the input strictly: manifests are UTF-8 text, so invalid bytes or NUL mean the input is not what we think. */
 export function decodeInput(bytes: Uint8Array): string {
@@ -16,17 +17,22 @@ export function decodeInput(bytes: Uint8Array): string {
 }
 
 /** The refusal of bytes that are not UTF-8, located in the stream: `start` is where the bytes begin in it. */
-export function notUtf8Error(bytes: Uint8Array, start = { offset: 0, line: 1 }): FixStorageError {
+export function notUtf8Error(bytes: Uint8Array, start = { offset: 0, line: 1 }, document: Location = {}): FixStorageError {
   const at = firstInvalidUtf8(bytes);
+  const lineStart = bytes.lastIndexOf(10, at - 1) + 1;
+  // The column in characters, as the parser counts them: the bytes before it on its line are valid UTF-8.
+  const column = lenientUtf8.decode(bytes.subarray(lineStart, at)).length + 1;
   return new FixStorageError(`input is not valid UTF-8 (first bad byte at offset ${start.offset + at})`, {
+    ...document,
     line: start.line + lineAt(bytes, at).line - 1,
+    column,
   });
 }
 
 /** The refusal of a NUL character at `nul` of `text`, which begins at the start of line `line` of the stream. */
-export function nulByteError(text: string, nul: number, line = 1): FixStorageError {
+export function nulByteError(text: string, nul: number, line = 1, document: Location = {}): FixStorageError {
   const at = lineColumn(text, nul);
-  return new FixStorageError("input contains a NUL byte; manifests are text", { line: line + at.line - 1, column: at.column });
+  return new FixStorageError("input contains a NUL byte; manifests are text", { ...document, line: line + at.line - 1, column: at.column });
 }
 
 /** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */

@@ -46,9 +46,15 @@ function viaChunks(bytes: Uint8Array, cuts: readonly number[]): unknown {
   }
 }
 
+/**
+ * The refusal's message, line and (for NUL) column. The byte route also names the document, its # Source and the
+ * column of a bad UTF-8 byte, which decoding the whole stream cannot know; "refusals name the document" checks those.
+ */
 function refusal(error: unknown): unknown {
   if (!(error instanceof FixStorageError)) throw error;
-  return { message: error.message, location: error.location };
+  const { document: _document, source: _source, ...location } = error.location;
+  if (error.message.startsWith("input is not valid UTF-8")) delete location.column;
+  return { message: error.message, location };
 }
 
 function yamlFilesUnder(dir: string): string[] {
@@ -208,3 +214,25 @@ describe("splitStreamBytes: the documents of splitStream, found on the bytes", (
     }
   });
 });
+
+describe("refusals name the document, its # Source, the line and the column", () => {
+  const head = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n# Source: c/templates/cm.yaml\n";
+  const cases: Array<[string, Uint8Array, object]> = [
+    [
+      "a byte that is not UTF-8 after two-byte characters",
+      Buffer.concat([Buffer.from(`${head}data:\n  x: é é `), Buffer.from([0xe9]), Buffer.from("\n")]),
+      { document: 2, source: "c/templates/cm.yaml", line: 8, column: 10 },
+    ],
+    ["a NUL character", Buffer.from(`${head}data:\n  x: a\u0000\n`), { document: 2, source: "c/templates/cm.yaml", line: 8, column: 7 }],
+    ["in the first document, comments before its ---", Buffer.from("# top\n---\nkind: A\nx: \u0000\n---\nkind: B\n"), { document: 1, line: 4, column: 4 }],
+  ];
+  it.each(cases)("%s", (_name, bytes, location) => {
+    expect(() => splitStreamBytes(bytes)).toThrow(FixStorageError);
+    try {
+      splitStreamBytes(bytes);
+    } catch (error) {
+      expect((error as FixStorageError).location).toStrictEqual(location);
+    }
+  });
+});
+

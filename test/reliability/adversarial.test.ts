@@ -374,17 +374,17 @@ describe("encodings, markers and odd streams", () => {
     expectOutput(bare, `${CONFIGMAP}...\n${FIXED_STATEFULSET.replace(/^---\n/, "")}`);
   });
 
-  it("a NUL byte is refused with its line and column", () => {
-    expectRefused(Buffer.from(`${CONFIGMAP}  x: "a\0b"\n`), "fix-storage: line 9, column 8: input contains a NUL byte; manifests are text");
+  it("a NUL byte is refused with its document, line and column", () => {
+    expectRefused(Buffer.from(`${CONFIGMAP}  x: "a\0b"\n`), "fix-storage: document 1 (app/templates/cm.yaml) line 9, column 8: input contains a NUL byte; manifests are text");
   });
 
-  it("invalid UTF-8 is refused with the offset of the first bad byte", () => {
+  it("invalid UTF-8 is refused with its document, line and column and the offset of the first bad byte", () => {
     const bytes = Buffer.concat([Buffer.from(CONFIGMAP), Buffer.from([0x20, 0x20, 0x78, 0x3a, 0x20, 0xc3, 0x28, 0x0a])]);
-    expectRefused(bytes, `fix-storage: line 9: input is not valid UTF-8 (first bad byte at offset ${Buffer.byteLength(CONFIGMAP) + 5})`);
+    expectRefused(bytes, `fix-storage: document 1 (app/templates/cm.yaml) line 9, column 6: input is not valid UTF-8 (first bad byte at offset ${Buffer.byteLength(CONFIGMAP) + 5})`);
     // An overlong encoding and a UTF-16 surrogate are invalid too.
-    expectRefused(Buffer.from([0x61, 0x3a, 0x20, 0xc0, 0xaf, 0x0a]), "fix-storage: line 1: input is not valid UTF-8 (first bad byte at offset 3)");
-    expectRefused(Buffer.from([0x61, 0x3a, 0x20, 0xed, 0xa0, 0x80, 0x0a]), "fix-storage: line 1: input is not valid UTF-8 (first bad byte at offset 3)");
-    expectRefused(Buffer.from([0x61, 0x0a, 0xe2, 0x82]), "fix-storage: line 2: input is not valid UTF-8 (first bad byte at offset 2)");
+    expectRefused(Buffer.from([0x61, 0x3a, 0x20, 0xc0, 0xaf, 0x0a]), "fix-storage: document 1 line 1, column 4: input is not valid UTF-8 (first bad byte at offset 3)");
+    expectRefused(Buffer.from([0x61, 0x3a, 0x20, 0xed, 0xa0, 0x80, 0x0a]), "fix-storage: document 1 line 1, column 4: input is not valid UTF-8 (first bad byte at offset 3)");
+    expectRefused(Buffer.from([0x61, 0x0a, 0xe2, 0x82]), "fix-storage: document 1 line 2, column 1: input is not valid UTF-8 (first bad byte at offset 2)");
   });
 
   it("empty input and whitespace-only input are refused", () => {
@@ -407,7 +407,7 @@ describe("encodings, markers and odd streams", () => {
       return seed >> 16;
     });
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), noise]);
-    expectRefused(png, "fix-storage: line 1: input is not valid UTF-8 (first bad byte at offset 0)");
+    expectRefused(png, "fix-storage: document 1 line 1, column 1: input is not valid UTF-8 (first bad byte at offset 0)");
   });
 
   it("a JSON stream: JSON documents are fixed in place, untouched ones keep their bytes", () => {

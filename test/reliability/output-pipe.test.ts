@@ -81,7 +81,7 @@ describe("stdin on a pipe", () => {
     expect({ code, stdout, stderr }).toEqual({
       code: 2,
       stdout: "",
-      stderr: `fix-storage: line ${line}: input is not valid UTF-8 (first bad byte at offset ${head.length + 7})\n`,
+      stderr: `fix-storage: document 20001 line ${line}, column 4: input is not valid UTF-8 (first bad byte at offset ${head.length + 7})\n`,
     });
   });
 });

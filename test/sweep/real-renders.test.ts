@@ -317,7 +317,7 @@ describe("renders Kubernetes reads and the tool once refused, and errors without
   });
 
   // Currently the message names the line and a byte offset, not the document (index and # Source) nor the column.
-  it.skip("bytes that are not UTF-8 are refused naming the document, line and column", () => {
+  it("bytes that are not UTF-8 are refused naming the document, line and column", () => {
     const input = Buffer.concat([
       Buffer.from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n# Source: c/templates/cm.yaml\n"),
       Buffer.from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  x: caf"),
