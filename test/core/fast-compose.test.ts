@@ -137,17 +137,17 @@ describe("fast trees are the parser's trees, fact by fact", () => {
     expect(composed).toBeGreaterThan(scanned * 0.8);
   });
 
-  it("200 generated documents it composes (block and indentless sequences, quoting, comments, literals)", () => {
+  it("60 generated documents it composes (block and indentless sequences, quoting, comments, literals)", () => {
     const problems: string[] = [];
     let composed = 0;
-    for (let seed = 1; composed < 200 && seed <= 4000; seed++) {
+    for (let seed = 1; composed < 60 && seed <= 1500; seed++) {
       const { text } = generateCase(seed * 7919);
       const result = sameTree(text);
       if (result.composed) composed++;
       if (result.problem) problems.push(`seed ${seed * 7919}: ${result.problem}`);
     }
     expect(problems.slice(0, 3)).toEqual([]);
-    expect(composed).toBe(200);
+    expect(composed).toBe(60);
   });
 });
 
@@ -273,10 +273,10 @@ describe("an editor planning on fast trees writes the parser-planned bytes", () 
     expect(tree.toJS()).toStrictEqual({ a: {}, b: 2 });
   });
 
-  it("random steps on 200 generated documents it composes", () => {
+  it("random steps on 60 generated documents it composes", () => {
     const problems: string[] = [];
     let composed = 0;
-    for (let seed = 1; composed < 200 && seed <= 4000; seed++) {
+    for (let seed = 1; composed < 60 && seed <= 1500; seed++) {
       const { text } = generateCase(seed * 104729);
       if (!fastCompose(text)) continue;
       composed++;
@@ -284,7 +284,7 @@ describe("an editor planning on fast trees writes the parser-planned bytes", () 
       if (problem) problems.push(`seed ${seed * 104729}: ${problem}`);
     }
     expect(problems.slice(0, 3)).toEqual([]);
-    expect(composed).toBe(200);
+    expect(composed).toBe(60);
   });
 
   it("random steps on the workloads of the corpus and the examples", () => {
