@@ -17,7 +17,7 @@
  * does the same on documents written to probe the subset's edges, and on those documents changed a little.
  */
 import { Document, isMap, isSeq, type CST, type Node, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
-import { Fallback, FlowReader, INDICATOR, plainContinuation, resolvePlain, unquote } from "./fast-scan.js";
+import { BlockLines, Fallback, FlowReader, INDICATOR, plainContinuation, resolvePlain, unquote } from "./fast-scan.js";
 import { parseForEditing } from "./yaml-aliases.js";
 import { resolvePath, type Path } from "./yaml-path.js";
 
@@ -28,7 +28,6 @@ const DASH = 0x2d;
 const COLON = 0x3a;
 const DOUBLE = 0x22;
 const SINGLE = 0x27;
-const MAX_DEPTH = 200;
 /** Escapes YAML 1.1 lacks (`\/`) or that name half of a surrogate pair: go-yaml refuses them, the parser does not. */
 const ESCAPE_UNREAD_BY_KUBERNETES = /\\(?:\/|u[dD][89a-fA-F])/;
 const LONE_DASH = /[[{,\s]-[\s,\]}]/;
@@ -80,12 +79,6 @@ export function fastCompose(text: string): Document.Parsed | undefined {
   }
 }
 
-interface Line {
-  start: number;
-  content: number;
-  end: number;
-}
-
 type SourceToken = CST.SourceToken;
 
 /** What an item's value is: its node and its source token (none for an empty value). */
@@ -97,63 +90,13 @@ interface Built {
 const token = (type: SourceToken["type"], offset: number, source: string): SourceToken => ({ type, offset, indent: 0, source });
 const scalarToken = (type: CST.FlowScalar["type"], offset: number, source: string): CST.FlowScalar => ({ type, offset, indent: 0, source });
 
-class TreeBuilder {
-  private at = 0;
-  private depth = 0;
-  private line: Line = { start: -1, content: -1, end: -1 };
-
-  constructor(private readonly text: string) {}
-
+class TreeBuilder extends BlockLines {
   document(): YAMLMap {
     const first = this.peek(true);
     if (!first || this.isSequenceItem(first)) throw new Fallback("root is not a block map");
     const { node } = this.map(first.content - first.start, first.content);
     if (this.peek(false)) throw new Fallback("content after the root map");
     return node as YAMLMap;
-  }
-
-  private lineAt(start: number): Line {
-    if (this.line.start === start) return this.line;
-    const text = this.text;
-    let end = text.indexOf("\n", start);
-    if (end === -1) end = text.length;
-    let content = start;
-    while (content < end && text.charCodeAt(content) === SPACE) content++;
-    this.line = { start, content, end };
-    return this.line;
-  }
-
-  /** The next line with content; `---` lines only before the root (`prelude`), no other markers or directives. */
-  private peek(prelude: boolean): Line | undefined {
-    const text = this.text;
-    let marked = false;
-    while (this.at < text.length) {
-      const line = this.lineAt(this.at);
-      const c = text.charCodeAt(line.content);
-      if (line.content === line.end || c === HASH) {
-        this.at = line.end + 1;
-        continue;
-      }
-      if (line.content === line.start && (text.startsWith("---", line.start) || text.startsWith("...", line.start) || c === 0x25)) {
-        // One `---`: a second one ends an empty document, and the parser reports more than one.
-        if (prelude && !marked && /^---(?:[ ]+(?:#.*)?)?$/.test(text.slice(line.start, line.end))) {
-          marked = true;
-          this.at = line.end + 1;
-          continue;
-        }
-        throw new Fallback("document marker or directive");
-      }
-      return line;
-    }
-    return undefined;
-  }
-
-  private isSequenceItem(line: Line): boolean {
-    return this.text.charCodeAt(line.content) === DASH && (line.content + 1 === line.end || this.text.charCodeAt(line.content + 1) === SPACE);
-  }
-
-  private enter(): void {
-    if (++this.depth > MAX_DEPTH) throw new Fallback("nesting too deep");
   }
 
   /** A block map whose keys start at column `indent`, the first at `first` (on the line at `this.at`). */
@@ -220,21 +163,6 @@ class TreeBuilder {
     const source: CST.BlockSequence = { type: "block-seq", offset: first, indent, items };
     (seq as { srcToken?: unknown }).srcToken = source;
     return { node: seq, token: source };
-  }
-
-  private keyOnLine(at: number, end: number): boolean {
-    const text = this.text;
-    const c = text.charCodeAt(at);
-    if (c === DOUBLE || c === SINGLE) {
-      const close = this.quotedEnd(at, end);
-      return close !== -1 && text.charCodeAt(close) === COLON && (close + 1 === end || text.charCodeAt(close + 1) === SPACE);
-    }
-    for (let i = at; i < end; i++) {
-      const d = text.charCodeAt(i);
-      if (d === COLON && (i + 1 === end || text.charCodeAt(i + 1) === SPACE)) return true;
-      if (d === HASH && text.charCodeAt(i - 1) === SPACE) return false;
-    }
-    return false;
   }
 
   private key(at: number): { key: string; keyToken: CST.FlowScalar; colon: number } {
@@ -390,31 +318,10 @@ class TreeBuilder {
     return this.ended({ node, token: source }, indent);
   }
 
-  private rest(from: number, end: number): void {
-    const text = this.text;
-    let at = from;
-    while (at < end && text.charCodeAt(at) === SPACE) at++;
-    if (at < end && !(text.charCodeAt(at) === HASH && at > from)) throw new Fallback("text after a value");
-  }
-
   /** A quoted scalar's value; an escape Kubernetes' reader refuses is left to the parser, which reports nothing. */
   private unquote(at: number, close: number): string {
     if (this.text.charCodeAt(at) === DOUBLE && ESCAPE_UNREAD_BY_KUBERNETES.test(this.text.slice(at, close))) throw new Fallback("an escape Kubernetes refuses");
     return unquote(this.text, at, close);
-  }
-
-  private quotedEnd(at: number, end: number): number {
-    const text = this.text;
-    const quote = text.charCodeAt(at);
-    for (let i = at + 1; i < end; i++) {
-      const c = text.charCodeAt(i);
-      if (quote === DOUBLE && c === 0x5c) i++;
-      else if (c === quote) {
-        if (quote === SINGLE && text.charCodeAt(i + 1) === SINGLE) i++;
-        else return i + 1;
-      }
-    }
-    return -1;
   }
 
   /**

@@ -223,7 +223,7 @@ export function fastScanBothVersions(text: string): { value: Record<string, unkn
   return "value" in read ? { value: read.value, sameIn11 } : read;
 }
 
-interface Line {
+export interface Line {
   /** Offset of the line's first character. */
   start: number;
   /** Offset of its first non-space character. */
@@ -232,33 +232,21 @@ interface Line {
   end: number;
 }
 
-class Scanner {
+/**
+ * Reading block YAML line by line, as fast-scan and fast-compose (the planner's tree) both do: lines, markers,
+ * indicators and quotes. Both readers accept only what these say they may, so they agree on the subset's edges.
+ */
+export abstract class BlockLines {
   /** Start of the next line not yet read. */
-  private at = 0;
+  protected at = 0;
   /** Collections open around the current position. */
-  private depth = 0;
-
-  constructor(
-    private readonly text: string,
-    private readonly resolve: Resolver,
-  ) {}
-
-  document(): Record<string, unknown> {
-    const first = this.peek(true);
-    if (!first) throw new Fallback("no content");
-    const indent = first.content - first.start;
-    if (this.isSequenceItem(first)) throw new Fallback("root is not a map");
-    const value = this.map(indent, first.content);
-    if (this.peek(false)) throw new Fallback("content after the root map");
-    return value;
-  }
-
-  // --- lines -------------------------------------------------------------------------------------------------------
-
+  protected depth = 0;
   /** The last line looked up: the readers ask for the same line several times. */
   private line: Line = { start: -1, content: -1, end: -1 };
 
-  private lineAt(start: number): Line {
+  constructor(protected readonly text: string) {}
+
+  protected lineAt(start: number): Line {
     if (this.line.start === start) return this.line;
     const text = this.text;
     let end = text.indexOf("\n", start);
@@ -270,10 +258,11 @@ class Scanner {
   }
 
   /**
-   * The next line with content, skipping blank and comment lines. With `prelude`, `---` lines (and `--- # …`) are
-   * skipped too; elsewhere markers and directives are a fallback.
+   * The next line with content, skipping blank and comment lines. With `prelude`, one `---` line (and `--- # …`) is
+   * skipped too (a second one ends an empty document, which the parser reports); elsewhere a line starting with a
+   * marker or a directive is a fallback.
    */
-  private peek(prelude: boolean): Line | undefined {
+  protected peek(prelude: boolean): Line | undefined {
     const text = this.text;
     let marked = false;
     while (this.at < text.length) {
@@ -284,32 +273,90 @@ class Scanner {
         continue;
       }
       if (line.content === line.start && (text.startsWith("---", line.start) || text.startsWith("...", line.start) || c === 0x25)) {
-        const marker = text.startsWith("---", line.start) && /^---(?:[ ]+(?:#.*)?)?$/.test(text.slice(line.start, line.end));
-        // One `---`: a second one ends an empty document, and the parser reports more than one.
-        if (prelude && marker && !marked) {
+        if (prelude && !marked && /^---(?:[ ]+(?:#.*)?)?$/.test(text.slice(line.start, line.end))) {
           marked = true;
           this.at = line.end + 1;
           continue;
         }
-        if (text.startsWith("---", line.start) || text.startsWith("...", line.start)) {
-          const after = text.charCodeAt(line.start + 3);
-          if (line.start + 3 === line.end || after === SPACE) throw new Fallback("document marker or directive");
-        } else throw new Fallback("document marker or directive");
+        throw new Fallback("document marker or directive");
       }
       return line;
     }
     return undefined;
   }
 
-  private isSequenceItem(line: Line): boolean {
+  protected isSequenceItem(line: Line): boolean {
     return this.text.charCodeAt(line.content) === DASH && (line.content + 1 === line.end || this.text.charCodeAt(line.content + 1) === SPACE);
+  }
+
+  /** One collection deeper; deeper nesting is left to the full parser, which reports it. */
+  protected enter(): void {
+    if (++this.depth > MAX_DEPTH) throw new Fallback("nesting too deep");
+  }
+
+  /** True when a key (`key:` followed by a space or the line's end) starts at `at`. */
+  protected keyOnLine(at: number, end: number): boolean {
+    const text = this.text;
+    const c = text.charCodeAt(at);
+    if (c === DOUBLE || c === SINGLE) {
+      const close = this.quotedEnd(at, end);
+      return close !== -1 && text.charCodeAt(close) === COLON && (close + 1 === end || text.charCodeAt(close + 1) === SPACE);
+    }
+    for (let i = at; i < end; i++) {
+      const d = text.charCodeAt(i);
+      if (d === COLON && (i + 1 === end || text.charCodeAt(i + 1) === SPACE)) return true;
+      if (d === HASH && text.charCodeAt(i - 1) === SPACE) return false;
+    }
+    return false;
+  }
+
+  /** After a value, only spaces and a comment may follow on its line. */
+  protected rest(from: number, end: number): void {
+    const text = this.text;
+    let at = from;
+    while (at < end && text.charCodeAt(at) === SPACE) at++;
+    if (at < end && !(text.charCodeAt(at) === HASH && at > from)) throw new Fallback("text after a value");
+  }
+
+  /** Offset of the closing quote of the quoted scalar at `at`, or -1 when it does not close on this line. */
+  protected quotedEnd(at: number, end: number): number {
+    const text = this.text;
+    const quote = text.charCodeAt(at);
+    for (let i = at + 1; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (quote === DOUBLE && c === 0x5c) i++;
+      else if (c === quote) {
+        if (quote === SINGLE && text.charCodeAt(i + 1) === SINGLE) i++;
+        else return i + 1;
+      }
+    }
+    return -1;
+  }
+}
+
+class Scanner extends BlockLines {
+  constructor(
+    text: string,
+    private readonly resolve: Resolver,
+  ) {
+    super(text);
+  }
+
+  document(): Record<string, unknown> {
+    const first = this.peek(true);
+    if (!first) throw new Fallback("no content");
+    const indent = first.content - first.start;
+    if (this.isSequenceItem(first)) throw new Fallback("root is not a map");
+    const value = this.map(indent, first.content);
+    if (this.peek(false)) throw new Fallback("content after the root map");
+    return value;
   }
 
   // --- collections -------------------------------------------------------------------------------------------------
 
   /** A block map whose keys start at column `indent`; the first key starts at `first`. */
   private map(indent: number, first: number): Record<string, unknown> {
-    if (++this.depth > MAX_DEPTH) throw new Fallback("nesting too deep");
+    this.enter();
     const map: Record<string, unknown> = {};
     let keyAt = first;
     for (;;) {
@@ -332,7 +379,7 @@ class Scanner {
    * it is the value of a key at that same column, and a key line ends it.
    */
   private sequence(indent: number, ofKey = false): unknown[] {
-    if (++this.depth > MAX_DEPTH) throw new Fallback("nesting too deep");
+    this.enter();
     const items: unknown[] = [];
     const text = this.text;
     for (;;) {
@@ -355,22 +402,6 @@ class Scanner {
       }
       if (column > indent || !this.isSequenceItem(next)) throw new Fallback("unexpected indentation");
     }
-  }
-
-  /** True when a key (`key:` followed by a space or the line's end) starts at `at`. */
-  private keyOnLine(at: number, end: number): boolean {
-    const text = this.text;
-    const c = text.charCodeAt(at);
-    if (c === DOUBLE || c === SINGLE) {
-      const close = this.quotedEnd(at, end);
-      return close !== -1 && text.charCodeAt(close) === COLON && (close + 1 === end || text.charCodeAt(close + 1) === SPACE);
-    }
-    for (let i = at; i < end; i++) {
-      const d = text.charCodeAt(i);
-      if (d === COLON && (i + 1 === end || text.charCodeAt(i + 1) === SPACE)) return true;
-      if (d === HASH && text.charCodeAt(i - 1) === SPACE) return false;
-    }
-    return false;
   }
 
   // --- keys and values ---------------------------------------------------------------------------------------------
@@ -476,29 +507,6 @@ class Scanner {
     if (!found) return undefined;
     this.at = found.next;
     return found.folded;
-  }
-
-  /** After a value, only spaces and a comment may follow on its line. */
-  private rest(from: number, end: number): void {
-    const text = this.text;
-    let at = from;
-    while (at < end && text.charCodeAt(at) === SPACE) at++;
-    if (at < end && !(text.charCodeAt(at) === HASH && at > from)) throw new Fallback("text after a value");
-  }
-
-  /** Offset of the closing quote of the quoted scalar at `at`, or -1 when it does not close on this line. */
-  private quotedEnd(at: number, end: number): number {
-    const text = this.text;
-    const quote = text.charCodeAt(at);
-    for (let i = at + 1; i < end; i++) {
-      const c = text.charCodeAt(i);
-      if (quote === DOUBLE && c === 0x5c) i++;
-      else if (c === quote) {
-        if (quote === SINGLE && text.charCodeAt(i + 1) === SINGLE) i++;
-        else return i + 1;
-      }
-    }
-    return -1;
   }
 
   private quoted(at: number, close: number): string {
