@@ -335,31 +335,7 @@ class TreeBuilder extends BlockLines {
     if (strip) i++;
     this.rest(i, end);
     const headerEnd = i;
-    const lines: string[] = [];
-    let blockIndent = -1;
-    let maxLeadingBlank = 0;
-    let next = end + 1;
-    let contentEnd = -1;
-    while (next < text.length) {
-      const line = this.lineAt(next);
-      const width = line.content - line.start;
-      if (line.content === line.end) {
-        if (blockIndent === -1) maxLeadingBlank = Math.max(maxLeadingBlank, width);
-        else if (width > blockIndent) throw new Fallback("spaces past the indentation on a blank line");
-        lines.push("");
-        next = line.end + 1;
-        continue;
-      }
-      if (blockIndent === -1) {
-        if (width <= indent) break;
-        if (maxLeadingBlank > width) throw new Fallback("leading blank line longer than the indentation");
-        blockIndent = width;
-      }
-      if (width < blockIndent) break;
-      lines.push(text.slice(line.start + blockIndent, line.end));
-      next = line.end + 1;
-      contentEnd = next;
-    }
+    const { lines, next, contentEnd } = this.literalLines(end, indent);
     if (contentEnd === -1) throw new Fallback("empty block scalar");
     let last = lines.length;
     while (last > 0 && lines[last - 1] === "") last--;

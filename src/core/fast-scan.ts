@@ -318,6 +318,41 @@ export abstract class BlockLines {
     if (at < end && !(text.charCodeAt(at) === HASH && at > from)) throw new Fallback("text after a value");
   }
 
+  /**
+   * The lines of a literal block scalar whose header line ends at `end`, its content indented past `indent`: each
+   * without the block's indentation (blank ones empty), where the next line starts, and where the last line with
+   * content ends (after its line break; -1 when none has content).
+   */
+  protected literalLines(end: number, indent: number): { lines: string[]; next: number; contentEnd: number } {
+    const text = this.text;
+    const lines: string[] = [];
+    let blockIndent = -1;
+    let maxLeadingBlank = 0;
+    let next = end + 1;
+    let contentEnd = -1;
+    while (next < text.length) {
+      const line = this.lineAt(next);
+      const width = line.content - line.start;
+      if (line.content === line.end) {
+        if (blockIndent === -1) maxLeadingBlank = Math.max(maxLeadingBlank, width);
+        else if (width > blockIndent) throw new Fallback("spaces past the indentation on a blank line");
+        lines.push("");
+        next = line.end + 1;
+        continue;
+      }
+      if (blockIndent === -1) {
+        if (width <= indent) break;
+        if (maxLeadingBlank > width) throw new Fallback("leading blank line longer than the indentation");
+        blockIndent = width;
+      }
+      if (width < blockIndent) break;
+      lines.push(text.slice(line.start + blockIndent, line.end));
+      next = line.end + 1;
+      contentEnd = next;
+    }
+    return { lines, next, contentEnd };
+  }
+
   /** Offset of the closing quote of the quoted scalar at `at`, or -1 when it does not close on this line. */
   protected quotedEnd(at: number, end: number): number {
     const text = this.text;
@@ -524,29 +559,7 @@ class Scanner extends BlockLines {
       i++;
     }
     this.rest(i, end);
-    const lines: string[] = [];
-    let blockIndent = -1;
-    let maxLeadingBlank = 0;
-    let next = end + 1;
-    while (next < text.length) {
-      const line = this.lineAt(next);
-      const width = line.content - line.start;
-      if (line.content === line.end) {
-        if (blockIndent === -1) maxLeadingBlank = Math.max(maxLeadingBlank, width);
-        else if (width > blockIndent) throw new Fallback("spaces past the indentation on a blank line");
-        lines.push("");
-        next = line.end + 1;
-        continue;
-      }
-      if (blockIndent === -1) {
-        if (width <= indent) break;
-        if (maxLeadingBlank > width) throw new Fallback("leading blank line longer than the indentation");
-        blockIndent = width;
-      }
-      if (width < blockIndent) break;
-      lines.push(text.slice(line.start + blockIndent, line.end));
-      next = line.end + 1;
-    }
+    const { lines, next } = this.literalLines(end, indent);
     let last = lines.length;
     while (last > 0 && lines[last - 1] === "") last--;
     const body = lines.slice(0, last).join("\n");
