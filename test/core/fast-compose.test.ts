@@ -7,74 +7,18 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type Document, isMap, isScalar, isSeq, type Node } from "yaml";
 import { fastCompose, parseForPlanning } from "../../src/core/fast-compose.js";
 import { fastScan } from "../../src/core/fast-scan.js";
 import { splitStream } from "../../src/core/stream.js";
-import { parseForEditing } from "../../src/core/yaml-aliases.js";
 import { type EditStep, YamlDocumentEditor } from "../../src/core/yaml-editor.js";
-import {
-  colonOf,
-  contentEnd,
-  dashOf,
-  entryTokens,
-  entryValueStart,
-  itemContentEnd,
-  itemStart,
-  nodeToken,
-  pairToken,
-  pairValueStart,
-} from "../../src/core/yaml-extent.js";
 import { type Data, generateCase, Random } from "../fuzz/generator.js";
 import { corpusFiles, EXAMPLES, yaml } from "../helpers.js";
-
-/** The facts the planner reads, node by node; a flow collection's inside is not read on a fast tree. */
-function facts(doc: Document.Parsed): string[] {
-  const out: string[] = [];
-  const walk = (node: Node | null | undefined, at: string): void => {
-    if (isMap(node) || isSeq(node)) {
-      out.push(`${at} ${isMap(node) ? "map" : "seq"} flow=${Boolean(node.flow)} items=${node.items.length}`);
-      if (node.flow) {
-        out.push(`${at} ends ${contentEnd(nodeToken(node))}`);
-        return;
-      }
-      if (isMap(node)) {
-        for (const pair of node.items) {
-          const token = pairToken(pair);
-          const key = pair.key as Node;
-          const name = `${at}.${String(isScalar(key) ? key.value : "?")}`;
-          out.push(`${name} key=${isScalar(key) ? `${key.type}` : "?"} start=${token && itemStart(token)} colon=${token && colonOf(token)}`);
-          out.push(`${name} value=${token && pairValueStart(token)} end=${token && itemContentEnd(token)}`);
-          walk(pair.value as Node | null, name);
-        }
-      } else {
-        const tokens = entryTokens(node);
-        out.push(`${at} entries=${tokens?.length}`);
-        node.items.forEach((item, index) => {
-          const token = tokens?.[index];
-          out.push(`${at}[${index}] dash=${token && dashOf(token)} value=${token && entryValueStart(token)} end=${token && itemContentEnd(token)}`);
-          walk(item as Node | null, `${at}[${index}]`);
-        });
-      }
-      return;
-    }
-    if (isScalar(node)) out.push(`${at} scalar ${node.type} ${typeof node.value} ${JSON.stringify(node.value)}`);
-    else out.push(`${at} ${node === null || node === undefined ? "nothing" : "other"}`);
-  };
-  walk(doc.contents as Node | null, "");
-  return out;
-}
+import { editDifference, places, treeDifference } from "./fast-compose-support.js";
 
 function sameTree(text: string): { composed: boolean; problem?: string } {
-  const fast = fastCompose(text);
-  if (!fast) return { composed: false };
-  const full = parseForEditing(text);
-  if (full.errors.length > 0) return { composed: true, problem: `the parser refuses it: ${full.errors[0]?.message}` };
-  const [a, b] = [facts(fast), facts(full)];
-  const index = a.findIndex((fact, i) => fact !== b[i]);
-  if (index !== -1 || a.length !== b.length) return { composed: true, problem: `fast ${a[index]} / parser ${b[index]}` };
-  expect(fast.toJS()).toStrictEqual(full.toJS());
-  return { composed: true };
+  if (!fastCompose(text)) return { composed: false };
+  const problem = treeDifference(text);
+  return problem === undefined ? { composed: true } : { composed: true, problem };
 }
 
 function renderedDocuments(): string[] {
@@ -153,15 +97,6 @@ describe("fast trees are the parser's trees, fact by fact", () => {
 
 const VALUES: Data[] = ["plain", "yes", "0644", "~", "", "a: b", "#x", "line\nbreaks\n", "kept\n\n", "  lead", 7, true, null, {}, [], { a: "b", "c/d": ["e", { f: "g" }] }, ["x", "y\nz\n"]];
 
-type Place = { path: Array<string | number>; value: unknown };
-
-function places(value: unknown, path: Array<string | number> = []): Place[] {
-  const found: Place[] = [{ path, value }];
-  if (Array.isArray(value)) for (const [i, item] of value.entries()) found.push(...places(item, [...path, i]));
-  else if (value !== null && typeof value === "object") for (const [key, item] of Object.entries(value)) found.push(...places(item, [...path, key]));
-  return found;
-}
-
 function randomStep(random: Random, data: unknown): EditStep | undefined {
   const candidates = places(data).filter((place) => place.path.length > 1);
   if (candidates.length === 0) return undefined;
@@ -177,31 +112,8 @@ function randomStep(random: Random, data: unknown): EditStep | undefined {
   return { op: "set", path: place.path, value: random.pick(VALUES) as never };
 }
 
-/** The same steps on an editor planning on fast trees and on one planning on the parser's: the same bytes, or the same refusal. */
 function sameEdits(text: string, seed: number): string | undefined {
-  const random = new Random(seed);
-  const fast = new YamlDocumentEditor(text, parseForPlanning);
-  const full = new YamlDocumentEditor(text);
-  const steps: EditStep[] = [];
-  for (let k = 1 + random.int(5); k > 0; k--) {
-    const step = randomStep(random, full.value());
-    if (!step) break;
-    steps.push(step);
-    const outcomes = [fast, full].map((editor) => {
-      try {
-        editor.apply(step);
-        return "ok";
-      } catch (error) {
-        return (error as Error).message;
-      }
-    });
-    if (outcomes[0] !== outcomes[1]) return `steps ${JSON.stringify(steps)}: fast ${outcomes[0]} / parser ${outcomes[1]}`;
-    if (outcomes[0] !== "ok") return undefined;
-    // Now and then read the text mid-way, as a rule between two others does.
-    if (random.chance(0.3) && fast.text !== full.text) return `steps ${JSON.stringify(steps)}: texts differ mid-way`;
-  }
-  if (fast.text !== full.text) return `steps ${JSON.stringify(steps)}: fast wrote ${JSON.stringify(fast.text)}, parser ${JSON.stringify(full.text)}`;
-  return undefined;
+  return editDifference(text, new Random(seed), randomStep, 5);
 }
 
 describe("an editor planning on fast trees writes the parser-planned bytes", () => {
