@@ -179,17 +179,7 @@ class TreeBuilder extends BlockLines {
       keyToken = scalarToken(c === DOUBLE ? "double-quoted-scalar" : "single-quoted-scalar", at, text.slice(at, close));
       colon = close;
     } else {
-      if (INDICATOR.has(text[at] as string) || c === DASH) throw new Fallback("key starts with an indicator");
-      colon = -1;
-      for (let i = at; i < line.end; i++) {
-        const d = text.charCodeAt(i);
-        if (d === COLON && (i + 1 === line.end || text.charCodeAt(i + 1) === SPACE)) {
-          colon = i;
-          break;
-        }
-        if (d === HASH && text.charCodeAt(i - 1) === SPACE) break;
-      }
-      if (colon === -1) throw new Fallback("a line that is not a key");
+      colon = this.plainKeyColon(at, line.end);
       // A space before the colon would be part of neither token.
       if (text.charCodeAt(colon - 1) === SPACE) throw new Fallback("space before a colon");
       key = text.slice(at, colon);

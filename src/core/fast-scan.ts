@@ -310,6 +310,19 @@ export abstract class BlockLines {
     return false;
   }
 
+  /** The colon that ends the plain key starting at `at` on a line ending at `end`. */
+  protected plainKeyColon(at: number, end: number): number {
+    const text = this.text;
+    const c = text.charCodeAt(at);
+    if (INDICATOR.has(text[at] as string) || c === DASH) throw new Fallback("key starts with an indicator");
+    for (let i = at; i < end; i++) {
+      const d = text.charCodeAt(i);
+      if (d === COLON && (i + 1 === end || text.charCodeAt(i + 1) === SPACE)) return i;
+      if (d === HASH && text.charCodeAt(i - 1) === SPACE) break;
+    }
+    throw new Fallback("a line that is not a key");
+  }
+
   /** After a value, only spaces and a comment may follow on its line. */
   protected rest(from: number, end: number): void {
     const text = this.text;
@@ -454,17 +467,7 @@ class Scanner extends BlockLines {
       key = this.quoted(at, close);
       colon = close;
     } else {
-      if (INDICATOR.has(text[at] as string) || c === DASH) throw new Fallback("key starts with an indicator");
-      colon = -1;
-      for (let i = at; i < line.end; i++) {
-        const d = text.charCodeAt(i);
-        if (d === COLON && (i + 1 === line.end || text.charCodeAt(i + 1) === SPACE)) {
-          colon = i;
-          break;
-        }
-        if (d === HASH && text.charCodeAt(i - 1) === SPACE) break;
-      }
-      if (colon === -1) throw new Fallback("a line that is not a key");
+      colon = this.plainKeyColon(at, line.end);
       key = trimSpaces(text.slice(at, colon));
       if (this.resolve(key) !== key) throw new Fallback("key that is not a string");
     }
