@@ -4,11 +4,13 @@
  * config.kubernetes.io/* and internal.config.kubernetes.io/* annotation stay as they were; `results` gets the
  * changes and findings.
  */
+import { type Document, isMap, isNode, isSeq } from "yaml";
 import { parseConfig } from "../config.js";
 import { FixStorageError } from "../core/errors.js";
 import { isRecord } from "../core/manifest.js";
 import type { ChangeRecord, Finding, ObjectRef } from "../core/records.js";
 import type { Json } from "../core/render.js";
+import { lineColumn } from "../core/text.js";
 import { formatPath, YamlDocumentEditor } from "../core/yaml-editor.js";
 import { type FixOptions, fixStream } from "../fix-stream.js";
 import { explainChange } from "../views/explain.js";
@@ -29,7 +31,8 @@ export async function runKrm(
   prepare: (options: FixOptions) => FixOptions = (merged) => merged,
 ): Promise<{ code: 0 | 2; stdout: string; stderr: string[] }> {
   const list = new YamlDocumentEditor(text);
-  if (list.document.errors.length > 0) throw new FixStorageError(`ResourceList: ${list.document.errors[0]?.message}`);
+  const [error] = list.document.errors;
+  if (error) throw unreadable(list.document, text, error.message, error.pos[0]);
   const value = list.value();
   if (!isRecord(value) || value.kind !== "ResourceList") throw new FixStorageError("krm: stdin is not a ResourceList");
   const merged = prepare({ ...options, ...functionConfigOptions(value.functionConfig, options) });
@@ -47,6 +50,15 @@ export async function runKrm(
     else output.set(["results"], results);
   }
   return { code: 0, stdout: output.text, stderr: [] };
+}
+
+/** A ResourceList the parser refuses: the item holding the error, its line and column in the input. */
+function unreadable(doc: Document.Parsed, text: string, message: string, offset: number): FixStorageError {
+  const items = isMap(doc.contents) ? doc.contents.get("items", true) : undefined;
+  const index = isSeq(items) ? items.items.findIndex((item) => isNode(item) && item.range != null && item.range[0] <= offset && offset <= item.range[2]) : -1;
+  const { line, column } = lineColumn(text, offset);
+  const first = message.split("\n")[0] ?? message;
+  return new FixStorageError(`ResourceList${index === -1 ? "" : ` items[${index}]`}: ${first}`, { line, column });
 }
 
 /** The keys of kpt's `-- key=value` ConfigMap. */
