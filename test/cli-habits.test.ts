@@ -96,6 +96,16 @@ describe("help and version", () => {
   }
 });
 
+describe("a rule named in both --enable and --disable", () => {
+  it("is off, as --help says: --disable wins", async () => {
+    const both = await run(["--enable", "claim-template-labels", "--disable", "claim-template-labels", "--disable", "claim-ownership"], { stdin: STS });
+    expect(both).toMatchObject({ code: 0, stdout: STS });
+    const enabled = await run(["--enable", "claim-template-labels", "--disable", "claim-ownership"], { stdin: STS });
+    expect(enabled.code).toBe(0);
+    expect(enabled.stdout).not.toBe(STS);
+  });
+});
+
 describe("did you mean", () => {
   const cases: Array<[string, string[], string]> = [
     ["a mistyped command", ["chek", "x.yaml"], 'unknown command "chek": did you mean "check"?'],

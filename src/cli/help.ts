@@ -17,7 +17,7 @@ const RULE_OPTIONS = `  --config FILE          YAML config (also FIX_STORAGE_CON
   -n, --namespace NS     release namespace for objects without metadata.namespace (else config, ARGOCD_APP_NAMESPACE,
                          HELM_NAMESPACE); a value that disagrees with an object's own is reported, never written
   --enable RULE          turn a rule on (repeatable, or comma-separated)
-  --disable RULE         turn a rule off (repeatable, or comma-separated)
+  --disable RULE         turn a rule off (repeatable, or comma-separated; wins over --enable)
   --volume-name S/T=PV   bind StatefulSet S's claim template T to PV (or CLAIM=PV for a rendered PVC)`;
 
 const LIVE_OPTIONS = `  --live FILE|kubectl    the live StatefulSets and PVCs (kubectl get statefulsets,persistentvolumeclaims -n NS -o yaml);
