@@ -9,9 +9,8 @@
  * (`needsFullTree`). Anything else outside this subset (anchors, aliases, tags, merge keys, folded or keep-chomped
  * blocks, multi-line quoted scalars, a scalar other than a flow collection on the line below its key, comments
  * indented into a block scalar's end, tabs, CR line endings, directives, a second `---`, duplicate keys, non-string
- * keys, characters and escapes Kubernetes' reader refuses or reads as line breaks, white space other than spaces where
- * fast-scan's readers would trim it, `?` or a lone `-` in a flow collection) gives no tree, and the parser reads the
- * document.
+ * keys, characters and escapes Kubernetes' reader refuses or reads as line breaks, `?` or a lone `-` in a flow
+ * collection) gives no tree, and the parser reads the document.
  * test/core/fast-compose.test.ts holds it to the parser's tree on the corpus and on generated documents, fact by
  * fact, and an editor planning on it to the bytes of one planning on the parser's tree; fast-compose-adversarial
  * does the same on documents written to probe the subset's edges, and on those documents changed a little.
@@ -31,7 +30,6 @@ const SINGLE = 0x27;
 /** Escapes YAML 1.1 lacks (`\/`) or that name half of a surrogate pair: go-yaml refuses them, the parser does not. */
 const ESCAPE_UNREAD_BY_KUBERNETES = /\\(?:\/|u[dD][89a-fA-F])/;
 const LONE_DASH = /[[{,\s]-[\s,\]}]/;
-const OTHER_WHITE_SPACE = /[^\S \n]/;
 /**
  * Characters the readers do not agree on: control characters Kubernetes' reader (go-yaml, YAML 1.1) refuses, NEL, LS
  * and PS, which YAML 1.1 reads as line breaks, and a byte order mark, which the parser skips at the start of a line
@@ -248,8 +246,6 @@ class TreeBuilder extends BlockLines {
         if (d === COLON && (i + 1 === line.end || text.charCodeAt(i + 1) === SPACE)) throw new Fallback("colon in a plain scalar");
       }
       const continued = end === line.end ? plainContinuation(text, line.end + 1, indent) : undefined;
-      // plainContinuation trims each line as JavaScript does, white space such as U+00A0 included, which YAML keeps.
-      if (continued && OTHER_WHITE_SPACE.test(text.slice(at, continued.next))) throw new Fallback("white space other than spaces in a multi-line plain scalar");
       while (text.charCodeAt(end - 1) === SPACE) end--;
       const first = text.slice(at, end);
       const scalar = new Scalar(resolvePlain(continued ? first + continued.folded : first));
@@ -289,8 +285,6 @@ class TreeBuilder extends BlockLines {
     if (written.includes("?")) throw new Fallback("a question mark in a flow collection");
     // go-yaml refuses a key of more than 1024 characters in a flow map too; the parser takes one.
     if (written.length > 1000 && written.includes("{")) throw new Fallback("a long flow map");
-    // FlowReader trims scalars as JavaScript does, U+00A0 included, which YAML keeps.
-    if (OTHER_WHITE_SPACE.test(written)) throw new Fallback("white space other than spaces in a flow collection");
     const open = text[at] as "[" | "{";
     const node = new Document().createNode(value) as YAMLMap | YAMLSeq;
     node.flow = true;

@@ -413,6 +413,11 @@ const CORNERS: Array<[string, string]> = [
   ],
   ["an indented root map", "  a: 1\n  b:\n    c: 2\n"],
   ["a sequence under a key indented by one", "a:\n - 1\n - 2\n"],
+  ["a no-break space ending a continuation line (part of the scalar: YAML trims only spaces)", "a: one\n  two\u00a0\nb: 1\n"],
+  ["an em space ending a continuation line in a sequence", "a:\n- one\n  two\u2003\n"],
+  ["a no-break space ending a scalar in a flow sequence", "a: [x\u00a0]\n"],
+  ["an ideographic space ending a key in a flow map", "a: {x\u3000: 1}\n"],
+  ["a no-break space inside a continuation line", "a: one\n  t\u00a0wo\n"],
 ];
 
 /** Documents fast-compose must leave to the parser. */
@@ -432,14 +437,9 @@ const LEFT_TO_THE_PARSER: Array<[string, string]> = [
   ["an escaped half of a surrogate pair, which Kubernetes refuses", 'a: "\\ud800"\n'],
   ["a byte order mark after a comment (the parser skips it, go-yaml keeps it)", "# c\n\ufeffa: 1\n"],
   ["a byte order mark inside a value", "a: x\ufeff\n"],
-  ["a no-break space ending a continuation line (JavaScript's trim would take it)", "a: one\n  two\u00a0\nb: 1\n"],
-  ["an em space ending a continuation line in a sequence", "a:\n- one\n  two\u2003\n"],
   ["a question mark in a flow sequence (Kubernetes refuses it)", "a: [http://x?y=1]\n"],
   ["a question mark in a flow map", "a: {b?: c}\n"],
   ["a key of 1100 characters in a flow map (Kubernetes refuses it)", `a: {x: 1, ${"k".repeat(1100)}: 1}\n`],
-  ["a no-break space ending a scalar in a flow sequence", "a: [x\u00a0]\n"],
-  ["an ideographic space ending a key in a flow map", "a: {x\u3000: 1}\n"],
-  ["a no-break space inside a continuation line", "a: one\n  t\u00a0wo\n"],
   ["a lone dash in a flow sequence (the parser reads a block sequence)", "a: [a, -]\n"],
   ["a lone dash in a flow map", "a: {b: -}\n"],
   ["a lone dash between commas", "a: [a, -,b]\n"],
