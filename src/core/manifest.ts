@@ -2,8 +2,10 @@
  * The stream as rules see it: raw documents, parsed lazily. A document is parsed only when it could hold a kind a
  * rule asks for: its column-0 `kind:` line says so, or, where there is no such line (flow, JSON), its text names the
  * kind. A backslash escape could spell anything, so it always counts. Documents never parsed are written back as
- * their original bytes. A parsed document is read by fast-scan; its full `yaml` Document (the editor's tree) is
- * composed only when a rule plans an edit of it, or when fast-scan cannot read it, and one at a time (tree-slot.ts).
+ * their original bytes. A parsed document is read by fast-scan; a tree for the editor is built only when a rule plans
+ * an edit of it (by fast-compose.ts where it can, else by the parser), or when fast-scan cannot read it (the parser),
+ * and one at a time (tree-slot.ts). A key repeated in one map is no error (Kubernetes reads the last value), but no
+ * edit is made to the object that holds it.
  */
 import { type Document, isMap, isSeq } from "yaml";
 import { FixStorageError } from "./errors.js";
@@ -14,8 +16,7 @@ import type { ObjectRef } from "./records.js";
 import { type RawDocument, sourceComment, splitStream } from "./stream.js";
 import { lineColumn } from "./text.js";
 import { TreeSlot } from "./tree-slot.js";
-import { selfContainingAlias } from "./yaml-aliases.js";
-import { duplicateKeys } from "./yaml-aliases.js";
+import { duplicateKeys, selfContainingAlias } from "./yaml-aliases.js";
 import { ANCHOR, excessiveAliasing, type Path, YamlDocumentEditor } from "./yaml-editor.js";
 import { valueAtPath } from "./yaml-path.js";
 
