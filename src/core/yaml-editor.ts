@@ -8,6 +8,8 @@
  * the meaning the run-time proof checks the text against); a step's splices wait, planned against the same tree,
  * as long as every later step is independent of them; the text is spliced only when it is read or when a step
  * depends on a waiting one, and the tree is parsed again only when another step must be planned on the new text.
+ * For plain block YAML the tree is most often a fast tree (fast-compose.ts, given as `parse`); a step into a flow
+ * collection, and the `document` getter, get the parser's tree of the same text.
  */
 import { isMap, isSeq, type Document } from "yaml";
 import { applyRecordShared, copyData } from "./apply-record.js";
