@@ -236,15 +236,7 @@ class TreeBuilder extends BlockLines {
     } else if (INDICATOR.has(c) || (c === "-" && (at + 1 === line.end || text.charCodeAt(at + 1) === SPACE))) {
       throw new Fallback(`value starts with ${c}`);
     } else {
-      end = line.end;
-      for (let i = at; i < line.end; i++) {
-        const d = text.charCodeAt(i);
-        if (d === HASH && text.charCodeAt(i - 1) === SPACE) {
-          end = i;
-          break;
-        }
-        if (d === COLON && (i + 1 === line.end || text.charCodeAt(i + 1) === SPACE)) throw new Fallback("colon in a plain scalar");
-      }
+      end = this.plainScalarEnd(at, line.end);
       const continued = end === line.end ? plainContinuation(text, line.end + 1, indent) : undefined;
       while (text.charCodeAt(end - 1) === SPACE) end--;
       const first = text.slice(at, end);

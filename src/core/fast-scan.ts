@@ -323,6 +323,17 @@ export abstract class BlockLines {
     throw new Fallback("a line that is not a key");
   }
 
+  /** Where a plain scalar starting at `at` ends on its line: at a comment, or at the line's end. */
+  protected plainScalarEnd(at: number, end: number): number {
+    const text = this.text;
+    for (let i = at; i < end; i++) {
+      const d = text.charCodeAt(i);
+      if (d === HASH && text.charCodeAt(i - 1) === SPACE) return i;
+      if (d === COLON && (i + 1 === end || text.charCodeAt(i + 1) === SPACE)) throw new Fallback("colon in a plain scalar");
+    }
+    return end;
+  }
+
   /** After a value, only spaces and a comment may follow on its line. */
   protected rest(from: number, end: number): void {
     const text = this.text;
@@ -517,15 +528,7 @@ class Scanner extends BlockLines {
     } else if (INDICATOR.has(c) || (c === "-" && (at + 1 === line.end || text.charCodeAt(at + 1) === SPACE))) {
       throw new Fallback(`value starts with ${c}`);
     } else {
-      end = line.end;
-      for (let i = at; i < line.end; i++) {
-        const d = text.charCodeAt(i);
-        if (d === HASH && text.charCodeAt(i - 1) === SPACE) {
-          end = i;
-          break;
-        }
-        if (d === COLON && (i + 1 === line.end || text.charCodeAt(i + 1) === SPACE)) throw new Fallback("colon in a plain scalar");
-      }
+      end = this.plainScalarEnd(at, line.end);
       const first = trimSpaces(text.slice(at, end));
       if (end === line.end) {
         const folded = this.continuation(line.end + 1, indent);
