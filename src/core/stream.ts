@@ -2,7 +2,7 @@
  * The reader: splits a manifest stream into documents without parsing them, keeping every byte.
  * Concatenating `text` of all documents gives back the input exactly.
  */
-import { notUtf8Error, nulByteError } from "./text.js";
+import { lenientUtf8, notUtf8Error, nulByteError, strictUtf8 } from "./text.js";
 
 export interface RawDocument {
   /** 1-based position in the stream. */
@@ -61,8 +61,6 @@ export function splitStream(text: string): RawDocument[] {
   return documentsOf(pieces, startsWithMarker);
 }
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-const lenientUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 const LF = 0x0a;
 const DASH = 0x2d;
 const DOT = 0x2e;

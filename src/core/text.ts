@@ -1,7 +1,8 @@
 import { FixStorageError, type Location } from "./errors.js";
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-const lenientUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+/** UTF-8 decoders that keep a byte order mark as text: strict refuses bad bytes, lenient replaces them. */
+export const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+export const lenientUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** Decodes the input strictly: manifests are UTF-8 text, so invalid bytes or NUL mean the input is not what we think. */
 export function decodeInput(bytes: Uint8Array): string {
