@@ -1,26 +1,32 @@
 /**
- * Adversarial inputs through the bundled CLI (npm run build first). Each case states the exact outcome: either a
+ * Adversarial inputs through the CLI, run in this process (runCli: the exit code, stdout and stderr a process writes;
+ * test/reliability/process.test.ts holds the process itself to them). Each case states the exact outcome: either a
  * located error with exit 2 and nothing on stdout, or a byte-exact output.
  */
 import { parse } from "yaml";
-import { beforeAll, describe, expect, it } from "vitest";
-import { runBin } from "../helpers.js";
-import { CHART_LABEL_LINE, CONFIGMAP, CRONJOB, JOB, replaceOnce, requireBundle, STATEFULSET } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
+import { CHART_LABEL_LINE, CONFIGMAP, CRONJOB, JOB, replaceOnce, STATEFULSET } from "./support.js";
 
-beforeAll(requireBundle);
 
 const NO_OWNERSHIP = ["--disable", "claim-ownership"];
 const FIXED_STATEFULSET = replaceOnce(STATEFULSET, CHART_LABEL_LINE, "");
 
+/** The CLI run in this process (runCli) on `input` as stdin: its exit code, stdout and stderr as a process writes them. */
+async function runInProcess(args: string[], input: string | Buffer): Promise<{ code: number; stdout: string; stderr: string }> {
+  const outcome = await runCli({ argv: args, env: {}, readStdin: async () => Buffer.from(input), stdinIsTTY: false });
+  return { code: outcome.code, stdout: outcome.stdout, stderr: outcome.stderr.length > 0 ? `${outcome.stderr.join("\n")}\n` : "" };
+}
+
 /** Fails with exit 2, nothing on stdout, and exactly this one line on stderr. */
-function expectRefused(input: string | Buffer, stderr: string, args: string[] = []): void {
-  const run = runBin(args, input);
+async function expectRefused(input: string | Buffer, stderr: string, args: string[] = []): Promise<void> {
+  const run = await runInProcess(args, input);
   expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({ code: 2, stdout: "", stderr: `${stderr}\n` });
 }
 
 /** Succeeds silently with exactly `output` on stdout. */
-function expectOutput(input: string | Buffer, output: string, args: string[] = NO_OWNERSHIP): void {
-  const run = runBin(args, input);
+async function expectOutput(input: string | Buffer, output: string, args: string[] = NO_OWNERSHIP): Promise<void> {
+  const run = await runInProcess(args, input);
   expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
   expect(run.stdout).toBe(output);
 }
@@ -85,22 +91,22 @@ describe("malformed YAML in a document a rule reads: a located error, exit 2, no
   ] as const;
   for (const [kind, fixture, source, breakages, errors] of groups) {
     for (const [name, from, to] of breakages) {
-      it(`${kind} with ${name}`, () => {
+      it(`${kind} with ${name}`, async () => {
         const input = CONFIGMAP + replaceOnce(fixture, from, to);
-        expectRefused(input, `fix-storage: document 2 (${source}) ${errors[name]}`);
+        await expectRefused(input, `fix-storage: document 2 (${source}) ${errors[name]}`);
       });
     }
   }
 
-  it("the line is the stream's, also after CRLF line ends and in a later document", () => {
+  it("the line is the stream's, also after CRLF line ends and in a later document", async () => {
     const broken = replaceOnce(STATEFULSET, "  serviceName: db\n", "\tserviceName: db\n");
     const input = (CONFIGMAP + CONFIGMAP + broken).replace(/\n/g, "\r\n");
-    expectRefused(input, "fix-storage: document 3 (app/templates/sts.yaml) line 27, column 1: Tabs are not allowed as indentation");
+    await expectRefused(input, "fix-storage: document 3 (app/templates/sts.yaml) line 27, column 1: Tabs are not allowed as indentation");
   });
 
-  it("a document without a # Source comment is named by its index alone", () => {
+  it("a document without a # Source comment is named by its index alone", async () => {
     const broken = replaceOnce(STATEFULSET, "# Source: app/templates/sts.yaml\n", "");
-    expectRefused(
+    await expectRefused(
       CONFIGMAP + replaceOnce(broken, "  serviceName: db\n", "\tserviceName: db\n"),
       "fix-storage: document 2 line 18, column 1: Tabs are not allowed as indentation",
     );
@@ -115,32 +121,32 @@ describe("a key twice in one map, in a document a rule would edit: left as rende
     ["StatefulSet", STATEFULSET, "  replicas: 1\n", "warning: claim-template-labels: document 2 (app/templates/sts.yaml): StatefulSet apps/db: left as rendered: a key is repeated in one map at line 21, column 3"],
     ["Job", JOB, "  name: cleanup\n", "warning: idempotent-cleanup: document 2 (app/templates/cleanup.yaml): Job apps/cleanup: left as rendered: a key is repeated in one map at line 15, column 3"],
   ];
-  it.each(cases)("%s", (_kind, fixture, line, warning) => {
+  it.each(cases)("%s", async (_kind, fixture, line, warning) => {
     const input = CONFIGMAP + replaceOnce(fixture, line, `${line}${line}`);
-    expectOutput(input, input);
-    const explained = runBin(["--explain", ...NO_OWNERSHIP], input);
+    await expectOutput(input, input);
+    const explained = await runInProcess(["--explain", ...NO_OWNERSHIP], input);
     expect({ code: explained.code, stdout: explained.stdout }).toEqual({ code: 0, stdout: input });
     expect(explained.stderr).toContain(`fix-storage: ${warning}; Kubernetes reads the last value`);
   });
 });
 
 describe("design note: every document whose kind a rule reads is parsed, so malformed YAML in it is an error", () => {
-  it("a malformed CronJob that mounts no claim", () => {
+  it("a malformed CronJob that mounts no claim", async () => {
     const cronJob = CRONJOB.slice(0, CRONJOB.indexOf("              volumeMounts:\n"));
     const input = CONFIGMAP + replaceOnce(cronJob, "  schedule:", "\tschedule:");
-    expectRefused(input, "fix-storage: document 2 (app/templates/cronjob.yaml) line 17, column 1: Tabs are not allowed as indentation");
+    await expectRefused(input, "fix-storage: document 2 (app/templates/cronjob.yaml) line 17, column 1: Tabs are not allowed as indentation");
   });
 
-  it("a malformed Job that runs no kubectl delete", () => {
+  it("a malformed Job that runs no kubectl delete", async () => {
     const job = replaceOnce(replaceOnce(JOB, "[kubectl, delete,", "[kubectl, get,"), "post-delete", "pre-install");
     const input = CONFIGMAP + replaceOnce(job, "      restartPolicy: Never", "\t  restartPolicy: Never");
-    expectRefused(input, "fix-storage: document 2 (app/templates/cleanup.yaml) line 21, column 1: Tabs are not allowed as indentation");
+    await expectRefused(input, "fix-storage: document 2 (app/templates/cleanup.yaml) line 21, column 1: Tabs are not allowed as indentation");
   });
 
-  it("a malformed StatefulSet without volumeClaimTemplates", () => {
+  it("a malformed StatefulSet without volumeClaimTemplates", async () => {
     const statefulSet = STATEFULSET.slice(0, STATEFULSET.indexOf("  volumeClaimTemplates:\n"));
     const input = CONFIGMAP + replaceOnce(statefulSet, "  serviceName: db\n", "\tserviceName: db\n");
-    expectRefused(input, "fix-storage: document 2 (app/templates/sts.yaml) line 19, column 1: Tabs are not allowed as indentation");
+    await expectRefused(input, "fix-storage: document 2 (app/templates/sts.yaml) line 19, column 1: Tabs are not allowed as indentation");
   });
 });
 
@@ -156,15 +162,15 @@ describe("malformed YAML in a document no rule reads passes through byte for byt
     ["binary-looking garbage", "  mode: 0644\n", "  \u0001\u0002 }{][ :: -- \u007f\n"],
   ];
   for (const [name, from, to] of CONFIGMAP_BREAKAGES) {
-    it(`a ConfigMap with ${name}, while the StatefulSet next to it is fixed`, () => {
+    it(`a ConfigMap with ${name}, while the StatefulSet next to it is fixed`, async () => {
       const broken = replaceOnce(CONFIGMAP, from, to);
-      expectOutput(broken + STATEFULSET, broken + FIXED_STATEFULSET);
+      await expectOutput(broken + STATEFULSET, broken + FIXED_STATEFULSET);
     });
   }
 
-  it("a ConfigMap whose data only mentions a kind is parsed, and left byte for byte", () => {
+  it("a ConfigMap whose data only mentions a kind is parsed, and left byte for byte", async () => {
     const mentions = replaceOnce(CONFIGMAP, "  mode: 0644\n", "  note: a StatefulSet, a CronJob and a Job live here\n  mode: 0644\n");
-    expectOutput(mentions + STATEFULSET, mentions + FIXED_STATEFULSET);
+    await expectOutput(mentions + STATEFULSET, mentions + FIXED_STATEFULSET);
   });
 });
 
@@ -183,14 +189,14 @@ describe("documents that are not Kubernetes objects pass through byte for byte",
     "an empty document between separators": "---\n---\n",
   };
   for (const [name, document] of Object.entries(CASES)) {
-    it(name, () => {
-      expectOutput(CONFIGMAP + document, CONFIGMAP + document, []);
+    it(name, async () => {
+      await expectOutput(CONFIGMAP + document, CONFIGMAP + document, []);
     });
   }
 
-  it("an object without metadata is still fixed, and named by its index", () => {
+  it("an object without metadata is still fixed, and named by its index", async () => {
     const input = replaceOnce(STATEFULSET, "metadata:\n  name: db\n  namespace: apps\n  labels:\n    app.kubernetes.io/instance: app\n", "");
-    const run = runBin(["--explain", ...NO_OWNERSHIP], input);
+    const run = await runInProcess(["--explain", ...NO_OWNERSHIP], input);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(replaceOnce(input, CHART_LABEL_LINE, ""));
     expect(run.stderr).toMatch(
@@ -203,10 +209,10 @@ describe("volumeClaimTemplates of the wrong shape", () => {
   const VCT_START = "  volumeClaimTemplates:\n";
   const head = STATEFULSET.slice(0, STATEFULSET.indexOf(VCT_START));
 
-  it("a map instead of a list: left alone, with a warning under --explain", () => {
+  it("a map instead of a list: left alone, with a warning under --explain", async () => {
     const input = `${head}${VCT_START}    metadata:\n      name: data\n      labels:\n        helm.sh/chart: db-1.0.0\n`;
-    expectOutput(input, input, []);
-    const run = runBin(["--explain"], input);
+    await expectOutput(input, input, []);
+    const run = await runInProcess(["--explain"], input);
     expect(run.stdout).toBe(input);
     expect(run.stderr).toMatch(
       /^fix-storage: warning: claim-template-labels: document 1 \(app\/templates\/sts\.yaml\): StatefulSet apps\/db: spec\.volumeClaimTemplates is not a list; left alone\n$/,
@@ -219,31 +225,31 @@ describe("volumeClaimTemplates of the wrong shape", () => {
     ["an empty list", " []"],
     ["null", ""],
   ] as const) {
-    it(`${name}: left alone`, () => {
+    it(`${name}: left alone`, async () => {
       const input = `${head}  volumeClaimTemplates:${value}\n`;
-      const run = runBin([], input);
+      const run = await runInProcess([], input);
       expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 0, stdout: input });
     });
   }
 
-  it("items that are not maps are skipped, the map item is fixed", () => {
+  it("items that are not maps are skipped, the map item is fixed", async () => {
     const items = "    - data\n    -\n    - 3\n    - metadata:\n        name: data\n        labels:\n          app: db\n          helm.sh/chart: db-1.0.0\n";
     const input = `${head}${VCT_START}${items}`;
-    expectOutput(input, replaceOnce(input, CHART_LABEL_LINE, ""));
+    await expectOutput(input, replaceOnce(input, CHART_LABEL_LINE, ""));
   });
 
-  it("an item without metadata gets ownership metadata written in", () => {
+  it("an item without metadata gets ownership metadata written in", async () => {
     const input = `${head}${VCT_START}    - spec:\n        accessModes: [ReadWriteOnce]\n`;
-    expectOutput(
+    await expectOutput(
       input,
       `${input}      metadata:\n        annotations:\n          meta.helm.sh/release-name: app\n          meta.helm.sh/release-namespace: apps\n        labels:\n          app.kubernetes.io/managed-by: Helm\n`,
       [],
     );
   });
 
-  it("an item whose metadata is null gets a metadata map in its place", () => {
+  it("an item whose metadata is null gets a metadata map in its place", async () => {
     const input = `${head}${VCT_START}    - metadata:\n      spec:\n        accessModes: [ReadWriteOnce]\n`;
-    expectOutput(
+    await expectOutput(
       input,
       `${head}${VCT_START}    - metadata:\n        annotations:\n          meta.helm.sh/release-name: app\n          meta.helm.sh/release-namespace: apps\n        labels:\n          app.kubernetes.io/managed-by: Helm\n      spec:\n        accessModes: [ReadWriteOnce]\n`,
       [],
@@ -254,9 +260,9 @@ describe("volumeClaimTemplates of the wrong shape", () => {
 describe("null where a map is expected", () => {
   const VCT_LABELS = "        labels:\n          app: db\n          helm.sh/chart: db-1.0.0\n";
 
-  it("`labels:` (null) and `annotations: {}`: the map is written in place, flow stays flow", () => {
+  it("`labels:` (null) and `annotations: {}`: the map is written in place, flow stays flow", async () => {
     const input = replaceOnce(STATEFULSET, VCT_LABELS, "        labels:\n        annotations: {}\n");
-    expectOutput(
+    await expectOutput(
       input,
       replaceOnce(
         STATEFULSET,
@@ -267,9 +273,9 @@ describe("null where a map is expected", () => {
     );
   });
 
-  it("`labels: ~` and `annotations: null`", () => {
+  it("`labels: ~` and `annotations: null`", async () => {
     const input = replaceOnce(STATEFULSET, VCT_LABELS, "        labels: ~\n        annotations: null\n");
-    expectOutput(
+    await expectOutput(
       input,
       replaceOnce(
         STATEFULSET,
@@ -280,30 +286,30 @@ describe("null where a map is expected", () => {
     );
   });
 
-  it("a StatefulSet whose own labels are null keeps them null", () => {
+  it("a StatefulSet whose own labels are null keeps them null", async () => {
     const input = replaceOnce(STATEFULSET, "  labels:\n    app.kubernetes.io/instance: app\n", "  labels:\n");
-    expectOutput(input, replaceOnce(input, CHART_LABEL_LINE, ""));
+    await expectOutput(input, replaceOnce(input, CHART_LABEL_LINE, ""));
   });
 
-  it("a claim template whose labels are all version labels loses the whole map", () => {
+  it("a claim template whose labels are all version labels loses the whole map", async () => {
     const input = replaceOnce(STATEFULSET, VCT_LABELS, '        labels:\n          helm.sh/chart: db-1.0.0\n          app.kubernetes.io/version: "1.0"\n');
-    expectOutput(input, replaceOnce(input, '        labels:\n          helm.sh/chart: db-1.0.0\n          app.kubernetes.io/version: "1.0"\n', ""));
+    await expectOutput(input, replaceOnce(input, '        labels:\n          helm.sh/chart: db-1.0.0\n          app.kubernetes.io/version: "1.0"\n', ""));
   });
 });
 
 describe("anchors, aliases and merge keys across edited nodes", () => {
   const VCT_LABELS = "        labels:\n          app: db\n          helm.sh/chart: db-1.0.0\n";
 
-  it("an alias on the edited path is written out; the anchored original keeps its labels", () => {
+  it("an alias on the edited path is written out; the anchored original keeps its labels", async () => {
     const input = replaceOnce(
       replaceOnce(STATEFULSET, "      labels:\n        app: db\n", "      labels: &pod\n        app: db\n        helm.sh/chart: db-1.0.0\n"),
       VCT_LABELS,
       "        labels: *pod\n",
     );
-    expectOutput(input, replaceOnce(input, "        labels: *pod\n", "        labels:\n          app: db\n"));
+    await expectOutput(input, replaceOnce(input, "        labels: *pod\n", "        labels:\n          app: db\n"));
   });
 
-  it("an anchor on the edited node: its aliases are expanded first, so the edit does not leak", () => {
+  it("an anchor on the edited node: its aliases are expanded first, so the edit does not leak", async () => {
     // The claim templates come before the pod template here, so the anchor precedes its alias.
     const template = STATEFULSET.slice(STATEFULSET.indexOf("  template:\n"), STATEFULSET.indexOf("  volumeClaimTemplates:\n"));
     const claims = STATEFULSET.slice(STATEFULSET.indexOf("  volumeClaimTemplates:\n"));
@@ -313,7 +319,7 @@ describe("anchors, aliases and merge keys across edited nodes", () => {
       "      labels:\n        app: db\n",
       "      labels: *claim\n",
     );
-    const run = runBin(NO_OWNERSHIP, input);
+    const run = await runInProcess(NO_OWNERSHIP, input);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
     expect(run.stdout).toBe(
       replaceOnce(
@@ -327,25 +333,25 @@ describe("anchors, aliases and merge keys across edited nodes", () => {
     expect(data.spec.volumeClaimTemplates[0].metadata.labels).toEqual({ app: "db" });
   });
 
-  it("an alias used before its anchor is a located error", () => {
+  it("an alias used before its anchor is a located error", async () => {
     const input = replaceOnce(
       replaceOnce(STATEFULSET, VCT_LABELS, "        labels: &claim\n          app: db\n"),
       "      labels:\n        app: db\n",
       "      labels: *claim\n",
     );
-    expectRefused(
+    await expectRefused(
       CONFIGMAP + input,
       "fix-storage: document 2 (app/templates/sts.yaml) line 9, column 1: cannot read document: Unresolved alias (the anchor must be set before the alias): claim",
     );
   });
 
-  it("a merge key: the merged map is written out without the version label, the base is untouched", () => {
+  it("a merge key: the merged map is written out without the version label, the base is untouched", async () => {
     const input = replaceOnce(
       replaceOnce(STATEFULSET, "  labels:\n    app.kubernetes.io/instance: app\n", "  labels: &base\n    app.kubernetes.io/instance: app\n    helm.sh/chart: db-1.0.0\n"),
       VCT_LABELS,
       "        labels:\n          <<: *base\n          app: db\n",
     );
-    expectOutput(
+    await expectOutput(
       input,
       replaceOnce(input, "        labels:\n          <<: *base\n          app: db\n", "        labels:\n          app.kubernetes.io/instance: app\n          app: db\n"),
     );
@@ -353,53 +359,53 @@ describe("anchors, aliases and merge keys across edited nodes", () => {
 });
 
 describe("encodings, markers and odd streams", () => {
-  it("CRLF: kept on every line, also on inserted ones", () => {
+  it("CRLF: kept on every line, also on inserted ones", async () => {
     const input = (CONFIGMAP + STATEFULSET).replace(/\n/g, "\r\n");
-    expectOutput(input, (CONFIGMAP + FIXED_STATEFULSET).replace(/\n/g, "\r\n"));
-    const owned = runBin([], input);
+    await expectOutput(input, (CONFIGMAP + FIXED_STATEFULSET).replace(/\n/g, "\r\n"));
+    const owned = await runInProcess([], input);
     expect(owned.code).toBe(0);
     expect(owned.stdout).toContain("meta.helm.sh/release-name: app\r\n");
     expect(owned.stdout.replace(/\r\n/g, "")).not.toContain("\n");
   });
 
-  it("a BOM is kept", () => {
-    expectOutput(`\uFEFF${STATEFULSET}`, `\uFEFF${FIXED_STATEFULSET}`);
-    expectOutput(`\uFEFF${CONFIGMAP}`, `\uFEFF${CONFIGMAP}`, []);
+  it("a BOM is kept", async () => {
+    await expectOutput(`\uFEFF${STATEFULSET}`, `\uFEFF${FIXED_STATEFULSET}`);
+    await expectOutput(`\uFEFF${CONFIGMAP}`, `\uFEFF${CONFIGMAP}`, []);
   });
 
-  it("... end markers and bare documents after them", () => {
+  it("... end markers and bare documents after them", async () => {
     const input = `${CONFIGMAP}...\n${STATEFULSET}...\n# trailing comment\n`;
-    expectOutput(input, `${CONFIGMAP}...\n${FIXED_STATEFULSET}...\n# trailing comment\n`);
+    await expectOutput(input, `${CONFIGMAP}...\n${FIXED_STATEFULSET}...\n# trailing comment\n`);
     const bare = `${CONFIGMAP}...\n${STATEFULSET.replace(/^---\n/, "")}`;
-    expectOutput(bare, `${CONFIGMAP}...\n${FIXED_STATEFULSET.replace(/^---\n/, "")}`);
+    await expectOutput(bare, `${CONFIGMAP}...\n${FIXED_STATEFULSET.replace(/^---\n/, "")}`);
   });
 
-  it("a NUL byte is refused with its document, line and column", () => {
-    expectRefused(Buffer.from(`${CONFIGMAP}  x: "a\0b"\n`), "fix-storage: document 1 (app/templates/cm.yaml) line 9, column 8: input contains a NUL byte; manifests are text");
+  it("a NUL byte is refused with its document, line and column", async () => {
+    await expectRefused(Buffer.from(`${CONFIGMAP}  x: "a\0b"\n`), "fix-storage: document 1 (app/templates/cm.yaml) line 9, column 8: input contains a NUL byte; manifests are text");
   });
 
-  it("invalid UTF-8 is refused with its document, line and column and the offset of the first bad byte", () => {
+  it("invalid UTF-8 is refused with its document, line and column and the offset of the first bad byte", async () => {
     const bytes = Buffer.concat([Buffer.from(CONFIGMAP), Buffer.from([0x20, 0x20, 0x78, 0x3a, 0x20, 0xc3, 0x28, 0x0a])]);
-    expectRefused(bytes, `fix-storage: document 1 (app/templates/cm.yaml) line 9, column 6: input is not valid UTF-8 (first bad byte at offset ${Buffer.byteLength(CONFIGMAP) + 5})`);
+    await expectRefused(bytes, `fix-storage: document 1 (app/templates/cm.yaml) line 9, column 6: input is not valid UTF-8 (first bad byte at offset ${Buffer.byteLength(CONFIGMAP) + 5})`);
     // An overlong encoding and a UTF-16 surrogate are invalid too.
-    expectRefused(Buffer.from([0x61, 0x3a, 0x20, 0xc0, 0xaf, 0x0a]), "fix-storage: document 1 line 1, column 4: input is not valid UTF-8 (first bad byte at offset 3)");
-    expectRefused(Buffer.from([0x61, 0x3a, 0x20, 0xed, 0xa0, 0x80, 0x0a]), "fix-storage: document 1 line 1, column 4: input is not valid UTF-8 (first bad byte at offset 3)");
-    expectRefused(Buffer.from([0x61, 0x0a, 0xe2, 0x82]), "fix-storage: document 1 line 2, column 1: input is not valid UTF-8 (first bad byte at offset 2)");
+    await expectRefused(Buffer.from([0x61, 0x3a, 0x20, 0xc0, 0xaf, 0x0a]), "fix-storage: document 1 line 1, column 4: input is not valid UTF-8 (first bad byte at offset 3)");
+    await expectRefused(Buffer.from([0x61, 0x3a, 0x20, 0xed, 0xa0, 0x80, 0x0a]), "fix-storage: document 1 line 1, column 4: input is not valid UTF-8 (first bad byte at offset 3)");
+    await expectRefused(Buffer.from([0x61, 0x0a, 0xe2, 0x82]), "fix-storage: document 1 line 2, column 1: input is not valid UTF-8 (first bad byte at offset 2)");
   });
 
-  it("empty input and whitespace-only input are refused", () => {
+  it("empty input and whitespace-only input are refused", async () => {
     for (const input of ["", "\n", "  \n\t\n", "\r\n\r\n"]) {
-      expectRefused(input, "fix-storage: stdin is empty: there are no manifests to post-render");
+      await expectRefused(input, "fix-storage: stdin is empty: there are no manifests to post-render");
     }
   });
 
-  it("input that is only comments (or comments and separators) is not empty: it passes through", () => {
+  it("input that is only comments (or comments and separators) is not empty: it passes through", async () => {
     for (const input of ["# only a comment\n", "# one\n# two", "---\n# a\n---\n# b\n", "---\n...\n"]) {
-      expectOutput(input, input, []);
+      await expectOutput(input, input, []);
     }
   });
 
-  it("binary garbage is refused as not UTF-8", () => {
+  it("binary garbage is refused as not UTF-8", async () => {
     // A PNG header, then pseudo-random bytes.
     let seed = 42;
     const noise = Buffer.alloc(4096, 0).map(() => {
@@ -407,15 +413,15 @@ describe("encodings, markers and odd streams", () => {
       return seed >> 16;
     });
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), noise]);
-    expectRefused(png, "fix-storage: document 1 line 1, column 1: input is not valid UTF-8 (first bad byte at offset 0)");
+    await expectRefused(png, "fix-storage: document 1 line 1, column 1: input is not valid UTF-8 (first bad byte at offset 0)");
   });
 
-  it("a JSON stream: JSON documents are fixed in place, untouched ones keep their bytes", () => {
+  it("a JSON stream: JSON documents are fixed in place, untouched ones keep their bytes", async () => {
     const statefulSet = JSON.stringify(parse(STATEFULSET.replace(/^---\n/, "")));
     const configMap = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"mode":"0644"}}';
     const input = `${statefulSet}\n---\n${configMap}\n`;
-    expectOutput(input, `${statefulSet.replace(',"helm.sh/chart":"db-1.0.0"', "")}\n---\n${configMap}\n`);
-    const owned = runBin([], input);
+    await expectOutput(input, `${statefulSet.replace(',"helm.sh/chart":"db-1.0.0"', "")}\n---\n${configMap}\n`);
+    const owned = await runInProcess([], input);
     expect(owned.code).toBe(0);
     const data = parse(owned.stdout.split("\n---\n")[0] as string);
     expect(data.spec.volumeClaimTemplates[0].metadata).toEqual({
@@ -425,37 +431,37 @@ describe("encodings, markers and odd streams", () => {
     });
   });
 
-  it("JSON objects one per line without separators are one malformed document", () => {
+  it("JSON objects one per line without separators are one malformed document", async () => {
     const statefulSet = JSON.stringify(parse(STATEFULSET.replace(/^---\n/, "")));
-    expectRefused(`${statefulSet}\n${statefulSet}\n`, "fix-storage: document 1 line 2, column 1: Unexpected flow-map-start at node end");
+    await expectRefused(`${statefulSet}\n${statefulSet}\n`, "fix-storage: document 1 line 2, column 1: Unexpected flow-map-start at node end");
   });
 
-  it("a kind spelled with an escape is still read and fixed", () => {
+  it("a kind spelled with an escape is still read and fixed", async () => {
     const input = replaceOnce(STATEFULSET, "kind: StatefulSet\n", 'kind: "Stateful\\x53et"\n');
-    expectOutput(input, replaceOnce(input, CHART_LABEL_LINE, ""));
+    await expectOutput(input, replaceOnce(input, CHART_LABEL_LINE, ""));
   });
 });
 
 describe("deeply nested flow collections", () => {
   const nested = (depth: number, open: string, close: string) => `${open.repeat(depth)}${close.repeat(depth)}`;
 
-  it("in a document no rule reads: passed through unparsed, however deep", () => {
+  it("in a document no rule reads: passed through unparsed, however deep", async () => {
     const input = `${CONFIGMAP}  deep: "${"x".repeat(10)}"\n  deeper: ${nested(100_000, "[", "]")}\n`;
-    expectOutput(input, input, []);
+    await expectOutput(input, input, []);
   });
 
-  it("in a StatefulSet, moderately deep: parsed, fixed, the nesting kept byte for byte", () => {
+  it("in a StatefulSet, moderately deep: parsed, fixed, the nesting kept byte for byte", async () => {
     const input = `${STATEFULSET}  x-nested: ${nested(200, "[", "]")}\n  x-maps: ${"{a: ".repeat(200)}1${"}".repeat(200)}\n`;
-    expectOutput(input, replaceOnce(input, CHART_LABEL_LINE, ""));
+    await expectOutput(input, replaceOnce(input, CHART_LABEL_LINE, ""));
   });
 
-  it("in a StatefulSet, absurdly deep: refused with a located error, not a crash", () => {
+  it("in a StatefulSet, absurdly deep: refused with a located error, not a crash", async () => {
     for (const [open, close] of [
       ["[", "]"],
       ["{a: ", "}"],
     ]) {
       const input = `${CONFIGMAP}${STATEFULSET}  x-nested: ${nested(20_000, open as string, close as string)}\n`;
-      const run = runBin([], input);
+      const run = await runInProcess([], input);
       expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: "" });
       expect(run.stderr).toMatch(/^fix-storage: document 2 \(app\/templates\/sts\.yaml\) line 43, column \d+: [^\n]+\n$/);
     }
