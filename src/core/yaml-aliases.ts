@@ -44,7 +44,7 @@ function composeDocument(tokens: Iterable<CST.Token>, text: string, options: Com
       continue;
     }
     const range = next.range as [number, number, number];
-    doc.errors.push(new YAMLParseError([range[0], range[1]], "MULTIPLE_DOCS", "Source contains multiple documents; please use YAML.parseAllDocuments()"));
+    doc.errors.push(new YAMLParseError([range[0], range[1]], "MULTIPLE_DOCS", "a second document starts here, where one document was expected"));
     break;
   }
   return doc as Document.Parsed;

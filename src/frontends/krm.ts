@@ -32,6 +32,13 @@ export async function runKrm(
 ): Promise<{ code: 0 | 2; stdout: string; stderr: string[] }> {
   const list = new YamlDocumentEditor(text);
   const [error] = list.document.errors;
+  if (error?.code === "MULTIPLE_DOCS") {
+    const { line, column } = lineColumn(text, error.pos[0]);
+    throw new FixStorageError(
+      "krm: stdin holds more than one YAML document, where a KRM function reads one ResourceList",
+      { line, column },
+    );
+  }
   if (error) throw unreadable(list.document, text, error.message, error.pos[0]);
   const value = list.value();
   if (!isRecord(value) || value.kind !== "ResourceList") throw new FixStorageError("krm: stdin is not a ResourceList");

@@ -8,6 +8,7 @@ import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
 import { BIN, EXAMPLES, example, runBin } from "../helpers.js";
 import { hasTool, objectsByKey, tempDir } from "./hosts.js";
 
@@ -267,6 +268,15 @@ spec:
     expect(run.code, run.stderr).toBe(0);
     const out = parseAllDocuments(run.stdout)[0]?.toJS();
     expect(out.items[0].spec.volumeClaimTemplates[0].metadata).toEqual({ name: "data", labels: { tier: "old" } });
+  });
+
+  it("refuses a stream of several documents with exit 2, no output and a located message", async () => {
+    const stream = `${list}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n`;
+    const outcome = await runCli({ argv: ["krm"], env: {}, readStdin: async () => new TextEncoder().encode(stream) });
+    expect(outcome).toMatchObject({ code: 2, stdout: "" });
+    expect(outcome.stderr).toEqual([
+      "fix-storage: line 26, column 1: krm: stdin holds more than one YAML document, where a KRM function reads one ResourceList",
+    ]);
   });
 
   it("rejects an invalid functionConfig with exit 2 and no output", () => {
