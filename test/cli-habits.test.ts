@@ -132,6 +132,17 @@ describe("did you mean", () => {
     const outcome = await run(["rendered.yaml"]);
     expect(outcome.stderr.join("\n")).toContain('unexpected argument "rendered.yaml": the transform reads stdin');
   });
+
+  it("the transform may be named: fix-storage fix is fix-storage, and still reads only stdin", async () => {
+    const named = await run(["fix", "--release-name", "web"], { stdin: STS });
+    expect(named).toEqual(await run(["--release-name", "web"], { stdin: STS }));
+    expect(named.code).toBe(0);
+    const withFile = await run(["fix", "rendered.yaml"]);
+    expect(withFile).toMatchObject({ code: 2, stdout: "" });
+    expect(withFile.stderr.join("\n")).toContain('unexpected argument "rendered.yaml": the transform reads stdin');
+    expect((await run(["help", "fix"])).stdout).toBe((await run(["--help"])).stdout);
+    expect((await run(["fix", "--help"])).stdout).toBe((await run(["--help"])).stdout);
+  });
 });
 
 describe("stdin on a terminal", () => {

@@ -58,7 +58,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const { values, positionals } = parsed;
   let command: Command = "fix";
   let files = positionals;
-  if (positionals[0] !== undefined && (COMMANDS as readonly string[]).includes(positionals[0]) && positionals[0] !== "fix") {
+  // `fix` may be named (fix-storage fix < in.yaml), though the transform needs no command.
+  if (positionals[0] !== undefined && (COMMANDS as readonly string[]).includes(positionals[0])) {
     command = positionals[0] as Command;
     files = positionals.slice(1);
   }

@@ -4,7 +4,7 @@ import type { Command } from "./args.js";
 const ruleLines = RULES.map((rule) => `  ${rule.name.padEnd(22)} ${rule.defaultEnabled ? "on " : "off"}  ${rule.summary}`).join("\n");
 
 const USAGE = `Usage:
-  fix-storage [options] < rendered.yaml > fixed.yaml   transform (Helm post-renderer, pipes, Argo CD)
+  fix-storage [fix] [options] < in.yaml > fixed.yaml   transform (Helm post-renderer, pipes, Argo CD)
   fix-storage check [FILE|DIR...]                      report what would change; exit 0 nothing, 1 a change or warning, 2 error
   fix-storage diff [FILE|DIR...]                       unified diff of what would change (exit like check)
   fix-storage flux-patches [FILE]                      print a Flux HelmRelease postRenderers block doing the same edits

@@ -65,6 +65,7 @@ export async function runCli(io: CliIo): Promise<CliOutcome> {
 function helpTopic(word: string | undefined): CliArgs["command"] | undefined {
   if (word === undefined) return undefined;
   const commands = ["check", "diff", "flux-patches", "krm", "help", "version"] as const;
+  if (word === "fix") return undefined;
   if ((commands as readonly string[]).includes(word)) return word as CliArgs["command"];
   const guess = didYouMean(word, commands);
   throw new FixStorageError(`help: unknown command ${JSON.stringify(word)}${guess ? `: did you mean ${JSON.stringify(guess)}?` : ""} (commands: ${commands.join(", ")})`);
