@@ -106,6 +106,21 @@ describe("a rule named in both --enable and --disable", () => {
   });
 });
 
+describe("an unrendered chart template", () => {
+  const TEMPLATE = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ include \"db.fullname\" . }}\n  labels:\n    {{- include \"db.labels\" . | nindent 4 }}\nspec:\n  serviceName: db\n";
+
+  it("is refused where it fails, with a hint to render it first", async () => {
+    const outcome = await run([], { stdin: TEMPLATE });
+    expect(outcome).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: [
+        "fix-storage: document 1 line 6, column 7: Block collections are not allowed within flow collections (it holds {{ }}: if this is a chart template, render it first, e.g. helm template RELEASE CHART | fix-storage)",
+      ],
+    });
+  });
+});
+
 describe("did you mean", () => {
   const cases: Array<[string, string[], string]> = [
     ["a mistyped command", ["chek", "x.yaml"], 'unknown command "chek": did you mean "check"?'],

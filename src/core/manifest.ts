@@ -89,7 +89,7 @@ export class ParsedDocument {
     const raw = this.raw;
     const editor = new YamlDocumentEditor(raw.text, undefined, undefined, this.slot);
     const [error] = editor.document.errors;
-    if (error) throw located(raw, shortMessage(error.message), error.pos[0]);
+    if (error) throw located(raw, `${shortMessage(error.message)}${TEMPLATE.test(raw.text) ? TEMPLATE_HINT : ""}`, error.pos[0]);
     if (ANCHOR.test(raw.text)) {
       const loop = selfContainingAlias(editor.document);
       if (loop !== undefined) throw located(raw, "an alias inside the node its anchor names: the value would contain itself", loop);
@@ -311,6 +311,10 @@ export function statedKind(text: string): string | undefined {
   }
   return kind;
 }
+
+/** Template actions outside any string: a document that holds them and does not parse is most likely unrendered. */
+const TEMPLATE = /\{\{-?\s/;
+const TEMPLATE_HINT = " (it holds {{ }}: if this is a chart template, render it first, e.g. helm template RELEASE CHART | fix-storage)";
 
 /** The parser quotes whole tokens in some messages; one line of a readable length is enough to find the spot. */
 function shortMessage(message: string): string {
