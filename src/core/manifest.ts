@@ -16,7 +16,8 @@ import type { ObjectRef } from "./records.js";
 import { type RawDocument, sourceComment, splitStream } from "./stream.js";
 import { lineColumn } from "./text.js";
 import { TreeSlot } from "./tree-slot.js";
-import { duplicateKeys, selfContainingAlias } from "./yaml-aliases.js";
+import { mergeOverrides, readLikeGoYaml } from "./merge-order.js";
+import { aliasTargets, duplicateKeys, selfContainingAlias } from "./yaml-aliases.js";
 import { ANCHOR, excessiveAliasing, type Path, YamlDocumentEditor } from "./yaml-editor.js";
 import { valueAtPath } from "./yaml-path.js";
 
@@ -32,6 +33,8 @@ export class ParsedDocument {
    * read, so the run-time proof need not read the original again as YAML 1.1. False when not known.
    */
   readonly originalReadsAlikeIn11: boolean = false;
+  /** The data was read as go-yaml reads it, which the editor's reading is not (readOverridingMerges). */
+  private readonly readAsKubernetes: boolean = false;
   /**
    * Why no rule may edit an object of this document, by object (the document, or an item of a List): a key twice in
    * one map. Kubernetes reads such a document, taking the last value (as does this reader), but an edit could land on
@@ -43,6 +46,7 @@ export class ParsedDocument {
     readonly raw: RawDocument,
     private readonly slot: TreeSlot = new TreeSlot(),
   ) {
+    this.refuseYaml11Breaks();
     // fast-scan reads the block YAML renderers write and falls back on anything else, so a document it accepts
     // reads exactly as the parser would read it, without errors; it saves a composed Document per read-only document.
     const fast = fastScanBothVersions(raw.text);
@@ -53,11 +57,48 @@ export class ParsedDocument {
     }
     this.composed = this.compose();
     this.refuseRepeatedKeys(this.composed.document);
+    const asKubernetes = raw.text.includes("<<") ? this.readOverridingMerges(this.composed.document) : undefined;
+    if (asKubernetes !== undefined) {
+      this.initial = asKubernetes.value;
+      this.readAsKubernetes = true;
+      return;
+    }
     try {
       this.initial = this.composed.value();
     } catch (cause) {
       throw located(raw, `cannot read document: ${(cause as Error).message}`, 0);
     }
+  }
+
+  /**
+   * A merge key that overrides a key its map set before it (merge-order.ts): Kubernetes reads the merged value, the
+   * YAML merge rule the map's own. The data is read as Kubernetes reads it, and nothing in the document is edited.
+   */
+  private readOverridingMerges(tree: Document.Parsed): { value: unknown } | undefined {
+    const targets = aliasTargets(tree);
+    const overrides = mergeOverrides(tree, targets);
+    const first = overrides[0];
+    if (first === undefined) return undefined;
+    const value = readLikeGoYaml(tree, targets, overrides);
+    if (value === undefined) throw located(this.raw, "a map with an overriding merge key (<<) has a key that is not a scalar", first);
+    const { line, column } = lineColumn(this.raw.text, first);
+    this.refusals.set(
+      "document",
+      `left as rendered: the merge key (<<) at line ${this.raw.line + line - 1}, column ${column} sets a key its map set before it; Kubernetes reads the merged value there, the YAML merge rule the map's own, so no edit can be shown safe (put the merge key before the keys it may override)`,
+    );
+    return { value };
+  }
+
+  /** A character YAML 1.1 (Kubernetes) reads as a line break and YAML 1.2 does not: no edit can be shown safe. */
+  private refuseYaml11Breaks(): void {
+    const match = YAML11_ONLY_BREAK.exec(this.raw.text);
+    if (!match) return;
+    const { line, column } = lineColumn(this.raw.text, match.index);
+    const name = match[0] === "\r" ? "carriage return not followed by a line feed" : `U+${(match[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}`;
+    this.refusals.set(
+      "document",
+      `left as rendered: a raw ${name} at line ${this.raw.line + line - 1}, column ${column} is a line break to Kubernetes' YAML 1.1 reader but not to YAML 1.2, so no edit can be shown safe (write it escaped in a double-quoted string, or remove it)`,
+    );
   }
 
   /** A repeated key refuses edits to the List item that holds it, or to the whole document when outside any item. */
@@ -106,9 +147,9 @@ export class ParsedDocument {
     return this.composed;
   }
 
-  /** The current data: the editor's once composed, else what fast-scan read. */
+  /** The current data: the editor's once composed, else what fast-scan read (or, see readOverridingMerges, go-yaml). */
   value(): unknown {
-    return this.composed ? this.composed.value() : this.initial;
+    return this.composed && !this.readAsKubernetes ? this.composed.value() : this.initial;
   }
 
   get(path: Path): unknown {
@@ -315,6 +356,9 @@ export function statedKind(text: string): string | undefined {
 /** Template actions outside any string: a document that holds them and does not parse is most likely unrendered. */
 const TEMPLATE = /\{\{-?\s/;
 const TEMPLATE_HINT = " (it holds {{ }}: if this is a chart template, render it first, e.g. helm template RELEASE CHART | fix-storage)";
+
+/** Line breaks to YAML 1.1 only: NEL, LS, PS, and a carriage return not followed by a line feed. */
+const YAML11_ONLY_BREAK = /[\u0085\u2028\u2029]|\r(?!\n)/;
 
 /** The parser quotes whole tokens in some messages; one line of a readable length is enough to find the spot. */
 function shortMessage(message: string): string {

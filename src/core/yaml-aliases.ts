@@ -144,7 +144,7 @@ export function duplicateKeys(doc: Document.Parsed): number[] {
  * The node each alias names: the last node before it with that anchor. One pass over the document; Alias.resolve
  * searches the document again for every alias, which a thousand aliases in a large document make very slow.
  */
-function aliasTargets(doc: Document.Parsed): Map<unknown, unknown> {
+export function aliasTargets(doc: Document.Parsed): Map<unknown, unknown> {
   const anchors = new Map<string, unknown>();
   const targets = new Map<unknown, unknown>();
   visit(doc, {

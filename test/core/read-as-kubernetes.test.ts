@@ -1,0 +1,149 @@
+/**
+ * YAML that Kubernetes' reader (go-yaml, YAML 1.1) and the yaml package read differently, where no edit can be shown
+ * safe: a merge key (<<) after a key it also sets, which go-yaml lets win and the YAML merge rule does not; and the
+ * characters YAML 1.1 alone reads as line breaks (NEL, LS, PS, a lone CR), which can end a comment and reveal a key.
+ * Rules read such a document as Kubernetes does (merges) or as written, and leave it as rendered, with a warning.
+ */
+import { describe, expect, it } from "vitest";
+import { ManifestStream } from "../../src/core/manifest.js";
+import { type FixOptions, fixStream } from "../../src/fix-stream.js";
+import { RULE_NAMES, type RuleName } from "../../src/rules/rule.js";
+import { K8S_READ, k8sRead } from "../k8s-read.js";
+
+const only = (...rules: RuleName[]): FixOptions => ({
+  enable: rules,
+  disable: RULE_NAMES.filter((name) => !rules.includes(name)),
+});
+
+const claimTemplate = (labels: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: apps}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template: {metadata: {labels: {app: db}}, spec: {containers: [{name: db, image: "db:1"}]}}
+  volumeClaimTemplates:
+    - metadata:
+        name: data
+        labels:
+${labels}
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`;
+
+interface Row {
+  input: string;
+  rules: RuleName[];
+  /** The claim template's labels as both Kubernetes and the rules read them. */
+  labels: Record<string, string>;
+  /** The warning, or none: then the output is `edited`. */
+  warning?: string;
+  edited?: string;
+}
+
+const ROWS: Record<string, Row> = {
+  "a merge key after a key it sets: Kubernetes reads the merged value, so the document is left as rendered": {
+    input: claimTemplate("          app: db\n          <<: {app: other}\n          helm.sh/chart: db-1.0.0"),
+    rules: ["claim-template-labels"],
+    labels: { app: "other", "helm.sh/chart": "db-1.0.0" },
+    warning:
+      "StatefulSet apps/db: left as rendered: the merge key (<<) at line 13, column 11 sets a key its map set before it; Kubernetes reads the merged value there, the YAML merge rule the map's own, so no edit can be shown safe (put the merge key before the keys it may override)",
+  },
+  "a merge of an anchored map in a list, the first map named winning, after a key both set": {
+    input: `${claimTemplate("          app: db\n          <<: [*first, *second]\n          helm.sh/chart: db-1.0.0")}`.replace(
+      "metadata: {name: db, namespace: apps}",
+      "metadata: {name: db, namespace: apps, annotations: {a: &first {app: one}, b: &second {app: two, tier: gold}}}",
+    ),
+    rules: ["claim-template-labels"],
+    labels: { app: "one", tier: "gold", "helm.sh/chart": "db-1.0.0" },
+    warning: "the merge key (<<) at line 13, column 11 sets a key its map set before it",
+  },
+  "a merge key before the keys it sets reads alike to both, and is edited as usual": {
+    input: claimTemplate("          <<: {app: other, tier: gold}\n          app: db\n          helm.sh/chart: db-1.0.0"),
+    rules: ["claim-template-labels"],
+    labels: { app: "db", tier: "gold", "helm.sh/chart": "db-1.0.0" },
+    edited: claimTemplate("          app: db\n          tier: gold"),
+  },
+  "a raw LS ends a comment for Kubernetes and reveals a label": {
+    input: claimTemplate("          helm.sh/chart: db-1.0.0 # chart\u2028          tier: gold"),
+    rules: ["claim-template-labels"],
+    labels: { "helm.sh/chart": "db-1.0.0" },
+    warning:
+      "StatefulSet apps/db: left as rendered: a raw U+2028 at line 12, column 42 is a line break to Kubernetes' YAML 1.1 reader but not to YAML 1.2, so no edit can be shown safe (write it escaped in a double-quoted string, or remove it)",
+  },
+  "a carriage return not followed by a line feed, in a comment": {
+    input: claimTemplate("          helm.sh/chart: db-1.0.0 # chart\r          tier: gold"),
+    rules: ["claim-template-labels"],
+    labels: { "helm.sh/chart": "db-1.0.0" },
+    warning: "a raw carriage return not followed by a line feed at line 12, column 42 is a line break to Kubernetes' YAML 1.1 reader",
+  },
+  "a raw NEL in a quoted label value, which YAML 1.1 folds to a space": {
+    input: claimTemplate('          helm.sh/chart: db-1.0.0\n          note: "a\u0085b"'),
+    rules: ["claim-template-labels"],
+    labels: { "helm.sh/chart": "db-1.0.0", note: "a\u0085b" },
+    warning: "a raw U+0085 at line 13, column 19",
+  },
+};
+
+describe("YAML Kubernetes reads differently: read as Kubernetes (merges), left as rendered, with a warning", () => {
+  for (const [name, row] of Object.entries(ROWS)) {
+    it(name, async () => {
+      const [object] = new ManifestStream(row.input).objects(["StatefulSet"]);
+      expect(object?.get(["spec", "volumeClaimTemplates", 0, "metadata", "labels"])).toEqual(row.labels);
+      const result = await fixStream(row.input, only(...row.rules));
+      if (row.warning === undefined) {
+        expect(result.output).toBe(row.edited);
+        expect(result.findings.filter((finding) => finding.severity === "warning")).toEqual([]);
+      } else {
+        expect(result.output).toBe(row.input);
+        expect(result.changes).toEqual([]);
+        expect(result.findings.map((finding) => [finding.severity, finding.message])).toEqual([["warning", expect.stringContaining(row.warning)]]);
+      }
+    });
+  }
+
+  it.skipIf(!K8S_READ)("k8s-read reads the merges as the rules do", () => {
+    for (const row of Object.values(ROWS).filter((each) => each.input.includes("<<"))) {
+      const [document] = k8sRead(row.input).documents as Array<{ spec: { volumeClaimTemplates: Array<{ metadata: { labels: unknown } }> } }>;
+      expect(document?.spec.volumeClaimTemplates[0]?.metadata.labels).toEqual(row.labels);
+    }
+  });
+
+  it("a CronJob takes its pod affinity from the selector Kubernetes reads, through an overriding merge", async () => {
+    const input = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app, namespace: apps}
+spec:
+  selector:
+    matchLabels:
+      app: app
+      <<: {app: other}
+  template:
+    metadata:
+      labels: {app: other}
+    spec:
+      containers: [{name: app, image: "app:1", volumeMounts: [{name: data, mountPath: /data}]}]
+      volumes: [{name: data, persistentVolumeClaim: {claimName: backup-scratch}}]
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: apps}
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: backup, namespace: apps}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: backup, image: "backup:1", volumeMounts: [{name: data, mountPath: /data}]}]
+          volumes: [{name: data, persistentVolumeClaim: {claimName: backup-scratch}}]
+`;
+    const result = await fixStream(input, { ...only("cronjob-claims"), ruleOptions: { "cronjob-claims": { mode: "share" } } });
+    const affinity = result.changes.find((change) => change.path.includes("podAffinity"));
+    expect(affinity?.after).toEqual([{ labelSelector: { matchLabels: { app: "other" } }, topologyKey: "kubernetes.io/hostname" }]);
+  });
+});
