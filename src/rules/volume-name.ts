@@ -37,6 +37,14 @@ export function parseVolumeNameFlag(text: string): VolumeBinding {
   return second === undefined ? { claim: first, volumeName } : { statefulSet: first, template: second, volumeName };
 }
 
+/** The one object a binding names; several (one name in two namespaces) is a question only the user can answer. */
+function onlyOne(found: readonly KubeObject[], what: string): KubeObject | undefined {
+  if (found.length <= 1) return found[0];
+  throw new FixStorageError(
+    `volume-name: ${what} is in the stream ${found.length} times (${found.map(String).join(", ")}); name its namespace in the config: volume-name.bindings: [{..., namespace: NS}]`,
+  );
+}
+
 function failAt(object: KubeObject, message: string): never {
   const ref = object.ref();
   throw new FixStorageError(message, { document: ref.document, ...(ref.source !== undefined && { source: ref.source }), line: object.doc.raw.line });
@@ -57,7 +65,10 @@ export const volumeName: Rule<z.infer<typeof options>> = {
       let what: string;
       if ("statefulSet" in wanted) {
         const all = statefulSets(stream);
-        const found = all.find((candidate) => candidate.name === wanted.statefulSet && inNamespace(candidate));
+        const found = onlyOne(
+          all.filter((candidate) => candidate.name === wanted.statefulSet && inNamespace(candidate)),
+          `StatefulSet ${wanted.statefulSet}`,
+        );
         if (!found) {
           throw new FixStorageError(
             `volume-name: no StatefulSet ${wanted.statefulSet} in the stream (StatefulSets: ${all.map((s) => s.name).join(", ") || "none"})`,
@@ -69,7 +80,14 @@ export const volumeName: Rule<z.infer<typeof options>> = {
           const names = claimTemplates(found).templates.map((candidate) => candidate.name);
           failAt(found, `volume-name: ${found} has no volumeClaimTemplate ${wanted.template} (it has: ${names.join(", ") || "none"})`);
         }
-        const replicas = Number(found.get(["spec", "replicas"]) ?? 1);
+        const declared = found.get(["spec", "replicas"]);
+        if (declared !== undefined && declared !== null && !(typeof declared === "number" && Number.isInteger(declared))) {
+          failAt(
+            found,
+            `volume-name: ${found} has replicas ${JSON.stringify(declared)}, which is no whole number as read here (Kubernetes' YAML 1.1 may read a number in it); write replicas as a plain integer`,
+          );
+        }
+        const replicas = typeof declared === "number" ? declared : 1;
         if (replicas > 1) {
           failAt(found, `volume-name: ${found} has ${replicas} replicas; every replica would claim PV ${wanted.volumeName}, so only one could bind`);
         }
@@ -77,7 +95,10 @@ export const volumeName: Rule<z.infer<typeof options>> = {
         what = `${found} volumeClaimTemplate ${wanted.template} (claim ${wanted.template}-${found.name}-0)`;
       } else {
         const claims = stream.objects(["PersistentVolumeClaim"]).filter((claim) => claim.apiVersion === "v1");
-        const found = claims.find((candidate) => candidate.name === wanted.claim && inNamespace(candidate));
+        const found = onlyOne(
+          claims.filter((candidate) => candidate.name === wanted.claim && inNamespace(candidate)),
+          `PersistentVolumeClaim ${wanted.claim}`,
+        );
         if (!found) {
           throw new FixStorageError(
             `volume-name: no PersistentVolumeClaim ${wanted.claim} in the stream (claims: ${claims.map((c) => c.name).join(", ") || "none"}); for a StatefulSet's claims use STATEFULSET/TEMPLATE=PV`,

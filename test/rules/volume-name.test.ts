@@ -4,7 +4,7 @@ import { example, fix } from "../helpers.js";
 import { optionsFor, type Row, runTable } from "./table.js";
 
 /** StatefulSet `grafana` with `replicas` and claim template `storage`; `spec` is literal text at the end of its spec. */
-const grafana = (replicas = 1, spec = "") => `---
+const grafana = (replicas: number | string = 1, spec = "") => `---
 apiVersion: apps/v1
 kind: StatefulSet
 metadata:
@@ -87,6 +87,26 @@ const table: Record<string, Row> = {
     options: { bindings: [TEMPLATE] },
     input: grafana(2),
     error: "has 2 replicas; every replica would claim PV pv-grafana",
+  },
+  "replicas Kubernetes may read as a number (YAML 1.1 reads 1_0 as 10) but this reader does not: exit 2, not a guess": {
+    options: { bindings: [TEMPLATE] },
+    input: grafana("1_0"),
+    error: 'StatefulSet grafana has replicas "1_0", which is no whole number as read here',
+  },
+  "replicas: null is the default of one": {
+    options: { bindings: [TEMPLATE], storageClassName: "" },
+    input: grafana("null"),
+    output: grafana("null", '        volumeName: pv-grafana\n        storageClassName: ""\n'),
+  },
+  "one claim name in two namespaces: exit 2 naming both, never the first silently": {
+    options: { bindings: [{ claim: "data", volumeName: "pv-1" }] },
+    input: claim("a") + claim("b"),
+    error: "volume-name: PersistentVolumeClaim data is in the stream 2 times (PersistentVolumeClaim a/data, PersistentVolumeClaim b/data); name its namespace in the config: volume-name.bindings: [{..., namespace: NS}]",
+  },
+  "one StatefulSet name in two namespaces: exit 2 naming both": {
+    options: { bindings: [TEMPLATE] },
+    input: grafana().replace("  name: grafana\n", "  name: grafana\n  namespace: a\n") + grafana().replace("  name: grafana\n", "  name: grafana\n  namespace: b\n"),
+    error: "volume-name: StatefulSet grafana is in the stream 2 times (StatefulSet a/grafana, StatefulSet b/grafana)",
   },
   "bound to another PV already: exit 2": {
     options: { bindings: [{ claim: "data", volumeName: "pv-2" }] },
