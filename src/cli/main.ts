@@ -147,6 +147,12 @@ function isResourceListInput(input: Input): boolean {
   return isResourceList(input.text);
 }
 
+/** A KRM run's outcome; --report FILE gets the same report as the transform's. */
+function krmOutcome(args: CliArgs, input: Input, run: Awaited<ReturnType<typeof runKrm>>): CliOutcome {
+  if (args.report && args.report !== "-") writeReportFile(args.report, `${JSON.stringify(buildReport(run.result, VERSION, input.label), null, 2)}\n`);
+  return { code: run.code, stdout: run.stdout, stderr: run.stderr };
+}
+
 /** `--report -` puts the report on stdout, which only `check` leaves free (it replaces the text there). */
 function checkReportTarget(args: CliArgs): void {
   if (args.report !== "-") return;
@@ -165,12 +171,12 @@ async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, std
   checkReportTarget(args);
   if (args.command === "krm") {
     const [input] = await readInputs(args.files, io, { many: false });
-    return runKrm((input as Input).text, baseOptions, (merged) => withLive(args, merged, input as Input, io.env));
+    return krmOutcome(args, input as Input, await runKrm((input as Input).text, baseOptions, (merged) => withLive(args, merged, input as Input, io.env)));
   }
   const inputs = await readInputs(args.files, io, { many: args.command === "check" || args.command === "diff" });
   const options = withLive(args, baseOptions, inputs[0] as Input, io.env);
   if (args.command === "fix" && isResourceListInput(inputs[0] as Input)) {
-    return runKrm((inputs[0] as Input).text, options);
+    return krmOutcome(args, inputs[0] as Input, await runKrm((inputs[0] as Input).text, options));
   }
   const results: Array<{ input: Input; result: FixResult }> = [];
   for (const input of inputs) results.push({ input, result: await fixInput(input, options) });

@@ -4,6 +4,7 @@
  * config.kubernetes.io/* and internal.config.kubernetes.io/* annotation stay as they were; `results` gets the
  * changes and findings.
  */
+import { isDeepStrictEqual } from "node:util";
 import { type Document, isMap, isNode, isSeq } from "yaml";
 import { parseConfig } from "../config.js";
 import { FixStorageError } from "../core/errors.js";
@@ -12,7 +13,7 @@ import type { ChangeRecord, Finding, ObjectRef } from "../core/records.js";
 import type { Json } from "../core/render.js";
 import { lineColumn } from "../core/text.js";
 import { formatPath, YamlDocumentEditor } from "../core/yaml-editor.js";
-import { type FixOptions, fixStream } from "../fix-stream.js";
+import { type FixOptions, type FixResult, fixStream } from "../fix-stream.js";
 import { explainChange } from "../views/explain.js";
 
 const RESOURCE_LIST = /^\s*(?:---[^\n]*\n\s*)?(?:#[^\n]*\n\s*)*[\s\S]*?^["']?kind["']?\s*:\s*["']?ResourceList\b/m;
@@ -29,7 +30,7 @@ export async function runKrm(
   text: string,
   options: FixOptions,
   prepare: (options: FixOptions) => FixOptions = (merged) => merged,
-): Promise<{ code: 0 | 2; stdout: string; stderr: string[] }> {
+): Promise<{ code: 0 | 2; stdout: string; stderr: string[]; result: FixResult }> {
   const list = new YamlDocumentEditor(text);
   const [error] = list.document.errors;
   if (error?.code === "MULTIPLE_DOCS") {
@@ -52,11 +53,13 @@ export async function runKrm(
     ...result.changes.map((change) => changeResult(change, items)),
     ...result.findings.map((finding) => findingResult(finding, items)),
   ];
-  if (results.length > 0) {
-    if (Array.isArray(output.get(["results"]))) for (const entry of results) output.append(["results"], entry);
-    else output.set(["results"], results);
-  }
-  return { code: 0, stdout: output.text, stderr: [] };
+  // Results already in the list (this function's, from a run on its own output) are not added twice: the output of a
+  // second run is the first's.
+  const existing = output.get(["results"]);
+  if (Array.isArray(existing)) {
+    for (const entry of results) if (!existing.some((known) => isDeepStrictEqual(known, entry))) output.append(["results"], entry);
+  } else if (results.length > 0) output.set(["results"], results);
+  return { code: 0, stdout: output.text, stderr: [], result };
 }
 
 /** A ResourceList the parser refuses: the item holding the error, its line and column in the input. */

@@ -270,6 +270,26 @@ spec:
     expect(out.items[0].spec.volumeClaimTemplates[0].metadata).toEqual({ name: "data", labels: { tier: "old" } });
   });
 
+  const krm = async (argv: string[], stdin: string) =>
+    runCli({ argv: ["krm", ...argv], env: {}, readStdin: async () => new TextEncoder().encode(stdin) });
+
+  it("its output is a fixed point: a second run on it adds no result twice", async () => {
+    const first = await krm([], list);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain("results:");
+    const second = await krm([], first.stdout);
+    expect(second).toMatchObject({ code: 0, stderr: [] });
+    expect(second.stdout).toBe(first.stdout);
+  });
+
+  it("--report FILE writes the transform's report for the ResourceList", async () => {
+    const report = join(tempDir(), "report.json");
+    const run = await krm(["--report", report], list);
+    expect(run.code).toBe(0);
+    const written = JSON.parse(readFileSync(report, "utf8"));
+    expect(written.changes.map((change: { rule: string }) => change.rule)).toContain("claim-template-labels");
+  });
+
   it("refuses a stream of several documents with exit 2, no output and a located message", async () => {
     const stream = `${list}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n`;
     const outcome = await runCli({ argv: ["krm"], env: {}, readStdin: async () => new TextEncoder().encode(stream) });
