@@ -28,6 +28,16 @@ function splitLines(text: string): Lines {
   return { lines, final };
 }
 
+/** Marks a last line without a line break: it differs from the same text with one (NUL is never in the input). */
+const NO_NEWLINE = "\u0000";
+
+/** The lines diffed: a last line without a line break is another line than the same line with one. */
+function diffedLines(text: string): string[] {
+  const { lines, final } = splitLines(text);
+  if (!final && lines.length > 0) lines[lines.length - 1] += NO_NEWLINE;
+  return lines;
+}
+
 /** Start offsets of the lines of `text`: enough to read any old line as context without splitting the stream. */
 function lineStarts(text: string): Uint32Array {
   let count = 1;
@@ -43,7 +53,7 @@ export function unifiedDiff(result: FixResult, label: string, input: string): st
   const changes: Change[] = [];
   for (const doc of result.edited) {
     const firstLine = doc.raw.line - 1;
-    for (const change of diffLines(splitLines(doc.raw.text).lines, splitLines(doc.editor.text).lines)) {
+    for (const change of diffLines(diffedLines(doc.raw.text), diffedLines(doc.editor.text))) {
       changes.push({ ...change, oldStart: change.oldStart + firstLine });
     }
   }
@@ -87,7 +97,8 @@ function hunks(changes: Change[], oldLine: (index: number) => string, oldCount: 
     // Which lines are the last of each file, to mark a missing final newline where patch expects it.
     const lastOld = oldCount - 1;
     const emit = (prefix: string, line: string, noNewline: boolean) => {
-      body.push(`${prefix}${line}\n${noNewline ? "\\ No newline at end of file\n" : ""}`);
+      const text = line.endsWith(NO_NEWLINE) ? line.slice(0, -NO_NEWLINE.length) : line;
+      body.push(`${prefix}${text}\n${noNewline ? "\\ No newline at end of file\n" : ""}`);
     };
     let at = from;
     let hunkShift = shift;

@@ -90,6 +90,14 @@ const CASES: Array<[string, Record<string, string>, FixOptions]> = [
     { "last.yaml": `${example("prometheus-pushgateway", "rendered-2.17.0.yaml").trimEnd()}` },
     {},
   ],
+  [
+    "an edit after the last line of a file without a final newline (the old last line gains one)",
+    {
+      "nofinal.yaml":
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  serviceName: db\n  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}",
+    },
+    { enable: ["claim-retention"], disable: ["claim-ownership"] },
+  ],
   ["a 10,000-line List with 400 edited items", { "list.yaml": listOfStatefulSets(400) }, { disable: ["claim-ownership"] }],
 ];
 
