@@ -15,6 +15,7 @@ import {
   absentReleaseJob,
   releaseJobHint,
   isHelmHook,
+  notAHook,
   mentionsClaims,
   mounts,
   POD_SPEC_PATHS,
@@ -190,7 +191,7 @@ export const cronjobClaims: Rule<Options> = {
         const withheld = plan.edits.splice(editsBefore);
         plan.finding(
           "warning",
-          `${job} is not a Helm hook, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. What it needs: ${[...new Set(withheld.map((edit) => edit.reason))].join("; ")}. Fix it in the chart, or make the Job a hook (helm.sh/hook)${releaseJobHint(job, { release, live })}`,
+          `${job} ${notAHook(job)}, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. What it needs: ${[...new Set(withheld.map((edit) => edit.reason))].join("; ")}. Fix it in the chart, or make the Job a hook (helm.sh/hook)${releaseJobHint(job, { release, live })}`,
           job,
         );
       }

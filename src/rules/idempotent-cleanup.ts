@@ -9,7 +9,7 @@ import type { KubeObject } from "../core/manifest.js";
 import { planContainer } from "./cleanup/container-plan.js";
 import { IMAGE_NAME } from "./cleanup/kubectl-images.js";
 import { PlanBuilder, type Rule } from "./rule.js";
-import { absentReleaseJob, containers, isHelmHook, podSpec, releaseJobHint } from "./workloads.js";
+import { absentReleaseJob, containers, isHelmHook, notAHook, podSpec, releaseJobHint } from "./workloads.js";
 
 const RULE = "idempotent-cleanup";
 const DELETE_POLICY = "helm.sh/hook-delete-policy";
@@ -48,7 +48,7 @@ export const idempotentCleanup: Rule<Options> = {
         if (edits.length > 0) {
           plan.finding(
             "warning",
-            `${job} runs kubectl delete without --ignore-not-found but is not a Helm hook, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. Add --ignore-not-found in the chart, or make the Job a hook (helm.sh/hook with helm.sh/hook-delete-policy: before-hook-creation)${releaseJobHint(job, { release, live })}`,
+            `${job} runs kubectl delete without --ignore-not-found but ${notAHook(job)}, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. Add --ignore-not-found in the chart, or make the Job a hook (helm.sh/hook with helm.sh/hook-delete-policy: before-hook-creation)${releaseJobHint(job, { release, live })}`,
             job,
           );
         }

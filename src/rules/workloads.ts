@@ -126,11 +126,23 @@ export function stringMap(value: unknown): Record<string, string> {
 
 /**
  * A Job Helm runs as a hook (and deletes and recreates per its policy). Any other Job's pod template is immutable:
- * editing it would make every later upgrade of an existing release fail.
+ * editing it would make every later upgrade of an existing release fail. Helm reads helm.sh/hook only from a
+ * document's own metadata (its manifest sorter), so an item of a List is never a hook, whatever its annotations.
  */
 export function isHelmHook(object: KubeObject): boolean {
+  return object.item === undefined && hasHookAnnotation(object);
+}
+
+function hasHookAnnotation(object: KubeObject): boolean {
   const hook = object.annotations()["helm.sh/hook"];
   return typeof hook === "string" && hook.trim() !== "";
+}
+
+/** "is not a Helm hook", with why for an item of a List that asks to be one. */
+export function notAHook(job: KubeObject): string {
+  return hasHookAnnotation(job) && job.item !== undefined
+    ? "is not a Helm hook (its helm.sh/hook is on an item of a List, and Helm reads hooks only from a document's own metadata)"
+    : "is not a Helm hook";
 }
 
 /**
@@ -141,7 +153,7 @@ export function absentReleaseJob(job: KubeObject, context: Pick<RuleContext, "re
   const namespace = context.release().namespaceOf(job);
   if (!context.live || namespace === undefined) return undefined;
   if (context.live.jobExists(namespace, job.name) !== false) return undefined;
-  return `${job} is not a Helm hook, but ${context.live.origin} has no such Job, so it is created with this template, not updated`;
+  return `${job} ${notAHook(job)}, but ${context.live.origin} has no such Job, so it is created with this template, not updated`;
 }
 
 /** What the live state says about a release Job left alone, for its finding. */

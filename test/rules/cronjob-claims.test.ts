@@ -127,6 +127,17 @@ const table: Record<string, Row> = {
       "Job backup is not a Helm hook, so it is left alone: a Job's pod template cannot change",
     ],
   },
+  "a hook Job inside a List is no hook to Helm: left alone, with why": {
+    input: `${app()}${pvc("data")}---\napiVersion: v1\nkind: List\nitems:\n${jobOf(backup("  annotations:\n    helm.sh/hook: pre-upgrade\n"))
+      .replace(/^---\n/, "")
+      .split("\n")
+      .map((line, index) => (line === "" ? line : `${index === 0 ? "- " : "  "}${line}`))
+      .join("\n")}`,
+    findings: [
+      "Job backup: assuming `backup-scratch` does not exist in the cluster",
+      "Job backup is not a Helm hook (its helm.sh/hook is on an item of a List, and Helm reads hooks only from a document's own metadata), so it is left alone",
+    ],
+  },
   "--live kubectl shows the release Job does not exist yet: it is created, so it is edited": {
     with: { live: { ...cluster("data"), state: readsJobs(cluster("data").state) } },
     input: app(IN_APPS) + pvc("data", "[ReadWriteOnce]", IN_APPS) + jobOf(backup(IN_APPS)),

@@ -235,6 +235,15 @@ const table: Record<string, Row> = {
     input: job("", "        - name: k\n          command: [kubectl, delete, cm, x]\n"),
     findings: ["live.yaml cannot show that the Job does not exist (only --live kubectl reads every Job of a namespace)"],
   },
+  "a Job with helm.sh/hook inside a List is no hook to Helm (it reads hooks from a document's own metadata): left alone": {
+    input: `apiVersion: v1\nkind: List\nitems:\n${job(HOOK, "        - name: k\n          command: [kubectl, delete, cm, x]\n")
+      .split("\n")
+      .map((line, index) => (line === "" ? line : `${index === 0 ? "- " : "  "}${line}`))
+      .join("\n")}`,
+    findings: [
+      "warning: Job cleanup runs kubectl delete without --ignore-not-found but is not a Helm hook (its helm.sh/hook is on an item of a List, and Helm reads hooks only from a document's own metadata), so it is left alone",
+    ],
+  },
   "an empty helm.sh/hook is not a hook": {
     input: job("  annotations:\n    helm.sh/hook: ''\n", "        - name: k\n          command: [sh, -c, 'kubectl delete cm x']\n"),
     findings: ["warning: Job cleanup runs kubectl delete without --ignore-not-found but is not a Helm hook"],
