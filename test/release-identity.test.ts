@@ -3,6 +3,7 @@
  * on stdout), and an environment that disagrees with the objects writes nothing into their immutable templates.
  */
 import { describe, expect, it } from "vitest";
+import { runCli } from "../src/cli/main.js";
 import { runBin } from "./helpers.js";
 
 const STATEFUL_SET = `---
@@ -41,6 +42,17 @@ describe("release identity through the command", () => {
     const run = runBin(args, STATEFUL_SET, env);
     expect(run).toMatchObject({ code: 2, stdout: "" });
     expect(run.stderr).toContain(message);
+  });
+
+  it("an object's own namespace Kubernetes would reject is an error naming its document, with or without -n", async () => {
+    const placeholder = STATEFUL_SET.replace("namespace: monitoring", "namespace: NAMESPACE");
+    for (const argv of [[], ["-n", "monitoring"]]) {
+      const outcome = await runCli({ argv, env: {}, readStdin: async () => new TextEncoder().encode(placeholder) });
+      expect(outcome).toMatchObject({ code: 2, stdout: "" });
+      expect(outcome.stderr).toEqual([
+        `fix-storage: document 1 (prom/templates/statefulset.yaml) line 1: StatefulSet NAMESPACE/prom's metadata.namespace "NAMESPACE" is not a valid namespace (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)`,
+      ]);
+    }
   });
 
   it("refuses an environment's release name Helm would reject when it is the one to be written", () => {

@@ -65,9 +65,14 @@ function checkedName(candidate: Sourced | undefined, object?: KubeObject): Sourc
   return candidate;
 }
 
-function checkedNamespace(candidate: Sourced | undefined): Sourced | undefined {
+/** `object`, when the value is its own: the error then names the document it came from. */
+function checkedNamespace(candidate: Sourced | undefined, object?: KubeObject): Sourced | undefined {
   if (candidate && !isNamespace(candidate.value)) {
-    throw new FixStorageError(`${candidate.from} ${JSON.stringify(candidate.value)} is not a valid namespace (${NAMESPACE_RULE})`);
+    const ref = object?.ref();
+    throw new FixStorageError(
+      `${candidate.from} ${JSON.stringify(candidate.value)} is not a valid namespace (${NAMESPACE_RULE})`,
+      ref && object ? { document: ref.document, ...(ref.source !== undefined && { source: ref.source }), line: object.doc.raw.line } : {},
+    );
   }
   return candidate;
 }
@@ -184,6 +189,8 @@ export class ReleaseIdentity {
     }
 
     const ownNamespace = object.namespace ? { value: object.namespace, from: "its metadata.namespace" } : undefined;
+    // An object's own namespace Kubernetes would reject is an error, whatever else is given.
+    if (ownNamespace) checkedNamespace({ value: ownNamespace.value, from: `${object}'s metadata.namespace` }, object);
     const namespace = pick(
       ownNamespace,
       checkedNamespace(explicitNamespace(this.#inputs, scoped)),
