@@ -17,7 +17,7 @@ import { type RawDocument, sourceComment, splitStream } from "./stream.js";
 import { lineColumn } from "./text.js";
 import { TreeSlot } from "./tree-slot.js";
 import { mergeOverrides, readLikeGoYaml } from "./merge-order.js";
-import { aliasTargets, duplicateKeys, selfContainingAlias } from "./yaml-aliases.js";
+import { aliasTargets, duplicateKeys, selfContainingAlias, unresolvedAlias } from "./yaml-aliases.js";
 import { ANCHOR, excessiveAliasing, type Path, YamlDocumentEditor } from "./yaml-editor.js";
 import { valueAtPath } from "./yaml-path.js";
 
@@ -57,17 +57,15 @@ export class ParsedDocument {
     }
     this.composed = this.compose();
     this.refuseRepeatedKeys(this.composed.document);
-    const asKubernetes = raw.text.includes("<<") ? this.readOverridingMerges(this.composed.document) : undefined;
-    if (asKubernetes !== undefined) {
-      this.initial = asKubernetes.value;
-      this.readAsKubernetes = true;
-      return;
-    }
+    let value: unknown;
     try {
-      this.initial = this.composed.value();
+      value = this.composed.value();
     } catch (cause) {
-      throw located(raw, `cannot read document: ${(cause as Error).message}`, 0);
+      throw located(raw, `cannot read document: ${(cause as Error).message}`, unresolvedAlias(this.composed.document) ?? 0);
     }
+    const asKubernetes = raw.text.includes("<<") ? this.readOverridingMerges(this.composed.document) : undefined;
+    this.initial = asKubernetes ? asKubernetes.value : value;
+    this.readAsKubernetes = asKubernetes !== undefined;
   }
 
   /**

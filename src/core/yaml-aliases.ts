@@ -140,6 +140,14 @@ export function duplicateKeys(doc: Document.Parsed): number[] {
   return found.sort((a, b) => a - b);
 }
 
+/** Where the first alias that names no anchor set before it stands (the parser's error for it has no position). */
+export function unresolvedAlias(doc: Document.Parsed): number | undefined {
+  for (const [alias, target] of aliasTargets(doc)) {
+    if (target === undefined) return ((alias as Node).range as [number, number, number])[0];
+  }
+  return undefined;
+}
+
 /**
  * The node each alias names: the last node before it with that anchor. One pass over the document; Alias.resolve
  * searches the document again for every alias, which a thousand aliases in a large document make very slow.

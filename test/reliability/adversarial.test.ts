@@ -333,7 +333,7 @@ describe("anchors, aliases and merge keys across edited nodes", () => {
     expect(data.spec.volumeClaimTemplates[0].metadata.labels).toEqual({ app: "db" });
   });
 
-  it("an alias used before its anchor is a located error", async () => {
+  it("an alias used before its anchor is an error located at the alias", async () => {
     const input = replaceOnce(
       replaceOnce(STATEFULSET, VCT_LABELS, "        labels: &claim\n          app: db\n"),
       "      labels:\n        app: db\n",
@@ -341,7 +341,7 @@ describe("anchors, aliases and merge keys across edited nodes", () => {
     );
     await expectRefused(
       CONFIGMAP + input,
-      "fix-storage: document 2 (app/templates/sts.yaml) line 9, column 1: cannot read document: Unresolved alias (the anchor must be set before the alias): claim",
+      "fix-storage: document 2 (app/templates/sts.yaml) line 26, column 15: cannot read document: Unresolved alias (the anchor must be set before the alias): claim",
     );
   });
 
