@@ -121,6 +121,16 @@ describe("an unrendered chart template", () => {
   });
 });
 
+describe("collections nested some thousand levels deep", () => {
+  it("are refused, located, in words instead of a stack overflow", async () => {
+    const deep = STS.replace("spec:\n", `spec:\n  deep: ${"[".repeat(20000)}${"]".repeat(20000)}\n`);
+    const outcome = await run([], { stdin: deep });
+    expect(outcome).toMatchObject({ code: 2, stdout: "" });
+    expect(outcome.stderr).toHaveLength(1);
+    expect(outcome.stderr[0]).toMatch(/^fix-storage: document 1 \(pushgateway\/templates\/statefulset.yaml\) line 11, column \d+: collections nest too deeply for fix-storage to read$/);
+  });
+});
+
 describe("did you mean", () => {
   const cases: Array<[string, string[], string]> = [
     ["a mistyped command", ["chek", "x.yaml"], 'unknown command "chek": did you mean "check"?'],

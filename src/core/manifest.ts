@@ -360,6 +360,8 @@ const YAML11_ONLY_BREAK = /[\u0085\u2028\u2029]|\r(?!\n)/;
 
 /** The parser quotes whole tokens in some messages; one line of a readable length is enough to find the spot. */
 function shortMessage(message: string): string {
+  // The parser recursing into a collection nested some thousand levels deep runs out of stack.
+  if (message.includes("Maximum call stack size exceeded")) return "collections nest too deeply for fix-storage to read";
   const line = message.split("\n")[0] ?? message;
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
