@@ -97,7 +97,8 @@ function isolated(stream: string): string {
   return splitStream(stream)
     .map((doc) => {
       // Comments before a document's `---` make a document of their own for Helm's split: they say nothing, so they go.
-      const text = doc.text.replace(/^(?:[ \t]*(?:#[^\n]*)?\r?\n)*(?=---)/, "");
+      // A byte order mark before them goes too.
+      const text = doc.text.replace(/^\uFEFF?(?:[ \t]*(?:#[^\n]*)?\r?\n)*(?=---)/, "");
       const marked = text.startsWith("---") ? text : `---\n${text}`;
       return `${marked}${marked.endsWith("\n") ? "" : "\n"}#\n`;
     })
