@@ -102,7 +102,7 @@ export const cronjobClaims: Rule<Options> = {
             continue;
           }
           const rivals = workloadMounts.filter(
-            (mount) => sameScope(mount) && mountPaths.includes(mount.mountPath) && mount.claim !== volume.claimName,
+            (mount) => sameScope(mount) && mountPaths.some((path) => samePath(path, mount.mountPath)) && mount.claim !== volume.claimName,
           );
           const distinct = [...new Set(rivals.map((mount) => mount.claim))];
           if (distinct.length === 1) {
@@ -199,6 +199,12 @@ export const cronjobClaims: Rule<Options> = {
     return plan.build();
   },
 };
+
+/** One directory, however written: `/var/www/html/` is `/var/www/html`. */
+function samePath(a: string, b: string): boolean {
+  const clean = (path: string) => path.replace(/\/+$/, "") || "/";
+  return clean(a) === clean(b);
+}
 
 function coLocation(
   volume: ClaimVolume,

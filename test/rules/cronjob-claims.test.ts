@@ -120,6 +120,11 @@ const table: Record<string, Row> = {
     output: app() + pvc("data") + backup("", SHARED, WITH_APP),
     findings: [`${ASSUMING} (if it exists, set cronjob-claims.claims: {backup-scratch: backup-scratch} to keep it)`],
   },
+  "share: one directory written with and without a trailing slash is the same mount path": {
+    input: app().replace("mountPath: /data}", "mountPath: /data/}") + pvc("data") + backup(),
+    output: app().replace("mountPath: /data}", "mountPath: /data/}") + pvc("data") + backup("", SHARED, WITH_APP),
+    findings: [`${ASSUMING} (if it exists, set cronjob-claims.claims: {backup-scratch: backup-scratch} to keep it)`],
+  },
   "a Job that is not a Helm hook is never edited (its pod template is immutable): a warning says what it needs": {
     input: app() + pvc("data") + jobOf(backup()),
     findings: [
