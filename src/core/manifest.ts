@@ -16,7 +16,7 @@ import type { ObjectRef } from "./records.js";
 import { type RawDocument, sourceComment, splitStream } from "./stream.js";
 import { lineColumn } from "./text.js";
 import { TreeSlot } from "./tree-slot.js";
-import { mergeOverrides, readLikeGoYaml } from "./merge-order.js";
+import { mergeOverrides, readLikeGoYaml, unclearMerge } from "./merge-order.js";
 import { aliasTargets, duplicateKeys, selfContainingAlias, unresolvedAlias } from "./yaml-aliases.js";
 import { ANCHOR, excessiveAliasing, type Path, YamlDocumentEditor } from "./yaml-editor.js";
 import { valueAtPath } from "./yaml-path.js";
@@ -33,6 +33,8 @@ export class ParsedDocument {
    * read, so the run-time proof need not read the original again as YAML 1.1. False when not known.
    */
   readonly originalReadsAlikeIn11: boolean = false;
+  /** Why Kubernetes may read this document otherwise than the rules do (see doubt), or undefined. */
+  doubtful: string | undefined;
   /** The data was read as go-yaml reads it, which the editor's reading is not (readOverridingMerges). */
   private readonly readAsKubernetes: boolean = false;
   /**
@@ -63,7 +65,8 @@ export class ParsedDocument {
     } catch (cause) {
       throw located(raw, `cannot read document: ${(cause as Error).message}`, unresolvedAlias(this.composed.document) ?? 0);
     }
-    const asKubernetes = raw.text.includes("<<") ? this.readOverridingMerges(this.composed.document) : undefined;
+    const merges = raw.text.includes("<<") || raw.text.includes("merge");
+    const asKubernetes = merges ? this.readOverridingMerges(this.composed.document) : undefined;
     this.initial = asKubernetes ? asKubernetes.value : value;
     this.readAsKubernetes = asKubernetes !== undefined;
   }
@@ -73,6 +76,15 @@ export class ParsedDocument {
    * YAML merge rule the map's own. The data is read as Kubernetes reads it, and nothing in the document is edited.
    */
   private readOverridingMerges(tree: Document.Parsed): { value: unknown } | undefined {
+    const unclear = unclearMerge(tree);
+    if (unclear !== undefined) {
+      this.doubt(
+        unclear,
+        "a merge key written with a tag, or in a map with a key that is no plain scalar (an alias), which Kubernetes' reader and this one may read differently",
+        "write the merge key as a plain <<, in a map of plain keys",
+      );
+      return undefined;
+    }
     const targets = aliasTargets(tree);
     const overrides = mergeOverrides(tree, targets);
     const first = overrides[0];
@@ -87,16 +99,27 @@ export class ParsedDocument {
     return { value };
   }
 
-  /** A character YAML 1.1 (Kubernetes) reads as a line break and YAML 1.2 does not: no edit can be shown safe. */
+  /** A character Kubernetes' reader takes as a line break where this one may not: nothing read from it is certain. */
   private refuseYaml11Breaks(): void {
     const match = YAML11_ONLY_BREAK.exec(this.raw.text);
     if (!match) return;
-    const { line, column } = lineColumn(this.raw.text, match.index);
-    const name = match[0] === "\r" ? "carriage return not followed by a line feed" : `U+${(match[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}`;
-    this.refusals.set(
-      "document",
-      `left as rendered: a raw ${name} at line ${this.raw.line + line - 1}, column ${column} is a line break to Kubernetes' YAML 1.1 reader but not to YAML 1.2, so no edit can be shown safe (write it escaped in a double-quoted string, or remove it)`,
-    );
+    const what =
+      match[0] === "\r"
+        ? "a raw carriage return not followed by a line feed, a line break to Kubernetes' reader that this one does not always take as one"
+        : `a raw U+${(match[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}, a line break to Kubernetes' YAML 1.1 reader but not to YAML 1.2`;
+    this.doubt(match.index, what, "write it escaped in a double-quoted string, or remove it");
+  }
+
+  /**
+   * Kubernetes may read this document otherwise than the rules do: neither it nor, since a rule may take a fact from
+   * it for another object, anything else in the stream is edited (see ManifestStream.doubt).
+   */
+  private doubt(offset: number, what: string, remedy: string): void {
+    const { line, column } = lineColumn(this.raw.text, offset);
+    const at = `line ${this.raw.line + line - 1}, column ${column}`;
+    this.refusals.set("document", `left as rendered: it holds ${what} (${at}), so no edit can be shown safe (${remedy})`);
+    const source = sourceComment(this.raw.text);
+    this.doubtful = `document ${this.raw.index}${source ? ` (${source})` : ""} holds ${what} (${at}), so what the rules read from it may not be what Kubernetes reads (${remedy})`;
   }
 
   /** A repeated key refuses edits to the List item that holds it, or to the whole document when outside any item. */
@@ -300,6 +323,12 @@ export class ManifestStream {
       this.parsed.set(raw.index, doc);
     }
     return doc;
+  }
+
+  /** The first document parsed so far that Kubernetes may read otherwise than the rules do (ParsedDocument.doubt). */
+  doubt(): string | undefined {
+    for (const doc of this.parsed.values()) if (doc.doubtful !== undefined) return doc.doubtful;
+    return undefined;
   }
 
   /** Documents parsed so far, in stream order. */

@@ -4,7 +4,7 @@
  * The YAML merge rule, which the yaml package follows, lets the map's own keys win wherever they stand. The two
  * readings differ exactly where a merge key sets a key that the map set before it (by a key, or by an earlier merge).
  */
-import { type Document, isAlias, isMap, isScalar, isSeq, type Node, visit, type YAMLMap } from "yaml";
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, type Scalar, visit, type YAMLMap } from "yaml";
 import { MAX_ALIAS_COUNT } from "./yaml-aliases.js";
 
 export function isMergeKey(key: unknown): boolean {
@@ -25,6 +25,26 @@ function mergeSources(value: unknown, targets: ReadonlyMap<unknown, unknown>): N
   const resolve = (node: unknown) => (isAlias(node) ? targets.get(node) : node) as Node;
   const source = resolve(value);
   return isSeq(source) ? source.items.map(resolve).reverse() : [source];
+}
+
+/**
+ * Where a merge key is written in a way go-yaml and the yaml package may not agree on (a tag on it, or a map with a
+ * merge key and a key that is no scalar, such as an alias): such a document cannot be read as Kubernetes reads it.
+ */
+export function unclearMerge(doc: Document.Parsed): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Map: (_key, map) => {
+      const pairs = (map as YAMLMap).items;
+      const merges = pairs.filter((pair) => isMergeKey(pair.key) || (isScalar(pair.key) && pair.key.tag !== undefined && /merge$/.test(pair.key.tag)));
+      if (merges.length === 0) return undefined;
+      const odd = merges.find((pair) => (pair.key as Scalar).tag !== undefined) ?? pairs.find((pair) => !isScalar(pair.key));
+      if (odd === undefined) return undefined;
+      found = ((odd.key as Node | null)?.range ?? (map as YAMLMap).range ?? [0])[0] as number;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** Offsets of the merge keys that override a key their map set before them: there go-yaml and YAML's rule differ. */

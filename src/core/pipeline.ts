@@ -41,7 +41,7 @@ export function runPipeline(input: string | readonly RawDocument[], stages: read
     const plan = stage.plan(context);
     // Appended one by one: a spread of a very large plan would overflow the stack.
     for (const finding of plan.findings) findings.push(finding);
-    for (const change of applyEdits(stage.name, plan.edits, findings)) changes.push(change);
+    for (const change of applyEdits(stage.name, plan.edits, findings, stream.doubt())) changes.push(change);
   }
   const edited = stream.parsedDocuments().filter((doc) => doc.edited);
   const outputParts = stream.outputParts();
@@ -64,13 +64,14 @@ export function runPipeline(input: string | readonly RawDocument[], stages: read
  * Applies a stage's edits in order. The editor keeps each document's data current at once and puts splices into the
  * text only when it must (see yaml-editor.ts), so a document that several rules edit is usually parsed once.
  */
-function applyEdits(stage: string, edits: readonly PlannedEdit[], findings: Finding[]): ChangeRecord[] {
+function applyEdits(stage: string, edits: readonly PlannedEdit[], findings: Finding[], doubt: string | undefined): ChangeRecord[] {
   const records: ChangeRecord[] = [];
   const refused = new Set<string>();
   for (const edit of edits) {
     const { object, op, path, value, reason } = edit;
-    // An object no edit may touch: none of the stage's edits to it is made, and one finding says why.
-    const refusal = object.doc.editRefusal(object.item);
+    // An object no edit may touch: none of the stage's edits to it is made, and one finding says why. A document the
+    // rules may read otherwise than Kubernetes stops every edit: the plan may rest on a fact read from it.
+    const refusal = object.doc.editRefusal(object.item) ?? (doubt === undefined ? undefined : `left as rendered: ${doubt}`);
     if (refusal !== undefined) {
       const key = `${object.doc.raw.index}/${object.item ?? ""}`;
       if (!refused.has(key)) findings.push({ rule: stage, severity: "warning", message: `${object}: ${refusal}`, object: object.ref() });
