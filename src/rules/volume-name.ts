@@ -5,6 +5,7 @@
 import * as z from "zod/mini";
 import { FixStorageError } from "../core/errors.js";
 import { isRecord, type KubeObject } from "../core/manifest.js";
+import type { ReleaseIdentity } from "../core/release.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 import { claimTemplates, statefulSets } from "./workloads.js";
 
@@ -38,11 +39,15 @@ export function parseVolumeNameFlag(text: string): VolumeBinding {
 }
 
 /** The one object a binding names; several (one name in two namespaces) is a question only the user can answer. */
-function onlyOne(found: readonly KubeObject[], what: string): KubeObject | undefined {
+function onlyOne(found: readonly KubeObject[], what: string, release: ReleaseIdentity): KubeObject | undefined {
   if (found.length <= 1) return found[0];
-  throw new FixStorageError(
-    `volume-name: ${what} is in the stream ${found.length} times (${found.map(String).join(", ")}); name its namespace in the config: volume-name.bindings: [{..., namespace: NS}]`,
-  );
+  const where = found.map((object) => `document ${object.ref().document}: namespace ${release.namespaceOf(object) ?? "not known (pass -n)"}`);
+  const namespaces = new Set(found.map((object) => release.namespaceOf(object)));
+  const remedy =
+    namespaces.size === found.length && !namespaces.has(undefined)
+      ? "name its namespace in the config: volume-name.bindings: [{..., namespace: NS}]"
+      : "objects of one kind, name and namespace are one object to Kubernetes, so the chart renders it twice: fix the chart";
+  throw new FixStorageError(`volume-name: ${what} is in the stream ${found.length} times (${where.join("; ")}); ${remedy}`);
 }
 
 function failAt(object: KubeObject, message: string): never {
@@ -55,11 +60,12 @@ export const volumeName: Rule<z.infer<typeof options>> = {
   summary: "bind a claim or claim template to a retained PV (spec.volumeName); configured by bindings or --volume-name",
   defaultEnabled: true,
   options,
-  plan({ stream }, { bindings, storageClassName }) {
+  plan({ stream, release }, { bindings, storageClassName }) {
     const plan = new PlanBuilder("volume-name");
     refuseConflicts(bindings);
     for (const wanted of bindings) {
-      const inNamespace = (object: KubeObject) => wanted.namespace === undefined || object.namespace === wanted.namespace;
+      // An object that states no namespace lands in the release's (-n): that is the namespace a binding names.
+      const inNamespace = (object: KubeObject) => wanted.namespace === undefined || release().namespaceOf(object) === wanted.namespace;
       let object: KubeObject;
       let specPath: Array<string | number>;
       let what: string;
@@ -68,6 +74,7 @@ export const volumeName: Rule<z.infer<typeof options>> = {
         const found = onlyOne(
           all.filter((candidate) => candidate.name === wanted.statefulSet && inNamespace(candidate)),
           `StatefulSet ${wanted.statefulSet}`,
+          release(),
         );
         if (!found) {
           throw new FixStorageError(
@@ -98,6 +105,7 @@ export const volumeName: Rule<z.infer<typeof options>> = {
         const found = onlyOne(
           claims.filter((candidate) => candidate.name === wanted.claim && inNamespace(candidate)),
           `PersistentVolumeClaim ${wanted.claim}`,
+          release(),
         );
         if (!found) {
           throw new FixStorageError(

@@ -101,12 +101,24 @@ const table: Record<string, Row> = {
   "one claim name in two namespaces: exit 2 naming both, never the first silently": {
     options: { bindings: [{ claim: "data", volumeName: "pv-1" }] },
     input: claim("a") + claim("b"),
-    error: "volume-name: PersistentVolumeClaim data is in the stream 2 times (PersistentVolumeClaim a/data, PersistentVolumeClaim b/data); name its namespace in the config: volume-name.bindings: [{..., namespace: NS}]",
+    error: "volume-name: PersistentVolumeClaim data is in the stream 2 times (document 1: namespace a; document 2: namespace b); name its namespace in the config: volume-name.bindings: [{..., namespace: NS}]",
   },
   "one StatefulSet name in two namespaces: exit 2 naming both": {
     options: { bindings: [TEMPLATE] },
     input: grafana().replace("  name: grafana\n", "  name: grafana\n  namespace: a\n") + grafana().replace("  name: grafana\n", "  name: grafana\n  namespace: b\n"),
-    error: "volume-name: StatefulSet grafana is in the stream 2 times (StatefulSet a/grafana, StatefulSet b/grafana)",
+    error: "volume-name: StatefulSet grafana is in the stream 2 times (document 1: namespace a; document 2: namespace b)",
+  },
+  "a binding's namespace is the release's for a claim that states none (-n)": {
+    options: { bindings: [{ claim: "data", volumeName: "pv-1", namespace: "web" }] },
+    with: { release: { namespace: "web" } },
+    input: claim("apps") + claim(),
+    output: claim("apps") + claim(undefined, "  storageClassName: manual\n  volumeName: pv-1\n"),
+  },
+  "one name twice in one namespace (one with it stated, one in the release's): the chart's to fix, said so": {
+    options: { bindings: [{ claim: "data", volumeName: "pv-1" }] },
+    with: { release: { namespace: "web" } },
+    input: claim("web") + claim(),
+    error: "volume-name: PersistentVolumeClaim data is in the stream 2 times (document 1: namespace web; document 2: namespace web); objects of one kind, name and namespace are one object to Kubernetes, so the chart renders it twice: fix the chart",
   },
   "bound to another PV already: exit 2": {
     options: { bindings: [{ claim: "data", volumeName: "pv-2" }] },
