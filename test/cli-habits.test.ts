@@ -121,6 +121,20 @@ describe("an unrendered chart template", () => {
   });
 });
 
+describe("a chart template that parses as YAML", () => {
+  it("is refused where {{ }} makes a map key Kubernetes cannot read, with the hint, and without library warnings", async () => {
+    const template = STS.replace("spec:\n", "spec:\n  replicas: {{ .Values.replicas }}\n");
+    const outcome = await run([], { stdin: template });
+    expect(outcome).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: [
+        "fix-storage: document 1 (pushgateway/templates/statefulset.yaml) line 11, column 14: a map key that is itself a map or a list, which Kubernetes cannot read (it holds {{ }}: if this is a chart template, render it first, e.g. helm template RELEASE CHART | fix-storage)",
+      ],
+    });
+  });
+});
+
 describe("collections nested some thousand levels deep", () => {
   it("are refused, located, in words instead of a stack overflow", async () => {
     const deep = STS.replace("spec:\n", `spec:\n  deep: ${"[".repeat(20000)}${"]".repeat(20000)}\n`);

@@ -17,7 +17,7 @@ import { type RawDocument, sourceComment, splitStream } from "./stream.js";
 import { lineColumn } from "./text.js";
 import { TreeSlot } from "./tree-slot.js";
 import { mergeOverrides, readLikeGoYaml, unclearMerge } from "./merge-order.js";
-import { aliasTargets, duplicateKeys, selfContainingAlias, unresolvedAlias } from "./yaml-aliases.js";
+import { aliasTargets, collectionKey, duplicateKeys, selfContainingAlias, unresolvedAlias } from "./yaml-aliases.js";
 import { ANCHOR, excessiveAliasing, type Path, YamlDocumentEditor } from "./yaml-editor.js";
 import { valueAtPath } from "./yaml-path.js";
 
@@ -150,8 +150,11 @@ export class ParsedDocument {
   private compose(): YamlDocumentEditor {
     const raw = this.raw;
     const editor = new YamlDocumentEditor(raw.text, undefined, undefined, this.slot);
+    const hint = TEMPLATE.test(raw.text) ? TEMPLATE_HINT : "";
     const [error] = editor.document.errors;
-    if (error) throw located(raw, `${shortMessage(error.message)}${TEMPLATE.test(raw.text) ? TEMPLATE_HINT : ""}`, error.pos[0]);
+    if (error) throw located(raw, `${shortMessage(error.message)}${hint}`, error.pos[0]);
+    const key = collectionKey(editor.document);
+    if (key !== undefined) throw located(raw, `a map key that is itself a map or a list, which Kubernetes cannot read${hint}`, key);
     if (ANCHOR.test(raw.text)) {
       const loop = selfContainingAlias(editor.document);
       if (loop !== undefined) throw located(raw, "an alias inside the node its anchor names: the value would contain itself", loop);

@@ -22,7 +22,7 @@ import {
 import { renderFlow, type Json } from "./render.js";
 
 /** Parse options shared by every reader of documents: merge keys resolve as Kubernetes (go-yaml) resolves them. */
-export const PARSE_OPTIONS = { merge: true, prettyErrors: false, uniqueKeys: false } as const;
+export const PARSE_OPTIONS = { merge: true, prettyErrors: false, uniqueKeys: false, logLevel: "error" } as const;
 /** Bounds alias expansion, so an alias bomb is refused instead of exhausting memory. */
 export const MAX_ALIAS_COUNT = 1000;
 /** At most this many aliases are written out so that a node they share can change. */
@@ -138,6 +138,24 @@ export function duplicateKeys(doc: Document.Parsed): number[] {
   };
   walk(doc.contents);
   return found.sort((a, b) => a - b);
+}
+
+/**
+ * Where the first map key that is a map or a list (itself, or through an alias) stands: Kubernetes' reader refuses
+ * such a key ("invalid map key"), and a chart template that was not rendered makes one out of `{{ ... }}`.
+ */
+export function collectionKey(doc: Document.Parsed): number | undefined {
+  const targets = aliasTargets(doc);
+  let found: number | undefined;
+  visit(doc, {
+    Pair: (_key, pair) => {
+      const key = isAlias(pair.key) ? targets.get(pair.key) : pair.key;
+      if (!isMap(key) && !isSeq(key)) return undefined;
+      found = ((pair.key as Node).range as [number, number, number])[0];
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** Where the first alias that names no anchor set before it stands (the parser's error for it has no position). */

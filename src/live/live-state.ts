@@ -30,7 +30,7 @@ export interface LiveState {
 
 export function parseLiveState(text: string, origin: string): LiveState {
   const state: LiveState = { origin, statefulSets: new Map(), claims: [], jobs: new Set(), jobNamespaces: new Set() };
-  const documents = parseAllDocuments(text, { merge: true });
+  const documents = parseAllDocuments(text, { merge: true, logLevel: "error" });
   for (const doc of Array.isArray(documents) ? documents : [documents]) {
     const [error] = doc.errors;
     if (error) {
