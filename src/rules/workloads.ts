@@ -138,9 +138,15 @@ function hasHookAnnotation(object: KubeObject): boolean {
   return typeof hook === "string" && hook.trim() !== "";
 }
 
-/** "is not a Helm hook", with why for an item of a List that asks to be one. */
+/** "is not a Helm hook", with why for an item of a List that asks to be one, or of a List that is one. */
 export function notAHook(job: KubeObject): string {
-  return hasHookAnnotation(job) && job.item !== undefined
+  if (job.item === undefined) return "is not a Helm hook";
+  const root = job.doc.value();
+  const list = isRecord(root) && isRecord(root.metadata) && isRecord(root.metadata.annotations) ? root.metadata.annotations : {};
+  if (typeof list["helm.sh/hook"] === "string" && list["helm.sh/hook"].trim() !== "") {
+    return "is an item of a List that Helm runs as a hook, whose delete policy is the List's (fix-storage edits a hook Job only as a document of its own)";
+  }
+  return hasHookAnnotation(job)
     ? "is not a Helm hook (its helm.sh/hook is on an item of a List, and Helm reads hooks only from a document's own metadata)"
     : "is not a Helm hook";
 }

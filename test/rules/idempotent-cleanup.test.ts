@@ -244,6 +244,13 @@ const table: Record<string, Row> = {
       "warning: Job cleanup runs kubectl delete without --ignore-not-found but is not a Helm hook (its helm.sh/hook is on an item of a List, and Helm reads hooks only from a document's own metadata), so it is left alone",
     ],
   },
+  "a Job in a List that is itself a hook: left alone, since the hook's delete policy is the List's": {
+    input: `apiVersion: v1\nkind: List\nmetadata:\n  annotations:\n    helm.sh/hook: post-delete\nitems:\n${job("", "        - name: k\n          command: [kubectl, delete, cm, x]\n")
+      .split("\n")
+      .map((line, index) => (line === "" ? line : `${index === 0 ? "- " : "  "}${line}`))
+      .join("\n")}`,
+    findings: ["warning: Job cleanup runs kubectl delete without --ignore-not-found but is an item of a List that Helm runs as a hook, whose delete policy is the List's"],
+  },
   "an empty helm.sh/hook is not a hook": {
     input: job("  annotations:\n    helm.sh/hook: ''\n", "        - name: k\n          command: [sh, -c, 'kubectl delete cm x']\n"),
     findings: ["warning: Job cleanup runs kubectl delete without --ignore-not-found but is not a Helm hook"],
