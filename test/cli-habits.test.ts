@@ -135,6 +135,16 @@ describe("a chart template that parses as YAML", () => {
   });
 });
 
+describe("a document with carriage-return-only line ends", () => {
+  it("is refused, located, saying what Kubernetes' reader takes for a line break", async () => {
+    const outcome = await run([], { stdin: STS.replace(/\n/g, "\r") });
+    expect(outcome).toMatchObject({ code: 2, stdout: "" });
+    expect(outcome.stderr.join("\n")).toContain(
+      "a raw carriage return not followed by a line feed at line 1, column 4, a line break to Kubernetes' reader but not to this one: end lines with a line feed)",
+    );
+  });
+});
+
 describe("collections nested some thousand levels deep", () => {
   it("are refused, located, in words instead of a stack overflow", async () => {
     const deep = STS.replace("spec:\n", `spec:\n  deep: ${"[".repeat(20000)}${"]".repeat(20000)}\n`);

@@ -99,6 +99,15 @@ export class ParsedDocument {
     return { value };
   }
 
+  /** Why a document Kubernetes reads may not parse here: a line break only Kubernetes' reader takes as one. */
+  private breakHint(): string {
+    const match = YAML11_ONLY_BREAK.exec(this.raw.text);
+    if (!match) return "";
+    const { line, column } = lineColumn(this.raw.text, match.index);
+    const name = match[0] === "\r" ? "carriage return not followed by a line feed" : `U+${(match[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}`;
+    return ` (it holds a raw ${name} at line ${this.raw.line + line - 1}, column ${column}, a line break to Kubernetes' reader but not to this one: end lines with a line feed)`;
+  }
+
   /** A character Kubernetes' reader takes as a line break where this one may not: nothing read from it is certain. */
   private refuseYaml11Breaks(): void {
     const match = YAML11_ONLY_BREAK.exec(this.raw.text);
@@ -152,7 +161,7 @@ export class ParsedDocument {
     const editor = new YamlDocumentEditor(raw.text, undefined, undefined, this.slot);
     const hint = TEMPLATE.test(raw.text) ? TEMPLATE_HINT : "";
     const [error] = editor.document.errors;
-    if (error) throw located(raw, `${shortMessage(error.message)}${hint}`, error.pos[0]);
+    if (error) throw located(raw, `${shortMessage(error.message)}${hint}${this.breakHint()}`, error.pos[0]);
     const key = collectionKey(editor.document);
     if (key !== undefined) throw located(raw, `a map key that is itself a map or a list, which Kubernetes cannot read${hint}`, key);
     if (ANCHOR.test(raw.text)) {
