@@ -182,6 +182,12 @@ describe("did you mean", () => {
     expect(outcome.stderr.join("\n")).toContain('unexpected argument "rendered.yaml": the transform reads stdin');
   });
 
+  it("- is stdin for the transform too", async () => {
+    const plain = await run([], { stdin: STS });
+    expect(await run(["-"], { stdin: STS })).toEqual(plain);
+    expect(await run(["fix", "-"], { stdin: STS })).toEqual(plain);
+  });
+
   it("the transform may be named: fix-storage fix is fix-storage, and still reads only stdin", async () => {
     const named = await run(["fix", "--release-name", "web"], { stdin: STS });
     expect(named).toEqual(await run(["--release-name", "web"], { stdin: STS }));

@@ -55,6 +55,15 @@ describe("release identity through the command", () => {
     }
   });
 
+  it("an object's own namespace that is no string (123) is an error naming its document, whatever -n says", async () => {
+    const numbered = STATEFUL_SET.replace("namespace: monitoring", "namespace: 123");
+    const outcome = await runCli({ argv: ["-n", "monitoring"], env: {}, readStdin: async () => new TextEncoder().encode(numbered) });
+    expect(outcome).toMatchObject({ code: 2, stdout: "" });
+    expect(outcome.stderr).toEqual([
+      "fix-storage: document 1 (prom/templates/statefulset.yaml) line 1: StatefulSet prom's metadata.namespace is 123, which is no string: Kubernetes refuses the object (quote the value)",
+    ]);
+  });
+
   it("refuses an environment's release name Helm would reject when it is the one to be written", () => {
     const unlabelled = STATEFUL_SET.replace("  labels:\n    app.kubernetes.io/instance: prom\n", "");
     const run = runBin([], unlabelled, { ARGOCD_APP_NAME: "argocd_Prom" });

@@ -63,7 +63,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     command = positionals[0] as Command;
     files = positionals.slice(1);
   }
-  if (command === "fix" && files.length > 0 && !values.help && !values.version) {
+  // `-` is stdin, which the transform reads anyway.
+  if (command === "fix" && files.length > 0 && !(files.length === 1 && files[0] === "-") && !values.help && !values.version) {
     const first = files[0] as string;
     const guess = didYouMean(first, COMMANDS);
     throw new FixStorageError(
@@ -99,7 +100,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
 }
 
 function commandList(): string {
-  return COMMANDS.filter((command) => command !== "fix").join(", ");
+  return COMMANDS.join(", ");
 }
 
 /** `Unknown option '--relase-name'` becomes `unknown option --relase-name: did you mean --release-name?` */

@@ -190,6 +190,14 @@ export class ReleaseIdentity {
 
     const ownNamespace = object.namespace ? { value: object.namespace, from: "its metadata.namespace" } : undefined;
     // An object's own namespace Kubernetes would reject is an error, whatever else is given.
+    const stated = object.metadata.namespace;
+    if (stated !== undefined && stated !== null && typeof stated !== "string") {
+      const ref = object.ref();
+      throw new FixStorageError(
+        `${object}'s metadata.namespace is ${JSON.stringify(stated)}, which is no string: Kubernetes refuses the object (quote the value)`,
+        { document: ref.document, ...(ref.source !== undefined && { source: ref.source }), line: object.doc.raw.line },
+      );
+    }
     if (ownNamespace) checkedNamespace({ value: ownNamespace.value, from: `${object}'s metadata.namespace` }, object);
     const namespace = pick(
       ownNamespace,
