@@ -304,7 +304,8 @@ export class KubeObject {
 export class ManifestStream {
   readonly raw: RawDocument[];
   private readonly parsed = new Map<number, ParsedDocument>();
-  private readonly kinds = new Map<number, string | null>();
+  /** Each document's kind: stated on its one `kind:` line, or verified by reading the document. */
+  private readonly kinds = new Map<number, KnownKind>();
   /** One parsed tree at a time for the whole stream (see tree-slot.ts). */
   private readonly slot = new TreeSlot();
 
@@ -362,11 +363,20 @@ export class ManifestStream {
   private mayHold(raw: RawDocument, kinds: readonly string[], relevant: ((text: string) => boolean) | undefined): boolean {
     const text = raw.text;
     const escaped = text.includes("\\");
-    let kind = this.kinds.get(raw.index);
-    if (kind === undefined) {
-      kind = statedKind(text) ?? null;
-      this.kinds.set(raw.index, kind);
+    let known = this.kinds.get(raw.index);
+    if (known === undefined) {
+      known = { kind: statedKind(text) ?? null, verified: false };
+      this.kinds.set(raw.index, known);
     }
+    // A stated kind is one line of text, which a multi-line quoted scalar or a line break only Kubernetes' reader
+    // takes can fake: before it rules out a document that names a wanted kind, the document is read.
+    const stated = known.kind;
+    const ruledOut = stated !== null && !known.verified && !stated.endsWith("List") && !kinds.includes(stated);
+    if (ruledOut && kinds.some((wanted) => mentionsOnce(known as KnownKind, text, wanted)) && mayMisleadOnce(known, text)) {
+      known = { kind: this.readKind(raw), verified: true };
+      this.kinds.set(raw.index, known);
+    }
+    const kind = known.kind;
     if (kind?.endsWith("List")) return true;
     if (kind !== null) {
       if (!kinds.includes(kind)) return false;
@@ -375,6 +385,102 @@ export class ManifestStream {
     }
     return relevant === undefined || escaped || relevant(text);
   }
+
+  /**
+   * The kind of a document read in full; null when it cannot be read here (it is then a candidate, and its error is
+   * the run's). A document Kubernetes may read otherwise is kept, so that it stops later edits (see doubt).
+   */
+  private readKind(raw: RawDocument): string | null {
+    let doc: ParsedDocument;
+    try {
+      doc = new ParsedDocument(raw, this.slot);
+    } catch {
+      return null;
+    }
+    if (doc.doubtful !== undefined) this.parsed.set(raw.index, doc);
+    const root = doc.value();
+    return isRecord(root) && typeof root.kind === "string" ? root.kind : null;
+  }
+}
+
+/** A root key spelled so that KIND_LINE does not see it: in quotes, or as a complex key. */
+const KIND_KEYS = /^(?:\?[ \t]*)?["']?kind["']?[ \t]*(?::|$)/gm;
+/** A column-0 line that is no plain key: a tag, anchor, alias, complex or quoted key, merge key, or flow root. */
+const ODD_ROOT_LINE = /^[!&*?"'<{[]/m;
+/** A line that ends by opening a block scalar (`key: |`, `- >-`): the lines below it, deeper, are its text. */
+const BLOCK_SCALAR_START = /(?:^|[ \t]|:)[|>][0-9+-]*[ \t]*(?:#.*)?$/;
+
+/**
+ * Whether a document's one column-0 `kind:` line may not be the kind Kubernetes reads: another root `kind` key it
+ * does not match, a line inside a quoted scalar or flow collection spanning lines, a root key behind a tag, anchor or
+ * merge key, a root that is no plain block map, or a line break only Kubernetes' reader takes. Otherwise that line is
+ * the root's `kind`. The text of block scalars is skipped: a column-0 line always ends one.
+ */
+function kindLineMayMislead(text: string): boolean {
+  if (YAML11_ONLY_BREAK.test(text) || ODD_ROOT_LINE.test(text) || (text.match(KIND_KEYS)?.length ?? 0) !== 1) return true;
+  let root = true;
+  let blockParent = -1;
+  for (const line of text.split("\n")) {
+    const content = line.trimStart();
+    if (content === "" || content.startsWith("#")) continue;
+    const indent = line.length - content.length;
+    if (blockParent !== -1 && indent > blockParent) continue;
+    blockParent = -1;
+    if (root && !content.startsWith("---") && !content.startsWith("%")) {
+      // The root: a plain block map starts at column 0.
+      if (indent !== 0) return true;
+      root = false;
+    }
+    // An open quote or bracket may carry the next lines, a column-0 `kind:` among them.
+    const unescaped = line.replace(/\\./g, "");
+    if (count(unescaped, '"') % 2 === 1 || count(unescaped, "'") % 2 === 1) return true;
+    if (count(line, "{") + count(line, "[") > count(line, "}") + count(line, "]")) return true;
+    if (BLOCK_SCALAR_START.test(line)) blockParent = indent;
+  }
+  return false;
+}
+
+function count(line: string, character: string): number {
+  let found = 0;
+  for (let at = line.indexOf(character); at !== -1; at = line.indexOf(character, at + 1)) found++;
+  return found;
+}
+
+interface KnownKind {
+  kind: string | null;
+  /** Read from the whole document, not from its `kind:` line. */
+  verified: boolean;
+  /** kindLineMayMislead, once asked. */
+  mayMislead?: boolean;
+  /** mentions, by word, once asked. */
+  mentioned?: Map<string, boolean>;
+}
+
+function mayMisleadOnce(known: KnownKind, text: string): boolean {
+  known.mayMislead ??= kindLineMayMislead(text);
+  return known.mayMislead;
+}
+
+function mentionsOnce(known: KnownKind, text: string, word: string): boolean {
+  known.mentioned ??= new Map();
+  let found = known.mentioned.get(word);
+  if (found === undefined) {
+    found = text.includes(word) && mentions(text, word);
+    known.mentioned.set(word, found);
+  }
+  return found;
+}
+
+const MENTIONS = new Map<string, RegExp>();
+
+/** Whether `word` occurs in `text` as a word of its own: how any YAML scalar that is exactly `word` is written. */
+function mentions(text: string, word: string): boolean {
+  let pattern = MENTIONS.get(word);
+  if (pattern === undefined) {
+    pattern = new RegExp(`(?<![A-Za-z0-9])${word}(?![A-Za-z0-9])`);
+    MENTIONS.set(word, pattern);
+  }
+  return pattern.test(text);
 }
 
 const KIND_LINE = /^(?:kind|"kind"|'kind')[ \t]*:[ \t]*(?:"([A-Za-z][A-Za-z0-9]*)"|'([A-Za-z][A-Za-z0-9]*)'|([A-Za-z][A-Za-z0-9]*))[ \t]*(?:#.*)?\r?$/gm;

@@ -148,6 +148,88 @@ spec:
     ]);
   });
 
+  describe("a kind line that is not the document's kind", () => {
+    /** A Deployment on claim data, the claim, a claim backup-scratch in flow style, and a CronJob on backup-scratch. */
+    const flow = `---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  selector:
+    matchLabels: {app: app}
+  template:
+    metadata:
+      labels: {app: app}
+    spec:
+      containers:
+        - name: app
+          image: app:1
+          volumeMounts: [{name: data, mountPath: /data}]
+      volumes:
+        - name: data
+          persistentVolumeClaim: {claimName: data}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+---
+{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {name: backup-scratch, annotations: {note: "a
+kind: ConfigMap
+b"}}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: backup
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: backup
+              image: backup:1
+              volumeMounts: [{name: data, mountPath: /data}]
+          volumes:
+            - name: data
+              persistentVolumeClaim: {claimName: backup-scratch}
+`;
+    /** The claim `backup-scratch`, which Kubernetes reads, written so that one column-0 line says ConfigMap. */
+    const FLOW_CLAIM = `${flow.slice(flow.indexOf("{apiVersion"), flow.indexOf("---\napiVersion: batch/v1"))}`;
+    const stream = (claim: string) => flow.replace(FLOW_CLAIM, claim);
+
+    it("a flow document whose quoted value spans a column-0 kind: ConfigMap line is read: it is the claim the CronJob mounts", async () => {
+      const input = stream(FLOW_CLAIM);
+      const result = await fixStream(input, { ...only("cronjob-claims"), ruleOptions: { "cronjob-claims": { mode: "share" } } });
+      expect(result.output).toBe(input);
+      expect(result.changes).toEqual([]);
+    });
+
+    it("a NEL inside the kind line's comment (a second kind key to Kubernetes) stops the edits that would rest on it", async () => {
+      const claim = "apiVersion: v1\nkind: ConfigMap # generated\u0085kind: PersistentVolumeClaim\nmetadata: {name: backup-scratch}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n";
+      const input = stream(claim);
+      const result = await fixStream(input, { ...only("cronjob-claims"), ruleOptions: { "cronjob-claims": { mode: "share" } } });
+      expect(result.output).toBe(input);
+      expect(result.findings.map((finding) => finding.message)).toContain(
+        "CronJob backup: left as rendered: document 3 holds a raw U+0085, a line break to Kubernetes' YAML 1.1 reader but not to YAML 1.2 (line 30, column 28), so what the rules read from it may not be what Kubernetes reads (write it escaped in a double-quoted string, or remove it)",
+      );
+    });
+
+    it("a plain ConfigMap that only mentions PersistentVolumeClaim is still not read", async () => {
+      const configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: notes}\ndata:\n  text: |\n    a PersistentVolumeClaim named backup-scratch\n";
+      const input = stream(configMap);
+      const result = await fixStream(input, { ...only("cronjob-claims"), ruleOptions: { "cronjob-claims": { mode: "share" } } });
+      expect(result.changes.map((change) => change.rule)).toEqual(["cronjob-claims", "cronjob-claims"]);
+    });
+  });
+
   it.skipIf(!K8S_READ)("k8s-read reads the merges as the rules do", () => {
     for (const row of Object.values(ROWS).filter((each) => each.input.includes("<<") && !each.input.includes("*k"))) {
       const [document] = k8sRead(row.input).documents as Array<{ spec: { volumeClaimTemplates: Array<{ metadata: { labels: unknown } }> } }>;
