@@ -129,7 +129,7 @@ describe("a chart template that parses as YAML", () => {
       code: 2,
       stdout: "",
       stderr: [
-        "fix-storage: document 1 (pushgateway/templates/statefulset.yaml) line 11, column 14: a map key that is itself a map or a list, which Kubernetes cannot read (it holds {{ }}: if this is a chart template, render it first, e.g. helm template RELEASE CHART | fix-storage)",
+        "fix-storage: document 1 (pushgateway/templates/statefulset.yaml) line 11, column 14: a map key that is null, a map or a list, which Kubernetes cannot read (it holds {{ }}: if this is a chart template, render it first, e.g. helm template RELEASE CHART | fix-storage)",
       ],
     });
   });

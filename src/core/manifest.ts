@@ -17,7 +17,7 @@ import { type RawDocument, sourceComment, splitStream } from "./stream.js";
 import { lineColumn } from "./text.js";
 import { TreeSlot } from "./tree-slot.js";
 import { mergeOverrides, readLikeGoYaml, unclearMerge } from "./merge-order.js";
-import { aliasTargets, collectionKey, duplicateKeys, selfContainingAlias, unresolvedAlias } from "./yaml-aliases.js";
+import { aliasTargets, duplicateKeys, selfContainingAlias, unreadableKey, unresolvedAlias } from "./yaml-aliases.js";
 import { ANCHOR, excessiveAliasing, type Path, YamlDocumentEditor } from "./yaml-editor.js";
 import { valueAtPath } from "./yaml-path.js";
 
@@ -65,8 +65,8 @@ export class ParsedDocument {
     } catch (cause) {
       throw located(raw, `cannot read document: ${(cause as Error).message}`, unresolvedAlias(this.composed.document) ?? 0);
     }
-    const merges = raw.text.includes("<<") || raw.text.includes("merge");
-    const asKubernetes = merges ? this.readOverridingMerges(this.composed.document) : undefined;
+    // Every composed document: a merge key may be spelled without `<<` (a tag, escaped).
+    const asKubernetes = this.readOverridingMerges(this.composed.document);
     this.initial = asKubernetes ? asKubernetes.value : value;
     this.readAsKubernetes = asKubernetes !== undefined;
   }
@@ -162,8 +162,8 @@ export class ParsedDocument {
     const hint = TEMPLATE.test(raw.text) ? TEMPLATE_HINT : "";
     const [error] = editor.document.errors;
     if (error) throw located(raw, `${shortMessage(error.message)}${hint}${this.breakHint()}`, error.pos[0]);
-    const key = collectionKey(editor.document);
-    if (key !== undefined) throw located(raw, `a map key that is itself a map or a list, which Kubernetes cannot read${hint}`, key);
+    const key = unreadableKey(editor.document);
+    if (key !== undefined) throw located(raw, `a map key that is null, a map or a list, which Kubernetes cannot read${hint}`, key);
     if (ANCHOR.test(raw.text)) {
       const loop = selfContainingAlias(editor.document);
       if (loop !== undefined) throw located(raw, "an alias inside the node its anchor names: the value would contain itself", loop);

@@ -43,6 +43,18 @@ export function runPipeline(input: string | readonly RawDocument[], stages: read
     for (const finding of plan.findings) findings.push(finding);
     for (const change of applyEdits(stage.name, plan.edits, findings, stream.doubt())) changes.push(change);
   }
+  // A document the rules may read otherwise than Kubernetes is said so even where no edit was left out: a rule's
+  // findings about it, or its silence, may be wrong too.
+  for (const doc of stream.parsedDocuments()) {
+    if (doc.doubtful === undefined) continue;
+    const [object] = doc.objects();
+    findings.push({
+      rule: "reader",
+      severity: "warning",
+      message: `${doc.doubtful}; nothing rules read from it is certain, and no edit follows it`,
+      ...(object && { object: object.ref() }),
+    });
+  }
   const edited = stream.parsedDocuments().filter((doc) => doc.edited);
   const outputParts = stream.outputParts();
   let output: string | undefined;

@@ -141,17 +141,19 @@ export function duplicateKeys(doc: Document.Parsed): number[] {
 }
 
 /**
- * Where the first map key that is a map or a list (itself, or through an alias) stands: Kubernetes' reader refuses
- * such a key ("invalid map key"), and a chart template that was not rendered makes one out of `{{ ... }}`.
+ * Where the first map key Kubernetes' reader refuses stands: a map or a list (itself, or through an alias), which a
+ * chart template that was not rendered makes out of `{{ ... }}`, or null (empty, `~`, `null`): "invalid map key".
  */
-export function collectionKey(doc: Document.Parsed): number | undefined {
+export function unreadableKey(doc: Document.Parsed): number | undefined {
   const targets = aliasTargets(doc);
   let found: number | undefined;
   visit(doc, {
-    Pair: (_key, pair) => {
+    Pair: (_key, pair, path) => {
       const key = isAlias(pair.key) ? targets.get(pair.key) : pair.key;
-      if (!isMap(key) && !isSeq(key)) return undefined;
-      found = ((pair.key as Node).range as [number, number, number])[0];
+      const refused = isMap(key) || isSeq(key) || key === null || key === undefined || (isScalar(key) && key.value === null);
+      if (!refused) return undefined;
+      const at = (pair.key as Node | null)?.range?.[0] ?? (pair.value as Node | null)?.range?.[0] ?? (path[path.length - 1] as Node).range?.[0];
+      found = at ?? 0;
       return visit.BREAK;
     },
   });

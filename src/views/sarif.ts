@@ -18,6 +18,7 @@ const LEVEL: Record<Severity, "error" | "warning" | "note"> = { error: "error", 
 const OTHER_RULES: Record<string, string> = {
   schema: "An object does not match the Kubernetes schema as rendered.",
   live: "The rendered StatefulSets differ from the live ones in ways Kubernetes forbids to change.",
+  reader: "A document Kubernetes' YAML reader may read otherwise than fix-storage's: it is left as rendered, and no edit follows it.",
 };
 
 interface SarifResult {

@@ -37,6 +37,8 @@ interface Row {
   labels: Record<string, string>;
   /** The warning, or none: then the output is `edited`. */
   warning?: string;
+  /** Read as Kubernetes reads it (an overriding merge): no "reader" finding, since the reading is certain. */
+  readAsKubernetes?: boolean;
   edited?: string;
 }
 
@@ -45,6 +47,7 @@ const ROWS: Record<string, Row> = {
     input: claimTemplate("          app: db\n          <<: {app: other}\n          helm.sh/chart: db-1.0.0"),
     rules: ["claim-template-labels"],
     labels: { app: "other", "helm.sh/chart": "db-1.0.0" },
+    readAsKubernetes: true,
     warning:
       "StatefulSet apps/db: left as rendered: the merge key (<<) at line 13, column 11 sets a key its map set before it; Kubernetes reads the merged value there, the YAML merge rule the map's own, so no edit can be shown safe (put the merge key before the keys it may override)",
   },
@@ -55,6 +58,7 @@ const ROWS: Record<string, Row> = {
     ),
     rules: ["claim-template-labels"],
     labels: { app: "one", tier: "gold", "helm.sh/chart": "db-1.0.0" },
+    readAsKubernetes: true,
     warning: "the merge key (<<) at line 13, column 11 sets a key its map set before it",
   },
   "a merge key with a tag (!!merge on another key), which go-yaml does not take for a merge": {
@@ -110,7 +114,10 @@ describe("YAML Kubernetes reads differently: read as Kubernetes (merges), left a
       } else {
         expect(result.output).toBe(row.input);
         expect(result.changes).toEqual([]);
-        expect(result.findings.map((finding) => [finding.severity, finding.message])).toEqual([["warning", expect.stringContaining(row.warning)]]);
+        const [refusal, ...rest] = result.findings;
+        expect([refusal?.severity, refusal?.message]).toEqual(["warning", expect.stringContaining(row.warning)]);
+        // Once read, a document Kubernetes may read otherwise is also reported on its own (rule "reader").
+        expect(rest.map((finding) => finding.rule)).toEqual(row.readAsKubernetes ? [] : ["reader"]);
       }
     });
   }
@@ -143,7 +150,7 @@ spec:
     // claim-template-labels ran before anything read the claim: its edit stands. rwo-rollout's rests on the claim.
     expect(result.changes.map((change) => change.rule)).toEqual(["claim-template-labels"]);
     expect(result.output).toBe(input.replace("        labels:\n          helm.sh/chart: db-1.0.0\n", ""));
-    expect(result.findings.map((finding) => finding.message)).toEqual([
+    expect(result.findings.filter((finding) => finding.rule !== "reader").map((finding) => finding.message)).toEqual([
       "Deployment apps/web: left as rendered: document 2 holds a raw U+0085, a line break to Kubernetes' YAML 1.1 reader but not to YAML 1.2 (line 20, column 46), so what the rules read from it may not be what Kubernetes reads (write it escaped in a double-quoted string, or remove it)",
     ]);
   });
@@ -228,6 +235,42 @@ spec:
       const result = await fixStream(input, { ...only("cronjob-claims"), ruleOptions: { "cronjob-claims": { mode: "share" } } });
       expect(result.changes.map((change) => change.rule)).toEqual(["cronjob-claims", "cronjob-claims"]);
     });
+  });
+
+  it("a merge key spelled with a URI escape in its tag (!!m%65rge) is reported, though nothing is edited", async () => {
+    const input = `---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  strategy: {!!m%65rge x: {type: Recreate}}
+  selector:
+    matchLabels: {app: app}
+  template:
+    metadata:
+      labels: {app: app}
+    spec:
+      containers:
+        - name: app
+          image: app:1
+          volumeMounts: [{name: data, mountPath: /data}]
+      volumes:
+        - name: data
+          persistentVolumeClaim: {claimName: data}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+`;
+    const result = await fixStream(input, only("rwo-rollout"));
+    expect(result.output).toBe(input);
+    expect(result.findings.map((finding) => [finding.rule, finding.severity])).toEqual([["reader", "warning"]]);
+    expect(result.findings[0]?.message).toContain("document 1 holds a merge key written with a tag");
   });
 
   it.skipIf(!K8S_READ)("k8s-read reads the merges as the rules do", () => {
