@@ -157,6 +157,7 @@ export class ReleaseIdentity {
 
   /** The namespace an object lands in: its own, else the one given (a functionConfig's for objects of its release). */
   namespaceOf(object: KubeObject): string | undefined {
+    refuseNonStringNamespace(object);
     if (object.namespace) return object.namespace;
     return checkedNamespace(explicitNamespace(this.#inputs, this.#scopedApplies(object)) ?? environmentNamespace(this.#inputs))?.value;
   }
@@ -190,14 +191,7 @@ export class ReleaseIdentity {
 
     const ownNamespace = object.namespace ? { value: object.namespace, from: "its metadata.namespace" } : undefined;
     // An object's own namespace Kubernetes would reject is an error, whatever else is given.
-    const stated = object.metadata.namespace;
-    if (stated !== undefined && stated !== null && typeof stated !== "string") {
-      const ref = object.ref();
-      throw new FixStorageError(
-        `${object}'s metadata.namespace is ${JSON.stringify(stated)}, which is no string: Kubernetes refuses the object (quote the value)`,
-        { document: ref.document, ...(ref.source !== undefined && { source: ref.source }), line: object.doc.raw.line },
-      );
-    }
+    refuseNonStringNamespace(object);
     if (ownNamespace) checkedNamespace({ value: ownNamespace.value, from: `${object}'s metadata.namespace` }, object);
     const namespace = pick(
       ownNamespace,
@@ -212,6 +206,17 @@ export class ReleaseIdentity {
     else problems.push(`${object} states no metadata.namespace, and no namespace is given; pass --namespace NS (-n)`);
     return result;
   }
+}
+
+/** A metadata.namespace that is no string (`namespace: 123`): Kubernetes refuses the object, and no rule may guess. */
+function refuseNonStringNamespace(object: KubeObject): void {
+  const stated = object.metadata.namespace;
+  if (stated === undefined || stated === null || typeof stated === "string") return;
+  const ref = object.ref();
+  throw new FixStorageError(
+    `${object}'s metadata.namespace is ${JSON.stringify(stated)}, which is no string: Kubernetes refuses the object (quote the value)`,
+    { document: ref.document, ...(ref.source !== undefined && { source: ref.source }), line: object.doc.raw.line },
+  );
 }
 
 /** The release an object's own app.kubernetes.io/instance, else release, label names. */

@@ -43,8 +43,9 @@ function onlyOne(found: readonly KubeObject[], what: string, release: ReleaseIde
   if (found.length <= 1) return found[0];
   const where = found.map((object) => `document ${object.ref().document}: namespace ${release.namespaceOf(object) ?? "not known (pass -n)"}`);
   const namespaces = new Set(found.map((object) => release.namespaceOf(object)));
-  const remedy =
-    namespaces.size === found.length && !namespaces.has(undefined)
+  const remedy = namespaces.has(undefined)
+    ? "pass the release namespace (-n), then name the namespace in the config if they differ: volume-name.bindings: [{..., namespace: NS}]"
+    : namespaces.size === found.length
       ? "name its namespace in the config: volume-name.bindings: [{..., namespace: NS}]"
       : "objects of one kind, name and namespace are one object to Kubernetes, so the chart renders it twice: fix the chart";
   throw new FixStorageError(`volume-name: ${what} is in the stream ${found.length} times (${where.join("; ")}); ${remedy}`);
@@ -82,6 +83,7 @@ export const volumeName: Rule<z.infer<typeof options>> = {
           );
         }
         object = found;
+        release().namespaceOf(found); // refuses a namespace that is no string
         const template = claimTemplates(found).templates.find((candidate) => candidate.name === wanted.template);
         if (!template) {
           const names = claimTemplates(found).templates.map((candidate) => candidate.name);
@@ -113,6 +115,7 @@ export const volumeName: Rule<z.infer<typeof options>> = {
           );
         }
         object = found;
+        release().namespaceOf(found); // refuses a namespace that is no string
         specPath = ["spec"];
         what = String(found);
       }

@@ -114,6 +114,17 @@ const table: Record<string, Row> = {
     input: claim("apps") + claim(),
     output: claim("apps") + claim(undefined, "  storageClassName: manual\n  volumeName: pv-1\n"),
   },
+  "one name in a namespace and with none, no -n given: exit 2 asking for -n": {
+    options: { bindings: [{ claim: "data", volumeName: "pv-1" }] },
+    input: claim("a") + claim(),
+    error: "(document 1: namespace a; document 2: namespace not known (pass -n)); pass the release namespace (-n)",
+  },
+  "a claim whose namespace is no string: exit 2, not a guess at the release's": {
+    options: { bindings: [{ claim: "data", volumeName: "pv-1" }] },
+    with: { release: { namespace: "a" } },
+    input: claim("123"),
+    error: "PersistentVolumeClaim data's metadata.namespace is 123, which is no string: Kubernetes refuses the object (quote the value)",
+  },
   "one name twice in one namespace (one with it stated, one in the release's): the chart's to fix, said so": {
     options: { bindings: [{ claim: "data", volumeName: "pv-1" }] },
     with: { release: { namespace: "web" } },
