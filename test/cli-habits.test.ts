@@ -135,6 +135,17 @@ describe("a chart template that parses as YAML", () => {
   });
 });
 
+describe("a map key Kubernetes refuses", () => {
+  it("null (~) is refused, located, as Kubernetes refuses it (invalid map key)", async () => {
+    const outcome = await run([], { stdin: STS.replace("spec:\n", "spec:\n  ~: x\n") });
+    expect(outcome).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: ["fix-storage: document 1 (pushgateway/templates/statefulset.yaml) line 11, column 3: a map key that is null, a map or a list, which Kubernetes cannot read"],
+    });
+  });
+});
+
 describe("a document with carriage-return-only line ends", () => {
   it("is refused, located, saying what Kubernetes' reader takes for a line break", async () => {
     const outcome = await run([], { stdin: STS.replace(/\n/g, "\r") });
