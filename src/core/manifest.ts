@@ -305,13 +305,16 @@ export class ManifestStream {
   readonly raw: RawDocument[];
   private readonly parsed = new Map<number, ParsedDocument>();
   /** Each document's kind: stated on its one `kind:` line, or verified by reading the document. */
-  private readonly kinds = new Map<number, KnownKind>();
+  private readonly kinds = new Map<number, string | null>();
+  /** Per document (by index): whether its kind line may mislead (MISLEADS, or TRUSTED), or was VERIFIED by reading it. */
+  private readonly kindChecks: Uint8Array;
   /** One parsed tree at a time for the whole stream (see tree-slot.ts). */
   private readonly slot = new TreeSlot();
 
   /** From the stream's text, or from documents a front end already split (and decoded one by one). */
   constructor(input: string | readonly RawDocument[]) {
     this.raw = typeof input === "string" ? splitStream(input) : [...input];
+    this.kindChecks = new Uint8Array(this.raw.reduce((most, raw) => Math.max(most, raw.index), 0) + 1);
   }
 
   /**
@@ -363,20 +366,21 @@ export class ManifestStream {
   private mayHold(raw: RawDocument, kinds: readonly string[], relevant: ((text: string) => boolean) | undefined): boolean {
     const text = raw.text;
     const escaped = text.includes("\\");
-    let known = this.kinds.get(raw.index);
-    if (known === undefined) {
-      known = { kind: statedKind(text) ?? null, verified: false };
-      this.kinds.set(raw.index, known);
+    let kind = this.kinds.get(raw.index);
+    if (kind === undefined) {
+      kind = statedKind(text) ?? null;
+      this.kinds.set(raw.index, kind);
     }
     // A stated kind is one line of text, which a multi-line quoted scalar or a line break only Kubernetes' reader
     // takes can fake: before it rules out a document that names a wanted kind, the document is read.
-    const stated = known.kind;
-    const ruledOut = stated !== null && !known.verified && !stated.endsWith("List") && !kinds.includes(stated);
-    if (ruledOut && kinds.some((wanted) => mentionsOnce(known as KnownKind, text, wanted)) && mayMisleadOnce(known, text)) {
-      known = { kind: this.readKind(raw), verified: true };
-      this.kinds.set(raw.index, known);
+    const checks = this.kindChecks;
+    const ruledOut = kind !== null && checks[raw.index] !== VERIFIED && !kind.endsWith("List") && !kinds.includes(kind);
+    if (ruledOut && checks[raw.index] === UNCHECKED) checks[raw.index] = kindLineMayMislead(text) ? MISLEADS : TRUSTED;
+    if (ruledOut && checks[raw.index] === MISLEADS && kinds.some((wanted) => mentions(text, wanted))) {
+      kind = this.readKind(raw);
+      this.kinds.set(raw.index, kind);
+      checks[raw.index] = VERIFIED;
     }
-    const kind = known.kind;
     if (kind?.endsWith("List")) return true;
     if (kind !== null) {
       if (!kinds.includes(kind)) return false;
@@ -403,73 +407,41 @@ export class ManifestStream {
   }
 }
 
-/** A root key spelled so that KIND_LINE does not see it: in quotes, or as a complex key. */
+/** A root `kind` key in any spelling but a quoted or tagged one: plain, quoted, complex, value on the next line. */
 const KIND_KEYS = /^(?:\?[ \t]*)?["']?kind["']?[ \t]*(?::|$)/gm;
 /** A column-0 line that is no plain key: a tag, anchor, alias, complex or quoted key, merge key, or flow root. */
 const ODD_ROOT_LINE = /^[!&*?"'<{[]/m;
-/** A line that ends by opening a block scalar (`key: |`, `- >-`): the lines below it, deeper, are its text. */
-const BLOCK_SCALAR_START = /(?:^|[ \t]|:)[|>][0-9+-]*[ \t]*(?:#.*)?$/;
+/** The first line with content, after blank, comment and directive lines and a bare `---`. */
+const FIRST_CONTENT = /^(?:[ \t]*(?:#[^\n]*)?\r?\n|%[^\n]*\n|---[ \t]*(?:#[^\n]*)?\r?\n)*([^\n]*)/;
 
 /**
- * Whether a document's one column-0 `kind:` line may not be the kind Kubernetes reads: another root `kind` key it
- * does not match, a line inside a quoted scalar or flow collection spanning lines, a root key behind a tag, anchor or
- * merge key, a root that is no plain block map, or a line break only Kubernetes' reader takes. Otherwise that line is
- * the root's `kind`. The text of block scalars is skipped: a column-0 line always ends one.
+ * Whether a document's one column-0 `kind:` line may not be the root's `kind` as Kubernetes reads it. In a root that
+ * is a plain block map (every root key a plain scalar at column 0), the root's `kind` key is a column-0 line that
+ * KIND_KEYS matches; when that is the only one, it is the root's key, or (inside a value spanning lines) the root has
+ * none, and the document holds no object of a wanted kind either way. Anything else may mislead: another such line, a
+ * root line KIND_KEYS cannot judge, an indented or flow root, or a line break only Kubernetes' reader takes.
  */
 function kindLineMayMislead(text: string): boolean {
-  if (YAML11_ONLY_BREAK.test(text) || ODD_ROOT_LINE.test(text) || (text.match(KIND_KEYS)?.length ?? 0) !== 1) return true;
-  let root = true;
-  let blockParent = -1;
-  for (const line of text.split("\n")) {
-    const content = line.trimStart();
-    if (content === "" || content.startsWith("#")) continue;
-    const indent = line.length - content.length;
-    if (blockParent !== -1 && indent > blockParent) continue;
-    blockParent = -1;
-    if (root && !content.startsWith("---") && !content.startsWith("%")) {
-      // The root: a plain block map starts at column 0.
-      if (indent !== 0) return true;
-      root = false;
-    }
-    // An open quote or bracket may carry the next lines, a column-0 `kind:` among them.
-    const unescaped = line.replace(/\\./g, "");
-    if (count(unescaped, '"') % 2 === 1 || count(unescaped, "'") % 2 === 1) return true;
-    if (count(line, "{") + count(line, "[") > count(line, "}") + count(line, "]")) return true;
-    if (BLOCK_SCALAR_START.test(line)) blockParent = indent;
-  }
-  return false;
+  if (YAML11_ONLY_BREAK.test(text) || ODD_ROOT_LINE.test(text)) return true;
+  if (countUpToTwo(KIND_KEYS, text) !== 1) return true;
+  const first = FIRST_CONTENT.exec(text)?.[1] ?? "";
+  return /^[ \t]/.test(first) || first.startsWith("---");
 }
 
-function count(line: string, character: string): number {
+
+/** Matches of a global pattern, counted up to two. */
+function countUpToTwo(pattern: RegExp, text: string): number {
+  pattern.lastIndex = 0;
   let found = 0;
-  for (let at = line.indexOf(character); at !== -1; at = line.indexOf(character, at + 1)) found++;
+  while (found < 2 && pattern.exec(text) !== null) found++;
+  pattern.lastIndex = 0;
   return found;
 }
 
-interface KnownKind {
-  kind: string | null;
-  /** Read from the whole document, not from its `kind:` line. */
-  verified: boolean;
-  /** kindLineMayMislead, once asked. */
-  mayMislead?: boolean;
-  /** mentions, by word, once asked. */
-  mentioned?: Map<string, boolean>;
-}
-
-function mayMisleadOnce(known: KnownKind, text: string): boolean {
-  known.mayMislead ??= kindLineMayMislead(text);
-  return known.mayMislead;
-}
-
-function mentionsOnce(known: KnownKind, text: string, word: string): boolean {
-  known.mentioned ??= new Map();
-  let found = known.mentioned.get(word);
-  if (found === undefined) {
-    found = text.includes(word) && mentions(text, word);
-    known.mentioned.set(word, found);
-  }
-  return found;
-}
+const UNCHECKED = 0;
+const TRUSTED = 1;
+const MISLEADS = 2;
+const VERIFIED = 3;
 
 const MENTIONS = new Map<string, RegExp>();
 
