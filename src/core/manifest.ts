@@ -8,7 +8,7 @@
  * edit is made to the object that holds it.
  */
 import { type Document, isMap, isSeq } from "yaml";
-import { FixStorageError } from "./errors.js";
+import { FixStorageError, type Location } from "./errors.js";
 import { parseForPlanning } from "./fast-compose.js";
 import { fastScanBothVersions } from "./fast-scan.js";
 import { isRecord } from "./plain-data.js";
@@ -274,6 +274,12 @@ export class KubeObject {
   }
 
   private cachedRef: ObjectRef | undefined;
+
+  /** Where an error about the object points: its document, # Source and first line. */
+  location(): Location {
+    const ref = this.ref();
+    return { document: ref.document, ...(ref.source !== undefined && { source: ref.source }), line: this.doc.raw.line };
+  }
 
   /** Kind, name and origin do not change under the rules' edits, so the reference is computed once. */
   ref(): ObjectRef {

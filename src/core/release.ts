@@ -56,10 +56,9 @@ function isNamespace(value: string): boolean {
 /** `object`, when the value is its own: the error then names the document it came from. */
 function checkedName(candidate: Sourced | undefined, object?: KubeObject): Sourced | undefined {
   if (candidate && !isReleaseName(candidate.value)) {
-    const ref = object?.ref();
     throw new FixStorageError(
       `${candidate.from} ${JSON.stringify(candidate.value)} is not a release name Helm accepts (${RELEASE_NAME_RULE})${object ? "; pass --release-name NAME" : ""}`,
-      ref && object ? { document: ref.document, ...(ref.source !== undefined && { source: ref.source }), line: object.doc.raw.line } : {},
+      object?.location() ?? {},
     );
   }
   return candidate;
@@ -68,11 +67,7 @@ function checkedName(candidate: Sourced | undefined, object?: KubeObject): Sourc
 /** `object`, when the value is its own: the error then names the document it came from. */
 function checkedNamespace(candidate: Sourced | undefined, object?: KubeObject): Sourced | undefined {
   if (candidate && !isNamespace(candidate.value)) {
-    const ref = object?.ref();
-    throw new FixStorageError(
-      `${candidate.from} ${JSON.stringify(candidate.value)} is not a valid namespace (${NAMESPACE_RULE})`,
-      ref && object ? { document: ref.document, ...(ref.source !== undefined && { source: ref.source }), line: object.doc.raw.line } : {},
-    );
+    throw new FixStorageError(`${candidate.from} ${JSON.stringify(candidate.value)} is not a valid namespace (${NAMESPACE_RULE})`, object?.location() ?? {});
   }
   return candidate;
 }
@@ -212,10 +207,9 @@ export class ReleaseIdentity {
 function refuseNonStringNamespace(object: KubeObject): void {
   const stated = object.metadata.namespace;
   if (stated === undefined || stated === null || typeof stated === "string") return;
-  const ref = object.ref();
   throw new FixStorageError(
     `${object}'s metadata.namespace is ${JSON.stringify(stated)}, which is no string: Kubernetes refuses the object (quote the value)`,
-    { document: ref.document, ...(ref.source !== undefined && { source: ref.source }), line: object.doc.raw.line },
+    object.location(),
   );
 }
 

@@ -108,10 +108,9 @@ function comparePinned(
   }
   const unbacked = unbackedMounts(statefulSet, liveTemplates);
   if (unbacked.length > 0) {
-    const ref = statefulSet.ref();
     throw new FixStorageError(
       `--live: pinning ${statefulSet} to its live volumeClaimTemplates would leave ${unbacked.join(", ")} with neither a volume nor a claim template, so the pods could not start. The new templates need a migration: ${migration}`,
-      { document: ref.document, ...(ref.source !== undefined && { source: ref.source }), line: statefulSet.doc.raw.line },
+      statefulSet.location(),
     );
   }
   plan.edit(statefulSet, {

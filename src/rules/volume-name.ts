@@ -52,8 +52,7 @@ function onlyOne(found: readonly KubeObject[], what: string, release: ReleaseIde
 }
 
 function failAt(object: KubeObject, message: string): never {
-  const ref = object.ref();
-  throw new FixStorageError(message, { document: ref.document, ...(ref.source !== undefined && { source: ref.source }), line: object.doc.raw.line });
+  throw new FixStorageError(message, object.location());
 }
 
 export const volumeName: Rule<z.infer<typeof options>> = {
