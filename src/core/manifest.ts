@@ -14,6 +14,7 @@ import { fastScanBothVersions } from "./fast-scan.js";
 import { isRecord } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
 import { type RawDocument, sourceComment, splitStream } from "./stream.js";
+import { kindLineMayMislead, mentions, statedKind, yaml11OnlyBreak } from "./stated-kind.js";
 import { lineColumn } from "./text.js";
 import { TreeSlot } from "./tree-slot.js";
 import { mergeOverrides, readLikeGoYaml, unclearMerge } from "./merge-order.js";
@@ -101,22 +102,20 @@ export class ParsedDocument {
 
   /** Why a document Kubernetes reads may not parse here: a line break only Kubernetes' reader takes as one. */
   private breakHint(): string {
-    const match = YAML11_ONLY_BREAK.exec(this.raw.text);
-    if (!match) return "";
-    const { line, column } = lineColumn(this.raw.text, match.index);
-    const name = match[0] === "\r" ? "carriage return not followed by a line feed" : `U+${(match[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}`;
-    return ` (it holds a raw ${name} at line ${this.raw.line + line - 1}, column ${column}, a line break to Kubernetes' reader but not to this one: end lines with a line feed)`;
+    const found = yaml11OnlyBreak(this.raw.text);
+    if (!found) return "";
+    const { line, column } = lineColumn(this.raw.text, found.index);
+    return ` (it holds a raw ${found.name} at line ${this.raw.line + line - 1}, column ${column}, a line break to Kubernetes' reader but not to this one: end lines with a line feed)`;
   }
 
   /** A character Kubernetes' reader takes as a line break where this one may not: nothing read from it is certain. */
   private refuseYaml11Breaks(): void {
-    const match = YAML11_ONLY_BREAK.exec(this.raw.text);
-    if (!match) return;
-    const what =
-      match[0] === "\r"
-        ? "a raw carriage return not followed by a line feed, a line break to Kubernetes' reader that this one does not always take as one"
-        : `a raw U+${(match[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}, a line break to Kubernetes' YAML 1.1 reader but not to YAML 1.2`;
-    this.doubt(match.index, what, "write it escaped in a double-quoted string, or remove it");
+    const found = yaml11OnlyBreak(this.raw.text);
+    if (!found) return;
+    const what = found.name.startsWith("carriage")
+      ? `a raw ${found.name}, a line break to Kubernetes' reader that this one does not always take as one`
+      : `a raw ${found.name}, a line break to Kubernetes' YAML 1.1 reader but not to YAML 1.2`;
+    this.doubt(found.index, what, "write it escaped in a double-quoted string, or remove it");
   }
 
   /**
@@ -413,75 +412,15 @@ export class ManifestStream {
   }
 }
 
-/** A root `kind` key in any spelling but a quoted or tagged one: plain, quoted, complex, value on the next line. */
-const KIND_KEYS = /^(?:\?[ \t]*)?["']?kind["']?[ \t]*(?::|$)/gm;
-/** A column-0 line that is no plain key: a tag, anchor, alias, complex or quoted key, merge key, or flow root. */
-const ODD_ROOT_LINE = /^[!&*?"'<{[]/m;
-/** The first line with content, after blank, comment and directive lines and a bare `---`. */
-const FIRST_CONTENT = /^(?:[ \t]*(?:#[^\n]*)?\r?\n|%[^\n]*\n|---[ \t]*(?:#[^\n]*)?\r?\n)*([^\n]*)/;
-
-/**
- * Whether a document's one column-0 `kind:` line may not be the root's `kind` as Kubernetes reads it. In a root that
- * is a plain block map (every root key a plain scalar at column 0), the root's `kind` key is a column-0 line that
- * KIND_KEYS matches; when that is the only one, it is the root's key, or (inside a value spanning lines) the root has
- * none, and the document holds no object of a wanted kind either way. Anything else may mislead: another such line, a
- * root line KIND_KEYS cannot judge, an indented or flow root, or a line break only Kubernetes' reader takes.
- */
-function kindLineMayMislead(text: string): boolean {
-  if (YAML11_ONLY_BREAK.test(text) || ODD_ROOT_LINE.test(text)) return true;
-  if (countUpToTwo(KIND_KEYS, text) !== 1) return true;
-  const first = FIRST_CONTENT.exec(text)?.[1] ?? "";
-  return /^[ \t]/.test(first) || first.startsWith("---");
-}
-
-
-/** Matches of a global pattern, counted up to two. */
-function countUpToTwo(pattern: RegExp, text: string): number {
-  pattern.lastIndex = 0;
-  let found = 0;
-  while (found < 2 && pattern.exec(text) !== null) found++;
-  pattern.lastIndex = 0;
-  return found;
-}
-
 const UNCHECKED = 0;
 const TRUSTED = 1;
 const MISLEADS = 2;
 const VERIFIED = 3;
 
-const MENTIONS = new Map<string, RegExp>();
-
-/** Whether `word` occurs in `text` as a word of its own: how any YAML scalar that is exactly `word` is written. */
-function mentions(text: string, word: string): boolean {
-  let pattern = MENTIONS.get(word);
-  if (pattern === undefined) {
-    pattern = new RegExp(`(?<![A-Za-z0-9])${word}(?![A-Za-z0-9])`);
-    MENTIONS.set(word, pattern);
-  }
-  return pattern.test(text);
-}
-
-const KIND_LINE = /^(?:kind|"kind"|'kind')[ \t]*:[ \t]*(?:"([A-Za-z][A-Za-z0-9]*)"|'([A-Za-z][A-Za-z0-9]*)'|([A-Za-z][A-Za-z0-9]*))[ \t]*(?:#.*)?\r?$/gm;
-
-/**
- * The kind a block-style document states on its one column-0 `kind:` line. Undefined when that is not certain
- * (flow or JSON documents, anchors, tags, escapes, several such lines): callers then fall back to a text search.
- */
-export function statedKind(text: string): string | undefined {
-  let kind: string | undefined;
-  for (const match of text.matchAll(KIND_LINE)) {
-    if (kind !== undefined) return undefined;
-    kind = match[1] ?? match[2] ?? match[3];
-  }
-  return kind;
-}
-
 /** Template actions outside any string: a document that holds them and does not parse is most likely unrendered. */
 const TEMPLATE = /\{\{-?\s/;
 const TEMPLATE_HINT = " (it holds {{ }}: if this is a chart template, render it first, e.g. helm template RELEASE CHART | fix-storage)";
 
-/** Line breaks to YAML 1.1 only: NEL, LS, PS, and a carriage return not followed by a line feed. */
-const YAML11_ONLY_BREAK = /[\u0085\u2028\u2029]|\r(?!\n)/;
 
 /** The parser quotes whole tokens in some messages; one line of a readable length is enough to find the spot. */
 function shortMessage(message: string): string {
