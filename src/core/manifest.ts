@@ -397,16 +397,16 @@ export class ManifestStream {
 
   /**
    * The kind of a document read in full; null when it cannot be read here (it is then a candidate, and its error is
-   * the run's). A document Kubernetes may read otherwise is kept, so that it stops later edits (see doubt).
+   * the run's). The reading is kept, as parse() keeps it: a rule that wants the document does not read it again, and
+   * one Kubernetes may read otherwise stops later edits (see doubt).
    */
   private readKind(raw: RawDocument): string | null {
     let doc: ParsedDocument;
     try {
-      doc = new ParsedDocument(raw, this.slot);
+      doc = this.parse(raw);
     } catch {
       return null;
     }
-    if (doc.doubtful !== undefined) this.parsed.set(raw.index, doc);
     const root = doc.value();
     return isRecord(root) && typeof root.kind === "string" ? root.kind : null;
   }

@@ -232,6 +232,9 @@ spec:
     it("a plain ConfigMap that only mentions PersistentVolumeClaim is still not read", async () => {
       const configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: notes}\ndata:\n  text: |\n    a PersistentVolumeClaim named backup-scratch\n";
       const input = stream(configMap);
+      const manifests = new ManifestStream(input);
+      expect(manifests.objects(["PersistentVolumeClaim"]).map((object) => object.name)).toEqual(["data"]);
+      expect(manifests.parsedDocuments().map((doc) => doc.raw.index)).toEqual([2]);
       const result = await fixStream(input, { ...only("cronjob-claims"), ruleOptions: { "cronjob-claims": { mode: "share" } } });
       expect(result.changes.map((change) => change.rule)).toEqual(["cronjob-claims", "cronjob-claims"]);
     });
