@@ -504,9 +504,10 @@ describe("the fixed stream is given document by document", () => {
   it("fix: stdoutParts are the documents, and stdout is their concatenation", async () => {
     const outcome = await run([], { stdin: CONFIGMAP + STS });
     expect(outcome.code).toBe(0);
-    expect(outcome.stdoutParts).toHaveLength(2);
-    expect(outcome.stdoutParts?.[0]).toBe(CONFIGMAP);
-    expect(outcome.stdoutParts?.join("")).toBe(outcome.stdout);
+    const parts = [...(outcome.stdoutParts ?? [])];
+    expect(parts).toHaveLength(2);
+    expect(parts[0]).toBe(CONFIGMAP);
+    expect(parts.join("")).toBe(outcome.stdout);
     expect(outcome.stdout).toBe((await fix(CONFIGMAP + STS)).output);
     expect(outcome.stdout).not.toBe(CONFIGMAP + STS);
   });
@@ -532,7 +533,7 @@ describe("the fixed stream is given document by document", () => {
     const stream = `${STS}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: krm\ndata:\n  api: config.kubernetes.io/v1\n`;
     const outcome = await run([], { stdin: stream });
     expect(outcome.code).toBe(0);
-    expect(outcome.stdoutParts).toHaveLength(2);
+    expect([...(outcome.stdoutParts ?? [])]).toHaveLength(2);
   });
 
   it("invalid UTF-8 in a later document is refused with its document, the stream's line and offset, and the column", async () => {

@@ -2,9 +2,13 @@
 import { closeSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { describeError, FixStorageError } from "../core/errors.js";
-import { type RawDocument, StreamSplitter, splitStreamBytes } from "../core/stream.js";
+import { type RawDocument, type SplitterOptions, StreamSplitter, splitStreamBytes } from "../core/stream.js";
 import { decodeInput } from "../core/text.js";
 import { readChunksSync } from "./io.js";
+import { openFileSpool, SPOOL_AFTER_BYTES } from "./spool.js";
+
+/** A large input's later documents go to a temporary file, not memory (spool.ts). */
+const SPOOLED: SplitterOptions = { spool: () => openFileSpool(), holdBytes: SPOOL_AFTER_BYTES };
 
 /** Where stdin comes from: whole (tests), or chunk by chunk as the process reads it. */
 export interface StdinSource {
@@ -56,10 +60,14 @@ function errnoText(error: unknown): string {
  * Files as given, and each directory as its .yaml/.yml files (recursively, sorted), as kubeconform reads directories.
  * `many: false` (flux-patches, krm) takes one stream.
  */
-export async function readInputs(files: readonly string[], stdin: StdinSource, { many }: { many: boolean }): Promise<Input[]> {
+export async function readInputs(
+  files: readonly string[],
+  stdin: StdinSource,
+  { many, split = SPOOLED }: { many: boolean; split?: SplitterOptions },
+): Promise<Input[]> {
   if (files.length === 0 || (files.length === 1 && files[0] === "-")) {
-    if (!stdin.readStdinChunks) return [inputOf("stdin", splitStreamBytes(await stdin.readStdin()))];
-    const splitter = new StreamSplitter();
+    if (!stdin.readStdinChunks) return [inputOf("stdin", splitStreamBytes(await stdin.readStdin(), split))];
+    const splitter = new StreamSplitter(split);
     await stdin.readStdinChunks((chunk) => splitter.push(chunk));
     return [inputOf("stdin", splitter.end())];
   }
@@ -73,13 +81,13 @@ export async function readInputs(files: readonly string[], stdin: StdinSource, {
       throw new FixStorageError(`cannot read ${file}: ${errnoText(error)}`);
     }
     if (!isDirectory) {
-      inputs.push(readInput(file));
+      inputs.push(readInput(file, split));
       continue;
     }
     const found = yamlFilesUnder(file);
     if (found.length === 0) throw new FixStorageError(`${file} is a directory with no .yaml or .yml files`);
     for (const path of found) {
-      const input = readInput(path);
+      const input = readInput(path, split);
       if (!isBlank(input)) inputs.push(input);
     }
   }
@@ -104,9 +112,9 @@ function yamlFilesUnder(dir: string): string[] {
   return found;
 }
 
-function readInput(file: string): Input {
+function readInput(file: string, split: SplitterOptions): Input {
   const label = displayPath(file);
-  const splitter = new StreamSplitter();
+  const splitter = new StreamSplitter(split);
   try {
     const fd = openSync(file, "r");
     try {

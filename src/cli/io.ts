@@ -71,21 +71,25 @@ const BATCH_BYTES = 1 << 20;
  * valid only until the next is asked for: a caller that keeps one copies it. A part never spans two batches:
  * documents end at line breaks, so no character is cut.
  */
-function* batches(parts: readonly string[]): Generator<Uint8Array> {
+function* batches(parts: Iterable<string | Uint8Array>): Generator<Uint8Array> {
   const buffer = Buffer.allocUnsafe(BATCH_BYTES);
   let filled = 0;
   for (const part of parts) {
     // UTF-8 takes at most three bytes for each UTF-16 unit.
-    const most = part.length * 3;
+    const most = typeof part === "string" ? part.length * 3 : part.length;
     if (filled > 0 && filled + most > buffer.length) {
       yield buffer.subarray(0, filled);
       filled = 0;
     }
     if (most > buffer.length) {
-      yield Buffer.from(part);
+      yield typeof part === "string" ? Buffer.from(part) : part;
       continue;
     }
-    filled += buffer.write(part, filled);
+    if (typeof part === "string") filled += buffer.write(part, filled);
+    else {
+      buffer.set(part, filled);
+      filled += part.length;
+    }
   }
   if (filled > 0) yield buffer.subarray(0, filled);
 }
@@ -96,7 +100,7 @@ function* batches(parts: readonly string[]): Generator<Uint8Array> {
  * quietly with the outcome's code; any other write error (a full disk: ENOSPC) is one line on stderr and exit 2,
  * never a stack trace.
  */
-export function writeOutcome(stdout: string | readonly string[], stderr: readonly string[], code: number): void {
+export function writeOutcome(stdout: string | Iterable<string | Uint8Array>, stderr: readonly string[], code: number): void {
   process.exitCode = code;
   const failed = (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") process.exit(code);

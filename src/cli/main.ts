@@ -36,7 +36,7 @@ export interface CliOutcome {
   code: 0 | 1 | 2;
   stdout: string;
   /** stdout in parts (the fixed stream document by document), written without joining them into one string. */
-  stdoutParts?: readonly string[];
+  stdoutParts?: Iterable<string | Uint8Array>;
   stderr: string[];
 }
 

@@ -15,7 +15,7 @@ import { isRecord } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
 import { type RawDocument, sourceComment, splitStream } from "./stream.js";
 import { kindLineMayMislead, mentions, statedKind, yaml11OnlyBreak } from "./stated-kind.js";
-import { lineColumn } from "./text.js";
+import { lineColumn, strictUtf8 } from "./text.js";
 import { TreeSlot } from "./tree-slot.js";
 import { mergeOverrides, readLikeGoYaml, unclearMerge } from "./merge-order.js";
 import { aliasTargets, duplicateKeys, selfContainingAlias, unreadableKey, unresolvedAlias } from "./yaml-aliases.js";
@@ -44,15 +44,18 @@ export class ParsedDocument {
    * the other one. Empty for nearly every document.
    */
   private readonly refusals = new Map<number | "document", string>();
+  /** The document's text as read, once: a spooled document's text is read back from the spool on every `raw.text`. */
+  readonly rawText: string;
 
   constructor(
     readonly raw: RawDocument,
     private readonly slot: TreeSlot = new TreeSlot(),
   ) {
+    this.rawText = raw.text;
     this.refuseYaml11Breaks();
     // fast-scan reads the block YAML renderers write and falls back on anything else, so a document it accepts
     // reads exactly as the parser would read it, without errors; it saves a composed Document per read-only document.
-    const fast = fastScanBothVersions(raw.text);
+    const fast = fastScanBothVersions(this.rawText);
     if ("value" in fast) {
       this.initial = fast.value;
       this.originalReadsAlikeIn11 = fast.sameIn11;
@@ -92,7 +95,7 @@ export class ParsedDocument {
     if (first === undefined) return undefined;
     const value = readLikeGoYaml(tree, targets, overrides);
     if (value === undefined) throw located(this.raw, "a map with an overriding merge key (<<) has a key that is not a scalar", first);
-    const { line, column } = lineColumn(this.raw.text, first);
+    const { line, column } = lineColumn(this.rawText, first);
     this.refusals.set(
       "document",
       `left as rendered: the merge key (<<) at line ${this.raw.line + line - 1}, column ${column} sets a key its map set before it; Kubernetes reads the merged value there, the YAML merge rule the map's own, so no edit can be shown safe (put the merge key before the keys it may override)`,
@@ -102,15 +105,15 @@ export class ParsedDocument {
 
   /** Why a document Kubernetes reads may not parse here: a line break only Kubernetes' reader takes as one. */
   private breakHint(): string {
-    const found = yaml11OnlyBreak(this.raw.text);
+    const found = yaml11OnlyBreak(this.rawText);
     if (!found) return "";
-    const { line, column } = lineColumn(this.raw.text, found.index);
+    const { line, column } = lineColumn(this.rawText, found.index);
     return ` (it holds a raw ${found.name} at line ${this.raw.line + line - 1}, column ${column}, a line break to Kubernetes' reader but not to this one: end lines with a line feed)`;
   }
 
   /** A character Kubernetes' reader takes as a line break where this one may not: nothing read from it is certain. */
   private refuseYaml11Breaks(): void {
-    const found = yaml11OnlyBreak(this.raw.text);
+    const found = yaml11OnlyBreak(this.rawText);
     if (!found) return;
     const what = found.name.startsWith("carriage")
       ? `a raw ${found.name}, a line break to Kubernetes' reader that this one does not always take as one`
@@ -123,10 +126,10 @@ export class ParsedDocument {
    * it for another object, anything else in the stream is edited (see ManifestStream.doubt).
    */
   private doubt(offset: number, what: string, remedy: string): void {
-    const { line, column } = lineColumn(this.raw.text, offset);
+    const { line, column } = lineColumn(this.rawText, offset);
     const at = `line ${this.raw.line + line - 1}, column ${column}`;
     this.refusals.set("document", `left as rendered: it holds ${what} (${at}), so no edit can be shown safe (${remedy})`);
-    const source = sourceComment(this.raw.text);
+    const source = sourceComment(this.rawText);
     this.doubtful = `document ${this.raw.index}${source ? ` (${source})` : ""} holds ${what} (${at}), so what the rules read from it may not be what Kubernetes reads (${remedy})`;
   }
 
@@ -141,7 +144,7 @@ export class ParsedDocument {
       const item = ranges.findIndex((range) => range !== undefined && range[0] <= offset && offset < range[2]);
       const scope = item === -1 ? "document" : item;
       if (this.refusals.has(scope)) continue;
-      const { line, column } = lineColumn(this.raw.text, offset);
+      const { line, column } = lineColumn(this.rawText, offset);
       this.refusals.set(
         scope,
         `left as rendered: a key is repeated in one map at line ${this.raw.line + line - 1}, column ${column}; Kubernetes reads the last value, and an edit could change the other (remove the repeated key from the template)`,
@@ -157,13 +160,13 @@ export class ParsedDocument {
 
   private compose(): YamlDocumentEditor {
     const raw = this.raw;
-    const editor = new YamlDocumentEditor(raw.text, undefined, undefined, this.slot);
-    const hint = TEMPLATE.test(raw.text) ? TEMPLATE_HINT : "";
+    const editor = new YamlDocumentEditor(this.rawText, undefined, undefined, this.slot);
+    const hint = TEMPLATE.test(this.rawText) ? TEMPLATE_HINT : "";
     const [error] = editor.document.errors;
     if (error) throw located(raw, `${shortMessage(error.message)}${hint}${this.breakHint()}`, error.pos[0]);
     const key = unreadableKey(editor.document);
     if (key !== undefined) throw located(raw, `a map key that is null, a map or a list, which Kubernetes cannot read${hint}`, key);
-    if (ANCHOR.test(raw.text)) {
+    if (ANCHOR.test(this.rawText)) {
       const loop = selfContainingAlias(editor.document);
       if (loop !== undefined) throw located(raw, "an alias inside the node its anchor names: the value would contain itself", loop);
       const bomb = excessiveAliasing(editor.document);
@@ -175,7 +178,7 @@ export class ParsedDocument {
   /** The editor, on first use (a rule is about to edit the document), starting from the data fast-scan read. */
   get editor(): YamlDocumentEditor {
     // fast-scan read it, so it is plain block YAML: the planner's tree is most often built without the parser.
-    this.composed ??= new YamlDocumentEditor(this.raw.text, parseForPlanning, { value: this.initial }, this.slot);
+    this.composed ??= new YamlDocumentEditor(this.rawText, parseForPlanning, { value: this.initial }, this.slot);
     return this.composed;
   }
 
@@ -190,7 +193,7 @@ export class ParsedDocument {
 
   /** The current text, without composing a document that was never edited. */
   get text(): string {
-    return this.composed?.text ?? this.raw.text;
+    return this.composed?.text ?? this.rawText;
   }
 
   /** The document's data before any edit. */
@@ -198,8 +201,13 @@ export class ParsedDocument {
     return this.initial;
   }
 
+  /** Composed (an edit was planned on it), in doubt, or refusing an edit: it cannot be read again for free. */
+  composedOrRefusing(): boolean {
+    return this.composed !== undefined || this.doubtful !== undefined || this.refusals.size > 0;
+  }
+
   get edited(): boolean {
-    return this.composed !== undefined && this.composed.text !== this.raw.text;
+    return this.composed !== undefined && this.composed.text !== this.rawText;
   }
 
   /** The objects in this document: itself, or the items of a `*List`. */
@@ -288,7 +296,7 @@ export class KubeObject {
 
   private computeRef(): ObjectRef {
     const filename = this.annotations()[POSTRENDER_FILENAME];
-    const source = sourceComment(this.doc.raw.text) ?? (typeof filename === "string" ? filename : undefined);
+    const source = sourceComment(this.doc.rawText) ?? (typeof filename === "string" ? filename : undefined);
     return {
       document: this.doc.raw.index,
       ...(source !== undefined && { source }),
@@ -346,6 +354,17 @@ export class ManifestStream {
     return doc;
   }
 
+  /**
+   * Lets go of spooled documents a rule read but nobody edited, so memory holds one rule's reading of them at a time;
+   * a later rule reads them again from the spool. A document that refuses edits or is in doubt is kept: its reasons
+   * are the run's.
+   */
+  releaseSpooled(): void {
+    for (const [index, doc] of this.parsed) {
+      if (doc.raw.facts !== undefined && !doc.composedOrRefusing()) this.parsed.delete(index);
+    }
+  }
+
   /** The first document parsed so far that Kubernetes may read otherwise than the rules do (ParsedDocument.doubt). */
   doubt(): string | undefined {
     for (const doc of this.parsed.values()) if (doc.doubtful !== undefined) return doc.doubtful;
@@ -359,29 +378,49 @@ export class ManifestStream {
 
   /** The output: edited documents as edited, every other document as its original bytes. */
   output(): string {
-    return this.outputParts().join("");
+    return joinParts(this.outputParts());
   }
 
-  /** The output document by document, so a front end can write it without joining a second copy of the stream. */
-  outputParts(): string[] {
-    return this.raw.map((raw) => this.parsed.get(raw.index)?.text ?? raw.text);
+  /**
+   * The output document by document, so a front end can write it without joining a second copy of the stream: edited
+   * documents' text, a spooled document's bytes as read back, every other document's text. Each pass reads anew.
+   */
+  outputParts(): Iterable<string | Uint8Array> {
+    const { raw, parsed } = this;
+    return {
+      *[Symbol.iterator]() {
+        for (const document of raw) {
+          const doc = parsed.get(document.index);
+          if (doc?.edited) yield doc.text;
+          else yield document.bytes?.() ?? doc?.rawText ?? document.text;
+        }
+      },
+    };
   }
 
   /** Conservative: false only when the document's text shows it cannot hold what the caller wants. */
   private mayHold(raw: RawDocument, kinds: readonly string[], relevant: ((text: string) => boolean) | undefined): boolean {
-    const text = raw.text;
-    const escaped = text.includes("\\");
+    // A spooled document's facts were taken as it was read: its text is read back only if it may be wanted.
+    const facts = raw.facts;
+    let text: string | undefined;
+    const textOf = () => {
+      text ??= raw.text;
+      return text;
+    };
+    const escaped = facts?.escaped ?? textOf().includes("\\");
     let kind = this.kinds.get(raw.index);
     if (kind === undefined) {
-      kind = statedKind(text) ?? null;
+      kind = facts ? facts.kind : (statedKind(textOf()) ?? null);
       this.kinds.set(raw.index, kind);
     }
     // A stated kind is one line of text, which a multi-line quoted scalar or a line break only Kubernetes' reader
     // takes can fake: before it rules out a document that names a wanted kind, the document is read.
     const checks = this.kindChecks;
     const ruledOut = kind !== null && checks[raw.index] !== VERIFIED && !kind.endsWith("List") && !kinds.includes(kind);
-    if (ruledOut && checks[raw.index] === UNCHECKED) checks[raw.index] = kindLineMayMislead(text) ? MISLEADS : TRUSTED;
-    if (ruledOut && checks[raw.index] === MISLEADS && kinds.some((wanted) => mentions(text, wanted))) {
+    if (ruledOut && checks[raw.index] === UNCHECKED) {
+      checks[raw.index] = (facts?.kindLineMayMislead ?? kindLineMayMislead(textOf())) ? MISLEADS : TRUSTED;
+    }
+    if (ruledOut && checks[raw.index] === MISLEADS && kinds.some((wanted) => mentions(textOf(), wanted))) {
       kind = this.readKind(raw);
       this.kinds.set(raw.index, kind);
       checks[raw.index] = VERIFIED;
@@ -389,10 +428,10 @@ export class ManifestStream {
     if (kind?.endsWith("List")) return true;
     if (kind !== null) {
       if (!kinds.includes(kind)) return false;
-    } else if (!escaped && !kinds.some((wanted) => text.includes(wanted))) {
+    } else if (!escaped && !kinds.some((wanted) => textOf().includes(wanted))) {
       return false;
     }
-    return relevant === undefined || escaped || relevant(text);
+    return relevant === undefined || escaped || relevant(textOf());
   }
 
   /**
@@ -439,6 +478,11 @@ function located(raw: RawDocument, message: string, offset: number): FixStorageE
     line: raw.line + line - 1,
     column,
   });
+}
+
+/** Parts of a stream joined into its text. */
+export function joinParts(parts: Iterable<string | Uint8Array>): string {
+  return Array.from(parts, (part) => (typeof part === "string" ? part : strictUtf8.decode(part))).join("");
 }
 
 export { isRecord };

@@ -3,7 +3,7 @@
  * The core does no I/O: bytes in, bytes and records out.
  */
 import { FixStorageError } from "./errors.js";
-import { ManifestStream, type ParsedDocument } from "./manifest.js";
+import { joinParts, ManifestStream, type ParsedDocument } from "./manifest.js";
 import type { ChangeRecord, Finding } from "./records.js";
 import type { RawDocument } from "./stream.js";
 import { type ReleaseIdentity, type ReleaseInputs, resolveRelease } from "./release.js";
@@ -15,8 +15,8 @@ export type { Stage };
 export interface PipelineResult {
   /** The output stream (joined on first read). */
   readonly output: string;
-  /** The output document by document: its concatenation is `output`. */
-  outputParts: readonly string[];
+  /** The output document by document (a spooled document's as bytes): joined, it is `output`. */
+  outputParts: Iterable<string | Uint8Array>;
   changes: ChangeRecord[];
   findings: Finding[];
   /** Documents in the stream, and the ones whose bytes changed. */
@@ -42,6 +42,7 @@ export function runPipeline(input: string | readonly RawDocument[], stages: read
     // Appended one by one: a spread of a very large plan would overflow the stack.
     for (const finding of plan.findings) findings.push(finding);
     for (const change of applyEdits(stage.name, plan.edits, findings, stream.doubt())) changes.push(change);
+    stream.releaseSpooled();
   }
   // A document the rules may read otherwise than Kubernetes is said so even where no edit was left out: a rule's
   // findings about it, or its silence, may be wrong too.
@@ -60,7 +61,7 @@ export function runPipeline(input: string | readonly RawDocument[], stages: read
   let output: string | undefined;
   return {
     get output() {
-      output ??= outputParts.join("");
+      output ??= joinParts(outputParts);
       return output;
     },
     outputParts,

@@ -37,7 +37,7 @@ export function proveEdits(edited: readonly ParsedDocument[], changes: readonly 
 function proveDocument(doc: ParsedDocument, records: readonly ChangeRecord[]): void {
   const fail = (detail: string, path?: Path) => {
     const rules = rulesFor(records, path);
-    const source = doc.raw.text === "" ? undefined : sourceOf(records);
+    const source = doc.rawText === "" ? undefined : sourceOf(records);
     return new FixStorageError(
       `internal error: the edited document does not read as the input plus the recorded edits (${detail}${
         rules.length > 0 ? `; rule ${rules.join(", ")}` : ""
@@ -49,7 +49,7 @@ function proveDocument(doc: ParsedDocument, records: readonly ChangeRecord[]): v
   if (splitStream(text).length !== 1) throw fail("the edit split the document in two");
   // The yaml package reads U+0085, U+2028 and U+2029 as text in either version; go-yaml (YAML 1.1) breaks lines there.
   for (const lineBreak of YAML11_LINE_BREAKS) {
-    if (count(text, lineBreak) > count(doc.raw.text, lineBreak)) {
+    if (count(text, lineBreak) > count(doc.rawText, lineBreak)) {
       throw fail(`the edit wrote U+${lineBreak.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} raw, a line break to YAML 1.1 readers`);
     }
   }
@@ -58,7 +58,7 @@ function proveDocument(doc: ParsedDocument, records: readonly ChangeRecord[]): v
   for (const version of VERSIONS) {
     // Original and edited text each read alike in both versions: the YAML 1.1 comparison is the 1.2 one again.
     if (version === "1.1" && doc.originalReadsAlikeIn11 && "value" in both && both.sameIn11) continue;
-    const before = version === "1.2" ? { value: doc.original } : read(doc.raw.text, version);
+    const before = version === "1.2" ? { value: doc.original } : read(doc.rawText, version);
     if (before.error !== undefined) continue; // unreadable before the edit in this version: nothing to compare
     const after = !("value" in both)
       ? readDocument(text, version)

@@ -2,17 +2,68 @@
  * The reader: splits a manifest stream into documents without parsing them, keeping every byte.
  * Concatenating `text` of all documents gives back the input exactly.
  */
+import { kindLineMayMislead, statedKind } from "./stated-kind.js";
 import { lenientUtf8, notUtf8Error, nulByteError, strictUtf8 } from "./text.js";
 
 export interface RawDocument {
   /** 1-based position in the stream. */
-  index: number;
+  readonly index: number;
   /** Offset of the first character in the decoded stream, in UTF-16 code units (informational: nothing reads it back). */
-  offset: number;
+  readonly offset: number;
   /** 1-based line of the first character in the stream. */
-  line: number;
-  /** Exact bytes: separator line, comments, content, end marker. */
-  text: string;
+  readonly line: number;
+  /** Exact bytes: separator line, comments, content, end marker (a spooled document's are read back on each use). */
+  readonly text: string;
+  /** A spooled document's facts, taken from its text while the reader had it. */
+  readonly facts?: TextFacts;
+  /**
+   * A spooled document's exact bytes, read back without decoding them: valid only until the next read from the
+   * spool, so a caller copies them at once (as a writer does).
+   */
+  bytes?(): Uint8Array;
+}
+
+/** What the rules ask of every document's text before they read it (see ManifestStream.mayHold). */
+export interface TextFacts {
+  /** The kind its one column-0 `kind:` line states (statedKind), or null. */
+  readonly kind: string | null;
+  /** It holds a backslash, which in a double-quoted scalar can spell any word. */
+  readonly escaped: boolean;
+  readonly kindLineMayMislead: boolean;
+}
+
+export function textFacts(text: string): TextFacts {
+  const kind = statedKind(text);
+  return { kind: kind === undefined ? null : ownCopy(kind), escaped: text.includes("\\"), kindLineMayMislead: kindLineMayMislead(text) };
+}
+
+const KIND_COPIES = new Map<string, string>();
+
+/** A kind as a string of its own: V8 keeps a long slice as a view of the whole text, which a spool is to let go. */
+function ownCopy(kind: string): string {
+  let copy = KIND_COPIES.get(kind);
+  if (copy === undefined) {
+    copy = JSON.parse(JSON.stringify(kind)) as string;
+    KIND_COPIES.set(copy, copy);
+  }
+  return copy;
+}
+
+/**
+ * Where a large stream's documents are kept instead of as strings (the CLI's spool is a private temporary file), so
+ * memory holds the documents the rules read, not the whole input.
+ */
+export interface Spool {
+  /** Keeps the bytes and says where they start; undefined when they could not be kept (they then stay in memory). */
+  append(bytes: Uint8Array): number | undefined;
+  /** The bytes kept there: valid until the next read, which may reuse their memory. */
+  read(start: number, length: number): Uint8Array;
+}
+
+export interface SplitterOptions {
+  /** Opened once the documents held as text pass `holdBytes`; each later document is spooled. */
+  spool?: () => Spool | undefined;
+  holdBytes?: number;
 }
 
 const MARKER_FOLLOWERS = new Set([" ", "\t", "\r", "\n"]);
@@ -77,8 +128,8 @@ function isByteMarkerAt(bytes: Uint8Array, at: number, mark: typeof DASH | typeo
  * one-byte string in V8 even when another document has one. Same documents as `splitStream(decodeInput(bytes))`,
  * `offset` included (in characters of that decoded stream), and the same error for bytes that are not UTF-8 text.
  */
-export function splitStreamBytes(bytes: Uint8Array): RawDocument[] {
-  const splitter = new StreamSplitter();
+export function splitStreamBytes(bytes: Uint8Array, options: SplitterOptions = {}): RawDocument[] {
+  const splitter = new StreamSplitter(options);
   splitter.push(bytes);
   return splitter.end();
 }
@@ -114,9 +165,14 @@ export class StreamSplitter {
   private afterEndMarker = -1;
   private afterEndMarkerLine = 0;
   private startsWithMarker = false;
-  private readonly pieces: string[] = [];
+  private readonly pieces: Piece[] = [];
   private notUtf8: Error | undefined;
   private nul: Error | undefined;
+  /** Bytes of the documents held as text so far, and the spool once opened (null: none could be). */
+  private heldBytes = 0;
+  private spool: Spool | null | undefined;
+
+  constructor(private readonly options: SplitterOptions = {}) {}
 
   push(chunk: Uint8Array): void {
     if (this.notUtf8 !== undefined || chunk.length === 0) return;
@@ -205,7 +261,27 @@ export class StreamSplitter {
     }
     const nul = text.indexOf("\0");
     if (nul !== -1) this.nul ??= nulByteError(text, nul, at.line, this.documentOf(text));
-    this.pieces.push(text);
+    this.pieces.push(this.spooled(bytes, text) ?? text);
+  }
+
+  /**
+   * The piece as kept in the spool, once the documents held as text pass holdBytes; undefined to hold it as text. The
+   * first two pieces are always held: the first may be only the comments before the first document's marker, which
+   * documentsOf joins to the second.
+   */
+  private spooled(bytes: Uint8Array, text: string): SpooledPiece | undefined {
+    const { spool: open, holdBytes = Number.POSITIVE_INFINITY } = this.options;
+    if (open === undefined || this.pieces.length < 2 || bytes.length === 0 || this.heldBytes + bytes.length <= holdBytes) {
+      this.heldBytes += bytes.length;
+      return undefined;
+    }
+    this.spool ??= open() ?? null;
+    const start = this.spool?.append(bytes);
+    if (this.spool === null || start === undefined) {
+      this.heldBytes += bytes.length;
+      return undefined;
+    }
+    return { spool: this.spool, start, length: bytes.length, characters: text.length, newlines: countNewlines(text), facts: textFacts(text) };
   }
 
   /** Which document the piece being cut belongs to, as the finished stream will number it, and its # Source. */
@@ -216,10 +292,46 @@ export class StreamSplitter {
   }
 }
 
+/** A piece of the stream kept in a spool: where, and what documentsOf and the rules need to know without its text. */
+interface SpooledPiece {
+  spool: Spool;
+  start: number;
+  length: number;
+  characters: number;
+  newlines: number;
+  facts: TextFacts;
+}
+
+type Piece = string | SpooledPiece;
+
+/** A document whose bytes are in a spool: its text is read back whenever it is asked for, and never kept here. */
+class SpooledDocument implements RawDocument {
+  constructor(
+    readonly index: number,
+    readonly offset: number,
+    readonly line: number,
+    private readonly piece: SpooledPiece,
+  ) {}
+
+  get facts(): TextFacts {
+    return this.piece.facts;
+  }
+
+  /** Checked as UTF-8 when it was read, so decoding it again cannot fail. */
+  get text(): string {
+    return strictUtf8.decode(this.bytes());
+  }
+
+  bytes(): Uint8Array {
+    return this.piece.spool.read(this.piece.start, this.piece.length);
+  }
+}
+
 /** Pieces of the stream, cut at each document start, in order: the documents, with their offsets and lines. */
-function documentsOf(cut: readonly string[], startsWithMarker: boolean): RawDocument[] {
+function documentsOf(cut: readonly Piece[], startsWithMarker: boolean): RawDocument[] {
   const pieces = [...cut];
-  // Comments and directives before the first `---` belong to that document, as in YAML itself.
+  // Comments and directives before the first `---` belong to that document, as in YAML itself. The first two pieces
+  // are never spooled (StreamSplitter.spooled).
   const head = pieces[0] as string;
   if (!startsWithMarker && pieces.length > 1 && hasNoContent(head) && !/^\.\.\.(?:[ \t]|\r?$)/m.test(head)) {
     pieces.splice(0, 2, head + (pieces[1] as string));
@@ -228,11 +340,17 @@ function documentsOf(cut: readonly string[], startsWithMarker: boolean): RawDocu
   const documents: RawDocument[] = [];
   let line = 1;
   let offset = 0;
-  for (const text of pieces) {
-    if (text === "" && documents.length > 0) continue;
-    documents.push({ index: documents.length + 1, offset, line, text });
-    line += countNewlines(text);
-    offset += text.length;
+  for (const piece of pieces) {
+    if (typeof piece !== "string") {
+      documents.push(new SpooledDocument(documents.length + 1, offset, line, piece));
+      line += piece.newlines;
+      offset += piece.characters;
+      continue;
+    }
+    if (piece === "" && documents.length > 0) continue;
+    documents.push({ index: documents.length + 1, offset, line, text: piece });
+    line += countNewlines(piece);
+    offset += piece.length;
   }
   return documents;
 }

@@ -53,7 +53,7 @@ export function unifiedDiff(result: FixResult, label: string, input: string): st
   const changes: Change[] = [];
   for (const doc of result.edited) {
     const firstLine = doc.raw.line - 1;
-    for (const change of diffLines(diffedLines(doc.raw.text), diffedLines(doc.editor.text))) {
+    for (const change of diffLines(diffedLines(doc.rawText), diffedLines(doc.editor.text))) {
       changes.push({ ...change, oldStart: change.oldStart + firstLine });
     }
   }

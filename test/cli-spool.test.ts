@@ -1,0 +1,91 @@
+/**
+ * A stream past SPOOL_AFTER_BYTES is read into a private temporary file (src/cli/spool.ts): the process holds what the
+ * rules read, not the input. The file is gone from TMPDIR at once, and where none can be made the run is the same.
+ */
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { readInputs } from "../src/cli/inputs.js";
+import { openFileSpool, SPOOL_AFTER_BYTES } from "../src/cli/spool.js";
+import { splitStream } from "../src/core/stream.js";
+import { fixStream } from "../src/fix-stream.js";
+import { example, fix, runBin } from "./helpers.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "fix-storage-spool-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function emptyDirectory(name: string): string {
+  const dir = join(scratch, name);
+  rmSync(dir, { recursive: true, force: true });
+  return mkdtempSync(`${dir}-`);
+}
+
+const enc = (text: string) => new TextEncoder().encode(text);
+
+describe("the file spool", () => {
+  it("gives back the bytes appended, wherever they are, and leaves nothing in its directory", () => {
+    const dir = emptyDirectory("roundtrip");
+    const spool = openFileSpool(dir);
+    if (spool === undefined) throw new Error(`no spool could be made in ${dir}`);
+    expect(readdirSync(dir)).toEqual([]);
+    const first = enc("---\nkind: ConfigMap\n");
+    const second = enc(`---\ndata: ${"é".repeat(40_000)}\n`);
+    expect(spool.append(first)).toBe(0);
+    expect(spool.append(second)).toBe(first.length);
+    expect(Buffer.from(spool.read(first.length, second.length))).toEqual(Buffer.from(second));
+    expect(Buffer.from(spool.read(0, first.length))).toEqual(Buffer.from(first));
+  });
+
+  it("is not made where TMPDIR cannot hold a file: the caller keeps the documents in memory", () => {
+    expect(openFileSpool(join(scratch, "no-such-directory"))).toBeUndefined();
+    if (process.getuid?.() === 0) return; // root writes into a read-only directory anyway
+    const dir = emptyDirectory("read-only");
+    chmodSync(dir, 0o500);
+    expect(openFileSpool(dir)).toBeUndefined();
+  });
+
+  it("readInputs spools stdin past holdBytes: the documents and the run are those of the stream held in memory", async () => {
+    const text = example("devlake", "rendered.yaml");
+    const bytes = enc(text);
+    const chunks = (onChunk: (chunk: Uint8Array) => void) => {
+      for (let at = 0; at < bytes.length; at += 4096) onChunk(bytes.slice(at, at + 4096));
+      return Promise.resolve();
+    };
+    const dir = emptyDirectory("stdin");
+    const split = { spool: () => openFileSpool(dir), holdBytes: 1000 };
+    const [input] = await readInputs([], { readStdin: () => Promise.resolve(bytes), readStdinChunks: chunks }, { many: false, split });
+    if (!input) throw new Error("no input");
+    expect(input.documents.some((document) => document.facts !== undefined)).toBe(true);
+    expect(input.documents.map(({ index, offset, line, text }) => ({ index, offset, line, text }))).toEqual(splitStream(text));
+    expect(input.text).toBe(text);
+    const held = await fix(text);
+    const spooled = await fixStream(input.documents);
+    expect([spooled.output, spooled.changes, spooled.findings]).toEqual([held.output, held.changes, held.findings]);
+  });
+});
+
+describe("a stream larger than SPOOL_AFTER_BYTES through the CLI", () => {
+  // Filler ConfigMaps past the threshold, then the pushgateway StatefulSet whose claim template the rules fix: its
+  // document is spooled, edited, and written back among documents copied from the spool byte for byte.
+  const filler = (i: number) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: filler-${i}\ndata:\n  note: "${"ü".repeat(900)}"\n`;
+  const count = Math.ceil(SPOOL_AFTER_BYTES / enc(filler(0)).length) + 200;
+  const stream = `${Array.from({ length: count }, (_, i) => filler(i)).join("")}${example("prometheus-pushgateway", "rendered-2.17.0.yaml")}`;
+
+  it("writes what the same stream held in memory gives, and leaves TMPDIR as it was", async () => {
+    const expected = await fix(stream);
+    expect(expected.changes.length).toBeGreaterThan(0);
+    const dir = emptyDirectory("cli");
+    const run = runBin([], stream, { TMPDIR: dir });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout === expected.output).toBe(true);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("runs the same where TMPDIR does not exist: the documents stay in memory", async () => {
+    const run = runBin([], stream, { TMPDIR: join(scratch, "missing") });
+    expect(run.code).toBe(0);
+    expect(run.stdout === (await fix(stream)).output).toBe(true);
+  });
+});

@@ -1,0 +1,217 @@
+/**
+ * A large stream's later documents are spooled (kept as bytes elsewhere, read back on use): the documents, the rules'
+ * findings and changes, and every output byte must be what the same stream gives held in memory. Here the spool is
+ * an array and every piece after the first two is spooled (holdBytes 0), so every path meets a spooled document.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { FixStorageError } from "../../src/core/errors.js";
+import { type RawDocument, type Spool, splitStream, splitStreamBytes, textFacts } from "../../src/core/stream.js";
+import { type FixOptions, fixStream } from "../../src/fix-stream.js";
+import { corpusFiles, EXAMPLES, yaml } from "../helpers.js";
+
+/** Bytes kept in memory; `refuseAfter` appends succeed, then each is refused (as a full disk refuses them). */
+class ArraySpool implements Spool {
+  private bytes = new Uint8Array(0);
+  appended = 0;
+  reads = 0;
+
+  constructor(private readonly refuseAfter = Number.POSITIVE_INFINITY) {}
+
+  append(bytes: Uint8Array): number | undefined {
+    if (this.appended >= this.refuseAfter) return undefined;
+    this.appended++;
+    const start = this.bytes.length;
+    const grown = new Uint8Array(start + bytes.length);
+    grown.set(this.bytes);
+    grown.set(bytes, start);
+    this.bytes = grown;
+    return start;
+  }
+
+  read(start: number, length: number): Uint8Array {
+    this.reads++;
+    return this.bytes.slice(start, start + length);
+  }
+}
+
+const enc = (text: string) => new TextEncoder().encode(text);
+
+function spooled(text: string, spool: Spool = new ArraySpool()): RawDocument[] {
+  return splitStreamBytes(enc(text), { spool: () => spool, holdBytes: 0 });
+}
+
+/** What a document is, whether held or spooled. */
+function plain(documents: readonly RawDocument[]) {
+  return documents.map(({ index, offset, line, text }) => ({ index, offset, line, text }));
+}
+
+const ON: FixOptions = { enable: ["claim-retention"], release: { name: "corpus", namespace: "corpus" } };
+
+/** Everything a run reports, and its output. */
+async function outcome(input: string | readonly RawDocument[], options: FixOptions = ON): Promise<unknown> {
+  try {
+    const result = await fixStream(input, options);
+    return { output: result.output, changes: result.changes, findings: result.findings, documents: result.documents };
+  } catch (error) {
+    if (!(error instanceof FixStorageError)) throw error;
+    return { error: error.message, location: error.location };
+  }
+}
+
+function renders(): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(EXAMPLES)) {
+    const dir = join(EXAMPLES, name);
+    if (!statSync(dir).isDirectory()) continue;
+    for (const file of readdirSync(dir)) if (/^rendered.*\.yaml$/.test(file)) found.push(join(dir, file));
+  }
+  return [...found, ...corpusFiles()];
+}
+
+/** Documents that take the reader's other roads: no kind line, a kind line that may mislead, a List, an escape. */
+const UNUSUAL = [
+  "# a comment before the first marker, joined to the first document\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+  "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n",
+  yaml`
+    ---
+    apiVersion: apps/v1
+    kind: StatefulSet
+    metadata:
+      name: db
+      labels: {app: db, helm.sh/chart: db-1.2.3}
+    spec:
+      serviceName: db
+      selector:
+        matchLabels: {app: db}
+      template:
+        metadata:
+          labels: {app: db}
+        spec:
+          containers: [{name: db, image: "db:1"}]
+      volumeClaimTemplates:
+        - metadata:
+            name: data
+            labels: {app: db, helm.sh/chart: db-1.2.3}
+          spec:
+            accessModes: [ReadWriteOnce]
+            resources: {requests: {storage: 1Gi}}
+  `,
+  `---\n{"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "shared"}, "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}\n`,
+  yaml`
+    ---
+    apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: "quoted \\u0050ersistentVolumeClaim"
+    data:
+      a: b
+  `,
+  yaml`
+    ---
+    apiVersion: v1
+    kind: List
+    items:
+      - apiVersion: batch/v1
+        kind: CronJob
+        metadata:
+          name: backup
+        spec:
+          schedule: "0 1 * * *"
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  restartPolicy: OnFailure
+                  containers: [{name: b, image: "b:1"}]
+                  volumes:
+                    - name: data
+                      persistentVolumeClaim: {claimName: data-db-0}
+  `,
+  yaml`
+    ...
+    ---
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+    spec:
+      selector:
+        matchLabels: {app: web}
+      template:
+        metadata:
+          labels: {app: web}
+        spec:
+          containers: [{name: web, image: "web:1"}]
+          volumes:
+            - name: data
+              persistentVolumeClaim: {claimName: shared}
+  `,
+  "---\r\napiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: crlf-héllo\r\n",
+].join("");
+
+/** A kind line a line break only Kubernetes' reader takes may fake: the document is read, and is in doubt. */
+const MISLEADING = "---\nkind: ConfigMap\napiVersion: v1\nmetadata:\n  name: misleading\n# a NEL ends this comment for go-yaml\u0085kind: PersistentVolumeClaim\n";
+
+describe("spooled documents are the documents held in memory", () => {
+  for (const file of renders()) {
+    const name = file.slice(file.lastIndexOf("/", file.lastIndexOf("/") - 1) + 1);
+    const text = readFileSync(file, "utf8");
+
+    it(`${name}: same documents, same findings, changes and output bytes`, async () => {
+      const spool = new ArraySpool();
+      const documents = spooled(text, spool);
+      expect(plain(documents)).toEqual(plain(splitStream(text)));
+      expect(await outcome(documents)).toEqual(await outcome(text));
+      if (documents.length > 2) expect(spool.appended).toBeGreaterThan(0);
+    });
+  }
+
+  it("documents off the common road: no kind line, a List, an escape, CRLF, after `...`; and a kind line that misleads", async () => {
+    for (const text of [UNUSUAL, UNUSUAL + MISLEADING, MISLEADING + UNUSUAL]) {
+      const documents = spooled(text);
+      expect(plain(documents)).toEqual(plain(splitStream(text)));
+      expect(await outcome(documents)).toEqual(await outcome(text));
+    }
+    const result = await fixStream(spooled(UNUSUAL + MISLEADING), ON);
+    expect(result.findings.map((finding) => finding.rule)).toContain("reader");
+  });
+
+  it("a spooled document's facts are those of its text", () => {
+    for (const document of spooled(UNUSUAL).slice(2)) {
+      expect(document.facts).toEqual(textFacts(document.text));
+    }
+  });
+
+  it("a document that does not parse is refused with the same document, line and column when spooled", async () => {
+    const broken = `${UNUSUAL}---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: [unclosed\n`;
+    const held = await outcome(broken);
+    expect(held).toMatchObject({ location: { document: 9, line: expect.any(Number), column: expect.any(Number) } });
+    expect(await outcome(spooled(broken))).toEqual(held);
+  });
+
+  it("a spool that refuses bytes (a full disk) keeps those documents in memory: same run", async () => {
+    const spool = new ArraySpool(2);
+    const documents = spooled(UNUSUAL, spool);
+    expect(spool.appended).toBe(2);
+    expect(documents.map((document) => document.facts !== undefined)).toEqual([false, true, true, false, false, false, false, false]);
+    expect(await outcome(documents)).toEqual(await outcome(UNUSUAL));
+  });
+
+  it("held until holdBytes, then spooled; never the first two pieces (a head of comments joins the next)", () => {
+    const documents = splitStream(UNUSUAL);
+    const heldBytes = enc(documents.slice(0, 3).map((document) => document.text).join("")).length;
+    const split = splitStreamBytes(enc(UNUSUAL), { spool: () => new ArraySpool(), holdBytes: heldBytes });
+    expect(split.map((document) => document.facts !== undefined)).toEqual(documents.map((_document, i) => i >= 3));
+    expect(splitStreamBytes(enc(UNUSUAL), { holdBytes: 0 }).every((document) => document.facts === undefined)).toBe(true);
+  });
+
+  it("the output gives an unedited spooled document as its bytes and an edited one as its text", async () => {
+    const result = await fixStream(spooled(UNUSUAL), ON);
+    const touched = new Set(result.changes.map((change) => change.object.document));
+    expect(touched).toContain(3);
+    const kinds = [...result.outputParts].map((part, i) => (typeof part === "string" ? (i < 2 ? "held" : "edited") : "bytes"));
+    expect(kinds).toEqual(["held", "bytes", "edited", "bytes", "bytes", "bytes", "bytes", "bytes"]);
+  });
+});
