@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Spool } from "../src/core/stream.js";
 import { type FixOptions, fixStream } from "../src/fix-stream.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -55,4 +56,31 @@ export function runBin(args: string[], input?: string | Buffer, env: Record<stri
     cwd: ROOT,
   });
   return { code: result.status, stdout: result.stdout.toString("utf8"), stderr: result.stderr.toString("utf8") };
+}
+
+/** A spool for tests, in memory; after `refuseAfter` appends each is refused, as a full disk refuses them. */
+export class ArraySpool implements Spool {
+  private bytes = new Uint8Array(1024);
+  private size = 0;
+  appended = 0;
+
+  constructor(private readonly refuseAfter = Number.POSITIVE_INFINITY) {}
+
+  append(bytes: Uint8Array): number | undefined {
+    if (this.appended >= this.refuseAfter) return undefined;
+    this.appended++;
+    const start = this.size;
+    if (start + bytes.length > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(2 * this.bytes.length, start + bytes.length));
+      grown.set(this.bytes.subarray(0, start));
+      this.bytes = grown;
+    }
+    this.bytes.set(bytes, start);
+    this.size += bytes.length;
+    return start;
+  }
+
+  read(start: number, length: number): Uint8Array {
+    return this.bytes.slice(start, start + length);
+  }
 }

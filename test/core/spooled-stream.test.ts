@@ -9,32 +9,7 @@ import { describe, expect, it } from "vitest";
 import { FixStorageError } from "../../src/core/errors.js";
 import { type RawDocument, type Spool, splitStream, splitStreamBytes, textFacts } from "../../src/core/stream.js";
 import { type FixOptions, fixStream } from "../../src/fix-stream.js";
-import { corpusFiles, EXAMPLES, yaml } from "../helpers.js";
-
-/** Bytes kept in memory; `refuseAfter` appends succeed, then each is refused (as a full disk refuses them). */
-class ArraySpool implements Spool {
-  private bytes = new Uint8Array(0);
-  appended = 0;
-  reads = 0;
-
-  constructor(private readonly refuseAfter = Number.POSITIVE_INFINITY) {}
-
-  append(bytes: Uint8Array): number | undefined {
-    if (this.appended >= this.refuseAfter) return undefined;
-    this.appended++;
-    const start = this.bytes.length;
-    const grown = new Uint8Array(start + bytes.length);
-    grown.set(this.bytes);
-    grown.set(bytes, start);
-    this.bytes = grown;
-    return start;
-  }
-
-  read(start: number, length: number): Uint8Array {
-    this.reads++;
-    return this.bytes.slice(start, start + length);
-  }
-}
+import { ArraySpool, corpusFiles, EXAMPLES, yaml } from "../helpers.js";
 
 const enc = (text: string) => new TextEncoder().encode(text);
 

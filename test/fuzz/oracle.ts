@@ -3,15 +3,18 @@
  * object with the change records applied; the records applied one at a time by a fresh editor give the same bytes
  * (the pipeline lets independent splices wait and joins them); a second run changes nothing. (The run-time proof
  * checks the same thing against the parser's reading of the input; this checks against the object the generator
- * meant, independently.)
+ * meant, independently.) The same case after two small documents, spooled (see src/core/stream.ts), must give what
+ * that stream gives held in memory.
  */
 import { isDeepStrictEqual } from "node:util";
 import { parseAllDocuments } from "yaml";
 import { applyRecords } from "../../src/core/apply-record.js";
 import { describeError } from "../../src/core/errors.js";
 import type { ChangeRecord } from "../../src/core/records.js";
+import { splitStreamBytes } from "../../src/core/stream.js";
 import { YamlDocumentEditor } from "../../src/core/yaml-editor.js";
 import { type FixOptions, fixStream } from "../../src/fix-stream.js";
+import { ArraySpool } from "../helpers.js";
 import type { GeneratedCase } from "./generator.js";
 
 export interface CaseOutcome {
@@ -66,6 +69,8 @@ export async function checkCase(generated: GeneratedCase, options: FixOptions): 
       problems.push(`output unreadable: ${(error as Error).message}`);
     }
   }
+  const spooled = await spooledDiffers(generated.text, options);
+  if (spooled !== undefined) problems.push(spooled);
   try {
     const second = await fixStream(first.output, options);
     if (second.changes.length > 0 || second.output !== first.output) {
@@ -75,4 +80,23 @@ export async function checkCase(generated: GeneratedCase, options: FixOptions): 
     problems.push(`a second run refused: ${describeError(error)}`);
   }
   return { problems, output: first.output, changes: first.changes };
+}
+
+/** Two documents no rule reads, held; the case after them is spooled. */
+const HELD = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: held-a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: held-b\n";
+
+/** How the case, spooled after HELD, differs from the same stream held in memory; undefined when it does not. */
+async function spooledDiffers(text: string, options: FixOptions): Promise<string | undefined> {
+  const stream = HELD + (text.startsWith("---") ? text : `---\n${text}`);
+  const outcome = async (input: Parameters<typeof fixStream>[0]) => {
+    try {
+      const { output, changes, findings } = await fixStream(input, options);
+      return { output, changes, findings };
+    } catch (error) {
+      return { refused: describeError(error) };
+    }
+  };
+  const held = await outcome(stream);
+  const spooled = await outcome(splitStreamBytes(new TextEncoder().encode(stream), { spool: () => new ArraySpool(), holdBytes: 0 }));
+  return isDeepStrictEqual(held, spooled) ? undefined : `spooled, the run differs: ${JSON.stringify(spooled).slice(0, 400)}`;
 }
