@@ -10,7 +10,10 @@ import { join } from "node:path";
 import { FixStorageError } from "../core/errors.js";
 import type { Spool } from "../core/stream.js";
 
-/** Text held in memory before later documents are spooled: Helm renders are smaller, so they never are. */
+/**
+ * Text held in memory before later documents are spooled. Most Helm renders are smaller (a release must fit a 1 MiB
+ * Secret, compressed), so they never are.
+ */
 export const SPOOL_AFTER_BYTES = 8 * 1024 * 1024;
 
 /**
