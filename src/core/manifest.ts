@@ -50,8 +50,9 @@ export class ParsedDocument {
   constructor(
     readonly raw: RawDocument,
     private readonly slot: TreeSlot = new TreeSlot(),
+    text: string = raw.text,
   ) {
-    this.rawText = raw.text;
+    this.rawText = text;
     this.refuseYaml11Breaks();
     // fast-scan reads the block YAML renderers write and falls back on anything else, so a document it accepts
     // reads exactly as the parser would read it, without errors; it saves a composed Document per read-only document.
@@ -339,16 +340,17 @@ export class ManifestStream {
     const wanted = new Set(kinds);
     const found: KubeObject[] = [];
     for (const raw of this.raw) {
-      if (!this.mayHold(raw, kinds, relevant)) continue;
-      for (const object of this.parse(raw).objects()) if (wanted.has(object.kind)) found.push(object);
+      const text = textOnce(raw);
+      if (!this.mayHold(raw, text, kinds, relevant)) continue;
+      for (const object of this.parse(raw, text).objects()) if (wanted.has(object.kind)) found.push(object);
     }
     return found;
   }
 
-  parse(raw: RawDocument): ParsedDocument {
+  parse(raw: RawDocument, text: () => string = () => raw.text): ParsedDocument {
     let doc = this.parsed.get(raw.index);
     if (!doc) {
-      doc = new ParsedDocument(raw, this.slot);
+      doc = new ParsedDocument(raw, this.slot, text());
       this.parsed.set(raw.index, doc);
     }
     return doc;
@@ -399,14 +401,9 @@ export class ManifestStream {
   }
 
   /** Conservative: false only when the document's text shows it cannot hold what the caller wants. */
-  private mayHold(raw: RawDocument, kinds: readonly string[], relevant: ((text: string) => boolean) | undefined): boolean {
+  private mayHold(raw: RawDocument, textOf: () => string, kinds: readonly string[], relevant: ((text: string) => boolean) | undefined): boolean {
     // A spooled document's facts were taken as it was read: its text is read back only if it may be wanted.
     const facts = raw.facts;
-    let text: string | undefined;
-    const textOf = () => {
-      text ??= raw.text;
-      return text;
-    };
     const escaped = facts?.escaped ?? textOf().includes("\\");
     let kind = this.kinds.get(raw.index);
     if (kind === undefined) {
@@ -421,7 +418,7 @@ export class ManifestStream {
       checks[raw.index] = (facts?.kindLineMayMislead ?? kindLineMayMislead(textOf())) ? MISLEADS : TRUSTED;
     }
     if (ruledOut && checks[raw.index] === MISLEADS && kinds.some((wanted) => mentions(textOf(), wanted))) {
-      kind = this.readKind(raw);
+      kind = this.readKind(raw, textOf);
       this.kinds.set(raw.index, kind);
       checks[raw.index] = VERIFIED;
     }
@@ -439,16 +436,25 @@ export class ManifestStream {
    * the run's). The reading is kept, as parse() keeps it: a rule that wants the document does not read it again, and
    * one Kubernetes may read otherwise stops later edits (see doubt).
    */
-  private readKind(raw: RawDocument): string | null {
+  private readKind(raw: RawDocument, text: () => string): string | null {
     let doc: ParsedDocument;
     try {
-      doc = this.parse(raw);
+      doc = this.parse(raw, text);
     } catch {
       return null;
     }
     const root = doc.value();
     return isRecord(root) && typeof root.kind === "string" ? root.kind : null;
   }
+}
+
+/** A document's text, read at most once: a spooled document's `raw.text` reads it back from the spool each time. */
+function textOnce(raw: RawDocument): () => string {
+  let text: string | undefined;
+  return () => {
+    text ??= raw.text;
+    return text;
+  };
 }
 
 const UNCHECKED = 0;
