@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readInputs } from "../src/cli/inputs.js";
-import { openFileSpool, SPOOL_AFTER_BYTES } from "../src/cli/spool.js";
+import { openFileSpool, SPOOL_AFTER_BYTES, spoolingInputs } from "../src/cli/spool.js";
 import { splitStream } from "../src/core/stream.js";
 import { fixStream } from "../src/fix-stream.js";
 import { example, fix, runBin } from "./helpers.js";
@@ -43,6 +43,22 @@ describe("the file spool", () => {
     const dir = emptyDirectory("read-only");
     chmodSync(dir, 0o500);
     expect(openFileSpool(dir)).toBeUndefined();
+  });
+
+  it("one run's inputs share one spool (one descriptor however many large files), opened on first need", () => {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = emptyDirectory("shared");
+    try {
+      const options = spoolingInputs();
+      const first = options.spool?.();
+      expect(first).toBeDefined();
+      expect(options.spool?.()).toBe(first);
+      expect(spoolingInputs().spool?.()).not.toBe(first);
+      expect(readdirSync(process.env.TMPDIR)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
   });
 
   it("readInputs spools stdin past holdBytes: the documents and the run are those of the stream held in memory", async () => {

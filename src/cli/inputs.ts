@@ -5,10 +5,7 @@ import { describeError, FixStorageError } from "../core/errors.js";
 import { type RawDocument, type SplitterOptions, StreamSplitter, splitStreamBytes } from "../core/stream.js";
 import { decodeInput } from "../core/text.js";
 import { readChunksSync } from "./io.js";
-import { openFileSpool, SPOOL_AFTER_BYTES } from "./spool.js";
-
-/** A large input's later documents go to a temporary file, not memory (spool.ts). */
-const SPOOLED: SplitterOptions = { spool: () => openFileSpool(), holdBytes: SPOOL_AFTER_BYTES };
+import { spoolingInputs } from "./spool.js";
 
 /** Where stdin comes from: whole (tests), or chunk by chunk as the process reads it. */
 export interface StdinSource {
@@ -63,7 +60,8 @@ function errnoText(error: unknown): string {
 export async function readInputs(
   files: readonly string[],
   stdin: StdinSource,
-  { many, split = SPOOLED }: { many: boolean; split?: SplitterOptions },
+  // A large input's later documents go to a temporary file, not memory (spool.ts).
+  { many, split = spoolingInputs() }: { many: boolean; split?: SplitterOptions },
 ): Promise<Input[]> {
   if (files.length === 0 || (files.length === 1 && files[0] === "-")) {
     if (!stdin.readStdinChunks) return [inputOf("stdin", splitStreamBytes(await stdin.readStdin(), split))];

@@ -105,8 +105,10 @@ export function writeOutcome(stdout: string | Iterable<string | Uint8Array>, std
   const failed = (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") process.exit(code);
     const reason = error.code === "ENOSPC" ? "no space left on device (ENOSPC)" : (error.code ?? error.message);
+    // No code: reading a spooled document back failed (spool.ts), which only an I/O error under TMPDIR can cause.
+    const what = error.code === undefined ? `the output stopped part-way: ${reason}` : `cannot write the output: ${reason}`;
     try {
-      process.stderr.write(`fix-storage: cannot write the output: ${reason}\n`);
+      process.stderr.write(`fix-storage: ${what}\n`);
     } finally {
       process.exit(2);
     }

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import { join } from "node:path";
 import { FixStorageError } from "../core/errors.js";
-import type { Spool } from "../core/stream.js";
+import type { SplitterOptions, Spool } from "../core/stream.js";
 
 /**
  * Text held in memory before later documents are spooled. Most Helm renders are smaller (a release must fit a 1 MiB
@@ -36,8 +36,33 @@ export function openFileSpool(directory: string = tmpdir()): Spool | undefined {
     collectSooner();
     return new FileSpool(fd);
   } catch {
-    if (made !== undefined) rmSync(made, { recursive: true, force: true });
+    if (made !== undefined) removeQuietly(made);
     return undefined;
+  }
+}
+
+/**
+ * The splitter options of one run: every input it reads past SPOOL_AFTER_BYTES shares one spool (one file and one
+ * descriptor, however many large files `check` is given). Documents under 512 bytes are held: a spooled document's
+ * bookkeeping would outweigh them.
+ */
+export function spoolingInputs(): SplitterOptions {
+  let spool: Spool | null | undefined;
+  return {
+    spool: () => {
+      if (spool === undefined) spool = openFileSpool() ?? null;
+      return spool ?? undefined;
+    },
+    holdBytes: SPOOL_AFTER_BYTES,
+    smallestSpooled: 512,
+  };
+}
+
+function removeQuietly(directory: string): void {
+  try {
+    rmSync(directory, { recursive: true, force: true });
+  } catch {
+    // Nothing to report: the file in it was already removed or is closed, and TMPDIR is the system's to clean.
   }
 }
 
@@ -51,8 +76,12 @@ function forget(directory: string, path: string, fd: number): void {
     rmSync(directory, { recursive: true, force: true });
   } catch {
     process.once("exit", () => {
-      closeSync(fd);
-      rmSync(directory, { recursive: true, force: true });
+      try {
+        closeSync(fd);
+        rmSync(directory, { recursive: true, force: true });
+      } catch {
+        // The process is ending: a file left in TMPDIR is the system's to clean, not a reason for a stack trace.
+      }
     });
   }
 }

@@ -61,9 +61,11 @@ export interface Spool {
 }
 
 export interface SplitterOptions {
-  /** Opened once the documents held as text pass `holdBytes`; each later document is spooled. */
+  /** Opened once the documents held as text pass `holdBytes`; each later document is spooled (see spooled()). */
   spool?: () => Spool | undefined;
   holdBytes?: number;
+  /** Bytes of the smallest document spooled (at least 1). */
+  smallestSpooled?: number;
 }
 
 const MARKER_FOLLOWERS = new Set([" ", "\t", "\r", "\n"]);
@@ -267,21 +269,22 @@ export class StreamSplitter {
   /**
    * The piece as kept in the spool, once the documents held as text pass holdBytes; undefined to hold it as text. The
    * first two pieces are always held: the first may be only the comments before the first document's marker, which
-   * documentsOf joins to the second.
+   * documentsOf joins to the second. So is a piece with no kind line, whose text every rule must search, and one
+   * shorter than smallestSpooled, whose bookkeeping would outweigh its text.
    */
   private spooled(bytes: Uint8Array, text: string): SpooledPiece | undefined {
-    const { spool: open, holdBytes = Number.POSITIVE_INFINITY } = this.options;
-    if (open === undefined || this.pieces.length < 2 || bytes.length === 0 || this.heldBytes + bytes.length <= holdBytes) {
-      this.heldBytes += bytes.length;
-      return undefined;
+    const { spool: open, holdBytes = Number.POSITIVE_INFINITY, smallestSpooled = 1 } = this.options;
+    const past = open !== undefined && this.pieces.length >= 2 && this.heldBytes + bytes.length > holdBytes;
+    const facts = past && bytes.length >= smallestSpooled ? textFacts(text) : undefined;
+    if (facts !== undefined && facts.kind !== null) {
+      if (this.spool === undefined) this.spool = open?.() ?? null;
+      const start = this.spool?.append(bytes);
+      if (this.spool && start !== undefined) {
+        return { spool: this.spool, start, length: bytes.length, characters: text.length, newlines: countNewlines(text), facts };
+      }
     }
-    this.spool ??= open() ?? null;
-    const start = this.spool?.append(bytes);
-    if (this.spool === null || start === undefined) {
-      this.heldBytes += bytes.length;
-      return undefined;
-    }
-    return { spool: this.spool, start, length: bytes.length, characters: text.length, newlines: countNewlines(text), facts: textFacts(text) };
+    this.heldBytes += bytes.length;
+    return undefined;
   }
 
   /** Which document the piece being cut belongs to, as the finished stream will number it, and its # Source. */

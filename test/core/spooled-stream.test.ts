@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FixStorageError } from "../../src/core/errors.js";
+import { statedKind } from "../../src/core/stated-kind.js";
 import { type RawDocument, type Spool, splitStream, splitStreamBytes, textFacts } from "../../src/core/stream.js";
 import { type FixOptions, fixStream } from "../../src/fix-stream.js";
 import { ArraySpool, corpusFiles, EXAMPLES, yaml } from "../helpers.js";
@@ -153,10 +154,30 @@ describe("spooled documents are the documents held in memory", () => {
     expect(result.findings.map((finding) => finding.rule)).toContain("reader");
   });
 
-  it("a spooled document's facts are those of its text", () => {
-    for (const document of spooled(UNUSUAL).slice(2)) {
-      expect(document.facts).toEqual(textFacts(document.text));
-    }
+  it("a spooled document's facts are those of its text; a document with no kind line is held, as every rule searches it", () => {
+    const documents = spooled(UNUSUAL);
+    for (const document of documents.filter((each) => each.facts !== undefined)) expect(document.facts).toEqual(textFacts(document.text));
+    const json = documents[3];
+    expect(json?.text.startsWith('---\n{"apiVersion"')).toBe(true);
+    expect(json?.facts).toBeUndefined();
+  });
+
+  it("documents under smallestSpooled are held, and a spool that cannot be made is asked for once", () => {
+    let asked = 0;
+    const documents = splitStreamBytes(enc(UNUSUAL), {
+      spool: () => {
+        asked++;
+        return undefined;
+      },
+      holdBytes: 0,
+    });
+    expect(asked).toBe(1);
+    expect(plain(documents)).toEqual(plain(splitStream(UNUSUAL)));
+    const sizes = splitStream(UNUSUAL).map((document) => enc(document.text).length);
+    const smallest = [...sizes].sort((a, b) => a - b)[4] as number;
+    const split = splitStreamBytes(enc(UNUSUAL), { spool: () => new ArraySpool(), holdBytes: 0, smallestSpooled: smallest });
+    expect(split.every((document, i) => document.facts === undefined || (sizes[i] as number) >= smallest)).toBe(true);
+    expect(split.some((document) => document.facts !== undefined)).toBe(true);
   });
 
   it("a document that does not parse is refused with the same document, line and column when spooled", async () => {
@@ -178,7 +199,7 @@ describe("spooled documents are the documents held in memory", () => {
     const documents = splitStream(UNUSUAL);
     const heldBytes = enc(documents.slice(0, 3).map((document) => document.text).join("")).length;
     const split = splitStreamBytes(enc(UNUSUAL), { spool: () => new ArraySpool(), holdBytes: heldBytes });
-    expect(split.map((document) => document.facts !== undefined)).toEqual(documents.map((_document, i) => i >= 3));
+    expect(split.map((document) => document.facts !== undefined)).toEqual(documents.map((document, i) => i >= 3 && statedKind(document.text) !== undefined));
     expect(splitStreamBytes(enc(UNUSUAL), { holdBytes: 0 }).every((document) => document.facts === undefined)).toBe(true);
   });
 
@@ -186,7 +207,7 @@ describe("spooled documents are the documents held in memory", () => {
     const result = await fixStream(spooled(UNUSUAL), ON);
     const touched = new Set(result.changes.map((change) => change.object.document));
     expect(touched).toContain(3);
-    const kinds = [...result.outputParts].map((part, i) => (typeof part === "string" ? (i < 2 ? "held" : "edited") : "bytes"));
-    expect(kinds).toEqual(["held", "bytes", "edited", "bytes", "bytes", "bytes", "bytes", "bytes"]);
+    const kinds = [...result.outputParts].map((part, i) => (typeof part !== "string" ? "bytes" : touched.has(i + 1) ? "edited" : "held"));
+    expect(kinds).toEqual(["held", "bytes", "edited", "held", "bytes", "bytes", "bytes", "bytes"]);
   });
 });
