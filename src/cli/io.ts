@@ -1,5 +1,6 @@
 /** Process I/O for the CLI: input read in chunks, stdout written after success, a closed pipe or a full disk in one line. */
 import { appendFileSync, readSync, writeSync } from "node:fs";
+import { SpoolReadError } from "./spool.js";
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -105,8 +106,8 @@ export function writeOutcome(stdout: string | Iterable<string | Uint8Array>, std
   const failed = (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") process.exit(code);
     const reason = error.code === "ENOSPC" ? "no space left on device (ENOSPC)" : (error.code ?? error.message);
-    // No code: reading a spooled document back failed (spool.ts), which only an I/O error under TMPDIR can cause.
-    const what = error.code === undefined ? `the output stopped part-way: ${reason}` : `cannot write the output: ${reason}`;
+    // Reading a spooled document back failed (spool.ts): only an I/O error under TMPDIR can cause it.
+    const what = error instanceof SpoolReadError ? `the output stopped part-way: ${error.message}` : `cannot write the output: ${reason}`;
     try {
       process.stderr.write(`fix-storage: ${what}\n`);
     } finally {
@@ -164,7 +165,13 @@ function writeThroughStream(first: Uint8Array, rest: Iterator<Uint8Array>, faile
   const pump = () => {
     for (;;) {
       const more = out.write(chunk);
-      const next = rest.next();
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = rest.next();
+      } catch (error) {
+        failed(error as NodeJS.ErrnoException);
+        return;
+      }
       if (next.done) return;
       // The stream keeps the chunk until it drains; the batch's buffer is reused for the next one.
       chunk = Buffer.from(next.value);

@@ -7,7 +7,7 @@ import { type Config, parseConfigText } from "../config.js";
 import { describeError, FixStorageError } from "../core/errors.js";
 import { type FixOptions, type FixResult, fixStream, liveNamespacesFor } from "../fix-stream.js";
 import { fluxPatches } from "../frontends/flux-patches.js";
-import { isResourceList, runKrm } from "../frontends/krm.js";
+import { isResourceList, runKrm, startsAsResourceList } from "../frontends/krm.js";
 import { RULE_NAMES } from "../rules/rule.js";
 import { parseVolumeNameFlag } from "../rules/volume-name.js";
 import { githubAnnotations } from "../views/annotations.js";
@@ -35,7 +35,10 @@ export interface CliIo extends StdinSource {
 export interface CliOutcome {
   code: 0 | 1 | 2;
   stdout: string;
-  /** stdout in parts (the fixed stream document by document), written without joining them into one string. */
+  /**
+   * stdout in parts (the fixed stream document by document), written without joining them into one string; bytes
+   * are valid only until the next part is asked for (PipelineResult.outputParts).
+   */
   stdoutParts?: Iterable<string | Uint8Array>;
   stderr: string[];
 }
@@ -143,8 +146,9 @@ function isResourceListInput(input: Input): boolean {
     head += doc.text.slice(0, 4096 - head.length);
   }
   if (isResourceList(head)) return true;
-  if (!input.documents.some((doc) => doc.text.includes("config.kubernetes.io/v1"))) return false;
-  return isResourceList(input.text);
+  // The kind is looked for in the first 4,096 characters only; the API version may come later (in a spooled document,
+  // which is read back only when the kind says it may be a ResourceList).
+  return startsAsResourceList(head) && input.documents.some((doc) => doc.text.includes("config.kubernetes.io/v1"));
 }
 
 /** A KRM run's outcome; --report FILE gets the same report as the transform's. */
@@ -170,7 +174,8 @@ function checkReportTarget(args: CliArgs): void {
 async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, stderr: string[], log: string[] | undefined): Promise<CliOutcome> {
   checkReportTarget(args);
   if (args.command === "krm") {
-    const [input] = await readInputs(args.files, io, { many: false });
+    // A ResourceList is read whole: spooling its text would only read it back.
+    const [input] = await readInputs(args.files, io, { many: false, split: {} });
     return krmOutcome(args, input as Input, await runKrm((input as Input).text, baseOptions, (merged) => withLive(args, merged, input as Input, io.env)));
   }
   const inputs = await readInputs(args.files, io, { many: args.command === "check" || args.command === "diff" });

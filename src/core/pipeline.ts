@@ -15,7 +15,10 @@ export type { Stage };
 export interface PipelineResult {
   /** The output stream (joined on first read). */
   readonly output: string;
-  /** The output document by document (a spooled document's as bytes): joined, it is `output`. */
+  /**
+   * The output document by document: joined, it is `output`. A spooled document comes as bytes valid only until the
+   * next part is asked for (see RawDocument.bytes): copy a part to keep it.
+   */
   outputParts: Iterable<string | Uint8Array>;
   changes: ChangeRecord[];
   findings: Finding[];

@@ -32,19 +32,22 @@ export interface TextFacts {
   readonly kindLineMayMislead: boolean;
 }
 
-export function textFacts(text: string): TextFacts {
+/** `copies` keeps one string per kind across the documents of a stream (see ownCopy). */
+export function textFacts(text: string, copies = new Map<string, string>()): TextFacts {
   const kind = statedKind(text);
-  return { kind: kind === undefined ? null : ownCopy(kind), escaped: text.includes("\\"), kindLineMayMislead: kindLineMayMislead(text) };
+  return {
+    kind: kind === undefined ? null : ownCopy(kind, copies),
+    escaped: text.includes("\\"),
+    kindLineMayMislead: kindLineMayMislead(text),
+  };
 }
 
-const KIND_COPIES = new Map<string, string>();
-
 /** A kind as a string of its own: V8 keeps a long slice as a view of the whole text, which a spool is to let go. */
-function ownCopy(kind: string): string {
-  let copy = KIND_COPIES.get(kind);
+function ownCopy(kind: string, copies: Map<string, string>): string {
+  let copy = copies.get(kind);
   if (copy === undefined) {
     copy = JSON.parse(JSON.stringify(kind)) as string;
-    KIND_COPIES.set(copy, copy);
+    copies.set(copy, copy);
   }
   return copy;
 }
@@ -173,6 +176,7 @@ export class StreamSplitter {
   /** Bytes of the documents held as text so far, and the spool once opened (null: none could be). */
   private heldBytes = 0;
   private spool: Spool | null | undefined;
+  private readonly kindCopies = new Map<string, string>();
 
   constructor(private readonly options: SplitterOptions = {}) {}
 
@@ -274,8 +278,8 @@ export class StreamSplitter {
    */
   private spooled(bytes: Uint8Array, text: string): SpooledPiece | undefined {
     const { spool: open, holdBytes = Number.POSITIVE_INFINITY, smallestSpooled = 1 } = this.options;
-    const past = open !== undefined && this.pieces.length >= 2 && this.heldBytes + bytes.length > holdBytes;
-    const facts = past && bytes.length >= smallestSpooled ? textFacts(text) : undefined;
+    const past = open !== undefined && this.spool !== null && this.pieces.length >= 2 && this.heldBytes + bytes.length > holdBytes;
+    const facts = past && bytes.length >= smallestSpooled ? textFacts(text, this.kindCopies) : undefined;
     if (facts !== undefined && facts.kind !== null) {
       if (this.spool === undefined) this.spool = open?.() ?? null;
       const start = this.spool?.append(bytes);
