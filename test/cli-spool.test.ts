@@ -37,12 +37,29 @@ describe("the file spool", () => {
     expect(Buffer.from(spool.read(0, first.length))).toEqual(Buffer.from(first));
   });
 
-  it("is not made where TMPDIR cannot hold a file: the caller keeps the documents in memory", () => {
+  it("is not made where TMPDIR does not exist: the caller keeps the documents in memory", () => {
     expect(openFileSpool(join(scratch, "no-such-directory"))).toBeUndefined();
-    if (process.getuid?.() === 0) return; // root writes into a read-only directory anyway
+  });
+
+  it.skipIf(process.getuid?.() === 0)("is not made where TMPDIR is read-only (root writes there anyway: skipped)", () => {
     const dir = emptyDirectory("read-only");
     chmodSync(dir, 0o500);
     expect(openFileSpool(dir)).toBeUndefined();
+  });
+
+  it("readInputs' own options spool a stream past SPOOL_AFTER_BYTES", async () => {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = emptyDirectory("default");
+    try {
+      const document = (i: number) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  a: "${"x".repeat(2000)}"\n`;
+      const text = Array.from({ length: Math.ceil(SPOOL_AFTER_BYTES / 2000) + 10 }, (_, i) => document(i)).join("");
+      const [input] = await readInputs([], { readStdin: () => Promise.resolve(enc(text)) }, { many: false });
+      expect(input?.documents.filter((each) => each.facts !== undefined).length).toBeGreaterThan(5);
+      expect(input?.documents.at(-1)?.text).toBe(document(Math.ceil(SPOOL_AFTER_BYTES / 2000) + 9));
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
   });
 
   it("one run's inputs share one spool (one descriptor however many large files), opened on first need", () => {

@@ -58,9 +58,14 @@ export function runBin(args: string[], input?: string | Buffer, env: Record<stri
   return { code: result.status, stdout: result.stdout.toString("utf8"), stderr: result.stderr.toString("utf8") };
 }
 
-/** A spool for tests, in memory; after `refuseAfter` appends each is refused, as a full disk refuses them. */
+/**
+ * A spool for tests, in memory; after `refuseAfter` appends each is refused, as a full disk refuses them. Like the
+ * file spool, each read reuses one buffer, overwritten first: a reader that keeps bytes past the next read sees them
+ * change.
+ */
 export class ArraySpool implements Spool {
   private bytes = new Uint8Array(1024);
+  private scratch = new Uint8Array(1024);
   private size = 0;
   appended = 0;
 
@@ -81,6 +86,9 @@ export class ArraySpool implements Spool {
   }
 
   read(start: number, length: number): Uint8Array {
-    return this.bytes.slice(start, start + length);
+    if (this.scratch.length < length) this.scratch = new Uint8Array(2 * length);
+    this.scratch.fill(0x23); // "#"
+    this.scratch.set(this.bytes.subarray(start, start + length));
+    return this.scratch.subarray(0, length);
   }
 }

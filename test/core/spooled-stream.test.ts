@@ -180,6 +180,44 @@ describe("spooled documents are the documents held in memory", () => {
     expect(split.some((document) => document.facts !== undefined)).toBe(true);
   });
 
+  it("an escape in a spooled document counts: a Deployment naming its claim as \\u0063laimName is still read", async () => {
+    const text = [
+      UNUSUAL.slice(0, UNUSUAL.indexOf("---\napiVersion: apps/v1")),
+      yaml`
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata:
+          name: shared
+        spec:
+          accessModes: [ReadWriteOnce]
+          resources: {requests: {storage: 1Gi}}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          replicas: 1
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers: [{name: web, image: "web:1"}]
+              volumes:
+                - name: data
+                  persistentVolumeClaim: {"\\u0063laimName": shared}
+      `,
+    ].join("");
+    const documents = spooled(text);
+    expect(documents.at(-1)?.facts?.escaped).toBe(true);
+    const held = await outcome(text);
+    expect(JSON.stringify(held)).toContain("rwo-rollout");
+    expect(await outcome(documents)).toEqual(held);
+  });
+
   it("a document that does not parse is refused with the same document, line and column when spooled", async () => {
     const broken = `${UNUSUAL}---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: [unclosed\n`;
     const held = await outcome(broken);
