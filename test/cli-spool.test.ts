@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readInputs } from "../src/cli/inputs.js";
-import { openFileSpool, SPOOL_AFTER_BYTES, spoolingInputs } from "../src/cli/spool.js";
+import { openFileSpool, SPOOL_AFTER_BYTES, SpoolReadError, spoolingInputs } from "../src/cli/spool.js";
 import { splitStream } from "../src/core/stream.js";
 import { fixStream } from "../src/fix-stream.js";
 import { example, fix, runBin } from "./helpers.js";
@@ -35,6 +35,15 @@ describe("the file spool", () => {
     expect(spool.append(second)).toBe(first.length);
     expect(Buffer.from(spool.read(first.length, second.length))).toEqual(Buffer.from(second));
     expect(Buffer.from(spool.read(0, first.length))).toEqual(Buffer.from(first));
+  });
+
+  it("refuses, naming its directory, to give back bytes it does not hold (an I/O error under TMPDIR)", () => {
+    const dir = emptyDirectory("short");
+    const spool = openFileSpool(dir);
+    if (spool === undefined) throw new Error(`no spool could be made in ${dir}`);
+    spool.append(enc("---\nkind: ConfigMap\n"));
+    expect(() => spool.read(0, 100)).toThrow(SpoolReadError);
+    expect(() => spool.read(0, 100)).toThrow(`cannot read back the input kept in a temporary file under ${dir}: the file is shorter than what was written to it`);
   });
 
   it("is not made where TMPDIR does not exist: the caller keeps the documents in memory", () => {
