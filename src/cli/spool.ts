@@ -42,9 +42,9 @@ export function openFileSpool(directory: string = tmpdir()): Spool | undefined {
 }
 
 /**
- * The splitter options of one run: every input it reads past SPOOL_AFTER_BYTES shares one spool (one file and one
- * descriptor, however many large files `check` is given). Documents under 512 bytes are held: a spooled document's
- * bookkeeping would outweigh them.
+ * The splitter options of one run: its inputs together hold SPOOL_AFTER_BYTES (however many files `check` reads
+ * before it checks them), and every document past that goes to one spool (one file and one descriptor). Documents
+ * under 512 bytes are held: a spooled document's bookkeeping would outweigh them.
  */
 export function spoolingInputs(): SplitterOptions {
   let spool: Spool | null | undefined;
@@ -55,6 +55,7 @@ export function spoolingInputs(): SplitterOptions {
     },
     holdBytes: SPOOL_AFTER_BYTES,
     smallestSpooled: 512,
+    heldText: { bytes: 0 },
   };
 }
 

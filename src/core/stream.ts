@@ -69,6 +69,8 @@ export interface SplitterOptions {
   holdBytes?: number;
   /** Bytes of the smallest document spooled (at least 1). */
   smallestSpooled?: number;
+  /** Bytes held so far, counted across every splitter given the same object: holdBytes is then one run's. */
+  heldText?: { bytes: number };
 }
 
 const MARKER_FOLLOWERS = new Set([" ", "\t", "\r", "\n"]);
@@ -173,12 +175,15 @@ export class StreamSplitter {
   private readonly pieces: Piece[] = [];
   private notUtf8: Error | undefined;
   private nul: Error | undefined;
-  /** Bytes of the documents held as text so far, and the spool once opened (null: none could be). */
-  private heldBytes = 0;
+  /** Bytes of the documents held as text so far (shared with a run's other splitters), and the spool once opened. */
+  private readonly heldText: { bytes: number };
+  /** null: none could be opened. */
   private spool: Spool | null | undefined;
   private readonly kindCopies = new Map<string, string>();
 
-  constructor(private readonly options: SplitterOptions = {}) {}
+  constructor(private readonly options: SplitterOptions = {}) {
+    this.heldText = options.heldText ?? { bytes: 0 };
+  }
 
   push(chunk: Uint8Array): void {
     if (this.notUtf8 !== undefined || chunk.length === 0) return;
@@ -278,7 +283,7 @@ export class StreamSplitter {
    */
   private spooled(bytes: Uint8Array, text: string): SpooledPiece | undefined {
     const { spool: open, holdBytes = Number.POSITIVE_INFINITY, smallestSpooled = 1 } = this.options;
-    const past = open !== undefined && this.spool !== null && this.pieces.length >= 2 && this.heldBytes + bytes.length > holdBytes;
+    const past = open !== undefined && this.spool !== null && this.pieces.length >= 2 && this.heldText.bytes + bytes.length > holdBytes;
     const facts = past && bytes.length >= smallestSpooled ? textFacts(text, this.kindCopies) : undefined;
     if (facts !== undefined && facts.kind !== null) {
       if (this.spool === undefined) this.spool = open?.() ?? null;
@@ -287,7 +292,7 @@ export class StreamSplitter {
         return { spool: this.spool, start, length: bytes.length, characters: text.length, newlines: countNewlines(text), facts };
       }
     }
-    this.heldBytes += bytes.length;
+    this.heldText.bytes += bytes.length;
     return undefined;
   }
 

@@ -241,6 +241,20 @@ describe("spooled documents are the documents held in memory", () => {
     expect(splitStreamBytes(enc(UNUSUAL), { holdBytes: 0 }).every((document) => document.facts === undefined)).toBe(true);
   });
 
+  it("splitters given the same heldText hold holdBytes between them: one run's inputs, not each", () => {
+    const sizes = splitStream(UNUSUAL).map((document) => enc(document.text).length);
+    const holdBytes = (sizes[0] as number) + (sizes[1] as number) + (sizes[2] as number);
+    const heldText = { bytes: 0 };
+    const options = { spool: () => new ArraySpool(), holdBytes, heldText };
+    const first = splitStreamBytes(enc(UNUSUAL), options);
+    const second = splitStreamBytes(enc(UNUSUAL), options);
+    const spooledAt = (documents: readonly RawDocument[]) => documents.map((document) => document.facts !== undefined);
+    expect(spooledAt(first)).toEqual(splitStreamBytes(enc(UNUSUAL), { spool: () => new ArraySpool(), holdBytes }).map((document) => document.facts !== undefined));
+    // The second input's first two pieces are always held; after them, the budget is spent.
+    expect(spooledAt(second)).toEqual([false, true, true, false, true, true, true, true]);
+    expect(plain(second)).toEqual(plain(first));
+  });
+
   it("the output gives an unedited spooled document as its bytes and an edited one as its text", async () => {
     const result = await fixStream(spooled(UNUSUAL), ON);
     const touched = new Set(result.changes.map((change) => change.object.document));
