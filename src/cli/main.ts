@@ -7,7 +7,7 @@ import { type Config, parseConfigText } from "../config.js";
 import { describeError, FixStorageError } from "../core/errors.js";
 import { type FixOptions, type FixResult, fixStream, liveNamespacesFor } from "../fix-stream.js";
 import { fluxPatches } from "../frontends/flux-patches.js";
-import { isResourceList, runKrm, startsAsResourceList } from "../frontends/krm.js";
+import { runKrm, startsAsResourceList } from "../frontends/krm.js";
 import { RULE_NAMES } from "../rules/rule.js";
 import { parseVolumeNameFlag } from "../rules/volume-name.js";
 import { githubAnnotations } from "../views/annotations.js";
@@ -135,9 +135,9 @@ function withLive(args: CliArgs, options: FixOptions, input: Input, env: Record<
 }
 
 /**
- * isResourceList on the documents, without joining them: the head is the stream's first 4,096 characters, and the
- * whole text is joined only when the head is not a ResourceList but a later document names config.kubernetes.io/v1
- * (documents are cut after a newline, so that name never spans two of them).
+ * Whether the stream is a KRM ResourceList, without joining its documents: a ResourceList's kind in the stream's first
+ * 4,096 characters and config.kubernetes.io/v1 in some document (documents are cut after a newline, so that name
+ * never spans two of them).
  */
 function isResourceListInput(input: Input): boolean {
   let head = "";
@@ -145,9 +145,7 @@ function isResourceListInput(input: Input): boolean {
     if (head.length >= 4096) break;
     head += doc.text.slice(0, 4096 - head.length);
   }
-  if (isResourceList(head)) return true;
-  // The kind is looked for in the first 4,096 characters only; the API version may come later (in a spooled document,
-  // which is read back only when the kind says it may be a ResourceList).
+  // A spooled document is read back only when the kind says the stream may be a ResourceList.
   return startsAsResourceList(head) && input.documents.some((doc) => doc.text.includes("config.kubernetes.io/v1"));
 }
 

@@ -18,10 +18,6 @@ import { explainChange } from "../views/explain.js";
 
 const RESOURCE_LIST = /^\s*(?:---[^\n]*\n\s*)?(?:#[^\n]*\n\s*)*[\s\S]*?^["']?kind["']?\s*:\s*["']?ResourceList\b/m;
 
-export function isResourceList(text: string): boolean {
-  return startsAsResourceList(text) && text.includes("config.kubernetes.io/v1");
-}
-
 /** Whether the text's first 4,096 characters hold a ResourceList's kind. */
 export function startsAsResourceList(text: string): boolean {
   return RESOURCE_LIST.test(text.slice(0, 4096));
