@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from "node:util";
 import { applyRecordShared } from "./apply-record.js";
 import { FixStorageError } from "./errors.js";
 import type { ParsedDocument } from "./manifest.js";
-import { isRecord } from "./plain-data.js";
+import { isRecord, sameData } from "./plain-data.js";
 import type { ChangeRecord } from "./records.js";
 import { splitStream } from "./stream.js";
 import { fastScan, fastScanBothVersions } from "./fast-scan.js";
@@ -73,7 +73,7 @@ function proveDocument(doc: ParsedDocument, records: readonly ChangeRecord[]): v
     } catch (cause) {
       throw fail(`YAML ${version}: ${(cause as Error).message}`, records[0] ? absolutePath(records[0]) : undefined);
     }
-    if (isDeepStrictEqual(expected, after.value)) continue;
+    if (sameData(expected, after.value)) continue;
     const path = firstDifference(expected, after.value, []) ?? [];
     throw fail(`YAML ${version} reading differs at ${formatPath(path)}`, path);
   }
