@@ -77,6 +77,49 @@ export function fastCompose(text: string): Document.Parsed | undefined {
   }
 }
 
+/**
+ * The parser's node classes, made without their constructors: each defines its type with Object.defineProperty,
+ * which costs a cold process about twenty times a plain object. The type is set once on a prototype of each class's
+ * instead, where isMap, isScalar and the like find it, so the nodes are the same to every reader of the tree.
+ */
+const NODE_TYPE = Symbol.for("yaml.node.type");
+
+function typedPrototype(sample: object): object {
+  const type = (sample as Record<symbol, unknown>)[NODE_TYPE];
+  if (type === undefined) throw new Error("the yaml package no longer marks its nodes with Symbol.for('yaml.node.type')");
+  return Object.create(Object.getPrototypeOf(sample), { [NODE_TYPE]: { value: type } });
+}
+
+const MAP_PROTOTYPE = typedPrototype(new YAMLMap());
+const SEQ_PROTOTYPE = typedPrototype(new YAMLSeq());
+const SCALAR_PROTOTYPE = typedPrototype(new Scalar(null));
+const PAIR_PROTOTYPE = typedPrototype(new Pair(null));
+
+function newMap(): YAMLMap {
+  const map = Object.create(MAP_PROTOTYPE) as YAMLMap;
+  map.items = [];
+  return map;
+}
+
+function newSeq(): YAMLSeq {
+  const seq = Object.create(SEQ_PROTOTYPE) as YAMLSeq;
+  seq.items = [];
+  return seq;
+}
+
+function newScalar(value: unknown): Scalar {
+  const scalar = Object.create(SCALAR_PROTOTYPE) as Scalar;
+  scalar.value = value;
+  return scalar;
+}
+
+function newPair(key: Scalar, value: Node): Pair {
+  const pair = Object.create(PAIR_PROTOTYPE) as Pair;
+  pair.key = key;
+  pair.value = value;
+  return pair;
+}
+
 type SourceToken = CST.SourceToken;
 
 /** What an item's value is: its node and its source token (none for an empty value). */
@@ -100,7 +143,7 @@ class TreeBuilder extends BlockLines {
   /** A block map whose keys start at column `indent`, the first at `first` (on the line at `this.at`). */
   private map(indent: number, first: number): Built {
     this.enter();
-    const map = new YAMLMap();
+    const map = newMap();
     const items: CST.BlockMap["items"] = [];
     const keys = new Set<string>();
     let keyAt = first;
@@ -109,10 +152,10 @@ class TreeBuilder extends BlockLines {
       if (keys.has(key)) throw new Fallback("duplicate key");
       keys.add(key);
       const value = this.value(colon + 1, indent, true);
-      const keyNode = new Scalar(key);
+      const keyNode = newScalar(key);
       keyNode.type = keyToken.type === "scalar" ? "PLAIN" : keyToken.type === "double-quoted-scalar" ? "QUOTE_DOUBLE" : "QUOTE_SINGLE";
       keyNode.range = [keyToken.offset, keyToken.offset + keyToken.source.length, keyToken.offset + keyToken.source.length];
-      const pair = new Pair(keyNode, value.node);
+      const pair = newPair(keyNode, value.node);
       const item: CST.BlockMap["items"][number] = {
         start: [],
         key: keyToken,
@@ -137,7 +180,7 @@ class TreeBuilder extends BlockLines {
   /** A block sequence whose dashes are at column `indent`, its first item on the line at `this.at`. */
   private sequence(indent: number, ofKey: boolean): Built {
     this.enter();
-    const seq = new YAMLSeq();
+    const seq = newSeq();
     const items: CST.BlockSequence["items"] = [];
     const text = this.text;
     const first = this.lineAt(this.at).content;
@@ -214,7 +257,7 @@ class TreeBuilder extends BlockLines {
       }
       if (next && column === indent && ofMap && this.isSequenceItem(next)) return this.sequence(column, true);
       // Nothing: the parser's empty scalar, just past the indicator.
-      const empty = new Scalar(null);
+      const empty = newScalar(null);
       empty.type = "PLAIN";
       empty.range = [owner + 1, owner + 1, owner + 1];
       return { node: empty, token: undefined };
@@ -226,7 +269,7 @@ class TreeBuilder extends BlockLines {
     if (c === '"' || c === "'") {
       const close = this.quotedEnd(at, line.end);
       if (close === -1) throw new Fallback("multi-line quoted scalar");
-      const scalar = new Scalar(this.unquote(at, close));
+      const scalar = newScalar(this.unquote(at, close));
       scalar.type = c === '"' ? "QUOTE_DOUBLE" : "QUOTE_SINGLE";
       const source = scalarToken(c === '"' ? "double-quoted-scalar" : "single-quoted-scalar", at, text.slice(at, close));
       built = { node: scalar, token: source };
@@ -240,7 +283,7 @@ class TreeBuilder extends BlockLines {
       const continued = end === line.end ? plainContinuation(text, line.end + 1, indent) : undefined;
       while (text.charCodeAt(end - 1) === SPACE) end--;
       const first = text.slice(at, end);
-      const scalar = new Scalar(resolvePlain(continued ? first + continued.folded : first));
+      const scalar = newScalar(resolvePlain(continued ? first + continued.folded : first));
       scalar.type = "PLAIN";
       if (continued) {
         // A multi-line plain scalar: its token runs to the last character of its last line.
@@ -316,7 +359,7 @@ class TreeBuilder extends BlockLines {
     let last = lines.length;
     while (last > 0 && lines[last - 1] === "") last--;
     const body = lines.slice(0, last).join("\n");
-    const scalar = new Scalar(strip ? body : `${body}\n`);
+    const scalar = newScalar(strip ? body : `${body}\n`);
     scalar.type = "BLOCK_LITERAL";
     scalar.range = [at, contentEnd, contentEnd];
     const source: CST.BlockScalar = {
