@@ -405,8 +405,19 @@ class Scanner extends BlockLines {
     const first = this.peek(true);
     if (!first) throw new Fallback("no content");
     const indent = first.content - first.start;
+    // A root flow map on one line, as some renderers write JSON-like documents: read as a flow value is read.
+    if (indent === 0 && this.text.charCodeAt(first.content) === 0x7b) return this.flowRoot(first);
     if (this.isSequenceItem(first)) throw new Fallback("root is not a map");
     const value = this.map(indent, first.content);
+    if (this.peek(false)) throw new Fallback("content after the root map");
+    return value;
+  }
+
+  private flowRoot(line: Line): Record<string, unknown> {
+    const flow = new FlowReader(this.text, line.content, line.end, this.resolve);
+    const value = flow.value() as Record<string, unknown>;
+    this.rest(flow.at, line.end);
+    this.at = line.end + 1;
     if (this.peek(false)) throw new Fallback("content after the root map");
     return value;
   }

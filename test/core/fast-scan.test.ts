@@ -214,13 +214,17 @@ describe("fastScan edge cases: accepted only where parseDocument agrees", () => 
     "k: [x\u00a0, y\u2003]\n",
     "k: one\n  two\u3000\n",
     "k: x\u2003 # c\n",
+    // A root flow map on one line, as JSON-like renders write it.
+    '{"apiVersion": "v1", "kind": "ConfigMap", "data": {"a": "{\\"x\\":[]}", b: \'c\'}}\n',
+    "---\n{kind: A, n: 1} # c\n\n# end\n",
+    "{}\n",
   ];
   for (const text of accepted) {
     it(`reads ${JSON.stringify(text)}`, () => {
       expect(expectAgreement(text)).toBe(true);
     });
   }
-  const rejected = ['a: "x"\n  b\n', "k: -\n", "k: a\n  - b\n", "k: |\n  a\n b: 1\n", "k: 'a'#x\n", "k: [a, -]\n", "k: [-]\n", "k: {a: -}\n", "---\n---\nk: 1\n", "# c\n\ufeffk: 1\n", `a:\n${"k".repeat(1024)}: 1\n`];
+  const rejected = ['a: "x"\n  b\n', "k: -\n", "k: a\n  - b\n", "k: |\n  a\n b: 1\n", "k: 'a'#x\n", "k: [a, -]\n", "k: [-]\n", "k: {a: -}\n", "---\n---\nk: 1\n", "# c\n\ufeffk: 1\n", `a:\n${"k".repeat(1024)}: 1\n`, "{a: 1,\n b: 2}\n", "{a: 1}\nb: 2\n", "{a: 1}: b\n", "{a: 1} x\n", "{a: 1}#c\n", "{a: 1, a: 2}\n", "--- {a: 1}\n", " {a: 1}\n", "[a]\n"];
   for (const text of rejected) {
     it(`falls back on ${JSON.stringify(text)}`, () => {
       expect("fallback" in fastScan(text)).toBe(true);
