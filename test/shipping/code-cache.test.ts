@@ -71,6 +71,27 @@ describe("code cache of the npm bundle", () => {
     expectSameAsDirect(run);
   });
 
+  it("a stale cache of the schemas, read into the memory the CLI's script and cache were read into, is not used", () => {
+    const file = join(dist, "validate.cjs");
+    const source = readFileSync(file, "utf8");
+    // A message no valid object shows, changed without changing the length.
+    const changed = source.replace("must NOT have more than", "MUST not have more than");
+    expect(changed).not.toBe(source);
+    writeFileSync(file, changed);
+    const run = runThroughLoader(dist);
+    expect(run.used).toEqual({ "cli.cjs": true, "validate.cjs": false });
+    expectSameAsDirect(run);
+  });
+
+  it("a cache of the CLI is not taken for the schemas, nor the other way round", () => {
+    const cli = readFileSync(join(dist, "cli.cjs.v8cache"));
+    writeFileSync(join(dist, "cli.cjs.v8cache"), readFileSync(join(dist, "validate.cjs.v8cache")));
+    writeFileSync(join(dist, "validate.cjs.v8cache"), cli);
+    const run = runThroughLoader(dist);
+    expect(run.used).toEqual({ "cli.cjs": false, "validate.cjs": false });
+    expectSameAsDirect(run);
+  });
+
   it("a foreign cache (made by another V8 or with other flags) is rejected by V8, and the run goes on without it", () => {
     for (const script of SCRIPTS) {
       const cache = readFileSync(join(dist, `${script}.v8cache`));
