@@ -57,7 +57,10 @@ function ownCopy(kind: string, copies: Map<string, string>): string {
  * memory holds the documents the rules read, not the whole input.
  */
 export interface Spool {
-  /** Keeps the bytes and says where they start; undefined when they could not be kept (they then stay in memory). */
+  /**
+   * Keeps a copy of the bytes (they may be the reader's memory, reused after the call) and says where they start;
+   * undefined when they could not be kept (they then stay in memory).
+   */
   append(bytes: Uint8Array): number | undefined;
   /** The bytes kept there: valid until the next read, which may reuse their memory. */
   read(start: number, length: number): Uint8Array;
@@ -122,6 +125,9 @@ export function splitStream(text: string): RawDocument[] {
 const LF = 0x0a;
 const DASH = 0x2d;
 const DOT = 0x2e;
+/** A line feed and the marker after it: a document's start or end is looked for with a search, not line by line. */
+const DASHES_AFTER_LF = Buffer.from("\n---");
+const DOTS_AFTER_LF = Buffer.from("\n...");
 
 function isByteMarkerAt(bytes: Uint8Array, at: number, mark: typeof DASH | typeof DOT): boolean {
   if (bytes[at] !== mark || bytes[at + 1] !== mark || bytes[at + 2] !== mark) return false;
@@ -152,25 +158,38 @@ function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return joined;
 }
 
+/** Where the next line starts: after the line feed at or after `at`, or at the end. */
+function lineEnd(block: Buffer, at: number): number {
+  const newline = block.indexOf(LF, at);
+  return newline === -1 ? block.length : newline + 1;
+}
+
+/** A copy (Buffer's own slice() is a view). */
+function copyOf(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /**
  * splitStreamBytes on bytes as they are read: each document is decoded as soon as the next one starts, so only the
  * document being read is held as bytes, never the whole stream. Lines are scanned once they are complete; documents
  * are cut only at line starts, so no character is cut in two (the stream is UTF-8 exactly when every piece is).
  * After bytes that are not UTF-8 text the rest is read but ignored, and `end` throws decodeInput's error.
- * `push` keeps its chunk: the caller gives a new one each time.
+ * `push` does not keep its chunk: a reader may fill the same buffer again. The documents inside a chunk are decoded
+ * from it; only the bytes of the document still being read are copied.
  */
 export class StreamSplitter {
-  /** Stream offset and line of the first byte not scanned yet (always a line start). */
+  /** Stream offset of the first byte not scanned yet (always a line start). */
   private offset = 0;
-  private line = 1;
-  /** Bytes of a line whose newline has not arrived. */
+  /** Bytes of a line whose newline has not arrived (copies). */
   private partialLine: Uint8Array[] = [];
-  /** Scanned bytes of the document being read: from `pieceStart` to `offset`. */
+  /** Scanned bytes of the document being read, from `pieceStart` to `offset`: views of the chunk being pushed, copies after. */
   private held: Uint8Array[] = [];
   private pieceStart = 0;
-  private pieceLine = 1;
   private afterEndMarker = -1;
-  private afterEndMarkerLine = 0;
   private startsWithMarker = false;
   private readonly pieces: Piece[] = [];
   private notUtf8: Error | undefined;
@@ -187,62 +206,83 @@ export class StreamSplitter {
 
   push(chunk: Uint8Array): void {
     if (this.notUtf8 !== undefined || chunk.length === 0) return;
-    const lastNewline = chunk.lastIndexOf(LF);
+    const bytes = asBuffer(chunk);
+    const lastNewline = bytes.lastIndexOf(LF);
     if (lastNewline === -1) {
-      this.partialLine.push(chunk);
+      this.partialLine.push(copyOf(bytes));
       return;
     }
     let from = 0;
     if (this.partialLine.length > 0) {
-      from = chunk.indexOf(LF) + 1;
-      this.partialLine.push(chunk.subarray(0, from));
-      this.scan(concatBytes(this.partialLine));
+      from = bytes.indexOf(LF) + 1;
+      this.partialLine.push(bytes.subarray(0, from));
+      this.scan(asBuffer(concatBytes(this.partialLine)));
       this.partialLine = [];
     }
-    if (lastNewline + 1 > from) this.scan(chunk.subarray(from, lastNewline + 1));
-    if (lastNewline + 1 < chunk.length) this.partialLine.push(chunk.subarray(lastNewline + 1));
+    if (lastNewline + 1 > from) this.scan(bytes.subarray(from, lastNewline + 1));
+    if (lastNewline + 1 < bytes.length) this.partialLine.push(copyOf(bytes.subarray(lastNewline + 1)));
+    // What stays of the chunk is copied: the caller may reuse its memory.
+    this.held = this.held.map((block) => (block.buffer === bytes.buffer ? copyOf(block) : block));
   }
 
   end(): RawDocument[] {
-    if (this.partialLine.length > 0 && this.notUtf8 === undefined) this.scan(concatBytes(this.partialLine));
+    if (this.partialLine.length > 0 && this.notUtf8 === undefined) this.scan(asBuffer(concatBytes(this.partialLine)));
     this.partialLine = [];
-    this.cut(this.offset, this.line);
+    this.cut(this.offset);
     const refusal = this.notUtf8 ?? this.nul;
     if (refusal !== undefined) throw refusal;
     return documentsOf(this.pieces, this.startsWithMarker);
   }
 
-  /** Whole lines (the last one without its newline only at the end of the stream). */
-  private scan(block: Uint8Array): void {
+  /**
+   * Whole lines (the last one without its newline only at the end of the stream). Only lines that may matter are
+   * looked at: the first, those that start with `---` or `...`, and after an end marker every line up to content.
+   */
+  private scan(block: Buffer): void {
     if (this.notUtf8 !== undefined) return;
     this.held.push(block);
     const base = this.offset;
-    const bom = base === 0 && block[0] === 0xef && block[1] === 0xbb && block[2] === 0xbf;
+    // Where the next "\n---" and "\n..." are (their line feed), once searched; -1 when there is none.
+    let dashes = -2;
+    let dots = -2;
     for (let at = 0; at < block.length; ) {
-      const newline = block.indexOf(LF, at);
-      const next = newline === -1 ? block.length : newline + 1;
-      const lineStart = at === 0 && bom ? 3 : at;
-      if (isByteMarkerAt(block, lineStart, DASH)) {
-        if (base + at !== 0) this.cut(base + at, this.line);
-        else this.startsWithMarker = true;
-        this.afterEndMarker = -1;
-      } else if (isByteMarkerAt(block, lineStart, DOT)) {
-        this.afterEndMarker = base + next;
-        this.afterEndMarkerLine = this.line + 1;
-      } else if (this.afterEndMarker !== -1 && !hasNoContent(lenientUtf8.decode(block.subarray(at, next)))) {
-        // A bare document after `...` starts a document of its own. Lenient here: bytes that are not UTF-8 are
-        // refused when the document is decoded.
-        this.cut(this.afterEndMarker, this.afterEndMarkerLine);
-        this.afterEndMarker = -1;
+      this.scanLine(block, base, at);
+      if (this.afterEndMarker !== -1) {
+        const newline = block.indexOf(LF, at);
+        if (newline === -1) break;
+        at = newline + 1;
+        continue;
       }
-      if (newline !== -1) this.line++;
-      at = next;
+      if (dashes !== -1 && dashes < at) dashes = block.indexOf(DASHES_AFTER_LF, at);
+      if (dots !== -1 && dots < at) dots = block.indexOf(DOTS_AFTER_LF, at);
+      if (dashes === -1 && dots === -1) break;
+      at = (dashes === -1 ? dots : dots === -1 ? dashes : Math.min(dashes, dots)) + 1;
     }
     this.offset = base + block.length;
   }
 
-  /** Decodes the held bytes before `offset` (a line start, `line`) as one piece; the rest stays held. */
-  private cut(offset: number, line: number): void {
+  /** The line at `at` of a block that starts at stream offset `base`. */
+  private scanLine(block: Buffer, base: number, at: number): void {
+    const bom = base + at === 0 && block[0] === 0xef && block[1] === 0xbb && block[2] === 0xbf;
+    const lineStart = bom ? 3 : at;
+    if (isByteMarkerAt(block, lineStart, DASH)) {
+      if (base + at !== 0) this.cut(base + at);
+      else this.startsWithMarker = true;
+      this.afterEndMarker = -1;
+      return;
+    }
+    if (isByteMarkerAt(block, lineStart, DOT)) {
+      this.afterEndMarker = base + lineEnd(block, at);
+    } else if (this.afterEndMarker !== -1 && !hasNoContent(lenientUtf8.decode(block.subarray(at, lineEnd(block, at))))) {
+      // A bare document after `...` starts a document of its own. Lenient here: bytes that are not UTF-8 are
+      // refused when the document is decoded.
+      this.cut(this.afterEndMarker);
+      this.afterEndMarker = -1;
+    }
+  }
+
+  /** Decodes the held bytes before `offset` (a line start) as one piece; the rest stays held. */
+  private cut(offset: number): void {
     if (this.notUtf8 !== undefined) return;
     const piece: Uint8Array[] = [];
     const rest: Uint8Array[] = [];
@@ -258,21 +298,27 @@ export class StreamSplitter {
       start = end;
     }
     const bytes = piece.length === 0 ? new Uint8Array(0) : concatBytes(piece);
-    const at = { offset: this.pieceStart, line: this.pieceLine };
+    const pieceStart = this.pieceStart;
     this.held = rest;
     this.pieceStart = offset;
-    this.pieceLine = line;
     let text: string;
     try {
       text = strictUtf8.decode(bytes);
     } catch {
-      this.notUtf8 = notUtf8Error(bytes, at, this.documentOf(lenientUtf8.decode(bytes)));
+      this.notUtf8 = notUtf8Error(bytes, { offset: pieceStart, line: this.nextPieceLine() }, this.documentOf(lenientUtf8.decode(bytes)));
       this.held = [];
       return;
     }
     const nul = text.indexOf("\0");
-    if (nul !== -1) this.nul ??= nulByteError(text, nul, at.line, this.documentOf(text));
+    if (nul !== -1) this.nul ??= nulByteError(text, nul, this.nextPieceLine(), this.documentOf(text));
     this.pieces.push(this.spooled(bytes, text) ?? text);
+  }
+
+  /** The line the piece being cut starts on: found only for a refusal, so no line is counted while reading. */
+  private nextPieceLine(): number {
+    let line = 1;
+    for (const piece of this.pieces) line += typeof piece === "string" ? countNewlines(piece) : piece.newlines;
+    return line;
   }
 
   /**

@@ -46,6 +46,26 @@ function viaChunks(bytes: Uint8Array, cuts: readonly number[]): unknown {
   }
 }
 
+/** The same, from one buffer the reader fills again for each chunk and spoils after it (push must copy what it keeps). */
+function viaReusedBuffer(bytes: Uint8Array, cuts: readonly number[]): unknown {
+  const at = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
+  const reused = new Uint8Array(bytes.length);
+  const splitter = new StreamSplitter();
+  let from = 0;
+  for (const cut of [...at, bytes.length]) {
+    const chunk = bytes.subarray(from, Math.max(from, cut));
+    reused.set(chunk);
+    splitter.push(reused.subarray(0, chunk.length));
+    reused.fill(0x2d); // "-": spoiled bytes would make markers
+    from = Math.max(from, cut);
+  }
+  try {
+    return splitter.end();
+  } catch (error) {
+    return refusal(error);
+  }
+}
+
 /**
  * The refusal's message, line and (for NUL) column. The byte route also names the document, its # Source and the
  * column of a bad UTF-8 byte, which decoding the whole stream cannot know; "refusals name the document" checks those.
@@ -198,6 +218,41 @@ describe("splitStreamBytes: the documents of splitStream, found on the bytes", (
       }),
       RUNS,
     );
+  });
+
+  it("pushed from one buffer filled again for each chunk: the same documents or refusal", () => {
+    const piece = fc.oneof(stream.map(enc), fc.constantFrom(...[[0x00], [0xff], [0xe2, 0x82]].map((b) => Uint8Array.from(b))));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 12 }), (pieces, cuts) => {
+        const bytes = Buffer.concat(pieces);
+        expect(viaReusedBuffer(bytes, cuts)).toEqual(viaText(bytes));
+      }),
+      RUNS,
+    );
+  });
+
+  it("marker lines wherever a search may miss them: first in a chunk, last without a newline, after `...`", () => {
+    const texts = [
+      "a: 1\n---\nb: 2\n...\n\n# c\n---\nc: 3\n...\nd: 4\n--- # e\ne: 5\n---",
+      "---\n---\n...\n...\n---\n...\nx\n...",
+      "a: |\n  ---\n---x\n----\n...x\n.. .\n--\n---\tb: 1\n...\r\n---\r\nc: 1\r\n",
+      "\uFEFF...\n\uFEFF---\na: 1\n",
+    ];
+    for (const text of texts) {
+      const bytes = enc(text);
+      const every = [...bytes.keys()];
+      expect(viaBytes(bytes), text).toEqual(viaText(bytes));
+      expect(viaChunks(bytes, every), text).toEqual(viaText(bytes));
+      expect(viaReusedBuffer(bytes, every.filter((at) => at % 3 === 0)), text).toEqual(viaText(bytes));
+    }
+  });
+
+  it.skipIf(corpusMissing)("the corpus from one reused buffer of 4 KiB", () => {
+    for (const file of corpusFiles()) {
+      const bytes = readFileSync(file);
+      const cuts = Array.from({ length: Math.ceil(bytes.length / 4096) }, (_, i) => i * 4096);
+      expect(viaReusedBuffer(bytes, cuts), file).toEqual(splitStream(decodeInput(bytes)));
+    }
   });
 
   it("a byte at a time", () => {
