@@ -132,14 +132,9 @@ function load(file: string): unknown {
   });
   const module = { exports: {} as unknown };
   modules.set(file, module);
-  // Made on first use: the schemas require nothing, and making one costs a millisecond.
-  let nodeRequire: NodeJS.Require | undefined;
+  const nodeRequire = createRequire(file);
   // The bundle's only relative require is the schemas beside it, which go through the cache as well.
-  const require = (id: string) => {
-    if (id.startsWith("./")) return load(join(dirname(file), id));
-    nodeRequire ??= createRequire(file);
-    return nodeRequire(id);
-  };
+  const require = (id: string) => (id.startsWith("./") ? load(join(dirname(file), id)) : nodeRequire(id));
   script.runInThisContext().call(module.exports, module.exports, require, module, file, dirname(file));
   return module.exports;
 }
