@@ -40,16 +40,6 @@ export function codeCacheContents(data: Buffer, source: Buffer): Buffer {
   return Buffer.concat([header, data, source]);
 }
 
-/** V8's data in `cache` (a cache file's bytes) if it was made from exactly `source`. */
-function cachedDataIn(cache: Buffer, source: Buffer): Buffer | undefined {
-  if (cache.length < HEADER_BYTES) return undefined;
-  const dataLength = cache.readUInt32LE(0);
-  const sourceStart = HEADER_BYTES + dataLength;
-  if (cache.readUInt32LE(4) !== source.length || cache.length !== sourceStart + source.length) return undefined;
-  if (!cache.subarray(sourceStart).equals(source)) return undefined;
-  return cache.subarray(HEADER_BYTES, sourceStart);
-}
-
 // Node's own wrapper, on the first line, so that line numbers in stack traces are the file's.
 const WRAPPER_START = Buffer.from("(function (exports, require, module, __filename, __dirname) { ");
 const WRAPPER_END = Buffer.from("\n});");
@@ -61,6 +51,20 @@ const WRAPPER_END = Buffer.from("\n});");
  */
 let scratch = Buffer.alloc(0);
 
+/** How much of a cache's copy of its script is read at a time to be compared: its V8 data then fills that memory. */
+const COMPARED_AT_ONCE = 64 * 1024;
+
+/** Reads `length` bytes of `fd` from `position` into scratch at `at`; returns how many there were. */
+function readInto(fd: number, at: number, length: number, position: number): number {
+  let read = 0;
+  while (read < length) {
+    const got = readSync(fd, scratch, at + read, length - read, position + read);
+    if (got === 0) break;
+    read += got;
+  }
+  return read;
+}
+
 /** Opens `file`, or undefined when it cannot be (a code cache need not be there). */
 function openIfAny(file: string): number | undefined {
   try {
@@ -70,37 +74,52 @@ function openIfAny(file: string): number | undefined {
   }
 }
 
-/** Reads up to `size` bytes of `fd` into scratch at `at`; returns how many there were. */
-function readInto(fd: number, at: number, size: number): number {
-  let read = 0;
-  while (read < size) {
-    const got = readSync(fd, scratch, at + read, size - read, read);
-    if (got === 0) break;
-    read += got;
+/** V8's data length in the cache file open as `fd`, if it is a cache of a script of `sourceLength` bytes. */
+function cacheDataLength(fd: number, sourceLength: number): number | undefined {
+  const header = Buffer.alloc(HEADER_BYTES);
+  if (readSync(fd, header, 0, HEADER_BYTES, 0) !== HEADER_BYTES) return undefined;
+  const dataLength = header.readUInt32LE(0);
+  if (header.readUInt32LE(4) !== sourceLength || fstatSync(fd).size !== HEADER_BYTES + dataLength + sourceLength) return undefined;
+  return dataLength;
+}
+
+/** The cache open as `fd` holds a copy of scratch[start, start + length) after its data: compared a part at a time. */
+function copyMatches(fd: number, dataLength: number, start: number, length: number): boolean {
+  for (let done = 0; done < length; done += COMPARED_AT_ONCE) {
+    const part = Math.min(COMPARED_AT_ONCE, length - done);
+    if (readInto(fd, 0, part, HEADER_BYTES + dataLength + done) !== part) return false;
+    if (scratch.compare(scratch, start + done, start + done + part, 0, part) !== 0) return false;
   }
-  return read;
+  return true;
 }
 
 /**
- * Reads the code cache of `file` (if any) and `file` into scratch as [cache][wrapper start][file][wrapper end], with
- * scratch made large enough for both at once; returns the lengths read.
+ * Reads `file` into scratch as [V8's data][wrapper start][file][wrapper end], V8's data from its code cache when that
+ * was made from exactly these bytes; returns where the script starts, its length and V8's data, if any.
  */
-function readWithCache(file: string): { cacheLength: number; sourceLength: number } {
+function readWithCache(file: string): { start: number; length: number; cachedData: Buffer | undefined } {
   const sourceFd = openSync(file, "r");
   const cacheFd = openIfAny(codeCachePath(file));
   try {
-    let cacheSize = 0;
+    const size = fstatSync(sourceFd).size;
+    let dataLength: number | undefined;
     try {
-      if (cacheFd !== undefined) cacheSize = fstatSync(cacheFd).size;
+      if (cacheFd !== undefined) dataLength = cacheDataLength(cacheFd, size);
     } catch {}
-    const sourceSize = fstatSync(sourceFd).size;
-    const needed = cacheSize + WRAPPER_START.length + sourceSize + WRAPPER_END.length;
+    // V8's data goes first, where the copy is compared a part at a time before it is read.
+    const start = (dataLength === undefined ? 0 : Math.max(dataLength, COMPARED_AT_ONCE)) + WRAPPER_START.length;
+    const needed = start + size + WRAPPER_END.length;
     if (scratch.length < needed) scratch = Buffer.allocUnsafeSlow(needed);
-    let cacheLength = 0;
+    const length = readInto(sourceFd, start, size, 0);
+    let cachedData: Buffer | undefined;
     try {
-      if (cacheFd !== undefined) cacheLength = readInto(cacheFd, 0, cacheSize);
+      if (cacheFd !== undefined && dataLength !== undefined && length === size && copyMatches(cacheFd, dataLength, start, length)) {
+        if (readInto(cacheFd, 0, dataLength, HEADER_BYTES) === dataLength) cachedData = scratch.subarray(0, dataLength);
+      }
     } catch {}
-    return { cacheLength, sourceLength: readInto(sourceFd, cacheLength + WRAPPER_START.length, sourceSize) };
+    WRAPPER_START.copy(scratch, start - WRAPPER_START.length);
+    WRAPPER_END.copy(scratch, start + length);
+    return { start, length, cachedData };
   } finally {
     closeSync(sourceFd);
     if (cacheFd !== undefined) closeSync(cacheFd);
@@ -113,13 +132,8 @@ const modules = new Map<string, { exports: unknown }>();
 function load(file: string): unknown {
   const known = modules.get(file);
   if (known) return known.exports;
-  // scratch: [cache file][wrapper start][script][wrapper end]
-  const { cacheLength, sourceLength } = readWithCache(file);
-  const start = cacheLength + WRAPPER_START.length;
-  WRAPPER_START.copy(scratch, cacheLength);
-  WRAPPER_END.copy(scratch, start + sourceLength);
-  const cachedData = cachedDataIn(scratch.subarray(0, cacheLength), scratch.subarray(start, start + sourceLength));
-  const wrapped = scratch.toString("utf8", cacheLength, start + sourceLength + WRAPPER_END.length);
+  const { start, length, cachedData } = readWithCache(file);
+  const wrapped = scratch.toString("utf8", start - WRAPPER_START.length, start + length + WRAPPER_END.length);
   const script = new Script(wrapped, { filename: file, ...(cachedData && { cachedData }) });
   compiled.set(file, {
     script,

@@ -83,6 +83,22 @@ describe("code cache of the npm bundle", () => {
     expectSameAsDirect(run);
   });
 
+  it.each([
+    ["first", (source: string) => `'use strict'${source.slice('"use strict"'.length)}`],
+    ["last", (source: string) => `${source.slice(0, -1)} `],
+  ])("a script changed in its %s byte only is not run with its cache (the copy is compared in parts)", (_, change) => {
+    for (const script of SCRIPTS) {
+      const file = join(dist, script);
+      const source = readFileSync(file, "utf8");
+      const changed = change(source);
+      expect([changed.length, changed === source]).toEqual([source.length, false]);
+      writeFileSync(file, changed);
+    }
+    const run = runThroughLoader(dist);
+    expect(run.used).toEqual({ "cli.cjs": false, "validate.cjs": false });
+    expectSameAsDirect(run);
+  });
+
   it("a cache of the CLI is not taken for the schemas, nor the other way round", () => {
     const cli = readFileSync(join(dist, "cli.cjs.v8cache"));
     writeFileSync(join(dist, "cli.cjs.v8cache"), readFileSync(join(dist, "validate.cjs.v8cache")));
