@@ -20,6 +20,7 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { buildAtomically, pkg, ROOT, thirdPartyNotices, writeAtomically } from "./lib/bundle.mjs";
+import { SCHEMA_PLUGINS } from "./lib/schema-plugins.mjs";
 import { executableName, hostTarget, TARGETS } from "./lib/targets.mjs";
 
 const SENTINEL_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
@@ -47,7 +48,7 @@ async function main() {
   const out = join(ROOT, "dist", "sea");
   mkdirSync(out, { recursive: true });
   const script = join(out, "fix-storage-sea.cjs");
-  const { metafile } = await buildAtomically({ entryPoints: ["src/cli/entry.ts"], outfile: script, legalComments: "eof" });
+  const { metafile } = await buildAtomically({ entryPoints: ["src/cli/entry.ts"], outfile: script, legalComments: "eof", plugins: SCHEMA_PLUGINS });
   // The licences of the packages inside travel with the executable: a release asset, and a file in the image.
   writeAtomically(join(out, "THIRD-PARTY-NOTICES.txt"), thirdPartyNotices(metafile));
 
