@@ -1,7 +1,7 @@
 /**
- * The CLI reads a file (or stdin) in chunks through one buffer it fills again for each (readChunksSync), and the
- * splitter copies what it keeps: a file several chunks long must give the documents of its text, with documents,
- * lines and characters cut anywhere by the chunks, held or spooled.
+ * The CLI reads a file (or stdin) in chunks (readChunksSync) and splits each as it arrives: a file several chunks long
+ * must give the documents of its text, with documents, lines and characters cut anywhere by the chunks, held or
+ * spooled.
  */
 import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,26 +32,21 @@ function plain(documents: readonly RawDocument[]) {
   return documents.map(({ index, offset, line, text }) => ({ index, offset, line, text }));
 }
 
-describe("reading a file in chunks through one buffer", () => {
+describe("reading a file in chunks", () => {
   const text = stream();
   const file = join(scratch, "stream.yaml");
   writeFileSync(file, text);
 
-  it("gives each chunk in the same buffer, and the chunks are the file", () => {
+  it("the chunks are the file", () => {
     const fd = openSync(file, "r");
-    const seen = new Set<ArrayBufferLike>();
-    const copies: Buffer[] = [];
+    const chunks: Uint8Array[] = [];
     try {
-      expect(readChunksSync(fd, (chunk) => {
-        seen.add(chunk.buffer);
-        copies.push(Buffer.from(chunk));
-      })).toBe(true);
+      expect(readChunksSync(fd, (chunk) => chunks.push(chunk))).toBe(true);
     } finally {
       closeSync(fd);
     }
-    expect(copies.length).toBeGreaterThan(4);
-    expect(seen.size).toBe(1);
-    expect(Buffer.concat(copies).toString("utf8")).toBe(text);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(Buffer.concat(chunks).toString("utf8")).toBe(text);
   });
 
   it("held: the documents of the text", async () => {

@@ -2,17 +2,15 @@
 import { appendFileSync, readSync, writeSync } from "node:fs";
 import { SpoolReadError } from "./spool.js";
 
-/** Reads of a quarter MiB: four pipe buffers, and few pages to touch (measured against 64 KiB and 1 MiB). */
-const CHUNK_BYTES = 1 << 18;
+const CHUNK_BYTES = 1 << 20;
 
 /**
- * Reads `fd` to its end with blocking reads: no stream machinery at start-up, and each chunk filled before it is given.
- * One buffer serves every read, so a chunk is valid only until `onChunk` returns (a receiver that keeps bytes copies
- * them): a new buffer per read would touch fresh memory for every chunk, which costs more than the read itself.
- * False when the fd is non-blocking (EAGAIN: its writer set O_NONBLOCK), after giving what was read.
+ * Reads `fd` to its end with blocking reads: no stream machinery at start-up, and each chunk filled before it is given
+ * (a new buffer each time: the receiver may keep it). False when the fd is non-blocking (EAGAIN: its writer set
+ * O_NONBLOCK), after giving what was read.
  */
 export function readChunksSync(fd: number, onChunk: (chunk: Uint8Array) => void): boolean {
-  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   let filled = 0;
   for (;;) {
     let read: number;
@@ -29,6 +27,7 @@ export function readChunksSync(fd: number, onChunk: (chunk: Uint8Array) => void)
     filled += read;
     if (filled === chunk.length) {
       onChunk(chunk);
+      chunk = Buffer.allocUnsafe(CHUNK_BYTES);
       filled = 0;
     }
   }
@@ -36,10 +35,7 @@ export function readChunksSync(fd: number, onChunk: (chunk: Uint8Array) => void)
   return true;
 }
 
-/**
- * stdin chunk by chunk, so the CLI splits it into documents as it arrives; a non-blocking stdin goes on through
- * process.stdin. Each chunk is valid only until `onChunk` returns.
- */
+/** stdin chunk by chunk, so the CLI splits it into documents as it arrives; a non-blocking stdin goes on through process.stdin. */
 export async function readStdinChunks(onChunk: (chunk: Uint8Array) => void): Promise<void> {
   if (readChunksSync(0, onChunk)) return;
   for await (const rest of process.stdin) onChunk(rest as Buffer);
@@ -48,7 +44,7 @@ export async function readStdinChunks(onChunk: (chunk: Uint8Array) => void): Pro
 /** stdin whole. */
 export async function readStdin(): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  await readStdinChunks((chunk) => chunks.push(Buffer.from(chunk)));
+  await readStdinChunks((chunk) => chunks.push(chunk));
   return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
 }
 
