@@ -32,24 +32,27 @@ export interface TextFacts {
   readonly kindLineMayMislead: boolean;
 }
 
-/** `copies` keeps one string per kind across the documents of a stream (see ownCopy). */
-export function textFacts(text: string, copies = new Map<string, string>()): TextFacts {
-  const kind = statedKind(text);
-  return {
-    kind: kind === undefined ? null : ownCopy(kind, copies),
-    escaped: text.includes("\\"),
-    kindLineMayMislead: kindLineMayMislead(text),
-  };
+/**
+ * `seen` keeps one facts object per distinct facts across the documents of a stream: a large stream's spooled
+ * documents share a few, instead of each holding its own.
+ */
+export function textFacts(text: string, seen = new Map<string, TextFacts>()): TextFacts {
+  const stated = statedKind(text);
+  const escaped = text.includes("\\");
+  const misleads = kindLineMayMislead(text);
+  const flags = `${escaped ? "e" : "-"}${misleads ? "m" : "-"}${stated === undefined ? "" : ":"}`;
+  let facts = seen.get(flags + (stated ?? ""));
+  if (facts === undefined) {
+    const kind = stated === undefined ? null : ownCopy(stated);
+    facts = { kind, escaped, kindLineMayMislead: misleads };
+    seen.set(flags + (kind ?? ""), facts);
+  }
+  return facts;
 }
 
 /** A kind as a string of its own: V8 keeps a long slice as a view of the whole text, which a spool is to let go. */
-function ownCopy(kind: string, copies: Map<string, string>): string {
-  let copy = copies.get(kind);
-  if (copy === undefined) {
-    copy = JSON.parse(JSON.stringify(kind)) as string;
-    copies.set(copy, copy);
-  }
-  return copy;
+function ownCopy(kind: string): string {
+  return JSON.parse(JSON.stringify(kind)) as string;
 }
 
 /**
@@ -198,7 +201,7 @@ export class StreamSplitter {
   private readonly heldText: { bytes: number };
   /** null: none could be opened. */
   private spool: Spool | null | undefined;
-  private readonly kindCopies = new Map<string, string>();
+  private readonly factsSeen = new Map<string, TextFacts>();
 
   constructor(private readonly options: SplitterOptions = {}) {
     this.heldText = options.heldText ?? { bytes: 0 };
@@ -327,15 +330,15 @@ export class StreamSplitter {
    * documentsOf joins to the second. So is a piece with no kind line, whose text every rule must search, and one
    * shorter than smallestSpooled, whose bookkeeping would outweigh its text.
    */
-  private spooled(bytes: Uint8Array, text: string): SpooledPiece | undefined {
+  private spooled(bytes: Uint8Array, text: string): SpooledDocument | undefined {
     const { spool: open, holdBytes = Number.POSITIVE_INFINITY, smallestSpooled = 1 } = this.options;
     const past = open !== undefined && this.spool !== null && this.pieces.length >= 2 && this.heldText.bytes + bytes.length > holdBytes;
-    const facts = past && bytes.length >= smallestSpooled ? textFacts(text, this.kindCopies) : undefined;
+    const facts = past && bytes.length >= smallestSpooled ? textFacts(text, this.factsSeen) : undefined;
     if (facts !== undefined && facts.kind !== null) {
       if (this.spool === undefined) this.spool = open?.() ?? null;
       const start = this.spool?.append(bytes);
       if (this.spool && start !== undefined) {
-        return { spool: this.spool, start, length: bytes.length, characters: text.length, newlines: countNewlines(text), facts };
+        return new SpooledDocument(this.spool, start, bytes.length, text.length, countNewlines(text), facts);
       }
     }
     this.heldText.bytes += bytes.length;
@@ -350,30 +353,25 @@ export class StreamSplitter {
   }
 }
 
-/** A piece of the stream kept in a spool: where, and what documentsOf and the rules need to know without its text. */
-interface SpooledPiece {
-  spool: Spool;
-  start: number;
-  length: number;
-  characters: number;
-  newlines: number;
-  facts: TextFacts;
-}
-
-type Piece = string | SpooledPiece;
-
-/** A document whose bytes are in a spool: its text is read back whenever it is asked for, and never kept here. */
+/**
+ * A document whose bytes are in a spool: its text is read back whenever it is asked for, and never kept here. It is
+ * made when its piece is cut, and numbered and placed by documentsOf once the pieces before it are known (one object
+ * per document: a large stream has many).
+ */
 class SpooledDocument implements RawDocument {
-  constructor(
-    readonly index: number,
-    readonly offset: number,
-    readonly line: number,
-    private readonly piece: SpooledPiece,
-  ) {}
+  index = 0;
+  offset = 0;
+  line = 0;
 
-  get facts(): TextFacts {
-    return this.piece.facts;
-  }
+  constructor(
+    private readonly spool: Spool,
+    private readonly start: number,
+    private readonly length: number,
+    /** What documentsOf needs to know without its text. */
+    readonly characters: number,
+    readonly newlines: number,
+    readonly facts: TextFacts,
+  ) {}
 
   /** Checked as UTF-8 when it was read, so decoding it again cannot fail. */
   get text(): string {
@@ -381,9 +379,11 @@ class SpooledDocument implements RawDocument {
   }
 
   bytes(): Uint8Array {
-    return this.piece.spool.read(this.piece.start, this.piece.length);
+    return this.spool.read(this.start, this.length);
   }
 }
+
+type Piece = string | SpooledDocument;
 
 /** Pieces of the stream, cut at each document start, in order: the documents, with their offsets and lines. */
 function documentsOf(cut: readonly Piece[], startsWithMarker: boolean): RawDocument[] {
@@ -400,7 +400,10 @@ function documentsOf(cut: readonly Piece[], startsWithMarker: boolean): RawDocum
   let offset = 0;
   for (const piece of pieces) {
     if (typeof piece !== "string") {
-      documents.push(new SpooledDocument(documents.length + 1, offset, line, piece));
+      piece.index = documents.length + 1;
+      piece.offset = offset;
+      piece.line = line;
+      documents.push(piece);
       line += piece.newlines;
       offset += piece.characters;
       continue;

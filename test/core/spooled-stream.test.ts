@@ -162,6 +162,26 @@ describe("spooled documents are the documents held in memory", () => {
     expect(json?.facts).toBeUndefined();
   });
 
+  it("spooled documents with the same facts share one facts object: a large stream holds a few, not one each", () => {
+    const configMap = (i: number, escaped: string) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  a: "${escaped}"\n`;
+    const text = Array.from({ length: 8 }, (_, i) => configMap(i, i % 2 === 0 ? "x" : "\\u0078")).join("") + "---\nkind: Secret\n";
+    const documents = spooled(text);
+    const facts = documents.map((document) => document.facts);
+    expect(facts.map((each) => each && `${each.kind} ${each.escaped} ${each.kindLineMayMislead}`)).toEqual([
+      undefined,
+      undefined,
+      "ConfigMap false false",
+      "ConfigMap true false",
+      "ConfigMap false false",
+      "ConfigMap true false",
+      "ConfigMap false false",
+      "ConfigMap true false",
+      "Secret false false",
+    ]);
+    expect(new Set(facts.filter((each) => each !== undefined)).size).toBe(3);
+    expect(plain(documents)).toEqual(plain(splitStream(text)));
+  });
+
   it("documents under smallestSpooled are held, and a spool that cannot be made is asked for once", () => {
     let asked = 0;
     const documents = splitStreamBytes(enc(UNUSUAL), {
