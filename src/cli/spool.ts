@@ -3,9 +3,9 @@
  * holds the documents rules read, not the whole input, whose untouched documents are copied back to stdout byte for
  * byte. Where no such file can be made (a read-only file system, a full disk), the documents stay in memory.
  */
+import { createRequire } from "node:module";
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { setFlagsFromString } from "node:v8";
 import { join } from "node:path";
 import { FixStorageError } from "../core/errors.js";
 import type { SplitterOptions, Spool } from "../core/stream.js";
@@ -22,7 +22,7 @@ export const SPOOL_AFTER_BYTES = 8 * 1024 * 1024;
  * 271–281, and no slower). The flag is one V8 reads at each collection; Node keeps flags settable after start.
  */
 function collectSooner(): void {
-  setFlagsFromString("--heap-growing-percent=30");
+  v8().setFlagsFromString("--heap-growing-percent=30");
 }
 
 /** A spool in a new file under TMPDIR, or undefined when none can be made. */
@@ -134,3 +134,8 @@ class FileSpool implements Spool {
 
 /** A spooled document could not be read back: an I/O error under TMPDIR, after the input was read whole. */
 export class SpoolReadError extends FixStorageError {}
+
+/** Loaded only when a spool opens: node:v8 brings the stream modules, which cost every run about 6 ms to load. */
+function v8(): typeof import("node:v8") {
+  return createRequire(process.execPath)("node:v8");
+}
