@@ -224,8 +224,10 @@ export class StreamSplitter {
     }
     if (lastNewline + 1 > from) this.scan(bytes.subarray(from, lastNewline + 1));
     if (lastNewline + 1 < bytes.length) this.partialLine.push(copyOf(bytes.subarray(lastNewline + 1)));
-    // What stays of the chunk is copied: the caller may reuse its memory.
-    this.held = this.held.map((block) => (block.buffer === bytes.buffer ? copyOf(block) : block));
+    // What stays of the chunk is copied: the caller may reuse its memory. Only blocks this push added can be views of
+    // it, and they are last: a walk over every held block would cost a document of many chunks their square.
+    const held = this.held;
+    for (let i = held.length - 1; i >= 0 && (held[i] as Uint8Array).buffer === bytes.buffer; i--) held[i] = copyOf(held[i] as Uint8Array);
   }
 
   end(): RawDocument[] {
