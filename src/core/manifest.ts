@@ -404,7 +404,8 @@ export class ManifestStream {
   private mayHold(raw: RawDocument, textOf: () => string, kinds: readonly string[], relevant: ((text: string) => boolean) | undefined): boolean {
     // A spooled document's facts were taken as it was read: its text is read back only if it may be wanted.
     const facts = raw.facts;
-    const escaped = facts?.escaped ?? textOf().includes("\\");
+    // Asked only of a document its kind does not rule out: most are ruled out by their kind alone.
+    const escaped = (): boolean => facts?.escaped ?? textOf().includes("\\");
     let kind = this.kinds.get(raw.index);
     if (kind === undefined) {
       kind = facts ? facts.kind : (statedKind(textOf()) ?? null);
@@ -425,10 +426,10 @@ export class ManifestStream {
     if (kind?.endsWith("List")) return true;
     if (kind !== null) {
       if (!kinds.includes(kind)) return false;
-    } else if (!escaped && !kinds.some((wanted) => textOf().includes(wanted))) {
+    } else if (!escaped() && !kinds.some((wanted) => textOf().includes(wanted))) {
       return false;
     }
-    return relevant === undefined || escaped || relevant(textOf());
+    return relevant === undefined || escaped() || relevant(textOf());
   }
 
   /**
