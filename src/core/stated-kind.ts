@@ -8,6 +8,8 @@ const YAML11_ONLY_BREAK = /[\u0085\u2028\u2029]|\r(?!\n)/;
 
 /** The first character Kubernetes' reader takes for a line break and this one may not, named; or undefined. */
 export function yaml11OnlyBreak(text: string): { index: number; name: string } | undefined {
+  // Every parsed document is asked: the searches say no for nearly all of them, and the pattern then finds where.
+  if (!hasYaml11OnlyBreak(text)) return undefined;
   const match = YAML11_ONLY_BREAK.exec(text);
   if (!match) return undefined;
   const code = (match[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0");
