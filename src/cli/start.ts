@@ -11,6 +11,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Script } from "node:vm";
+import { deferOptimization } from "./tiering.js";
 
 export interface CompiledScript {
   script: Script;
@@ -156,4 +157,6 @@ function load(file: string): unknown {
   return module.exports;
 }
 
+// Before any script is compiled: the caches were made under the same V8 flags (tiering.ts).
+deferOptimization();
 load(join(__dirname, "cli.cjs"));
