@@ -48,6 +48,7 @@ describe("fastScan(text, '1.1') resolves plain scalars as the yaml-1.1 schema do
     ["2001-12-14t21:59:43.10-05:00", new Date("2001-12-15T02:59:43.100Z")],
     ["2001-12-14 21:59:43.10", new Date("2001-12-14T21:59:43.100Z")],
     ["2001-12-14", new Date("2001-12-14T00:00:00.000Z")],
+    ["2001-12-14T21:59:43Z", new Date("2001-12-14T21:59:43.000Z")],
     ["+12", 12],
     ["+1", 1],
     ["0b101", 5],
@@ -84,6 +85,14 @@ describe("fastScan(text, '1.1') resolves plain scalars as the yaml-1.1 schema do
     ["1.2.3", "1.2.3"],
     ["v1.36", "v1.36"],
     ["-x", "-x"],
+    // Characters no number or timestamp holds: strings.
+    ["100m", "100m"],
+    ["1Gi", "1Gi"],
+    ["1.5Gi", "1.5Gi"],
+    ["--port=80", "--port=80"],
+    ["0x1G", "0x1G"],
+    ["2001-12-14T21:59:43Zs", "2001-12-14T21:59:43Zs"],
+    ["12:30h", "12:30h"],
   ];
   for (const [plain, expected] of cases) {
     it(`k: ${plain}`, () => {
@@ -166,6 +175,22 @@ describe("the yaml-1.1 tags are those fast-scan's first-character filter was wri
         if (expectAgreement11(`kind: A\nk: ${scalar}\nl: [${scalar}]\n`)) accepted++;
       }),
       process.env.FAST_SCAN_RUNS ? { numRuns: 10 * RUNS } : { numRuns: 10 * RUNS, seed: 11 },
+    );
+    expect(accepted).toBeGreaterThan(5 * RUNS);
+  });
+});
+
+describe("a plain scalar that starts like a number but holds a character no number holds", () => {
+  it("(100m, 1Gi, --port=80): falls back or reads what readDocument(text, '1.1') reads", () => {
+    const plain = fc
+      .tuple(fc.constantFrom(..."-+.0123456789"), fc.string({ unit: fc.constantFrom(..."0123456789_:.-+ eEbxoinINtTZfaAmGgKkMi=/"), maxLength: 8 }))
+      .map(([first, rest]) => first + rest);
+    let accepted = 0;
+    fc.assert(
+      fc.property(plain, (scalar) => {
+        if (expectAgreement11(`kind: A\nk: ${scalar}\nl: [${scalar}]\n`)) accepted++;
+      }),
+      process.env.FAST_SCAN_RUNS ? { numRuns: 10 * RUNS } : { numRuns: 10 * RUNS, seed: 12 },
     );
     expect(accepted).toBeGreaterThan(5 * RUNS);
   });

@@ -232,6 +232,28 @@ describe("fastScan edge cases: accepted only where parseDocument agrees", () => 
   }
 });
 
+describe("a plain scalar that starts like a number but holds a character no number holds", () => {
+  it("(100m, 1Gi, 0x1G, .inf5): reads what parseDocument reads", () => {
+    for (const plain of ["100m", "1Gi", "0x1G", "0o8", ".inf5", "-.nan", "+1e3x", "1e3", "0x1F", "0o17", "-.INF"]) {
+      expect(expectAgreement(`k: ${plain}\n`), plain).toBe(true);
+    }
+  });
+
+  it("any such scalar: falls back or reads what parseDocument reads", () => {
+    const plain = fc
+      .tuple(fc.constantFrom(..."-+.0123456789"), fc.string({ unit: fc.constantFrom(..."0123456789.-+eEoxinINfaAFmGgKkMi=/_"), maxLength: 8 }))
+      .map(([first, rest]) => first + rest);
+    let accepted = 0;
+    fc.assert(
+      fc.property(plain, (scalar) => {
+        if (expectAgreement(`k: ${scalar}\nl: [${scalar}]\n`)) accepted++;
+      }),
+      { numRuns: 2000, seed: 13 },
+    );
+    expect(accepted).toBeGreaterThan(1000);
+  });
+});
+
 function documentsOf(file: string): string[] {
   return splitStream(readFileSync(file, "utf8")).map((raw) => raw.text);
 }
