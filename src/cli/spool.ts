@@ -3,7 +3,6 @@
  * holds the documents rules read, not the whole input, whose untouched documents are copied back to stdout byte for
  * byte. Where no such file can be made (a read-only file system, a full disk), the documents stay in memory.
  */
-import { createRequire } from "node:module";
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,15 +15,6 @@ import type { SplitterOptions, Spool } from "../core/stream.js";
  */
 export const SPOOL_AFTER_BYTES = 8 * 1024 * 1024;
 
-/**
- * With a spool, what the rules read is let go stage by stage, and the heap would still grow to about four times what
- * it keeps before V8 collects its old generation: 30 % growth instead (100 MB input: peak 230–234 MiB instead of
- * 271–281, and no slower). The flag is one V8 reads at each collection; Node keeps flags settable after start.
- */
-function collectSooner(): void {
-  v8().setFlagsFromString("--heap-growing-percent=30");
-}
-
 /** A spool in a new file under TMPDIR, or undefined when none can be made. */
 export function openFileSpool(directory: string = tmpdir()): Spool | undefined {
   let made: string | undefined;
@@ -33,7 +23,6 @@ export function openFileSpool(directory: string = tmpdir()): Spool | undefined {
     const path = join(made, "input");
     const fd = openSync(path, "wx+", 0o600);
     removeWhileOpen(made, path, fd);
-    collectSooner();
     return new FileSpool(fd, directory);
   } catch {
     if (made !== undefined) removeQuietly(made);
@@ -134,8 +123,3 @@ class FileSpool implements Spool {
 
 /** A spooled document could not be read back: an I/O error under TMPDIR, after the input was read whole. */
 export class SpoolReadError extends FixStorageError {}
-
-/** Loaded only when a spool opens: node:v8 brings the stream modules, which cost every run about 6 ms to load. */
-function v8(): typeof import("node:v8") {
-  return createRequire(process.execPath)("node:v8");
-}

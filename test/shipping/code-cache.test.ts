@@ -10,6 +10,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { example, EXAMPLES, ROOT } from "../helpers.js";
 import { tempDir } from "../frontends/hosts.js";
 import { runThroughLoader as loaderRun } from "./helpers.js";
+import { SPOOL_AFTER_BYTES } from "../../src/cli/spool.js";
 
 const DIST = join(ROOT, "dist");
 const SCRIPTS = ["cli.cjs", "validate.cjs"];
@@ -58,6 +59,15 @@ describe("code cache of the npm bundle", () => {
     const run = runThroughLoader(dist);
     expect(run.used).toEqual({ "cli.cjs": true, "validate.cjs": true });
     expectSameAsDirect(run);
+  });
+
+  it("a stream large enough to be spooled takes both caches too (no V8 flag is set only when a spool opens)", () => {
+    const filler = (i: number) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: filler-${i}\ndata:\n  text: ${"x".repeat(2000)}\n`;
+    const fillers = Array.from({ length: Math.ceil(SPOOL_AFTER_BYTES / 2000) + 10 }, (_, i) => filler(i)).join("");
+    const run = loaderRun(dist, ARGS, `${INPUT}${fillers}`);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain("claim-template-labels");
+    expect(run.used).toEqual({ "cli.cjs": true, "validate.cjs": true });
   });
 
   it("a stale cache (the script changed, not its length, which is all V8 checks) is not used", () => {
