@@ -1,6 +1,6 @@
 import { main } from "./main.js";
-import { deferOptimization } from "./tiering.js";
+import { setV8Flags } from "./v8-flags.js";
 
 // Again for the single executable, which runs this script without the npm loader; the same value changes nothing.
-deferOptimization();
+setV8Flags();
 void main();

@@ -11,7 +11,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Script } from "node:vm";
-import { deferOptimization } from "./tiering.js";
+import { setV8Flags } from "./v8-flags.js";
 
 export interface CompiledScript {
   script: Script;
@@ -157,6 +157,6 @@ function load(file: string): unknown {
   return module.exports;
 }
 
-// Before any script is compiled: the caches were made under the same V8 flags (tiering.ts).
-deferOptimization();
+// Before any script is compiled: the caches were made under the same V8 flags (v8-flags.ts).
+setV8Flags();
 load(join(__dirname, "cli.cjs"));

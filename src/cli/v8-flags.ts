@@ -1,4 +1,6 @@
 /**
+ * The V8 flags every run sets, before any script is compiled with a code cache.
+ *
  * A run of fix-storage lasts a fraction of a second, mostly in code that runs for the first time. V8's optimizing
  * compiler, tuned for long-lived programs, starts on a function after it has run about 66 KiB of bytecode; in a run
  * this short it compiles functions it will not pay back, on a second core the run may not have, into memory touched
@@ -15,7 +17,7 @@ export const INTERRUPT_BUDGET = 800 * 1024;
  * made under other flags. The npm loader (start.ts) calls it before loading the bundle, so the build's cache-making run
  * and every later run agree; the single executable's code cache is taken before its script runs.
  */
-export function deferOptimization(): void {
+export function setV8Flags(): void {
   // Flags V8 reads at each use, so setting them after start is sound (Node keeps flags settable).
   setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
   // A large (spooled) stream lets go of what each rule read, and the heap would still grow to about four times what it
