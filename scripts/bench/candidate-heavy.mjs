@@ -31,6 +31,32 @@ function countDocuments(text) {
   return markers + (/^[ \t]*[^\s#]/m.test(head) ? 1 : 0);
 }
 
+/**
+ * What this machine charges, measured in a fresh Node process: a first touch of a fresh 4 KiB page and a pass of plain
+ * JavaScript over a string. The baselines weigh these differently (the split-and-join script is mostly fresh memory,
+ * kustomize and fix-storage mostly computation), so the verdicts of one machine at two times can differ: print both.
+ */
+function machineConditions() {
+  const probe = `
+    const bytes = 64 * 1024 * 1024, page = 4096, buffer = Buffer.allocUnsafeSlow(bytes);
+    let start = process.hrtime.bigint();
+    for (let at = 0; at < bytes; at += page) buffer[at] = 1;
+    const touch = Number(process.hrtime.bigint() - start) / 1e3 / (bytes / page);
+    const text = "key: value # comment\\n".repeat(1 << 17);
+    start = process.hrtime.bigint();
+    let colons = 0;
+    for (let round = 0; round < 4; round++) for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 58) colons++;
+    const scan = (4 * text.length) / 1e6 / (Number(process.hrtime.bigint() - start) / 1e9);
+    process.stdout.write(JSON.stringify({ touch, scan, colons }));`;
+  const result = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8" });
+  try {
+    const { touch, scan } = JSON.parse(result.stdout);
+    return `machine: first touch of a fresh page ${touch.toFixed(1)} µs, a JavaScript loop over a string ${scan.toFixed(0)} MB/s`;
+  } catch {
+    return "machine: could not be probed";
+  }
+}
+
 function makeRunner({ root, dir, preload }) {
   const hasTime = existsSync("/usr/bin/time");
   /** Runs one command with stdin from a file and stdout to a file; with `memory`, also its peak RSS in KiB. */
@@ -120,6 +146,7 @@ export function runCandidateHeavy({ root, corpus, bin, outDir, quick }) {
   }
   built.streams.length = 0;
   console.log(`load average ${loadavg().map((value) => value.toFixed(2)).join(" ")}; ${quick ? "quick run (fewer rounds, no 100 MB stream)" : "full run"}`);
+  console.log(machineConditions());
 
   const run = makeRunner({ root, dir, preload });
   const sameCount = (size) => (result) => {
