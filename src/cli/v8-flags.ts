@@ -15,7 +15,8 @@ export const INTERRUPT_BUDGET = 800 * 1024;
 /**
  * Must run before any script is compiled with a code cache: V8 keeps a hash of its flags in each cache and rejects one
  * made under other flags. The npm loader (start.ts) calls it before loading the bundle, so the build's cache-making run
- * and every later run agree; the single executable's code cache is taken before its script runs.
+ * and every later run agree; the single executable's code cache is taken before its script runs. Node's own built-ins
+ * loaded after it (os, parseArgs) lose their embedded cache the same way; loading them first saved about 1 ms.
  */
 export function setV8Flags(): void {
   // Flags V8 reads at each use, so setting them after start is sound (Node keeps flags settable).
