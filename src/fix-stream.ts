@@ -33,6 +33,11 @@ export interface FixOptions {
   validate?: boolean;
   /** --live: what the cluster has; VCT changes a live StatefulSet forbids are pinned or refused. */
   live?: { state: LiveState; mode: LiveMode; now?: number };
+  /**
+   * Characters of spooled documents' text whose reading one rule leaves to the next (default KEEP_SPOOLED_READING);
+   * with 0, each rule reads them back from the spool. Output and findings are the same either way.
+   */
+  keepSpooledReading?: number;
 }
 
 export type FixResult = PipelineResult;
@@ -101,7 +106,7 @@ export async function fixStream(input: string | readonly RawDocument[], options:
     };
     stages = [liveNamespaceCheck(), ...stages.map((stage) => withLive(stage, live)), liveGuard({ live: state, mode, now: now ?? Date.now() })];
   }
-  const result = runPipeline(input, stages, releaseInputs(options));
+  const result = runPipeline(input, stages, releaseInputs(options), options.keepSpooledReading);
   // Always on: no option turns it off, so an editor bug ends here instead of in a cluster.
   proveEdits(result.edited, result.changes);
   if (options.validate !== false && result.changes.length > 0) {

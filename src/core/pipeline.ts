@@ -28,8 +28,13 @@ export interface PipelineResult {
   release: ReleaseIdentity | undefined;
 }
 
-export function runPipeline(input: string | readonly RawDocument[], stages: readonly Stage[], release: ReleaseInputs): PipelineResult {
-  const stream = new ManifestStream(input);
+export function runPipeline(
+  input: string | readonly RawDocument[],
+  stages: readonly Stage[],
+  release: ReleaseInputs,
+  keepSpooledReading?: number,
+): PipelineResult {
+  const stream = new ManifestStream(input, keepSpooledReading);
   let identity: ReleaseIdentity | undefined;
   const context: RuleContext = {
     stream,

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FixStorageError } from "../../src/core/errors.js";
+import { KEEP_SPOOLED_READING, ManifestStream } from "../../src/core/manifest.js";
 import { statedKind } from "../../src/core/stated-kind.js";
 import { type RawDocument, type Spool, splitStream, splitStreamBytes, textFacts } from "../../src/core/stream.js";
 import { type FixOptions, fixStream } from "../../src/fix-stream.js";
@@ -139,7 +140,9 @@ describe("spooled documents are the documents held in memory", () => {
       const spool = new ArraySpool();
       const documents = spooled(text, spool);
       expect(plain(documents)).toEqual(plain(splitStream(text)));
-      expect(await outcome(documents)).toEqual(await outcome(text));
+      const held = await outcome(text);
+      expect(await outcome(documents)).toEqual(held);
+      expect(await outcome(documents, { ...ON, keepSpooledReading: 0 })).toEqual(held);
       if (documents.length > 2) expect(spool.appended).toBeGreaterThan(0);
     });
   }
@@ -148,7 +151,9 @@ describe("spooled documents are the documents held in memory", () => {
     for (const text of [UNUSUAL, UNUSUAL + MISLEADING, MISLEADING + UNUSUAL]) {
       const documents = spooled(text);
       expect(plain(documents)).toEqual(plain(splitStream(text)));
-      expect(await outcome(documents)).toEqual(await outcome(text));
+      const held = await outcome(text);
+      expect(await outcome(documents)).toEqual(held);
+      expect(await outcome(documents, { ...ON, keepSpooledReading: 0 })).toEqual(held);
     }
     const result = await fixStream(spooled(UNUSUAL + MISLEADING), ON);
     expect(result.findings.map((finding) => finding.rule)).toContain("reader");
@@ -281,5 +286,34 @@ describe("spooled documents are the documents held in memory", () => {
     expect(touched).toContain(3);
     const kinds = [...result.outputParts].map((part, i) => (typeof part !== "string" ? "bytes" : touched.has(i + 1) ? "edited" : "held"));
     expect(kinds).toEqual(["held", "bytes", "edited", "held", "bytes", "bytes", "bytes", "bytes"]);
+  });
+
+  it("a rule's reading of spooled documents is kept for the next rule up to keepSpooledReading characters of text", () => {
+    class CountingSpool extends ArraySpool {
+      reads = 0;
+      override read(start: number, length: number): Uint8Array {
+        this.reads++;
+        return super.read(start, length);
+      }
+    }
+    // Past smallestSpooled (512 bytes), so that each is spooled.
+    const statefulSet = (name: string) => `---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: ${name}\n  annotations:\n    note: ${"x".repeat(600)}\n`;
+    const configMap = (name: string) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+    // The first two documents are never spooled.
+    const text = `${configMap("a")}${configMap("b")}${statefulSet("one")}${statefulSet("two")}${statefulSet("three")}`;
+    /** Spool reads by the first rule and by the second one, after the first rule's reading was let go of. */
+    const readsByRule = (keep: number) => {
+      const spool = new CountingSpool();
+      const stream = new ManifestStream(spooled(text, spool), keep);
+      expect(stream.objects(["StatefulSet"]).map((object) => object.name)).toEqual(["one", "two", "three"]);
+      const first = spool.reads;
+      stream.releaseSpooled();
+      expect(stream.objects(["StatefulSet"])).toHaveLength(3);
+      return [first, spool.reads - first];
+    };
+    const one = statefulSet("one").length;
+    expect(readsByRule(KEEP_SPOOLED_READING)).toEqual([3, 0]);
+    expect(readsByRule(one)).toEqual([3, 2]);
+    expect(readsByRule(0)).toEqual([3, 3]);
   });
 });

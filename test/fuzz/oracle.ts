@@ -88,15 +88,20 @@ const HELD = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: held-a\n-
 /** How the case, spooled after HELD, differs from the same stream held in memory; undefined when it does not. */
 async function spooledDiffers(text: string, options: FixOptions): Promise<string | undefined> {
   const stream = HELD + (text.startsWith("---") ? text : `---\n${text}`);
-  const outcome = async (input: Parameters<typeof fixStream>[0]) => {
+  const outcome = async (input: Parameters<typeof fixStream>[0], keepSpooledReading?: number) => {
     try {
-      const { output, changes, findings } = await fixStream(input, options);
+      const { output, changes, findings } = await fixStream(input, keepSpooledReading === undefined ? options : { ...options, keepSpooledReading });
       return { output, changes, findings };
     } catch (error) {
       return { refused: describeError(error) };
     }
   };
   const held = await outcome(stream);
-  const spooled = await outcome(splitStreamBytes(new TextEncoder().encode(stream), { spool: () => new ArraySpool(), holdBytes: 0 }));
-  return isDeepStrictEqual(held, spooled) ? undefined : `spooled, the run differs: ${JSON.stringify(spooled).slice(0, 400)}`;
+  const documents = splitStreamBytes(new TextEncoder().encode(stream), { spool: () => new ArraySpool(), holdBytes: 0 });
+  // With each rule's reading kept for the next (the default), and with each rule reading the spool again.
+  for (const keepSpooledReading of [undefined, 0]) {
+    const spooled = await outcome(documents, keepSpooledReading);
+    if (!isDeepStrictEqual(held, spooled)) return `spooled (keepSpooledReading ${keepSpooledReading ?? "default"}), the run differs: ${JSON.stringify(spooled).slice(0, 400)}`;
+  }
+  return undefined;
 }
