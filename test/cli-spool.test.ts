@@ -2,12 +2,12 @@
  * A stream past SPOOL_AFTER_BYTES is read into a private temporary file (src/cli/spool.ts): the process holds what the
  * rules read, not the input. The file is gone from TMPDIR at once, and where none can be made the run is the same.
  */
-import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readInputs } from "../src/cli/inputs.js";
-import { openFileSpool, SPOOL_AFTER_BYTES, SpoolReadError, spoolingInputs } from "../src/cli/spool.js";
+import { FileSpool, openFileSpool, SPOOL_AFTER_BYTES, SpoolReadError, spoolingInputs } from "../src/cli/spool.js";
 import { splitStream } from "../src/core/stream.js";
 import { fixStream } from "../src/fix-stream.js";
 import { example, fix, runBin } from "./helpers.js";
@@ -35,6 +35,53 @@ describe("the file spool", () => {
     expect(spool.append(second)).toBe(first.length);
     expect(Buffer.from(spool.read(first.length, second.length))).toEqual(Buffer.from(second));
     expect(Buffer.from(spool.read(0, first.length))).toEqual(Buffer.from(first));
+  });
+
+  it("writes a chunk at a time: documents still pending, and one larger than a chunk, are given back alike", () => {
+    const dir = emptyDirectory("chunks");
+    const spool = openFileSpool(dir);
+    if (spool === undefined) throw new Error(`no spool could be made in ${dir}`);
+    const documents = [enc("---\nkind: A\n"), enc(`---\ndata: ${"b".repeat(1536 * 1024)}\n`), enc("---\nkind: C\n"), enc(`---\ndata: ${"d".repeat(700 * 1024)}\n`), enc(`---\ndata: ${"e".repeat(700 * 1024)}\n`)];
+    const starts = documents.map((bytes) => spool.append(bytes));
+    const ends = documents.map((_, i) => documents.slice(0, i + 1).reduce((sum, bytes) => sum + bytes.length, 0));
+    expect(starts).toEqual([0, ...ends.slice(0, -1)]);
+    documents.forEach((bytes, i) => {
+      expect(Buffer.from(spool.read(starts[i] as number, bytes.length)).equals(Buffer.from(bytes))).toBe(true);
+    });
+  });
+
+  it("keeps in memory a chunk it cannot write (a full disk), gives its documents back, and refuses later ones", () => {
+    const file = join(emptyDirectory("unwritable"), "input");
+    writeFileSync(file, "");
+    const fd = openSync(file, "r");
+    try {
+      const spool = new FileSpool(fd, "TMPDIR");
+      const first = enc("---\nkind: A\n");
+      const second = enc("---\nkind: B\n");
+      expect(spool.append(first)).toBe(0);
+      expect(spool.append(second)).toBe(first.length);
+      // Too large for what is left of the chunk: the pending chunk is written first, and that fails.
+      expect(spool.append(enc(`---\ndata: ${"c".repeat(1024 * 1024)}\n`))).toBeUndefined();
+      expect(spool.append(enc("---\nkind: D\n"))).toBeUndefined();
+      expect(Buffer.from(spool.read(first.length, second.length)).toString()).toBe("---\nkind: B\n");
+      expect(Buffer.from(spool.read(0, first.length)).toString()).toBe("---\nkind: A\n");
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it("gives back documents it never got to write: the first read writes the chunk, and when that fails keeps it", () => {
+    const file = join(emptyDirectory("unwritable-at-read"), "input");
+    writeFileSync(file, "");
+    const fd = openSync(file, "r");
+    try {
+      const spool = new FileSpool(fd, "TMPDIR");
+      expect(spool.append(enc("---\nkind: A\n"))).toBe(0);
+      expect(Buffer.from(spool.read(0, 12)).toString()).toBe("---\nkind: A\n");
+      expect(spool.append(enc("---\nkind: B\n"))).toBeUndefined();
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it("refuses, naming its directory, to give back bytes it does not hold (an I/O error under TMPDIR)", () => {

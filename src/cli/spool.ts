@@ -76,8 +76,17 @@ function removeWhileOpen(directory: string, path: string, fd: number): void {
   }
 }
 
-class FileSpool implements Spool {
+/** Appended bytes are written a chunk at a time: a write per document cost a 40 MB stream about 0.17 s. */
+const WRITE_CHUNK = 1024 * 1024;
+
+export class FileSpool implements Spool {
+  /** Bytes appended, and how many of them were handed to the file (the pending chunk starts there). */
   private size = 0;
+  private written = 0;
+  private readonly pending = Buffer.allocUnsafe(WRITE_CHUNK);
+  private pendingLength = 0;
+  /** What a failed write left in memory: its documents were given a place here, and must still be read. */
+  private readonly unwritten: { start: number; bytes: Buffer }[] = [];
   private failed = false;
   /** Reused by every read: a new buffer per document would pile up as garbage while the output is written. */
   private scratch = Buffer.allocUnsafe(64 * 1024);
@@ -89,23 +98,33 @@ class FileSpool implements Spool {
 
   append(bytes: Uint8Array): number | undefined {
     if (this.failed) return undefined;
+    if (this.pendingLength + bytes.length > WRITE_CHUNK) this.flush();
+    // A full disk: this and every later document stay in memory; those already given a place are still read.
+    if (this.failed) return undefined;
     const start = this.size;
-    try {
-      for (let written = 0; written < bytes.length; ) {
-        written += writeSync(this.fd, bytes, written, bytes.length - written, start + written);
+    if (bytes.length >= WRITE_CHUNK) {
+      if (!this.write(bytes, start)) {
+        this.failed = true;
+        return undefined;
       }
-    } catch {
-      // A full disk: this and every later document stay in memory; those already spooled are still read from here.
-      this.failed = true;
-      return undefined;
+      this.written += bytes.length;
+    } else {
+      this.pending.set(bytes, this.pendingLength);
+      this.pendingLength += bytes.length;
     }
     this.size += bytes.length;
     return start;
   }
 
   read(start: number, length: number): Uint8Array {
+    if (start + length > this.written) this.flush();
     if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, this.scratch.length * 2));
     const bytes = this.scratch.subarray(0, length);
+    const kept = this.unwritten.find((chunk) => start >= chunk.start && start + length <= chunk.start + chunk.bytes.length);
+    if (kept !== undefined) {
+      bytes.set(kept.bytes.subarray(start - kept.start, start - kept.start + length));
+      return bytes;
+    }
     let reason: string | undefined;
     try {
       for (let got = 0; got < length && reason === undefined; ) {
@@ -118,6 +137,27 @@ class FileSpool implements Spool {
     }
     if (reason !== undefined) throw new SpoolReadError(`cannot read back the input kept in a temporary file under ${this.directory}: ${reason}`);
     return bytes;
+  }
+
+  /** Hands the pending chunk to the file, or, when it cannot be written, keeps it in memory. */
+  private flush(): void {
+    if (this.pendingLength === 0) return;
+    const chunk = this.pending.subarray(0, this.pendingLength);
+    if (!this.write(chunk, this.written)) {
+      this.failed = true;
+      this.unwritten.push({ start: this.written, bytes: Buffer.from(chunk) });
+    }
+    this.written += this.pendingLength;
+    this.pendingLength = 0;
+  }
+
+  private write(bytes: Uint8Array, position: number): boolean {
+    try {
+      for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done, position + done);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
 
