@@ -273,6 +273,21 @@ const table: Record<string, Row> = {
     input: pvc("backup", "[ReadWriteOnce]", IN_APPS) + backup(IN_APPS),
     findings: ["live.yaml has no claim backup-scratch either, so its pods would stay Pending; the likely target is backup"],
   },
+  "per-replica: of the workloads at the Job's mount paths, the first in the stream is the rival, whichever path the Job names first": {
+    input:
+      db(3).replace("mountPath: /data}", "mountPath: /x}") +
+      app("", "data-db-0") +
+      backup().replace("volumeMounts: [{name: data, mountPath: /data}]", "volumeMounts: [{name: data, mountPath: /data}, {name: data, mountPath: /x}]"),
+    findings: [
+      "CronJob backup mounts claim backup-scratch, which nothing creates; StatefulSet db mounts per-replica claims at /x, so there is no one claim to share (set cronjob-claims.claims)",
+    ],
+  },
+  "two claim templates whose claims share a prefix (template data-a of b, template data of a-b): the first in the stream gives the access modes": {
+    input:
+      db(1).replace(/\bdb\b/g, "b").replace("{name: data}", "{name: data-a}").replace("name: data, mountPath", "name: data-a, mountPath").replace("[ReadWriteOnce]", "[ReadWriteMany]") +
+      db(1).replace(/\bdb\b/g, "a-b") +
+      backup("", "persistentVolumeClaim: {claimName: data-a-b-0}"),
+  },
 };
 
 describe("cronjob-claims", () => runTable("cronjob-claims", table));
