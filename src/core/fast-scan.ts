@@ -205,9 +205,44 @@ function scan(text: string, resolve: Resolver): FastScan {
  * differ only in how plain scalars (keys and values) resolve, so when every one resolves alike, the 1.1 reading is
  * this value. One pass instead of two for readers that need both (the run-time proof).
  */
+/**
+ * Short plain scalars that start like a number (ports, sizes, versions), as YAML 1.2 reads them and whether YAML 1.1
+ * reads them alike: renders repeat them, and each costs up to a dozen pattern tests in each version. Their values are
+ * primitives, so one reading serves every document. Only short ones: V8 may keep a longer one as a slice of its
+ * document's text, which the map would then hold. Forgotten past NUMBER_LIKE_KEPT.
+ */
+const numberLike = new Map<string, { value: unknown; sameIn11: boolean }>();
+const NUMBER_LIKE_KEPT = 4096;
+const NUMBER_LIKE_LONGEST = 12;
+
+function startsLikeNumber(plain: string): boolean {
+  const c = plain.charCodeAt(0);
+  return (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46; // 0-9 + - .
+}
+
+function readsAlikeIn11(plain: string, value: unknown): boolean {
+  try {
+    return Object.is(resolvePlainYaml11(plain), value);
+  } catch (error) {
+    if (!(error instanceof Fallback)) throw error;
+    return false;
+  }
+}
+
 export function fastScanBothVersions(text: string): { value: Record<string, unknown>; sameIn11: boolean } | { fallback: string } {
   let sameIn11 = true;
   const resolve = (plain: string): unknown => {
+    if (plain.length <= NUMBER_LIKE_LONGEST && startsLikeNumber(plain)) {
+      let known = numberLike.get(plain);
+      if (known === undefined) {
+        const value = resolvePlain(plain);
+        known = { value, sameIn11: readsAlikeIn11(plain, value) };
+        if (numberLike.size >= NUMBER_LIKE_KEPT) numberLike.clear();
+        numberLike.set(plain, known);
+      }
+      if (!known.sameIn11) sameIn11 = false;
+      return known.value;
+    }
     const value = resolvePlain(plain);
     if (sameIn11) {
       try {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Schema, stringify } from "yaml";
@@ -193,6 +194,20 @@ describe("a plain scalar that starts like a number but holds a character no numb
       process.env.FAST_SCAN_RUNS ? { numRuns: 10 * RUNS } : { numRuns: 10 * RUNS, seed: 12 },
     );
     expect(accepted).toBeGreaterThan(5 * RUNS);
+  });
+});
+
+describe("number-like plain scalars read before (a render repeats them) read as the first time", () => {
+  it("in both versions, whether or not YAML 1.1 reads them alike, short or long", () => {
+    const scalars = ["8080", "0777", "1_000", "12:30", "1e3", "0x1F", "100m", "1Gi", "-1", "+.5", ".inf", "1.2.3", "1234567890123"];
+    for (const scalar of scalars) {
+      const text = `kind: A\nk: ${scalar}\nl: [${scalar}, x]\n`;
+      const first = fastScanBothVersions(text);
+      expect(fastScanBothVersions(text), scalar).toStrictEqual(first);
+      if (!("value" in first)) continue;
+      expect(first.value, scalar).toStrictEqual(readDocument(text, "1.2").value);
+      expect(first.sameIn11, scalar).toBe(isDeepStrictEqual(readDocument(text, "1.1").value, first.value));
+    }
   });
 });
 
