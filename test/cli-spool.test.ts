@@ -23,6 +23,18 @@ function emptyDirectory(name: string): string {
 
 const enc = (text: string) => new TextEncoder().encode(text);
 
+/** A file spool on a descriptor open only for reading: every write fails, as on a full disk. */
+function withUnwritableSpool(name: string, use: (spool: FileSpool) => void): void {
+  const file = join(emptyDirectory(name), "input");
+  writeFileSync(file, "");
+  const fd = openSync(file, "r");
+  try {
+    use(new FileSpool(fd, "TMPDIR"));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 describe("the file spool", () => {
   it("gives back the bytes appended, wherever they are, and leaves nothing in its directory", () => {
     const dir = emptyDirectory("roundtrip");
@@ -51,11 +63,7 @@ describe("the file spool", () => {
   });
 
   it("keeps in memory a chunk it cannot write (a full disk), gives its documents back, and refuses later ones", () => {
-    const file = join(emptyDirectory("unwritable"), "input");
-    writeFileSync(file, "");
-    const fd = openSync(file, "r");
-    try {
-      const spool = new FileSpool(fd, "TMPDIR");
+    withUnwritableSpool("unwritable", (spool) => {
       const first = enc("---\nkind: A\n");
       const second = enc("---\nkind: B\n");
       expect(spool.append(first)).toBe(0);
@@ -65,23 +73,15 @@ describe("the file spool", () => {
       expect(spool.append(enc("---\nkind: D\n"))).toBeUndefined();
       expect(Buffer.from(spool.read(first.length, second.length)).toString()).toBe("---\nkind: B\n");
       expect(Buffer.from(spool.read(0, first.length)).toString()).toBe("---\nkind: A\n");
-    } finally {
-      closeSync(fd);
-    }
+    });
   });
 
   it("gives back documents it never got to write: the first read writes the chunk, and when that fails keeps it", () => {
-    const file = join(emptyDirectory("unwritable-at-read"), "input");
-    writeFileSync(file, "");
-    const fd = openSync(file, "r");
-    try {
-      const spool = new FileSpool(fd, "TMPDIR");
+    withUnwritableSpool("unwritable-at-read", (spool) => {
       expect(spool.append(enc("---\nkind: A\n"))).toBe(0);
       expect(Buffer.from(spool.read(0, 12)).toString()).toBe("---\nkind: A\n");
       expect(spool.append(enc("---\nkind: B\n"))).toBeUndefined();
-    } finally {
-      closeSync(fd);
-    }
+    });
   });
 
   it("refuses, naming its directory, to give back bytes it does not hold (an I/O error under TMPDIR)", () => {
