@@ -244,14 +244,7 @@ export function fastScanBothVersions(text: string): { value: Record<string, unkn
       return known.value;
     }
     const value = resolvePlain(plain);
-    if (sameIn11) {
-      try {
-        if (!Object.is(resolvePlainYaml11(plain), value)) sameIn11 = false;
-      } catch (error) {
-        if (!(error instanceof Fallback)) throw error;
-        sameIn11 = false;
-      }
-    }
+    if (sameIn11 && !readsAlikeIn11(plain, value)) sameIn11 = false;
     return value;
   };
   const read = scan(text, resolve);

@@ -18,7 +18,8 @@ import { EXAMPLES } from "../helpers.js";
 
 export type ValidatorFor = (apiVersion: string, kind: string) => Validator | undefined;
 
-const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+/** kubernetes-models' classes of the kinds the rules edit, by apiVersion/kind. */
+export const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   "apps/v1/StatefulSet": StatefulSet,
   "apps/v1/Deployment": Deployment,
   "batch/v1/Job": Job,

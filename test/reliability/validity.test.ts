@@ -4,11 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
-import { CronJob } from "kubernetes-models/batch/v1/CronJob";
-import { Job } from "kubernetes-models/batch/v1/Job";
-import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
 import { parseConfigText } from "../../src/config.js";
@@ -16,14 +12,7 @@ import { withoutNulls } from "../../src/core/plain-data.js";
 import { splitStream } from "../../src/core/stream.js";
 import type { FixOptions, FixResult } from "../../src/fix-stream.js";
 import { corpusFiles, corpusMissing, EXAMPLES, fix } from "../helpers.js";
-
-const MODELS: Record<string, new (data: never) => { validate(): void }> = {
-  "apps/v1/StatefulSet": StatefulSet,
-  "apps/v1/Deployment": Deployment,
-  "batch/v1/Job": Job,
-  "batch/v1/CronJob": CronJob,
-  "v1/PersistentVolumeClaim": PersistentVolumeClaim,
-};
+import { MODELS } from "../core/validate-support.js";
 
 /** Schema problems of every object the changes name, read back from the output; [] when all are valid. */
 function invalidEdited(result: FixResult): string[] {
