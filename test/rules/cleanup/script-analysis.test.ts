@@ -106,6 +106,22 @@ describe("reading a cleanup script", () => {
   }
 });
 
+describe("a script read again", () => {
+  it("gives the same analysis, frozen, also after the memo has started again", () => {
+    const script = "kubectl delete cm x\nkubectl label cm y a=b\neval \"kubectl $VERB cm z\"";
+    const first = analyseScript(script);
+    expect(analyseScript(script)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first.unsure)).toBe(true);
+    for (let i = 0; i < 600; i++) analyseScript(`kubectl delete cm x${i}`);
+    const again = analyseScript(script);
+    expect(again).toEqual(first);
+    expect(again.patched).toBe(script.replace("delete", "delete --ignore-not-found"));
+    expect(again.unsure).toHaveLength(1);
+    expect(again.unsure[0]).toContain("line 3: `eval");
+  });
+});
+
 describe("finding the script in a shell's argv", () => {
   it.each([
     [["sh", "-c", "S"], 2],
