@@ -15,9 +15,9 @@
  * fact, and an editor planning on it to the bytes of one planning on the parser's tree; fast-compose-adversarial
  * does the same on documents written to probe the subset's edges, and on those documents changed a little.
  */
-import { Document, isMap, isSeq, type CST, type Node, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
+import { Document, isMap, isPair, isSeq, type CST, type Node, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { BlockLines, Fallback, FlowReader, INDICATOR, plainContinuation, resolvePlain, unquote } from "./fast-scan.js";
-import { parseForEditing } from "./yaml-aliases.js";
+import { ANCHOR, parseForEditing } from "./yaml-aliases.js";
 import { resolvePath, type Path } from "./yaml-path.js";
 
 const SPACE = 0x20;
@@ -56,17 +56,24 @@ export function needsFullTree(tree: Document.Parsed, path: Path): boolean {
   return false;
 }
 
-/** The planner's tree of `text`: a fast tree when it is in the subset above, else the parser's. */
+/** The planner's tree of `text`: a lazy fast tree when it is in the subset above, else the parser's. */
 export function parseForPlanning(text: string): Document.Parsed {
-  return fastCompose(text) ?? parseForEditing(text);
+  return fastCompose(text, true) ?? parseForEditing(text);
 }
 
-/** The planner's tree of `text`, or undefined when it is outside the subset above. */
-export function fastCompose(text: string): Document.Parsed | undefined {
+/**
+ * The planner's tree of `text`, or undefined when it is outside the subset above. With `lazy`, a map's value that
+ * is a block collection on the lines below its key is built when first read: the subset is then checked where the
+ * tree is read, and a part outside it is the parser's (see Deferred). Lazy trees are only for text that parses
+ * (what fast-scan read, or the editor's splices of it), and never where anchors or merge keys could let one node
+ * stand at several paths: the planner then looks for them across the whole tree.
+ */
+export function fastCompose(text: string, lazy = false): Document.Parsed | undefined {
   if (text.includes("\t") || text.includes("\r") || READERS_DISAGREE.test(text)) return undefined;
   if (text.length === 0 || text.charCodeAt(text.length - 1) !== NEWLINE) return undefined;
+  const deferring = lazy && !ANCHOR.test(text) && !text.includes("<<");
   try {
-    const root = new TreeBuilder(text).document();
+    const root = new TreeBuilder(text, deferring ? new LazyTree(text) : undefined).document();
     const doc = new Document() as unknown as Document.Parsed;
     doc.contents = root as unknown as Document.Parsed["contents"];
     composed.add(doc);
@@ -113,6 +120,42 @@ function newScalar(value: unknown): Scalar {
   return scalar;
 }
 
+const DEFERRED = Symbol("deferred");
+
+/** A pair whose value is built when first read; a value set on it replaces that. */
+const DEFERRED_PAIR_PROTOTYPE = Object.create(PAIR_PROTOTYPE, {
+  value: {
+    get(this: { [DEFERRED]: Deferred }) {
+      return this[DEFERRED].get().node;
+    },
+    set(this: object, value: unknown) {
+      Object.defineProperty(this, "value", { value, writable: true, enumerable: true, configurable: true });
+    },
+  },
+});
+
+function newDeferredPair(key: Scalar, deferred: Deferred): Pair {
+  const pair = Object.create(DEFERRED_PAIR_PROTOTYPE) as Pair & { [DEFERRED]: Deferred };
+  pair.key = key;
+  pair[DEFERRED] = deferred;
+  return pair;
+}
+
+/** A block map's source item whose value token is built when first read, with its pair's value. */
+class DeferredItem {
+  readonly start: SourceToken[] = [];
+
+  constructor(
+    readonly key: CST.FlowScalar,
+    readonly sep: SourceToken[],
+    private readonly deferred: Deferred,
+  ) {}
+
+  get value(): CST.Token | undefined {
+    return this.deferred.get().token;
+  }
+}
+
 function newPair(key: Scalar, value: Node): Pair {
   const pair = Object.create(PAIR_PROTOTYPE) as Pair;
   pair.key = key;
@@ -122,16 +165,118 @@ function newPair(key: Scalar, value: Node): Pair {
 
 type SourceToken = CST.SourceToken;
 
-/** What an item's value is: its node and its source token (none for an empty value). */
+/** What an item's value is: its node and its source token (none for an empty value), or what builds them later. */
 interface Built {
   node: Node;
   token: CST.Token | undefined;
+  deferred?: Deferred;
+}
+
+/**
+ * A lazy tree's text, shared by its deferred parts, and the parser's tree of it once a part is found outside the
+ * subset.
+ */
+class LazyTree {
+  private parsed: Document.Parsed | undefined;
+
+  constructor(readonly text: string) {}
+
+  /**
+   * The parser's value of the pair whose key starts at `keyOffset`, and its token. Only the parts read are built, so
+   * the parser's nodes stand in for a part outside the subset: the text is one, and so are the offsets.
+   */
+  parserValue(keyOffset: number): Built {
+    this.parsed ??= parseForEditing(this.text);
+    // The text fast-scan read, or the editor's own splices of it: either parses (the editor checks its output).
+    if (this.parsed.errors.length > 0) throw new Error(`internal error: a text fast-compose read does not parse (${this.parsed.errors[0]?.message})`);
+    let node = this.parsed.contents as Node | null;
+    const holds = (inner: unknown) => {
+      const range = (inner as Node | null)?.range;
+      return range !== undefined && range !== null && range[0] <= keyOffset && keyOffset < range[2];
+    };
+    while (isMap(node) || isSeq(node)) {
+      let next: Node | null = null;
+      for (const item of node.items as unknown[]) {
+        if (isPair(item)) {
+          const pair = item as Pair<Node | null, Node | null>;
+          if (pair.key?.range?.[0] === keyOffset) {
+            if (pair.value === null) break;
+            return { node: pair.value, token: (pair as { srcToken?: CST.CollectionItem }).srcToken?.value };
+          }
+          if (holds(pair.value)) next = pair.value;
+        } else if (holds(item)) {
+          next = item as Node;
+        }
+      }
+      node = next;
+    }
+    throw new Error(`internal error: the parser's tree has no key at offset ${keyOffset} of the text fast-compose read`);
+  }
+}
+
+/**
+ * A map's value that is a block collection on the lines below its key, in a lazy tree: its lines are passed over by
+ * their indentation, and it is built, by the same code, when the planner first reads it (most edits reach a few
+ * small maps of a large document). Built, it must end where the lines were passed over: else, or when it is outside
+ * the subset, the parser's node stands in for it.
+ */
+class Deferred {
+  private built: Built | undefined;
+
+  constructor(
+    private readonly tree: LazyTree,
+    /** value()'s arguments and the builder's place and depth when it was called. */
+    private readonly line: number,
+    private readonly depth: number,
+    private readonly at: number,
+    private readonly indent: number,
+    private readonly end: number,
+    private readonly keyOffset: number,
+  ) {}
+
+  get(): Built {
+    this.built ??= this.build();
+    return this.built;
+  }
+
+  private build(): Built {
+    try {
+      const builder = new TreeBuilder(this.tree.text, this.tree);
+      const built = builder.valueAt(this.line, this.depth, this.at, this.indent);
+      if (builder.position() === this.end) return built;
+    } catch (error) {
+      if (!(error instanceof Fallback)) throw error;
+    }
+    return this.tree.parserValue(this.keyOffset);
+  }
 }
 
 const token = (type: SourceToken["type"], offset: number, source: string): SourceToken => ({ type, offset, indent: 0, source });
 const scalarToken = (type: CST.FlowScalar["type"], offset: number, source: string): CST.FlowScalar => ({ type, offset, indent: 0, source });
 
 class TreeBuilder extends BlockLines {
+  /** Set for a lazy tree: maps' nested values are then deferred. */
+  constructor(
+    text: string,
+    private readonly lazy?: LazyTree,
+  ) {
+    super(text);
+  }
+
+  /** A deferred value, built as value() would have built it at its place (see Deferred). */
+  valueAt(line: number, depth: number, at: number, indent: number): Built {
+    this.at = line;
+    this.depth = depth;
+    const built = this.value(at, indent, true);
+    this.peek(false);
+    return built;
+  }
+
+  /** Where the next line with content starts (the text's end when none). */
+  position(): number {
+    return this.at;
+  }
+
   document(): YAMLMap {
     const first = this.peek(true);
     if (!first || this.isSequenceItem(first)) throw new Fallback("root is not a block map");
@@ -151,17 +296,16 @@ class TreeBuilder extends BlockLines {
       const { key, keyToken, colon } = this.key(keyAt);
       if (keys.has(key)) throw new Fallback("duplicate key");
       keys.add(key);
-      const value = this.value(colon + 1, indent, true);
+      const value = this.value(colon + 1, indent, true, keyToken.offset);
       const keyNode = newScalar(key);
       keyNode.type = keyToken.type === "scalar" ? "PLAIN" : keyToken.type === "double-quoted-scalar" ? "QUOTE_DOUBLE" : "QUOTE_SINGLE";
       keyNode.range = [keyToken.offset, keyToken.offset + keyToken.source.length, keyToken.offset + keyToken.source.length];
-      const pair = newPair(keyNode, value.node);
-      const item: CST.BlockMap["items"][number] = {
-        start: [],
-        key: keyToken,
-        sep: [token("map-value-ind", colon, ":")],
-        ...(value.token && { value: value.token }),
-      };
+      const sep = [token("map-value-ind", colon, ":")];
+      const { deferred } = value;
+      const pair = deferred ? newDeferredPair(keyNode, deferred) : newPair(keyNode, value.node);
+      const item: CST.BlockMap["items"][number] = deferred
+        ? new DeferredItem(keyToken, sep, deferred)
+        : { start: [], key: keyToken, sep, ...(value.token && { value: value.token }) };
       (pair as { srcToken?: unknown }).srcToken = item;
       map.items.push(pair);
       items.push(item);
@@ -238,24 +382,31 @@ class TreeBuilder extends BlockLines {
    * The value starting at `at` on the current line (`this.at` is its start), or on the lines below: a nested block
    * collection, or nothing. `indent` is the column of the owning key or dash.
    */
-  private value(at: number, indent: number, ofMap: boolean): Built {
+  private value(at: number, indent: number, ofMap: boolean, keyOffset?: number): Built {
     const text = this.text;
-    const line = this.lineAt(this.at);
+    const start = this.at;
+    const line = this.lineAt(start);
     const owner = at - 1;
+    const valueAt = at;
     while (at < line.end && text.charCodeAt(at) === SPACE) at++;
     if (at === line.end || (text.charCodeAt(at) === HASH && text.charCodeAt(at - 1) === SPACE)) {
       this.at = line.end + 1;
       const next = this.peek(false);
       const column = next ? next.content - next.start : -1;
+      const defer = (sameIndent: boolean): Built | undefined => {
+        if (this.lazy === undefined || keyOffset === undefined) return undefined;
+        const deferred = new Deferred(this.lazy, start, this.depth, valueAt, indent, this.passOver(indent, sameIndent), keyOffset);
+        return { node: null as unknown as Node, token: undefined, deferred };
+      };
       if (next && column > indent) {
-        if (this.isSequenceItem(next)) return this.sequence(column, false);
+        if (this.isSequenceItem(next)) return defer(false) ?? this.sequence(column, false);
         // `annotations:` then `{}` on the next line, as Helm's toYaml writes an empty map (no key starts so).
         const c = text.charCodeAt(next.content);
         if (c === 0x5b || c === 0x7b) return this.flow(next.content, next.end, indent);
-        if (this.keyOnLine(next.content, next.end)) return this.map(column, next.content);
+        if (this.keyOnLine(next.content, next.end)) return defer(false) ?? this.map(column, next.content);
         throw new Fallback("a scalar on the line below its key");
       }
-      if (next && column === indent && ofMap && this.isSequenceItem(next)) return this.sequence(column, true);
+      if (next && column === indent && ofMap && this.isSequenceItem(next)) return defer(true) ?? this.sequence(column, true);
       // Nothing: the parser's empty scalar, just past the indicator.
       const empty = newScalar(null);
       empty.type = "PLAIN";
@@ -297,6 +448,31 @@ class TreeBuilder extends BlockLines {
     this.rest(end, line.end);
     this.at = line.end + 1;
     return this.ended(built, indent);
+  }
+
+  /**
+   * Passes over the lines of a nested block collection that starts on the current line, as building it would: every
+   * line indented past its owner's column `indent`, and, for a sequence at that column (`sameIndent`), its items;
+   * blank and comment lines between. Building it reads the same lines or finds a line it cannot read. Returns where
+   * the next line with content starts, as building it leaves `at`.
+   */
+  private passOver(indent: number, sameIndent: boolean): number {
+    const text = this.text;
+    let at = this.at;
+    while (at < text.length) {
+      let end = text.indexOf("\n", at);
+      if (end === -1) end = text.length;
+      let content = at;
+      while (content < end && text.charCodeAt(content) === SPACE) content++;
+      if (content !== end && text.charCodeAt(content) !== HASH) {
+        const column = content - at;
+        const item = text.charCodeAt(content) === DASH && (content + 1 === end || text.charCodeAt(content + 1) === SPACE);
+        if (column < indent || (column === indent && !(sameIndent && item))) break;
+      }
+      at = end + 1;
+    }
+    this.at = Math.min(at, text.length);
+    return this.at;
   }
 
   /** After a value: anything indented past its owner on the lines below is not read here. */

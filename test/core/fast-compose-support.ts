@@ -5,6 +5,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { type Document, isMap, isScalar, isSeq, type Node } from "yaml";
 import { fastCompose, parseForPlanning } from "../../src/core/fast-compose.js";
+import { fastScan } from "../../src/core/fast-scan.js";
 import { parseForEditing } from "../../src/core/yaml-aliases.js";
 import { type EditStep, YamlDocumentEditor } from "../../src/core/yaml-editor.js";
 import {
@@ -61,9 +62,14 @@ export function facts(doc: Document.Parsed): string[] {
   return out;
 }
 
-/** Why the fast tree of `text` is not the parser's (undefined when it is, or when fast-compose leaves it to the parser). */
-export function treeDifference(text: string): string | undefined {
-  const fast = fastCompose(text);
+/**
+ * Why the fast tree of `text` is not the parser's (undefined when it is, or when fast-compose leaves it to the parser).
+ * A lazy tree is read whole, so every deferred part is built. Lazy trees are only made of text fast-scan reads (or
+ * the editor's splices of it), since the lines of a deferred part are passed over unread: so only such text is.
+ */
+export function treeDifference(text: string, lazy = false): string | undefined {
+  if (lazy && !("value" in fastScan(text))) return undefined;
+  const fast = fastCompose(text, lazy);
   if (!fast) return undefined;
   const full = parseForEditing(text);
   if (full.errors.length > 0) return `the parser refuses it: ${full.errors[0]?.message}`;
