@@ -332,6 +332,7 @@ export class ManifestStream {
   private readonly kindChecks: Uint8Array;
   /** One parsed tree at a time for the whole stream (see tree-slot.ts). */
   private readonly slot = new TreeSlot();
+  private index: { byTrustedKind: Map<string, number[]>; others: number[] } | undefined;
 
   /** From the stream's text, or from documents a front end already split (and decoded one by one). */
   constructor(
@@ -350,15 +351,69 @@ export class ManifestStream {
   objects(kinds: readonly string[], relevant?: (text: string) => boolean): KubeObject[] {
     const wanted = new Set(kinds);
     const found: KubeObject[] = [];
-    for (const raw of this.raw) {
-      // What mayHold answers at once for most documents, without its closures: a trusted kind line, not wanted.
-      const kind = this.kinds.get(raw.index);
-      if (typeof kind === "string" && this.kindChecks[raw.index] === TRUSTED && !wanted.has(kind) && !kind.endsWith("List")) continue;
+    for (const position of this.candidates(wanted)) {
+      const raw = this.raw[position] as RawDocument;
       const text = textOnce(raw);
       if (!this.mayHold(raw, text, kinds, relevant)) continue;
       for (const object of this.parse(raw, text).objects()) if (wanted.has(object.kind)) found.push(object);
     }
     return found;
+  }
+
+  /**
+   * Positions of the documents mayHold may let through for `wanted`, in stream order: every document but those
+   * whose trusted kind line names another kind, which mayHold rules out at once. Rules ask for kinds many times
+   * over a stream, so its documents are grouped by kind once (see kindIndex).
+   */
+  private candidates(wanted: ReadonlySet<string>): number[] {
+    const { byTrustedKind, others } = this.kindIndex();
+    const lists = [others];
+    for (const kind of wanted) {
+      const positions = byTrustedKind.get(kind);
+      if (positions) lists.push(positions);
+    }
+    if (lists.length === 1) return others;
+    return lists.flat().sort((a, b) => a - b);
+  }
+
+  /**
+   * The documents whose one kind line states a kind no text trick can fake (TRUSTED), by that kind, and the others:
+   * no kind line, a *List, or a kind line that may mislead (mayHold reads those when it must).
+   */
+  private kindIndex(): { byTrustedKind: Map<string, number[]>; others: number[] } {
+    if (this.index) return this.index;
+    const byTrustedKind = new Map<string, number[]>();
+    const others: number[] = [];
+    this.raw.forEach((raw, position) => {
+      const text = textOnce(raw);
+      const kind = this.statedKind(raw, text);
+      if (kind === null || kind.endsWith("List") || this.kindCheck(raw, text) !== TRUSTED) {
+        others.push(position);
+        return;
+      }
+      const positions = byTrustedKind.get(kind);
+      if (positions) positions.push(position);
+      else byTrustedKind.set(kind, [position]);
+    });
+    this.index = { byTrustedKind, others };
+    return this.index;
+  }
+
+  /** The kind on the document's one `kind:` line (null when there is none, or more than one), found once. */
+  private statedKind(raw: RawDocument, textOf: () => string): string | null {
+    let kind = this.kinds.get(raw.index);
+    if (kind === undefined) {
+      kind = raw.facts ? raw.facts.kind : (statedKind(textOf()) ?? null);
+      this.kinds.set(raw.index, kind);
+    }
+    return kind;
+  }
+
+  /** Whether the document's kind line may mislead (MISLEADS or TRUSTED), checked once; VERIFIED once read. */
+  private kindCheck(raw: RawDocument, textOf: () => string): number {
+    const checks = this.kindChecks;
+    if (checks[raw.index] === UNCHECKED) checks[raw.index] = (raw.facts?.kindLineMayMislead ?? kindLineMayMislead(textOf())) ? MISLEADS : TRUSTED;
+    return checks[raw.index] as number;
   }
 
   parse(raw: RawDocument, text: () => string = () => raw.text): ParsedDocument {
@@ -423,19 +478,12 @@ export class ManifestStream {
     const facts = raw.facts;
     // Asked only of a document its kind does not rule out: most are ruled out by their kind alone.
     const escaped = (): boolean => facts?.escaped ?? textOf().includes("\\");
-    let kind = this.kinds.get(raw.index);
-    if (kind === undefined) {
-      kind = facts ? facts.kind : (statedKind(textOf()) ?? null);
-      this.kinds.set(raw.index, kind);
-    }
+    let kind = this.statedKind(raw, textOf);
     // A stated kind is one line of text, which a multi-line quoted scalar or a line break only Kubernetes' reader
     // takes can fake: before it rules out a document that names a wanted kind, the document is read.
     const checks = this.kindChecks;
     const ruledOut = kind !== null && checks[raw.index] !== VERIFIED && !kind.endsWith("List") && !kinds.includes(kind);
-    if (ruledOut && checks[raw.index] === UNCHECKED) {
-      checks[raw.index] = (facts?.kindLineMayMislead ?? kindLineMayMislead(textOf())) ? MISLEADS : TRUSTED;
-    }
-    if (ruledOut && checks[raw.index] === MISLEADS && kinds.some((wanted) => mentions(textOf(), wanted))) {
+    if (ruledOut && this.kindCheck(raw, textOf) === MISLEADS && kinds.some((wanted) => mentions(textOf(), wanted))) {
       kind = this.readKind(raw, textOf);
       this.kinds.set(raw.index, kind);
       checks[raw.index] = VERIFIED;

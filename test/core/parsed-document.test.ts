@@ -94,3 +94,35 @@ describe("ParsedDocument reads with fast-scan and composes a Document only for a
     expect([outside.editRefusal(0), outside.editRefusal(1)]).toStrictEqual([expect.stringContaining("at line 4, column 1"), expect.stringContaining("at line 4, column 1")]);
   });
 });
+
+describe("ManifestStream.objects", () => {
+  // Kind lines of every sort: trusted, a List's, none (a flow document), one a quoted root key may make misleading,
+  // two (Kubernetes reads the last).
+  const stream = [
+    "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: a\n",
+    "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: StatefulSet\n  metadata:\n    name: b\n- apiVersion: v1\n  kind: PersistentVolumeClaim\n  metadata:\n    name: claim\n",
+    '{"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "c"}}\n',
+    'apiVersion: v1\nkind: ConfigMap\n"metadata":\n  name: x\ndata:\n  note: StatefulSet\n',
+    "apiVersion: apps/v1\nkind: ConfigMap\nmetadata:\n  name: twice\nkind: StatefulSet\n",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m\n",
+    'apiVersion: apps/v1\nmetadata:\n  name: "d"\nkind: "StatefulSet"\n',
+  ]
+    .map((text) => `---\n${text}`)
+    .join("");
+
+  it.each<[string[], string[]]>([
+    [["StatefulSet"], ["a", "b", "c", "twice", "d"]],
+    [["PersistentVolumeClaim"], ["claim"]],
+    [["StatefulSet", "PersistentVolumeClaim"], ["a", "b", "claim", "c", "twice", "d"]],
+    [["ConfigMap"], ["x", "m"]],
+    [["Deployment"], []],
+  ])("%j: every object of those kinds, in stream order, asked after other kinds too", (kinds, names) => {
+    const manifests = new ManifestStream(stream);
+    expect(manifests.objects(kinds).map((object) => object.name)).toEqual(names);
+    manifests.objects(["Secret"]);
+    expect(manifests.objects(kinds).map((object) => object.name)).toEqual(names);
+    const fresh = new ManifestStream(stream);
+    fresh.objects(["ConfigMap", "Service"]);
+    expect(fresh.objects(kinds).map((object) => object.name)).toEqual(names);
+  });
+});
