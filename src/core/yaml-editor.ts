@@ -42,6 +42,7 @@ export class YamlDocumentEditor implements TreeHolder {
   /** True once the text is the editor's own output, so a parse error there is an editor bug. */
   private spliced = false;
   private styleCache: BlockStyle | undefined;
+  private anchors: boolean | undefined;
 
   /**
    * `initial` is the document's data when the caller has already read it (fast-scan, with no anchors, merge keys or
@@ -182,7 +183,13 @@ export class YamlDocumentEditor implements TreeHolder {
 
   /** Anchors and merge keys let one node stand at several paths: no step joins another in such a document. */
   private sharesNodes(): boolean {
-    return ANCHOR.test(this.source) || this.source.includes("<<");
+    return this.anchored() || this.source.includes("<<");
+  }
+
+  /** Whether the text may hold an anchor: asked for each step, so found once per text (splice forgets it). */
+  private anchored(): boolean {
+    this.anchors ??= ANCHOR.test(this.source);
+    return this.anchors;
   }
 
   /** The part of the tree a step changes: a sequence as a whole when items move, else the node it writes. */
@@ -256,7 +263,7 @@ export class YamlDocumentEditor implements TreeHolder {
       tree = this.parseFully();
       this.tree = tree;
     }
-    return { source: this.source, doc: tree, style: this.style(), get: (path) => valueAtPath(this.valueOfTree(tree), path) };
+    return { source: this.source, doc: tree, style: this.style(), anchored: this.anchored(), get: (path) => valueAtPath(this.valueOfTree(tree), path) };
   }
 
   private valueOfTree(tree: Document.Parsed): unknown {
@@ -316,6 +323,7 @@ export class YamlDocumentEditor implements TreeHolder {
     }
     parts.push(this.source.slice(at));
     this.source = parts.join("");
+    this.anchors = undefined;
     this.dropTree();
     this.spliced = true;
   }

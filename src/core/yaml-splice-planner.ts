@@ -47,6 +47,8 @@ export interface SourceView {
   source: string;
   doc: Document.Parsed;
   style: BlockStyle;
+  /** Whether the text may hold an anchor (ANCHOR.test), when the caller knows it already. */
+  anchored?: boolean;
   /** Plain data at a path (merge keys resolved). */
   get(path: Path): unknown;
 }
@@ -62,7 +64,7 @@ export function planStep(view: SourceView, step: EditStep): StepPlan {
   const planner = new Planner(view);
   let plan = step.op === "delete" ? planner.delete(step.path) : step.op === "append" ? planner.append(step.path, step.value ?? null) : planner.set(step.path, step.value ?? null);
   if (plan.kind === "refuse") return plan;
-  const orphans = orphanedAliases(view.doc, view.source, plan.splices);
+  const orphans = (view.anchored ?? ANCHOR.test(view.source)) ? orphanedAliases(view.doc, plan.splices) : undefined;
   if (typeof orphans === "string") return refuse(orphans);
   if (orphans) plan = { kind: "rewrite", splices: orphans };
   if (plan.kind === "rewrite" && !keepsData(view.source, plan.splices)) {
@@ -96,8 +98,7 @@ function keepsData(source: string, splices: readonly Splice[]): boolean {
  * Splices that remove or replace an anchored node leave the aliases elsewhere that name it without a node: those
  * aliases are written out first (undefined when there is none, a message when there are too many).
  */
-function orphanedAliases(doc: Document.Parsed, source: string, splices: readonly Splice[]): ReturnType<typeof aliasExpansions> {
-  if (!ANCHOR.test(source)) return undefined;
+function orphanedAliases(doc: Document.Parsed, splices: readonly Splice[]): ReturnType<typeof aliasExpansions> {
   // A node that starts inside a splice goes with it (its range may run on over comment lines the splice keeps).
   const removes = (range: readonly number[] | null | undefined) =>
     range !== null && range !== undefined && splices.some((splice) => splice.from <= (range[0] as number) && (range[0] as number) < splice.to);
