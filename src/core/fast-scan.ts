@@ -14,7 +14,11 @@
 
 import { isScalar, type ScalarTag, Schema } from "yaml";
 
-export type FastScan = { value: Record<string, unknown> } | { fallback: string };
+/**
+ * `misread`: where the `yaml` package reads the document otherwise than this reader and Kubernetes' do (see
+ * Scanner.misreadComment): the data is right, but no tree of the package's may plan an edit of it.
+ */
+export type FastScan = { value: Record<string, unknown>; misread?: number } | { fallback: string };
 
 /** How a plain scalar (value or key) resolves: the only thing that differs between YAML versions here. */
 type Resolver = (text: string) => unknown;
@@ -193,7 +197,9 @@ function scan(text: string, resolve: Resolver): FastScan {
   if (text.includes("\t") || text.includes("\r") || text.includes("\ufeff")) return { fallback: "tab, CR or BOM" };
   if (text.length > 0 && text.charCodeAt(text.length - 1) !== NEWLINE) return { fallback: "no final line break" };
   try {
-    return { value: new Scanner(text, resolve).document() };
+    const scanner = new Scanner(text, resolve);
+    const value = scanner.document();
+    return scanner.misread === undefined ? { value } : { value, misread: scanner.misread };
   } catch (error) {
     if (error instanceof Fallback) return { fallback: error.message };
     throw error;
@@ -229,7 +235,7 @@ function readsAlikeIn11(plain: string, value: unknown): boolean {
   }
 }
 
-export function fastScanBothVersions(text: string): { value: Record<string, unknown>; sameIn11: boolean } | { fallback: string } {
+export function fastScanBothVersions(text: string): { value: Record<string, unknown>; sameIn11: boolean; misread?: number } | { fallback: string } {
   let sameIn11 = true;
   const resolve = (plain: string): unknown => {
     if (plain.length <= NUMBER_LIKE_LONGEST && startsLikeNumber(plain)) {
@@ -248,7 +254,7 @@ export function fastScanBothVersions(text: string): { value: Record<string, unkn
     return value;
   };
   const read = scan(text, resolve);
-  return "value" in read ? { value: read.value, sameIn11 } : read;
+  return "value" in read ? { ...read, sameIn11 } : read;
 }
 
 export interface Line {
@@ -422,6 +428,9 @@ export abstract class BlockLines {
 }
 
 class Scanner extends BlockLines {
+  /** The first comment the `yaml` package misreads (see misreadComment). */
+  misread: number | undefined;
+
   constructor(
     text: string,
     private readonly resolve: Resolver,
@@ -545,6 +554,7 @@ class Scanner extends BlockLines {
         if (this.isSequenceItem(next)) return this.sequence(column);
         if (this.keyOnLine(next.content, next.end)) return this.map(column, next.content);
         // A scalar or flow collection on the line below its key (`annotations:\n  {}`, as Helm's toYaml writes).
+        this.misread ??= this.misreadComment(line.end + 1, next);
         return this.value(next.content, indent, ofMap);
       }
       if (column === indent && ofMap && this.isSequenceItem(next)) return this.sequence(column, true);
@@ -579,6 +589,24 @@ class Scanner extends BlockLines {
     this.rest(end, line.end);
     this.at = line.end + 1;
     return value;
+  }
+
+  /**
+   * A comment line whose `#` no space follows (`#x`), between a key or a dash and its plain scalar on a later line
+   * (the lines from `from` to `next`): the `yaml` package (2.x) then reads the lines after the scalar into it, or a
+   * key out of it, where Kubernetes' reader and this one read the scalar alone. Its offset, or undefined.
+   */
+  private misreadComment(from: number, next: Line): number | undefined {
+    const text = this.text;
+    const c = text.charCodeAt(next.content);
+    if (c === DOUBLE || c === SINGLE || c === 0x5b || c === 0x7b) return undefined;
+    for (let at = from; at < next.start; ) {
+      const line = this.lineAt(at);
+      const after = text.charCodeAt(line.content + 1);
+      if (text.charCodeAt(line.content) === HASH && line.content + 1 < line.end && after !== SPACE) return line.content;
+      at = line.end + 1;
+    }
+    return undefined;
   }
 
   /** The continuation lines of a multi-line plain scalar (see plainContinuation); `this.at` moves past them. */

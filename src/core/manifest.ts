@@ -60,6 +60,7 @@ export class ParsedDocument {
     if ("value" in fast) {
       this.initial = fast.value;
       this.originalReadsAlikeIn11 = fast.sameIn11;
+      if (fast.misread !== undefined) this.refuseMisreadComment(fast.misread);
       return;
     }
     this.composed = this.compose();
@@ -132,6 +133,18 @@ export class ParsedDocument {
     this.refusals.set("document", `left as rendered: it holds ${what} (${at}), so no edit can be shown safe (${remedy})`);
     const source = sourceComment(this.rawText);
     this.doubtful = `document ${this.raw.index}${source ? ` (${source})` : ""} holds ${what} (${at}), so what the rules read from it may not be what Kubernetes reads (${remedy})`;
+  }
+
+  /**
+   * A comment the editor's parser misreads (fast-scan.ts, misreadComment): the data is Kubernetes', but the parser's
+   * tree of the document, on which edits are planned, is not. Its objects are left as they are.
+   */
+  private refuseMisreadComment(offset: number): void {
+    const { line, column } = lineColumn(this.rawText, offset);
+    this.refusals.set(
+      "document",
+      `left as rendered: the comment at line ${this.raw.line + line - 1}, column ${column} has no space after its #, and stands between a key and its value on a later line, which the YAML parser fix-storage edits with then reads otherwise than Kubernetes (put a space after the #)`,
+    );
   }
 
   /** A repeated key refuses edits to the List item that holds it, or to the whole document when outside any item. */

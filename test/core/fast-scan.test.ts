@@ -7,6 +7,7 @@ import { fastScan } from "../../src/core/fast-scan.js";
 import { splitStream } from "../../src/core/stream.js";
 import { PARSE_OPTIONS } from "../../src/core/yaml-editor.js";
 import { CORPUS, corpusFiles, corpusMissing, EXAMPLES, yaml } from "../helpers.js";
+import { K8S_READ, k8sRead } from "../k8s-read.js";
 
 /** What the full reader makes of a document: the reference the fast path must match exactly. */
 function fullRead(text: string): { value: unknown; errors: number } {
@@ -337,5 +338,30 @@ describe("fastScan agrees with parseDocument on generated documents", () => {
     );
     // Most generated documents must take the fast path, or the property says little about it.
     expect(accepted).toBeGreaterThan(100);
+  });
+});
+
+// The yaml package (2.x) reads the lines after a plain scalar below its key or dash into it, or a key out of it, when
+// a comment line whose # no space follows comes before it; Kubernetes' reader and fast-scan read the scalar alone.
+// fast-scan reads the document and says where: the editor's parser may not plan an edit of it.
+describe("a comment the yaml package misreads", () => {
+  const cases: Array<[string, string, unknown, boolean]> = [
+    ["before a scalar below its key", "a:\n  b:\n#x\n   t\n  c: 1\n", { a: { b: "t", c: 1 } }, true],
+    ["before a scalar below a dash, after a blank line", "r:\n-\n\n  #x\n  t\n- u\n", { r: ["t", "u"] }, true],
+    ["deeper, a sequence item after it", "r:\n- k:\n    a:\n#x\n     p\n- x\n", { r: [{ k: { a: "p" } }, "x"] }, true],
+    ["with a space after the #: read alike", "a:\n  b:\n# x\n   t\n  c: 1\n", { a: { b: "t", c: 1 } }, false],
+    ["before a key line: read alike", "a:\n  b:\n#x\n    d: t\n  c: 1\n", { a: { b: { d: "t" }, c: 1 } }, false],
+    ["before a quoted scalar or a flow collection: read alike", "a:\n  b:\n#x\n    'q'\n  c:\n#x\n    [1]\n", { a: { b: "q", c: [1] } }, false],
+    ["after the key on its line: read alike", "a:\n  b: #x\n    t\n", { a: { b: "t" } }, false],
+  ];
+
+  it.each(cases)("%s", (_name, text, value, misread) => {
+    // Where the comment's # is.
+    expect(fastScan(text)).toStrictEqual(misread ? { value, misread: text.indexOf("#x") } : { value });
+    if (!misread) expect(fullRead(text)).toStrictEqual({ value, errors: 0 });
+  });
+
+  it.skipIf(!K8S_READ)("Kubernetes reads each as fast-scan does", () => {
+    expect(k8sRead(cases.map(([, text]) => `---\n${text}`).join("")).documents).toStrictEqual(cases.map(([, , value]) => value));
   });
 });

@@ -130,6 +130,20 @@ describe("a key twice in one map, in a document a rule would edit: left as rende
   });
 });
 
+// The yaml package reads lines after such a scalar into it (or a key out of it); Kubernetes' reader and fast-scan do
+// not. The data is Kubernetes', but the editor's tree would not be.
+describe("a comment without a space after # before a scalar on a later line, in a document a rule would edit: left as rendered, with a warning naming where", () => {
+  it("StatefulSet", async () => {
+    const input = CONFIGMAP + replaceOnce(STATEFULSET, "          image: db:1.0\n", "          image:\n#pinned\n            db:1.0\n");
+    await expectOutput(input, input);
+    const explained = await runInProcess(["--explain", ...NO_OWNERSHIP], input);
+    expect({ code: explained.code, stdout: explained.stdout }).toEqual({ code: 0, stdout: input });
+    expect(explained.stderr).toContain(
+      "fix-storage: warning: claim-template-labels: document 2 (app/templates/sts.yaml): StatefulSet apps/db: left as rendered: the comment at line 32, column 1 has no space after its #",
+    );
+  });
+});
+
 describe("design note: every document whose kind a rule reads is parsed, so malformed YAML in it is an error", () => {
   it("a malformed CronJob that mounts no claim", async () => {
     const cronJob = CRONJOB.slice(0, CRONJOB.indexOf("              volumeMounts:\n"));
