@@ -38,6 +38,9 @@ const LONE_DASH = /[[{,\s]-[\s,\]}]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it looks for.
 const READERS_DISAGREE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
 
+/** Collections open around a map whose nested values a lazy tree still defers (see Deferred). */
+const MAX_DEFERRED_DEPTH = 16;
+
 /** Trees this module built: the editor asks the parser for the real one when a step needs more than they hold. */
 const composed = new WeakSet<Document.Parsed>();
 
@@ -183,10 +186,15 @@ class LazyTree {
 
   /**
    * The parser's value of the pair whose key starts at `keyOffset`, and its token. Only the parts read are built, so
-   * the parser's nodes stand in for a part outside the subset: the text is one, and so are the offsets.
+   * the parser's nodes stand in for a part outside the subset: the text is one, and so are the offsets. `end` is
+   * where the value's lines were passed over: a value the parser reads past it (a reading of the parser's that the
+   * fast readers do not share, which the documents edited are refused for) would overlap the fast nodes after it.
    */
-  parserValue(keyOffset: number): Built {
+  parserValue(keyOffset: number, end: number): Built {
     this.parsed ??= parseForEditing(this.text);
+    // The parser may end a collection after the indentation of the line that follows it.
+    let limit = end;
+    while (this.text.charCodeAt(limit) === SPACE) limit++;
     // The text fast-scan read, or the editor's own splices of it: either parses (the editor checks its output).
     if (this.parsed.errors.length > 0) throw new Error(`internal error: a text fast-compose read does not parse (${this.parsed.errors[0]?.message})`);
     let node = this.parsed.contents as Node | null;
@@ -200,7 +208,8 @@ class LazyTree {
         if (isPair(item)) {
           const pair = item as Pair<Node | null, Node | null>;
           if (pair.key?.range?.[0] === keyOffset) {
-            if (pair.value === null) break;
+            const valueEnd = pair.value?.range?.[1];
+            if (pair.value === null || valueEnd === undefined || valueEnd > limit) break;
             return { node: pair.value, token: (pair as { srcToken?: CST.CollectionItem }).srcToken?.value };
           }
           if (holds(pair.value)) next = pair.value;
@@ -210,7 +219,7 @@ class LazyTree {
       }
       node = next;
     }
-    throw new Error(`internal error: the parser's tree has no key at offset ${keyOffset} of the text fast-compose read`);
+    throw new Error(`internal error: the parser's tree has no value within the lines of the key at offset ${keyOffset} of the text fast-compose read`);
   }
 }
 
@@ -247,7 +256,7 @@ class Deferred {
     } catch (error) {
       if (!(error instanceof Fallback)) throw error;
     }
-    return this.tree.parserValue(this.keyOffset);
+    return this.tree.parserValue(this.keyOffset, this.end);
   }
 }
 
@@ -394,7 +403,8 @@ class TreeBuilder extends BlockLines {
       const next = this.peek(false);
       const column = next ? next.content - next.start : -1;
       const defer = (sameIndent: boolean): Built | undefined => {
-        if (this.lazy === undefined || keyOffset === undefined) return undefined;
+        // Each level passes over the lines below it again: past a depth no edit path of an object reaches, build.
+        if (this.lazy === undefined || keyOffset === undefined || this.depth > MAX_DEFERRED_DEPTH) return undefined;
         const deferred = new Deferred(this.lazy, start, this.depth, valueAt, indent, this.passOver(indent, sameIndent), keyOffset);
         return { node: null as unknown as Node, token: undefined, deferred };
       };

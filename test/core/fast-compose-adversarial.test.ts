@@ -13,7 +13,7 @@ import { readDocument } from "../../src/core/yaml-aliases.js";
 import { type EditStep, YamlDocumentEditor } from "../../src/core/yaml-editor.js";
 import { Random } from "../fuzz/generator.js";
 import { K8S_READ, k8sRead } from "../k8s-read.js";
-import { editDifference, places, treeDifference } from "./fast-compose-support.js";
+import { editDifference, places, scannedData, treeDifference } from "./fast-compose-support.js";
 
 // --- a generator of the subset -------------------------------------------------------------------------------------
 
@@ -303,7 +303,7 @@ function everyStepDifference(text: string): string | undefined {
       { op: "set", path: [...place.path, "new"], value: "v" },
     ];
     for (const step of steps) {
-      const outcomes = [new YamlDocumentEditor(text, parseForPlanning), new YamlDocumentEditor(text)].map((editor) => {
+      const outcomes = [new YamlDocumentEditor(text, parseForPlanning, scannedData(text)), new YamlDocumentEditor(text)].map((editor) => {
         try {
           editor.apply(step);
           return editor.text;

@@ -80,6 +80,15 @@ export function treeDifference(text: string, lazy = false): string | undefined {
   return undefined;
 }
 
+/**
+ * The data fast-scan reads, as a stream's documents give it to their editor (which then parses only to plan): a lazy
+ * tree is then read only where steps go. Undefined where fast-scan does not read the text.
+ */
+export function scannedData(text: string): { value: unknown } | undefined {
+  const read = fastScan(text);
+  return "value" in read ? read : undefined;
+}
+
 export type Place = { path: Array<string | number>; value: unknown };
 
 export function places(value: unknown, path: Array<string | number> = []): Place[] {
@@ -97,7 +106,7 @@ export function editDifference(
   randomStep: (random: Random, data: unknown) => EditStep | undefined,
   most = 4,
 ): string | undefined {
-  const fast = new YamlDocumentEditor(text, parseForPlanning);
+  const fast = new YamlDocumentEditor(text, parseForPlanning, scannedData(text));
   const full = new YamlDocumentEditor(text);
   const steps: EditStep[] = [];
   for (let k = 1 + random.int(most); k > 0; k--) {

@@ -13,7 +13,7 @@ import { splitStream } from "../../src/core/stream.js";
 import { type EditStep, YamlDocumentEditor } from "../../src/core/yaml-editor.js";
 import { type Data, generateCase, Random } from "../fuzz/generator.js";
 import { corpusFiles, EXAMPLES, yaml } from "../helpers.js";
-import { editDifference, places, treeDifference } from "./fast-compose-support.js";
+import { editDifference, places, scannedData, treeDifference } from "./fast-compose-support.js";
 
 /** Composed eagerly, the tree is the parser's; composed lazily too, and then read whole, it still is. */
 function sameTree(text: string): { composed: boolean; problem?: string } {
@@ -152,7 +152,7 @@ describe("an editor planning on fast trees writes the parser-planned bytes", () 
       { op: "set", path: ["spec", "template", "spec", "containers", 0, "command"], value: ["sh", "-ec"] },
       { op: "set", path: ["spec", "volumeName"], value: "pv-1" },
     ];
-    const fast = new YamlDocumentEditor(text, parseForPlanning);
+    const fast = new YamlDocumentEditor(text, parseForPlanning, scannedData(text));
     const full = new YamlDocumentEditor(text);
     for (const step of steps) {
       fast.apply(step);
@@ -169,7 +169,7 @@ describe("an editor planning on fast trees writes the parser-planned bytes", () 
     ["an item removed from a flow sequence", "args: [a, b, c]\n", { op: "delete", path: ["args", 1] }],
     ["a flow map removed whole, the last key of its map", "spec:\n  x: 1\n  resources: {}\n", { op: "delete", path: ["spec", "resources"] }],
   ])("a step into a flow collection is planned on the parser's tree: %s", (_name, text, step) => {
-    const fast = new YamlDocumentEditor(text, parseForPlanning);
+    const fast = new YamlDocumentEditor(text, parseForPlanning, scannedData(text));
     const full = new YamlDocumentEditor(text);
     fast.apply(step);
     full.apply(step);
