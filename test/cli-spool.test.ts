@@ -5,12 +5,25 @@
 import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { readInputs } from "../src/cli/inputs.js";
 import { FileSpool, openFileSpool, SPOOL_AFTER_BYTES, SpoolReadError, spoolingInputs } from "../src/cli/spool.js";
 import { splitStream } from "../src/core/stream.js";
 import { fixStream } from "../src/fix-stream.js";
 import { example, fix, runBin } from "./helpers.js";
+
+/** Reads of a file, counted (they go on to node:fs). */
+const fileReads = vi.hoisted(() => ({ count: 0 }));
+vi.mock("node:fs", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("node:fs")>();
+  return {
+    ...actual,
+    readSync: (...args: Parameters<typeof actual.readSync>) => {
+      fileReads.count++;
+      return actual.readSync(...args);
+    },
+  };
+});
 
 const scratch = mkdtempSync(join(tmpdir(), "fix-storage-spool-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -60,6 +73,24 @@ describe("the file spool", () => {
     documents.forEach((bytes, i) => {
       expect(Buffer.from(spool.read(starts[i] as number, bytes.length)).equals(Buffer.from(bytes))).toBe(true);
     });
+  });
+
+  it("reads ahead for reads in order (the output): one read of the file for many documents, the same bytes", () => {
+    const dir = emptyDirectory("ahead");
+    const spool = openFileSpool(dir);
+    if (spool === undefined) throw new Error(`no spool could be made in ${dir}`);
+    const documents = Array.from({ length: 3000 }, (_, i) => enc(`---\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  k: ${"v".repeat(i % 700)}\n`));
+    const starts = documents.map((bytes) => spool.append(bytes) as number);
+    const read = (i: number) => Buffer.from(spool.read(starts[i] as number, (documents[i] as Uint8Array).length)).equals(Buffer.from(documents[i] as Uint8Array));
+    // Out of order first (one read each), then in order from document 7 on.
+    fileReads.count = 0;
+    expect([read(2000), read(5), read(7)]).toEqual([true, true, true]);
+    expect(fileReads.count).toBe(3);
+    fileReads.count = 0;
+    for (let i = 8; i < documents.length; i++) expect(read(i)).toBe(true);
+    const bytes = documents.slice(8).reduce((sum, each) => sum + each.length, 0);
+    expect(fileReads.count).toBeLessThanOrEqual(Math.ceil(bytes / (1024 * 1024)) + 1);
+    expect([read(1), read(2), read(2999)]).toEqual([true, true, true]);
   });
 
   it("keeps in memory a chunk it cannot write (a full disk), gives its documents back, and refuses later ones", () => {
