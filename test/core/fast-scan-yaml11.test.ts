@@ -211,6 +211,24 @@ describe("number-like plain scalars read before (a render repeats them) read as 
   });
 });
 
+describe("plain keys read before (a render repeats them) read as the first time", () => {
+  it("in both versions and in each alone: a string key, a key YAML 1.1 reads as a bool, one that is no string", () => {
+    const keys = ["name", "app.kubernetes.io/managed-by", "on", "y", "Yes", "off", "1", "~", "null", "true", "0777", "e3"];
+    for (const key of keys) {
+      const text = `kind: A\n${key}: x\nnested:\n  ${key}: y\n`;
+      const reads = () => [fastScanBothVersions(text), fastScan(text, "1.1"), fastScan(text)];
+      const first = reads();
+      expect(reads(), key).toStrictEqual(first);
+      const [both, in11, in12] = first;
+      if (!both || !("value" in both)) continue;
+      expect(both.value, key).toStrictEqual(readDocument(text, "1.2").value);
+      expect(both.sameIn11, key).toBe(isDeepStrictEqual(readDocument(text, "1.1").value, both.value));
+      expect(in12, key).toStrictEqual({ value: both.value });
+      if (in11 && "value" in in11) expect(in11.value, key).toStrictEqual(readDocument(text, "1.1").value);
+    }
+  });
+});
+
 function documentsOf(file: string): string[] {
   return splitStream(readFileSync(file, "utf8")).map((raw) => raw.text);
 }
