@@ -599,7 +599,7 @@ class Scanner extends BlockLines {
     } else {
       end = this.plainScalarEnd(at, line.end);
       const first = trimSpaces(text.slice(at, end));
-      if (end === line.end) {
+      if (end === line.end && this.mayContinue(line.end + 1, indent)) {
         const folded = this.continuation(line.end + 1, indent);
         if (folded !== undefined) return this.resolve(first + folded);
       }
@@ -627,6 +627,13 @@ class Scanner extends BlockLines {
       at = line.end + 1;
     }
     return undefined;
+  }
+
+  /** False when the next line has content indented no further than `indent`, which ends a plain scalar (most do). */
+  private mayContinue(next: number, indent: number): boolean {
+    if (next >= this.text.length) return false;
+    const line = this.lineAt(next);
+    return line.content === line.end || line.content - line.start > indent;
   }
 
   /** The continuation lines of a multi-line plain scalar (see plainContinuation); `this.at` moves past them. */
