@@ -11,9 +11,11 @@
  * indented into a block scalar's end, tabs, CR line endings, directives, a second `---`, duplicate keys, non-string
  * keys, characters and escapes Kubernetes' reader refuses or reads as line breaks, `?` or a lone `-` in a flow
  * collection) gives no tree, and the parser reads the document.
+ * The planner's trees are lazy (parseForPlanning): a map's nested block value is built only when read (Deferred).
  * test/core/fast-compose.test.ts holds it to the parser's tree on the corpus and on generated documents, fact by
  * fact, and an editor planning on it to the bytes of one planning on the parser's tree; fast-compose-adversarial
- * does the same on documents written to probe the subset's edges, and on those documents changed a little.
+ * does the same on documents written to probe the subset's edges, and on those documents changed a little;
+ * fast-compose-lazy holds lazy trees to the parser where parts of them are outside the subset.
  */
 import { Document, isMap, isPair, isSeq, type CST, type Node, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { BlockLines, Fallback, FlowReader, INDICATOR, plainContinuation, resolvePlain, unquote } from "./fast-scan.js";
