@@ -6,7 +6,8 @@
  * `yaml` package's own yaml-1.1 tags, so the data is that of `parseDocument(text, { version: "1.1" }).toJS()`.
  * It never guesses: anything outside that subset (anchors, aliases, tags, merge keys, folded or multi-line scalars,
  * tabs, CR line endings, directives, duplicate keys, non-string keys, a root that is not a map) is a fallback, so a
- * document it accepts is one the full parser reads without error and to the same value.
+ * document it accepts is one the full parser reads without error and to the same value, but for one comment the
+ * parser misreads, which it reads as Kubernetes does and reports (`misread`, see Scanner.misreadComment).
  *
  * Why: composing a yaml Document costs about ten times what reading the data costs, and most documents a rule
  * looks at are only read, never edited. Such documents need no Document at all.
@@ -574,7 +575,7 @@ class Scanner extends BlockLines {
         if (this.isSequenceItem(next)) return this.sequence(column);
         if (this.keyOnLine(next.content, next.end)) return this.map(column, next.content);
         // A scalar or flow collection on the line below its key (`annotations:\n  {}`, as Helm's toYaml writes).
-        this.misread ??= this.misreadComment(line.end + 1, next);
+        this.misread ??= this.misreadComment(line.end + 1, next, indent);
         return this.value(next.content, indent, ofMap);
       }
       if (column === indent && ofMap && this.isSequenceItem(next)) return this.sequence(column, true);
@@ -612,24 +613,29 @@ class Scanner extends BlockLines {
   }
 
   /**
-   * A comment line whose `#` no space follows (`#x`), between a key or a dash and its plain scalar on a later line
-   * (the lines from `from` to `next`): the `yaml` package (2.x) then reads the lines after the scalar into it, or a
-   * key out of it, where Kubernetes' reader and this one read the scalar alone. Its offset, or undefined.
+   * A comment line whose `#` no space follows (`#x`), indented no further than the key or dash at column `indent`,
+   * between it and its plain scalar on a later line (the lines from `from` to `next`): the `yaml` package (2.x) then
+   * reads the lines after the scalar into it, or a key out of it, where Kubernetes' reader and this one read the
+   * scalar alone. Its offset, or undefined. (A block scalar, a quoted one or a flow collection is read alike.)
    */
-  private misreadComment(from: number, next: Line): number | undefined {
+  private misreadComment(from: number, next: Line, indent: number): number | undefined {
     const text = this.text;
     const c = text.charCodeAt(next.content);
-    if (c === DOUBLE || c === SINGLE || c === 0x5b || c === 0x7b) return undefined;
+    if (c === DOUBLE || c === SINGLE || c === 0x5b || c === 0x7b || c === 0x7c || c === 0x3e) return undefined;
     for (let at = from; at < next.start; ) {
       const line = this.lineAt(at);
       const after = text.charCodeAt(line.content + 1);
-      if (text.charCodeAt(line.content) === HASH && line.content + 1 < line.end && after !== SPACE) return line.content;
+      const bare = text.charCodeAt(line.content) === HASH && line.content + 1 < line.end && after !== SPACE;
+      if (bare && line.content - line.start <= indent) return line.content;
       at = line.end + 1;
     }
     return undefined;
   }
 
-  /** False when the next line has content indented no further than `indent`, which ends a plain scalar (most do). */
+  /**
+   * False when the next line has content indented no further than `indent`, which ends a plain scalar (most do):
+   * plainContinuation's own first test, made on the line cache the next read uses. Change the two together.
+   */
   private mayContinue(next: number, indent: number): boolean {
     if (next >= this.text.length) return false;
     const line = this.lineAt(next);
@@ -669,6 +675,50 @@ class Scanner extends BlockLines {
     if (chomp === "clip") return last > 0 ? `${body}\n` : "";
     return last > 0 ? `${body}\n${"\n".repeat(lines.length - last)}` : "\n".repeat(lines.length);
   }
+}
+
+/**
+ * Scanner.misreadComment for a document fast-scan does not read (the parser reads it): found in the text alone, line
+ * by line, so a block scalar's text may be taken for the lines it looks like (the document is then only doubted).
+ * The offset of the first such comment's `#`, or undefined.
+ */
+export function misreadCommentIn(text: string): number | undefined {
+  if (!BARE_COMMENT.test(text)) return undefined;
+  let owner: number | undefined;
+  let comment: number | undefined;
+  let start = 0;
+  for (const line of text.split("\n")) {
+    const column = line.length - line.replace(/^ +/, "").length;
+    const rest = line.slice(column);
+    const lineStart = start;
+    start += line.length + 1;
+    if (rest === "" || rest === "\r") continue;
+    if (rest.startsWith("#")) {
+      const bare = rest.length > 1 && rest[1] !== " " && rest[1] !== "\r";
+      if (owner !== undefined && comment === undefined && bare && column <= owner) comment = lineStart + column;
+      continue;
+    }
+    if (owner !== undefined && comment !== undefined && column > owner && plainScalarLine(rest)) return comment;
+    owner = valueBelowOwner(line);
+    comment = undefined;
+  }
+  return undefined;
+}
+
+const BARE_COMMENT = /^ *#[^ \r\n]/m;
+
+/** The column of the key or dash whose value starts on a later line (`key:`, `- key:`, `-`), or undefined. */
+function valueBelowOwner(line: string): number | undefined {
+  const body = line.replace(/\s+#.*$/, "").replace(/\s+$/, "");
+  const match = /^((?: *- +)*)( *)(-|[^\s-][^#]*:)$/.exec(body);
+  if (!match) return undefined;
+  return (match[1] as string).length + (match[2] as string).length;
+}
+
+/** A line that can only be a plain scalar (or its first line): no indicator first, no `key:` in it. */
+function plainScalarLine(rest: string): boolean {
+  if (INDICATOR.has(rest[0] as string) || /^-(?: |$)/.test(rest)) return false;
+  return !/:(?: |$)/.test(rest);
 }
 
 /**

@@ -10,7 +10,7 @@
 import { type Document, isMap, isSeq } from "yaml";
 import { FixStorageError, type Location } from "./errors.js";
 import { parseForPlanning } from "./fast-compose.js";
-import { fastScanBothVersions } from "./fast-scan.js";
+import { fastScanBothVersions, misreadCommentIn } from "./fast-scan.js";
 import { isRecord } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
 import { type RawDocument, sourceComment, splitStream } from "./stream.js";
@@ -55,7 +55,8 @@ export class ParsedDocument {
     this.rawText = text;
     this.refuseYaml11Breaks();
     // fast-scan reads the block YAML renderers write and falls back on anything else, so a document it accepts
-    // reads exactly as the parser would read it, without errors; it saves a composed Document per read-only document.
+    // reads exactly as the parser would read it, without errors (but for a comment the parser misreads, which it
+    // reports); it saves a composed Document per read-only document.
     const fast = fastScanBothVersions(this.rawText);
     if ("value" in fast) {
       this.initial = fast.value;
@@ -71,6 +72,9 @@ export class ParsedDocument {
     } catch (cause) {
       throw located(raw, `cannot read document: ${(cause as Error).message}`, unresolvedAlias(this.composed.document) ?? 0);
     }
+    // Read by the parser, the comment misreadComment finds is read into a value: its data is not Kubernetes'.
+    const misread = misreadCommentIn(this.rawText);
+    if (misread !== undefined) this.doubt(misread, MISREAD_COMMENT, "put a space after the #");
     // Every composed document: a merge key may be spelled without `<<` (a tag, escaped).
     const asKubernetes = this.readOverridingMerges(this.composed.document);
     this.initial = asKubernetes ? asKubernetes.value : value;
@@ -140,6 +144,7 @@ export class ParsedDocument {
    * tree of the document, on which edits are planned, is not. Its objects are left as they are.
    */
   private refuseMisreadComment(offset: number): void {
+    if (this.refusals.has("document")) return;
     const { line, column } = lineColumn(this.rawText, offset);
     this.refusals.set(
       "document",
@@ -345,7 +350,7 @@ export class ManifestStream {
   private readonly kindChecks: Uint8Array;
   /** One parsed tree at a time for the whole stream (see tree-slot.ts). */
   private readonly slot = new TreeSlot();
-  private index: { byTrustedKind: Map<string, number[]>; others: number[] } | undefined;
+  private kindGroups: { byTrustedKind: Map<string, number[]>; others: number[] } | undefined;
 
   /** From the stream's text, or from documents a front end already split (and decoded one by one). */
   constructor(
@@ -394,12 +399,12 @@ export class ManifestStream {
    * no kind line, a *List, or a kind line that may mislead (mayHold reads those when it must).
    */
   private kindIndex(): { byTrustedKind: Map<string, number[]>; others: number[] } {
-    if (this.index) return this.index;
+    if (this.kindGroups) return this.kindGroups;
     const byTrustedKind = new Map<string, number[]>();
     const others: number[] = [];
     this.raw.forEach((raw, position) => {
       const text = textOnce(raw);
-      const kind = this.statedKind(raw, text);
+      const kind = this.statedKindOf(raw, text);
       if (kind === null || kind.endsWith("List") || this.kindCheck(raw, text) !== TRUSTED) {
         others.push(position);
         return;
@@ -408,12 +413,12 @@ export class ManifestStream {
       if (positions) positions.push(position);
       else byTrustedKind.set(kind, [position]);
     });
-    this.index = { byTrustedKind, others };
-    return this.index;
+    this.kindGroups = { byTrustedKind, others };
+    return this.kindGroups;
   }
 
   /** The kind on the document's one `kind:` line (null when there is none, or more than one), found once. */
-  private statedKind(raw: RawDocument, textOf: () => string): string | null {
+  private statedKindOf(raw: RawDocument, textOf: () => string): string | null {
     let kind = this.kinds.get(raw.index);
     if (kind === undefined) {
       kind = raw.facts ? raw.facts.kind : (statedKind(textOf()) ?? null);
@@ -491,7 +496,7 @@ export class ManifestStream {
     const facts = raw.facts;
     // Asked only of a document its kind does not rule out: most are ruled out by their kind alone.
     const escaped = (): boolean => facts?.escaped ?? textOf().includes("\\");
-    let kind = this.statedKind(raw, textOf);
+    let kind = this.statedKindOf(raw, textOf);
     // A stated kind is one line of text, which a multi-line quoted scalar or a line break only Kubernetes' reader
     // takes can fake: before it rules out a document that names a wanted kind, the document is read.
     const checks = this.kindChecks;
@@ -540,6 +545,9 @@ const UNCHECKED = 0;
 const TRUSTED = 1;
 const MISLEADS = 2;
 const VERIFIED = 3;
+
+const MISREAD_COMMENT =
+  "a comment with no space after its # between a key or a dash and its value on a later line, which the YAML parser fix-storage reads with reads into the value, and Kubernetes' reader does not";
 
 /** Template actions outside any string: a document that holds them and does not parse is most likely unrendered. */
 const TEMPLATE = /\{\{-?\s/;

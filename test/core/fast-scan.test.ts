@@ -3,7 +3,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDocument, stringify } from "yaml";
-import { fastScan } from "../../src/core/fast-scan.js";
+import { fastScan, misreadCommentIn } from "../../src/core/fast-scan.js";
 import { splitStream } from "../../src/core/stream.js";
 import { PARSE_OPTIONS } from "../../src/core/yaml-editor.js";
 import { CORPUS, corpusFiles, corpusMissing, EXAMPLES, yaml } from "../helpers.js";
@@ -347,7 +347,10 @@ describe("fastScan agrees with parseDocument on generated documents", () => {
 describe("a comment the yaml package misreads", () => {
   const cases: Array<[string, string, unknown, boolean]> = [
     ["before a scalar below its key", "a:\n  b:\n#x\n   t\n  c: 1\n", { a: { b: "t", c: 1 } }, true],
-    ["before a scalar below a dash, after a blank line", "r:\n-\n\n  #x\n  t\n- u\n", { r: ["t", "u"] }, true],
+    ["before a scalar below a dash, after a blank line", "r:\n-\n\n#x\n  t\n- u\n", { r: ["t", "u"] }, true],
+    ["indented past its key: read alike", "a:\n  b:\n   #x\n    t\n  c: 1\n", { a: { b: "t", c: 1 } }, false],
+    ["indented past its dash: read alike", "r:\n-\n #x\n  t\n- u\n", { r: ["t", "u"] }, false],
+    ["before a literal block: read alike", "a:\n  b:\n#x\n   |\n    t\n  c: 1\n", { a: { b: "t\n", c: 1 } }, false],
     ["deeper, a sequence item after it", "r:\n- k:\n    a:\n#x\n     p\n- x\n", { r: [{ k: { a: "p" } }, "x"] }, true],
     ["with a space after the #: read alike", "a:\n  b:\n# x\n   t\n  c: 1\n", { a: { b: "t", c: 1 } }, false],
     ["before a key line: read alike", "a:\n  b:\n#x\n    d: t\n  c: 1\n", { a: { b: { d: "t" }, c: 1 } }, false],
@@ -356,9 +359,17 @@ describe("a comment the yaml package misreads", () => {
   ];
 
   it.each(cases)("%s", (_name, text, value, misread) => {
-    // Where the comment's # is.
+    // Where the comment's # is; and the yaml package reads otherwise exactly there.
     expect(fastScan(text)).toStrictEqual(misread ? { value, misread: text.indexOf("#x") } : { value });
-    if (!misread) expect(fullRead(text)).toStrictEqual({ value, errors: 0 });
+    if (misread) expect(fullRead(text)).not.toStrictEqual({ value, errors: 0 });
+    else expect(fullRead(text)).toStrictEqual({ value, errors: 0 });
+  });
+
+  it.each(cases)("%s: found as well from the text alone (for documents the parser reads)", (_name, text, _value, misread) => {
+    expect(misreadCommentIn(text)).toBe(misread ? text.indexOf("#x") : undefined);
+    // After an anchor, which fast-scan leaves to the parser.
+    const anchored = `z: &q 1\n${text}`;
+    expect(misreadCommentIn(anchored)).toBe(misread ? anchored.indexOf("#x") : undefined);
   });
 
   it.skipIf(!K8S_READ)("Kubernetes reads each as fast-scan does", () => {

@@ -85,6 +85,17 @@ describe("ParsedDocument reads with fast-scan and composes a Document only for a
     expect(read("kind: Job\nmetadata:\n  name: a\n").doc.editRefusal()).toBeUndefined();
   });
 
+  it("a comment the parser misreads: fast-scan's reading refuses edits; the parser's, read for an anchor, is in doubt", () => {
+    const text = "kind: Job\nspec:\n  args:\n  - k:\n      a:\n#x\n       p\n  - x\n";
+    const scanned = read(text).doc;
+    expect(scanned.value()).toStrictEqual({ kind: "Job", spec: { args: [{ k: { a: "p" } }, "x"] } });
+    expect(scanned.editRefusal()).toMatch(/^left as rendered: the comment at line 6, column 1 has no space after its #/);
+    expect(scanned.doubtful).toBeUndefined();
+    const parsed = read(text.replace("kind: Job\n", "kind: Job\nz: &q 1\n")).doc;
+    expect(parsed.doubtful).toMatch(/^document 1 holds a comment with no space after its # .* \(line 7, column 1\)/);
+    expect(parsed.editRefusal()).toMatch(/^left as rendered: it holds a comment with no space after its #/);
+  });
+
   it("in a List, a repeated key refuses edits to the item that holds it only; outside the items, to every item", () => {
     const list = (head: string, first: string) =>
       `apiVersion: v1\nkind: List\n${head}items:\n- kind: ServiceAccount\n  metadata:\n    name: sa\n${first}- kind: Job\n  metadata:\n    name: j\n`;
