@@ -121,9 +121,10 @@ type Resolved =
   | { kind: "none" };
 
 /**
- * Analyses by script text. A large stream often holds one chart's Jobs many times over (one release per tenant),
- * and reading a script is the rule's main cost: 536 Jobs of the bench's 40 MB stream hold 5 distinct scripts. The
- * analysis depends on the text alone and is frozen, so sharing it is safe; the map starts again past its bound.
+ * Analyses by script text, for the life of the process (one run of the CLI). A large stream often holds one chart's
+ * Jobs many times over (one release per tenant), and reading a script is the rule's main cost: 536 Jobs of the
+ * bench's 40 MB stream hold 5 distinct scripts. The analysis depends on the text alone and is frozen, so sharing it
+ * is safe; the map starts again past its bound.
  */
 const analysed = new Map<string, ScriptAnalysis>();
 const MAX_ANALYSED = 512;
@@ -132,9 +133,11 @@ export function analyseScript(script: string): ScriptAnalysis {
   let analysis = analysed.get(script);
   if (analysis === undefined) {
     if (analysed.size >= MAX_ANALYSED) analysed.clear();
-    const { unsure, ...rest } = analyseScriptText(script);
-    analysis = Object.freeze({ ...rest, unsure: Object.freeze(unsure) });
-    analysed.set(script, analysis);
+    // Copies of their own: the script, and strings made from it, may be views of their document's text, which the
+    // memo must not keep alive.
+    const own = JSON.parse(JSON.stringify({ script, analysis: analyseScriptText(script) })) as { script: string; analysis: ScriptAnalysis };
+    analysis = Object.freeze({ ...own.analysis, unsure: Object.freeze(own.analysis.unsure) });
+    analysed.set(own.script, analysis);
   }
   return analysis;
 }

@@ -115,6 +115,7 @@ describe("a script read again", () => {
     expect(Object.isFrozen(first.unsure)).toBe(true);
     for (let i = 0; i < 600; i++) analyseScript(`kubectl delete cm x${i}`);
     const again = analyseScript(script);
+    expect(again).not.toBe(first);
     expect(again).toEqual(first);
     expect(again.patched).toBe(script.replace("delete", "delete --ignore-not-found"));
     expect(again.unsure).toHaveLength(1);
