@@ -12,8 +12,9 @@ import { splitStream } from "../src/core/stream.js";
 import { fixStream } from "../src/fix-stream.js";
 import { example, fix, runBin } from "./helpers.js";
 
-/** Reads of a file, counted (they go on to node:fs). */
+/** Reads of a file, counted, and writes, which fail from the `failFrom`th on (both go on to node:fs otherwise). */
 const fileReads = vi.hoisted(() => ({ count: 0 }));
+const fileWrites = vi.hoisted(() => ({ count: 0, failFrom: Number.POSITIVE_INFINITY }));
 vi.mock("node:fs", async (importOriginal) => {
   const actual = await importOriginal<typeof import("node:fs")>();
   return {
@@ -21,6 +22,10 @@ vi.mock("node:fs", async (importOriginal) => {
     readSync: (...args: Parameters<typeof actual.readSync>) => {
       fileReads.count++;
       return actual.readSync(...args);
+    },
+    writeSync: (...args: Parameters<typeof actual.writeSync>) => {
+      if (++fileWrites.count >= fileWrites.failFrom) throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+      return (actual.writeSync as (...all: unknown[]) => number)(...args);
     },
   };
 });
@@ -91,6 +96,29 @@ describe("the file spool", () => {
     const bytes = documents.slice(8).reduce((sum, each) => sum + each.length, 0);
     expect(fileReads.count).toBeLessThanOrEqual(Math.ceil(bytes / (1024 * 1024)) + 1);
     expect([read(1), read(2), read(2999)]).toEqual([true, true, true]);
+  });
+
+  it("reads ahead no further than the file holds: in order across a chunk a full disk left in memory, the same bytes", () => {
+    const dir = emptyDirectory("ahead-full");
+    const spool = openFileSpool(dir);
+    if (spool === undefined) throw new Error(`no spool could be made in ${dir}`);
+    const documents = Array.from({ length: 400 }, (_, i) => enc(`---\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  k: ${"v".repeat(5000 + i)}\n`));
+    // The first chunk is written, the second is not (it stays in memory), and the documents after it are refused.
+    fileWrites.count = 0;
+    fileWrites.failFrom = 2;
+    let starts: Array<number | undefined>;
+    try {
+      starts = documents.map((bytes) => spool.append(bytes));
+    } finally {
+      fileWrites.failFrom = Number.POSITIVE_INFINITY;
+    }
+    const kept = starts.filter((start) => start !== undefined).length;
+    expect(kept).toBeGreaterThan(200);
+    expect(kept).toBeLessThan(400);
+    // Only the first read flushes the pending (second) chunk, whose write fails and keeps it in memory.
+    for (let i = 0; i < kept; i++) {
+      expect(Buffer.from(spool.read(starts[i] as number, (documents[i] as Uint8Array).length)).equals(Buffer.from(documents[i] as Uint8Array)), `document ${i}`).toBe(true);
+    }
   });
 
   it("keeps in memory a chunk it cannot write (a full disk), gives its documents back, and refuses later ones", () => {
