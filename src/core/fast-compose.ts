@@ -6,11 +6,12 @@
  * Only the parts the planner reads are built: maps and sequences with their items' tokens (indicators, keys, values
  * and where they end), scalars with their values and styles. A one-line flow collection is a node with its items but
  * without tokens inside: a step that reaches into one, or replaces one, is planned on the parser's tree
- * (`needsFullTree`). Anything else outside this subset (anchors, aliases, tags, merge keys, folded or keep-chomped
+ * (`needsFullTree`). In an eager tree, anything else outside this subset (anchors, aliases, tags, merge keys, folded or keep-chomped
  * blocks, multi-line quoted scalars, a scalar other than a flow collection on the line below its key, comments
  * indented into a block scalar's end, tabs, CR line endings, directives, a second `---`, duplicate keys, non-string
  * keys, characters and escapes Kubernetes' reader refuses or reads as line breaks, `?` or a lone `-` in a flow
- * collection) gives no tree, and the parser reads the document.
+ * collection) gives no tree, and the parser reads the document; in a lazy tree, a deferred part outside it is the
+ * parser's (Deferred).
  * The planner's trees are lazy (parseForPlanning): a map's nested block value is built only when read (Deferred).
  * test/core/fast-compose.test.ts holds it to the parser's tree on the corpus and on generated documents, fact by
  * fact, and an editor planning on it to the bytes of one planning on the parser's tree; fast-compose-adversarial
@@ -40,7 +41,11 @@ const LONE_DASH = /[[{,\s]-[\s,\]}]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it looks for.
 const READERS_DISAGREE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
 
-/** Collections open around a map whose nested values a lazy tree still defers (see Deferred). */
+/**
+ * How deep a lazy tree defers: a map inside more collections than this builds its nested values at once. Each
+ * deferring level passes over the lines below it again, so this bounds that cost; no edit path of an object is this
+ * deep.
+ */
 const MAX_DEFERRED_DEPTH = 16;
 
 /** Trees this module built: the editor asks the parser for the real one when a step needs more than they hold. */
@@ -78,7 +83,7 @@ export function fastCompose(text: string, lazy = false): Document.Parsed | undef
   if (text.length === 0 || text.charCodeAt(text.length - 1) !== NEWLINE) return undefined;
   const deferring = lazy && !ANCHOR.test(text) && !text.includes("<<");
   try {
-    const root = new TreeBuilder(text, deferring ? new LazyTree(text) : undefined).document();
+    const root = new TreeBuilder(text, deferring ? new LazySource(text) : undefined).document();
     const doc = new Document() as unknown as Document.Parsed;
     doc.contents = root as unknown as Document.Parsed["contents"];
     composed.add(doc);
@@ -170,18 +175,17 @@ function newPair(key: Scalar, value: Node): Pair {
 
 type SourceToken = CST.SourceToken;
 
-/** What an item's value is: its node and its source token (none for an empty value), or what builds them later. */
+/** What an item's value is: its node and its source token (none for an empty value). */
 interface Built {
   node: Node;
   token: CST.Token | undefined;
-  deferred?: Deferred;
 }
 
 /**
- * A lazy tree's text, shared by its deferred parts, and the parser's tree of it once a part is found outside the
- * subset.
+ * A lazy tree's source: its text, shared by its deferred parts, and the parser's tree of it once a part is found
+ * outside the subset.
  */
-class LazyTree {
+class LazySource {
   private parsed: Document.Parsed | undefined;
 
   constructor(readonly text: string) {}
@@ -235,9 +239,9 @@ class Deferred {
   private built: Built | undefined;
 
   constructor(
-    private readonly tree: LazyTree,
-    /** value()'s arguments and the builder's place and depth when it was called. */
-    private readonly line: number,
+    private readonly source: LazySource,
+    /** Where the key's line starts, and the collections open around it, as value() was called. */
+    private readonly lineStart: number,
     private readonly depth: number,
     private readonly at: number,
     private readonly indent: number,
@@ -252,13 +256,14 @@ class Deferred {
 
   private build(): Built {
     try {
-      const builder = new TreeBuilder(this.tree.text, this.tree);
-      const built = builder.valueAt(this.line, this.depth, this.at, this.indent);
+      const builder = new TreeBuilder(this.source.text, this.source);
+      const built = builder.valueAt(this.lineStart, this.depth, this.at, this.indent);
+      // Defensive: for text fast-scan read, building reads exactly the lines passOver passed over (no test finds otherwise).
       if (builder.position() === this.end) return built;
     } catch (error) {
       if (!(error instanceof Fallback)) throw error;
     }
-    return this.tree.parserValue(this.keyOffset, this.end);
+    return this.source.parserValue(this.keyOffset, this.end);
   }
 }
 
@@ -269,14 +274,14 @@ class TreeBuilder extends BlockLines {
   /** Set for a lazy tree: maps' nested values are then deferred. */
   constructor(
     text: string,
-    private readonly lazy?: LazyTree,
+    private readonly lazy?: LazySource,
   ) {
     super(text);
   }
 
   /** A deferred value, built as value() would have built it at its place (see Deferred). */
-  valueAt(line: number, depth: number, at: number, indent: number): Built {
-    this.at = line;
+  valueAt(lineStart: number, depth: number, at: number, indent: number): Built {
+    this.at = lineStart;
     this.depth = depth;
     const built = this.value(at, indent, true);
     this.peek(false);
@@ -312,10 +317,10 @@ class TreeBuilder extends BlockLines {
       keyNode.type = keyToken.type === "scalar" ? "PLAIN" : keyToken.type === "double-quoted-scalar" ? "QUOTE_DOUBLE" : "QUOTE_SINGLE";
       keyNode.range = [keyToken.offset, keyToken.offset + keyToken.source.length, keyToken.offset + keyToken.source.length];
       const sep = [token("map-value-ind", colon, ":")];
-      const { deferred } = value;
-      const pair = deferred ? newDeferredPair(keyNode, deferred) : newPair(keyNode, value.node);
+      const deferred = value instanceof Deferred;
+      const pair = deferred ? newDeferredPair(keyNode, value) : newPair(keyNode, value.node);
       const item: CST.BlockMap["items"][number] = deferred
-        ? new DeferredItem(keyToken, sep, deferred)
+        ? new DeferredItem(keyToken, sep, value)
         : { start: [], key: keyToken, sep, ...(value.token && { value: value.token }) };
       (pair as { srcToken?: unknown }).srcToken = item;
       map.items.push(pair);
@@ -393,22 +398,23 @@ class TreeBuilder extends BlockLines {
    * The value starting at `at` on the current line (`this.at` is its start), or on the lines below: a nested block
    * collection, or nothing. `indent` is the column of the owning key or dash.
    */
-  private value(at: number, indent: number, ofMap: boolean, keyOffset?: number): Built {
+  private value(at: number, indent: number, ofMap: boolean): Built;
+  /** With `keyOffset`, the value of the key there: in a lazy tree, a nested collection is deferred. */
+  private value(at: number, indent: number, ofMap: boolean, keyOffset: number): Built | Deferred;
+  private value(at: number, indent: number, ofMap: boolean, keyOffset?: number): Built | Deferred {
     const text = this.text;
     const start = this.at;
     const line = this.lineAt(start);
     const owner = at - 1;
-    const valueAt = at;
+    const valueStart = at;
     while (at < line.end && text.charCodeAt(at) === SPACE) at++;
     if (at === line.end || (text.charCodeAt(at) === HASH && text.charCodeAt(at - 1) === SPACE)) {
       this.at = line.end + 1;
       const next = this.peek(false);
       const column = next ? next.content - next.start : -1;
-      const defer = (sameIndent: boolean): Built | undefined => {
-        // Each level passes over the lines below it again: past a depth no edit path of an object reaches, build.
+      const defer = (sameIndent: boolean): Deferred | undefined => {
         if (this.lazy === undefined || keyOffset === undefined || this.depth > MAX_DEFERRED_DEPTH) return undefined;
-        const deferred = new Deferred(this.lazy, start, this.depth, valueAt, indent, this.passOver(indent, sameIndent), keyOffset);
-        return { node: null as unknown as Node, token: undefined, deferred };
+        return new Deferred(this.lazy, start, this.depth, valueStart, indent, this.passOver(indent, sameIndent), keyOffset);
       };
       if (next && column > indent) {
         if (this.isSequenceItem(next)) return defer(false) ?? this.sequence(column, false);

@@ -8,12 +8,12 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
-import { fastCompose, parseForPlanning } from "../../src/core/fast-compose.js";
+import { fastCompose } from "../../src/core/fast-compose.js";
 import { readDocument } from "../../src/core/yaml-aliases.js";
-import { type EditStep, YamlDocumentEditor } from "../../src/core/yaml-editor.js";
+import type { EditStep } from "../../src/core/yaml-editor.js";
 import { Random } from "../fuzz/generator.js";
 import { K8S_READ, k8sRead } from "../k8s-read.js";
-import { editDifference, places, scannedData, treeDifference } from "./fast-compose-support.js";
+import { editDifference, everyStepDifference, places, treeDifference } from "./fast-compose-support.js";
 
 // --- a generator of the subset -------------------------------------------------------------------------------------
 
@@ -289,33 +289,6 @@ function randomStep(random: Random, data: unknown): EditStep | undefined {
   return { op: "set", path: place.path, value: random.pick(STEP_VALUES) as never };
 }
 
-
-/** Every one-step edit at every place of `text` (delete, set a scalar, a text block, a map, append, add a key). */
-function everyStepDifference(text: string): string | undefined {
-  const data = new YamlDocumentEditor(text).value();
-  for (const place of places(data).filter((found) => found.path.length > 0)) {
-    const steps: EditStep[] = [
-      { op: "delete", path: place.path },
-      { op: "set", path: place.path, value: "v" },
-      { op: "set", path: place.path, value: "two\nlines\n" },
-      { op: "set", path: place.path, value: { k: ["v"] } },
-      { op: "append", path: place.path, value: "v" },
-      { op: "set", path: [...place.path, "new"], value: "v" },
-    ];
-    for (const step of steps) {
-      const outcomes = [new YamlDocumentEditor(text, parseForPlanning, scannedData(text)), new YamlDocumentEditor(text)].map((editor) => {
-        try {
-          editor.apply(step);
-          return editor.text;
-        } catch (error) {
-          return `refused: ${(error as Error).message}`;
-        }
-      });
-      if (outcomes[0] !== outcomes[1]) return `${JSON.stringify(step)}: fast ${JSON.stringify(outcomes[0])} / parser ${JSON.stringify(outcomes[1])}`;
-    }
-  }
-  return undefined;
-}
 
 // --- Kubernetes' reader --------------------------------------------------------------------------------------------
 

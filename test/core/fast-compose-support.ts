@@ -131,3 +131,30 @@ export function editDifference(
   if (!isDeepStrictEqual(new YamlDocumentEditor(fast.text, parseForPlanning).value(), full.value())) return `steps ${JSON.stringify(steps)}: the fast tree of the result reads otherwise`;
   return undefined;
 }
+
+/** Every one-step edit at every place of `text` (delete, set a scalar, a text block, a map, append, add a key). */
+export function everyStepDifference(text: string): string | undefined {
+  const data = new YamlDocumentEditor(text).value();
+  for (const place of places(data).filter((found) => found.path.length > 0)) {
+    const steps: EditStep[] = [
+      { op: "delete", path: place.path },
+      { op: "set", path: place.path, value: "v" },
+      { op: "set", path: place.path, value: "two\nlines\n" },
+      { op: "set", path: place.path, value: { k: ["v"] } },
+      { op: "append", path: place.path, value: "v" },
+      { op: "set", path: [...place.path, "new"], value: "v" },
+    ];
+    for (const step of steps) {
+      const outcomes = [new YamlDocumentEditor(text, parseForPlanning, scannedData(text)), new YamlDocumentEditor(text)].map((editor) => {
+        try {
+          editor.apply(step);
+          return editor.text;
+        } catch (error) {
+          return `refused: ${(error as Error).message}`;
+        }
+      });
+      if (outcomes[0] !== outcomes[1]) return `${JSON.stringify(step)}: fast ${JSON.stringify(outcomes[0])} / parser ${JSON.stringify(outcomes[1])}`;
+    }
+  }
+  return undefined;
+}
