@@ -6,13 +6,13 @@
  * Only the parts the planner reads are built: maps and sequences with their items' tokens (indicators, keys, values
  * and where they end), scalars with their values and styles. A one-line flow collection is a node with its items but
  * without tokens inside: a step that reaches into one, or replaces one, is planned on the parser's tree
- * (`needsFullTree`). In an eager tree, anything else outside this subset (anchors, aliases, tags, merge keys, folded or keep-chomped
+ * (`needsFullTree`). Anything else outside this subset (anchors, aliases, tags, merge keys, folded or keep-chomped
  * blocks, multi-line quoted scalars, a scalar other than a flow collection on the line below its key, comments
  * indented into a block scalar's end, tabs, CR line endings, directives, a second `---`, duplicate keys, non-string
  * keys, characters and escapes Kubernetes' reader refuses or reads as line breaks, `?` or a lone `-` in a flow
- * collection) gives no tree, and the parser reads the document; in a lazy tree, a deferred part outside it is the
- * parser's (Deferred).
- * The planner's trees are lazy (parseForPlanning): a map's nested block value is built only when read (Deferred).
+ * collection) gives no tree, and the parser reads the document. The planner's trees are lazy (parseForPlanning): a
+ * map's nested block value is built only when read, and a part outside the subset found then is the parser's
+ * (Deferred).
  * test/core/fast-compose.test.ts holds it to the parser's tree on the corpus and on generated documents, fact by
  * fact, and an editor planning on it to the bytes of one planning on the parser's tree; fast-compose-adversarial
  * does the same on documents written to probe the subset's edges, and on those documents changed a little;

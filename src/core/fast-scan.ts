@@ -543,8 +543,9 @@ class Scanner extends BlockLines {
 
   /**
    * A plain key as a string, else a fallback. Renders repeat a few hundred keys: one that reads as itself in YAML 1.1
-   * and 1.2 alike is resolved once per run, and its string is then the one copy the engine keeps for property names,
-   * which makes the map's own lookups and stores cheaper (fast-scan took a tenth less time on the bench's documents).
+   * and 1.2 alike is resolved once per process, and its string is then the one copy the engine keeps for property
+   * names, which makes the map's own lookups and stores cheaper (fast-scan took a tenth less time on the bench's
+   * documents).
    */
   private plainKey(written: string): string {
     const known = PLAIN_STRING_KEYS.get(written);
