@@ -78,6 +78,13 @@ const table: Record<string, Row> = {
     output: job(HOOK_FIXED, "        - name: k\n          command: [kubectl, delete, cm, x, --ignore-not-found=false]\n"),
     findings: ["warning: Job cleanup: container k passes --ignore-not-found=false"],
   },
+  "a delete whose status picks what runs next keeps its script: --ignore-not-found would change which branch runs": {
+    input: job(HOOK, "        - name: c\n          image: bitnami/kubectl:1.30\n          command: [sh, -c, \"if kubectl delete secret lock; then echo released; else kubectl create secret generic first-run; fi\"]\n"),
+    output: job(HOOK_FIXED, "        - name: c\n          image: bitnami/kubectl:1.30\n          command: [sh, -c, \"if kubectl delete secret lock; then echo released; else kubectl create secret generic first-run; fi\"]\n"),
+    findings: [
+      "warning: Job cleanup: container c: line 1: `kubectl delete secret lock`'s exit status decides what runs next (`if`), and --ignore-not-found would change what runs when the object is missing, so it is left as written",
+    ],
+  },
   "a helm test hook is left alone: its failure is its result": {
     input: job("  annotations:\n    helm.sh/hook: test\n", "        - name: k\n          command: [kubectl, delete, cm, x]\n"),
     findings: [],

@@ -118,6 +118,12 @@ function planScript(argv: Argv, index: number, name: string, settings: CleanupSe
       message: `container ${name}: ${place}, so fix-storage cannot tell whether it deletes; if it does, add --ignore-not-found to it in the chart`,
     });
   }
+  for (const place of analysis.statusDecides) {
+    result.findings.push({
+      severity: "warning",
+      message: `container ${name}: ${place}, and --ignore-not-found would change what runs when the object is missing, so it is left as written; if it should not fail then, change the script in the chart`,
+    });
+  }
   if (analysis.patched === text) return;
   const scriptField = argv.fieldOf(index);
   const shellField = argv.fieldOf(0);

@@ -4,7 +4,7 @@
  * be run a second time without harm.
  */
 import { IGNORE_NOT_FOUND, ignoresNotFound, isKubectlPath, isReplaySafeVerb, subcommand } from "./kubectl-command.js";
-import { readScript, type ScriptModel, type SimpleCommand, type Word } from "./shell-syntax.js";
+import { readScript, type ScriptModel, type SimpleCommand, type StatusTest, type Word } from "./shell-syntax.js";
 
 export interface ScriptAnalysis {
   /** The script with `--ignore-not-found` after each real `delete` that lacked it (the script itself if none). */
@@ -13,6 +13,8 @@ export interface ScriptAnalysis {
   deletes: number;
   /** Places that may run kubectl delete where the reader cannot be sure, so nothing is added there. */
   unsure: readonly string[];
+  /** Deletes left as written because their exit status decides what the script runs next. */
+  statusDecides: readonly string[];
   /** Why a second run could do something the first did not (undefined: safe to replay). */
   notReplaySafe?: string;
 }
@@ -136,7 +138,7 @@ export function analyseScript(script: string): ScriptAnalysis {
     // Copies of their own: the script, and strings made from it, may be views of their document's text, which the
     // memo must not keep alive.
     const own = JSON.parse(JSON.stringify({ script, analysis: analyseScriptText(script) })) as { script: string; analysis: ScriptAnalysis };
-    analysis = Object.freeze({ ...own.analysis, unsure: Object.freeze(own.analysis.unsure) });
+    analysis = Object.freeze({ ...own.analysis, unsure: Object.freeze(own.analysis.unsure), statusDecides: Object.freeze(own.analysis.statusDecides) });
     analysed.set(own.script, analysis);
   }
   return analysis;
@@ -151,13 +153,17 @@ function analyseScriptText(script: string): ScriptAnalysis {
       patched: script,
       deletes: 0,
       unsure: mentions ? [`line ${problem.line}: ${problem.message}, so fix-storage cannot tell commands from text`] : [],
+      statusDecides: [],
       notReplaySafe: `line ${problem.line}: ${problem.message}`,
     };
   }
+  const statusRead = readsStatus(model, script);
+  const testedFunctions = functionsWhoseStatusDecides(model, statusRead);
   const aliases = aliasNames(model);
   const shadowed = model.functions.has("kubectl") || aliases.has("kubectl");
   const inserts: number[] = [];
   const unsure: string[] = [];
+  const tested: string[] = [];
   let deletes = 0;
   let notReplaySafe: string | undefined;
   const unsafe = (line: number, why: string) => {
@@ -207,6 +213,14 @@ function analyseScriptText(script: string): ScriptAnalysis {
         unsure.push(`line ${command.line}: \`${short}\` is inside backquotes with escapes`);
         continue;
       }
+      const decides = statusRead
+        ? "the script reads `$?`"
+        : ((command.statusTested && statusDecides(command.statusTested)) ??
+          (command.inFunction !== undefined && testedFunctions.has(command.inFunction) ? `its function ${command.inFunction}'s status is tested` : undefined));
+      if (decides) {
+        tested.push(`line ${command.line}: \`${short}\`'s exit status decides what runs next (${decides})`);
+        continue;
+      }
       inserts.push((words[at] as Word).end);
       continue;
     }
@@ -252,7 +266,63 @@ function analyseScriptText(script: string): ScriptAnalysis {
     from = at;
   }
   patched += script.slice(from);
-  return { patched, deletes, unsure, ...(notReplaySafe !== undefined && { notReplaySafe }) };
+  return { patched, deletes, unsure, statusDecides: tested, ...(notReplaySafe !== undefined && { notReplaySafe }) };
+}
+
+/** Commands after `&&` or `||` that only print or end the script: which of them runs does not change what is done. */
+const HARMLESS_FOLLOWERS = new Set(["true", ":", "echo", "printf", "logger"]);
+
+/**
+ * How a delete's exit status decides what the script does (undefined when it only decides whether the Job fails,
+ * which is the failure the flag is for): a condition, `!`, or `&&` / `||` before a command that does something.
+ * `kubectl delete … || true`, `|| echo …` and `|| exit 1` stay editable.
+ */
+function statusDecides(test: StatusTest): string | undefined {
+  if (test.by !== "&&" && test.by !== "||") return `\`${test.by}\``;
+  const follower = test.follower;
+  const name = follower?.words[0]?.literal;
+  if (follower === undefined || name === undefined) return `\`${test.by}\``;
+  if (!HARMLESS_FOLLOWERS.has(name) && !(test.by === "||" && (name === "exit" || name === "return"))) return `\`${test.by} ${name}\``;
+  // `… && echo ok || echo failed`: what the follower's own status decides must be harmless too.
+  return follower.statusTested === undefined ? undefined : statusDecides(follower.statusTested);
+}
+
+/** Commands whose use of `$?` only prints it. */
+const PRINTERS = new Set(["echo", "printf", "logger"]);
+
+/**
+ * Whether the script reads an exit status through `$?` or PIPESTATUS other than to print it: that may be any
+ * delete's, read anywhere after it.
+ */
+function readsStatus(model: ScriptModel, script: string): boolean {
+  const printed = model.commands
+    .filter((command) => !command.unmappable && PRINTERS.has(command.words[0]?.literal ?? ""))
+    .flatMap((command) => command.words.slice(1));
+  for (const match of script.matchAll(/\$\{?\?|PIPESTATUS/g)) {
+    if (!printed.some((word) => word.start <= match.index && match.index < word.end)) return true;
+  }
+  return false;
+}
+
+/**
+ * Functions whose exit status decides what the script does: a call is tested, or made inside such a function. Any
+ * command of their bodies may give that status (the last one run does).
+ */
+function functionsWhoseStatusDecides(model: ScriptModel, statusRead: boolean): Set<string> {
+  const tested = new Set<string>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const command of model.commands) {
+      const name = command.words[0]?.literal;
+      if (name === undefined || !model.functions.has(name) || tested.has(name)) continue;
+      const inTested = command.inFunction !== undefined && tested.has(command.inFunction);
+      if (statusRead || inTested || (command.statusTested && statusDecides(command.statusTested))) {
+        tested.add(name);
+        grew = true;
+      }
+    }
+  }
+  return tested;
 }
 
 /** The command a simple command runs, through exec, env, timeout, xargs and the like. */

@@ -31,6 +31,17 @@ export interface SimpleCommand {
   line: number;
   /** Inside backquotes whose text is unescaped before it runs: offsets there do not map to the script. */
   unmappable: boolean;
+  /** What reads the command's exit status, when something does: a condition, `!`, or a following `&&` / `||`. */
+  statusTested?: StatusTest;
+  /** The function whose body holds the command (the innermost, when definitions nest). */
+  inFunction?: string;
+}
+
+export interface StatusTest {
+  /** `if`, `elif`, `while`, `until`, `!`, `&&` or `||`. */
+  by: string;
+  /** For `&&` and `||`: the simple command they run next (absent when it is a compound command). */
+  follower?: SimpleCommand;
 }
 
 export interface HereDocument {
@@ -103,6 +114,17 @@ class Reader {
   private pos = 0;
   private pending: PendingHereDocument[] = [];
   private peeked: Token | undefined;
+  /** Open `if`, `elif`, `while`, `until` (their conditions run up to `then` / `do`) and `for` heads. */
+  private heads: string[] = [];
+  /** Where each open `if`, loop or `{` began, as an index of model.commands, and the function it is the body of. */
+  private opened: Array<{ from: number; body?: string }> = [];
+  /** A function whose definition was read, whose body comes next. */
+  private pendingFunction: string | undefined;
+  private negated = false;
+  /** The commands of the command just read, whose status a `&&` or `||` next would test. */
+  private lastUnit: SimpleCommand[] | undefined;
+  /** Commands tested by `&&` or `||`, waiting for the command that runs after them. */
+  private awaitingFollower: SimpleCommand[] | undefined;
 
   constructor(
     private readonly text: string,
@@ -115,13 +137,22 @@ class Reader {
   /** Reads commands until the end of the text, or the `)` / `;;` / `esac` that ends the context; returns what ended it. */
   list(context: Context): string {
     for (;;) {
+      // A word's `$( )` commands are read with the word: they belong to the command it starts.
+      const before = this.model.commands.length;
       const token = this.next();
       if (token.kind === "eof") {
         if (context === "paren") throw new ScriptError("a `(` or `$(` is not closed", this.text.length);
         return "eof";
       }
+      const unit = this.lastUnit;
+      this.lastUnit = undefined;
       if (token.kind === "newline") continue;
       if (token.kind === "operator") {
+        if ((token.text === "&&" || token.text === "||") && unit) {
+          for (const command of unit) command.statusTested ??= { by: token.text };
+          this.awaitingFollower = unit.filter((command) => command.statusTested?.by === token.text);
+          continue;
+        }
         if (token.text === ")") {
           if (context === "paren") return ")";
           throw new ScriptError("unexpected `)`", token.start);
@@ -131,52 +162,121 @@ class Reader {
           throw new ScriptError(`unexpected \`${token.text}\``, token.start);
         }
         if (token.text === "(") {
+          const from = this.model.commands.length;
+          const body = this.takePendingFunction();
           this.list("paren");
           this.trailingRedirects();
+          this.bodyOf(body, from);
+          this.unitDone(from);
           continue;
         }
         if (token.text === "((") {
           // bash reads `((` as arithmetic, dash as two subshells: reading subshells finds every command either way.
+          const from = this.model.commands.length;
           this.list("paren");
           this.list("paren");
           this.trailingRedirects();
+          this.unitDone(from);
           continue;
         }
         if ([";", "&", "|", "&&", "||", "|&"].includes(token.text)) continue;
         // A redirection that starts a command.
-        this.command(token);
+        this.simpleCommand(token, before);
         continue;
       }
       const value = token.word.literal;
       if (value === "esac" && context === "case-item") return "esac";
       if (value === "case") {
+        const from = this.model.commands.length;
         this.caseCommand();
+        this.unitDone(from);
         continue;
       }
       if (value === "for" || value === "select") {
+        this.opened.push({ from: this.model.commands.length });
+        this.heads.push("for");
         this.forHead();
         continue;
       }
       if (value === "function") {
         const name = this.next();
-        if (name.kind === "word" && name.word.literal) this.model.functions.add(name.word.literal);
+        if (name.kind === "word" && name.word.literal) {
+          this.model.functions.add(name.word.literal);
+          this.pendingFunction = name.word.literal;
+        }
         this.skipParens();
         continue;
       }
       if (value === "[[") {
         this.testCommand();
+        this.unitDone(this.model.commands.length);
         continue;
       }
       if (value !== undefined && (RESERVED.has(value) || value === "esac")) {
-        if (value === "}" || value === "done" || value === "fi" || value === "esac") this.trailingRedirects();
+        this.reserved(value);
         continue;
       }
-      this.command(token);
+      this.simpleCommand(token, before);
     }
   }
 
-  /** One simple command, from its first token; a `name()` starts a function definition instead. */
-  private command(first: Token): void {
+  /** Follows which commands run as conditions, and where compound commands begin and end. */
+  private reserved(value: string): void {
+    if (value === "if" || value === "while" || value === "until" || value === "{") {
+      const body = value === "{" ? this.takePendingFunction() : undefined;
+      this.opened.push({ from: this.model.commands.length, ...(body !== undefined && { body }) });
+    }
+    if (value === "if" || value === "elif" || value === "while" || value === "until") this.heads.push(value);
+    else if (value === "then" && ["if", "elif"].includes(this.heads[this.heads.length - 1] ?? "")) this.heads.pop();
+    else if (value === "do" && ["while", "until", "for"].includes(this.heads[this.heads.length - 1] ?? "")) this.heads.pop();
+    else if (value === "!") this.negated = true;
+    if (value === "}" || value === "done" || value === "fi" || value === "esac") {
+      this.trailingRedirects();
+      const open = value === "esac" ? undefined : this.opened.pop();
+      if (open !== undefined) {
+        this.bodyOf(open.body, open.from);
+        this.unitDone(open.from);
+      }
+    }
+  }
+
+  private takePendingFunction(): string | undefined {
+    const name = this.pendingFunction;
+    this.pendingFunction = undefined;
+    return name;
+  }
+
+  /** The commands from `from` on are function `name`'s body (those of a function defined inside keep theirs). */
+  private bodyOf(name: string | undefined, from: number): void {
+    if (name === undefined) return;
+    for (const command of this.model.commands.slice(from)) command.inFunction ??= name;
+  }
+
+  private simpleCommand(first: Token, from: number): void {
+    const command = this.command(first);
+    if (command) this.unitDone(from, command);
+  }
+
+  /**
+   * A command has been read: the commands from index `from` on are its own (a simple command's, with those in its
+   * `$( )` only when it is an assignment alone, whose status is theirs). A condition or `!` around it tests their status.
+   */
+  private unitDone(from: number, simple?: SimpleCommand): void {
+    // A body that is neither `{ }` nor `( )` (`f() if …; fi` is one command at most here): nothing tells its end.
+    this.pendingFunction = undefined;
+    const unit = simple && simple.words.length > 0 ? [simple] : this.model.commands.slice(from);
+    const condition = this.negated ? "!" : this.heads.find((head) => head !== "for");
+    this.negated = false;
+    if (condition !== undefined) for (const command of unit) command.statusTested ??= { by: condition };
+    if (this.awaitingFollower) {
+      for (const command of this.awaitingFollower) if (command.statusTested && simple) command.statusTested.follower = simple;
+      this.awaitingFollower = undefined;
+    }
+    this.lastUnit = unit;
+  }
+
+  /** One simple command, from its first token; a `name()` starts a function definition instead (undefined). */
+  private command(first: Token): SimpleCommand | undefined {
     const command: SimpleCommand = { words: [], assignments: [], redirects: [], line: this.line(tokenStart(first)), unmappable: this.unmappable };
     let token: Token = first;
     for (;;) {
@@ -189,8 +289,11 @@ class Reader {
         const close = this.next();
         if (close.kind !== "operator" || close.text !== ")") throw new ScriptError("unexpected `(`", token.start);
         const name = command.words[0]?.literal;
-        if (name) this.model.functions.add(name);
-        return; // the body is the next command, read by the caller
+        if (name) {
+          this.model.functions.add(name);
+          this.pendingFunction = name;
+        }
+        return undefined; // the body is the next command, read by the caller
       } else {
         this.peeked = token;
         break;
@@ -199,6 +302,7 @@ class Reader {
     }
     this.model.commands.push(command);
     this.model.redirects.push(...command.redirects);
+    return command;
   }
 
   private redirect(operator: string, at: number): Redirect {
@@ -588,10 +692,11 @@ class Reader {
 
   /** Commands inside `$( … )` or `<( … )`, read in place so their offsets are the script's. */
   private nested(): void {
-    const saved = this.peeked;
-    this.peeked = undefined;
+    const { peeked, heads, opened, negated, awaitingFollower, pendingFunction } = this;
+    // A command substitution is a script of its own: the command around it is what a condition or `&&` tests.
+    Object.assign(this, { peeked: undefined, heads: [], opened: [], negated: false, awaitingFollower: undefined, pendingFunction: undefined });
     this.list("paren");
-    this.peeked = saved;
+    Object.assign(this, { peeked, heads, opened, negated, awaitingFollower, pendingFunction });
   }
 
   /** A `(`…`)` group inside a word (extglob, array), kept whole. */

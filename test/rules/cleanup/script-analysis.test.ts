@@ -12,6 +12,8 @@ interface Row {
   notReplaySafe?: string;
   /** Fragments of the places reported as unsure. */
   unsure?: string[];
+  /** Fragments of the deletes left alone because their status decides what runs next. */
+  statusDecides?: string[];
 }
 
 const table: Record<string, Row> = {
@@ -72,6 +74,43 @@ const table: Record<string, Row> = {
     patched: "trap 'kubectl delete cm lock' EXIT\nkubectl delete --ignore-not-found cm x",
     unsure: ["a trap handler runs `kubectl delete cm lock`"],
   },
+  "a delete whose status picks a branch is left alone": {
+    script: "if kubectl delete secret lock; then echo released; else kubectl create secret generic first-run; fi",
+    notReplaySafe: "`kubectl create` changes the cluster",
+    statusDecides: ["line 1: `kubectl delete secret lock`'s exit status decides what runs next (`if`)"],
+  },
+  "until, !, and && or || before a command that acts": {
+    script: "until kubectl delete cm a; do sleep 1; done\n! kubectl delete cm b\nkubectl delete cm c || kubectl get cm d\nkubectl delete cm e && kubectl get cm f",
+    statusDecides: ["line 1: `kubectl delete cm a`'s exit status decides what runs next (`until`)", "line 2: `kubectl delete cm b`'s exit status decides what runs next (`!`)", "(`|| kubectl`)", "(`&& kubectl`)"],
+  },
+  "|| true, || exit, && echo and && echo || echo only print or end: fixed": {
+    script: "kubectl delete cm a || true\nkubectl delete cm b || exit 1\nkubectl delete cm c && echo ok || echo failed",
+    patched: "kubectl delete --ignore-not-found cm a || true\nkubectl delete --ignore-not-found cm b || exit 1\nkubectl delete --ignore-not-found cm c && echo ok || echo failed",
+  },
+  "&& exit ends the script early only when the delete succeeds: left alone": { script: "kubectl delete cm a && exit 0\necho more", statusDecides: ["(`&& exit`)"] },
+  "$? read by a test, but not when only printed": {
+    script: "kubectl delete cm a; [ $? -eq 0 ] || echo missing",
+    statusDecides: ["(the script reads `$?`)"],
+  },
+  "$? only printed": { script: 'kubectl delete cm a; echo "status $?"', patched: 'kubectl delete --ignore-not-found cm a; echo "status $?"' },
+  "an assignment from $( ) in a condition tests the delete inside": { script: "if out=$(kubectl delete cm a); then echo \"$out\"; fi", statusDecides: ["(`if`)"] },
+  "$( ) in the arguments of a tested command is not tested": {
+    script: 'if [ -n "$(kubectl delete cm a)" ]; then echo deleted; fi',
+    patched: 'if [ -n "$(kubectl delete --ignore-not-found cm a)" ]; then echo deleted; fi',
+  },
+  "a function whose call is tested, also through another function": {
+    script: "f() { kubectl delete cm a; }\ng() { f; }\nh() { kubectl delete cm b; }\ng || kubectl get cm x\nh",
+    patched: "f() { kubectl delete cm a; }\ng() { f; }\nh() { kubectl delete --ignore-not-found cm b; }\ng || kubectl get cm x\nh",
+    statusDecides: ["line 1: `kubectl delete cm a`'s exit status decides what runs next (its function f's status is tested)"],
+  },
+  "a { } group before || tests each delete in it": {
+    script: "{ kubectl delete cm a; kubectl delete cm b; } || kubectl get cm c",
+    statusDecides: ["`kubectl delete cm a`", "`kubectl delete cm b`"],
+  },
+  "a delete in a loop's body is not its condition": {
+    script: "while read -r p; do kubectl delete pod \"$p\"; done\nfor c in a b; do kubectl delete cm \"$c\" || true; done",
+    patched: "while read -r p; do kubectl delete --ignore-not-found pod \"$p\"; done\nfor c in a b; do kubectl delete --ignore-not-found cm \"$c\" || true; done",
+  },
   "an unclosed quote is a problem": { script: "kubectl delete cm 'x", notReplaySafe: "is not closed", unsure: ["is not closed"] },
   "writing a file is not replay-safe": { script: "kubectl delete cm x > /tmp/log", patched: "kubectl delete --ignore-not-found cm x > /tmp/log", notReplaySafe: "`> /tmp/log` writes a file" },
   "a group written to a file is not replay-safe": { script: "{ kubectl delete cm x; } >> log", patched: "{ kubectl delete --ignore-not-found cm x; } >> log", notReplaySafe: "`>> log`" },
@@ -99,6 +138,10 @@ describe("reading a cleanup script", () => {
       if (row.notReplaySafe === undefined) expect(analysis.notReplaySafe).toBeUndefined();
       else expect(analysis.notReplaySafe).toContain(row.notReplaySafe);
       expect(analysis.unsure).toHaveLength(row.unsure?.length ?? 0);
+      expect(analysis.statusDecides).toHaveLength(row.statusDecides?.length ?? 0);
+      row.statusDecides?.forEach((fragment, i) => {
+        expect(analysis.statusDecides[i]).toContain(fragment);
+      });
       row.unsure?.forEach((fragment, i) => {
         expect(analysis.unsure[i]).toContain(fragment);
       });

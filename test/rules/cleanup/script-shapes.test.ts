@@ -127,7 +127,20 @@ const SHAPES: Record<string, Shape> = {
   "trailing backslash": { script: "kubectl delete cm x\\", expect: "retried" },
   "trailing backslash-newline": { script: "kubectl delete cm x \\\n", expect: "retried" },
   "CRLF line endings": { script: "echo one\r\nkubectl delete cm x\r\n", expect: "retried" },
-  "CRLF if: `then\\r` is a command, a syntax error in both shells": { script: "if true; then\r\n kubectl delete cm x\r\nfi\r\n", expect: "flag only" },
+  // The reader takes the delete for part of the `if`'s condition, which `then\r` never ends: it is left alone.
+  "CRLF if: `then\\r` is a command, a syntax error in both shells": { script: "if true; then\r\n kubectl delete cm x\r\nfi\r\n", expect: "unchanged" },
+  // The delete's status picks what runs next: --ignore-not-found would change that, so the delete is left as it is.
+  "if on a delete's status": { script: "if kubectl delete cm fail-lock; then echo released; else echo first run; fi", expect: "unchanged" },
+  "until a delete succeeds": { script: "until kubectl delete cm x; do sleep 0; done", expect: "unchanged" },
+  "|| then another command": { script: "kubectl delete cm fail-x || kubectl get cm y", expect: "unchanged" },
+  "&& then another command": { script: "kubectl delete cm x && kubectl get cm y", expect: "unchanged" },
+  "! before a delete": { script: "! kubectl delete cm fail-x; echo after", expect: "unchanged" },
+  "a function whose status is tested": { script: "f() { kubectl delete cm fail-x; }\nif f; then echo yes; else echo no; fi", expect: "unchanged" },
+  "$? tested": { script: "kubectl delete cm fail-x; [ $? -eq 0 ] || echo missing", expect: "unchanged" },
+  "|| true, || exit 1 and an echoed $? stay fixed": {
+    script: 'kubectl delete cm a || true\nkubectl delete cm b || exit 1\nkubectl delete cm c; echo "status $?"',
+    expect: "retried",
+  },
   "CRLF here-document: the delimiter is EOF\\r, and so is its line": {
     script: "cat <<EOF\r\nkubectl delete cm in-heredoc\r\nEOF\r\nkubectl delete cm x\r\n",
     expect: "retried",
