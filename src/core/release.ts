@@ -214,7 +214,7 @@ function refuseNonStringNamespace(object: KubeObject): void {
 }
 
 /** The release an object's own app.kubernetes.io/instance, else release, label names. */
-function ownReleaseName(object: KubeObject): Sourced | undefined {
+export function ownReleaseName(object: KubeObject): Sourced | undefined {
   const labels = object.labels();
   const label = [INSTANCE, RELEASE_LABEL].find((key) => typeof labels[key] === "string" && labels[key] !== "");
   return label ? { value: labels[label] as string, from: `its ${label} label` } : undefined;

@@ -5,6 +5,7 @@
 import { isDeepStrictEqual } from "node:util";
 import * as z from "zod/mini";
 import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
+import { ownReleaseName } from "../core/release.js";
 import type { Json } from "../core/render.js";
 import type { Path } from "../core/yaml-editor.js";
 import { PlanBuilder, type Rule } from "./rule.js";
@@ -43,7 +44,12 @@ interface WorkloadMount {
   mountPath: string;
   /** Set when the claim comes from a volumeClaimTemplate (one claim per replica). */
   replicas?: number;
+  /** For a volumeClaimTemplate's claim: the one pod that mounts it. */
+  pod?: string;
 }
+
+/** The pod label the StatefulSet controller sets to the pod's name. */
+const POD_NAME = "statefulset.kubernetes.io/pod-name";
 
 const HOSTNAME = "kubernetes.io/hostname";
 
@@ -78,7 +84,7 @@ export const cronjobClaims: Rule<Options> = {
           .filter((mount) => mount.name === volume.name)
           .map((mount) => mount.mountPath);
         const sameScope = (mount: WorkloadMount) =>
-          namespaceOf(mount.workload) === namespace && sameRelease(mount.workload, job);
+          namespaceOf(mount.workload) === namespace && sameRelease(mount.workload, job) && sameApplication(mount.workload, job);
         let target = volume.claimName;
         let why: string | undefined;
         const mapped = opts.claims[volume.claimName];
@@ -87,6 +93,20 @@ export const cronjobClaims: Rule<Options> = {
           why = `the claims option maps ${volume.claimName} to ${mapped}`;
         } else if (Object.values(opts.claims).includes(volume.claimName)) {
           // A claim the claims option points to was chosen by hand: it is never retargeted again.
+        } else if (
+          release().namespaceOf(job) === undefined &&
+          !claims.created(namespace, volume.claimName) &&
+          claims.namespacesCreating(volume.claimName).length > 0
+        ) {
+          // The stream creates the claim in a namespace it names; the Job's own is not known, so neither is whether it
+          // is that one.
+          plan.finding(
+            "warning",
+            `${job} states no namespace and none is given, and the stream creates claim ${volume.claimName} in ${claims.namespacesCreating(volume.claimName).join(", ")}: whether the Job mounts that claim is not known, so it is left alone; pass --namespace (-n) with the release's namespace`,
+            job,
+            volume.path,
+          );
+          continue;
         } else if (!claims.created(namespace, volume.claimName) && workloadMounts.ofClaim(volume.claimName, sameScope) === undefined) {
           // A claim the stream does not render may still exist in the cluster: the Job's own, never to be swapped.
           if (live?.claimExists(namespace, volume.claimName)) {
@@ -219,6 +239,10 @@ function coLocation(
     plan.finding("warning", `${job} and ${owner.workload} both mount ${claim}, which is ReadWriteOncePod: only one pod can use it at a time`, job, volume.path);
     return undefined;
   }
+  // A per-replica claim is mounted by one pod only: with more replicas, the workload's labels would match the others.
+  if (owner.pod !== undefined && owner.replicas !== 1) {
+    return { term: { labelSelector: { matchLabels: { [POD_NAME]: owner.pod } }, topologyKey: HOSTNAME }, owner: owner.workload, claim };
+  }
   const matchLabels = owner.workload.get(["spec", "selector", "matchLabels"]);
   if (!isRecord(matchLabels) || Object.keys(matchLabels).length === 0) {
     plan.finding("warning", `${job} shares ReadWriteOnce claim ${claim} with ${owner.workload}, whose selector has no matchLabels to co-locate with`, job, volume.path);
@@ -250,6 +274,8 @@ function addAffinity(
 
 interface RenderedClaims {
   created(namespace: string, claim: string): boolean;
+  /** The namespaces, stated by the objects themselves, in which the stream creates `claim`. */
+  namespacesCreating(claim: string): string[];
   accessModes(namespace: string, claim: string): string[] | undefined;
   /** Rendered PVCs of the namespace that no pod in the stream mounts, among those `keep` accepts. */
   unmounted(namespace: string, keep: (claim: KubeObject) => boolean): string[];
@@ -275,12 +301,13 @@ function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject
     );
     return mounted;
   };
-  const templates: Array<{ namespace: string; prefix: string; modes: string[] }> = [];
+  const templates: Array<{ namespace: string; stated: boolean; prefix: string; modes: string[] }> = [];
   for (const statefulSet of statefulSets(stream)) {
     for (const template of claimTemplates(statefulSet).templates) {
       const modes = isRecord(template.value.spec) ? template.value.spec.accessModes : undefined;
       templates.push({
         namespace: namespaceOf(statefulSet),
+        stated: Boolean(statefulSet.namespace),
         prefix: `${template.name}-${statefulSet.name}-`,
         modes: Array.isArray(modes) ? modes.map(String) : [],
       });
@@ -298,6 +325,12 @@ function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject
   };
   return {
     created: (namespace, claim) => pvcs.has(`${namespace}/${claim}`) || fromTemplate(namespace, claim) !== undefined,
+    namespacesCreating: (claim) => {
+      const found = new Set<string>();
+      for (const pvc of pvcObjects) if (pvc.name === claim && pvc.namespace) found.add(pvc.namespace);
+      for (const template of templates) if (template.stated && fromTemplate(template.namespace, claim) === template) found.add(template.namespace);
+      return [...found];
+    },
     accessModes: (namespace, claim) => pvcs.get(`${namespace}/${claim}`) ?? fromTemplate(namespace, claim)?.modes,
     unmounted: (namespace, keep) =>
       pvcObjects
@@ -356,23 +389,39 @@ function mainWorkloadMounts(stream: ManifestStream): WorkloadMounts {
     const templates =
       workload.kind === "StatefulSet" ? new Set(claimTemplates(workload).templates.map((template) => template.name)) : new Set<string>();
     const replicas = Number(workload.get(["spec", "replicas"]) ?? 1);
+    // The first pod's ordinal (spec.ordinals.start); a value that is no ordinal names no claim.
+    const start = workload.get(["spec", "ordinals", "start"]) ?? 0;
     for (const mount of mounts(pod)) {
       const claim = volumes.get(mount.name);
       if (claim !== undefined) found.push({ workload, claim, mountPath: mount.mountPath });
-      else if (templates.has(mount.name)) {
-        found.push({ workload, claim: `${mount.name}-${workload.name}-0`, mountPath: mount.mountPath, replicas });
+      else if (templates.has(mount.name) && Number.isSafeInteger(start) && (start as number) >= 0) {
+        const pod = `${workload.name}-${start}`;
+        found.push({ workload, claim: `${mount.name}-${pod}`, mountPath: mount.mountPath, replicas, pod });
       }
     }
   }
   return new WorkloadMounts(found);
 }
 
-const INSTANCE = "app.kubernetes.io/instance";
-
+/** Whether two objects may be of one release: not when their own labels (instance, else release) name two. */
 function sameRelease(a: KubeObject, b: KubeObject): boolean {
-  const left = a.labels()[INSTANCE];
-  const right = b.labels()[INSTANCE];
+  const left = ownReleaseName(a)?.value;
+  const right = ownReleaseName(b)?.value;
   return left === undefined || right === undefined || left === right;
+}
+
+const NAME = "app.kubernetes.io/name";
+const CHART = "helm.sh/chart";
+
+/**
+ * Whether two objects of one release may be of one application, and not one of them a subchart's (a Redis or MariaDB
+ * beside the app): not when their `# Source:` charts, their helm.sh/chart labels or their app.kubernetes.io/name
+ * labels differ.
+ */
+function sameApplication(a: KubeObject, b: KubeObject): boolean {
+  const chartOf = (object: KubeObject) => /^(.*?)\/templates\//.exec(object.ref().source ?? "")?.[1];
+  const differ = (left: unknown, right: unknown) => typeof left === "string" && typeof right === "string" && left !== right;
+  return !differ(chartOf(a), chartOf(b)) && !differ(a.labels()[CHART], b.labels()[CHART]) && !differ(a.labels()[NAME], b.labels()[NAME]);
 }
 
 /** Deletes must run from the last index to the first, so earlier deletes do not shift later paths. */

@@ -240,6 +240,45 @@ const table: Record<string, Row> = {
     input: app("  labels: {app.kubernetes.io/instance: shop}\n") + backup("  labels: {app.kubernetes.io/instance: crm}\n"),
     findings: ["mounts claim backup-scratch, which nothing in the stream creates and no main workload mounts"],
   },
+  "release scoping: the release label counts as the instance label does": {
+    input: app("  labels: {release: shop}\n") + backup("  labels: {release: crm}\n"),
+    findings: ["mounts claim backup-scratch, which nothing in the stream creates and no main workload mounts"],
+  },
+  "a subchart's workload is no rival: its # Source: chart differs": {
+    input:
+      app().replace("---\n", "---\n# Source: shop/charts/redis/templates/deployment.yaml\n") +
+      backup().replace("---\n", "---\n# Source: shop/templates/cronjob.yaml\n"),
+    findings: ["mounts claim backup-scratch, which nothing in the stream creates and no main workload mounts"],
+  },
+  "another application's workload is no rival: helm.sh/chart or app.kubernetes.io/name differs": {
+    input:
+      app("  labels: {helm.sh/chart: redis-19.0.1}\n") +
+      app("  labels: {app.kubernetes.io/name: redis}\n").replace("name: app\n", "name: app2\n") +
+      backup("  labels: {helm.sh/chart: shop-1.0.0, app.kubernetes.io/name: shop}\n"),
+    findings: ["mounts claim backup-scratch, which nothing in the stream creates and no main workload mounts"],
+  },
+  "namespace unknown, and the stream creates the claim in a namespace it names: left alone, -n asked for": {
+    input: app() + pvc("backup-scratch", "[ReadWriteOnce]", IN_APPS) + pvc("data") + backup(),
+    findings: [
+      "CronJob backup states no namespace and none is given, and the stream creates claim backup-scratch in apps: whether the Job mounts that claim is not known, so it is left alone; pass --namespace (-n)",
+    ],
+  },
+  "spec.ordinals.start: the first pod's claim is data-db-1": {
+    input: db(1).replace("  replicas: 1\n", "  replicas: 1\n  ordinals: {start: 1}\n") + backup(),
+    output:
+      db(1).replace("  replicas: 1\n", "  replicas: 1\n  ordinals: {start: 1}\n") +
+      backup("", "persistentVolumeClaim: {claimName: data-db-1}", coLocated("                      app: db\n")),
+    findings: [ASSUMING],
+  },
+  "spec.ordinals.start that is no ordinal names no claim: nothing to share": {
+    input: db(1).replace("  replicas: 1\n", "  replicas: 1\n  ordinals: {start: first}\n") + backup(),
+    findings: ["mounts claim backup-scratch, which nothing in the stream creates and no main workload mounts"],
+  },
+  "a Job mounting one replica's claim of several is co-located with that pod, not with every replica": {
+    input: db(3) + backup("", "persistentVolumeClaim: {claimName: data-db-0}"),
+    output: db(3) + backup("", "persistentVolumeClaim: {claimName: data-db-0}", coLocated("                      statefulset.kubernetes.io/pod-name: db-0\n")),
+    findings: [],
+  },
   "a Job that already mounts the Deployment's claim is only co-located": {
     input: app() + backup("", SHARED),
     output: app() + backup("", SHARED, WITH_APP),
