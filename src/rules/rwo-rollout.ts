@@ -44,7 +44,8 @@ export const rwoRollout: Rule<Options> = {
     const plan = new PlanBuilder("rwo-rollout");
     const selected = opts.deployments ? new Set(opts.deployments) : undefined;
     const seen = new Set<string>();
-    const namespaceOf = (object: KubeObject) => object.namespace ?? release().namespace ?? "";
+    // An object's own namespace, else the release's as given (never one read from other objects, such as StatefulSets).
+    const namespaceOf = (object: KubeObject) => release().namespaceOf(object) ?? "";
     let claims: Map<string, string[]> | undefined;
     // Only Deployments that name a claim can deadlock, so the others are not even parsed.
     for (const deployment of stream.objects(["Deployment"], (text) => text.includes("claimName"))) {

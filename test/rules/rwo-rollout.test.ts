@@ -119,6 +119,14 @@ const table: Record<string, Row> = {
     input: pvc("data", "[ReadWriteMany]").replace("  name: data\n", "  name: data\n  namespace: other\n") + deployment("").replace("  name: app\n", "  name: app\n  namespace: apps\n"),
     findings: ["Deployment apps/app mounts claim data, which the stream does not render"],
   },
+  "a namespace-less PVC is in the release's namespace, never one taken from a StatefulSet: unknown when none is given": {
+    options: { mode: "fix" },
+    input:
+      RWO +
+      deployment("").replace("  name: app\n", "  name: app\n  namespace: tools\n") +
+      "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: cache\n  namespace: tools\nspec:\n  serviceName: cache\n  selector:\n    matchLabels: {app: cache}\n  template:\n    metadata:\n      labels: {app: cache}\n    spec:\n      containers: [{name: cache, image: cache:1}]\n",
+    findings: ["Deployment tools/app mounts claim data, which the stream does not render, so its access mode is unknown"],
+  },
   "replicas 3 on a ReadWriteOnce claim: a different problem, reported distinctly, never set to Recreate": {
     options: { mode: "fix" },
     input: RWO + deployment("  replicas: 3\n"),
