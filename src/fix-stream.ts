@@ -12,7 +12,7 @@ import { checkReleaseInputs, type ReleaseInputs, resolveRelease } from "./core/r
 import type { RuleContext } from "./core/stage.js";
 import type { RawDocument } from "./core/stream.js";
 import { type LiveMode, liveGuard, liveNamespaceCheck, liveNamespaces } from "./live/live-guard.js";
-import { claimExists, jobExists, type LiveState } from "./live/live-state.js";
+import { claimExists, jobExists, type LiveState, liveClaim } from "./live/live-state.js";
 import { RULES } from "./rules/index.js";
 import { RULE_NAMES, type RuleName } from "./rules/rule.js";
 
@@ -102,6 +102,7 @@ export async function fixStream(input: string | readonly RawDocument[], options:
     const live = {
       origin: state.origin,
       claimExists: (namespace: string, name: string) => claimExists(state, namespace, name),
+      claim: (namespace: string, name: string) => liveClaim(state, namespace, name),
       jobExists: (namespace: string, name: string) => jobExists(state, namespace, name),
     };
     stages = [liveNamespaceCheck(), ...stages.map((stage) => withLive(stage, live)), liveGuard({ live: state, mode, now: now ?? Date.now() })];

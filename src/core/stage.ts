@@ -11,6 +11,8 @@ export interface RuleContext {
   live?: {
     origin: string;
     claimExists(namespace: string, name: string): boolean;
+    /** The live claim's binding and class, when the cluster has the claim. */
+    claim(namespace: string, name: string): { volumeName?: string; storageClassName?: string } | undefined;
     /** Undefined where the live state cannot tell (a file, or a namespace not read). */
     jobExists(namespace: string, name: string): boolean | undefined;
   };

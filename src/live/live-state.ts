@@ -11,6 +11,9 @@ export interface LiveClaim {
   name: string;
   creationTimestamp?: string;
   annotations: Record<string, unknown>;
+  /** spec.volumeName and spec.storageClassName, when set: a bound claim's spec cannot change. */
+  volumeName?: string;
+  storageClassName?: string;
 }
 
 export interface LiveState {
@@ -54,9 +57,12 @@ function collect(object: unknown, state: LiveState): void {
   if (object.kind === "StatefulSet") state.statefulSets.set(`${namespace}/${name}`, object);
   if (object.kind === "Job") state.jobs.add(`${namespace}/${name}`);
   if (object.kind === "PersistentVolumeClaim") {
+    const spec = isRecord(object.spec) ? object.spec : {};
     state.claims.push({
       namespace,
       name,
+      ...(typeof spec.volumeName === "string" && spec.volumeName !== "" && { volumeName: spec.volumeName }),
+      ...(typeof spec.storageClassName === "string" && { storageClassName: spec.storageClassName }),
       ...(typeof metadata.creationTimestamp === "string" && { creationTimestamp: metadata.creationTimestamp }),
       annotations: isRecord(metadata.annotations) ? metadata.annotations : {},
     });
@@ -64,7 +70,11 @@ function collect(object: unknown, state: LiveState): void {
 }
 
 export function claimExists(state: LiveState, namespace: string, name: string): boolean {
-  return state.claims.some((claim) => claim.namespace === namespace && claim.name === name);
+  return liveClaim(state, namespace, name) !== undefined;
+}
+
+export function liveClaim(state: LiveState, namespace: string, name: string): LiveClaim | undefined {
+  return state.claims.find((claim) => claim.namespace === namespace && claim.name === name);
 }
 
 /** True or false where the live state can tell whether the Job exists; undefined where it cannot. */

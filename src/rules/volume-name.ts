@@ -60,7 +60,7 @@ export const volumeName: Rule<z.infer<typeof options>> = {
   summary: "bind a claim or claim template to a retained PV (spec.volumeName); configured by bindings or --volume-name",
   defaultEnabled: true,
   options,
-  plan({ stream, release }, { bindings, storageClassName }) {
+  plan({ stream, release, live }, { bindings, storageClassName }) {
     const plan = new PlanBuilder("volume-name");
     refuseConflicts(bindings);
     for (const wanted of bindings) {
@@ -69,6 +69,8 @@ export const volumeName: Rule<z.infer<typeof options>> = {
       let object: KubeObject;
       let specPath: Array<string | number>;
       let what: string;
+      /** A rendered claim the cluster already has (--live): its spec can change only by binding it once. */
+      let existing: { volumeName?: string; storageClassName?: string } | undefined;
       if ("statefulSet" in wanted) {
         const all = statefulSets(stream);
         const found = onlyOne(
@@ -114,9 +116,19 @@ export const volumeName: Rule<z.infer<typeof options>> = {
           );
         }
         object = found;
-        release().namespaceOf(found); // refuses a namespace that is no string
+        const namespace = release().namespaceOf(found); // refuses a namespace that is no string
         specPath = ["spec"];
         what = String(found);
+        existing = live && namespace !== undefined ? live.claim(namespace, found.name) : undefined;
+        if (existing?.volumeName !== undefined && existing.volumeName !== wanted.volumeName) {
+          plan.finding(
+            "warning",
+            `${what} exists in the cluster bound to PV ${existing.volumeName} (${live?.origin}), and a bound claim's spec cannot change: binding it to ${wanted.volumeName} would fail the upgrade, so it is left alone (drop the binding, or delete the claim first to rebind its name)`,
+            object,
+            [...specPath, "volumeName"],
+          );
+          continue;
+        }
       }
       const spec = object.get(specPath);
       const current = isRecord(spec) ? spec : {};
@@ -133,7 +145,14 @@ export const volumeName: Rule<z.infer<typeof options>> = {
       }
       const storageClass = current.storageClassName;
       if (storageClass === undefined || storageClass === null) {
-        if (storageClassName !== undefined) {
+        if (storageClassName !== undefined && existing !== undefined && existing.storageClassName !== storageClassName) {
+          plan.finding(
+            "warning",
+            `${what} exists in the cluster with storageClassName ${JSON.stringify(existing.storageClassName ?? null)} (${live?.origin}), which cannot change: the storageClassName option's ${JSON.stringify(storageClassName)} is not written`,
+            object,
+            [...specPath, "storageClassName"],
+          );
+        } else if (storageClassName !== undefined) {
           plan.edit(object, {
             op: "set",
             path: [...specPath, "storageClassName"],

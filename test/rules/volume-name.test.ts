@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseLiveState } from "../../src/live/live-state.js";
 import { parseVolumeNameFlag } from "../../src/rules/volume-name.js";
 import { example, fix } from "../helpers.js";
 import { optionsFor, type Row, runTable } from "./table.js";
@@ -39,6 +40,10 @@ ${namespace ? `  namespace: ${namespace}\n` : ""}spec:
       storage: 1Gi
 ${spec}`;
 
+/** --live state holding claim apps/data with `spec` (literal text of its spec's fields). */
+const liveClaims = (spec: string) =>
+  parseLiveState(`apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\n  namespace: apps\nspec:\n  accessModes: [ReadWriteOnce]\n${spec}`, "live.yaml");
+
 const TEMPLATE = { statefulSet: "grafana", template: "storage", volumeName: "pv-grafana" };
 const REBIND = `if pv-grafana is Released, make it bindable again: kubectl patch pv pv-grafana --type json -p '[{"op":"remove","path":"/spec/claimRef"}]'`;
 
@@ -68,6 +73,27 @@ const table: Record<string, Row> = {
     options: { bindings: [{ claim: "data", volumeName: "pv-1", namespace: "b" }] },
     input: claim("a") + claim("b"),
     output: claim("a") + claim("b", "  storageClassName: manual\n  volumeName: pv-1\n"),
+  },
+  "--live: the claim exists bound to another PV; its spec cannot change, so it is left alone, with why": {
+    options: { bindings: [{ claim: "data", volumeName: "pv-1" }] },
+    with: { release: { namespace: "apps" }, live: { state: liveClaims("  volumeName: pvc-1234\n  storageClassName: standard\n"), mode: "pin" } },
+    input: claim(),
+    findings: [
+      "PersistentVolumeClaim data exists in the cluster bound to PV pvc-1234 (live.yaml), and a bound claim's spec cannot change: binding it to pv-1 would fail the upgrade, so it is left alone",
+    ],
+  },
+  "--live: the claim exists bound to that PV: the render says what the cluster has": {
+    options: { bindings: [{ claim: "data", volumeName: "pv-1" }] },
+    with: { release: { namespace: "apps" }, live: { state: liveClaims("  volumeName: pv-1\n  storageClassName: manual\n"), mode: "pin" } },
+    input: claim(),
+    output: claim(undefined, "  storageClassName: manual\n  volumeName: pv-1\n"),
+  },
+  "--live: a pending claim may be bound once; a class it has cannot be set": {
+    options: { bindings: [{ claim: "data", volumeName: "pv-1" }], storageClassName: "" },
+    with: { release: { namespace: "apps" }, live: { state: liveClaims("  storageClassName: standard\n"), mode: "pin" } },
+    input: claim(undefined, ""),
+    output: claim(undefined, "  volumeName: pv-1\n"),
+    findings: ['PersistentVolumeClaim data exists in the cluster with storageClassName "standard" (live.yaml), which cannot change: the storageClassName option\'s "" is not written'],
   },
   "already bound to that PV: nothing to do": {
     options: { bindings: [{ claim: "data", volumeName: "pv-1" }] },
