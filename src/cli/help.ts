@@ -6,7 +6,7 @@ const ruleLines = RULES.map((rule) => `  ${rule.name.padEnd(22)} ${rule.defaultE
 const USAGE = `Usage:
   fix-storage [fix] [options] < in.yaml > fixed.yaml   transform (Helm post-renderer, pipes, Argo CD)
   fix-storage check [FILE|DIR...]                      report what would change; exit 0 nothing, 1 a change or warning, 2 error
-  fix-storage diff [FILE|DIR...]                       unified diff of what would change (exit like check)
+  fix-storage diff [FILE|DIR...]                       unified diff of what would change; exit 0 none, 1 a difference, 2 error
   fix-storage flux-patches [FILE]                      print a Flux HelmRelease postRenderers block doing the same edits
   fix-storage krm                                      KRM function: ResourceList in, ResourceList out (auto-detected)
   fix-storage help [COMMAND]                           this help, or a command's
@@ -79,9 +79,10 @@ Usage:
 
 ${INPUTS}
 The diff names each file as a/FILE and b/FILE, keeps CRLF line ends, and applies with patch -p1 and git apply.
-Exit status: 0 no difference, 1 a difference, 2 error.
+Exit status: 0 no difference, 1 a difference, 2 error (a warning without an edit is no difference: check fails on it).
 
 Options:
+  --explain              one line per change and finding on stderr
   --report FILE          also write the JSON report to FILE
 ${RULE_OPTIONS}
 ${LIVE_OPTIONS}
@@ -94,8 +95,10 @@ Usage:
 FILE is a render of the release (helm template with the HelmRelease's values); - or no FILE reads stdin.
 Prints a postRenderers: block (JSON6902 patches, one target per object) to put under the HelmRelease's spec.
 Regenerate it when the chart version or the values change; examples/flux/check-patches.sh fails CI when stale.
+Warnings (what the block leaves undone, such as a Job left alone) go to stderr.
 
 Options:
+  --explain              also one line per change and info finding on stderr
   --report FILE          also write the JSON report to FILE
 ${RULE_OPTIONS}
 `,

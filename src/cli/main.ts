@@ -224,11 +224,16 @@ async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, std
     }
     case "diff": {
       const diff = results.map(({ input, result }) => unifiedDiff(result, input.label, input.text)).join("");
+      if (args.explain) for (const { result } of results) for (const line of explainAll(result.changes, result.findings)) stderr.push(`fix-storage: ${line}`);
       return { code: diff === "" ? 0 : 1, stdout: diff, stderr };
     }
     case "flux-patches": {
       const { result } = results[0] as { result: FixResult };
-      return { code: 0, stdout: fluxPatches(result), stderr };
+      const stdout = fluxPatches(result);
+      // The block carries only edits: what it leaves undone (a Job left alone, a claim to check) is said here.
+      const shown = args.explain ? result.findings : result.findings.filter((finding) => finding.severity !== "info");
+      for (const line of explainAll(args.explain ? result.changes : [], shown)) stderr.push(`fix-storage: ${line}`);
+      return { code: 0, stdout, stderr };
     }
     default:
       throw new FixStorageError(`internal error: command ${args.command} has no runner`);

@@ -3,7 +3,8 @@
  * HelmRelease's spec.postRenderers. The ops are derived from the change records by replaying them on the objects'
  * original data, so a patch never disagrees with what the tool itself does.
  */
-import { isRecord } from "../core/manifest.js";
+import { FixStorageError } from "../core/errors.js";
+import { isRecord, type KubeObject, ManifestStream } from "../core/manifest.js";
 import type { ChangeRecord, ObjectRef } from "../core/records.js";
 import { applyRecord, copyData } from "../core/apply-record.js";
 import { jsonForYaml, renderString } from "../core/render.js";
@@ -92,6 +93,32 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/**
+ * The namespace a patch target names so that it selects its object alone. kustomize matches a target without one in
+ * every namespace, and takes an object that states none as in `default`: so an object that states none is named by
+ * `default` when one of the same name is in another namespace. Where even that selects two, no target can tell them.
+ */
+function targetNamespace(ref: ObjectRef, objects: readonly KubeObject[]): string | undefined {
+  const where = `${ref.kind} ${ref.name ?? ""} (document ${ref.document})`;
+  if (!ref.name) throw new FixStorageError(`flux-patches: ${where} has no metadata.name, so no patch target can select it alone`);
+  const twins = objects.filter(
+    (object) =>
+      object.kind === ref.kind &&
+      object.apiVersion === ref.apiVersion &&
+      object.name === ref.name &&
+      !(object.doc.raw.index === ref.document && object.item === ref.item),
+  );
+  const effective = (namespace: string | undefined) => namespace || "default";
+  const stated = ref.namespace || undefined;
+  if (twins.some((twin) => effective(twin.namespace) === effective(stated))) {
+    throw new FixStorageError(
+      `flux-patches: ${where} and another ${ref.kind} ${ref.name} are both in namespace ${effective(stated)} as kustomize reads them (one that states none is in default), so no patch target selects one alone; state their namespaces in the chart`,
+    );
+  }
+  if (stated !== undefined) return stated;
+  return twins.length > 0 ? "default" : undefined;
+}
+
 export function fluxPatches(result: FixResult): string {
   const targets = new Map<string, Target>();
   const originals = new Map<string, unknown>();
@@ -117,14 +144,17 @@ export function fluxPatches(result: FixResult): string {
     return `${lines.join("\n")}\n`;
   }
   lines.push("  - kustomize:", "      patches:");
+  const kinds = [...new Set([...targets.values()].map((target) => target.ref.kind))];
+  const objects = new ManifestStream(result.output).objects(kinds);
   for (const target of targets.values()) {
+    const namespace = targetNamespace(target.ref, objects);
     const { group, version } = groupVersion(target.ref.apiVersion);
     lines.push(`        # ${[...target.rules].join(", ")}: ${target.ref.kind} ${target.ref.namespace ? `${target.ref.namespace}/` : ""}${target.ref.name}`);
     lines.push("        - target:");
     if (group) lines.push(`            group: ${renderString(group)}`);
     lines.push(`            version: ${renderString(version)}`, `            kind: ${renderString(target.ref.kind)}`);
     lines.push(`            name: ${renderString(escapeRegex(target.ref.name))}`);
-    if (target.ref.namespace) lines.push(`            namespace: ${renderString(escapeRegex(target.ref.namespace))}`);
+    if (namespace !== undefined) lines.push(`            namespace: ${renderString(escapeRegex(namespace))}`);
     lines.push("          patch: |");
     for (const op of target.ops) {
       lines.push(`            - op: ${op.op}`, `              path: ${renderString(op.path)}`);

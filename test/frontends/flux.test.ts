@@ -134,11 +134,43 @@ describe.skipIf(!kubectl)("fix-storage flux-patches", () => {
     expect(targets).toContainEqual({ group: "apps", version: "v1", kind: "StatefulSet", name: "matomo-mariadb", namespace: "matomo" });
   });
 
+  it("an object that states no namespace, beside one of its name in another: targeted as kustomize reads it, in default", async () => {
+    const render = statefulSet("db-1.0.0", "\n              helm.sh/chart: CHART", " {}");
+    const other = render.replace("namespace: apps", "namespace: monitoring").replace("app.kubernetes.io/instance: db", "app.kubernetes.io/instance: other");
+    const input = `${render.replace("  namespace: apps\n", "")}---\n${other}`;
+    const options: FixOptions = { release: { namespace: "prod" } };
+    const patches = await patchesFor(input, options);
+    const targets = patches.map((patch) => (patch as { target: { namespace?: string } }).target.namespace);
+    expect(targets).toEqual(["default", "monitoring"]);
+    await expectPatchesFix(input, patches, options);
+  });
+
+  it("refuses two objects that kustomize reads as in one namespace: no target selects one alone", async () => {
+    const render = statefulSet("db-1.0.0", "\n              helm.sh/chart: CHART", " {}");
+    const twins = `${render.replace("  namespace: apps\n", "")}---\n${render.replace("namespace: apps", "namespace: default")}`;
+    await expect(fixStream(twins, { release: { namespace: "default" } }).then(fluxPatches)).rejects.toThrow(
+      "are both in namespace default as kustomize reads them (one that states none is in default), so no patch target selects one alone",
+    );
+  });
+
   it("prints an empty list when there is nothing to fix", async () => {
     const emitted = fluxPatches(
       await fixStream(example("prometheus-pushgateway", "rendered-2.17.0.yaml"), { disable: ["claim-template-labels", "claim-ownership"] }),
     );
     expect(parse(emitted)).toEqual({ postRenderers: [] });
+  });
+});
+
+describe("flux-patches on stderr", () => {
+  it("says what the block leaves undone (warnings), and every change with --explain", async () => {
+    const file = join(EXAMPLES, "matomo", "rendered-existing-claim.yaml");
+    const plain = await runCli({ argv: ["flux-patches", file], env: {}, readStdin: async () => new Uint8Array() });
+    expect(plain.code).toBe(0);
+    expect(plain.stderr.join("\n")).toContain("fix-storage: warning: cronjob-claims:");
+    expect(plain.stderr.join("\n")).not.toContain("claimName from");
+    const explained = await runCli({ argv: ["flux-patches", "--explain", file], env: {}, readStdin: async () => new Uint8Array() });
+    expect(explained.stdout).toBe(plain.stdout);
+    expect(explained.stderr.join("\n")).toContain("persistentVolumeClaim.claimName from \"matomo-matomo\" to \"matomo-data\"");
   });
 });
 
