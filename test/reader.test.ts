@@ -97,6 +97,16 @@ describe("reader and writer", () => {
     ]);
     expect(result.output).toBe(input.replace("      app: db\n          helm.sh/chart: db-1.0.0\n", "      app: db\n"));
   });
+
+  it("says so when a List holds a List, whose objects the rules never read", async () => {
+    const item = STATEFULSET.trimEnd().split("\n").map((line, i) => (i === 0 ? `      - ${line}` : `        ${line}`)).join("\n");
+    const input = `# Source: c/templates/lists.yaml\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: List\n    items:\n${item}\n`;
+    const result = await fix(input);
+    expect(result.output).toBe(input);
+    expect(result.findings.map((finding) => `${finding.severity}: ${finding.message}`)).toEqual([
+      "warning: document 1 (c/templates/lists.yaml): items[0] is a List inside a List; fix-storage reads one level of items, so the object in it is left as rendered (list them as items of their own)",
+    ]);
+  });
 });
 
 describe("input decoding", () => {

@@ -3,9 +3,9 @@
  * The core does no I/O: bytes in, bytes and records out.
  */
 import { FixStorageError } from "./errors.js";
-import { joinParts, ManifestStream, type ParsedDocument } from "./manifest.js";
+import { isRecord, joinParts, ManifestStream, type ParsedDocument } from "./manifest.js";
 import type { ChangeRecord, Finding } from "./records.js";
-import type { RawDocument } from "./stream.js";
+import { type RawDocument, sourceComment } from "./stream.js";
 import { type ReleaseIdentity, type ReleaseInputs, resolveRelease } from "./release.js";
 import type { PlannedEdit, RuleContext, Stage } from "./stage.js";
 import { type EditStep, YamlEditError } from "./yaml-editor.js";
@@ -64,6 +64,7 @@ export function runPipeline(
       ...(object && { object: object.ref() }),
     });
   }
+  for (const doc of stream.parsedDocuments()) findings.push(...nestedLists(doc));
   const edited = stream.parsedDocuments().filter((doc) => doc.edited);
   const outputParts = stream.outputParts();
   let output: string | undefined;
@@ -79,6 +80,26 @@ export function runPipeline(
     edited,
     release: identity,
   };
+}
+
+/**
+ * Items of a List that are Lists themselves: the rules read one level of items, so the objects inside are never
+ * looked at. Said, so that silence is not taken for "nothing to fix".
+ */
+function nestedLists(doc: ParsedDocument): Finding[] {
+  const root = doc.value();
+  if (!isRecord(root) || typeof root.kind !== "string" || !root.kind.endsWith("List") || !Array.isArray(root.items)) return [];
+  const found: Finding[] = [];
+  root.items.forEach((item, index) => {
+    if (!isRecord(item) || typeof item.kind !== "string" || !item.kind.endsWith("List") || !Array.isArray(item.items)) return;
+    const source = sourceComment(doc.rawText);
+    found.push({
+      rule: "reader",
+      severity: "warning",
+      message: `document ${doc.raw.index}${source ? ` (${source})` : ""}: items[${index}] is a ${item.kind} inside a ${root.kind}; fix-storage reads one level of items, so the ${item.items.length === 1 ? "object" : `${item.items.length} objects`} in it ${item.items.length === 1 ? "is" : "are"} left as rendered (list them as items of their own)`,
+    });
+  });
+  return found;
 }
 
 /**
