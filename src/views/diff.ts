@@ -68,7 +68,23 @@ export function unifiedDiff(result: FixResult, label: string, input: string): st
     return input.slice(start, end);
   };
   const name = label === "stdin" ? "stdin" : label.replace(/^\.\//, "");
-  return `--- a/${name}\n+++ b/${name}\n${hunks(changes, oldLine, oldCount, oldFinal, newFinal).join("")}`;
+  return `--- ${headerName("a", name)}\n+++ ${headerName("b", name)}\n${hunks(changes, oldLine, oldCount, oldFinal, newFinal).join("")}`;
+}
+
+const C_ESCAPES: Record<string, string> = { "\x07": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\" };
+
+/**
+ * A file name as git writes it in a diff header, which GNU patch and git apply both read: C-quoted when it holds a
+ * quote, a backslash or a control character, and followed by a tab when it holds a space (else patch ends it there).
+ */
+export function headerName(prefix: string, name: string): string {
+  const path = `${prefix}/${name}`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what must be quoted
+  if (/["\\\x00-\x1f\x7f]/.test(path)) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: as above
+    return `"${path.replace(/["\\\x00-\x1f\x7f]/g, (char) => C_ESCAPES[char] ?? `\\${char.charCodeAt(0).toString(8).padStart(3, "0")}`)}"`;
+  }
+  return path.includes(" ") ? `${path}\t` : path;
 }
 
 /**

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type FixOptions, fixStream } from "../../src/fix-stream.js";
-import { diffLines, unifiedDiff } from "../../src/views/diff.js";
+import { diffLines, headerName, unifiedDiff } from "../../src/views/diff.js";
 import { example } from "../helpers.js";
 
 const hasPatch = spawnSync("patch", ["--version"]).status === 0;
@@ -99,6 +99,13 @@ const CASES: Array<[string, Record<string, string>, FixOptions]> = [
     { enable: ["claim-retention"], disable: ["claim-ownership"] },
   ],
   ["a 10,000-line List with 400 edited items", { "list.yaml": listOfStatefulSets(400) }, { disable: ["claim-ownership"] }],
+  [
+    "file names with a space, a tab, a quote and a backslash (written as git writes them)",
+    Object.fromEntries(
+      ["sub/sp ace.yaml", "t\tab.yaml", 'q"uote.yaml', "back\\slash.yaml"].map((name) => [name, example("prometheus-pushgateway", "rendered-2.17.0.yaml")]),
+    ),
+    {},
+  ],
 ];
 
 describe.skipIf(!hasPatch || !hasGit)("diff output applies and reproduces the transform", () => {
@@ -115,6 +122,16 @@ describe.skipIf(!hasPatch || !hasGit)("diff output applies and reproduces the tr
       expect(apply("git", files, diff)).toEqual(expected);
     });
   }
+
+  it("names files as git does: a tab after a name with a space, C quotes around one with a tab, quote or backslash", () => {
+    expect(["sp ace.yaml", "t\tab.yaml", 'q"uote.yaml', "back\\slash.yaml", "plain.yaml"].map((name) => headerName("a", name))).toEqual([
+      "a/sp ace.yaml\t",
+      '"a/t\\tab.yaml"',
+      '"a/q\\"uote.yaml"',
+      '"a/back\\\\slash.yaml"',
+      "a/plain.yaml",
+    ]);
+  });
 
   it("keeps the CR of CRLF lines in every hunk line", async () => {
     const { diff } = await diffFor({ "p.yaml": example("prometheus-pushgateway", "rendered-2.17.0.yaml").replace(/\n/g, "\r\n") });
