@@ -44,6 +44,16 @@ export async function runKrm(
   if (error) throw unreadable(list.document, text, error.message, error.pos[0]);
   const value = list.value();
   if (!isRecord(value) || value.kind !== "ResourceList") throw new FixStorageError("krm: stdin is not a ResourceList");
+  // What the KRM functions spec defines; anything else is another format, read wrong if read at all.
+  if (value.apiVersion !== "config.kubernetes.io/v1" && value.apiVersion !== "config.kubernetes.io/v1alpha1") {
+    throw new FixStorageError(`krm: a ResourceList's apiVersion is config.kubernetes.io/v1, not ${JSON.stringify(value.apiVersion ?? null)}`);
+  }
+  if (value.items !== undefined && value.items !== null && !Array.isArray(value.items)) {
+    throw new FixStorageError("krm: the ResourceList's items is no list");
+  }
+  if (value.functionConfig !== undefined && value.functionConfig !== null && !isRecord(value.functionConfig)) {
+    throw new FixStorageError("krm: the ResourceList's functionConfig is no map (a ConfigMap, or the config file's schema)");
+  }
   const merged = prepare({ ...options, ...functionConfigOptions(value.functionConfig, options) });
   const result = await fixStream(text, merged);
   // The ResourceList is one document: its edited form (or, unedited, the list read above) already holds the output.
@@ -82,7 +92,17 @@ const CONFIG_MAP_KEYS = ["release-name", "namespace", "enable", "disable"];
 function functionConfigOptions(functionConfig: unknown, base: FixOptions): Partial<FixOptions> {
   if (!isRecord(functionConfig)) return {};
   if (functionConfig.kind === "ConfigMap") {
+    if (functionConfig.data !== undefined && functionConfig.data !== null && !isRecord(functionConfig.data)) {
+      throw new FixStorageError("functionConfig ConfigMap: data is no map");
+    }
     const data = isRecord(functionConfig.data) ? functionConfig.data : {};
+    // A ConfigMap's data holds strings only (kpt writes `-- key=value` so): a list here is not what the user meant.
+    const notText = Object.keys(data).filter((key) => data[key] !== null && typeof data[key] !== "string");
+    if (notText.length > 0) {
+      throw new FixStorageError(
+        `functionConfig ConfigMap: ${notText.map((key) => JSON.stringify(key)).join(", ")} ${notText.length === 1 ? "is" : "are"} no string (ConfigMap data holds strings: write enable: "a,b")`,
+      );
+    }
     const unknown = Object.keys(data).filter((key) => !CONFIG_MAP_KEYS.includes(key));
     if (unknown.length > 0) {
       throw new FixStorageError(

@@ -235,6 +235,17 @@ ${metadata}  spec:
     expect(run.stderr).toContain('functionConfig ConfigMap: unknown key "releas-name" (keys are: release-name, namespace, enable, disable');
   });
 
+  it.each([
+    ["a ConfigMap value that is no string", resourceList(item("db", OWN), "  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: fn}\n  data: {enable: [claim-retention]}\n"), 'functionConfig ConfigMap: "enable" is no string (ConfigMap data holds strings: write enable: "a,b")'],
+    ["a functionConfig that is no map", resourceList(item("db", OWN), "  just a string\n"), "krm: the ResourceList's functionConfig is no map"],
+    ["items that are no list", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: {}\n", "krm: the ResourceList's items is no list"],
+    ["an apiVersion the KRM spec does not define", "apiVersion: v1\nkind: ResourceList\nitems: []\n", 'krm: a ResourceList\'s apiVersion is config.kubernetes.io/v1, not "v1"'],
+  ])("rejects %s with exit 2 and no output", async (_what, input, message) => {
+    const outcome = await runCli({ argv: ["krm"], env: {}, readStdin: async () => new TextEncoder().encode(input) });
+    expect({ code: outcome.code, stdout: outcome.stdout }).toEqual({ code: 2, stdout: "" });
+    expect(outcome.stderr.join("\n")).toContain(message);
+  });
+
   it("honours --live and --live-mode", () => {
     const live = join(tempDir(), "live.yaml");
     const liveItem = `apiVersion: apps/v1
