@@ -79,6 +79,12 @@ describe.skipIf(!kubectl)("examples/krm with kubectl kustomize (kustomize 5.5, n
     expect(objectsByKey(built.stdout)).toEqual(objectsByKey(passThrough.stdout));
   });
 
+  it("without --enable-alpha-plugins, refuses the kustomization, as the READMEs say", () => {
+    const built = spawnSync("kubectl", ["kustomize", KRM], { encoding: "utf8", env: ENV });
+    expect(built.status).not.toBe(0);
+    expect(built.stderr).toContain("external plugins disabled");
+  });
+
   it("would catch the shapes that failed before: exec.args, and a resource outside the root", () => {
     const withArgs = copyExample();
     const path = join(withArgs, "fix-storage-transformer.yaml");
