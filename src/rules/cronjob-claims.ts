@@ -262,7 +262,8 @@ function addAffinity(
   const affinity = isRecord(spec.affinity) ? spec.affinity : {};
   const podAffinity = isRecord(affinity.podAffinity) ? affinity.podAffinity : {};
   const existing = podAffinity.requiredDuringSchedulingIgnoredDuringExecution;
-  const present = Array.isArray(existing) ? existing : [];
+  // A copy: the object's data is the editor's and the proof's original, which a rule must never change.
+  const present = Array.isArray(existing) ? [...existing] : [];
   for (const { term, owner, claim } of terms) {
     if (present.some((known) => isDeepStrictEqual(known, term))) continue;
     const reason = `claim ${claim} is ReadWriteOnce and ${owner} mounts it: the Job's pod must run on the same node, or it stays Pending (multi-attach)`;

@@ -293,6 +293,24 @@ const table: Record<string, Row> = {
         "          affinity:\n            nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: disk, operator: In, values: [ssd]}]}]}}\n            podAffinity:\n              requiredDuringSchedulingIgnoredDuringExecution:\n                - labelSelector:\n                    matchLabels:\n                      app: app\n                  topologyKey: kubernetes.io/hostname\n",
       ),
   },
+  "an existing required podAffinity list, empty or not: the term is appended to it": {
+    input:
+      app() +
+      backup("", SHARED, "          affinity:\n            podAffinity:\n              requiredDuringSchedulingIgnoredDuringExecution: []\n") +
+      backup("", SHARED, "          affinity:\n            podAffinity:\n              requiredDuringSchedulingIgnoredDuringExecution:\n                - {labelSelector: {matchLabels: {tier: cache}}, topologyKey: zone}\n").replace("name: backup\n", "name: backup2\n"),
+    output:
+      app() +
+      backup(
+        "",
+        SHARED,
+        "          affinity:\n            podAffinity:\n              requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchLabels: {app: app}}, topologyKey: kubernetes.io/hostname}]\n",
+      ) +
+      backup(
+        "",
+        SHARED,
+        "          affinity:\n            podAffinity:\n              requiredDuringSchedulingIgnoredDuringExecution:\n                - {labelSelector: {matchLabels: {tier: cache}}, topologyKey: zone}\n                - labelSelector:\n                    matchLabels:\n                      app: app\n                  topologyKey: kubernetes.io/hostname\n",
+      ).replace("name: backup\n", "name: backup2\n"),
+  },
   "near miss: nothing at that path, and a rendered claim nothing mounts is named as the likely target": {
     input: pvc("backup") + backup(),
     findings: [
