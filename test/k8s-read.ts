@@ -57,9 +57,16 @@ export function k8sRead(stream: string): K8sReading {
  * What Kubernetes reads in `output` equals what it read in `input` with the change records applied, document by
  * document. Returns the differences, described (empty when none).
  */
-export function k8sDifferences(input: string, output: string, changes: readonly ChangeRecord[]): string[] {
-  const before = k8sRead(isolated(input)).documents;
-  const after = k8sRead(isolated(output)).documents;
+export function k8sDifferences(
+  input: string,
+  output: string,
+  changes: readonly ChangeRecord[],
+  /** `split`: read the streams as they are, each document cut where Helm's split cuts it (see isolated). */
+  how: "isolated" | "split" = "isolated",
+): string[] {
+  const prepare = how === "split" ? (stream: string) => stream : isolated;
+  const before = k8sRead(prepare(input)).documents;
+  const after = k8sRead(prepare(output)).documents;
   if (before.length !== after.length) return [`k8s-read sees ${before.length} documents in the input, ${after.length} in the output`];
   const problems: string[] = [];
   for (let i = 0; i < before.length; i++) {

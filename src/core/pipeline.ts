@@ -3,12 +3,13 @@
  * The core does no I/O: bytes in, bytes and records out.
  */
 import { FixStorageError } from "./errors.js";
-import { isRecord, joinParts, ManifestStream, type ParsedDocument } from "./manifest.js";
+import { isRecord, joinParts, type KubeObject, ManifestStream, type ParsedDocument } from "./manifest.js";
 import type { ChangeRecord, Finding } from "./records.js";
 import { type RawDocument, sourceComment } from "./stream.js";
 import { type ReleaseIdentity, type ReleaseInputs, resolveRelease } from "./release.js";
 import type { PlannedEdit, RuleContext, Stage } from "./stage.js";
-import { type EditStep, YamlEditError } from "./yaml-editor.js";
+import { endReadingKept, mayEndInBlockScalar } from "./document-end.js";
+import { type EditorCheckpoint, type EditStep, YamlEditError, YamlEditRefused } from "./yaml-editor.js";
 
 export type { Stage };
 
@@ -45,11 +46,12 @@ export function runPipeline(
   };
   const changes: ChangeRecord[] = [];
   const findings: Finding[] = [];
+  const blockScalars = new Set<ParsedDocument>();
   for (const stage of stages) {
     const plan = stage.plan(context);
     // Appended one by one: a spread of a very large plan would overflow the stack.
     for (const finding of plan.findings) findings.push(finding);
-    for (const change of applyEdits(stage.name, plan.edits, findings, stream.doubt())) changes.push(change);
+    for (const change of applyEdits(stage.name, plan.edits, findings, stream.doubt(), blockScalars)) changes.push(change);
     stream.releaseSpooled();
   }
   // A document the rules may read otherwise than Kubernetes is said so even where no edit was left out: a rule's
@@ -106,11 +108,27 @@ function nestedLists(doc: ParsedDocument): Finding[] {
  * Applies a stage's edits in order. The editor keeps each document's data current at once and puts splices into the
  * text only when it must (see yaml-editor.ts), so a document that several rules edit is usually parsed once.
  */
-function applyEdits(stage: string, edits: readonly PlannedEdit[], findings: Finding[], doubt: string | undefined): ChangeRecord[] {
-  const records: ChangeRecord[] = [];
+function applyEdits(
+  stage: string,
+  edits: readonly PlannedEdit[],
+  findings: Finding[],
+  doubt: string | undefined,
+  /** Documents that hold a block scalar, or were given one by an earlier stage. */
+  blockScalars: Set<ParsedDocument>,
+): ChangeRecord[] {
+  const records: Array<{ record: ChangeRecord; doc: ParsedDocument; step: EditStep }> = [];
   const refused = new Set<string>();
+  /** Each document this stage edits, as the stages before left it: a refused step puts the whole document back. */
+  const before = new Map<ParsedDocument, { text: string | undefined; checkpoint: EditorCheckpoint }>();
+  const putBack = new Set<ParsedDocument>();
+  const leaveAsFound = (doc: ParsedDocument, object: KubeObject, why: string) => {
+    doc.editor.restore((before.get(doc) as { checkpoint: EditorCheckpoint }).checkpoint);
+    putBack.add(doc);
+    findings.push({ rule: stage, severity: "warning", message: `${object}: left as ${stage} found it: ${why}`, object: object.ref() });
+  };
   for (const edit of edits) {
     const { object, op, path, value, reason } = edit;
+    if (putBack.has(object.doc)) continue;
     // An object no edit may touch: none of the stage's edits to it is made, and one finding says why. A document the
     // rules may read otherwise than Kubernetes stops every edit: the plan may rest on a fact read from it.
     const refusal = object.doc.editRefusal(object.item) ?? (doubt === undefined ? undefined : `left as rendered: ${doubt}`);
@@ -122,18 +140,50 @@ function applyEdits(stage: string, edits: readonly PlannedEdit[], findings: Find
     }
     const step: EditStep = { op, path: [...object.base, ...path], ...(value !== undefined && { value }) };
     const editor = object.doc.editor;
-    const before = op === "append" ? undefined : editor.valueAt(step.path);
-    guarded(stage, edit, () => editor.apply(step));
-    records.push({ rule: stage, object: object.ref(), op, path, before, after: op === "delete" ? undefined : value, reason });
+    if (!before.has(object.doc)) {
+      if (mayEndInBlockScalar(object.doc.rawText)) blockScalars.add(object.doc);
+      // The text only where the end check below may need it: getting it puts waiting splices in.
+      before.set(object.doc, { text: blockScalars.has(object.doc) ? editor.text : undefined, checkpoint: editor.checkpoint() });
+    }
+    const was = op === "append" ? undefined : editor.valueAt(step.path);
+    try {
+      guarded(stage, edit, () => editor.apply(step));
+    } catch (cause) {
+      if (!(cause instanceof YamlEditRefused)) throw cause;
+      leaveAsFound(object.doc, object, cause.message);
+      continue;
+    }
+    const record: ChangeRecord = { rule: stage, object: object.ref(), op, path, before: was, after: op === "delete" ? undefined : value, reason };
+    records.push({ record, doc: object.doc, step });
   }
-  return records;
+  for (const [doc, { text }] of before) {
+    if (putBack.has(doc)) continue;
+    const steps = records.filter((entry) => entry.doc === doc).map(({ step }) => ({ op: step.op, path: step.path, after: step.value }));
+    // A multi-line string may be written as a block scalar.
+    if (steps.some((step) => JSON.stringify(step.after ?? null).includes("\\n"))) blockScalars.add(doc);
+    if (!blockScalars.has(doc)) continue;
+    // Without a block scalar before the stage, the text read as SplitManifests cuts it is the data the stage began with.
+    const data = (before.get(doc) as { checkpoint: EditorCheckpoint }).checkpoint.data;
+    const start = text ?? (data === undefined ? undefined : { value: data.value });
+    if (start !== undefined && endReadingKept(start, doc.editor.text, steps)) continue;
+    const [object] = doc.objects();
+    if (object) {
+      leaveAsFound(
+        doc,
+        object,
+        "the edits would change the last block scalar of the document as Helm reads it when it cuts the stream at each `---` (releaseutil.SplitManifests, used for hooks), which drops the line breaks at the document's end",
+      );
+    }
+  }
+  return records.filter(({ doc }) => !putBack.has(doc)).map(({ record }) => record);
 }
 
 function guarded(stage: string, edit: PlannedEdit, apply: () => void): void {
   try {
     apply();
   } catch (cause) {
-    if (!(cause instanceof YamlEditError)) throw cause;
+    // A refusal is the caller's to handle (the document is left as the stage found it); anything else is a bug.
+    if (!(cause instanceof YamlEditError) || cause instanceof YamlEditRefused) throw cause;
     const ref = edit.object.ref();
     throw new FixStorageError(`${stage}: ${cause.message}`, {
       document: ref.document,

@@ -5,6 +5,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { applyRecordShared } from "./apply-record.js";
+import { endReadingKept } from "./document-end.js";
 import { FixStorageError } from "./errors.js";
 import type { ParsedDocument } from "./manifest.js";
 import { isRecord, sameData } from "./plain-data.js";
@@ -52,6 +53,11 @@ function proveDocument(doc: ParsedDocument, records: readonly ChangeRecord[]): v
     if (count(text, lineBreak) > count(doc.rawText, lineBreak)) {
       throw fail(`the edit wrote U+${lineBreak.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} raw, a line break to YAML 1.1 readers`);
     }
+  }
+  // Helm's split drops the line breaks that end a document, and with them a last block scalar's: the pipeline leaves
+  // a document as found where edits would change that, so this only catches what got past it.
+  if (!endReadingKept(doc.rawText, text, records.map((record) => ({ op: record.op, path: absolutePath(record), after: record.after })))) {
+    throw fail("the block scalar the document ends with reads otherwise where Helm's split cuts the document");
   }
   // Read from the text alone: the editor's own data is what the records say, so it cannot be the witness.
   const both = fastScanBothVersions(text);

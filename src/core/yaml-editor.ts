@@ -29,6 +29,17 @@ export { formatPath, type Path, type PathSegment } from "./yaml-path.js";
 
 export class YamlEditError extends FixStorageError {}
 
+/** A step the planner will not make on this text (not a bug): the caller may leave the document as it was. */
+export class YamlEditRefused extends YamlEditError {}
+
+/** The editor as it was before some steps, to go back to (see checkpoint). */
+export interface EditorCheckpoint {
+  readonly source: string;
+  readonly data: { value: unknown } | undefined;
+  readonly waiting: readonly WaitingEdit[];
+  readonly spliced: boolean;
+}
+
 /** A step rewrites aliases or merge keys at most this many times before its edit (each rewrite removes some). */
 const MAX_REWRITES = 100;
 
@@ -57,6 +68,21 @@ export class YamlDocumentEditor implements TreeHolder {
   ) {
     if (initial) this.data = { value: initial.value };
     else this.currentTree();
+  }
+
+  /** What restore needs to undo every step applied after this call (text and data are never changed in place). */
+  checkpoint(): EditorCheckpoint {
+    return { source: this.source, data: this.data, waiting: [...this.waiting], spliced: this.spliced };
+  }
+
+  restore(to: EditorCheckpoint): void {
+    this.source = to.source;
+    this.data = to.data;
+    this.waiting = [...to.waiting];
+    this.spliced = to.spliced;
+    this.anchors = undefined;
+    this.styleCache = undefined;
+    this.dropTree();
   }
 
   dropTree(): void {
@@ -134,7 +160,7 @@ export class YamlDocumentEditor implements TreeHolder {
           this.flush();
           continue;
         }
-        throw new YamlEditError(plan.message);
+        throw new YamlEditRefused(plan.message);
       }
       if (plan.kind === "rewrite") {
         // Writing aliases or merge keys out keeps the data; the tree changes, so nothing may wait across it.
@@ -152,7 +178,7 @@ export class YamlDocumentEditor implements TreeHolder {
       this.applyToData(step);
       return;
     }
-    throw new YamlEditError(`cannot edit ${formatPath(step.path)}: too many aliases`);
+    throw new YamlEditRefused(`cannot edit ${formatPath(step.path)}: too many aliases`);
   }
 
   /**

@@ -4,9 +4,9 @@
  * a merge key to write out) gets a `rewrite` plan: apply it, parse again and plan the step again.
  */
 import { isDeepStrictEqual } from "node:util";
-import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
-import { type BlockStyle, isCollection, type Json, renderBlockLines, renderBlockValue, renderFlow } from "./render.js";
-import { ANCHOR, aliasExpansions, anchorsOn, readDocument } from "./yaml-aliases.js";
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
+import { type BlockStyle, goYamlReadsAsNumber, isCollection, type Json, renderBlockLines, renderBlockValue, renderFlow } from "./render.js";
+import { ANCHOR, aliasExpansions, anchorsOn, PARSE_OPTIONS, readDocument } from "./yaml-aliases.js";
 import {
   colonOf,
   contentEnd,
@@ -69,7 +69,7 @@ export function planStep(view: SourceView, step: EditStep): StepPlan {
   if (orphans) plan = { kind: "rewrite", splices: orphans };
   if (plan.kind === "rewrite" && !keepsData(view.source, plan.splices)) {
     return refuse(
-      `cannot edit ${formatPath(step.path)}: the aliases or merge keys that must be written out first hold values YAML 1.1 (as Kubernetes reads) and 1.2 read differently, such as 0644 or yes`,
+      `cannot edit ${formatPath(step.path)}: the aliases or merge keys that must be written out first hold values YAML 1.1 (as Kubernetes reads) and 1.2 read differently, such as 0644 or yes, or that Kubernetes reads as numbers and this reader does not, such as 0X1F`,
     );
   }
   if (plan.splices.some((splice) => tabbedLineAfter(view.source, splice))) {
@@ -85,6 +85,8 @@ export function planStep(view: SourceView, step: EditStep): StepPlan {
 function keepsData(source: string, splices: readonly Splice[]): boolean {
   let text = source;
   for (const splice of [...splices].sort((a, b) => b.from - a.from)) text = text.slice(0, splice.from) + splice.text + text.slice(splice.to);
+  // A write-out renders what the yaml package read: a plain 0X1F, a number only to go-yaml, would come out quoted.
+  if (goYamlOnlyNumbers(text) < goYamlOnlyNumbers(source)) return false;
   for (const version of ["1.1", "1.2"] as const) {
     const before = readDocument(source, version);
     if (before.error !== undefined) continue;
@@ -92,6 +94,33 @@ function keepsData(source: string, splices: readonly Splice[]): boolean {
     if (after.error !== undefined || !isDeepStrictEqual(before.value, after.value)) return false;
   }
   return true;
+}
+
+/**
+ * Plain scalars go-yaml reads as numbers where the yaml package reads strings (`0X1F`, `0B1`, `1_0.5`), counted in
+ * the data: an alias counts those of its anchor's node (once more for each alias), as its expansion would hold them.
+ */
+function goYamlOnlyNumbers(text: string): number {
+  if (!/[0-9]/.test(text)) return 0;
+  const doc = parseDocument(text, PARSE_OPTIONS);
+  const inNode = (node: unknown): number => {
+    let found = 0;
+    visit(node as Node, {
+      Scalar: (_key, scalar) => {
+        if (scalar.type === "PLAIN" && typeof scalar.value === "string" && goYamlReadsAsNumber(scalar.value)) found++;
+      },
+    });
+    return found;
+  };
+  const byAnchor = new Map<string, number>();
+  let aliased = 0;
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) aliased += byAnchor.get(node.source) ?? 0;
+      else if (node.anchor) byAnchor.set(node.anchor, inNode(node));
+    },
+  });
+  return inNode(doc.contents) + aliased;
 }
 
 /**

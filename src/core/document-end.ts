@@ -1,0 +1,71 @@
+/**
+ * How a document reads when it ends where Helm's releaseutil.SplitManifests ends it: at the white space before the
+ * next `---` (its separator is `(?:^|\s*\n)---\s*`). Helm reads hook manifests so (and Helm 4 post-renders hooks), and
+ * so does k8s-read. The only difference this makes is to a block scalar that ends the document: with no line break
+ * after its last line, go-yaml reads it without the line breaks at its end, whatever its chomping. An edit that makes
+ * another block scalar the last node, or puts a node after the last one, changes that reading although the usual one
+ * (kubectl's, which keeps the line breaks) agrees with the records.
+ */
+import { isMap, isPair, isScalar, isSeq, type Node } from "yaml";
+import { applyRecord, copyData, type RecordedEdit } from "./apply-record.js";
+import { parseForPlanning } from "./fast-compose.js";
+import { fastScan } from "./fast-scan.js";
+import { sameData } from "./plain-data.js";
+import { readDocument } from "./yaml-aliases.js";
+
+/** A `|` or `>` header at a line's end: a document without one has no block scalar to lose its line breaks. */
+const BLOCK_HEADER = /[|>][-+0-9]*[ \t]*(?:#[^\n]*)?\r?\n/;
+
+export function mayEndInBlockScalar(text: string): boolean {
+  return BLOCK_HEADER.test(text);
+}
+
+/**
+ * Where the header of the block scalar that ends the document starts (only white space after it), or undefined. The
+ * last node is found down the last pair or item of each collection, so a lazy tree builds only that branch.
+ */
+function terminalBlockHeader(text: string): number | undefined {
+  const tree = parseForPlanning(text);
+  if (tree.errors.length > 0) return undefined;
+  let node = tree.contents as Node | null;
+  while ((isMap(node) || isSeq(node)) && !node.flow) {
+    const last = node.items[node.items.length - 1];
+    node = (isPair(last) ? last.value : last) as Node | null;
+  }
+  if (!isScalar(node) || (node.type !== "BLOCK_LITERAL" && node.type !== "BLOCK_FOLDED") || !node.range) return undefined;
+  return text.slice(node.range[2]).trim() === "" ? node.range[0] : undefined;
+}
+
+/**
+ * The document's data as SplitManifests leaves it to be read: the block scalar that ends it read with strip chomping
+ * (what go-yaml reads where no line break follows; the `yaml` package would keep one), or the usual data without one.
+ */
+function readAsSplit(text: string): { value: unknown } | undefined {
+  const header = terminalBlockHeader(text);
+  let cut = text;
+  if (header !== undefined) {
+    const [written = ""] = /^[|>][-+0-9]*/.exec(text.slice(header)) ?? [];
+    cut = `${text.slice(0, header)}${written.replace(/[-+]/g, "")}-${text.slice(header + written.length).trimEnd()}\n`;
+  }
+  const fast = fastScan(cut);
+  if ("value" in fast) return { value: fast.value };
+  const full = readDocument(cut, "1.2");
+  return full.error === undefined ? { value: full.value } : undefined;
+}
+
+/**
+ * Whether `after` reads, cut as SplitManifests cuts it, as `before` cut so with `edits` (absolute paths) applied.
+ * `before` is a text, or its data when it holds no block scalar (cutting it then changes nothing). True when neither
+ * ends in a block scalar, or `before` cannot be read.
+ */
+export function endReadingKept(before: string | { value: unknown }, after: string, edits: readonly RecordedEdit[]): boolean {
+  const beforeEnds = typeof before === "string" && mayEndInBlockScalar(before) && terminalBlockHeader(before) !== undefined;
+  if (!beforeEnds && !(mayEndInBlockScalar(after) && terminalBlockHeader(after) !== undefined)) return true;
+  const was = typeof before === "string" ? readAsSplit(before) : before;
+  if (was === undefined) return true;
+  const now = readAsSplit(after);
+  if (now === undefined) return false;
+  let expected = copyData(was.value);
+  for (const edit of edits) expected = applyRecord(expected, edit);
+  return sameData(expected, now.value);
+}
