@@ -437,7 +437,15 @@ export class ManifestStream {
   parse(raw: RawDocument, text: () => string = () => raw.text): ParsedDocument {
     let doc = this.parsed.get(raw.index);
     if (!doc) {
-      doc = new ParsedDocument(raw, this.slot, text());
+      const source = text();
+      try {
+        doc = new ParsedDocument(raw, this.slot, source);
+      } catch (cause) {
+        // The parser recursing into collections nested some thousand levels deep runs out of stack where it does not
+        // report it as an error of the document.
+        if (!(cause instanceof RangeError)) throw cause;
+        throw located({ ...raw, text: source }, shortMessage(cause.message), 0);
+      }
       this.parsed.set(raw.index, doc);
     }
     return doc;
