@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { runBin } from "../helpers.js";
+import { example, runBin } from "../helpers.js";
 import { CHART_LABEL_LINE, CONFIGMAP, type ProcessRun, replaceOnce, requireBundle, runBinAsync, STATEFULSET } from "./support.js";
 
 beforeAll(requireBundle);
@@ -107,3 +107,13 @@ function anchoredLabels(count: number, aliases: number): { input: string; labels
   const input = replaceOnce(withAnchor, "    metadata:\n      labels:\n        app: db\n", `    metadata:\n      labels:\n        app: db\n      annotations:\n        copies: ${copies}\n`);
   return { input, labels };
 }
+
+describe("block sequences nested thousands deep in a pod spec", () => {
+  it("are refused naming the document, not with a stack overflow that names nothing", async () => {
+    const levels = Array.from({ length: 2500 }, (_, depth) => `${"  ".repeat(depth + 4)}-\n`).join("");
+    const input = example("prometheus-pushgateway", "rendered-2.17.0.yaml").replace(/^( {6}containers:\n)/m, `      tolerations:\n${levels}$1`);
+    const run = await runBinAsync([], input, { nodeArgs: HEAP });
+    expect({ code: run.code, signal: run.signal, stdout: run.stdout.length }).toEqual({ code: 2, signal: null, stdout: 0 });
+    expect(run.stderr).toMatch(/^fix-storage: document 3 \(prometheus-pushgateway\/templates\/statefulset\.yaml\) line \d+, column \d+: collections nest too deeply for fix-storage to read\n$/);
+  });
+});
