@@ -19,7 +19,17 @@ import { lineEnding } from "./stream.js";
 import { type TreeHolder, TreeSlot } from "./tree-slot.js";
 import { isFastTree, needsFullTree } from "./fast-compose.js";
 import { ANCHOR, MAX_ALIAS_COUNT, parseForEditing } from "./yaml-aliases.js";
-import { blockInsertionParent, insertionParent, leadsTo, mergeNew, nestedFrom, overlaps, samePath, type WaitingEdit } from "./yaml-join.js";
+import {
+  blockInsertionParent,
+  hasBlockScalar,
+  insertionParent,
+  leadsTo,
+  mergeNew,
+  nestedFrom,
+  overlaps,
+  samePath,
+  type WaitingEdit,
+} from "./yaml-join.js";
 import { type EditStep, planStep, type SourceView, type Splice } from "./yaml-splice-planner.js";
 import { formatPath, type Path, type PathSegment, resolvePath, valueAtPath } from "./yaml-path.js";
 
@@ -43,6 +53,12 @@ export interface EditorCheckpoint {
 /** A step rewrites aliases or merge keys at most this many times before its edit (each rewrite removes some). */
 const MAX_REWRITES = 100;
 
+/**
+ * Steps that wait together at most: each new step is checked against every waiting one, so a document with thousands
+ * of steps (a List of many StatefulSets, a KRM ResourceList) would cost their square; past this the text is spliced.
+ */
+const MAX_WAITING = 64;
+
 export class YamlDocumentEditor implements TreeHolder {
   /** The tree of `source`; undefined until a step must be planned on it (parsed lazily after splices). */
   private tree: Document.Parsed | undefined;
@@ -54,6 +70,8 @@ export class YamlDocumentEditor implements TreeHolder {
   private spliced = false;
   private styleCache: BlockStyle | undefined;
   private anchors: boolean | undefined;
+  private blockScalars: boolean | undefined;
+  private merges: boolean | undefined;
 
   /**
    * `initial` is the document's data when the caller has already read it (fast-scan, with no anchors, merge keys or
@@ -81,6 +99,8 @@ export class YamlDocumentEditor implements TreeHolder {
     this.waiting = [...to.waiting];
     this.spliced = to.spliced;
     this.anchors = undefined;
+    this.blockScalars = undefined;
+    this.merges = undefined;
     this.styleCache = undefined;
     this.dropTree();
   }
@@ -150,6 +170,7 @@ export class YamlDocumentEditor implements TreeHolder {
    * splices wait with the others when it is independent of them; otherwise the waiting splices go in first.
    */
   apply(step: EditStep): void {
+    if (this.waiting.length >= MAX_WAITING) this.flush();
     if (this.waiting.length > 0 && this.joinMissingMap(step)) return;
     if (this.waiting.length > 0 && !this.canJoin(step)) this.flush();
     for (let rewrites = 0; rewrites <= MAX_REWRITES; ) {
@@ -170,7 +191,7 @@ export class YamlDocumentEditor implements TreeHolder {
         continue;
       }
       const parent = blockInsertionParent(this.currentTree(), step);
-      if (this.waiting.length > 0 && overlaps(this.source, this.waiting, plan.splices, parent)) {
+      if (this.waiting.length > 0 && overlaps(this.source, this.waiting, plan.splices, parent, this.mayHoldBlockScalar)) {
         this.flush();
         continue;
       }
@@ -190,12 +211,14 @@ export class YamlDocumentEditor implements TreeHolder {
     const tree = this.currentTree();
     const reach = this.affected(tree, next);
     const inserts = insertionParent(tree, next);
-    for (const { step } of this.waiting) {
-      const other = this.affected(tree, step);
+    for (const entry of this.waiting) {
+      const { step } = entry;
+      entry.reach ??= { affected: this.affected(tree, step), inserts: insertionParent(tree, step) };
+      const other = entry.reach.affected;
       if (leadsTo(other, next.path) || leadsTo(reach, step.path)) return false;
       // New keys for one map are all written after its last pair, in step order (see splice), as one after another
       // would be; but two steps that both create one missing map would each write it (joinMissingMap merges them).
-      const theirs = insertionParent(tree, step);
+      const theirs = entry.reach.inserts;
       if (inserts && theirs && samePath(inserts, theirs) && String(next.path[inserts.length]) === String(step.path[inserts.length])) return false;
     }
     if (next.op === "delete") {
@@ -209,8 +232,15 @@ export class YamlDocumentEditor implements TreeHolder {
 
   /** Anchors and merge keys let one node stand at several paths: no step joins another in such a document. */
   private sharesNodes(): boolean {
-    return this.anchored() || this.source.includes("<<");
+    this.merges ??= this.source.includes("<<");
+    return this.anchored() || this.merges;
   }
+
+  /** hasBlockScalar of the text, found once per text (splice forgets it): overlaps asks for each step. */
+  private readonly mayHoldBlockScalar = (): boolean => {
+    this.blockScalars ??= hasBlockScalar(this.source);
+    return this.blockScalars;
+  };
 
   /** Whether the text may hold an anchor: asked for each step, so found once per text (splice forgets it). */
   private anchored(): boolean {
@@ -260,7 +290,7 @@ export class YamlDocumentEditor implements TreeHolder {
     this.waiting = others;
     const plan = others.length === 0 || this.canJoin(merged) ? planStep(this.view(merged), merged) : undefined;
     const parent = blockInsertionParent(tree, merged);
-    if (plan?.kind !== "edit" || overlaps(this.source, others, plan.splices, parent)) {
+    if (plan?.kind !== "edit" || overlaps(this.source, others, plan.splices, parent, this.mayHoldBlockScalar)) {
       this.waiting = waiting;
       return false;
     }
@@ -350,6 +380,8 @@ export class YamlDocumentEditor implements TreeHolder {
     parts.push(this.source.slice(at));
     this.source = parts.join("");
     this.anchors = undefined;
+    this.blockScalars = undefined;
+    this.merges = undefined;
     this.dropTree();
     this.spliced = true;
   }

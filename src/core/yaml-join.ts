@@ -15,6 +15,8 @@ export interface WaitingEdit {
   parent: Path | undefined;
   /** The steps it makes: itself, or those joinMissingMap merged into it. */
   parts: readonly EditStep[];
+  /** What canJoin asks of it, found once: the tree does not change while steps wait. */
+  reach?: { affected: Path; inserts: Path | undefined };
 }
 
 /** For a step that adds a key, the path of the map that receives it. */
@@ -41,12 +43,14 @@ export function blockInsertionParent(tree: Document.Parsed, step: EditStep): Pat
  * are fine when the new one adds a key to the waiting one's map or to a map enclosing it (an inner map ends where
  * its outer map ends): splice() puts it after.
  */
-export function overlaps(source: string, waiting: readonly WaitingEdit[], splices: readonly Splice[], parent: Path | undefined): boolean {
-  let blockScalars: boolean | undefined;
-  const mayHoldBlockScalar = (): boolean => {
-    blockScalars ??= hasBlockScalar(source);
-    return blockScalars;
-  };
+export function overlaps(
+  source: string,
+  waiting: readonly WaitingEdit[],
+  splices: readonly Splice[],
+  parent: Path | undefined,
+  /** hasBlockScalar of `source`, from the caller's cache: a document with many steps asks for every one. */
+  mayHoldBlockScalar: () => boolean = () => hasBlockScalar(source),
+): boolean {
   for (const entry of waiting) {
     // The new key's map is the waiting key's, or encloses it: the new insert goes after the waiting one, and the text
     // after both, which its rendering may depend on (a comment below), is what it was planned against. A new key for
@@ -76,7 +80,7 @@ export function overlaps(source: string, waiting: readonly WaitingEdit[], splice
 }
 
 /** True when the text may hold a block scalar: a line that ends in a `|` or `>` header (a false positive only costs a flush). */
-function hasBlockScalar(source: string): boolean {
+export function hasBlockScalar(source: string): boolean {
   return /[|>][0-9+-]*[ \t]*(?:#.*)?$/m.test(source);
 }
 

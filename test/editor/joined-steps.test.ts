@@ -242,6 +242,25 @@ describe("steps spliced together", () => {
     });
   }
 
+  it("a document with hundreds of independent steps (a List of StatefulSets) is spliced in batches, as one by one would", () => {
+    const items = Array.from({ length: 200 }, (_, i) => `  - metadata:\n      name: db-${i}\n      labels:\n        app: db\n        tier: data\n`).join("");
+    const before = `kind: List\nitems:\n${items}`;
+    const steps = Array.from({ length: 200 }, (_, i) => del(["items", i, "metadata", "labels", "app"]));
+    const joined = counted();
+    const editor = new YamlDocumentEditor(before, joined.parse);
+    for (const step of steps) editor.apply(step);
+    const oneByOne = new YamlDocumentEditor(before);
+    for (const step of steps) {
+      oneByOne.apply(step);
+      void oneByOne.text;
+    }
+    expect(editor.text).toBe(oneByOne.text);
+    expect(editor.text).not.toContain("app: db");
+    // A batch waits for at most 64 steps (each new one is checked against all waiting): 200 steps, 4 parses.
+    expect(joined.count()).toBe(4);
+    expectLossless(before, editor.text, steps);
+  });
+
   it("the data follows every step before the text is spliced, and what a reader was given never changes", () => {
     const editor = new YamlDocumentEditor(STATEFULSET_CLAIM);
     editor.apply(del(["spec", "volumeClaimTemplates", 0, "metadata", "labels", "helm.sh/chart"]));
