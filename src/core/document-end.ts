@@ -20,11 +20,48 @@ export function mayEndInBlockScalar(text: string): boolean {
   return BLOCK_HEADER.test(text);
 }
 
+/** A line that ends in a `|` or `>` header (the check is loose: a false positive only costs a parse). */
+const HEADER_LINE = /[|>][-+0-9]*[ \t]*(?:#.*)?\r?$/;
+/** A header alone on its line, or after node properties: its content may be indented no more than it is. */
+const HEADER_FIRST = /^(?:---[ \t]+)?(?:[!&][^ \t]*[ \t]+)*[|>]/;
+/**
+ * The document's first node is a block scalar, whose content may start at column 0: after blank, comment, directive
+ * and marker lines and lines of node properties only, a header alone on its line (after properties).
+ */
+const ROOT_HEADER = /^(?:(?:[ \t]*(?:[!&][^ \t\r\n]*[ \t]*)*(?:#.*)?|%.*|---[ \t]*(?:#.*)?)\r?\n)*[ \t]*(?:---[ \t]+)?(?:[!&][^ \t\r\n]*[ \t]+)*[|>]/;
+
+/**
+ * False when no block scalar can end the document, read from its last lines without a parse. A block scalar's lines
+ * are indented more than the line of its `key: |` or `- |` header (a header alone on its line: at least as much), so
+ * the one that ends the document has a header line less indented than every line after it; a line at column 0 ends
+ * the search unless the document itself is a block scalar.
+ */
+export function lastLinesMayBeBlockScalar(text: string): boolean {
+  let least = Number.POSITIVE_INFINITY;
+  for (let end = text.length; end > 0; ) {
+    const start = text.lastIndexOf("\n", end - 1) + 1;
+    let content = start;
+    while (content < end && text.charCodeAt(content) === 32) content++;
+    const lineEnd = end;
+    end = start - 1;
+    let first = content;
+    while (first < lineEnd && (text.charCodeAt(first) === 9 || text.charCodeAt(first) === 13)) first++;
+    if (first === lineEnd) continue; // white space only
+    const indent = content - start;
+    const line = text.slice(content, lineEnd);
+    if ((line.includes("|") || line.includes(">")) && HEADER_LINE.test(line) && (indent < least || HEADER_FIRST.test(line))) return true;
+    least = Math.min(least, indent);
+    if (least === 0) return ROOT_HEADER.test(text);
+  }
+  return false;
+}
+
 /**
  * Where the header of the block scalar that ends the document starts (only white space after it), or undefined. The
  * last node is found down the last pair or item of each collection, so a lazy tree builds only that branch.
  */
 function terminalBlockHeader(text: string): number | undefined {
+  if (!lastLinesMayBeBlockScalar(text)) return undefined;
   const tree = parseForPlanning(text);
   if (tree.errors.length > 0) return undefined;
   let node = tree.contents as Node | null;
