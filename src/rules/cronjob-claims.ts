@@ -14,6 +14,7 @@ import {
   claimTemplates,
   claimVolumes,
   absentReleaseJob,
+  autoscalerOf,
   releaseJobHint,
   isHelmHook,
   notAHook,
@@ -389,7 +390,10 @@ function mainWorkloadMounts(stream: ManifestStream): WorkloadMounts {
     const volumes = new Map(claimVolumes(pod).map((volume) => [volume.name, volume.claimName]));
     const templates =
       workload.kind === "StatefulSet" ? new Set(claimTemplates(workload).templates.map((template) => template.name)) : new Set<string>();
-    const replicas = Number(workload.get(["spec", "replicas"]) ?? 1);
+    // An autoscaler may run more replicas than spec.replicas says (charts then leave the field out).
+    const declared = Number(workload.get(["spec", "replicas"]) ?? 1);
+    const scaling = autoscalerOf(stream, workload);
+    const replicas = scaling ? Math.max(declared, scaling.max ?? Number.POSITIVE_INFINITY) : declared;
     // The first pod's ordinal (spec.ordinals.start); a value that is no ordinal names no claim.
     const start = workload.get(["spec", "ordinals", "start"]) ?? 0;
     for (const mount of mounts(pod)) {

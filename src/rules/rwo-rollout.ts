@@ -8,7 +8,7 @@
 import * as z from "zod/mini";
 import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
 import { PlanBuilder, type Rule } from "./rule.js";
-import { claimVolumes, podSpec } from "./workloads.js";
+import { type Autoscaling, autoscalerOf, claimVolumes, podSpec } from "./workloads.js";
 
 const accessMode = z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"]);
 
@@ -55,7 +55,7 @@ export const rwoRollout: Rule<Options> = {
       const volumes = pod ? claimVolumes(pod) : [];
       if (volumes.length === 0) continue;
       seen.add(deployment.name);
-      const rollout = rolloutOf(deployment);
+      const rollout = rolloutOf(deployment, autoscalerOf(stream, deployment));
       if (rollout.kind === "recreate") continue;
       if (rollout.kind === "unreadable") {
         plan.finding("info", `${deployment}: ${rollout.problem}; rwo-rollout left it alone`, deployment, ["spec", "strategy"]);
@@ -95,8 +95,13 @@ function classify(claimNames: string[], modesOf: (claim: string) => string[] | u
   return { exclusive, unknown };
 }
 
-function describeRollout({ explicit, replicas, maxUnavailable }: RollingRollout): string {
-  return `RollingUpdate${explicit ? "" : " (the default)"} with maxUnavailable ${maxUnavailable} for ${replicas} replica${replicas === 1 ? "" : "s"}`;
+function describeRollout({ explicit, replicas, maxUnavailable, scaling }: RollingRollout): string {
+  return `RollingUpdate${explicit ? "" : " (the default)"} with maxUnavailable ${maxUnavailable} for ${describeReplicas(replicas, scaling)}`;
+}
+
+function describeReplicas(replicas: number, scaling: Autoscaling | undefined): string {
+  if (scaling) return scaling.max === undefined ? `the replicas ${scaling.by} sets` : `up to ${scaling.max} replica${scaling.max === 1 ? "" : "s"} (set by ${scaling.by})`;
+  return `${replicas} replica${replicas === 1 ? "" : "s"}`;
 }
 
 /** A claim only one node can use: the deadlock (reported, or fixed with Recreate), or several replicas on it (reported). */
@@ -106,7 +111,7 @@ function planExclusive(plan: PlanBuilder, deployment: KubeObject, rollout: Rolli
   if (rollout.replicas > 1) {
     plan.finding(
       "warning",
-      `${deployment} runs ${rollout.replicas} replicas on ${named}: ${oncePod ? "only one of its pods can use the volume at a time" : `every pod must run on the node the volume is attached to, and pods on other nodes wait forever on ${MULTI_ATTACH}`}; strategy Recreate would not change that, so rwo-rollout changed nothing (use a ReadWriteMany claim, a StatefulSet with volumeClaimTemplates, or replicas: 1)`,
+      `${deployment} runs ${describeReplicas(rollout.replicas, rollout.scaling)} on ${named}: ${oncePod ? "only one of its pods can use the volume at a time" : `every pod must run on the node the volume is attached to, and pods on other nodes wait forever on ${MULTI_ATTACH}`}; strategy Recreate would not change that, so rwo-rollout changed nothing (use a ReadWriteMany claim, a StatefulSet with volumeClaimTemplates, or replicas: 1)`,
       deployment,
     );
     return;
@@ -169,6 +174,8 @@ interface RollingRollout {
   explicit: boolean;
   replicas: number;
   maxUnavailable: number;
+  /** The autoscaler that sets the replica count, when one does. */
+  scaling?: Autoscaling;
 }
 
 type Rollout = { kind: "recreate" } | { kind: "unreadable"; problem: string } | RollingRollout;
@@ -179,7 +186,7 @@ type Rollout = { kind: "recreate" } | { kind: "unreadable"; problem: string } | 
  * maxUnavailable; when both come to 0, maxUnavailable is 1. Old pods are stopped without waiting for new ones only
  * when maxUnavailable is at least 1. Replicas default to 1; 0 counts as 1, since scaling up brings the problem back.
  */
-function rolloutOf(deployment: KubeObject): Rollout {
+function rolloutOf(deployment: KubeObject, scaling: Autoscaling | undefined): Rollout {
   const strategy = deployment.get(["spec", "strategy"]);
   if (strategy !== undefined && strategy !== null && !isRecord(strategy)) {
     return { kind: "unreadable", problem: "spec.strategy is not a mapping" };
@@ -193,14 +200,22 @@ function rolloutOf(deployment: KubeObject): Rollout {
   if (rawReplicas !== undefined && rawReplicas !== null && !(Number.isInteger(rawReplicas) && (rawReplicas as number) >= 0)) {
     return { kind: "unreadable", problem: `spec.replicas is ${JSON.stringify(rawReplicas)}, not a whole number` };
   }
-  const replicas = Math.max(1, (rawReplicas as number | null | undefined) ?? 1);
+  // An autoscaler may run more (charts then leave spec.replicas out): judged at the most it may run.
+  const declared = Math.max(1, (rawReplicas as number | null | undefined) ?? 1);
+  const replicas = scaling ? Math.max(declared, scaling.max ?? Number.POSITIVE_INFINITY) : declared;
   const rolling = isRecord(strategy?.rollingUpdate) ? strategy.rollingUpdate : {};
-  const surge = scaled(rolling.maxSurge, replicas, Math.ceil);
-  const unavailable = scaled(rolling.maxUnavailable, replicas, Math.floor);
+  const surge = scaled(rolling.maxSurge, declared, Math.ceil);
+  const unavailable = scaled(rolling.maxUnavailable, declared, Math.floor);
   if (surge === undefined || unavailable === undefined) {
     return { kind: "unreadable", problem: "spec.strategy.rollingUpdate has a maxSurge or maxUnavailable that is neither a whole number nor a percentage" };
   }
-  return { kind: "rolling", explicit: type === "RollingUpdate", replicas, maxUnavailable: surge === 0 && unavailable === 0 ? 1 : unavailable };
+  return {
+    kind: "rolling",
+    explicit: type === "RollingUpdate",
+    replicas,
+    maxUnavailable: surge === 0 && unavailable === 0 ? 1 : unavailable,
+    ...(scaling && { scaling }),
+  };
 }
 
 /** An int-or-percent as the controller scales it; undefined when it is neither. */

@@ -7,7 +7,7 @@ import { FixStorageError } from "../core/errors.js";
 import { isRecord, type KubeObject } from "../core/manifest.js";
 import type { ReleaseIdentity } from "../core/release.js";
 import { PlanBuilder, type Rule } from "./rule.js";
-import { claimTemplates, statefulSets } from "./workloads.js";
+import { autoscalerOf, claimTemplates, describeScaling, statefulSets } from "./workloads.js";
 
 const name = z.string().check(z.minLength(1));
 /** A PersistentVolume's name: a DNS-1123 subdomain, as the API server requires. */
@@ -100,6 +100,10 @@ export const volumeName: Rule<z.infer<typeof options>> = {
         const replicas = typeof declared === "number" ? declared : 1;
         if (replicas > 1) {
           failAt(found, `volume-name: ${found} has ${replicas} replicas; every replica would claim PV ${wanted.volumeName}, so only one could bind`);
+        }
+        const scaling = autoscalerOf(stream, found);
+        if (scaling && scaling.max !== 1) {
+          failAt(found, `volume-name: ${found} is ${describeScaling(scaling)}; every replica would claim PV ${wanted.volumeName}, so only one could bind`);
         }
         specPath = [...template.path, "spec"];
         what = `${found} volumeClaimTemplate ${wanted.template} (claim ${wanted.template}-${found.name}-0)`;

@@ -169,3 +169,53 @@ export function releaseJobHint(job: KubeObject, context: Pick<RuleContext, "rele
   if (namespace !== undefined && context.live.jobExists(namespace, job.name)) return ` (${context.live.origin} has it)`;
   return `; ${context.live.origin} cannot show that the Job does not exist (only --live kubectl reads every Job of a namespace)`;
 }
+
+/** Who sets a workload's replica count besides its own spec.replicas. */
+export interface Autoscaling {
+  by: KubeObject;
+  /** The most replicas it may run; undefined when not stated as a whole number. */
+  max: number | undefined;
+}
+
+const autoscalerCache = new WeakMap<ManifestStream, KubeObject[]>();
+
+/** The autoscalers of the stream (read once: no rule edits them). */
+function autoscalers(stream: ManifestStream): KubeObject[] {
+  let found = autoscalerCache.get(stream);
+  if (!found) {
+    found = stream
+      .objects(["HorizontalPodAutoscaler", "ScaledObject"], (text) => text.includes("scaleTargetRef"))
+      .filter((object) => (object.kind === "ScaledObject" ? object.apiVersion.startsWith("keda.sh/") : object.apiVersion.startsWith("autoscaling/")));
+    autoscalerCache.set(stream, found);
+  }
+  return found;
+}
+
+/**
+ * A HorizontalPodAutoscaler or KEDA ScaledObject in the stream that scales `workload`: its spec.replicas is then only
+ * where it starts (charts leave it out). Names must match; a namespace stated on one object only may still be the
+ * other's (the release's), so only two stated, different namespaces rule it out.
+ */
+export function autoscalerOf(stream: ManifestStream, workload: KubeObject): Autoscaling | undefined {
+  const namespace = (object: KubeObject) => {
+    const value = object.get(["metadata", "namespace"]);
+    return typeof value === "string" && value !== "" ? value : undefined;
+  };
+  for (const scaler of autoscalers(stream)) {
+    const target = scaler.get(["spec", "scaleTargetRef"]);
+    if (!isRecord(target) || target.name !== workload.name) continue;
+    // KEDA's target kind defaults to Deployment; an HPA's is required.
+    const kind = target.kind ?? (scaler.kind === "ScaledObject" ? "Deployment" : undefined);
+    if (kind !== workload.kind) continue;
+    const [theirs, ours] = [namespace(scaler), namespace(workload)];
+    if (theirs !== undefined && ours !== undefined && theirs !== ours) continue;
+    const max = scaler.kind === "ScaledObject" ? (scaler.get(["spec", "maxReplicaCount"]) ?? 100) : scaler.get(["spec", "maxReplicas"]);
+    return { by: scaler, max: Number.isSafeInteger(max) ? (max as number) : undefined };
+  }
+  return undefined;
+}
+
+/** "scaled by HorizontalPodAutoscaler x up to 5 replicas", for findings. */
+export function describeScaling({ by, max }: Autoscaling): string {
+  return `scaled by ${by} ${max === undefined ? "to a number of replicas not stated here" : `up to ${max} replica${max === 1 ? "" : "s"}`}`;
+}

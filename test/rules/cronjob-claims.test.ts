@@ -58,6 +58,10 @@ ${metadata}spec:
 `;
 
 /** A StatefulSet `db` with `replicas` replicas and claim template `data` mounted at /data. */
+/** A HorizontalPodAutoscaler that runs StatefulSet db with 1 to 3 replicas. */
+const HPA_DB =
+  "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: db\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: StatefulSet, name: db}\n  minReplicas: 1\n  maxReplicas: 3\n";
+
 const db = (replicas: number) => `---
 apiVersion: apps/v1
 kind: StatefulSet
@@ -278,6 +282,15 @@ const table: Record<string, Row> = {
     input: db(3) + backup("", "persistentVolumeClaim: {claimName: data-db-0}"),
     output: db(3) + backup("", "persistentVolumeClaim: {claimName: data-db-0}", coLocated("                      statefulset.kubernetes.io/pod-name: db-0\n")),
     findings: [],
+  },
+  "a StatefulSet with replicas 1 that an autoscaler scales: the Job mounting data-db-0 is co-located with pod db-0 only": {
+    input: db(1) + HPA_DB + backup("", "persistentVolumeClaim: {claimName: data-db-0}"),
+    output: db(1) + HPA_DB + backup("", "persistentVolumeClaim: {claimName: data-db-0}", coLocated("                      statefulset.kubernetes.io/pod-name: db-0\n")),
+    findings: [],
+  },
+  "a StatefulSet with replicas 1 that an autoscaler scales has per-replica claims: no one claim to share": {
+    input: db(1) + HPA_DB + backup(),
+    findings: ["StatefulSet db mounts per-replica claims at /data, so there is no one claim to share (set cronjob-claims.claims)"],
   },
   "a Job that already mounts the Deployment's claim is only co-located": {
     input: app() + backup("", SHARED),

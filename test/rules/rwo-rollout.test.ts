@@ -134,6 +134,32 @@ const table: Record<string, Row> = {
       'Deployment app runs 3 replicas on ReadWriteOnce claim data: every pod must run on the node the volume is attached to, and pods on other nodes wait forever on "Multi-Attach error for volume"; strategy Recreate would not change that, so rwo-rollout changed nothing (use a ReadWriteMany claim, a StatefulSet with volumeClaimTemplates, or replicas: 1)',
     ],
   },
+  "replicas left to a HorizontalPodAutoscaler that may run 4: reported as several replicas, never set to Recreate": {
+    options: { mode: "fix" },
+    input:
+      RWO +
+      deployment("") +
+      "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: app\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: app}\n  minReplicas: 1\n  maxReplicas: 4\n",
+    findings: ["Deployment app runs up to 4 replicas (set by HorizontalPodAutoscaler app) on ReadWriteOnce claim data: every pod must run on the node"],
+  },
+  "a KEDA ScaledObject (target kind Deployment by default, at most 100 replicas by default) counts the same": {
+    options: { mode: "fix" },
+    input: RWO + deployment("  replicas: 1\n") + "---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: app\nspec:\n  scaleTargetRef: {name: app}\n",
+    findings: ["Deployment app runs up to 100 replicas (set by ScaledObject app) on ReadWriteOnce claim data"],
+  },
+  "an autoscaler that runs at most 1 replica changes nothing: the deadlock is fixed": {
+    options: { mode: "fix" },
+    input:
+      RWO +
+      deployment("") +
+      "---\napiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: app\nspec:\n  scaleTargetRef: {kind: Deployment, name: app}\n  maxReplicas: 1\n",
+    output:
+      RWO +
+      deployment("") +
+      "  strategy:\n    type: Recreate\n    rollingUpdate: null\n" +
+      "---\napiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: app\nspec:\n  scaleTargetRef: {kind: Deployment, name: app}\n  maxReplicas: 1\n",
+    findings: [],
+  },
   "replicas 2 on a ReadWriteOncePod claim: only one pod can run": {
     input: pvc("data", "[ReadWriteOncePod]") + deployment("  replicas: 2\n"),
     findings: ["runs 2 replicas on ReadWriteOncePod claim data: only one of its pods can use the volume at a time"],

@@ -114,6 +114,24 @@ const table: Record<string, Row> = {
     input: grafana(2),
     error: "has 2 replicas; every replica would claim PV pv-grafana",
   },
+  "an autoscaler in the stream scales the StatefulSet (its replicas field left out): every replica would claim the PV, exit 2": {
+    options: { bindings: [TEMPLATE] },
+    input:
+      grafana("null") +
+      "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: grafana\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: StatefulSet\n    name: grafana\n  minReplicas: 1\n  maxReplicas: 3\n",
+    error: "StatefulSet grafana is scaled by HorizontalPodAutoscaler grafana up to 3 replicas; every replica would claim PV pv-grafana, so only one could bind",
+  },
+  "an autoscaler of a Deployment of the same name, or in another namespace, does not scale it": {
+    options: { bindings: [TEMPLATE], storageClassName: "" },
+    input:
+      grafana(1).replace("  name: grafana\n", "  name: grafana\n  namespace: a\n") +
+      "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: g1\nspec:\n  scaleTargetRef: {kind: Deployment, name: grafana}\n  maxReplicas: 3\n" +
+      "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: g2\n  namespace: b\nspec:\n  scaleTargetRef: {kind: StatefulSet, name: grafana}\n  maxReplicas: 3\n",
+    output:
+      grafana(1, '        volumeName: pv-grafana\n        storageClassName: ""\n').replace("  name: grafana\n", "  name: grafana\n  namespace: a\n") +
+      "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: g1\nspec:\n  scaleTargetRef: {kind: Deployment, name: grafana}\n  maxReplicas: 3\n" +
+      "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: g2\n  namespace: b\nspec:\n  scaleTargetRef: {kind: StatefulSet, name: grafana}\n  maxReplicas: 3\n",
+  },
   "replicas Kubernetes may read as a number (YAML 1.1 reads 1_0 as 10) but this reader does not: exit 2, not a guess": {
     options: { bindings: [TEMPLATE] },
     input: grafana("1_0"),
