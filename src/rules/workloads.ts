@@ -128,9 +128,15 @@ export function stringMap(value: unknown): Record<string, string> {
  * A Job Helm runs as a hook (and deletes and recreates per its policy). Any other Job's pod template is immutable:
  * editing it would make every later upgrade of an existing release fail. Helm reads helm.sh/hook only from a
  * document's own metadata (its manifest sorter), so an item of a List is never a hook, whatever its annotations.
+ * The items of a KRM ResourceList are the resources themselves (a render in a KRM pipeline, each applied as written).
  */
 export function isHelmHook(object: KubeObject): boolean {
-  return object.item === undefined && hasHookAnnotation(object);
+  return (object.item === undefined || inResourceList(object)) && hasHookAnnotation(object);
+}
+
+function inResourceList(object: KubeObject): boolean {
+  const root = object.doc.value();
+  return isRecord(root) && root.kind === "ResourceList" && typeof root.apiVersion === "string" && root.apiVersion.startsWith("config.kubernetes.io/");
 }
 
 function hasHookAnnotation(object: KubeObject): boolean {
@@ -140,7 +146,7 @@ function hasHookAnnotation(object: KubeObject): boolean {
 
 /** "is not a Helm hook", with why for an item of a List that asks to be one, or of a List that is one. */
 export function notAHook(job: KubeObject): string {
-  if (job.item === undefined) return "is not a Helm hook";
+  if (job.item === undefined || inResourceList(job)) return "is not a Helm hook";
   const root = job.doc.value();
   const list = isRecord(root) && isRecord(root.metadata) && isRecord(root.metadata.annotations) ? root.metadata.annotations : {};
   if (typeof list["helm.sh/hook"] === "string" && list["helm.sh/hook"].trim() !== "") {

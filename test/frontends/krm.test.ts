@@ -246,6 +246,30 @@ ${metadata}  spec:
     expect(outcome.stderr.join("\n")).toContain(message);
   });
 
+  it("edits a cleanup hook Job item as a hook: a ResourceList's items are resources, not the items of a List", async () => {
+    const job = (args: string, policy: string) => `- apiVersion: batch/v1
+  kind: Job
+  metadata:
+    name: cleanup
+    annotations:
+      helm.sh/hook: post-delete
+${policy}  spec:
+    template:
+      spec:
+        restartPolicy: Never
+        containers:
+        - name: kubectl
+          image: bitnami/kubectl:1.30
+          args: [${args}]
+`;
+    const input = resourceList(job("delete, pvc, data-db-0", ""), "  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: fn}\n  data: {}\n");
+    const outcome = await runCli({ argv: ["krm"], env: {}, readStdin: async () => new TextEncoder().encode(input) });
+    expect(outcome.code, outcome.stderr.join("\n")).toBe(0);
+    expect(itemsOf(outcome.stdout)).toBe(
+      `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${job("delete, pvc, data-db-0, --ignore-not-found", "      helm.sh/hook-delete-policy: before-hook-creation\n")}`,
+    );
+  });
+
   it("honours --live and --live-mode", () => {
     const live = join(tempDir(), "live.yaml");
     const liveItem = `apiVersion: apps/v1
