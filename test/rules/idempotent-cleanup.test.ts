@@ -267,8 +267,19 @@ const table: Record<string, Row> = {
     findings: [],
   },
   "no command, image bitnami/kubectl: args are kubectl's, the flag is appended": {
-    input: job(HOOK, "        - name: k\n          image: docker.io/bitnami/kubectl:1.30.2\n          args: [delete, pvc, -l, app=db]\n"),
-    output: job(HOOK_FIXED, "        - name: k\n          image: docker.io/bitnami/kubectl:1.30.2\n          args: [delete, pvc, -l, app=db, --ignore-not-found]\n"),
+    input: job(HOOK, "        - name: k\n          image: docker.io/bitnami/kubectl:1.30.2\n          args: [delete, pvc, data-db-0]\n"),
+    output: job(HOOK_FIXED, "        - name: k\n          image: docker.io/bitnami/kubectl:1.30.2\n          args: [delete, pvc, data-db-0, --ignore-not-found]\n"),
+    findings: [],
+  },
+  "a delete by label selector or --all already exits 0 when nothing matches: no flag, only the delete policy": {
+    input: job(
+      HOOK,
+      "        - name: k\n          image: docker.io/bitnami/kubectl:1.30.2\n          args: [delete, pvc, -l, app=db]\n        - name: s\n          image: rancher/kubectl:v1.30.0\n          args: [delete, pvc, --selector=app=db]\n        - name: a\n          image: rancher/kubectl:v1.30.0\n          args: [delete, pvc, --all]\n",
+    ),
+    output: job(
+      HOOK_FIXED,
+      "        - name: k\n          image: docker.io/bitnami/kubectl:1.30.2\n          args: [delete, pvc, -l, app=db]\n        - name: s\n          image: rancher/kubectl:v1.30.0\n          args: [delete, pvc, --selector=app=db]\n        - name: a\n          image: rancher/kubectl:v1.30.0\n          args: [delete, pvc, --all]\n",
+    ),
     findings: [],
   },
   "no command, registry.k8s.io/kubectl with a digest": {

@@ -82,9 +82,17 @@ export function isKubectlPath(word: string): boolean {
   return word === "kubectl" || word.endsWith("/kubectl");
 }
 
-/** True when a word after `delete` already sets --ignore-not-found (to any value: an explicit choice is kept). */
+/**
+ * True when the words after `delete` already make it succeed with nothing to delete: --ignore-not-found (to any
+ * value: an explicit choice is kept), or objects chosen by a label selector or --all, which find none and exit 0
+ * ("No resources found"; --all sets --ignore-not-found itself).
+ */
 export function ignoresNotFound(words: ReadonlyArray<string | undefined>): boolean {
-  return words.some((word) => word === IGNORE_NOT_FOUND || word?.startsWith(`${IGNORE_NOT_FOUND}=`));
+  return words.some((word) => word !== undefined && (word === IGNORE_NOT_FOUND || word.startsWith(`${IGNORE_NOT_FOUND}=`) || selectsObjects(word)));
+}
+
+function selectsObjects(word: string): boolean {
+  return /^(?:-l|--selector(?:=|$))/.test(word) || word === "--all" || word === "--all=true";
 }
 
 /** kubectl subcommands (with their own subcommand where it matters) that only read, or delete: safe to run again. */
