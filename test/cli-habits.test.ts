@@ -284,6 +284,47 @@ describe("check DIR reads the directory's YAML files, as kubeconform does", () =
     ]);
   });
 
+  it("the files of one `helm template --output-dir` render are one stream: a claim rendered in one file is known in another", async () => {
+    // As Helm writes them: DIR/<chart>/templates/<file>, each document `---\n# Source: <that path>\n...`.
+    const dir = tempDir();
+    mkdirSync(join(dir, "app", "templates"), { recursive: true });
+    const pvc = "---\n# Source: app/templates/pvc.yaml\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteMany]\n  resources: {requests: {storage: 1Gi}}\n";
+    const deployment =
+      "---\n# Source: app/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  selector: {matchLabels: {app: app}}\n  template:\n    metadata: {labels: {app: app}}\n    spec:\n      containers: [{name: app, image: app:1, volumeMounts: [{name: data, mountPath: /data}]}]\n      volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]\n";
+    writeFileSync(join(dir, "app", "templates", "deployment.yaml"), deployment);
+    writeFileSync(join(dir, "app", "templates", "pvc.yaml"), pvc);
+    writeFileSync(join(dir, "app", "templates", "sts.yaml"), STS.replace("pushgateway/templates/statefulset.yaml", "app/templates/sts.yaml"));
+    const outcome = await run(["check", "--disable", "claim-ownership", dir]);
+    // Read alone, deployment.yaml would get "claim data, which the stream does not render": the claim is ReadWriteMany.
+    expect(outcome.stdout).not.toContain("does not render");
+    const summaries = outcome.stdout.split("\n").filter((line) => !line.startsWith(" ") && line !== "");
+    expect(summaries).toEqual([
+      `${join(dir, "app", "templates", "deployment.yaml")}: 0 changes in 0 objects, 0 findings, 1 document`,
+      `${join(dir, "app", "templates", "pvc.yaml")}: 0 changes in 0 objects, 0 findings, 1 document`,
+      `${join(dir, "app", "templates", "sts.yaml")}: 1 change in 1 object, 0 findings, 1 document`,
+    ]);
+    expect(outcome.stdout).toContain("StatefulSet monitoring/pushgateway (document 1, app/templates/sts.yaml)");
+    // diff names each file, with its own line numbers.
+    const diff = await run(["diff", "--disable", "claim-ownership", dir]);
+    expect(diff.code).toBe(1);
+    expect(diff.stdout).toContain(`--- a/${join(dir, "app", "templates", "sts.yaml")}\n`);
+    const alone = await run(["diff", "--disable", "claim-ownership", join(dir, "app", "templates", "sts.yaml")]);
+    expect(diff.stdout).toBe(alone.stdout);
+  });
+
+  it("an error in a file of such a render names that file, its document and its own line", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "app", "templates"), { recursive: true });
+    writeFileSync(join(dir, "app", "templates", "a.yaml"), "---\n# Source: app/templates/a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
+    const broken = "---\n# Source: app/templates/b.yaml\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: b\nspec:\n  serviceName: b\n  volumeClaimTemplates: [\n";
+    writeFileSync(join(dir, "app", "templates", "b.yaml"), broken);
+    const outcome = await run(["check", dir]);
+    expect(outcome).toMatchObject({ code: 2, stdout: "" });
+    const alone = await run(["check", join(dir, "app", "templates", "b.yaml")]);
+    expect(outcome.stderr).toEqual(alone.stderr);
+    expect(outcome.stderr.join("\n")).toContain(`${join(dir, "app", "templates", "b.yaml")}: document 1 (app/templates/b.yaml) line 10, column 1: `);
+  });
+
   it("a directory without YAML files is a clear error, not EISDIR", async () => {
     const dir = tempDir();
     const outcome = await run(["check", dir]);

@@ -49,7 +49,8 @@ Lines are those of the input stream.
 `;
 
 const INPUTS = `FILE is a rendered stream (helm template output); - or no FILE reads stdin. A DIR is read as every .yaml and .yml
-file under it, sorted by path (helm template --output-dir DIR writes one file per template), empty files skipped.`;
+file under it, sorted by path, empty files skipped, each file a render of its own; the files helm template
+--output-dir DIR writes (one per template) are read as one render per chart, each result shown in its file.`;
 
 const COMMAND_HELP: Partial<Record<Command, string>> = {
   check: `fix-storage check — report what the rules would change, without changing anything

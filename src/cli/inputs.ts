@@ -5,6 +5,7 @@ import { describeError, FixStorageError } from "../core/errors.js";
 import { type RawDocument, type SplitterOptions, StreamSplitter, splitStreamBytes } from "../core/stream.js";
 import { decodeInput } from "../core/text.js";
 import { readChunksSync } from "./io.js";
+import { helmOutputDirRender } from "./render-groups.js";
 import { spoolingInputs } from "./spool.js";
 
 /** Where stdin comes from: whole (tests), or chunk by chunk as the process reads it. */
@@ -21,6 +22,8 @@ export interface Input {
   documents: readonly RawDocument[];
   /** The whole stream, joined on first read, for the commands that show or parse it whole (diff, krm). */
   readonly text: string;
+  /** A file of a directory `helm template --output-dir` wrote: the render it is part of (see render-groups.ts). */
+  render?: string;
 }
 
 function inputOf(label: string, documents: readonly RawDocument[]): Input {
@@ -86,7 +89,10 @@ export async function readInputs(
     if (found.length === 0) throw new FixStorageError(`${file} is a directory with no .yaml or .yml files`);
     for (const path of found) {
       const input = readInput(path, split);
-      if (!isBlank(input)) inputs.push(input);
+      if (isBlank(input)) continue;
+      const render = helmOutputDirRender(file, relative(file, path), input.documents[0]?.text.slice(0, 4096) ?? "");
+      if (render !== undefined) input.render = render;
+      inputs.push(input);
     }
   }
   if (inputs.length === 0) throw new FixStorageError(`${files.join(", ")}: every .yaml file is empty: there are no manifests`);

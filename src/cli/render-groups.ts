@@ -1,0 +1,98 @@
+/**
+ * `helm template --output-dir DIR` writes one render as one file per template (DIR/<chart>/templates/x.yaml, each
+ * document as `---\n# Source: <chart>/templates/x.yaml\n…`). The rules need the whole render at once (a CronJob's
+ * claim is created in another file; a Deployment's claim is rendered in another), so check and diff run such files
+ * as one stream, then show each change and finding in its own file, as if each had been read alone.
+ */
+import { describeError, FixStorageError } from "../core/errors.js";
+import type { ParsedDocument } from "../core/manifest.js";
+import type { ChangeRecord, Finding, ObjectRef } from "../core/records.js";
+import { splitStreamBytes } from "../core/stream.js";
+import type { FixResult } from "../fix-stream.js";
+import type { Input } from "./inputs.js";
+
+/** The render a file of a directory belongs to, when Helm's --output-dir wrote it: its path says its own # Source. */
+export function helmOutputDirRender(dir: string, relativePath: string, firstLines: string): string | undefined {
+  const path = relativePath.split(/[\\/]/).join("/");
+  const match = /^---[ \t]*\r?\n# Source: ([^\r\n]+)\r?\n/.exec(firstLines);
+  if (!match || match[1] !== path || !path.includes("/")) return undefined;
+  // The chart's directory: `helm template a --output-dir out` and `helm template b --output-dir out` are two renders.
+  return `${dir}\0${path.slice(0, path.indexOf("/"))}`;
+}
+
+interface Part {
+  input: Input;
+  /** The part's first document in the joined stream, minus one; and its first line, minus one. */
+  documentsBefore: number;
+  linesBefore: number;
+  documents: number;
+}
+
+/** The files of one render as one stream; undefined when their documents do not line up with the files. */
+export function joinRender(inputs: readonly Input[], label: string): { input: Input; parts: Part[] } | undefined {
+  const parts: Part[] = [];
+  let documentsBefore = 0;
+  let linesBefore = 0;
+  const texts: string[] = [];
+  for (const input of inputs) {
+    const text = input.text;
+    if (!text.endsWith("\n")) return undefined;
+    texts.push(text);
+    parts.push({ input, documentsBefore, linesBefore, documents: input.documents.length });
+    documentsBefore += input.documents.length;
+    for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) linesBefore++;
+  }
+  const joined = texts.join("");
+  const documents = splitStreamBytes(Buffer.from(joined, "utf8"));
+  if (documents.length !== documentsBefore) return undefined;
+  return { input: { label, documents, text: joined }, parts };
+}
+
+/** The result of the joined stream as each file's own: its documents, changes, findings and output. */
+export function splitRenderResult(result: FixResult, parts: readonly Part[]): Array<{ input: Input; result: FixResult }> {
+  const outputs = outputByDocument(result);
+  return parts.map((part, index) => {
+    const own = (ref: ObjectRef | undefined) =>
+      ref === undefined ? index === 0 : ref.document > part.documentsBefore && ref.document <= part.documentsBefore + part.documents;
+    const rebase = (ref: ObjectRef): ObjectRef => ({ ...ref, document: ref.document - part.documentsBefore });
+    const changes: ChangeRecord[] = result.changes.filter((change) => own(change.object)).map((change) => ({ ...change, object: rebase(change.object) }));
+    const findings: Finding[] = result.findings
+      .filter((finding) => own(finding.object))
+      .map((finding) => (finding.object ? { ...finding, object: rebase(finding.object) } : finding));
+    const mine = outputs.slice(part.documentsBefore, part.documentsBefore + part.documents);
+    const edited = result.edited
+      .filter((doc) => doc.raw.index > part.documentsBefore && doc.raw.index <= part.documentsBefore + part.documents)
+      .map((doc) => rebasedDocument(doc, part));
+    const output = mine.join("");
+    return {
+      input: part.input,
+      result: { ...result, output, outputParts: mine, changes, findings, documents: part.documents, edited },
+    };
+  });
+}
+
+function outputByDocument(result: FixResult): string[] {
+  const decoder = new TextDecoder();
+  return Array.from(result.outputParts, (part) => (typeof part === "string" ? part : decoder.decode(part)));
+}
+
+/** The document as the diff reads it (its first line, text and edited text), numbered within its own file. */
+function rebasedDocument(doc: ParsedDocument, part: Part): ParsedDocument {
+  const raw = { ...doc.raw, index: doc.raw.index - part.documentsBefore, line: doc.raw.line - part.linesBefore };
+  return Object.create(doc, { raw: { value: raw } }) as ParsedDocument;
+}
+
+/** An error of the joined stream, named in the file that holds its document. */
+export function errorInPart(error: unknown, parts: readonly Part[]): unknown {
+  if (!(error instanceof FixStorageError) || error.location.document === undefined) return error;
+  const document = error.location.document;
+  const part = parts.find((candidate) => document > candidate.documentsBefore && document <= candidate.documentsBefore + candidate.documents);
+  if (!part) return error;
+  const { line } = error.location;
+  const own = new FixStorageError(error.message, {
+    ...error.location,
+    document: document - part.documentsBefore,
+    ...(line !== undefined && { line: line - part.linesBefore }),
+  });
+  return new FixStorageError(`${part.input.label}: ${describeError(own)}`);
+}
