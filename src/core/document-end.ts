@@ -12,6 +12,7 @@ import { parseForPlanning } from "./fast-compose.js";
 import { fastScan } from "./fast-scan.js";
 import { sameData } from "./plain-data.js";
 import { readDocument } from "./yaml-aliases.js";
+import { type Path, valueAtPath } from "./yaml-path.js";
 
 /** A `|` or `>` header at a line's end: a document without one has no block scalar to lose its line breaks. */
 const BLOCK_HEADER = /[|>][-+0-9]*[ \t]*(?:#[^\n]*)?\r?\n/;
@@ -56,31 +57,41 @@ export function lastLinesMayBeBlockScalar(text: string): boolean {
   return false;
 }
 
+interface TerminalBlock {
+  /** Where its header starts. */
+  header: number;
+  /** Its path in the data; undefined below a key that is no scalar. */
+  path: Path | undefined;
+}
+
 /**
- * Where the header of the block scalar that ends the document starts (only white space after it), or undefined. The
- * last node is found down the last pair or item of each collection, so a lazy tree builds only that branch.
+ * The block scalar that ends the document (only white space after it), or undefined. The last node is found down the
+ * last pair or item of each collection, so a lazy tree builds only that branch.
  */
-function terminalBlockHeader(text: string): number | undefined {
-  if (!lastLinesMayBeBlockScalar(text)) return undefined;
+function terminalBlock(text: string): TerminalBlock | undefined {
+  if (!mayEndInBlockScalar(text) || !lastLinesMayBeBlockScalar(text)) return undefined;
   const tree = parseForPlanning(text);
   if (tree.errors.length > 0) return undefined;
   let node = tree.contents as Node | null;
+  let path: Path | undefined = [];
   while ((isMap(node) || isSeq(node)) && !node.flow) {
     const last = node.items[node.items.length - 1];
+    if (isPair(last)) path = isScalar(last.key) && path ? [...path, String(last.key.value)] : undefined;
+    else path = path ? [...path, node.items.length - 1] : undefined;
     node = (isPair(last) ? last.value : last) as Node | null;
   }
   if (!isScalar(node) || (node.type !== "BLOCK_LITERAL" && node.type !== "BLOCK_FOLDED") || !node.range) return undefined;
-  return text.slice(node.range[2]).trim() === "" ? node.range[0] : undefined;
+  return text.slice(node.range[2]).trim() === "" ? { header: node.range[0], path } : undefined;
 }
 
 /**
  * The document's data as SplitManifests leaves it to be read: the block scalar that ends it read with strip chomping
  * (what go-yaml reads where no line break follows; the `yaml` package would keep one), or the usual data without one.
  */
-function readAsSplit(text: string): { value: unknown } | undefined {
-  const header = terminalBlockHeader(text);
+function readAsSplit(text: string, end: TerminalBlock | undefined): { value: unknown } | undefined {
   let cut = text;
-  if (header !== undefined) {
+  if (end !== undefined) {
+    const { header } = end;
     const [written = ""] = /^[|>][-+0-9]*/.exec(text.slice(header)) ?? [];
     cut = `${text.slice(0, header)}${written.replace(/[-+]/g, "")}-${text.slice(header + written.length).trimEnd()}\n`;
   }
@@ -93,16 +104,30 @@ function readAsSplit(text: string): { value: unknown } | undefined {
 /**
  * Whether `after` reads, cut as SplitManifests cuts it, as `before` cut so with `edits` (absolute paths) applied.
  * `before` is a text, or its data when it holds no block scalar (cutting it then changes nothing). True when neither
- * ends in a block scalar, or `before` cannot be read.
+ * ends in a block scalar, or `before` cannot be read. A value an edit writes in place of one holding the block scalar
+ * that ended the document (a hook's command, its script rewritten) loses its last line breaks as that one did: that
+ * is the cut, not the edit.
  */
 export function endReadingKept(before: string | { value: unknown }, after: string, edits: readonly RecordedEdit[]): boolean {
-  const beforeEnds = typeof before === "string" && mayEndInBlockScalar(before) && terminalBlockHeader(before) !== undefined;
-  if (!beforeEnds && !(mayEndInBlockScalar(after) && terminalBlockHeader(after) !== undefined)) return true;
-  const was = typeof before === "string" ? readAsSplit(before) : before;
+  const beforeEnd = typeof before === "string" ? terminalBlock(before) : undefined;
+  const afterEnd = terminalBlock(after);
+  if (beforeEnd === undefined && afterEnd === undefined) return true;
+  const was = typeof before === "string" ? readAsSplit(before, beforeEnd) : before;
   if (was === undefined) return true;
-  const now = readAsSplit(after);
+  const now = readAsSplit(after, afterEnd);
   if (now === undefined) return false;
   let expected = copyData(was.value);
   for (const edit of edits) expected = applyRecord(expected, edit);
+  const [endPath, wasEnd] = [afterEnd?.path, beforeEnd?.path];
+  // One edit wrote the value both ends are in (the script moves when a retry wrapper goes in front of it).
+  if (endPath && wasEnd && edits.some((edit) => leadsTo(edit.path, endPath) && leadsTo(edit.path, wasEnd))) {
+    const written = valueAtPath(expected, endPath);
+    if (typeof written === "string") expected = applyRecord(expected, { op: "set", path: endPath, after: written.replace(/\n+$/, "") });
+  }
   return sameData(expected, now.value);
+}
+
+/** `prefix` is `path` or leads to it. */
+function leadsTo(prefix: Path, path: Path): boolean {
+  return prefix.length <= path.length && prefix.every((segment, index) => String(segment) === String(path[index]));
 }

@@ -95,3 +95,41 @@ describe("edits a stage cannot make safely leave the document as the stage found
     });
   }
 });
+
+describe("an edit of the value that holds the block scalar ending the document", () => {
+  // A cleanup hook as charts write it: the script, a block scalar, is the document's last node.
+  const hook = (script: string) => `---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: cleanup
+  annotations:
+    helm.sh/hook: pre-delete
+    helm.sh/hook-delete-policy: before-hook-creation
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: kubectl
+          image: bitnami/kubectl:1.30
+          command:
+            - /bin/sh
+            - -c
+            - |
+              ${script}
+`;
+
+  it("is made: the script Helm's cut reads loses its last line break as the one it replaces did", async () => {
+    const input = hook("kubectl delete pvc data-0") + CONFIGMAP;
+    const result = await fixStream(input, { enable: ["idempotent-cleanup"] });
+    expect(result.findings.filter((finding) => finding.severity === "warning")).toEqual([]);
+    expect(result.output).toContain("kubectl delete --ignore-not-found pvc data-0\n---\n");
+    if (!K8S_READ) return;
+    expect(k8sDifferences(input, result.output, result.changes)).toEqual([]);
+    // Cut as Helm cuts it, the script reads without its last line break, before and after alike: nothing else differs.
+    const [difference, ...others] = k8sDifferences(input, result.output, result.changes, "split");
+    expect(others).toEqual([]);
+    expect(difference).toMatch(/^document 1: at spec\.template\.spec\.containers\[0\]\.command\[\d+\] Kubernetes reads "kubectl delete --ignore-not-found pvc data-0", expected "kubectl delete --ignore-not-found pvc data-0\\n"$/);
+  });
+});
