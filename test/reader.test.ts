@@ -124,3 +124,38 @@ describe("input decoding", () => {
     }
   });
 });
+
+describe("a document after `...` with no `---` before it", () => {
+  // Helm's split and kubectl's reader cut only at `---` lines, and read the first document of each piece.
+  const STATEFULSET = yaml`
+    apiVersion: apps/v1
+    kind: StatefulSet
+    metadata:
+      name: db
+    spec:
+      serviceName: db
+      volumeClaimTemplates:
+        - metadata:
+            name: data
+            labels:
+              helm.sh/chart: db-1.0.0
+  `;
+  const CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n";
+
+  it("is never read by Kubernetes, so no rule reads or edits it; a warning says why", async () => {
+    const input = `${CONFIGMAP}...\n${STATEFULSET}---\n${STATEFULSET}`;
+    const result = await fix(input);
+    expect(result.output.startsWith(`${CONFIGMAP}...\n${STATEFULSET}---\n`)).toBe(true);
+    expect(result.output.slice(`${CONFIGMAP}...\n${STATEFULSET}---\n`.length)).not.toContain("helm.sh/chart");
+    expect(result.changes.map((change) => change.object.document)).toEqual([3]);
+    expect(result.findings.filter((finding) => finding.rule === "reader").map((finding) => finding.message)).toEqual([
+      "document 2 (line 6) follows a `...` end marker with no `---` line before it: Helm and kubectl read only the first document between `---` lines, so Kubernetes never reads it, and fix-storage leaves it as it is (start it with `---`)",
+    ]);
+  });
+
+  it("with `---` after the `...`, the document is read as usual", async () => {
+    const result = await fix(`${CONFIGMAP}...\n---\n${STATEFULSET}`);
+    expect(result.changes.map((change) => change.object.document)).toEqual([2]);
+    expect(result.findings.filter((finding) => finding.rule === "reader")).toEqual([]);
+  });
+});

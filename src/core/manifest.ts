@@ -13,7 +13,7 @@ import { parseForPlanning } from "./fast-compose.js";
 import { fastScanBothVersions, misreadCommentIn } from "./fast-scan.js";
 import { isRecord } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
-import { type RawDocument, sourceComment, splitStream } from "./stream.js";
+import { type RawDocument, sourceComment, splitStream, startsWithMarkerLine } from "./stream.js";
 import { kindLineMayMislead, mentions, statedKind, yaml11OnlyBreak } from "./stated-kind.js";
 import { lineColumn, strictUtf8 } from "./text.js";
 import { TreeSlot } from "./tree-slot.js";
@@ -350,7 +350,7 @@ export class ManifestStream {
   private readonly kindChecks: Uint8Array;
   /** One parsed tree at a time for the whole stream (see tree-slot.ts). */
   private readonly slot = new TreeSlot();
-  private kindGroups: { byTrustedKind: Map<string, number[]>; others: number[] } | undefined;
+  private kindGroups: { byTrustedKind: Map<string, number[]>; others: number[]; unread: RawDocument[] } | undefined;
 
   /** From the stream's text, or from documents a front end already split (and decoded one by one). */
   constructor(
@@ -398,12 +398,18 @@ export class ManifestStream {
    * The documents whose one kind line states a kind no text trick can fake (TRUSTED), by that kind, and the others:
    * no kind line, a *List, or a kind line that may mislead (mayHold reads those when it must).
    */
-  private kindIndex(): { byTrustedKind: Map<string, number[]>; others: number[] } {
+  private kindIndex(): { byTrustedKind: Map<string, number[]>; others: number[]; unread: RawDocument[] } {
     if (this.kindGroups) return this.kindGroups;
     const byTrustedKind = new Map<string, number[]>();
     const others: number[] = [];
+    const unread: RawDocument[] = [];
     this.raw.forEach((raw, position) => {
       const text = textOnce(raw);
+      // After a `...` with no `---`: Helm and kubectl read only a piece's first document, so no object is here.
+      if (position > 0 && !(raw.facts ? raw.facts.marked : startsWithMarkerLine(text()))) {
+        unread.push(raw);
+        return;
+      }
       const kind = this.statedKindOf(raw, text);
       if (kind === null || kind.endsWith("List") || this.kindCheck(raw, text) !== TRUSTED) {
         others.push(position);
@@ -413,8 +419,13 @@ export class ManifestStream {
       if (positions) positions.push(position);
       else byTrustedKind.set(kind, [position]);
     });
-    this.kindGroups = { byTrustedKind, others };
+    this.kindGroups = { byTrustedKind, others, unread };
     return this.kindGroups;
+  }
+
+  /** Documents that follow a `...` end marker with no `---` line: Kubernetes never reads them, so no rule does. */
+  unreadDocuments(): readonly RawDocument[] {
+    return this.kindIndex().unread;
   }
 
   /** The kind on the document's one `kind:` line (null when there is none, or more than one), found once. */

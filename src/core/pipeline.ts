@@ -67,6 +67,13 @@ export function runPipeline(
     });
   }
   for (const doc of stream.parsedDocuments()) findings.push(...nestedLists(doc));
+  for (const raw of stream.unreadDocuments()) {
+    findings.push({
+      rule: "reader",
+      severity: "warning",
+      message: `document ${raw.index} (line ${raw.line}) follows a \`...\` end marker with no \`---\` line before it: Helm and kubectl read only the first document between \`---\` lines, so Kubernetes never reads it, and fix-storage leaves it as it is (start it with \`---\`)`,
+    });
+  }
   const edited = stream.parsedDocuments().filter((doc) => doc.edited);
   const outputParts = stream.outputParts();
   let output: string | undefined;

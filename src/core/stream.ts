@@ -30,6 +30,13 @@ export interface TextFacts {
   /** It holds a backslash, which in a double-quoted scalar can spell any word. */
   readonly escaped: boolean;
   readonly kindLineMayMislead: boolean;
+  /** It starts with a `---` line: every document but the first does, except one after a `...` end marker. */
+  readonly marked: boolean;
+}
+
+/** A `---` line starts the text. */
+export function startsWithMarkerLine(text: string): boolean {
+  return /^---(?:[ \t\r\n]|$)/.test(text);
 }
 
 /**
@@ -40,11 +47,12 @@ export function textFacts(text: string, seen = new Map<string, TextFacts>()): Te
   const stated = statedKind(text);
   const escaped = text.includes("\\");
   const misleads = kindLineMayMislead(text);
-  const flags = `${escaped ? "e" : "-"}${misleads ? "m" : "-"}${stated === undefined ? "" : ":"}`;
+  const marked = startsWithMarkerLine(text);
+  const flags = `${escaped ? "e" : "-"}${misleads ? "m" : "-"}${marked ? "d" : "-"}${stated === undefined ? "" : ":"}`;
   let facts = seen.get(flags + (stated ?? ""));
   if (facts === undefined) {
     const kind = stated === undefined ? null : ownCopy(stated);
-    facts = { kind, escaped, kindLineMayMislead: misleads };
+    facts = { kind, escaped, kindLineMayMislead: misleads, marked };
     seen.set(flags + (kind ?? ""), facts);
   }
   return facts;

@@ -390,8 +390,11 @@ describe("encodings, markers and odd streams", () => {
   it("... end markers and bare documents after them", async () => {
     const input = `${CONFIGMAP}...\n${STATEFULSET}...\n# trailing comment\n`;
     await expectOutput(input, `${CONFIGMAP}...\n${FIXED_STATEFULSET}...\n# trailing comment\n`);
+    // A bare document after `...` is never read by Kubernetes (Helm and kubectl cut only at `---`): left as it is.
     const bare = `${CONFIGMAP}...\n${STATEFULSET.replace(/^---\n/, "")}`;
-    await expectOutput(bare, `${CONFIGMAP}...\n${FIXED_STATEFULSET.replace(/^---\n/, "")}`);
+    const run = await runInProcess([...NO_OWNERSHIP, "--explain"], bare);
+    expect(run).toMatchObject({ code: 0, stdout: bare });
+    expect(run.stderr).toContain("document 2 (line 10) follows a `...` end marker with no `---` line before it");
   });
 
   it("a NUL byte is refused with its document, line and column", async () => {
