@@ -131,7 +131,13 @@ function applyEdits(
   const leaveAsFound = (doc: ParsedDocument, object: KubeObject, why: string) => {
     doc.editor.restore((before.get(doc) as { checkpoint: EditorCheckpoint }).checkpoint);
     putBack.add(doc);
-    findings.push({ rule: stage, severity: "warning", message: `${object}: left as ${stage} found it: ${why}`, object: object.ref() });
+    // A document is edited whole or not at all: the stage's edits to its other objects (items of a List) go too.
+    const others = [...new Set(edits.filter((edit) => edit.object.doc === doc && edit.object.item !== object.item).map((edit) => String(edit.object)))];
+    const also =
+      others.length === 0
+        ? ""
+        : `; so are the other ${others.length === 1 ? "object" : `${others.length} objects`} of its document that ${stage} would edit (${others.slice(0, 5).join(", ")}${others.length > 5 ? `, and ${others.length - 5} more` : ""})`;
+    findings.push({ rule: stage, severity: "warning", message: `${object}: left as ${stage} found it: ${why}${also}`, object: object.ref() });
   };
   for (const edit of edits) {
     const { object, op, path, value, reason } = edit;

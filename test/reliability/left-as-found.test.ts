@@ -80,6 +80,34 @@ const table: Record<string, Row> = {
       endingInTemplateMetadata("", "other"),
     warnings: ["StatefulSet db: left as claim-template-labels found it: cannot edit spec.volumeClaimTemplates[1].metadata.labels"],
   },
+  "a refused item of a List leaves the List as found, and the warning names the other items left with it": {
+    with: { disable: ["claim-ownership"] },
+    input: `---
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: apps/v1
+    kind: StatefulSet
+    metadata:
+      name: one
+      labels: &l
+        legacy: yes
+        helm.sh/chart: db-1.0.0
+    spec:
+      serviceName: one
+      volumeClaimTemplates:
+        - metadata: {name: data, labels: *l}
+  - apiVersion: apps/v1
+    kind: StatefulSet
+    metadata:
+      name: two
+    spec:
+      serviceName: two
+      volumeClaimTemplates:
+        - metadata: {name: data, labels: {helm.sh/chart: db-1.0.0}}
+${CONFIGMAP}`,
+    warnings: ["0X1F; so are the other object of its document that claim-template-labels would edit (StatefulSet two)"],
+  },
 };
 
 describe("edits a stage cannot make safely leave the document as the stage found it", () => {
