@@ -8,6 +8,7 @@ import * as z from "zod/mini";
 import type { KubeObject } from "../core/manifest.js";
 import { planContainer } from "./cleanup/container-plan.js";
 import { IMAGE_NAME } from "./cleanup/kubectl-images.js";
+import { RETRY_NAME } from "./cleanup/shell-invocation.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 import { absentReleaseJob, containers, isHelmHook, notAHook, podSpec, releaseJobHint } from "./workloads.js";
 
@@ -60,10 +61,23 @@ export const idempotentCleanup: Rule<Options> = {
       }
       for (const edit of edits) plan.edit(job, edit);
       if (deletes > 0) ensureDeletePolicy(plan, job, settings.hookDeletePolicy);
+      reportDeadline(plan, job, edits, settings);
     }
     return plan.build();
   },
 };
+
+/** Retries wait between attempts: a Job deadline shorter than the waits ends the pod before they are done. */
+function reportDeadline(plan: PlanBuilder, job: KubeObject, edits: ReadonlyArray<{ value: unknown }>, settings: Options): void {
+  const deadline = job.get(["spec", "activeDeadlineSeconds"]);
+  const waits = settings.retries * settings.delaySeconds;
+  if (typeof deadline !== "number" || waits < deadline || !edits.some((edit) => JSON.stringify(edit.value).includes(RETRY_NAME))) return;
+  plan.finding(
+    "info",
+    `${job}: its retries wait ${waits}s in all, and spec.activeDeadlineSeconds ends the Job after ${deadline}s, so the last attempts may not run (lower idempotent-cleanup.retries or delaySeconds)`,
+    job,
+  );
+}
 
 function ensureDeletePolicy(plan: PlanBuilder, job: KubeObject, required: readonly string[]): void {
   const current = job.annotations()[DELETE_POLICY];

@@ -165,6 +165,16 @@ const table: Record<string, Row> = {
     ),
     findings: [],
   },
+  "retries that wait longer than the Job's activeDeadlineSeconds: made, and said": {
+    input: job(HOOK, "        - name: k\n          command: [sh, -c]\n          args: ['kubectl delete cm x']\n").replace("spec:\n  template:", "spec:\n  activeDeadlineSeconds: 10\n  template:"),
+    output: job(
+      HOOK_FIXED,
+      `        - name: k\n          command: [sh, -c, ${WRAPPER}, fix-storage-retry, sh, -c]\n          args: [kubectl delete --ignore-not-found cm x]\n`,
+    ).replace("spec:\n  template:", "spec:\n  activeDeadlineSeconds: 10\n  template:"),
+    findings: [
+      "Job cleanup: its retries wait 15s in all, and spec.activeDeadlineSeconds ends the Job after 10s, so the last attempts may not run (lower idempotent-cleanup.retries or delaySeconds)",
+    ],
+  },
   "retries, delaySeconds and hookDeletePolicy": {
     options: { retries: 1, delaySeconds: 0, hookDeletePolicy: ["before-hook-creation", "hook-succeeded"] },
     input: job(HOOK, "        - name: k\n          command: [sh, -ec, 'kubectl delete cm x']\n"),
