@@ -312,6 +312,28 @@ describe("check DIR reads the directory's YAML files, as kubeconform does", () =
     expect(diff.stdout).toBe(alone.stdout);
   });
 
+  it("a render's files are one stream though other files sort between them; messages give each file's own lines", async () => {
+    const dir = tempDir();
+    for (const sub of ["app/templates", "app/extra", "app/charts/db/templates"]) mkdirSync(join(dir, sub), { recursive: true });
+    writeFileSync(
+      join(dir, "app/charts/db/templates/pvc.yaml"),
+      "---\n# Source: app/charts/db/templates/pvc.yaml\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteMany]\n",
+    );
+    writeFileSync(join(dir, "app/extra/notes.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\n");
+    writeFileSync(
+      join(dir, "app/templates/deployment.yaml"),
+      "---\n# Source: app/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  selector: {matchLabels: {app: app}}\n  template:\n    metadata: {labels: {app: app}}\n    spec:\n      containers: [{name: app, image: app:1}]\n      volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]\n",
+    );
+    const merge = "---\n# Source: app/templates/sts.yaml\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n  labels: &l {a: b}\nspec:\n  serviceName: db\n  template:\n    metadata:\n      labels:\n        a: c\n        <<: *l\n  volumeClaimTemplates:\n    - metadata: {name: data, labels: {helm.sh/chart: db-1.0.0}}\n";
+    writeFileSync(join(dir, "app/templates/sts.yaml"), merge);
+    const outcome = await run(["check", "--disable", "claim-ownership", dir]);
+    expect(outcome.stdout).not.toContain("does not render");
+    const alone = await run(["check", "--disable", "claim-ownership", join(dir, "app/templates/sts.yaml")]);
+    const mergeLine = (text: string) => /the merge key \(<<\) at line \d+/.exec(text)?.[0];
+    expect(mergeLine(alone.stdout)).toBe("the merge key (<<) at line 14");
+    expect(mergeLine(outcome.stdout)).toBe("the merge key (<<) at line 14");
+  });
+
   it("an error in a file of such a render names that file, its document and its own line", async () => {
     const dir = tempDir();
     mkdirSync(join(dir, "app", "templates"), { recursive: true });

@@ -21,7 +21,7 @@ import { helpFor, TERMINAL_HINT } from "./help.js";
 import { type Input, isBlank, readConfigText, readInputs, type StdinSource, writeReportFile } from "./inputs.js";
 import { appendLog, readStdin, readStdinChunks, writeOutcome } from "./io.js";
 import { readLiveState } from "./live-source.js";
-import { errorInPart, joinRender, splitRenderResult } from "./render-groups.js";
+import { errorInPart, joinRender, renderLabel, splitRenderResult } from "./render-groups.js";
 import { type EnvSettings, settingsFromEnvironment } from "./settings.js";
 import { didYouMean } from "./suggest.js";
 import { VERSION } from "./version.js";
@@ -183,26 +183,27 @@ async function runCommand(args: CliArgs, baseOptions: FixOptions, io: CliIo, std
     return krmOutcome(args, inputs[0] as Input, await runKrm((inputs[0] as Input).text, options));
   }
   const results: Array<{ input: Input; result: FixResult }> = [];
-  for (let at = 0; at < inputs.length; ) {
-    const input = inputs[at] as Input;
+  const done = new Set<Input>();
+  for (const input of inputs) {
+    if (done.has(input)) continue;
     // The files of one `helm template --output-dir` render run as one stream (check and diff read directories).
-    let end = at + 1;
-    while (input.render !== undefined && end < inputs.length && inputs[end]?.render === input.render) end++;
-    const joined = end - at > 1 ? joinRender(inputs.slice(at, end), input.label) : undefined;
-    if (joined) {
-      let result: FixResult;
-      try {
-        result = await fixStream(joined.input.documents, options);
-      } catch (error) {
-        throw errorInPart(error, joined.parts);
-      }
-      results.push(...splitRenderResult(result, joined.parts));
-      at = end;
+    const render = input.render === undefined ? [] : inputs.filter((other) => other.render === input.render);
+    const joined = render.length > 1 ? joinRender(render, renderLabel(input.render as string)) : undefined;
+    if (!joined) {
+      results.push({ input, result: await fixInput(input, options) });
       continue;
     }
-    results.push({ input, result: await fixInput(input, options) });
-    at++;
+    let result: FixResult;
+    try {
+      result = await fixStream(joined.input.documents, options);
+    } catch (error) {
+      throw errorInPart(error, joined.parts, joined.input.label);
+    }
+    for (const part of render) done.add(part);
+    results.push(...splitRenderResult(result, joined.parts));
   }
+  // In the order of the files, as each file alone would be.
+  results.sort((a, b) => inputs.indexOf(a.input) - inputs.indexOf(b.input));
   const report = () => {
     const reports = results.map(({ input, result }) => buildReport(result, VERSION, input.label));
     return `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`;

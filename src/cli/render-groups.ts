@@ -4,6 +4,7 @@
  * claim is created in another file; a Deployment's claim is rendered in another), so check and diff run such files
  * as one stream, then show each change and finding in its own file, as if each had been read alone.
  */
+import { join } from "node:path";
 import { describeError, FixStorageError } from "../core/errors.js";
 import type { ParsedDocument } from "../core/manifest.js";
 import type { ChangeRecord, Finding, ObjectRef } from "../core/records.js";
@@ -18,6 +19,12 @@ export function helmOutputDirRender(dir: string, relativePath: string, firstLine
   if (!match || match[1] !== path || !path.includes("/")) return undefined;
   // The chart's directory: `helm template a --output-dir out` and `helm template b --output-dir out` are two renders.
   return `${dir}\0${path.slice(0, path.indexOf("/"))}`;
+}
+
+/** How messages name a render: its chart's directory under the directory given. */
+export function renderLabel(render: string): string {
+  const [dir = "", chart = ""] = render.split("\0");
+  return `${join(dir, chart)}/ (one render)`;
 }
 
 interface Part {
@@ -43,8 +50,14 @@ export function joinRender(inputs: readonly Input[], label: string): { input: In
     for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) linesBefore++;
   }
   const joined = texts.join("");
-  const documents = splitStreamBytes(Buffer.from(joined, "utf8"));
-  if (documents.length !== documentsBefore) return undefined;
+  const split = splitStreamBytes(Buffer.from(joined, "utf8"));
+  if (split.length !== documentsBefore) return undefined;
+  // Lines as in each document's own file, so that every message (a parse error, a merge key's place) names its line.
+  let part = 0;
+  const documents = split.map((doc, at) => {
+    while (part + 1 < parts.length && (parts[part + 1] as Part).documentsBefore <= at) part++;
+    return { ...doc, line: doc.line - (parts[part] as Part).linesBefore };
+  });
   return { input: { label, documents, text: joined }, parts };
 }
 
@@ -78,21 +91,20 @@ function outputByDocument(result: FixResult): string[] {
 
 /** The document as the diff reads it (its first line, text and edited text), numbered within its own file. */
 function rebasedDocument(doc: ParsedDocument, part: Part): ParsedDocument {
-  const raw = { ...doc.raw, index: doc.raw.index - part.documentsBefore, line: doc.raw.line - part.linesBefore };
+  const raw = { ...doc.raw, index: doc.raw.index - part.documentsBefore };
   return Object.create(doc, { raw: { value: raw } }) as ParsedDocument;
 }
 
-/** An error of the joined stream, named in the file that holds its document. */
-export function errorInPart(error: unknown, parts: readonly Part[]): unknown {
-  if (!(error instanceof FixStorageError) || error.location.document === undefined) return error;
+/** An error of the joined stream, named in the file that holds its document, else as the render's. */
+export function errorInPart(error: unknown, parts: readonly Part[], label: string): unknown {
+  if (!(error instanceof FixStorageError)) return error;
   const document = error.location.document;
-  const part = parts.find((candidate) => document > candidate.documentsBefore && document <= candidate.documentsBefore + candidate.documents);
-  if (!part) return error;
-  const { line } = error.location;
-  const own = new FixStorageError(error.message, {
-    ...error.location,
-    document: document - part.documentsBefore,
-    ...(line !== undefined && { line: line - part.linesBefore }),
-  });
+  const part =
+    document === undefined
+      ? undefined
+      : parts.find((candidate) => document > candidate.documentsBefore && document <= candidate.documentsBefore + candidate.documents);
+  if (!part || document === undefined) return new FixStorageError(`${label}: ${describeError(error)}`);
+  // Lines are the file's already (joinRender).
+  const own = new FixStorageError(error.message, { ...error.location, document: document - part.documentsBefore });
   return new FixStorageError(`${part.input.label}: ${describeError(own)}`);
 }

@@ -71,7 +71,7 @@ export const cronjobClaims: Rule<Options> = {
     // An object's own namespace, else the release's as given (never one read from other objects).
     const namespaceOf = (object: KubeObject) => release().namespaceOf(object) ?? "";
     const claims = renderedClaims(stream, namespaceOf);
-    const workloadMounts = mainWorkloadMounts(stream);
+    const workloadMounts = mainWorkloadMounts(stream, namespaceOf);
 
     for (const job of withClaims) {
       const pod = podSpec(job);
@@ -380,7 +380,7 @@ class WorkloadMounts {
 }
 
 /** Every claim that a Deployment or StatefulSet mounts, with its mount path. */
-function mainWorkloadMounts(stream: ManifestStream): WorkloadMounts {
+function mainWorkloadMounts(stream: ManifestStream, namespaceOf: (object: KubeObject) => string): WorkloadMounts {
   const found: WorkloadMount[] = [];
   // Only workloads that mount a claim matter here, so Deployments that never name one are not even parsed.
   for (const workload of stream.objects(["Deployment", "StatefulSet"], mentionsClaims)) {
@@ -392,7 +392,7 @@ function mainWorkloadMounts(stream: ManifestStream): WorkloadMounts {
       workload.kind === "StatefulSet" ? new Set(claimTemplates(workload).templates.map((template) => template.name)) : new Set<string>();
     // An autoscaler may run more replicas than spec.replicas says (charts then leave the field out).
     const declared = Number(workload.get(["spec", "replicas"]) ?? 1);
-    const scaling = autoscalerOf(stream, workload);
+    const scaling = autoscalerOf(stream, workload, namespaceOf);
     const replicas = scaling ? Math.max(declared, scaling.max ?? Number.POSITIVE_INFINITY) : declared;
     // The first pod's ordinal (spec.ordinals.start); a value that is no ordinal names no claim.
     const start = workload.get(["spec", "ordinals", "start"]) ?? 0;

@@ -55,7 +55,7 @@ export const rwoRollout: Rule<Options> = {
       const volumes = pod ? claimVolumes(pod) : [];
       if (volumes.length === 0) continue;
       seen.add(deployment.name);
-      const rollout = rolloutOf(deployment, autoscalerOf(stream, deployment));
+      const rollout = rolloutOf(deployment, autoscalerOf(stream, deployment, namespaceOf));
       if (rollout.kind === "recreate") continue;
       if (rollout.kind === "unreadable") {
         plan.finding("info", `${deployment}: ${rollout.problem}; rwo-rollout left it alone`, deployment, ["spec", "strategy"]);
@@ -100,7 +100,8 @@ function describeRollout({ explicit, replicas, maxUnavailable, scaling }: Rollin
 }
 
 function describeReplicas(replicas: number, scaling: Autoscaling | undefined): string {
-  if (scaling) return scaling.max === undefined ? `the replicas ${scaling.by} sets` : `up to ${scaling.max} replica${scaling.max === 1 ? "" : "s"} (set by ${scaling.by})`;
+  if (scaling && scaling.max === undefined) return `the replicas ${scaling.by} sets`;
+  if (scaling) return `up to ${replicas} replica${replicas === 1 ? "" : "s"} (${scaling.by} runs up to ${scaling.max})`;
   return `${replicas} replica${replicas === 1 ? "" : "s"}`;
 }
 

@@ -101,7 +101,7 @@ export const volumeName: Rule<z.infer<typeof options>> = {
         if (replicas > 1) {
           failAt(found, `volume-name: ${found} has ${replicas} replicas; every replica would claim PV ${wanted.volumeName}, so only one could bind`);
         }
-        const scaling = autoscalerOf(stream, found);
+        const scaling = autoscalerOf(stream, found, (object) => release().namespaceOf(object));
         if (scaling && scaling.max !== 1) {
           failAt(found, `volume-name: ${found} is ${describeScaling(scaling)}; every replica would claim PV ${wanted.volumeName}, so only one could bind`);
         }

@@ -199,13 +199,17 @@ function autoscalers(stream: ManifestStream): KubeObject[] {
 
 /**
  * A HorizontalPodAutoscaler or KEDA ScaledObject in the stream that scales `workload`: its spec.replicas is then only
- * where it starts (charts leave it out). Names must match; a namespace stated on one object only may still be the
- * other's (the release's), so only two stated, different namespaces rule it out.
+ * where it starts (charts leave it out). Names must match; `namespaceOf` gives each object's namespace (its own, else
+ * the release's), and one not known may be the other's, so only two known, different namespaces rule it out.
  */
-export function autoscalerOf(stream: ManifestStream, workload: KubeObject): Autoscaling | undefined {
+export function autoscalerOf(
+  stream: ManifestStream,
+  workload: KubeObject,
+  namespaceOf: (object: KubeObject) => string | undefined,
+): Autoscaling | undefined {
   const namespace = (object: KubeObject) => {
-    const value = object.get(["metadata", "namespace"]);
-    return typeof value === "string" && value !== "" ? value : undefined;
+    const value = namespaceOf(object);
+    return value === "" ? undefined : value;
   };
   for (const scaler of autoscalers(stream)) {
     const target = scaler.get(["spec", "scaleTargetRef"]);

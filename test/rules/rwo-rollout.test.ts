@@ -140,12 +140,12 @@ const table: Record<string, Row> = {
       RWO +
       deployment("") +
       "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: app\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: app}\n  minReplicas: 1\n  maxReplicas: 4\n",
-    findings: ["Deployment app runs up to 4 replicas (set by HorizontalPodAutoscaler app) on ReadWriteOnce claim data: every pod must run on the node"],
+    findings: ["Deployment app runs up to 4 replicas (HorizontalPodAutoscaler app runs up to 4) on ReadWriteOnce claim data: every pod must run on the node"],
   },
   "a KEDA ScaledObject (target kind Deployment by default, at most 100 replicas by default) counts the same": {
     options: { mode: "fix" },
     input: RWO + deployment("  replicas: 1\n") + "---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: app\nspec:\n  scaleTargetRef: {name: app}\n",
-    findings: ["Deployment app runs up to 100 replicas (set by ScaledObject app) on ReadWriteOnce claim data"],
+    findings: ["Deployment app runs up to 100 replicas (ScaledObject app runs up to 100) on ReadWriteOnce claim data"],
   },
   "an autoscaler that runs at most 1 replica changes nothing: the deadlock is fixed": {
     options: { mode: "fix" },

@@ -132,6 +132,14 @@ const table: Record<string, Row> = {
       "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: g1\nspec:\n  scaleTargetRef: {kind: Deployment, name: grafana}\n  maxReplicas: 3\n" +
       "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: g2\n  namespace: b\nspec:\n  scaleTargetRef: {kind: StatefulSet, name: grafana}\n  maxReplicas: 3\n",
   },
+  "an autoscaler in another namespace than the release's (-n) does not scale the StatefulSet": {
+    options: { bindings: [TEMPLATE], storageClassName: "" },
+    with: { release: { namespace: "prod" } },
+    input: grafana(1) + "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: grafana\n  namespace: other\nspec:\n  scaleTargetRef: {kind: StatefulSet, name: grafana}\n  maxReplicas: 5\n",
+    output:
+      grafana(1, '        volumeName: pv-grafana\n        storageClassName: ""\n') +
+      "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: grafana\n  namespace: other\nspec:\n  scaleTargetRef: {kind: StatefulSet, name: grafana}\n  maxReplicas: 5\n",
+  },
   "replicas Kubernetes may read as a number (YAML 1.1 reads 1_0 as 10) but this reader does not: exit 2, not a guess": {
     options: { bindings: [TEMPLATE] },
     input: grafana("1_0"),
