@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describeError, FixStorageError } from "../core/errors.js";
 import type { ParsedDocument } from "../core/manifest.js";
 import type { ChangeRecord, Finding, ObjectRef } from "../core/records.js";
-import { splitStreamBytes } from "../core/stream.js";
+import { countNewlines, splitStreamBytes } from "../core/stream.js";
 import type { FixResult } from "../fix-stream.js";
 import type { Input } from "./inputs.js";
 
@@ -35,6 +35,11 @@ interface Part {
   documents: number;
 }
 
+/** Whether the joined stream's document `document` (1-based) is one of the part's. */
+function holds(part: Part, document: number): boolean {
+  return document > part.documentsBefore && document <= part.documentsBefore + part.documents;
+}
+
 /** The files of one render as one stream; undefined when their documents do not line up with the files. */
 export function joinRender(inputs: readonly Input[], label: string): { input: Input; parts: Part[] } | undefined {
   const parts: Part[] = [];
@@ -47,7 +52,7 @@ export function joinRender(inputs: readonly Input[], label: string): { input: In
     texts.push(text);
     parts.push({ input, documentsBefore, linesBefore, documents: input.documents.length });
     documentsBefore += input.documents.length;
-    for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) linesBefore++;
+    linesBefore += countNewlines(text);
   }
   const joined = texts.join("");
   const split = splitStreamBytes(Buffer.from(joined, "utf8"));
@@ -65,17 +70,14 @@ export function joinRender(inputs: readonly Input[], label: string): { input: In
 export function splitRenderResult(result: FixResult, parts: readonly Part[]): Array<{ input: Input; result: FixResult }> {
   const outputs = outputByDocument(result);
   return parts.map((part, index) => {
-    const own = (ref: ObjectRef | undefined) =>
-      ref === undefined ? index === 0 : ref.document > part.documentsBefore && ref.document <= part.documentsBefore + part.documents;
+    const own = (ref: ObjectRef | undefined) => (ref === undefined ? index === 0 : holds(part, ref.document));
     const rebase = (ref: ObjectRef): ObjectRef => ({ ...ref, document: ref.document - part.documentsBefore });
     const changes: ChangeRecord[] = result.changes.filter((change) => own(change.object)).map((change) => ({ ...change, object: rebase(change.object) }));
     const findings: Finding[] = result.findings
       .filter((finding) => own(finding.object))
       .map((finding) => (finding.object ? { ...finding, object: rebase(finding.object) } : finding));
     const mine = outputs.slice(part.documentsBefore, part.documentsBefore + part.documents);
-    const edited = result.edited
-      .filter((doc) => doc.raw.index > part.documentsBefore && doc.raw.index <= part.documentsBefore + part.documents)
-      .map((doc) => rebasedDocument(doc, part));
+    const edited = result.edited.filter((doc) => holds(part, doc.raw.index)).map((doc) => rebasedDocument(doc, part));
     const output = mine.join("");
     return {
       input: part.input,
@@ -99,10 +101,7 @@ function rebasedDocument(doc: ParsedDocument, part: Part): ParsedDocument {
 export function errorInPart(error: unknown, parts: readonly Part[], label: string): unknown {
   if (!(error instanceof FixStorageError)) return error;
   const document = error.location.document;
-  const part =
-    document === undefined
-      ? undefined
-      : parts.find((candidate) => document > candidate.documentsBefore && document <= candidate.documentsBefore + candidate.documents);
+  const part = document === undefined ? undefined : parts.find((candidate) => holds(candidate, document));
   if (!part || document === undefined) return new FixStorageError(`${label}: ${describeError(error)}`);
   // Lines are the file's already (joinRender).
   const own = new FixStorageError(error.message, { ...error.location, document: document - part.documentsBefore });

@@ -12,6 +12,7 @@ import { parseForPlanning } from "./fast-compose.js";
 import { fastScan } from "./fast-scan.js";
 import { sameData } from "./plain-data.js";
 import { readDocument } from "./yaml-aliases.js";
+import { leadsTo } from "./yaml-join.js";
 import { type Path, valueAtPath } from "./yaml-path.js";
 
 /** A `|` or `>` header at a line's end: a document without one has no block scalar to lose its line breaks. */
@@ -125,9 +126,4 @@ export function endReadingKept(before: string | { value: unknown }, after: strin
     if (typeof written === "string") expected = applyRecord(expected, { op: "set", path: endPath, after: written.replace(/\n+$/, "") });
   }
   return sameData(expected, now.value);
-}
-
-/** `prefix` is `path` or leads to it. */
-function leadsTo(prefix: Path, path: Path): boolean {
-  return prefix.length <= path.length && prefix.every((segment, index) => String(segment) === String(path[index]));
 }

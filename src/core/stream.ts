@@ -426,7 +426,7 @@ function documentsOf(cut: readonly Piece[], startsWithMarker: boolean): RawDocum
   return documents;
 }
 
-function countNewlines(text: string): number {
+export function countNewlines(text: string): number {
   let count = 0;
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) count++;
   return count;

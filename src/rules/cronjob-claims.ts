@@ -15,6 +15,7 @@ import {
   claimVolumes,
   absentReleaseJob,
   autoscalerOf,
+  mostReplicas,
   releaseJobHint,
   isHelmHook,
   notAHook,
@@ -392,8 +393,7 @@ function mainWorkloadMounts(stream: ManifestStream, namespaceOf: (object: KubeOb
       workload.kind === "StatefulSet" ? new Set(claimTemplates(workload).templates.map((template) => template.name)) : new Set<string>();
     // An autoscaler may run more replicas than spec.replicas says (charts then leave the field out).
     const declared = Number(workload.get(["spec", "replicas"]) ?? 1);
-    const scaling = autoscalerOf(stream, workload, namespaceOf);
-    const replicas = scaling ? Math.max(declared, scaling.max ?? Number.POSITIVE_INFINITY) : declared;
+    const replicas = mostReplicas(declared, autoscalerOf(stream, workload, namespaceOf));
     // The first pod's ordinal (spec.ordinals.start); a value that is no ordinal names no claim.
     const start = workload.get(["spec", "ordinals", "start"]) ?? 0;
     for (const mount of mounts(pod)) {

@@ -8,7 +8,7 @@
 import * as z from "zod/mini";
 import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
 import { PlanBuilder, type Rule } from "./rule.js";
-import { type Autoscaling, autoscalerOf, claimVolumes, podSpec } from "./workloads.js";
+import { type Autoscaling, autoscalerOf, claimVolumes, mostReplicas, podSpec } from "./workloads.js";
 
 const accessMode = z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"]);
 
@@ -203,7 +203,7 @@ function rolloutOf(deployment: KubeObject, scaling: Autoscaling | undefined): Ro
   }
   // An autoscaler may run more (charts then leave spec.replicas out): judged at the most it may run.
   const declared = Math.max(1, (rawReplicas as number | null | undefined) ?? 1);
-  const replicas = scaling ? Math.max(declared, scaling.max ?? Number.POSITIVE_INFINITY) : declared;
+  const replicas = mostReplicas(declared, scaling);
   const rolling = isRecord(strategy?.rollingUpdate) ? strategy.rollingUpdate : {};
   const surge = scaled(rolling.maxSurge, declared, Math.ceil);
   const unavailable = scaled(rolling.maxUnavailable, declared, Math.floor);

@@ -225,6 +225,11 @@ export function autoscalerOf(
   return undefined;
 }
 
+/** The most replicas a workload may run: its own count, or more where an autoscaler may go further (or says not how far). */
+export function mostReplicas(declared: number, scaling: Autoscaling | undefined): number {
+  return scaling ? Math.max(declared, scaling.max ?? Number.POSITIVE_INFINITY) : declared;
+}
+
 /** "scaled by HorizontalPodAutoscaler x up to 5 replicas", for findings. */
 export function describeScaling({ by, max }: Autoscaling): string {
   return `scaled by ${by} ${max === undefined ? "to a number of replicas not stated here" : `up to ${max} replica${max === 1 ? "" : "s"}`}`;
