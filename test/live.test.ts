@@ -104,6 +104,25 @@ describe("--live with prometheus-pushgateway 2.16.0 installed, upgrading to 2.17
     );
   });
 
+  it("names the PVCs to expand from the cluster: its claims of the template, else the live StatefulSet's replicas", async () => {
+    const bigger = rendered.replace('storage: "2Gi"', 'storage: "8Gi"');
+    const liveText = example("prometheus-pushgateway", "live-2.16.0.yaml");
+    const expansions = async (text: string) => {
+      const result = await fix(bigger, { live: { state: parseLiveState(text, "live"), mode: "pin" } });
+      const message = result.findings.map((finding) => finding.message).find((found) => found.includes("expand the PVCs")) ?? "";
+      return [...message.matchAll(/kubectl patch pvc (\S+)/g)].map((match) => match[1]);
+    };
+    // An autoscaler (or kubectl scale) set the live count: the rendered replicas: 1 does not say which PVCs exist.
+    const scaled = liveText.replace(/^ {2}replicas: 1$/m, "  replicas: 3\n  ordinals:\n    start: 2");
+    expect(scaled).not.toBe(liveText);
+    const prefix = "storage-volume-pushgateway-prometheus-pushgateway-";
+    expect(await expansions(scaled)).toEqual([`${prefix}2`, `${prefix}3`, `${prefix}4`]);
+    const claim = (name: string) =>
+      `---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: ${name}\n  namespace: monitoring\nspec:\n  resources:\n    requests:\n      storage: 2Gi\n`;
+    const withClaims = `${scaled}${claim(`${prefix}10`)}${claim(`${prefix}0`)}${claim(`${prefix}x`)}${claim("other-0")}`;
+    expect(await expansions(withClaims)).toEqual([`${prefix}0`, `${prefix}10`]);
+  });
+
   it("leaves non-template fixes alone and pins nothing when the templates already match", async () => {
     const state = parseLiveState(example("prometheus-pushgateway", "live-2.16.0.yaml"), "live");
     const result = await fix(example("prometheus-pushgateway", "rendered-2.16.0.yaml"), {

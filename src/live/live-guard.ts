@@ -10,7 +10,7 @@ import type { ReleaseIdentity } from "../core/release.js";
 import { PlanBuilder, type Stage } from "../core/stage.js";
 import { claimTemplates, claimVolumes, isHelmHook, mentionsClaims, mounts, podSpec, statefulSets } from "../rules/workloads.js";
 import { differences, normalizeTemplate, pinnableTemplate, quantityBytes } from "./claim-template-diff.js";
-import type { LiveState } from "./live-state.js";
+import type { LiveClaim, LiveState } from "./live-state.js";
 
 export type LiveMode = "pin" | "fail";
 
@@ -32,7 +32,7 @@ export function liveGuard({ live, mode, now }: LiveGuardOptions): Stage {
       for (const statefulSet of statefulSets(stream)) {
         const namespace = release().namespaceOf(statefulSet) ?? "";
         const current = live.statefulSets.get(`${namespace}/${statefulSet.name}`);
-        if (current) comparePinned(statefulSet, current, namespace, mode, plan, failures);
+        if (current) comparePinned(statefulSet, current, live.claims, namespace, mode, plan, failures);
         else staleClaims(statefulSet, namespace, live, now, mode, plan, failures);
       }
       if (failures.length > 0) {
@@ -89,6 +89,7 @@ export function liveNamespaces(stream: ManifestStream, release: ReleaseIdentity)
 function comparePinned(
   statefulSet: KubeObject,
   current: Record<string, unknown>,
+  liveClaims: readonly LiveClaim[],
   namespace: string,
   mode: LiveMode,
   plan: PlanBuilder,
@@ -100,7 +101,7 @@ function comparePinned(
   const diff = differences(liveTemplates.map(normalizeTemplate), rendered.map(normalizeTemplate)).map((line) => `volumeClaimTemplates${line.startsWith("[") ? "" : "."}${line}`);
   if (diff.length === 0) return;
   const migration = `kubectl delete statefulset ${statefulSet.name} -n ${namespace} --cascade=orphan, then run the upgrade again (pods and PVCs stay; the new StatefulSet adopts them)`;
-  const growth = storageGrowth(statefulSet, liveTemplates, rendered, namespace);
+  const growth = storageGrowth(statefulSet, liveSpec, liveTemplates, rendered, namespace, liveClaims);
   const what = `StatefulSet ${namespace}/${statefulSet.name} exists in the cluster and its volumeClaimTemplates cannot change: ${diff.join("; ")}`;
   if (mode === "fail") {
     failures.push(`${what}. To apply the new templates: ${migration}${growth ? `. ${growth}` : ""}`);
@@ -123,16 +124,26 @@ function comparePinned(
   if (growth) plan.finding("warning", growth, statefulSet, ["spec", "volumeClaimTemplates"]);
 }
 
-/** A larger storage request cannot reach existing PVCs through the template: it needs the PVCs expanded. */
-function storageGrowth(statefulSet: KubeObject, live: unknown[], rendered: unknown[], namespace: string): string | undefined {
+/**
+ * A larger storage request cannot reach existing PVCs through the template: it needs the PVCs expanded. Which PVCs:
+ * those of the template the cluster holds; when none was read, those of the live StatefulSet's replicas (an
+ * autoscaler writes its count there), not the rendered count.
+ */
+function storageGrowth(
+  statefulSet: KubeObject,
+  liveSpec: Record<string, unknown>,
+  live: unknown[],
+  rendered: unknown[],
+  namespace: string,
+  liveClaims: readonly LiveClaim[],
+): string | undefined {
   const steps: string[] = [];
-  const replicas = Number(statefulSet.get(["spec", "replicas"]) ?? 1);
   rendered.forEach((template, index) => {
     const wanted = requestOf(template);
     const before = requestOf(live.find((candidate) => nameOf(candidate) === nameOf(template)));
     const [wantedBytes, beforeBytes] = [quantityBytes(wanted), quantityBytes(before)];
     if (wantedBytes === undefined || beforeBytes === undefined || wantedBytes <= beforeBytes) return;
-    const claims = Array.from({ length: Math.max(replicas, 1) }, (_, ordinal) => `${nameOf(template)}-${statefulSet.name}-${ordinal}`);
+    const claims = claimsToExpand(`${nameOf(template)}-${statefulSet.name}-`, namespace, liveSpec, liveClaims);
     steps.push(
       `volumeClaimTemplate ${nameOf(template) || index} asks for ${wanted} instead of ${before}: the template stays pinned, so expand the PVCs themselves (their StorageClass needs allowVolumeExpansion: true): ${claims
         .map((claim) => `kubectl patch pvc ${claim} -n ${namespace} -p '{"spec":{"resources":{"requests":{"storage":"${wanted}"}}}}'`)
@@ -140,6 +151,19 @@ function storageGrowth(statefulSet: KubeObject, live: unknown[], rendered: unkno
     );
   });
   return steps.length > 0 ? steps.join(". ") : undefined;
+}
+
+/** The template's PVCs in the cluster by ordinal, else the names of the live StatefulSet's replicas' PVCs. */
+function claimsToExpand(prefix: string, namespace: string, liveSpec: Record<string, unknown>, liveClaims: readonly LiveClaim[]): string[] {
+  const existing = liveClaims
+    .filter((claim) => claim.namespace === namespace && claim.name.startsWith(prefix) && /^\d+$/.test(claim.name.slice(prefix.length)))
+    .map((claim) => Number(claim.name.slice(prefix.length)))
+    .sort((a, b) => a - b);
+  if (existing.length > 0) return existing.map((ordinal) => `${prefix}${ordinal}`);
+  const replicas = typeof liveSpec.replicas === "number" && Number.isInteger(liveSpec.replicas) ? liveSpec.replicas : 1;
+  const ordinals = isRecord(liveSpec.ordinals) ? liveSpec.ordinals : {};
+  const start = typeof ordinals.start === "number" && Number.isInteger(ordinals.start) ? ordinals.start : 0;
+  return Array.from({ length: Math.max(replicas, 1) }, (_, ordinal) => `${prefix}${start + ordinal}`);
 }
 
 function staleClaims(
