@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/main.js";
+import { helmOutputDirRender } from "../src/cli/render-groups.js";
 import { VERSION } from "../src/cli/version.js";
 import { githubAnnotations } from "../src/views/annotations.js";
 import { explainChange } from "../src/views/explain.js";
@@ -304,12 +305,31 @@ describe("check DIR reads the directory's YAML files, as kubeconform does", () =
       `${join(dir, "app", "templates", "sts.yaml")}: 1 change in 1 object, 0 findings, 1 document`,
     ]);
     expect(outcome.stdout).toContain("StatefulSet monitoring/pushgateway (document 1, app/templates/sts.yaml)");
+    // The chart's own directory, or its templates, is the same render.
+    for (const below of [join(dir, "app"), join(dir, "app", "templates")]) {
+      expect((await run(["check", "--disable", "claim-ownership", below])).stdout).toBe(outcome.stdout);
+    }
     // diff names each file, with its own line numbers.
     const diff = await run(["diff", "--disable", "claim-ownership", dir]);
     expect(diff.code).toBe(1);
     expect(diff.stdout).toContain(`--- a/${join(dir, "app", "templates", "sts.yaml")}\n`);
     const alone = await run(["diff", "--disable", "claim-ownership", join(dir, "app", "templates", "sts.yaml")]);
     expect(diff.stdout).toBe(alone.stdout);
+  });
+
+  it("a file is part of a render when its path ends with its own # Source", () => {
+    const head = (source: string) => `---\n# Source: ${source}\napiVersion: v1\n`;
+    const cases: Array<[string, string, string | undefined]> = [
+      ["out/app/templates/a.yaml", "app/templates/a.yaml", "out/app"],
+      ["app/templates/a.yaml", "app/templates/a.yaml", "app"],
+      ["out\\app\\charts\\db\\templates\\a.yaml", "app/charts/db/templates/a.yaml", "out/app"],
+      ["out/app/templates/a.yaml", "other/templates/a.yaml", undefined],
+      ["out/xapp/templates/a.yaml", "app/templates/a.yaml", undefined],
+      ["out/a.yaml", "a.yaml", undefined],
+      ["out/app/../app/a.yaml", "../app/a.yaml", undefined],
+    ];
+    for (const [path, source, render] of cases) expect(helmOutputDirRender(path, head(source)), path).toBe(render);
+    expect(helmOutputDirRender("out/app/templates/a.yaml", "apiVersion: v1\n# Source: app/templates/a.yaml\n")).toBeUndefined();
   });
 
   it("a render's files are one stream though other files sort between them; messages give each file's own lines", async () => {

@@ -90,7 +90,7 @@ export async function readInputs(
     for (const path of found) {
       const input = readInput(path, split);
       if (isBlank(input)) continue;
-      const render = helmOutputDirRender(file, relative(file, path), input.documents[0]?.text.slice(0, 4096) ?? "");
+      const render = helmOutputDirRender(path, input.documents[0]?.text.slice(0, 4096) ?? "");
       if (render !== undefined) input.render = render;
       inputs.push(input);
     }

@@ -4,7 +4,6 @@
  * claim is created in another file; a Deployment's claim is rendered in another), so check and diff run such files
  * as one stream, then show each change and finding in its own file, as if each had been read alone.
  */
-import { join } from "node:path";
 import { describeError, FixStorageError } from "../core/errors.js";
 import type { ParsedDocument } from "../core/manifest.js";
 import type { ChangeRecord, Finding, ObjectRef } from "../core/records.js";
@@ -12,19 +11,23 @@ import { countNewlines, splitStreamBytes } from "../core/stream.js";
 import type { FixResult } from "../fix-stream.js";
 import type { Input } from "./inputs.js";
 
-/** The render a file of a directory belongs to, when Helm's --output-dir wrote it: its path says its own # Source. */
-export function helmOutputDirRender(dir: string, relativePath: string, firstLines: string): string | undefined {
-  const path = relativePath.split(/[\\/]/).join("/");
+/**
+ * The render a file of a directory belongs to, when Helm's --output-dir wrote it: its path ends with its own
+ * # Source (`<chart>/templates/x.yaml`), whichever directory was given (`out`, `out/<chart>`, or one below). The
+ * render is the chart's directory: `helm template a --output-dir out` and `helm template b --output-dir out` are two.
+ */
+export function helmOutputDirRender(filePath: string, firstLines: string): string | undefined {
+  const path = filePath.split(/[\\/]/).join("/");
   const match = /^---[ \t]*\r?\n# Source: ([^\r\n]+)\r?\n/.exec(firstLines);
-  if (!match || match[1] !== path || !path.includes("/")) return undefined;
-  // The chart's directory: `helm template a --output-dir out` and `helm template b --output-dir out` are two renders.
-  return `${dir}\0${path.slice(0, path.indexOf("/"))}`;
+  const source = match?.[1];
+  if (source === undefined || !source.includes("/") || source.startsWith("/") || source.split("/").includes("..")) return undefined;
+  if (path !== source && !path.endsWith(`/${source}`)) return undefined;
+  return path.slice(0, path.length - source.length) + source.slice(0, source.indexOf("/"));
 }
 
-/** How messages name a render: its chart's directory under the directory given. */
+/** How messages name a render: its chart's directory. */
 export function renderLabel(render: string): string {
-  const [dir = "", chart = ""] = render.split("\0");
-  return `${join(dir, chart)}/ (one render)`;
+  return `${render}/ (one render)`;
 }
 
 interface Part {
