@@ -31,6 +31,8 @@ export interface ObjectRelease {
   name?: Sourced;
   namespace?: Sourced;
   problems: string[];
+  /** The name is only the object's own label: no flag, config or environment names a release. */
+  nameFromLabelAlone?: boolean;
 }
 
 const INSTANCE = "app.kubernetes.io/instance";
@@ -177,7 +179,10 @@ export class ReleaseIdentity {
     const usable = ownName && !placeholder && (isReleaseName(ownName.value) || (!explicit && !fromEnvironment)) ? ownName : undefined;
     const name = pick(usable, explicit, fromEnvironment, "release name", "--release-name", object);
     if (typeof name === "string") problems.push(name);
-    else if (name) result.name = checkedName(name, name.value === ownName?.value ? object : undefined);
+    else if (name) {
+      result.name = checkedName(name, name.value === ownName?.value ? object : undefined);
+      if (!explicit && !fromEnvironment) result.nameFromLabelAlone = true;
+    }
     else if (placeholder) {
       problems.push(`${object} was rendered with helm template's placeholder release name ${ownName.value}; pass --release-name NAME`);
     } else {

@@ -4,7 +4,8 @@
  * This makes them attributable and selectable; Helm still does not delete them (that is claim-retention's job).
  */
 import * as z from "zod/mini";
-import { isRecord } from "../core/manifest.js";
+import { isRecord, type KubeObject } from "../core/manifest.js";
+import { valueAtPath } from "../core/yaml-path.js";
 import { releaseProblem } from "./release-finding.js";
 import { claimTemplates, statefulSets } from "./workloads.js";
 import { PlanBuilder, type Rule } from "./rule.js";
@@ -27,6 +28,16 @@ export const claimOwnership: Rule<z.infer<typeof options>> = {
       const problem = releaseProblem(own, "claim-ownership");
       if (problem || !own.name || !own.namespace) {
         plan.finding("warning", problem ?? "release unknown", statefulSet);
+        continue;
+      }
+      // app.kubernetes.io/instance names an instance in any tool's manifests (kustomize, jsonnet): a Helm release only
+      // where something shows Helm rendered the object, or the user says so.
+      if (own.nameFromLabelAlone && !showsHelm(statefulSet)) {
+        plan.finding(
+          "warning",
+          `claim-ownership made no change: ${statefulSet} shows no sign of Helm (no # Source comment, helm.sh/chart, chart or heritage label, managed-by Helm label or helm.sh annotation), so its ${own.name.from.replace(/^.*'s /, "")} is not taken as a Helm release name; pass --release-name NAME if it is one`,
+          statefulSet,
+        );
         continue;
       }
       const { name, namespace } = own;
@@ -67,6 +78,34 @@ export const claimOwnership: Rule<z.infer<typeof options>> = {
     return plan.build();
   },
 };
+
+/**
+ * Whether Helm rendered the StatefulSet, as its # Source comment or Helm's labels and annotations on it, its pods or
+ * its claims show: read as rendered, since an earlier rule may have removed helm.sh/chart from the claims.
+ */
+function showsHelm(statefulSet: KubeObject): boolean {
+  if (statefulSet.ref().source !== undefined) return true;
+  const rendered = statefulSet.original();
+  const templates = valueAtPath(rendered, ["spec", "volumeClaimTemplates"]);
+  const metadatas = [
+    valueAtPath(rendered, ["metadata"]),
+    valueAtPath(rendered, ["spec", "template", "metadata"]),
+    ...(Array.isArray(templates) ? templates.map((template) => valueAtPath(template, ["metadata"])) : []),
+  ];
+  return metadatas.some((metadata) => {
+    if (!isRecord(metadata)) return false;
+    const labels = isRecord(metadata.labels) ? metadata.labels : {};
+    const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+    return (
+      labels["helm.sh/chart"] !== undefined ||
+      labels.chart !== undefined ||
+      labels["app.kubernetes.io/managed-by"] === "Helm" ||
+      labels.heritage === "Helm" ||
+      labels.heritage === "Tiller" ||
+      Object.keys(annotations).some((key) => key.startsWith("meta.helm.sh/") || key.startsWith("helm.sh/"))
+    );
+  });
+}
 
 /** `metadata`, or its labels or annotations, present but not a map (a template typo): editing would abort the run. */
 function notAMap(template: Record<string, unknown>): string | undefined {

@@ -201,7 +201,8 @@ ${metadata}  spec:
           app.kubernetes.io/managed-by: Helm
 `;
   const itemsOf = (stdout: string) => stdout.slice(0, stdout.indexOf("functionConfig:"));
-  const OWN = "    namespace: data\n    labels: {app.kubernetes.io/instance: db}\n";
+  // As charts label their objects: helm.sh/chart shows Helm rendered the item (KRM items carry no # Source comment).
+  const OWN = "    namespace: data\n    labels: {app.kubernetes.io/instance: db, helm.sh/chart: db-1.0.0}\n";
 
   it("reads the release from each item itself, though items are indented", () => {
     const run = runBin(["krm"], resourceList(item("db", OWN), "  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: fn}\n  data: {}\n"));

@@ -2,10 +2,12 @@ import { describe } from "vitest";
 import { type Row, runTable } from "./table.js";
 
 /**
- * A StatefulSet with one claim template. `metadata` is the literal text of its metadata (after `name: db`),
- * `template` the literal text of the template's metadata after `name: data`.
+ * A StatefulSet with one claim template, as Helm renders it (with its # Source comment; bareSts: without, as other
+ * tools write manifests). `metadata` is the literal text of its metadata (after `name: db`), `template` the literal
+ * text of the template's metadata after `name: data`.
  */
-const sts = (metadata: string, template = "") => `---
+const sts = (metadata: string, template = "") => bareSts(metadata, template).replace("---\n", "---\n# Source: db/templates/statefulset.yaml\n");
+const bareSts = (metadata: string, template = "") => `---
 apiVersion: apps/v1
 kind: StatefulSet
 metadata:
@@ -57,6 +59,28 @@ const table: Record<string, Row> = {
   "the StatefulSet's own namespace and app.kubernetes.io/instance label name the release": {
     input: sts(OWN),
     output: sts(OWN, owned("prom", "monitoring")),
+  },
+  "no sign of Helm (kustomize or jsonnet output): app.kubernetes.io/instance is no release name, nothing written": {
+    input: bareSts(OWN),
+    findings: [
+      "claim-ownership made no change: StatefulSet monitoring/db shows no sign of Helm (no # Source comment, helm.sh/chart, chart or heritage label, managed-by Helm label or helm.sh annotation), so its app.kubernetes.io/instance label is not taken as a Helm release name; pass --release-name NAME if it is one",
+    ],
+  },
+  "no sign of Helm, but --release-name names the release: written": {
+    with: { release: { name: "prom" } },
+    input: bareSts(OWN),
+    output: bareSts(OWN, owned("prom", "monitoring")),
+  },
+  "no # Source comment, but a helm.sh/chart label shows Helm: written": {
+    input: bareSts(`${OWN}    helm.sh/chart: db-1.0.0\n`),
+    output: bareSts(`${OWN}    helm.sh/chart: db-1.0.0\n`, owned("prom", "monitoring")),
+  },
+  "no # Source comment, but the claim template's managed-by: Helm shows Helm: written": {
+    input: bareSts(OWN, "        labels:\n          app.kubernetes.io/managed-by: Helm\n"),
+    output: bareSts(
+      OWN,
+      "        labels:\n          app.kubernetes.io/managed-by: Helm\n        annotations:\n          meta.helm.sh/release-name: prom\n          meta.helm.sh/release-namespace: monitoring\n",
+    ),
   },
   "the `release` label names the release when app.kubernetes.io/instance is absent": {
     input: sts("  namespace: monitoring\n  labels:\n    release: prom\n"),
