@@ -19,7 +19,9 @@ import {
   visit,
   YAMLParseError,
 } from "yaml";
+import { plainIsStringInBothVersions } from "./fast-scan.js";
 import { renderFlow, type Json } from "./render.js";
+import { isMergePair } from "./yaml-path.js";
 
 /** Parse options shared by every reader of documents: merge keys resolve as Kubernetes (go-yaml) resolves them. */
 export const PARSE_OPTIONS = { merge: true, prettyErrors: false, uniqueKeys: false, logLevel: "error" } as const;
@@ -95,12 +97,60 @@ export function aliasExpansions(doc: Document.Parsed, anchors: ReadonlySet<strin
     return `too many aliases (${found.length}) refer to a node that must change; at most ${MAX_EXPANDED_ALIASES} are written out`;
   }
   const targets = aliasTargets(doc);
+  for (const alias of found) {
+    const problem = writeOutProblem(targets.get(alias), targets);
+    if (problem) return problem;
+  }
   return found.map((alias) => {
     const range = alias.range as [number, number, number];
     const target = targets.get(alias) as Node | undefined;
     const data = target?.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }) as Json;
     return { from: range[0], to: range[1], text: renderFlow(data ?? null) };
   });
+}
+
+/**
+ * Why `node` (aliases in it followed) cannot be written out from its data so that every reader reads what it read
+ * before, or undefined when it can: a number whose text is not the one its value renders to (`0x1F`, `012`, `1e6`),
+ * or an integer beyond 2^53, a key that is no string (Kubernetes names `1e6: x` "1e+06", JavaScript "1000000"), or a plain
+ * scalar YAML 1.1 reads as another type than YAML 1.2 (`yes`, `on`).
+ */
+export function writeOutProblem(node: unknown, targets: Map<unknown, unknown> = new Map()): string | undefined {
+  const seen = new Set<unknown>();
+  const walk = (at: unknown, isKey: boolean): string | undefined => {
+    if (seen.has(at)) return undefined;
+    seen.add(at);
+    if (isAlias(at)) return walk(targets.get(at), isKey);
+    if (isMap(at)) {
+      for (const pair of at.items) {
+        const problem = (isMergePair(pair) ? undefined : walk(pair.key, true)) ?? walk(pair.value, false);
+        if (problem) return problem;
+      }
+      return undefined;
+    }
+    if (isSeq(at)) {
+      for (const item of at.items) {
+        const problem = walk(item, false);
+        if (problem) return problem;
+      }
+      return undefined;
+    }
+    if (!isScalar(at)) return isKey ? "a key that is a collection" : undefined;
+    const value = at.value;
+    const text = (at as { srcToken?: { source?: unknown } }).srcToken?.source;
+    const source = typeof text === "string" ? text : String(value);
+    if (isKey && typeof value !== "string") return `the key ${source}, which is no string (readers name such keys differently)`;
+    // A decimal fraction reads back as the same float64 in every reader; other floats and huge integers may not.
+    if (typeof value === "number" && (source !== String(value) || !(Number.isSafeInteger(value) || /^-?[0-9]+\.[0-9]+$/.test(source)))) {
+      return `the number ${source}, whose value would be written as ${String(value)}`;
+    }
+    if (typeof value === "string" && at.type === "PLAIN" && plainIsStringInBothVersions(value) !== true) {
+      return `the plain scalar ${source}, which YAML 1.1 (Kubernetes) reads as another type than a string`;
+    }
+    return undefined;
+  };
+  const problem = walk(node, false);
+  return problem === undefined ? undefined : `the aliases or merge keys that must be written out first hold ${problem}`;
 }
 
 /** Anchors set on any of `nodes`. */

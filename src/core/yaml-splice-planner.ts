@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import { type BlockStyle, goYamlReadsAsNumber, isCollection, type Json, renderBlockLines, renderBlockValue, renderFlow } from "./render.js";
-import { ANCHOR, aliasExpansions, anchorsOn, PARSE_OPTIONS, readDocument } from "./yaml-aliases.js";
+import { ANCHOR, aliasExpansions, aliasTargets, anchorsOn, PARSE_OPTIONS, readDocument, writeOutProblem } from "./yaml-aliases.js";
 import {
   colonOf,
   contentEnd,
@@ -65,7 +65,7 @@ export function planStep(view: SourceView, step: EditStep): StepPlan {
   let plan = step.op === "delete" ? planner.delete(step.path) : step.op === "append" ? planner.append(step.path, step.value ?? null) : planner.set(step.path, step.value ?? null);
   if (plan.kind === "refuse") return plan;
   const orphans = (view.anchored ?? ANCHOR.test(view.source)) ? orphanedAliases(view.doc, plan.splices) : undefined;
-  if (typeof orphans === "string") return refuse(orphans);
+  if (typeof orphans === "string") return refuse(`cannot edit ${formatPath(step.path)}: ${orphans}`);
   if (orphans) plan = { kind: "rewrite", splices: orphans };
   if (plan.kind === "rewrite" && !keepsData(view.source, plan.splices)) {
     return refuse(
@@ -218,7 +218,7 @@ class Planner {
       const mapNodes = resolvePath(this.view.doc, mapPath);
       if (mapNodes.depth < mapPath.length) return refuse(`cannot delete ${formatPath(path)}`);
       if (hasTaggedMergeKey(parent)) return refuse(TAGGED_MERGE_KEY(path));
-      return asRewrite(this.replaceAt(mapPath, mapNodes.nodes, this.view.get(mapPath) as Json));
+      return this.writeOut(mapPath, mapNodes.nodes, path);
     }
     const key = path[path.length - 1] as PathSegment;
     if (isMap(parent)) return this.removeItem(parent, parent.items.findIndex((pair) => keyMatches(pair, key)), mapPath, nodes);
@@ -249,14 +249,11 @@ class Planner {
     const { nodes, depth } = resolvePath(this.view.doc, path);
     const onPath = nodes.slice(0, depth + 1);
     const aliasAt = onPath.findIndex((node) => isAlias(node));
-    if (aliasAt > 0) {
-      const aliasPath = path.slice(0, aliasAt);
-      return asRewrite(this.replaceAt(aliasPath, nodes, this.view.get(aliasPath) as Json));
-    }
+    if (aliasAt > 0) return this.writeOut(path.slice(0, aliasAt), nodes, path);
     const anchors = anchorsOn(onPath);
     if (anchors.size === 0) return undefined;
     const expansions = aliasExpansions(this.view.doc, anchors);
-    if (typeof expansions === "string") return refuse(expansions);
+    if (typeof expansions === "string") return refuse(`cannot edit ${formatPath(path)}: ${expansions}`);
     return expansions ? { kind: "rewrite", splices: expansions } : undefined;
   }
 
@@ -271,8 +268,17 @@ class Planner {
     if (depth >= within || !isMap(map) || !map.items.some(isMergePair)) return undefined;
     if (this.view.get(path.slice(0, depth + 1)) === undefined) return undefined;
     if (hasTaggedMergeKey(map)) return refuse(TAGGED_MERGE_KEY(path));
-    const mapPath = path.slice(0, depth);
-    return asRewrite(this.replaceAt(mapPath, nodes, this.view.get(mapPath) as Json));
+    return this.writeOut(path.slice(0, depth), nodes, path);
+  }
+
+  /**
+   * The node at `path` (an alias, or a map with a merge key) replaced by its data, for a step at `stepPath`, when that
+   * keeps every reading.
+   */
+  private writeOut(path: Path, nodes: Array<Node | null>, stepPath: Path): StepPlan {
+    const problem = writeOutProblem(nodes[path.length], aliasTargets(this.view.doc));
+    if (problem) return refuse(`cannot edit ${formatPath(stepPath)}: ${problem}`);
+    return asRewrite(this.replaceAt(path, nodes, this.view.get(path) as Json));
   }
 
   // --- primitive edits ---------------------------------------------------------------------------------------------

@@ -73,9 +73,45 @@ describe("writing out what YAML 1.1 and 1.2 read differently is refused", () => 
   ];
   for (const { name, before, steps } of refused) {
     it(name, () => {
-      expect(() => edit(before, steps)).toThrow(/YAML 1\.1 \(as Kubernetes reads\) and 1\.2 read differently/);
+      // Refused before it is written out (the number 0644, the plain y), or by reading the written text back.
+      expect(() => edit(before, steps)).toThrow(/must be written out (first )?hold/);
     });
   }
+});
+
+describe("writing out what the yaml package reads otherwise than Kubernetes is refused", () => {
+  // Both of the yaml package's readings agree, so only go-yaml tells: 9007199254740993 was written out as
+  // 9007199254740992, and the key 1e6 as "1000000" where Kubernetes names it "1e+06".
+  const refused: Array<{ name: string; before: string; steps: EditStep[]; because: string }> = [
+    {
+      name: "an aliased list holding an integer beyond 2^53",
+      before: "a: &k [{uid: 9007199254740993}]\nb: *k\n",
+      steps: [set(["b", 0, "x"], 1)],
+      because: "hold the number 9007199254740993, whose value would be written as 9007199254740992",
+    },
+    {
+      name: "a merged map holding an integer beyond 2^53",
+      before: "base: &b\n  k: 9007199254740993\n  v: x\nm:\n  <<: *b\n",
+      steps: [del(["m", "v"])],
+      because: "hold the number 9007199254740993",
+    },
+    { name: "an aliased map with a float key", before: "a: &l {1e6: x}\nb:\n  c: *l\n", steps: [set(["b", "c", "y"], "z")], because: "hold the key 1e6, which is no string" },
+    { name: "an aliased map with a number written as hex", before: "a: &l {m: 0x1F}\nb:\n  c: *l\n", steps: [set(["b", "c", "y"], "z")], because: "hold the number 0x1F" },
+  ];
+  for (const { name, before, steps, because } of refused) {
+    it(name, () => {
+      expect(() => edit(before, steps)).toThrow(because);
+    });
+  }
+
+  editCases([
+    {
+      name: "decimal fractions and plain integers are written out as they read",
+      before: "a: &r {cpu: 0.5, m: 3, s: db}\nb:\n  c: *r\n",
+      steps: [set(["b", "c", "x"], "z")],
+      after: "a: &r {cpu: 0.5, m: 3, s: db}\nb:\n  c:\n    cpu: 0.5\n    m: 3\n    s: db\n    x: z\n",
+    },
+  ]);
 });
 
 describe("a `!!str <<` key", () => {

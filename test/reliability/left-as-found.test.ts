@@ -106,7 +106,7 @@ items:
       volumeClaimTemplates:
         - metadata: {name: data, labels: {helm.sh/chart: db-1.0.0}}
 ${CONFIGMAP}`,
-    warnings: ["0X1F; so are the other object of its document that claim-template-labels would edit (StatefulSet two)"],
+    warnings: ["hold the plain scalar yes, which YAML 1.1 (Kubernetes) reads as another type than a string; so are the other object of its document that claim-template-labels would edit (StatefulSet two)"],
   },
 };
 
