@@ -39,7 +39,7 @@ export const idempotentCleanup: Rule<Options> = {
       if (!pod) continue;
       const isHook = isHelmHook(job);
       // `helm test` Jobs exist to fail when something is wrong: a missing object may be exactly what they check.
-      if (isHook && /(?:^|,)\s*test(?:-success)?\s*(?:,|$)/.test(String(job.annotations()["helm.sh/hook"]))) continue;
+      if (isHook && /(?:^|,)\s*test(?:-success)?\s*(?:,|$)/i.test(String(job.annotations()["helm.sh/hook"]))) continue;
       const plans = containers(pod).map((container) => planContainer(container, settings));
       const deletes = plans.reduce((sum, one) => sum + one.deletes, 0);
       const edits = plans.flatMap((one) => one.edits);
@@ -89,7 +89,8 @@ function ensureDeletePolicy(plan: PlanBuilder, job: KubeObject, required: readon
     .split(",")
     .map((policy) => policy.trim())
     .filter(Boolean);
-  const missing = required.filter((policy) => !policies.includes(policy));
+  // Helm lowercases hook names and policies (releaseutil's manifest sorter): Before-Hook-Creation is the same policy.
+  const missing = required.filter((policy) => !policies.some((present) => present.toLowerCase() === policy));
   if (missing.length === 0) return;
   plan.edit(job, {
     op: "set",

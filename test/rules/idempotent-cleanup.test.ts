@@ -89,6 +89,17 @@ const table: Record<string, Row> = {
     input: job("  annotations:\n    helm.sh/hook: test\n", "        - name: k\n          command: [kubectl, delete, cm, x]\n"),
     findings: [],
   },
+  "a helm test hook named in capitals is a test hook too (Helm lowercases hook names)": {
+    input: job("  annotations:\n    helm.sh/hook: Test\n", "        - name: k\n          command: [kubectl, delete, cm, x]\n"),
+    findings: [],
+  },
+  "a delete policy in capitals is already there (Helm lowercases policies)": {
+    input: job(
+      "  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/hook-delete-policy: Before-Hook-Creation\n",
+      "        - name: k\n          command: [kubectl, delete, cm, x, --ignore-not-found]\n",
+    ),
+    findings: [],
+  },
   "already idempotent and before-hook-creation: nothing to do": {
     input: job(
       "  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded\n",

@@ -5,7 +5,7 @@
 import type { Json } from "../../core/render.js";
 import type { ContainerView } from "../workloads.js";
 import { entrypointOf } from "./kubectl-images.js";
-import { execInsertIndex, IGNORE_NOT_FOUND, ignoresNotFound, isKubectlPath, subcommand } from "./kubectl-command.js";
+import { execInsertIndex, IGNORE_NOT_FOUND, ignoresNotFound, isExplicitlyOff, isKubectlPath, subcommand } from "./kubectl-command.js";
 import { analyseScript } from "./script-analysis.js";
 import { isRetryWrapped, RETRY_NAME, scriptIndex, wrapInRetries } from "./shell-invocation.js";
 
@@ -111,7 +111,7 @@ function planScript(argv: Argv, index: number, name: string, settings: CleanupSe
   }
   const analysis = analyseScript(text);
   result.deletes += analysis.deletes;
-  if (analysis.deletes > 0 && /--ignore-not-found=(?:false|0|f|F|FALSE|False)\b/.test(text)) result.findings.push(explicitlyOffFinding(name));
+  if (analysis.keptOff) result.findings.push(explicitlyOffFinding(name));
   for (const place of analysis.unsure) {
     result.findings.push({
       severity: "warning",
@@ -181,11 +181,6 @@ function planExec(argv: Argv, name: string, result: ContainerPlan): void {
 
 function stringList(value: unknown): string[] | undefined {
   return Array.isArray(value) && value.every((item) => typeof item === "string") ? (value as string[]) : undefined;
-}
-
-/** `--ignore-not-found=false` (Go's boolean flag syntax): the chart chose to fail on a missing object. */
-function isExplicitlyOff(word: string | undefined): boolean {
-  return /^--ignore-not-found=(?:false|0|f|F|FALSE|False)$/.test(word ?? "");
 }
 
 function explicitlyOffFinding(name: string): { severity: "warning"; message: string } {

@@ -87,6 +87,11 @@ export function isKubectlPath(word: string): boolean {
  * value: an explicit choice is kept), or objects chosen by a label selector or --all, which find none and exit 0
  * ("No resources found"; --all sets --ignore-not-found itself).
  */
+/** `--ignore-not-found=false` (Go's boolean flag syntax): the chart chose to fail on a missing object. */
+export function isExplicitlyOff(word: string | undefined): boolean {
+  return /^--ignore-not-found=(?:false|0|f|F|FALSE|False)$/.test(word ?? "");
+}
+
 export function ignoresNotFound(words: ReadonlyArray<string | undefined>): boolean {
   return words.some((word) => word !== undefined && (word === IGNORE_NOT_FOUND || word.startsWith(`${IGNORE_NOT_FOUND}=`) || selectsObjects(word)));
 }

@@ -3,7 +3,7 @@
  * `--ignore-not-found` goes in each, what may delete without this reader being sure, and whether the whole script can
  * be run a second time without harm.
  */
-import { IGNORE_NOT_FOUND, ignoresNotFound, isKubectlPath, isReplaySafeVerb, subcommand } from "./kubectl-command.js";
+import { IGNORE_NOT_FOUND, ignoresNotFound, isExplicitlyOff, isKubectlPath, isReplaySafeVerb, subcommand } from "./kubectl-command.js";
 import { readScript, type ScriptModel, type SimpleCommand, type StatusTest, type Word } from "./shell-syntax.js";
 
 export interface ScriptAnalysis {
@@ -17,6 +17,8 @@ export interface ScriptAnalysis {
   statusDecides: readonly string[];
   /** Why a second run could do something the first did not (undefined: safe to replay). */
   notReplaySafe?: string;
+  /** A delete passes --ignore-not-found=false: the chart chose to fail on a missing object. */
+  keptOff?: true;
 }
 
 /** Commands whose arguments are data: a `kubectl delete` among them is text, never run. */
@@ -158,13 +160,15 @@ function analyseScriptText(script: string): ScriptAnalysis {
     };
   }
   const statusRead = readsStatus(model, script);
-  const testedFunctions = functionsWhoseStatusDecides(model, statusRead);
+  const errTrap = /(?:^|[\s;&|(])trap\b[^\n]*\bERR\b/.test(script);
+  const testedFunctions = functionsWhoseStatusDecides(model, statusRead, script);
   const aliases = aliasNames(model);
   const shadowed = model.functions.has("kubectl") || aliases.has("kubectl");
   const inserts: number[] = [];
   const unsure: string[] = [];
   const tested: string[] = [];
   let deletes = 0;
+  let keptOff = false;
   let notReplaySafe: string | undefined;
   const unsafe = (line: number, why: string) => {
     notReplaySafe ??= `line ${line}: ${why}`;
@@ -208,6 +212,7 @@ function analyseScriptText(script: string): ScriptAnalysis {
         continue;
       }
       deletes++;
+      if (values.slice(at + 1).some(isExplicitlyOff)) keptOff = true;
       if (ignoresNotFound(values.slice(at + 1))) continue;
       if (command.unmappable) {
         unsure.push(`line ${command.line}: \`${short}\` is inside backquotes with escapes`);
@@ -215,8 +220,11 @@ function analyseScriptText(script: string): ScriptAnalysis {
       }
       const decides = statusRead
         ? "the script reads `$?`"
-        : ((command.statusTested && statusDecides(command.statusTested)) ??
-          (command.inFunction !== undefined && testedFunctions.has(command.inFunction) ? `its function ${command.inFunction}'s status is tested` : undefined));
+        : errTrap
+          ? "an ERR trap runs when it fails"
+          : ((command.statusTested && statusDecides(command.statusTested, script)) ??
+            (command.inFunction !== undefined && testedFunctions.has(command.inFunction) ? `its function ${command.inFunction}'s status is tested` : undefined) ??
+            outputOrStatusLeaks(command, model, script));
       if (decides) {
         tested.push(`line ${command.line}: \`${short}\`'s exit status decides what runs next (${decides})`);
         continue;
@@ -266,25 +274,108 @@ function analyseScriptText(script: string): ScriptAnalysis {
     from = at;
   }
   patched += script.slice(from);
-  return { patched, deletes, unsure, statusDecides: tested, ...(notReplaySafe !== undefined && { notReplaySafe }) };
+  return { patched, deletes, unsure, statusDecides: tested, ...(notReplaySafe !== undefined && { notReplaySafe }), ...(keptOff && { keptOff: true as const }) };
 }
 
 /** Commands after `&&` or `||` that only print or end the script: which of them runs does not change what is done. */
 const HARMLESS_FOLLOWERS = new Set(["true", ":", "echo", "printf", "logger"]);
 
+/** Where a follower may write without changing what the script does: the terminal's streams, or nowhere. */
+const HARMLESS_TARGETS = /^(?:\/dev\/(?:null|stdout|stderr)|&?[12])$/;
+
 /**
  * How a delete's exit status decides what the script does (undefined when it only decides whether the Job fails,
  * which is the failure the flag is for): a condition, `!`, or `&&` / `||` before a command that does something.
- * `kubectl delete … || true`, `|| echo …` and `|| exit 1` stay editable.
+ * `kubectl delete … || true`, `|| echo …` and `|| exit 1` stay editable; `|| exit 0` (which skips the rest),
+ * `|| echo … > file`, `|| : ${x:=1}`, `|| x=1 :`, `|| printf -v x`, `|| echo "$(cmd)"` and `&& echo … | cmd` do not.
  */
-function statusDecides(test: StatusTest): string | undefined {
+function statusDecides(test: StatusTest, script: string): string | undefined {
   if (test.by !== "&&" && test.by !== "||") return `\`${test.by}\``;
   const follower = test.follower;
   const name = follower?.words[0]?.literal;
   if (follower === undefined || name === undefined) return `\`${test.by}\``;
-  if (!HARMLESS_FOLLOWERS.has(name) && !(test.by === "||" && (name === "exit" || name === "return"))) return `\`${test.by} ${name}\``;
+  const ends = test.by === "||" && (name === "exit" || name === "return");
+  if (!HARMLESS_FOLLOWERS.has(name) && !ends) return `\`${test.by} ${name}\``;
+  // `|| exit` and `|| exit 3` fail as the delete did; `|| exit 0` (or an unknown status) may end the script as a success.
+  const status = follower.words[1];
+  if (ends && status !== undefined && (follower.words.length > 2 || !/^[1-9][0-9]*$/.test(status.literal ?? ""))) {
+    return `\`${test.by} ${name} ${script.slice(status.start, status.end)}\` may end it as a success`;
+  }
+  if (follower.assignments.length > 0) return `\`${test.by}\` before a command that sets a variable`;
+  const writes = follower.redirects.find((redirect) => !redirect.target || !HARMLESS_TARGETS.test(script.slice(redirect.target.start, redirect.target.end)));
+  if (writes) return `\`${test.by} ${name}\` redirects its output (\`${writes.operator}\`)`;
+  const args = follower.words.slice(1).map((word) => script.slice(word.start, word.end));
+  if (args.some((arg) => /\$\(|`|\$\{[^}]*[=?]/.test(arg))) return `\`${test.by} ${name}\` runs or assigns something in its arguments`;
+  if ((name === "true" || name === ":") && args.length > 0) return `\`${test.by} ${name}\` with arguments`;
+  if (name === "printf" && args.some((arg) => arg === "-v")) return `\`${test.by} printf -v\` sets a variable`;
+  if (pipedAfter(follower, script)) return `\`${test.by} ${name}\` feeds a pipe`;
   // `… && echo ok || echo failed`: what the follower's own status decides must be harmless too.
-  return follower.statusTested === undefined ? undefined : statusDecides(follower.statusTested);
+  return follower.statusTested === undefined ? undefined : statusDecides(follower.statusTested, script);
+}
+
+/** Where a simple command's text ends: its last word or redirection target. */
+function commandEnd(command: SimpleCommand): number {
+  let end = 0;
+  for (const word of [...command.words, ...command.assignments]) end = Math.max(end, word.end);
+  for (const redirect of command.redirects) if (redirect.target) end = Math.max(end, redirect.target.end);
+  return end;
+}
+
+/** The operator right after a command on its line (`|`, `|&`, `&`, `;`…), or undefined. */
+function operatorAfter(command: SimpleCommand, script: string): string | undefined {
+  return /^[ \t]*(\|\||\|&|\||&&|&|;)/.exec(script.slice(commandEnd(command), commandEnd(command) + 80))?.[1];
+}
+
+function pipedAfter(command: SimpleCommand, script: string): boolean {
+  const next = operatorAfter(command, script);
+  return next === "|" || next === "|&";
+}
+
+/**
+ * How a delete's failure may still be seen once the flag makes it succeed: its status read by `wait`, or as that of
+ * the command a substitution holding it expands to; its error output in a file, a pipe or a substitution's result.
+ */
+function outputOrStatusLeaks(command: SimpleCommand, model: ScriptModel, script: string): string | undefined {
+  const next = operatorAfter(command, script);
+  if (next === "&" && /(?:^|[\s;&|(])wait[ \t]+[^\s;&|)]/.test(script)) return "it runs in the background and `wait` reads its status";
+  const start = command.words[0]?.start ?? 0;
+  const outer = model.commands.find((other) => other !== command && [...other.words, ...other.assignments].some((word) => word.start < start && start < word.end));
+  const captured = outer !== undefined;
+  // Its status is the outer command's when it is all there is (`x=$(…)`) or names the command run (`$(…) || …`).
+  const first = outer?.words[0];
+  const givesStatus = first === undefined || (first.start < start && start < first.end);
+  if (outer?.statusTested && givesStatus && statusDecides(outer.statusTested, script)) {
+    return "the command substitution holding it gives its status to a tested command";
+  }
+  const stderr = errorOutput(command, script);
+  if (stderr !== "terminal" && stderr !== "stdout" && !/^\/dev\/(?:null|stderr)$/.test(stderr)) return `its error output goes to ${stderr}`;
+  if (stderr === "stdout" && (captured || next === "|")) return "its error output is read (2>&1 into a pipe or a command substitution)";
+  if (next === "|&") return "its error output feeds a pipe";
+  if (next === "|" && /\bpipefail\b/.test(script)) return "it feeds a pipe under pipefail, whose status is then its own";
+  return undefined;
+}
+
+/** Where a command's error output goes: the terminal, stdout (`2>&1`, wherever that goes), or a file. */
+function errorOutput(command: SimpleCommand, script: string): string {
+  let stdout = "terminal";
+  let stderr = "terminal";
+  for (const redirect of command.redirects) {
+    if (!redirect.target) continue;
+    const target = script.slice(redirect.target.start, redirect.target.end);
+    const { operator, fd } = redirect;
+    if (operator === "&>" || operator === "&>>" || (operator === ">&" && fd === undefined && !/^[0-9-]+$/.test(target))) {
+      stdout = target;
+      stderr = target;
+    } else if (operator === ">&") {
+      const copy = target === "1" ? (stdout === "terminal" ? "stdout" : stdout) : target === "2" ? stderr : "terminal";
+      if ((fd ?? 1) === 2) stderr = copy;
+      else if ((fd ?? 1) === 1) stdout = copy === "stdout" ? "terminal" : copy;
+    } else if (operator === ">" || operator === ">>" || operator === ">|") {
+      if ((fd ?? 1) === 2) stderr = target;
+      else if ((fd ?? 1) === 1) stdout = target;
+    }
+  }
+  return stderr;
 }
 
 /** Commands whose use of `$?` only prints it. */
@@ -308,7 +399,7 @@ function readsStatus(model: ScriptModel, script: string): boolean {
  * Functions whose exit status decides what the script does: a call is tested, or made inside such a function. Any
  * command of their bodies may give that status (the last one run does).
  */
-function functionsWhoseStatusDecides(model: ScriptModel, statusRead: boolean): Set<string> {
+function functionsWhoseStatusDecides(model: ScriptModel, statusRead: boolean, script: string): Set<string> {
   const tested = new Set<string>();
   for (let grew = true; grew; ) {
     grew = false;
@@ -316,7 +407,7 @@ function functionsWhoseStatusDecides(model: ScriptModel, statusRead: boolean): S
       const name = command.words[0]?.literal;
       if (name === undefined || !model.functions.has(name) || tested.has(name)) continue;
       const inTested = command.inFunction !== undefined && tested.has(command.inFunction);
-      if (statusRead || inTested || (command.statusTested && statusDecides(command.statusTested))) {
+      if (statusRead || inTested || (command.statusTested && statusDecides(command.statusTested, script))) {
         tested.add(name);
         grew = true;
       }

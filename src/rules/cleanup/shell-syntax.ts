@@ -17,6 +17,8 @@ export interface Word {
 
 export interface Redirect {
   operator: string;
+  /** The descriptor number written before the operator (`2>`), when there is one. */
+  fd?: number;
   line: number;
   /** The file or descriptor written to or read from; absent for here-documents. */
   target?: Word;
@@ -307,14 +309,16 @@ class Reader {
 
   private redirect(operator: string, at: number): Redirect {
     const line = this.line(at);
+    const digits = /^\d+/.exec(this.text.slice(at - this.base, at - this.base + 12))?.[0];
+    const fd = digits === undefined ? {} : { fd: Number(digits) };
     const target = this.next();
     if (target.kind !== "word") throw new ScriptError(`\`${operator}\` has no target`, tokenStart(target));
     if (operator === "<<" || operator === "<<-") {
       const raw = this.text.slice(target.word.start - this.base, target.word.end - this.base);
       this.pending.push({ delimiter: unquote(raw), expands: !/['"\\]/.test(raw), stripTabs: operator === "<<-" });
-      return { operator, line };
+      return { operator, ...fd, line };
     }
-    return { operator, line, target: target.word };
+    return { operator, ...fd, line, target: target.word };
   }
 
   /** Redirections after a compound command (`done > log`, `} 2>&1`). */
