@@ -14,6 +14,8 @@ export function decodeInput(bytes: Uint8Array): string {
   }
   const nul = text.indexOf("\0");
   if (nul !== -1) throw nulByteError(text, nul);
+  const bom = text.indexOf("\ufeff", 1);
+  if (bom !== -1) throw byteOrderMarkError(text, bom);
   return text;
 }
 
@@ -34,6 +36,20 @@ export function notUtf8Error(bytes: Uint8Array, start = { offset: 0, line: 1 }, 
 export function nulByteError(text: string, nul: number, line = 1, document: Location = {}): FixStorageError {
   const at = lineColumn(text, nul);
   return new FixStorageError("input contains a NUL byte; manifests are text", { ...document, line: line + at.line - 1, column: at.column });
+}
+
+/**
+ * The refusal of a byte order mark after the stream's first character: Kubernetes' reader drops one that starts a
+ * document as Helm splits the stream and refuses any other, and this tool's reader would read it as text (the key
+ * `\ufeffapiVersion`), so no rule could see that document as Kubernetes does.
+ */
+export function byteOrderMarkError(text: string, bom: number, line = 1, document: Location = {}): FixStorageError {
+  const at = lineColumn(text, bom);
+  return new FixStorageError("input contains a byte order mark (U+FEFF) after its start, which Kubernetes reads otherwise than this tool; remove it", {
+    ...document,
+    line: line + at.line - 1,
+    column: at.column,
+  });
 }
 
 /** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */

@@ -448,6 +448,15 @@ describe("encodings, markers and odd streams", () => {
     });
   });
 
+  it("a byte order mark starting a later document is refused where it stands: Kubernetes drops it, this reader would not", async () => {
+    // The yaml package read the key as "\uFEFFapiVersion": the StatefulSet had no apiVersion, so cronjob-claims took
+    // its claim for one nothing creates and pointed a CronJob at another workload's claim.
+    await expectRefused(
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n\uFEFF${STATEFULSET.replace(/^---\n/, "")}`,
+      "fix-storage: document 2 (app/templates/sts.yaml) line 5, column 1: input contains a byte order mark (U+FEFF) after its start, which Kubernetes reads otherwise than this tool; remove it",
+    );
+  });
+
   it("JSON objects one per line without separators are one malformed document", async () => {
     const statefulSet = JSON.stringify(parse(STATEFULSET.replace(/^---\n/, "")));
     await expectRefused(`${statefulSet}\n${statefulSet}\n`, "fix-storage: document 1 line 2, column 1: Unexpected flow-map-start at node end");

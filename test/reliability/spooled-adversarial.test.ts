@@ -368,8 +368,13 @@ const table: Record<string, Row> = {
     held: { changes: 6, findings: 1 },
   },
   // Bare documents after `...` are never read by Kubernetes (Helm and kubectl cut only at `---`): a warning each.
-  "`...` end markers, a bare document after one, and a document after `...` that starts with a BOM": {
+  "`...` end markers, a bare document after one, and a document after `...` that starts with a BOM: refused": {
     input: `${CLAIM}...\n${STATEFUL_SET.slice(4)}...\n\uFEFFapiVersion: v1\nkind: ConfigMap\nmetadata: {name: bom}\n...\n# trailing comment\n`,
+    options: RELEASE,
+    held: { error: "byte order mark (U+FEFF) after its start" },
+  },
+  "`...` end markers and a bare document after one": {
+    input: `${CLAIM}...\n${STATEFUL_SET.slice(4)}...\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: bom}\n...\n# trailing comment\n`,
     options: RELEASE,
     held: { changes: 0, findings: 2 },
   },
