@@ -3,7 +3,7 @@
  * Concatenating `text` of all documents gives back the input exactly.
  */
 import { kindLineMayMislead, statedKind } from "./stated-kind.js";
-import { byteOrderMarkError, lenientUtf8, notUtf8Error, nulByteError, strictUtf8 } from "./text.js";
+import { byteOrderMarkError, gluedMarker, gluedMarkerError, lenientUtf8, notUtf8Error, nulByteError, strictUtf8 } from "./text.js";
 
 export interface RawDocument {
   /** 1-based position in the stream. */
@@ -205,8 +205,9 @@ export class StreamSplitter {
   private readonly pieces: Piece[] = [];
   private notUtf8: Error | undefined;
   private nul: Error | undefined;
-  /** A byte order mark after the stream's start (refused after a NUL, as decodeInput does). */
+  /** A byte order mark after the stream's start, then a line `---text` (refused in decodeInput's order). */
   private bom: Error | undefined;
+  private glued: Error | undefined;
   /** Bytes of the documents held as text so far (shared with a run's other splitters), and the spool once opened. */
   private readonly heldText: { bytes: number };
   /** null: none could be opened. */
@@ -244,7 +245,7 @@ export class StreamSplitter {
     if (this.partialLine.length > 0 && this.notUtf8 === undefined) this.scan(asBuffer(concatBytes(this.partialLine)));
     this.partialLine = [];
     this.cut(this.offset);
-    const refusal = this.notUtf8 ?? this.nul ?? this.bom;
+    const refusal = this.notUtf8 ?? this.nul ?? this.bom ?? this.glued;
     if (refusal !== undefined) throw refusal;
     return documentsOf(this.pieces, this.startsWithMarker);
   }
@@ -328,6 +329,8 @@ export class StreamSplitter {
     if (nul !== -1) this.nul ??= nulByteError(text, nul, this.nextPieceLine(), this.documentOf(text));
     const bom = text.indexOf("\ufeff", pieceStart === 0 ? 1 : 0);
     if (bom !== -1) this.bom ??= byteOrderMarkError(text, bom, this.nextPieceLine(), this.documentOf(text));
+    const glued = gluedMarker(text);
+    if (glued !== -1) this.glued ??= gluedMarkerError(text, glued, this.nextPieceLine(), this.documentOf(text));
     this.pieces.push(this.spooled(bytes, text) ?? text);
   }
 

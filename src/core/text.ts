@@ -16,7 +16,31 @@ export function decodeInput(bytes: Uint8Array): string {
   if (nul !== -1) throw nulByteError(text, nul);
   const bom = text.indexOf("\ufeff", 1);
   if (bom !== -1) throw byteOrderMarkError(text, bom);
+  const glued = gluedMarker(text);
+  if (glued !== -1) throw gluedMarkerError(text, glued);
   return text;
+}
+
+/**
+ * Offset of the first line that starts with `---` and goes on with text (`---apiVersion: v1`, `----`), or -1. Helm
+ * cuts the stream there (releaseutil.SplitManifests splits on `---` after any line break), YAML and kubectl do not.
+ */
+export function gluedMarker(text: string): number {
+  const goesOn = (start: number) => {
+    const next = text[start + 3];
+    return next !== undefined && next !== " " && next !== "\t" && next !== "\r" && next !== "\n";
+  };
+  if (text.startsWith("---") && goesOn(0)) return 0;
+  for (let at = text.indexOf("\n---"); at !== -1; at = text.indexOf("\n---", at + 1)) if (goesOn(at + 1)) return at + 1;
+  return -1;
+}
+
+/** The refusal of such a line: the documents Helm and Kubernetes see are not the ones this tool would read. */
+export function gluedMarkerError(text: string, at: number, line = 1, document: Location = {}): FixStorageError {
+  return new FixStorageError(
+    "a line starts with `---` and goes on with text: Helm's split (releaseutil.SplitManifests) starts a document there, YAML and kubectl do not; put the separator on a line of its own",
+    { ...document, line: line + lineColumn(text, at).line - 1, column: 1 },
+  );
 }
 
 /** The refusal of bytes that are not UTF-8, located in the stream: `start` is where the bytes begin in it. */

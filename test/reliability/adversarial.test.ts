@@ -457,6 +457,15 @@ describe("encodings, markers and odd streams", () => {
     );
   });
 
+  it("a line `---text` is refused where it stands: Helm starts a document there, YAML does not", async () => {
+    // Read as YAML, the StatefulSet after it was part of the ConfigMap: no rule saw it, though Helm applies it.
+    await expectRefused(
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---${STATEFULSET.replace(/^---\n(# Source: [^\n]*\n)?/, "")}`,
+      "fix-storage: document 1 line 4, column 1: a line starts with `---` and goes on with text: Helm's split (releaseutil.SplitManifests) starts a document there, YAML and kubectl do not; put the separator on a line of its own",
+    );
+    await expectRefused("----\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n", "fix-storage: document 1 line 1, column 1: a line starts with `---` and goes on with text: Helm's split (releaseutil.SplitManifests) starts a document there, YAML and kubectl do not; put the separator on a line of its own");
+  });
+
   it("JSON objects one per line without separators are one malformed document", async () => {
     const statefulSet = JSON.stringify(parse(STATEFULSET.replace(/^---\n/, "")));
     await expectRefused(`${statefulSet}\n${statefulSet}\n`, "fix-storage: document 1 line 2, column 1: Unexpected flow-map-start at node end");
