@@ -89,6 +89,23 @@ const table: Record<string, Row> = {
     input: job("  annotations:\n    helm.sh/hook: test\n", "        - name: k\n          command: [kubectl, delete, cm, x]\n"),
     findings: [],
   },
+  "kubectl delete held in a variable: reported, not edited": {
+    input: job(HOOK, '        - name: k\n          image: bitnami/kubectl\n          command: [sh, -c, "CMD=\\"kubectl delete cm x\\"; $CMD"]\n'),
+    findings: ["warning: Job cleanup: container k: line 1: `$CMD` runs a command only known when the script runs"],
+  },
+  "sh -c run through a wrapper (dumb-init): reported, not edited": {
+    input: job(HOOK, "        - name: k\n          command: [dumb-init, --, sh, -c, kubectl delete cm x]\n"),
+    findings: ["warning: Job cleanup: container k runs kubectl through dumb-init"],
+  },
+  "a kubectl flag fix-storage does not know before delete: reported, not edited": {
+    input: job(HOOK, "        - name: k\n          command: [kubectl, --kube-api-qps=5, delete, cm, x]\n"),
+    findings: ["warning: Job cleanup: container k runs kubectl --kube-api-qps=5 delete cm …"],
+  },
+  "command: null is no command, as Kubernetes reads it: the image's kubectl runs args": {
+    input: job(HOOK, "        - name: k\n          image: bitnami/kubectl:1.31\n          command: null\n          args: [delete, cm, x]\n"),
+    output: job(HOOK_FIXED, "        - name: k\n          image: bitnami/kubectl:1.31\n          command: null\n          args: [delete, cm, x, --ignore-not-found]\n"),
+    findings: [],
+  },
   "a helm test hook named in capitals is a test hook too (Helm lowercases hook names)": {
     input: job("  annotations:\n    helm.sh/hook: Test\n", "        - name: k\n          command: [kubectl, delete, cm, x]\n"),
     findings: [],

@@ -51,7 +51,8 @@ export function planContainer(container: ContainerView, settings: CleanupSetting
   const name = String(container.value.name ?? "");
   const command = stringList(container.value.command);
   const args = stringList(container.value.args);
-  if ((container.value.command !== undefined && !command) || (container.value.args !== undefined && !args)) return result;
+  // null is no command to Kubernetes, as absent is; any other value that is no list of strings is left alone.
+  if ((container.value.command != null && !command) || (container.value.args != null && !args)) return result;
   const field = (key: "command" | "args", from: number, list: string[]): Field => ({ path: [...container.path, key], from, list });
   let argv: Argv;
   if (command) {
@@ -87,14 +88,19 @@ export function planContainer(container: ContainerView, settings: CleanupSetting
   const script = scriptIndex(words);
   if (script !== -1) planScript(argv, script, name, settings, result);
   else if (isKubectlPath(words[0] ?? "")) planExec(argv, name, result);
-  else if (words.some((word, i) => isKubectlPath(word) && words.slice(i + 1).includes("delete"))) {
+  else if (words.some((word, i) => isKubectlPath(word) && words.slice(i + 1).includes("delete")) || mentionsKubectlDelete(words.join(" "))) {
     // `env kubectl delete …`, `tini -- kubectl delete …`: the wrapper's own flags are unknown, so nothing is edited.
     result.findings.push({
       severity: "warning",
-      message: `container ${name} runs kubectl through ${words[0]}, so fix-storage cannot tell where kubectl's delete and its flags are; if it deletes, add ${IGNORE_NOT_FOUND} to it in the chart`,
+      message: `container ${name} runs kubectl through ${words[0]}, so fix-storage cannot tell where kubectl's delete and its flags are, or whether it runs; if it deletes, add ${IGNORE_NOT_FOUND} to it in the chart`,
     });
   }
   return result;
+}
+
+/** Text that names kubectl and delete, however it would run them (a wrapper's `sh -c`, a variable). */
+function mentionsKubectlDelete(text: string): boolean {
+  return /kubectl/.test(text) && /\bdelete\b/.test(text);
 }
 
 /** Index of `delete` when `argv` is `kubectl [global flags] delete …`. */
@@ -155,7 +161,16 @@ function planScript(argv: Argv, index: number, name: string, settings: CleanupSe
 function planExec(argv: Argv, name: string, result: ContainerPlan): void {
   const words = argv.words;
   const verbIndex = kubectlDelete(words);
-  if (verbIndex === undefined) return;
+  if (verbIndex === undefined) {
+    const verb = subcommand(words.slice(1));
+    if ("unknown" in verb && words.includes("delete")) {
+      result.findings.push({
+        severity: "warning",
+        message: `container ${name} runs ${words.slice(0, 4).join(" ")} …: ${verb.unknown}, so fix-storage cannot tell whether it deletes; if it does, add ${IGNORE_NOT_FOUND} to it in the chart`,
+      });
+    }
+    return;
+  }
   result.deletes++;
   if (ignoresNotFound(words.slice(verbIndex + 1))) {
     if (words.slice(verbIndex + 1).some(isExplicitlyOff)) result.findings.push(explicitlyOffFinding(name));

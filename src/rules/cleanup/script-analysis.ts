@@ -148,8 +148,13 @@ export function analyseScript(script: string): ScriptAnalysis {
 
 function analyseScriptText(script: string): ScriptAnalysis {
   const model = readScript(script);
-  if (model.problems.length > 0) {
-    const problem = model.problems[0] as { line: number; message: string };
+  // bash reads $'…' as one quoted word; sh (dash, on Debian-based kubectl images) reads `$` and a quote that ends
+  // elsewhere, so the two shells see different commands.
+  const dollarQuote = script.indexOf("$'");
+  const problems =
+    dollarQuote === -1 ? model.problems : [...model.problems, { line: script.slice(0, dollarQuote).split("\n").length, message: "`$'…'` quoting, which bash and sh (dash) read differently" }];
+  if (problems.length > 0) {
+    const problem = problems[0] as { line: number; message: string };
     const mentions = /kubectl/.test(script) && /delete/.test(script);
     return {
       patched: script,
@@ -186,7 +191,8 @@ function analyseScriptText(script: string): ScriptAnalysis {
     if (resolved.kind === "none") continue;
     if (resolved.kind === "unknown") {
       unsafe(command.line, `\`${short}\` ${resolved.reason}`);
-      if (mentionsDelete(command, script)) unsure.push(`line ${command.line}: \`${short}\` ${resolved.reason}`);
+      // `CMD="kubectl delete x"; $CMD`: the words that run are elsewhere in the script.
+      if (mentionsDelete(command, script) || (/kubectl/.test(script) && /\bdelete\b/.test(script))) unsure.push(`line ${command.line}: \`${short}\` ${resolved.reason}`);
       continue;
     }
     const { name, words, values } = resolved;
@@ -252,7 +258,7 @@ function analyseScriptText(script: string): ScriptAnalysis {
     if (name === "alias") continue;
     if (INTERPRETERS.has(name.split("/").pop() ?? name)) {
       unsafe(command.line, `\`${name}\` runs code fix-storage does not read`);
-      if (/kubectl/.test(shown) || /kubectl/.test(hereDocumentText(model, script))) {
+      if (/kubectl/.test(shown) || /kubectl/.test(hereDocumentText(model, script)) || (name === "eval" && /kubectl/.test(script) && /\bdelete\b/.test(script))) {
         unsure.push(`line ${command.line}: \`${short}\` runs shell code that may run kubectl delete`);
       }
       continue;
