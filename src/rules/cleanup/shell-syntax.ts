@@ -499,16 +499,19 @@ class Reader {
       const bodyStart = this.pos;
       let end = this.text.length;
       let next = this.text.length;
+      // In a body that expands, a backslash before the line break joins the next line to it: that line is no delimiter.
+      let continued = false;
       while (this.pos < this.text.length) {
         const lineEnd = this.text.indexOf("\n", this.pos);
         const stop = lineEnd === -1 ? this.text.length : lineEnd;
         let line = this.text.slice(this.pos, stop);
-        if (doc.stripTabs) line = line.replace(/^\t+/, "");
-        if (line === doc.delimiter) {
+        if (doc.stripTabs && !continued) line = line.replace(/^\t+/, "");
+        if (line === doc.delimiter && !continued) {
           end = this.pos;
           next = lineEnd === -1 ? this.text.length : lineEnd + 1;
           break;
         }
+        continued = doc.expands && (/\\+$/.exec(line)?.[0].length ?? 0) % 2 === 1;
         this.pos = lineEnd === -1 ? this.text.length : lineEnd + 1;
       }
       this.model.hereDocuments.push({ delimiter: doc.delimiter, expands: doc.expands, bodyStart: bodyStart + this.base, bodyEnd: end + this.base });

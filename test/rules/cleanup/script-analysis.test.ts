@@ -87,6 +87,14 @@ const table: Record<string, Row> = {
     script: "kubectl delete cm a || true\nkubectl delete cm b || exit 1\nkubectl delete cm c && echo ok || echo failed",
     patched: "kubectl delete --ignore-not-found cm a || true\nkubectl delete --ignore-not-found cm b || exit 1\nkubectl delete --ignore-not-found cm c && echo ok || echo failed",
   },
+  "a backslash at a line's end in an expanding here-document joins the next line, which is then no delimiter": {
+    script: "cat <<EOF\nnote: \\\nEOF\nkubectl delete pod x\nEOF\nkubectl delete cm y\n",
+    patched: "cat <<EOF\nnote: \\\nEOF\nkubectl delete pod x\nEOF\nkubectl delete --ignore-not-found cm y\n",
+  },
+  "in a quoted here-document the backslash is text, and the next line ends it": {
+    script: "cat <<'EOF'\nnote: \\\nEOF\nkubectl delete pod x\n",
+    patched: "cat <<'EOF'\nnote: \\\nEOF\nkubectl delete --ignore-not-found pod x\n",
+  },
   "|| exit 0 ends the script as a success, skipping the rest: left alone": { script: "kubectl delete cm a || exit 0\nkubectl get ns y", statusDecides: ["(`|| exit 0` may end it as a success)"] },
   "|| exit with the delete's failure stays editable": { script: "kubectl delete cm a || exit 1\nkubectl get ns", patched: "kubectl delete --ignore-not-found cm a || exit 1\nkubectl get ns" },
   "|| echo into a file the script reads: left alone": { script: "kubectl delete cm a || echo gone > marker\n[ -f marker ] && kubectl get ns y", statusDecides: ["redirects its output (`>`)"], notReplaySafe: "`> marker` writes a file" },
