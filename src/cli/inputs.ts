@@ -1,6 +1,6 @@
 /** Reading what the CLI is given: files, directories of rendered templates, stdin, the config file; writing reports. */
 import { closeSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { isAbsolute, join, relative } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { describeError, FixStorageError } from "../core/errors.js";
 import { type RawDocument, type SplitterOptions, StreamSplitter, splitStreamBytes } from "../core/stream.js";
 import { decodeInput } from "../core/text.js";
@@ -90,7 +90,8 @@ export async function readInputs(
     for (const path of found) {
       const input = readInput(path, split);
       if (isBlank(input)) continue;
-      const render = helmOutputDirRender(path, input.documents[0]?.text.slice(0, 4096) ?? "");
+      // Resolved, so that `check .` inside a chart's directory finds the chart's name in the path.
+      const render = helmOutputDirRender(resolve(path), input.documents[0]?.text.slice(0, 4096) ?? "");
       if (render !== undefined) input.render = render;
       inputs.push(input);
     }

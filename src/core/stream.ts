@@ -3,7 +3,7 @@
  * Concatenating `text` of all documents gives back the input exactly.
  */
 import { kindLineMayMislead, statedKind } from "./stated-kind.js";
-import { byteOrderMarkError, gluedMarker, gluedMarkerError, lenientUtf8, notUtf8Error, nulByteError, strictUtf8 } from "./text.js";
+import { byteOrderMarkError, documentStartingMark, gluedMarker, gluedMarkerError, lenientUtf8, notUtf8Error, nulByteError, strictUtf8 } from "./text.js";
 
 export interface RawDocument {
   /** 1-based position in the stream. */
@@ -205,7 +205,7 @@ export class StreamSplitter {
   private readonly pieces: Piece[] = [];
   private notUtf8: Error | undefined;
   private nul: Error | undefined;
-  /** A byte order mark after the stream's start, then a line `---text` (refused in decodeInput's order). */
+  /** A byte order mark starting a document after its `---`, then a line `---text` (refused in decodeInput's order). */
   private bom: Error | undefined;
   private glued: Error | undefined;
   /** Bytes of the documents held as text so far (shared with a run's other splitters), and the spool once opened. */
@@ -327,7 +327,7 @@ export class StreamSplitter {
     }
     const nul = text.indexOf("\0");
     if (nul !== -1) this.nul ??= nulByteError(text, nul, this.nextPieceLine(), this.documentOf(text));
-    const bom = text.indexOf("\ufeff", pieceStart === 0 ? 1 : 0);
+    const bom = documentStartingMark(text);
     if (bom !== -1) this.bom ??= byteOrderMarkError(text, bom, this.nextPieceLine(), this.documentOf(text));
     const glued = gluedMarker(text);
     if (glued !== -1) this.glued ??= gluedMarkerError(text, glued, this.nextPieceLine(), this.documentOf(text));

@@ -14,7 +14,7 @@ export function decodeInput(bytes: Uint8Array): string {
   }
   const nul = text.indexOf("\0");
   if (nul !== -1) throw nulByteError(text, nul);
-  const bom = text.indexOf("\ufeff", 1);
+  const bom = documentStartingMark(text);
   if (bom !== -1) throw byteOrderMarkError(text, bom);
   const glued = gluedMarker(text);
   if (glued !== -1) throw gluedMarkerError(text, glued);
@@ -63,13 +63,19 @@ export function nulByteError(text: string, nul: number, line = 1, document: Loca
 }
 
 /**
- * The refusal of a byte order mark after the stream's first character: Kubernetes' reader drops one that starts a
- * document as Helm splits the stream and refuses any other, and this tool's reader would read it as text (the key
- * `\ufeffapiVersion`), so no rule could see that document as Kubernetes does.
+ * Offset of the first byte order mark that starts a document's content after its `---` line (what Helm's split makes
+ * the start of a document), or -1. Kubernetes' reader drops it there; the `yaml` package reads it as text (the key
+ * `\ufeffapiVersion`), so no rule could see that document as Kubernetes does. Elsewhere (in a value) both keep it.
  */
+export function documentStartingMark(text: string): number {
+  const found = /(?:^|\n)\ufeff?---[ \t]*\r?\n[ \t\r\n]*\ufeff/.exec(text);
+  return found ? found.index + found[0].length - 1 : -1;
+}
+
+/** The refusal of such a byte order mark. */
 export function byteOrderMarkError(text: string, bom: number, line = 1, document: Location = {}): FixStorageError {
   const at = lineColumn(text, bom);
-  return new FixStorageError("input contains a byte order mark (U+FEFF) after its start, which Kubernetes reads otherwise than this tool; remove it", {
+  return new FixStorageError("a byte order mark (U+FEFF) starts this document after its `---` line: Kubernetes drops it, this tool would read it as part of the first key; remove it", {
     ...document,
     line: line + at.line - 1,
     column: at.column,

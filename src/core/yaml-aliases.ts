@@ -111,8 +111,7 @@ export function aliasExpansions(doc: Document.Parsed, anchors: ReadonlySet<strin
 
 /**
  * Why `node` (aliases in it followed) cannot be written out from its data so that every reader reads what it read
- * before, or undefined when it can: a number whose text is not the one its value renders to (`0x1F`, `012`, `1e6`),
- * or an integer beyond 2^53, a key that is no string (Kubernetes names `1e6: x` "1e+06", JavaScript "1000000"), or a plain
+ * before, or undefined when it can: a number that is no plain decimal (`0x1F`, `012`, `1e6`) or is 2^53 or more, a key that is no string (Kubernetes names `1e6: x` "1e+06", JavaScript "1000000"), or a plain
  * scalar YAML 1.1 reads as another type than YAML 1.2 (`yes`, `on`).
  */
 export function writeOutProblem(node: unknown, targets: Map<unknown, unknown> = new Map()): string | undefined {
@@ -140,8 +139,9 @@ export function writeOutProblem(node: unknown, targets: Map<unknown, unknown> = 
     const text = (at as { srcToken?: { source?: unknown } }).srcToken?.source;
     const source = typeof text === "string" ? text : String(value);
     if (isKey && typeof value !== "string") return `the key ${source}, which is no string (readers name such keys differently)`;
-    // A decimal fraction reads back as the same float64 in every reader; other floats and huge integers may not.
-    if (typeof value === "number" && (source !== String(value) || !(Number.isSafeInteger(value) || /^-?[0-9]+\.[0-9]+$/.test(source)))) {
+    // A plain decimal (`8080`, `0.5`, `1.0`) reads as the same float64 however it is spelled, and JSON (which
+    // Kubernetes makes of it) spells it one way; hex, octal, exponents, a leading zero or 2^53 and beyond may not.
+    if (typeof value === "number" && !(/^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/.test(source) && Math.abs(value) <= Number.MAX_SAFE_INTEGER)) {
       return `the number ${source}, whose value would be written as ${String(value)}`;
     }
     if (typeof value === "string" && at.type === "PLAIN" && plainIsStringInBothVersions(value) !== true) {

@@ -453,8 +453,13 @@ describe("encodings, markers and odd streams", () => {
     // its claim for one nothing creates and pointed a CronJob at another workload's claim.
     await expectRefused(
       `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n\uFEFF${STATEFULSET.replace(/^---\n/, "")}`,
-      "fix-storage: document 2 (app/templates/sts.yaml) line 5, column 1: input contains a byte order mark (U+FEFF) after its start, which Kubernetes reads otherwise than this tool; remove it",
+      "fix-storage: document 2 (app/templates/sts.yaml) line 5, column 1: a byte order mark (U+FEFF) starts this document after its `---` line: Kubernetes drops it, this tool would read it as part of the first key; remove it",
     );
+  });
+
+  it("a byte order mark inside a value is text to every reader: passed through", async () => {
+    const input = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  csv: |\n    \uFEFFa,b\n  q: "\uFEFFx"\n---\n${STATEFULSET.replace(/^---\n/, "")}`;
+    await expectOutput(input, input.replace(CHART_LABEL_LINE, ""));
   });
 
   it("a line `---text` is refused where it stands: Helm starts a document there, YAML does not", async () => {

@@ -368,15 +368,15 @@ const table: Record<string, Row> = {
     held: { changes: 6, findings: 1 },
   },
   // Bare documents after `...` are never read by Kubernetes (Helm and kubectl cut only at `---`): a warning each.
-  "`...` end markers, a bare document after one, and a document after `...` that starts with a BOM: refused": {
+  "`...` end markers, a bare document after one, and a document after `...` that starts with a BOM": {
     input: `${CLAIM}...\n${STATEFUL_SET.slice(4)}...\n\uFEFFapiVersion: v1\nkind: ConfigMap\nmetadata: {name: bom}\n...\n# trailing comment\n`,
     options: RELEASE,
-    held: { error: "byte order mark (U+FEFF) after its start" },
-  },
-  "`...` end markers and a bare document after one": {
-    input: `${CLAIM}...\n${STATEFUL_SET.slice(4)}...\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: bom}\n...\n# trailing comment\n`,
-    options: RELEASE,
     held: { changes: 0, findings: 2 },
+  },
+  "a document whose content starts with a BOM after its `---`: refused": {
+    input: `${CLAIM}---\n\uFEFFapiVersion: v1\nkind: ConfigMap\nmetadata: {name: bom}\n`,
+    options: RELEASE,
+    held: { error: "a byte order mark (U+FEFF) starts this document after its `---` line" },
   },
   "a BOM, then comments before the first marker": {
     whole: true,

@@ -150,9 +150,9 @@ function analyseScriptText(script: string): ScriptAnalysis {
   const model = readScript(script);
   // bash reads $'…' as one quoted word; sh (dash, on Debian-based kubectl images) reads `$` and a quote that ends
   // elsewhere, so the two shells see different commands.
-  const dollarQuote = script.indexOf("$'");
+  const dollarQuote = unquotedDollarQuote(model, script);
   const problems =
-    dollarQuote === -1 ? model.problems : [...model.problems, { line: script.slice(0, dollarQuote).split("\n").length, message: "`$'…'` quoting, which bash and sh (dash) read differently" }];
+    dollarQuote === undefined ? model.problems : [...model.problems, { line: script.slice(0, dollarQuote).split("\n").length, message: "`$'…'` quoting, which bash and sh (dash) read differently" }];
   if (problems.length > 0) {
     const problem = problems[0] as { line: number; message: string };
     const mentions = /kubectl/.test(script) && /delete/.test(script);
@@ -165,7 +165,11 @@ function analyseScriptText(script: string): ScriptAnalysis {
     };
   }
   const statusRead = readsStatus(model, script);
-  const errTrap = /(?:^|[\s;&|(])trap\b[^\n]*\bERR\b/.test(script);
+  const errTrap = model.commands.some((command) => command.words[0]?.literal === "trap" && command.words.slice(2).some((word) => word.literal === "ERR"));
+  const assignsKubectlDelete = model.commands.some((command) =>
+    command.assignments.some((word) => /kubectl/.test(script.slice(word.start, word.end)) && /\bdelete\b/.test(script.slice(word.start, word.end))),
+  );
+  const waitsOnJobs = model.commands.some((command) => command.words[0]?.literal === "wait" && command.words.length > 1);
   const testedFunctions = functionsWhoseStatusDecides(model, statusRead, script);
   const aliases = aliasNames(model);
   const shadowed = model.functions.has("kubectl") || aliases.has("kubectl");
@@ -180,7 +184,7 @@ function analyseScriptText(script: string): ScriptAnalysis {
   };
 
   for (const redirect of model.redirects) {
-    const target = redirect.target ? script.slice(redirect.target.start, redirect.target.end) : "";
+    const target = redirect.target ? (redirect.target.literal ?? script.slice(redirect.target.start, redirect.target.end)) : "";
     if (/>/.test(redirect.operator) && !SAFE_REDIRECT_TARGETS.test(target)) unsafe(redirect.line, `\`${redirect.operator} ${target}\` writes a file`);
   }
   for (const command of model.commands) {
@@ -191,8 +195,8 @@ function analyseScriptText(script: string): ScriptAnalysis {
     if (resolved.kind === "none") continue;
     if (resolved.kind === "unknown") {
       unsafe(command.line, `\`${short}\` ${resolved.reason}`);
-      // `CMD="kubectl delete x"; $CMD`: the words that run are elsewhere in the script.
-      if (mentionsDelete(command, script) || (/kubectl/.test(script) && /\bdelete\b/.test(script))) unsure.push(`line ${command.line}: \`${short}\` ${resolved.reason}`);
+      // `CMD="kubectl delete x"; $CMD`: the words that run are in an assignment elsewhere in the script.
+      if (mentionsDelete(command, script) || assignsKubectlDelete) unsure.push(`line ${command.line}: \`${short}\` ${resolved.reason}`);
       continue;
     }
     const { name, words, values } = resolved;
@@ -228,9 +232,9 @@ function analyseScriptText(script: string): ScriptAnalysis {
         ? "the script reads `$?`"
         : errTrap
           ? "an ERR trap runs when it fails"
-          : ((command.statusTested && statusDecides(command.statusTested, script)) ??
+          : ((command.statusTested && statusDecides(command.statusTested, script, model)) ??
             (command.inFunction !== undefined && testedFunctions.has(command.inFunction) ? `its function ${command.inFunction}'s status is tested` : undefined) ??
-            outputOrStatusLeaks(command, model, script));
+            outputOrStatusLeaks(command, model, script, waitsOnJobs));
       if (decides) {
         tested.push(`line ${command.line}: \`${short}\`'s exit status decides what runs next (${decides})`);
         continue;
@@ -258,7 +262,7 @@ function analyseScriptText(script: string): ScriptAnalysis {
     if (name === "alias") continue;
     if (INTERPRETERS.has(name.split("/").pop() ?? name)) {
       unsafe(command.line, `\`${name}\` runs code fix-storage does not read`);
-      if (/kubectl/.test(shown) || /kubectl/.test(hereDocumentText(model, script)) || (name === "eval" && /kubectl/.test(script) && /\bdelete\b/.test(script))) {
+      if (/kubectl/.test(shown) || /kubectl/.test(hereDocumentText(model, script)) || (name === "eval" && assignsKubectlDelete)) {
         unsure.push(`line ${command.line}: \`${short}\` runs shell code that may run kubectl delete`);
       }
       continue;
@@ -286,6 +290,9 @@ function analyseScriptText(script: string): ScriptAnalysis {
 /** Commands after `&&` or `||` that only print or end the script: which of them runs does not change what is done. */
 const HARMLESS_FOLLOWERS = new Set(["true", ":", "echo", "printf", "logger"]);
 
+/** Commands that only print what they find: a follower may run them in a substitution (`|| echo "$(date) failed"`). */
+const QUIET_COMMANDS = new Set(["date", "hostname", "whoami", "id", "uname", "basename", "dirname", "pwd", "echo", "printf", "cat", "true"]);
+
 /** Where a follower may write without changing what the script does: the terminal's streams, or nowhere. */
 const HARMLESS_TARGETS = /^(?:\/dev\/(?:null|stdout|stderr)|&?[12])$/;
 
@@ -295,7 +302,7 @@ const HARMLESS_TARGETS = /^(?:\/dev\/(?:null|stdout|stderr)|&?[12])$/;
  * `kubectl delete … || true`, `|| echo …` and `|| exit 1` stay editable; `|| exit 0` (which skips the rest),
  * `|| echo … > file`, `|| : ${x:=1}`, `|| x=1 :`, `|| printf -v x`, `|| echo "$(cmd)"` and `&& echo … | cmd` do not.
  */
-function statusDecides(test: StatusTest, script: string): string | undefined {
+function statusDecides(test: StatusTest, script: string, model: ScriptModel): string | undefined {
   if (test.by !== "&&" && test.by !== "||") return `\`${test.by}\``;
   const follower = test.follower;
   const name = follower?.words[0]?.literal;
@@ -311,12 +318,19 @@ function statusDecides(test: StatusTest, script: string): string | undefined {
   const writes = follower.redirects.find((redirect) => !redirect.target || !HARMLESS_TARGETS.test(script.slice(redirect.target.start, redirect.target.end)));
   if (writes) return `\`${test.by} ${name}\` redirects its output (\`${writes.operator}\`)`;
   const args = follower.words.slice(1).map((word) => script.slice(word.start, word.end));
-  if (args.some((arg) => /\$\(|`|\$\{[^}]*[=?]/.test(arg))) return `\`${test.by} ${name}\` runs or assigns something in its arguments`;
+  if (args.some((arg) => /\$\{[^}]*[=?]/.test(arg))) return `\`${test.by} ${name}\` assigns something in its arguments`;
+  // `$(date)` only prints; a substitution running anything else does something whether or not the delete failed.
+  const from = follower.words[1]?.start ?? Number.POSITIVE_INFINITY;
+  const to = commandEnd(follower);
+  const inner = model.commands.filter((other) => other !== follower && (other.words[0]?.start ?? -1) > from && (other.words[0]?.start ?? -1) < to);
+  if (inner.some((other) => !QUIET_COMMANDS.has(other.words[0]?.literal ?? "") || other.redirects.length > 0 || other.assignments.length > 0)) {
+    return `\`${test.by} ${name}\` runs a command in its arguments`;
+  }
   if ((name === "true" || name === ":") && args.length > 0) return `\`${test.by} ${name}\` with arguments`;
   if (name === "printf" && args.some((arg) => arg === "-v")) return `\`${test.by} printf -v\` sets a variable`;
   if (pipedAfter(follower, script)) return `\`${test.by} ${name}\` feeds a pipe`;
   // `… && echo ok || echo failed`: what the follower's own status decides must be harmless too.
-  return follower.statusTested === undefined ? undefined : statusDecides(follower.statusTested, script);
+  return follower.statusTested === undefined ? undefined : statusDecides(follower.statusTested, script, model);
 }
 
 /** Where a simple command's text ends: its last word or redirection target. */
@@ -341,20 +355,20 @@ function pipedAfter(command: SimpleCommand, script: string): boolean {
  * How a delete's failure may still be seen once the flag makes it succeed: its status read by `wait`, or as that of
  * the command a substitution holding it expands to; its error output in a file, a pipe or a substitution's result.
  */
-function outputOrStatusLeaks(command: SimpleCommand, model: ScriptModel, script: string): string | undefined {
+function outputOrStatusLeaks(command: SimpleCommand, model: ScriptModel, script: string, waitsOnJobs: boolean): string | undefined {
   const next = operatorAfter(command, script);
-  if (next === "&" && /(?:^|[\s;&|(])wait[ \t]+[^\s;&|)]/.test(script)) return "it runs in the background and `wait` reads its status";
+  if (next === "&" && waitsOnJobs) return "it runs in the background and `wait` reads its status";
   const start = command.words[0]?.start ?? 0;
   const outer = model.commands.find((other) => other !== command && [...other.words, ...other.assignments].some((word) => word.start < start && start < word.end));
   const captured = outer !== undefined;
   // Its status is the outer command's when it is all there is (`x=$(…)`) or names the command run (`$(…) || …`).
   const first = outer?.words[0];
   const givesStatus = first === undefined || (first.start < start && start < first.end);
-  if (outer?.statusTested && givesStatus && statusDecides(outer.statusTested, script)) {
+  if (outer?.statusTested && givesStatus && statusDecides(outer.statusTested, script, model)) {
     return "the command substitution holding it gives its status to a tested command";
   }
   const stderr = errorOutput(command, script);
-  if (stderr !== "terminal" && stderr !== "stdout" && !/^\/dev\/(?:null|stderr)$/.test(stderr)) return `its error output goes to ${stderr}`;
+  if (stderr !== "terminal" && stderr !== "stdout" && !/^\/dev\/(?:null|stdout|stderr)$/.test(stderr)) return `its error output goes to ${stderr}`;
   if (stderr === "stdout" && (captured || next === "|")) return "its error output is read (2>&1 into a pipe or a command substitution)";
   if (next === "|&") return "its error output feeds a pipe";
   if (next === "|" && /\bpipefail\b/.test(script)) return "it feeds a pipe under pipefail, whose status is then its own";
@@ -367,7 +381,7 @@ function errorOutput(command: SimpleCommand, script: string): string {
   let stderr = "terminal";
   for (const redirect of command.redirects) {
     if (!redirect.target) continue;
-    const target = script.slice(redirect.target.start, redirect.target.end);
+    const target = redirect.target.literal ?? script.slice(redirect.target.start, redirect.target.end);
     const { operator, fd } = redirect;
     if (operator === "&>" || operator === "&>>" || (operator === ">&" && fd === undefined && !/^[0-9-]+$/.test(target))) {
       stdout = target;
@@ -382,6 +396,28 @@ function errorOutput(command: SimpleCommand, script: string): string {
     }
   }
   return stderr;
+}
+
+/** Where a command's word holds `$'` outside quotes (bash's ANSI-C quoting, which dash reads as `$` and a quote). */
+function unquotedDollarQuote(model: ScriptModel, script: string): number | undefined {
+  for (const command of model.commands) {
+    for (const word of [...command.words, ...command.assignments]) {
+      const raw = script.slice(word.start, word.end);
+      if (!raw.includes("$'")) continue;
+      let quote: string | undefined;
+      for (let i = 0; i < raw.length; i++) {
+        const char = raw[i];
+        if (quote === "'") {
+          if (char === "'") quote = undefined;
+        } else if (char === "\\") i++;
+        else if (quote === '"') {
+          if (char === '"') quote = undefined;
+        } else if (char === "'" || char === '"') quote = char;
+        else if (char === "$" && raw[i + 1] === "'") return word.start + i;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Commands whose use of `$?` only prints it. */
@@ -413,7 +449,7 @@ function functionsWhoseStatusDecides(model: ScriptModel, statusRead: boolean, sc
       const name = command.words[0]?.literal;
       if (name === undefined || !model.functions.has(name) || tested.has(name)) continue;
       const inTested = command.inFunction !== undefined && tested.has(command.inFunction);
-      if (statusRead || inTested || (command.statusTested && statusDecides(command.statusTested, script))) {
+      if (statusRead || inTested || (command.statusTested && statusDecides(command.statusTested, script, model))) {
         tested.add(name);
         grew = true;
       }

@@ -99,8 +99,10 @@ const table: Record<string, Row> = {
   "|| exit with the delete's failure stays editable": { script: "kubectl delete cm a || exit 1\nkubectl get ns", patched: "kubectl delete --ignore-not-found cm a || exit 1\nkubectl get ns" },
   "|| echo into a file the script reads: left alone": { script: "kubectl delete cm a || echo gone > marker\n[ -f marker ] && kubectl get ns y", statusDecides: ["redirects its output (`>`)"], notReplaySafe: "`> marker` writes a file" },
   "|| echo to stderr stays editable": { script: 'kubectl delete cm a || echo "failed: $X" >&2', patched: 'kubectl delete --ignore-not-found cm a || echo "failed: $X" >&2' },
-  "|| echo running a command substitution: left alone": { script: 'kubectl delete cm a || echo "$(kubectl get ns y)"', statusDecides: ["runs or assigns something in its arguments"] },
-  "|| : assigning a default: left alone": { script: "kubectl delete cm a || : ${GONE:=1}", statusDecides: ["runs or assigns something in its arguments"] },
+  "|| echo running a command substitution: left alone": { script: 'kubectl delete cm a || echo "$(kubectl get ns y)"', statusDecides: ["runs a command in its arguments"] },
+  "|| echo printing $(date) stays editable": { script: 'kubectl delete cm a || echo "$(date) delete failed" >&2', patched: 'kubectl delete --ignore-not-found cm a || echo "$(date) delete failed" >&2' },
+  "|| echo of backquotes in single quotes stays editable": { script: "kubectl delete cm a || echo 'run `kubectl get cm` to check'", patched: "kubectl delete --ignore-not-found cm a || echo 'run `kubectl get cm` to check'" },
+  "|| : assigning a default: left alone": { script: "kubectl delete cm a || : ${GONE:=1}", statusDecides: ["assigns something in its arguments"] },
   "|| an assignment before ':': left alone": { script: "kubectl delete cm a || GONE=1 :", statusDecides: ["sets a variable"] },
   "|| printf -v: left alone": { script: "kubectl delete cm a || printf -v GONE 1", statusDecides: ["`|| printf -v` sets a variable"] },
   "&& echo into a pipe: left alone": { script: "kubectl delete cm a && echo '{}' | kubectl get -f -", statusDecides: ["feeds a pipe"] },
@@ -112,6 +114,28 @@ const table: Record<string, Row> = {
   "error output captured by a substitution: left alone": { script: 'out=$(kubectl delete cm a 2>&1)\necho "$out"', statusDecides: ["its error output is read"] },
   "error output to a file: left alone": { script: "kubectl delete cm a 2> err.log\ngrep -q NotFound err.log", statusDecides: ["its error output goes to err.log"], notReplaySafe: "writes a file" },
   "output and error output to /dev/null stay editable": { script: "kubectl delete cm a >/dev/null 2>&1 || true", patched: "kubectl delete --ignore-not-found cm a >/dev/null 2>&1 || true" },
+  "a regular expression's `$'` inside single quotes is no $'…' quoting": {
+    script: "kubectl get secret -o name | grep -E '^secret/foo-[0-9]+$' | xargs -r kubectl delete",
+    patched: "kubectl get secret -o name | grep -E '^secret/foo-[0-9]+$' | xargs -r kubectl delete --ignore-not-found",
+  },
+  "error output to \"/dev/null\" (quoted) or /dev/stdout stays editable": {
+    script: 'kubectl delete cm a 2>"/dev/null" || true\nkubectl delete cm b 2>/dev/stdout',
+    patched: 'kubectl delete --ignore-not-found cm a 2>"/dev/null" || true\nkubectl delete --ignore-not-found cm b 2>/dev/stdout',
+  },
+  "in the background with `kubectl wait` (not the shell's) stays editable": {
+    script: "kubectl delete pod p &\nkubectl wait --for=delete pod/other --timeout=5s",
+    patched: "kubectl delete --ignore-not-found pod p &\nkubectl wait --for=delete pod/other --timeout=5s",
+  },
+  "ERR in another trap's text is no ERR trap": {
+    script: "trap 'echo \"exit on ERR or success\"' EXIT\nkubectl delete cm a",
+    patched: "trap 'echo \"exit on ERR or success\"' EXIT\nkubectl delete --ignore-not-found cm a",
+  },
+  "a command in a variable is reported only where an assignment holds kubectl delete": {
+    script: 'CMD="kubectl delete cm x"\n$CMD\nkubectl delete cm y',
+    patched: 'CMD="kubectl delete cm x"\n$CMD\nkubectl delete --ignore-not-found cm y',
+    notReplaySafe: "only known when the script runs",
+    unsure: ["line 2: `$CMD` runs a command only known when the script runs"],
+  },
   "a substitution that is the tested command: left alone": { script: "$(kubectl delete cm a) || kubectl get ns y", statusDecides: ["gives its status to a tested command"], notReplaySafe: "only known when the script runs", unsure: ["only known when the script runs"] },
   "&& exit ends the script early only when the delete succeeds: left alone": { script: "kubectl delete cm a && exit 0\necho more", statusDecides: ["(`&& exit`)"] },
   "$? read by a test, but not when only printed": {
