@@ -68,6 +68,7 @@ export function nulByteError(text: string, nul: number, line = 1, document: Loca
  * `\ufeffapiVersion`), so no rule could see that document as Kubernetes does. Elsewhere (in a value) both keep it.
  */
 export function documentStartingMark(text: string): number {
+  if (!text.includes("\ufeff")) return -1;
   const found = /(?:^|\n)\ufeff?---[ \t]*\r?\n[ \t\r\n]*\ufeff/.exec(text);
   return found ? found.index + found[0].length - 1 : -1;
 }
