@@ -4,7 +4,7 @@
  * be run a second time without harm.
  */
 import { IGNORE_NOT_FOUND, ignoresNotFound, isExplicitlyOff, isKubectlPath, isReplaySafeVerb, subcommand } from "./kubectl-command.js";
-import { readScript, type ScriptModel, type SimpleCommand, type StatusTest, type Word } from "./shell-syntax.js";
+import { type Redirect, readScript, type ScriptModel, type SimpleCommand, type StatusTest, type Word } from "./shell-syntax.js";
 
 export interface ScriptAnalysis {
   /** The script with `--ignore-not-found` after each real `delete` that lacked it (the script itself if none). */
@@ -184,7 +184,7 @@ function analyseScriptText(script: string): ScriptAnalysis {
   };
 
   for (const redirect of model.redirects) {
-    const target = redirect.target ? (redirect.target.literal ?? script.slice(redirect.target.start, redirect.target.end)) : "";
+    const target = targetOf(redirect, script);
     if (/>/.test(redirect.operator) && !SAFE_REDIRECT_TARGETS.test(target)) unsafe(redirect.line, `\`${redirect.operator} ${target}\` writes a file`);
   }
   for (const command of model.commands) {
@@ -315,7 +315,7 @@ function statusDecides(test: StatusTest, script: string, model: ScriptModel): st
     return `\`${test.by} ${name} ${script.slice(status.start, status.end)}\` may end it as a success`;
   }
   if (follower.assignments.length > 0) return `\`${test.by}\` before a command that sets a variable`;
-  const writes = follower.redirects.find((redirect) => !redirect.target || !HARMLESS_TARGETS.test(script.slice(redirect.target.start, redirect.target.end)));
+  const writes = follower.redirects.find((redirect) => !redirect.target || !HARMLESS_TARGETS.test(targetOf(redirect, script)));
   if (writes) return `\`${test.by} ${name}\` redirects its output (\`${writes.operator}\`)`;
   const args = follower.words.slice(1).map((word) => script.slice(word.start, word.end));
   if (args.some((arg) => /\$\{[^}]*[=?]/.test(arg))) return `\`${test.by} ${name}\` assigns something in its arguments`;
@@ -368,11 +368,16 @@ function outputOrStatusLeaks(command: SimpleCommand, model: ScriptModel, script:
     return "the command substitution holding it gives its status to a tested command";
   }
   const stderr = errorOutput(command, script);
-  if (stderr !== "terminal" && stderr !== "stdout" && !/^\/dev\/(?:null|stdout|stderr)$/.test(stderr)) return `its error output goes to ${stderr}`;
+  if (stderr !== "terminal" && stderr !== "stdout" && !HARMLESS_TARGETS.test(stderr)) return `its error output goes to ${stderr}`;
   if (stderr === "stdout" && (captured || next === "|")) return "its error output is read (2>&1 into a pipe or a command substitution)";
   if (next === "|&") return "its error output feeds a pipe";
   if (next === "|" && /\bpipefail\b/.test(script)) return "it feeds a pipe under pipefail, whose status is then its own";
   return undefined;
+}
+
+/** A redirection's target as the shell names it: quotes removed where the reader could (`2>"/dev/null"`). */
+function targetOf(redirect: Redirect, script: string): string {
+  return redirect.target ? (redirect.target.literal ?? script.slice(redirect.target.start, redirect.target.end)) : "";
 }
 
 /** Where a command's error output goes: the terminal, stdout (`2>&1`, wherever that goes), or a file. */
@@ -381,7 +386,7 @@ function errorOutput(command: SimpleCommand, script: string): string {
   let stderr = "terminal";
   for (const redirect of command.redirects) {
     if (!redirect.target) continue;
-    const target = redirect.target.literal ?? script.slice(redirect.target.start, redirect.target.end);
+    const target = targetOf(redirect, script);
     const { operator, fd } = redirect;
     if (operator === "&>" || operator === "&>>" || (operator === ">&" && fd === undefined && !/^[0-9-]+$/.test(target))) {
       stdout = target;
