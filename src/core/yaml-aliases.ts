@@ -111,8 +111,9 @@ export function aliasExpansions(doc: Document.Parsed, anchors: ReadonlySet<strin
 
 /**
  * Why `node` (aliases in it followed) cannot be written out from its data so that every reader reads what it read
- * before, or undefined when it can: a number that is no plain decimal (`0x1F`, `012`, `1e6`) or is 2^53 or more, a key that is no string (Kubernetes names `1e6: x` "1e+06", JavaScript "1000000"), or a plain
- * scalar YAML 1.1 reads as another type than YAML 1.2 (`yes`, `on`).
+ * before, or undefined when it can: a number that is no plain decimal (`0x1F`, `012`, `1e6`) or is 2^53 or more, a
+ * key that is no string (Kubernetes names `1e6: x` "1e+06", JavaScript "1000000"), or a plain scalar YAML 1.1 reads
+ * as another type than YAML 1.2 (`yes`, `on`).
  */
 export function writeOutProblem(node: unknown, targets: Map<unknown, unknown> = new Map()): string | undefined {
   const seen = new Set<unknown>();
