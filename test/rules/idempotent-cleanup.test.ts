@@ -106,6 +106,14 @@ const table: Record<string, Row> = {
     output: job(HOOK_FIXED, "        - name: k\n          image: bitnami/kubectl:1.31\n          command: null\n          args: [delete, cm, x, --ignore-not-found]\n"),
     findings: [],
   },
+  "a script from a mounted ConfigMap that deletes: reported, naming the ConfigMap and its key": {
+    input: `${job(HOOK, "        - name: k\n          image: bitnami/kubectl\n          command: [sh, /scripts/cleanup.sh]\n          volumeMounts: [{name: scripts, mountPath: /scripts}]\n      volumes: [{name: scripts, configMap: {name: cleanup}}]\n")}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cleanup\ndata:\n  cleanup.sh: |\n    set -e\n    kubectl delete secret app-token\n  other.txt: nothing to run\n`,
+    findings: ["warning: Job cleanup mounts ConfigMap cleanup, whose cleanup.sh runs kubectl delete without --ignore-not-found"],
+  },
+  "a mounted ConfigMap whose delete is already idempotent, or one of another namespace: nothing to report": {
+    input: `${job(HOOK, "        - name: k\n          image: bitnami/kubectl\n          command: [sh, /scripts/cleanup.sh]\n          volumeMounts: [{name: a, mountPath: /a}, {name: b, mountPath: /b}]\n      volumes: [{name: a, configMap: {name: done}}, {name: b, configMap: {name: elsewhere}}]\n")}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: done\ndata:\n  cleanup.sh: kubectl delete secret x --ignore-not-found\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: elsewhere\n  namespace: other\ndata:\n  cleanup.sh: kubectl delete secret x\n`,
+    findings: [],
+  },
   "a helm test hook named in capitals is a test hook too (Helm lowercases hook names)": {
     input: job("  annotations:\n    helm.sh/hook: Test\n", "        - name: k\n          command: [kubectl, delete, cm, x]\n"),
     findings: [],
