@@ -11,7 +11,7 @@ import { IMAGE_NAME } from "./cleanup/kubectl-images.js";
 import { RETRY_NAME } from "./cleanup/shell-invocation.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 import { IGNORE_NOT_FOUND } from "./cleanup/kubectl-command.js";
-import { mountedScriptDeletes } from "./cleanup/mounted-scripts.js";
+import { configMapsByName, mountedScriptDeletes } from "./cleanup/mounted-scripts.js";
 import { absentReleaseJob, containers, isHelmHook, notAHook, podSpec, releaseJobHint } from "./workloads.js";
 
 const RULE = "idempotent-cleanup";
@@ -35,6 +35,11 @@ export const idempotentCleanup: Rule<Options> = {
   options,
   plan({ stream, release, live }, settings) {
     const plan = new PlanBuilder(RULE);
+    let configMaps: Map<string, KubeObject[]> | undefined;
+    const scriptConfigMaps = () => {
+      configMaps ??= configMapsByName(stream);
+      return configMaps;
+    };
     for (const job of stream.objects(["Job"], (text) => text.includes("delete") || text.includes("configMap"))) {
       if (!job.apiVersion.startsWith("batch/")) continue;
       const pod = podSpec(job);
@@ -42,7 +47,7 @@ export const idempotentCleanup: Rule<Options> = {
       const isHook = isHelmHook(job);
       // `helm test` Jobs exist to fail when something is wrong: a missing object may be exactly what they check.
       if (isHook && /(?:^|,)\s*test(?:-success)?\s*(?:,|$)/i.test(String(job.annotations()["helm.sh/hook"]))) continue;
-      for (const { configMap, key } of mountedScriptDeletes(stream, job, pod, (object) => release().namespaceOf(object))) {
+      for (const { configMap, key } of mountedScriptDeletes(scriptConfigMaps, job, pod, (object) => release().namespaceOf(object))) {
         plan.finding(
           "warning",
           `${job} mounts ConfigMap ${configMap}, whose ${key} runs kubectl delete without ${IGNORE_NOT_FOUND}; fix-storage edits only a Job's own command, so add ${IGNORE_NOT_FOUND} to that script in the chart`,

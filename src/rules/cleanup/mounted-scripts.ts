@@ -14,8 +14,19 @@ export interface MountedDelete {
   key: string;
 }
 
+/** The ConfigMaps of the stream that may hold a delete, by name: read once for all of a stage's Jobs. */
+export function configMapsByName(stream: ManifestStream): Map<string, KubeObject[]> {
+  const byName = new Map<string, KubeObject[]>();
+  for (const configMap of stream.objects(["ConfigMap"], (text) => text.includes("delete"))) {
+    const list = byName.get(configMap.name);
+    if (list) list.push(configMap);
+    else byName.set(configMap.name, [configMap]);
+  }
+  return byName;
+}
+
 export function mountedScriptDeletes(
-  stream: ManifestStream,
+  configMaps: () => Map<string, KubeObject[]>,
   job: KubeObject,
   pod: PodSpecView,
   namespaceOf: (object: KubeObject) => string | undefined,
@@ -27,8 +38,8 @@ export function mountedScriptDeletes(
   );
   if (names.size === 0) return [];
   const found: MountedDelete[] = [];
-  for (const configMap of stream.objects(["ConfigMap"], (text) => text.includes("delete"))) {
-    if (!names.has(configMap.name) || namespaceOf(configMap) !== namespaceOf(job)) continue;
+  for (const configMap of [...names].flatMap((name) => configMaps().get(name) ?? [])) {
+    if (namespaceOf(configMap) !== namespaceOf(job)) continue;
     const data = configMap.get(["data"]);
     if (!isRecord(data)) continue;
     for (const [key, value] of Object.entries(data)) {
