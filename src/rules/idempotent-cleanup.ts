@@ -47,7 +47,8 @@ export const idempotentCleanup: Rule<Options> = {
       const isHook = isHelmHook(job);
       // `helm test` Jobs exist to fail when something is wrong: a missing object may be exactly what they check.
       if (isHook && /(?:^|,)\s*test(?:-success)?\s*(?:,|$)/i.test(String(job.annotations()["helm.sh/hook"]))) continue;
-      for (const { configMap, key } of mountedScriptDeletes(scriptConfigMaps, job, pod, (object) => release().namespaceOf(object))) {
+      const mounted = mountedScriptDeletes(scriptConfigMaps, job, pod, (object) => release().namespaceOf(object));
+      for (const { configMap, key } of mounted.filter((one) => one.unfixed)) {
         plan.finding(
           "warning",
           `${job} mounts ConfigMap ${configMap}, whose ${key} runs kubectl delete without ${IGNORE_NOT_FOUND}; fix-storage edits only a Job's own command, so add ${IGNORE_NOT_FOUND} to that script in the chart`,
@@ -55,7 +56,7 @@ export const idempotentCleanup: Rule<Options> = {
         );
       }
       const plans = containers(pod).map((container) => planContainer(container, settings));
-      const deletes = plans.reduce((sum, one) => sum + one.deletes, 0);
+      const deletes = plans.reduce((sum, one) => sum + one.deletes, 0) + mounted.reduce((sum, one) => sum + one.deletes, 0);
       const edits = plans.flatMap((one) => one.edits);
       for (const one of plans) for (const finding of one.findings) plan.finding(finding.severity, `${job}: ${finding.message}`, job);
       const absent = isHook || edits.length === 0 ? undefined : absentReleaseJob(job, { release, live });

@@ -39,6 +39,12 @@ function liveJobs(readAll: boolean, ...names: string[]) {
   return state;
 }
 
+/** A hook container that runs a script from ConfigMap `cleanup`, whose first delete has the flag and second does not. */
+const MOUNTS_CLEANUP = "        - name: k\n          image: bitnami/kubectl\n          command: [sh, /scripts/cleanup.sh]\n          volumeMounts: [{name: scripts, mountPath: /scripts}]\n      volumes: [{name: scripts, configMap: {name: cleanup}}]\n";
+const CLEANUP_CONFIGMAP = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cleanup\ndata:\n  cleanup.sh: |\n    set -e\n    kubectl --ignore-not-found=true delete secret old-token\n    kubectl delete secret app-token\n  other.txt: nothing to run\n";
+const MOUNTS_TWO = "        - name: k\n          image: bitnami/kubectl\n          command: [sh, /a/cleanup.sh]\n          volumeMounts: [{name: a, mountPath: /a}, {name: b, mountPath: /b}]\n      volumes: [{name: a, configMap: {name: done}}, {name: b, configMap: {name: elsewhere}}]\n";
+const TWO_CONFIGMAPS = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: done\ndata:\n  cleanup.sh: kubectl delete secret x --ignore-not-found\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: elsewhere\n  namespace: other\ndata:\n  cleanup.sh: kubectl delete secret x\n";
+
 const table: Record<string, Row> = {
   "exec form: one more argument, and before-hook-creation": {
     input: job(HOOK, "        - name: k\n          image: bitnami/kubectl:1.30\n          command: [kubectl, delete, cm, x, -n, ns]\n"),
@@ -106,12 +112,14 @@ const table: Record<string, Row> = {
     output: job(HOOK_FIXED, "        - name: k\n          image: bitnami/kubectl:1.31\n          command: null\n          args: [delete, cm, x, --ignore-not-found]\n"),
     findings: [],
   },
-  "a script from a mounted ConfigMap that deletes: reported, naming the ConfigMap and its key": {
-    input: `${job(HOOK, "        - name: k\n          image: bitnami/kubectl\n          command: [sh, /scripts/cleanup.sh]\n          volumeMounts: [{name: scripts, mountPath: /scripts}]\n      volumes: [{name: scripts, configMap: {name: cleanup}}]\n")}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cleanup\ndata:\n  cleanup.sh: |\n    set -e\n    kubectl delete secret app-token\n  other.txt: nothing to run\n`,
+  "a script from a mounted ConfigMap that deletes: reported delete by delete, naming the ConfigMap and key; the hook gets its policy": {
+    input: `${job(HOOK, MOUNTS_CLEANUP)}${CLEANUP_CONFIGMAP}`,
+    output: `${job(HOOK_FIXED, MOUNTS_CLEANUP)}${CLEANUP_CONFIGMAP}`,
     findings: ["warning: Job cleanup mounts ConfigMap cleanup, whose cleanup.sh runs kubectl delete without --ignore-not-found"],
   },
-  "a mounted ConfigMap whose delete is already idempotent, or one of another namespace: nothing to report": {
-    input: `${job(HOOK, "        - name: k\n          image: bitnami/kubectl\n          command: [sh, /scripts/cleanup.sh]\n          volumeMounts: [{name: a, mountPath: /a}, {name: b, mountPath: /b}]\n      volumes: [{name: a, configMap: {name: done}}, {name: b, configMap: {name: elsewhere}}]\n")}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: done\ndata:\n  cleanup.sh: kubectl delete secret x --ignore-not-found\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: elsewhere\n  namespace: other\ndata:\n  cleanup.sh: kubectl delete secret x\n`,
+  "a mounted ConfigMap whose deletes are all idempotent, or one of another namespace: nothing to report": {
+    input: `${job(HOOK, MOUNTS_TWO)}${TWO_CONFIGMAPS}`,
+    output: `${job(HOOK_FIXED, MOUNTS_TWO)}${TWO_CONFIGMAPS}`,
     findings: [],
   },
   "a helm test hook named in capitals is a test hook too (Helm lowercases hook names)": {

@@ -4,14 +4,14 @@
  */
 import { isRecord, type KubeObject, type ManifestStream } from "../../core/manifest.js";
 import { containers, type PodSpecView } from "../workloads.js";
+import { analyseScript } from "./script-analysis.js";
 
-/** A line that runs kubectl delete, roughly: a report, so a script that only mentions it costs a warning at most. */
-const DELETES = /(?:^|[\s;&|(])kubectl\b[^\n]*\bdelete\b/m;
-
-/** `key` of ConfigMap `name`, which the Job mounts, holds a kubectl delete without --ignore-not-found. */
+/** `key` of ConfigMap `configMap`, which the Job mounts, runs `deletes` kubectl deletes; `unfixed`: one lacks the flag. */
 export interface MountedDelete {
   configMap: string;
   key: string;
+  deletes: number;
+  unfixed: boolean;
 }
 
 /** The ConfigMaps of the stream that may hold a delete, by name: read once for all of a stage's Jobs. */
@@ -43,7 +43,10 @@ export function mountedScriptDeletes(
     const data = configMap.get(["data"]);
     if (!isRecord(data)) continue;
     for (const [key, value] of Object.entries(data)) {
-      if (typeof value === "string" && DELETES.test(value) && !value.includes("--ignore-not-found")) found.push({ configMap: configMap.name, key });
+      if (typeof value !== "string" || !/kubectl/.test(value) || !/\bdelete\b/.test(value)) continue;
+      // Read as the Job's own scripts are, delete by delete: the flag on one says nothing of the others.
+      const analysis = analyseScript(value);
+      if (analysis.deletes > 0) found.push({ configMap: configMap.name, key, deletes: analysis.deletes, unfixed: analysis.patched !== value || analysis.statusDecides.length > 0 });
     }
   }
   return found;
