@@ -31,8 +31,8 @@ export interface ObjectRelease {
   name?: Sourced;
   namespace?: Sourced;
   problems: string[];
-  /** The name is only the object's own label: no flag, config or environment names a release. */
-  nameFromLabelAlone?: boolean;
+  /** Where the name is only the object's own label (no flag, config or environment names a release): that label. */
+  nameFromLabelAlone?: string;
 }
 
 const INSTANCE = "app.kubernetes.io/instance";
@@ -181,7 +181,7 @@ export class ReleaseIdentity {
     if (typeof name === "string") problems.push(name);
     else if (name) {
       result.name = checkedName(name, name.value === ownName?.value ? object : undefined);
-      if (!explicit && !fromEnvironment) result.nameFromLabelAlone = true;
+      if (!explicit && !fromEnvironment && ownName) result.nameFromLabelAlone = ownName.from;
     }
     else if (placeholder) {
       problems.push(`${object} was rendered with helm template's placeholder release name ${ownName.value}; pass --release-name NAME`);

@@ -35,7 +35,7 @@ export const claimOwnership: Rule<z.infer<typeof options>> = {
       if (own.nameFromLabelAlone && !showsHelm(statefulSet)) {
         plan.finding(
           "warning",
-          `claim-ownership made no change: ${statefulSet} shows no sign of Helm (no # Source comment, helm.sh/chart, chart or heritage label, managed-by Helm label or helm.sh annotation), so its ${own.name.from.replace(/^.*'s /, "")} is not taken as a Helm release name; pass --release-name NAME if it is one`,
+          `claim-ownership made no change: ${statefulSet} shows no sign of Helm (no # Source comment, helm.sh/chart, chart or heritage label, managed-by Helm label or helm.sh annotation), so ${own.nameFromLabelAlone} is not taken as a Helm release name; pass --release-name NAME if it is one`,
           statefulSet,
         );
         continue;

@@ -167,7 +167,10 @@ function analyseScriptText(script: string): ScriptAnalysis {
   const statusRead = readsStatus(model, script);
   const errTrap = model.commands.some((command) => command.words[0]?.literal === "trap" && command.words.slice(2).some((word) => word.literal === "ERR"));
   const assignsKubectlDelete = model.commands.some((command) =>
-    command.assignments.some((word) => /kubectl/.test(script.slice(word.start, word.end)) && /\bdelete\b/.test(script.slice(word.start, word.end))),
+    command.assignments.some((word) => {
+      const text = script.slice(word.start, word.end);
+      return /kubectl/.test(text) && /\bdelete\b/.test(text);
+    }),
   );
   const waitsOnJobs = model.commands.some((command) => command.words[0]?.literal === "wait" && command.words.length > 1);
   const testedFunctions = functionsWhoseStatusDecides(model, statusRead, script);
@@ -343,7 +346,8 @@ function commandEnd(command: SimpleCommand): number {
 
 /** The operator right after a command on its line (`|`, `|&`, `&`, `;`…), or undefined. */
 function operatorAfter(command: SimpleCommand, script: string): string | undefined {
-  return /^[ \t]*(\|\||\|&|\||&&|&|;)/.exec(script.slice(commandEnd(command), commandEnd(command) + 80))?.[1];
+  const end = commandEnd(command);
+  return /^[ \t]*(\|\||\|&|\||&&|&|;)/.exec(script.slice(end, end + 80))?.[1];
 }
 
 function pipedAfter(command: SimpleCommand, script: string): boolean {
