@@ -12,6 +12,28 @@ export const VERSION_LABELS = ["helm.sh/chart", "chart", "app.kubernetes.io/vers
 /** Their purpose is the version itself, whatever it looks like (`latest`, `7`). */
 const VERSION_KEYS = new Set(["app.kubernetes.io/version", "version"]);
 
+/**
+ * Other keys that name a version (`helm.sh/chart-version`, `chartVersion`, `app.kubernetes.io/app-version`) or the
+ * release revision (`app.kubernetes.io/helm-revision: {{ .Release.Revision }}`, new at every upgrade): by the name
+ * after any prefix, and only with a value of that shape.
+ */
+const VERSION_NAME = /(?:^|[-_.])version$/i;
+const REVISION_NAME = /(?:^|[-_.])revision$/i;
+/** camelCase (`chartVersion`), told from words such as `conversion`. */
+const CAMEL_VERSION = /[a-z]Version$/;
+const CAMEL_REVISION = /[a-z]Revision$/;
+
+function namesVersionOrRevision(key: string, value: string): boolean {
+  const name = key.slice(key.lastIndexOf("/") + 1);
+  if ((VERSION_NAME.test(name) || CAMEL_VERSION.test(name)) && carriesVersion(value)) return true;
+  return (REVISION_NAME.test(name) || CAMEL_REVISION.test(name)) && /^\d+$/.test(value);
+}
+
+/** The version a chart label ends with (`olympe-1.2.3-rc.1` → `1.2.3-rc.1`), as Helm's `<name>-<version>` writes it. */
+export function chartLabelVersion(value: string): string | undefined {
+  return /-(v?\d+\.\d+\S*)$/.exec(value)?.[1];
+}
+
 /** `prometheus-pushgateway-2.17.0`, `v1.11.0`, `8.4`: a chart label without one (`chart: elasticsearch`) never changes. */
 export function carriesVersion(value: string): boolean {
   return /(?:^|[^A-Za-z0-9])v?\d+\.\d+|(?:^|-)v\d+$|-\d+$/.test(value);
@@ -35,11 +57,20 @@ export const claimTemplateLabels: Rule<z.infer<typeof options>> = {
     const kept = new Set(keep);
     for (const statefulSet of statefulSets(stream)) {
       const own = stringMap(statefulSet.metadata.labels);
-      const versionValues = new Set(
-        [...versionKeys].map((key) => own[key]).filter((value): value is string => value !== undefined && carriesVersion(value)),
-      );
+      const versionValues = new Set<string>();
+      for (const key of versionKeys) {
+        const value = own[key];
+        if (value === undefined || !carriesVersion(value)) continue;
+        versionValues.add(value);
+        const chartVersion = chartLabelVersion(value);
+        if (chartVersion !== undefined) versionValues.add(chartVersion);
+      }
       const versioned = (key: string, value: string) =>
-        extra.includes(key) || VERSION_KEYS.has(key) || (versionKeys.has(key) && carriesVersion(value)) || versionValues.has(value);
+        extra.includes(key) ||
+        VERSION_KEYS.has(key) ||
+        (versionKeys.has(key) && carriesVersion(value)) ||
+        namesVersionOrRevision(key, value) ||
+        versionValues.has(value);
       const { templates, invalid } = claimTemplates(statefulSet);
       if (invalid) plan.finding("warning", `${statefulSet}: ${invalid}; left alone`, statefulSet);
       for (const template of templates) {
@@ -59,7 +90,12 @@ export const claimTemplateLabels: Rule<z.infer<typeof options>> = {
           continue;
         }
         for (const key of doomed) {
-          const why = versionKeys.has(key) ? `${key} carries the chart or app version` : `its value ${current[key]} is the StatefulSet's chart or app version`;
+          const value = current[key] as string;
+          const why = versionKeys.has(key)
+            ? `${key} carries the chart or app version`
+            : versionValues.has(value)
+              ? `its value ${value} is the StatefulSet's chart or app version`
+              : `${key} names a version or the release revision`;
           plan.edit(statefulSet, {
             op: "delete",
             path: [...labelsPath, key],

@@ -78,6 +78,30 @@ const table: Record<string, Row> = {
           app.kubernetes.io/version: "4.5.6"
 `),
   },
+  // Label helpers of public charts: `helm.sh/chart-version: {{ .Chart.Version }}` (olympe, helm-library.common),
+  // `app.kubernetes.io/app-version: {{ .Chart.AppVersion }}`, `app.kubernetes.io/helm-revision: {{ .Release.Revision }}`.
+  "other keys naming a version or the release revision go, and so does the version part of the chart label": {
+    input: web(`        labels:
+          app: web
+          helm.sh/chart-version: 1.2.3
+          app.kubernetes.io/app-version: "4.5.6-r1"
+          chartVersion: v2.0.1
+          app.kubernetes.io/helm-revision: "3"
+          releaseRevision: "12"
+          built-from: "1.2.3"
+`),
+    output: web(`        labels:
+          app: web
+`),
+  },
+  "a version or revision key whose value is no version or revision stays, and so do words that only end in version": {
+    input: web(`        labels:
+          api-version: stable
+          revision: blue
+          conversion: "1.5"
+          subversion: "2.0"
+`),
+  },
   "a chart label without a version never changes, so it stays (elastic's chart: elasticsearch)": {
     input: web(`        labels:
           chart: elasticsearch
