@@ -13,6 +13,7 @@ import type { RuleContext } from "./core/stage.js";
 import type { RawDocument } from "./core/stream.js";
 import { type LiveMode, liveGuard, liveNamespaceCheck, liveNamespaces } from "./live/live-guard.js";
 import { claimExists, jobExists, type LiveState, liveClaim } from "./live/live-state.js";
+import { unpinnedTemplates } from "./live/unpinned-templates.js";
 import { RULES } from "./rules/index.js";
 import { RULE_NAMES, type RuleName } from "./rules/rule.js";
 
@@ -108,6 +109,7 @@ export async function fixStream(input: string | readonly RawDocument[], options:
     stages = [liveNamespaceCheck(), ...stages.map((stage) => withLive(stage, live)), liveGuard({ live: state, mode, now: now ?? Date.now() })];
   }
   const result = runPipeline(input, stages, releaseInputs(options), options.keepSpooledReading);
+  if (!options.live) result.findings.push(...unpinnedTemplates(result.changes));
   // Always on: no option turns it off, so an editor bug ends here instead of in a cluster.
   proveEdits(result.edited, result.changes);
   if (options.validate !== false && result.changes.length > 0) {

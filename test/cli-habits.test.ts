@@ -281,7 +281,7 @@ describe("check DIR reads the directory's YAML files, as kubeconform does", () =
     const summaries = outcome.stdout.split("\n").filter((line) => !line.startsWith(" ") && line !== "");
     expect(summaries).toEqual([
       `${join(dir, "a.yml")}: 0 changes in 0 objects, 0 findings, 1 document`,
-      `${join(dir, "templates", "b-statefulset.yaml")}: 1 change in 1 object, 0 findings, 1 document`,
+      `${join(dir, "templates", "b-statefulset.yaml")}: 1 change in 1 object, 1 finding, 1 document`,
     ]);
   });
 
@@ -302,7 +302,7 @@ describe("check DIR reads the directory's YAML files, as kubeconform does", () =
     expect(summaries).toEqual([
       `${join(dir, "app", "templates", "deployment.yaml")}: 0 changes in 0 objects, 0 findings, 1 document`,
       `${join(dir, "app", "templates", "pvc.yaml")}: 0 changes in 0 objects, 0 findings, 1 document`,
-      `${join(dir, "app", "templates", "sts.yaml")}: 1 change in 1 object, 0 findings, 1 document`,
+      `${join(dir, "app", "templates", "sts.yaml")}: 1 change in 1 object, 1 finding, 1 document`,
     ]);
     expect(outcome.stdout).toContain("StatefulSet monitoring/pushgateway (document 1, app/templates/sts.yaml)");
     // The chart's own directory, or its templates, is the same render.
@@ -471,11 +471,14 @@ describe("check text", () => {
     const { stdout } = await run(["check", "--disable", "claim-ownership"], { stdin: STS });
     expect(stdout).toBe(
       [
-        "stdin: 1 change in 1 object, 0 findings, 1 document",
+        "stdin: 1 change in 1 object, 1 finding, 1 document",
         "  StatefulSet monitoring/pushgateway (document 1, pushgateway/templates/statefulset.yaml)",
         '    claim-template-labels: removed spec.volumeClaimTemplates[0].metadata.labels["helm.sh/chart"] (was "prometheus-pushgateway-2.17.0")',
         "      helm.sh/chart carries the chart or app version; volumeClaimTemplates are immutable, so the next chart version could not be upgraded (StatefulSet",
         "      monitoring/pushgateway volumeClaimTemplate storage-volume)",
+        "    info: live-state: volumeClaimTemplates changed (claim-template-labels) without --live, as for a new StatefulSet; if the cluster has it with other templates",
+        "        (installed without fix-storage, or with other options), the upgrade is forbidden: pass --live kubectl or --live FILE to pin the live ones, or recreate",
+        "        it with `kubectl delete statefulset pushgateway --cascade=orphan`",
         "",
       ].join("\n"),
     );
@@ -515,7 +518,8 @@ describe("check -o json|sarif|github", () => {
     const outcome = await run(["check", "-o", "github", "--chart-dir", "charts/pushgateway", "--disable", "claim-ownership"], { stdin: STS });
     expect(outcome.code).toBe(1);
     expect(outcome.stdout).toBe(
-      `::warning file=charts/pushgateway/templates/statefulset.yaml,title=fix-storage claim-template-labels::StatefulSet monitoring/pushgateway: removed spec.volumeClaimTemplates[0].metadata.labels["helm.sh/chart"] (was "prometheus-pushgateway-2.17.0"): helm.sh/chart carries the chart or app version; volumeClaimTemplates are immutable, so the next chart version could not be upgraded (StatefulSet monitoring/pushgateway volumeClaimTemplate storage-volume)\n`,
+      `::warning file=charts/pushgateway/templates/statefulset.yaml,title=fix-storage claim-template-labels::StatefulSet monitoring/pushgateway: removed spec.volumeClaimTemplates[0].metadata.labels["helm.sh/chart"] (was "prometheus-pushgateway-2.17.0"): helm.sh/chart carries the chart or app version; volumeClaimTemplates are immutable, so the next chart version could not be upgraded (StatefulSet monitoring/pushgateway volumeClaimTemplate storage-volume)\n` +
+        "::notice file=charts/pushgateway/templates/statefulset.yaml,title=fix-storage live-state::StatefulSet monitoring/pushgateway: volumeClaimTemplates changed (claim-template-labels) without --live, as for a new StatefulSet; if the cluster has it with other templates (installed without fix-storage, or with other options), the upgrade is forbidden: pass --live kubectl or --live FILE to pin the live ones, or recreate it with `kubectl delete statefulset pushgateway --cascade=orphan`\n",
     );
   });
 

@@ -70,7 +70,9 @@ describe("fix-storage transform", () => {
     expect(run.stderr).toContain(
       'fix-storage: claim-template-labels: document 2 (pushgateway/templates/statefulset.yaml) StatefulSet monitoring/pushgateway: removed spec.volumeClaimTemplates[0].metadata.labels["helm.sh/chart"] (was "prometheus-pushgateway-2.17.0")',
     );
-    expect(run.stderr.trim().split("\n")).toHaveLength(2);
+    // Two removals, then the note that the claim templates changed without --live.
+    expect(run.stderr.trim().split("\n")).toHaveLength(3);
+    expect(run.stderr).toContain("info: live-state: document 2 (pushgateway/templates/statefulset.yaml): StatefulSet monitoring/pushgateway: volumeClaimTemplates changed");
   });
 
   it("is silent on stderr without --explain, and a second run gives the same bytes", () => {

@@ -172,6 +172,12 @@ describe("fix-storage krm", () => {
         field: { path: 'spec.volumeClaimTemplates[0].metadata.labels["helm.sh/chart"]', currentValue: "db-1.0.0" },
         file: { path: "db.yaml", index: 0 },
       }),
+      expect.objectContaining({
+        severity: "info",
+        message: expect.stringContaining("live-state: StatefulSet data/db: volumeClaimTemplates changed (claim-template-labels) without --live"),
+        resourceRef: { apiVersion: "apps/v1", kind: "StatefulSet", name: "db", namespace: "data" },
+        field: { path: "spec.volumeClaimTemplates" },
+      }),
     ]);
     expect(runBin(["krm"], list).stdout).toBe(run.stdout);
   });

@@ -52,7 +52,7 @@ describe("check -o sarif", () => {
       ...(byFile.has("charts/matomo/templates/deployment.yaml") ? ["charts/matomo/templates/deployment.yaml"] : []),
     ]);
     expect(new Set(byFile.get("charts/matomo/templates/cronjob.yaml"))).toContain("cronjob-claims");
-    expect(new Set(byFile.get("charts/matomo/charts/mariadb/templates/primary/statefulset.yaml"))).toEqual(new Set(["claim-ownership"]));
+    expect(new Set(byFile.get("charts/matomo/charts/mariadb/templates/primary/statefulset.yaml"))).toEqual(new Set(["claim-ownership", "live-state"]));
   });
 
   it("names the # Source path as rendered without --chart-dir, and the object as a logical location", async () => {
