@@ -2,9 +2,11 @@
  * volume-name (needs configuration) — binds a claim, or a StatefulSet's claim template, to a retained PV by setting
  * spec.volumeName. Charts rarely offer this (Grafana 8.8.2 with persistence.type=sts does not).
  */
+import { isDeepStrictEqual } from "node:util";
 import * as z from "zod/mini";
 import { FixStorageError } from "../core/errors.js";
-import { isRecord, type KubeObject } from "../core/manifest.js";
+import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
+import type { Path } from "../core/yaml-editor.js";
 import type { ReleaseIdentity } from "../core/release.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 import { autoscalerOf, claimTemplates, describeScaling, statefulSets } from "./workloads.js";
@@ -63,6 +65,12 @@ export const volumeName: Rule<z.infer<typeof options>> = {
   plan({ stream, release, live }, { bindings, storageClassName }) {
     const plan = new PlanBuilder("volume-name");
     refuseConflicts(bindings);
+    // Names as a binding with a namespace reads them: `ns/name`, the release's namespace for an object without one.
+    const namespaced = (object: KubeObject) => {
+      const namespace = release().namespaceOf(object);
+      return namespace === undefined ? object.name : `${namespace}/${object.name}`;
+    };
+    const inBinding = (wanted: VolumeBinding, name: string) => (wanted.namespace === undefined ? name : `${wanted.namespace}/${name}`);
     for (const wanted of bindings) {
       // An object that states no namespace lands in the release's (-n): that is the namespace a binding names.
       const inNamespace = (object: KubeObject) => wanted.namespace === undefined || release().namespaceOf(object) === wanted.namespace;
@@ -80,7 +88,7 @@ export const volumeName: Rule<z.infer<typeof options>> = {
         );
         if (!found) {
           throw new FixStorageError(
-            `volume-name: no StatefulSet ${wanted.statefulSet} in the stream (StatefulSets: ${all.map((s) => s.name).join(", ") || "none"})`,
+            `volume-name: no StatefulSet ${inBinding(wanted, wanted.statefulSet)} in the stream (StatefulSets: ${all.map((s) => namespaced(s)).join(", ") || "none"})`,
           );
         }
         object = found;
@@ -116,7 +124,7 @@ export const volumeName: Rule<z.infer<typeof options>> = {
         );
         if (!found) {
           throw new FixStorageError(
-            `volume-name: no PersistentVolumeClaim ${wanted.claim} in the stream (claims: ${claims.map((c) => c.name).join(", ") || "none"}); for a StatefulSet's claims use STATEFULSET/TEMPLATE=PV`,
+            `volume-name: no PersistentVolumeClaim ${inBinding(wanted, wanted.claim)} in the stream (claims: ${claims.map((c) => namespaced(c)).join(", ") || "none"}); for a StatefulSet's claims use STATEFULSET/TEMPLATE=PV`,
           );
         }
         object = found;
@@ -140,6 +148,10 @@ export const volumeName: Rule<z.infer<typeof options>> = {
         failAt(object, `volume-name: ${what} already binds volumeName ${String(current.volumeName)}, not ${wanted.volumeName}`);
       }
       if (current.volumeName !== wanted.volumeName) {
+        const holder = claimsNaming(stream, wanted.volumeName).find((other) => other.object !== object || !isDeepStrictEqual(other.specPath, specPath));
+        if (holder !== undefined) {
+          failAt(object, `volume-name: PV ${wanted.volumeName} is already the volumeName of ${holder.what}, and a PV binds one claim: ${what} would stay Pending; keep one`);
+        }
         plan.edit(object, {
           op: "set",
           path: [...specPath, "volumeName"],
@@ -177,12 +189,31 @@ export const volumeName: Rule<z.infer<typeof options>> = {
   },
 };
 
+/** The rendered claims and claim templates of the stream whose spec.volumeName is `volumeName`. */
+function claimsNaming(stream: ManifestStream, volumeName: string): Array<{ object: KubeObject; specPath: Path; what: string }> {
+  const found: Array<{ object: KubeObject; specPath: Path; what: string }> = [];
+  for (const claim of stream.objects(["PersistentVolumeClaim"], (text) => text.includes(volumeName))) {
+    if (claim.apiVersion === "v1" && claim.get(["spec", "volumeName"]) === volumeName) found.push({ object: claim, specPath: ["spec"], what: String(claim) });
+  }
+  for (const statefulSet of statefulSets(stream)) {
+    for (const template of claimTemplates(statefulSet).templates) {
+      const spec = template.value.spec;
+      if (isRecord(spec) && spec.volumeName === volumeName) {
+        found.push({ object: statefulSet, specPath: [...template.path, "spec"], what: `${statefulSet} volumeClaimTemplate ${template.name}` });
+      }
+    }
+  }
+  return found;
+}
+
 /**
  * Two bindings for one claim (config and flag, or a flag given twice) are a contradiction, not an order of precedence:
  * applying both in turn would leave the last one, and the next run would refuse its own output.
  */
 function refuseConflicts(bindings: readonly VolumeBinding[]): void {
   const seen = new Map<string, string>();
+  // A PV binds one claim: a second claim bound to it would stay Pending.
+  const claimOf = new Map<string, { key: string; target: string }>();
   for (const wanted of bindings) {
     const target = "statefulSet" in wanted ? `${wanted.statefulSet}/${wanted.template}` : wanted.claim;
     const key = `${wanted.namespace ?? ""}\u0000${target}`;
@@ -193,5 +224,12 @@ function refuseConflicts(bindings: readonly VolumeBinding[]): void {
       );
     }
     seen.set(key, wanted.volumeName);
+    const other = claimOf.get(wanted.volumeName);
+    if (other !== undefined && other.key !== key) {
+      throw new FixStorageError(
+        `volume-name: PV ${wanted.volumeName} is bound to both ${other.target} and ${target}, but a PV binds one claim and the other would stay Pending (from the config's bindings and --volume-name together, or one of them twice); keep one`,
+      );
+    }
+    claimOf.set(wanted.volumeName, { key, target });
   }
 }

@@ -193,6 +193,21 @@ const table: Record<string, Row> = {
     input: claim(),
     error: "volume-name: data is bound twice, to pv-9 and to pv-8",
   },
+  "one PV bound to two claims: exit 2, since only one could bind": {
+    options: { bindings: [{ claim: "data", volumeName: "pv-1" }, { claim: "logs", volumeName: "pv-1" }] },
+    input: claim() + claim().replace("name: data", "name: logs"),
+    error: "volume-name: PV pv-1 is bound to both data and logs, but a PV binds one claim and the other would stay Pending",
+  },
+  "a PV another claim of the stream already names: exit 2": {
+    options: { bindings: [{ claim: "data", volumeName: "pv-1" }] },
+    input: claim() + claim(undefined, "  storageClassName: manual\n  volumeName: pv-1\n").replace("name: data", "name: logs"),
+    error: "volume-name: PV pv-1 is already the volumeName of PersistentVolumeClaim logs, and a PV binds one claim: PersistentVolumeClaim data would stay Pending",
+  },
+  "a binding with a namespace for a StatefulSet only in another: the error names the namespaces": {
+    options: { bindings: [{ ...TEMPLATE, namespace: "c" }] },
+    input: grafana().replace("  name: grafana\n", "  name: grafana\n  namespace: a\n"),
+    error: "volume-name: no StatefulSet c/grafana in the stream (StatefulSets: a/grafana)",
+  },
   "a PV name the API server would reject: exit 2": {
     options: { bindings: [{ claim: "data", volumeName: "PV_bad" }] },
     input: claim(),
