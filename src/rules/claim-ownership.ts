@@ -46,6 +46,21 @@ export const claimOwnership: Rule<z.infer<typeof options>> = {
         ["annotations", "meta.helm.sh/release-namespace", namespace.value],
         ["labels", "app.kubernetes.io/managed-by", "Helm"],
       ] as const;
+      // The StatefulSet's own ownership annotations are a source too: one that disagrees leaves the release unknown.
+      const ownAnnotations = isRecord(statefulSet.metadata.annotations) ? statefulSet.metadata.annotations : {};
+      const disagreeing = wanted.filter(
+        ([field, key, value]) => field === "annotations" && ownAnnotations[key] !== undefined && ownAnnotations[key] !== null && ownAnnotations[key] !== value,
+      );
+      if (disagreeing.length > 0) {
+        const [, key, value] = disagreeing[0] as (typeof wanted)[number];
+        plan.finding(
+          "warning",
+          `claim-ownership made no change: ${statefulSet}'s own annotation ${key} is ${JSON.stringify(ownAnnotations[key])}, but its release ${key.endsWith("-name") ? `name is ${JSON.stringify(value)} (from ${name.from})` : `namespace is ${JSON.stringify(value)} (from ${namespace.from})`}; which one owns its claims is not clear (make them agree, or pass --release-name and -n)`,
+          statefulSet,
+          ["metadata", "annotations", key],
+        );
+        continue;
+      }
       for (const template of templates) {
         const where = `${statefulSet} volumeClaimTemplate ${template.name || template.index}`;
         const notMaps = notAMap(template.value);
@@ -54,15 +69,28 @@ export const claimOwnership: Rule<z.infer<typeof options>> = {
           continue;
         }
         const metadata = isRecord(template.value.metadata) ? template.value.metadata : {};
-        for (const [field, key, value] of wanted) {
+        const existingOf = (field: string, key: string) => {
           const map = isRecord(metadata[field]) ? (metadata[field] as Record<string, unknown>) : {};
+          return map[key];
+        };
+        // An ownership the template already states otherwise is left whole: half of each would name no release.
+        const conflicts = wanted.filter(([field, key, value]) => {
+          const existing = existingOf(field, key);
+          return existing !== undefined && existing !== null && existing !== value;
+        });
+        if (conflicts.length > 0) {
+          const stated = conflicts.map(([field, key, value]) => `${field} ${key} is ${JSON.stringify(existingOf(field, key))}, not ${JSON.stringify(value)}`);
+          plan.finding("warning", `${where}: ${stated.join("; ")}; nothing of the ownership is written to it`, statefulSet, [
+            ...template.path,
+            "metadata",
+            (conflicts[0] as (typeof wanted)[number])[0],
+            (conflicts[0] as (typeof wanted)[number])[1],
+          ]);
+          continue;
+        }
+        for (const [field, key, value] of wanted) {
           const path = [...template.path, "metadata", field, key];
-          const existing = map[key];
-          if (existing === value) continue;
-          if (existing !== undefined && existing !== null) {
-            plan.finding("warning", `${where}: ${field} ${key} is ${JSON.stringify(existing)}, not ${JSON.stringify(value)}; left as it is`, statefulSet, path);
-            continue;
-          }
+          if (existingOf(field, key) === value) continue;
           plan.edit(statefulSet, {
             op: "set",
             path,

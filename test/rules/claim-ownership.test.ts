@@ -224,13 +224,23 @@ const table: Record<string, Row> = {
       sts(OWN, owned("prom", "monitoring")) +
       sts("  namespace: logs\n  labels:\n    app.kubernetes.io/instance: loki\n", owned("loki", "logs")).replace("name: db\n", "name: loki-db\n"),
   },
-  "a different existing value is reported, never overwritten": {
+  "a different existing value is reported, never overwritten, and nothing else of the ownership is written beside it": {
     input: sts(OWN, "        labels:\n          app.kubernetes.io/managed-by: Tiller\n"),
-    output: sts(
-      OWN,
-      "        labels:\n          app.kubernetes.io/managed-by: Tiller\n        annotations:\n          meta.helm.sh/release-name: prom\n          meta.helm.sh/release-namespace: monitoring\n",
-    ),
-    findings: ['StatefulSet monitoring/db volumeClaimTemplate data: labels app.kubernetes.io/managed-by is "Tiller", not "Helm"; left as it is'],
+    findings: ['StatefulSet monitoring/db volumeClaimTemplate data: labels app.kubernetes.io/managed-by is "Tiller", not "Helm"; nothing of the ownership is written to it'],
+  },
+  "a template that names another release keeps its ownership whole: no namespace of this release beside that name": {
+    input: sts(OWN, "        annotations:\n          meta.helm.sh/release-name: other\n"),
+    findings: ['StatefulSet monitoring/db volumeClaimTemplate data: annotations meta.helm.sh/release-name is "other", not "prom"; nothing of the ownership is written to it'],
+  },
+  "the StatefulSet's own release annotation disagreeing with its release label: no change, both named": {
+    input: sts(`${OWN}  annotations:\n    meta.helm.sh/release-name: realrel\n`),
+    findings: [
+      'claim-ownership made no change: StatefulSet monitoring/db\'s own annotation meta.helm.sh/release-name is "realrel", but its release name is "prom" (from StatefulSet monitoring/db\'s app.kubernetes.io/instance label)',
+    ],
+  },
+  "the StatefulSet's own release annotations agreeing with its labels: the claims get the same": {
+    input: sts(`${OWN}  annotations:\n    meta.helm.sh/release-name: prom\n    meta.helm.sh/release-namespace: monitoring\n`),
+    output: sts(`${OWN}  annotations:\n    meta.helm.sh/release-name: prom\n    meta.helm.sh/release-namespace: monitoring\n`, owned("prom", "monitoring")),
   },
   "`labels:` left null by a template is filled": {
     input: sts(OWN, "        labels:\n"),
