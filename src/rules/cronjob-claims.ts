@@ -48,6 +48,8 @@ interface WorkloadMount {
   replicas?: number;
   /** For a volumeClaimTemplate's claim: the one pod that mounts it. */
   pod?: string;
+  /** For a volumeClaimTemplate's claim: the first replica's ordinal (spec.ordinals.start). */
+  start?: number;
 }
 
 /** The pod label the StatefulSet controller sets to the pod's name. */
@@ -193,7 +195,7 @@ export const cronjobClaims: Rule<Options> = {
           });
         }
         if (opts.coLocate && opts.mode !== "report") {
-          const term = coLocation(volume, target, namespace, claims, workloadMounts, sameScope, opts, plan, job);
+          const term = coLocation(volume, target, namespace, claims, workloadMounts, sameScope, opts, plan, job, pod.spec);
           if (term && !affinityTerms.some((known) => isDeepStrictEqual(known.term, term.term))) affinityTerms.push(term);
         }
       }
@@ -232,13 +234,27 @@ function coLocation(
   opts: Options,
   plan: PlanBuilder,
   job: KubeObject,
+  jobPod: Record<string, unknown>,
 ): { term: Record<string, Json>; owner: KubeObject; claim: string } | undefined {
   const modes = claims.accessModes(namespace, claim) ?? [opts.accessMode];
   if (modes.includes("ReadWriteMany") || modes.includes("ReadOnlyMany")) return undefined;
-  const owner = workloadMounts.ofClaim(claim, sameScope);
+  const owners = workloadMounts.ownersOf(claim, sameScope);
+  const owner = owners[0];
   if (!owner) return undefined;
+  const names = owners.map((mount) => String(mount.workload)).join(" and ");
   if (modes.includes("ReadWriteOncePod")) {
-    plan.finding("warning", `${job} and ${owner.workload} both mount ${claim}, which is ReadWriteOncePod: only one pod can use it at a time`, job, volume.path);
+    plan.finding("warning", `${job} and ${names} both mount ${claim}, which is ReadWriteOncePod: only one pod can use it at a time`, job, volume.path);
+    return undefined;
+  }
+  // The chart may co-locate the Job already, with a term of its own that selects a pod holding the claim.
+  if (owners.some((mount) => requiredTerms(jobPod).some((term) => coLocatesWith(term, mount)))) return undefined;
+  if (owners.length > 1) {
+    plan.finding(
+      "warning",
+      `${job} shares ReadWriteOnce claim ${claim} with ${names}: which one's node the Job must run on is not clear, so no podAffinity is added (give the Job a required podAffinity in the chart that selects the pods holding the claim, or set cronjob-claims.coLocate: false)`,
+      job,
+      volume.path,
+    );
     return undefined;
   }
   // A per-replica claim is mounted by one pod only: with more replicas, the workload's labels would match the others.
@@ -251,6 +267,64 @@ function coLocation(
     return undefined;
   }
   return { term: { labelSelector: { matchLabels: matchLabels as Json }, topologyKey: HOSTNAME }, owner: owner.workload, claim };
+}
+
+/** The Job pod's required podAffinity terms, as written. */
+function requiredTerms(spec: Record<string, unknown>): unknown[] {
+  const affinity = isRecord(spec.affinity) ? spec.affinity : {};
+  const podAffinity = isRecord(affinity.podAffinity) ? affinity.podAffinity : {};
+  const required = podAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+  return Array.isArray(required) ? required : [];
+}
+
+/**
+ * Whether a required podAffinity term puts the Job on the node of the pod that holds the mount's claim: by node, in
+ * the Job's own namespace, selecting that workload's pods (for one replica's claim of several, that one pod). Terms
+ * that select by namespace or by the Job's own labels are not read, and so not taken as co-locating.
+ */
+function coLocatesWith(term: unknown, mount: WorkloadMount): boolean {
+  if (!isRecord(term) || term.topologyKey !== HOSTNAME) return false;
+  if (["namespaces", "namespaceSelector", "matchLabelKeys", "mismatchLabelKeys"].some((key) => term[key] !== undefined && term[key] !== null)) {
+    return false;
+  }
+  const selector = term.labelSelector;
+  if (!isRecord(selector)) return false;
+  const template = mount.workload.get(["spec", "template", "metadata", "labels"]);
+  const labels: Record<string, unknown> = { ...(isRecord(template) ? template : {}), ...(mount.pod !== undefined && { [POD_NAME]: mount.pod }) };
+  if (!selectorMatches(selector, labels)) return false;
+  if (mount.pod === undefined || mount.replicas === 1) return true;
+  const byName = isRecord(selector.matchLabels) && selector.matchLabels[POD_NAME] === mount.pod;
+  const byExpression =
+    Array.isArray(selector.matchExpressions) &&
+    selector.matchExpressions.some(
+      (expression) => isRecord(expression) && expression.key === POD_NAME && expression.operator === "In" && isDeepStrictEqual(expression.values, [mount.pod]),
+    );
+  return byName || byExpression;
+}
+
+/** A Kubernetes label selector against a pod's labels: every matchLabels pair and every matchExpressions requirement. */
+function selectorMatches(selector: Record<string, unknown>, labels: Record<string, unknown>): boolean {
+  const matchLabels = selector.matchLabels ?? {};
+  const expressions = selector.matchExpressions ?? [];
+  if (!isRecord(matchLabels) || !Array.isArray(expressions)) return false;
+  for (const [key, value] of Object.entries(matchLabels)) if (labels[key] !== value) return false;
+  return expressions.every((expression) => {
+    if (!isRecord(expression) || typeof expression.key !== "string") return false;
+    const present = Object.hasOwn(labels, expression.key);
+    const values = Array.isArray(expression.values) ? expression.values : [];
+    switch (expression.operator) {
+      case "In":
+        return present && values.includes(labels[expression.key]);
+      case "NotIn":
+        return !present || !values.includes(labels[expression.key]);
+      case "Exists":
+        return present;
+      case "DoesNotExist":
+        return !present;
+      default:
+        return false;
+    }
+  });
 }
 
 function addAffinity(
@@ -361,7 +435,35 @@ class WorkloadMounts {
 
   /** The first mount of `claim` that `accepts`. */
   ofClaim(claim: string, accepts: (mount: WorkloadMount) => boolean): WorkloadMount | undefined {
-    return this.byClaim.get(claim)?.find(accepts);
+    return this.ownersOf(claim, accepts)[0];
+  }
+
+  /**
+   * One mount of `claim` per workload that `accepts`, in stream order: mounts of the claim by name, else that of the
+   * one replica of a StatefulSet whose claim template makes it (`data-db-6`: template data, pod db-6, if 6 is one of
+   * its ordinals).
+   */
+  ownersOf(claim: string, accepts: (mount: WorkloadMount) => boolean): WorkloadMount[] {
+    const named = (this.byClaim.get(claim) ?? []).filter(accepts);
+    const found = named.length > 0 ? named : this.replicaMounts(claim).filter(accepts);
+    return found.filter((mount, index) => found.findIndex((other) => other.workload === mount.workload) === index);
+  }
+
+  /** The mounts of a template's claim by replicas other than the first, which the index does not hold by name. */
+  private replicaMounts(claim: string): WorkloadMount[] {
+    const at = claim.lastIndexOf("-") + 1;
+    if (at === 0 || !/^\d+$/.test(claim.slice(at))) return [];
+    const ordinal = Number(claim.slice(at));
+    const found: WorkloadMount[] = [];
+    // Keys in insertion order: stream order.
+    for (const first of this.order.keys()) {
+      const { pod, start, replicas, workload } = first;
+      if (pod === undefined || start === undefined || replicas === undefined) continue;
+      const template = first.claim.slice(0, first.claim.length - pod.length - 1);
+      if (claim !== `${template}-${workload.name}-${ordinal}` || ordinal < start || ordinal >= start + replicas) continue;
+      found.push({ ...first, claim, pod: `${workload.name}-${ordinal}` });
+    }
+    return found;
   }
 
   /** Every mount at one of `paths` (however written) that `accepts`, once each, in stream order. */
@@ -401,7 +503,7 @@ function mainWorkloadMounts(stream: ManifestStream, namespaceOf: (object: KubeOb
       if (claim !== undefined) found.push({ workload, claim, mountPath: mount.mountPath });
       else if (templates.has(mount.name) && Number.isSafeInteger(start) && (start as number) >= 0) {
         const pod = `${workload.name}-${start}`;
-        found.push({ workload, claim: `${mount.name}-${pod}`, mountPath: mount.mountPath, replicas, pod });
+        found.push({ workload, claim: `${mount.name}-${pod}`, mountPath: mount.mountPath, replicas, pod, start: start as number });
       }
     }
   }

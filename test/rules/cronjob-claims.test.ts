@@ -292,6 +292,37 @@ const table: Record<string, Row> = {
     input: db(1) + HPA_DB + backup(),
     findings: ["StatefulSet db mounts per-replica claims at /data, so there is no one claim to share (set cronjob-claims.claims)"],
   },
+  "a Job mounting a later replica's claim (ordinals from 5) is co-located with that pod": {
+    input: db(3).replace("  replicas: 3\n", "  replicas: 3\n  ordinals: {start: 5}\n") + backup("", "persistentVolumeClaim: {claimName: data-db-6}"),
+    output:
+      db(3).replace("  replicas: 3\n", "  replicas: 3\n  ordinals: {start: 5}\n") +
+      backup("", "persistentVolumeClaim: {claimName: data-db-6}", coLocated("                      statefulset.kubernetes.io/pod-name: db-6\n")),
+  },
+  "a claim of an ordinal the StatefulSet does not run (a replica scaled away) has no pod to run beside": {
+    input: db(3).replace("  replicas: 3\n", "  replicas: 3\n  ordinals: {start: 5}\n") + backup("", "persistentVolumeClaim: {claimName: data-db-1}"),
+  },
+  // mastodon: web and sidekiq both mount the ReadWriteOnce assets claim, and the chart's CronJob already runs beside
+  // pods of either by a label they share.
+  "two workloads mount the ReadWriteOnce claim: no podAffinity for one of them, which could be scaled to 0; said so": {
+    input: app() + app().replace("name: app\n", "name: worker\n").replace("{app: app}", "{app: worker}").replace("{app: app}", "{app: worker}") + backup("", SHARED),
+    findings: [
+      "CronJob backup shares ReadWriteOnce claim data with Deployment app and Deployment worker: which one's node the Job must run on is not clear, so no podAffinity is added",
+    ],
+  },
+  "the chart's own required podAffinity already selects pods holding the claim: nothing added, nothing said": {
+    input:
+      app().replace("labels: {app: app}", "labels: {app: app, part-of: rails}") +
+      app().replace("name: app\n", "name: worker\n").replace("{app: app}", "{app: worker}").replace("labels: {app: app}", "labels: {app: worker, part-of: rails}") +
+      backup(
+        "",
+        SHARED,
+        "          affinity:\n            podAffinity:\n              requiredDuringSchedulingIgnoredDuringExecution:\n                - labelSelector: {matchExpressions: [{key: part-of, operator: In, values: [rails]}]}\n                  topologyKey: kubernetes.io/hostname\n",
+      ),
+  },
+  "a required term by zone, or one that selects other pods, does not co-locate: the term by node is added": {
+    input: app() + backup("", SHARED, "          affinity:\n            podAffinity:\n              requiredDuringSchedulingIgnoredDuringExecution:\n                - {labelSelector: {matchLabels: {app: app}}, topologyKey: zone}\n                - {labelSelector: {matchLabels: {app: cache}}, topologyKey: kubernetes.io/hostname}\n"),
+    output: app() + backup("", SHARED, "          affinity:\n            podAffinity:\n              requiredDuringSchedulingIgnoredDuringExecution:\n                - {labelSelector: {matchLabels: {app: app}}, topologyKey: zone}\n                - {labelSelector: {matchLabels: {app: cache}}, topologyKey: kubernetes.io/hostname}\n                - labelSelector:\n                    matchLabels:\n                      app: app\n                  topologyKey: kubernetes.io/hostname\n"),
+  },
   "a Job that already mounts the Deployment's claim is only co-located": {
     input: app() + backup("", SHARED),
     output: app() + backup("", SHARED, WITH_APP),
