@@ -57,6 +57,9 @@ const POD_NAME = "statefulset.kubernetes.io/pod-name";
 
 const HOSTNAME = "kubernetes.io/hostname";
 
+/** How a retargeting edit's reason ends; a Job left alone is told what it should share instead. */
+const NOW_SHARES = "the Job now shares";
+
 export const cronjobClaims: Rule<Options> = {
   name: "cronjob-claims",
   summary: "point Jobs/CronJobs that mount a claim nothing creates at the main workload's claim, and co-locate RWO users",
@@ -191,7 +194,7 @@ export const cronjobClaims: Rule<Options> = {
             op: "set",
             path: [...volume.path, "persistentVolumeClaim", "claimName"],
             value: target,
-            reason: `${why}; the Job now shares ${target}`,
+            reason: `${why}; ${NOW_SHARES} ${target}`,
           });
         }
         if (opts.coLocate && opts.mode !== "report") {
@@ -210,7 +213,7 @@ export const cronjobClaims: Rule<Options> = {
         const withheld = plan.edits.splice(editsBefore);
         plan.finding(
           "warning",
-          `${job} ${notAHook(job)}, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. What it needs: ${[...new Set(withheld.map((edit) => edit.reason))].join("; ")}. Fix it in the chart, or make the Job a hook (helm.sh/hook)${releaseJobHint(job, { release, live })}`,
+          `${job} ${notAHook(job)}, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. What it needs: ${[...new Set(withheld.map((edit) => edit.reason.replace(NOW_SHARES, "it should share")))].join("; ")}. Fix it in the chart, or make the Job a hook (helm.sh/hook)${releaseJobHint(job, { release, live })}`,
           job,
         );
       }

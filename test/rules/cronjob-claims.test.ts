@@ -133,7 +133,7 @@ const table: Record<string, Row> = {
     input: app() + pvc("data") + jobOf(backup()),
     findings: [
       "Job backup: assuming `backup-scratch` does not exist in the cluster",
-      "Job backup is not a Helm hook, so it is left alone: a Job's pod template cannot change",
+      "Job backup is not a Helm hook, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. What it needs: nothing in the stream creates claim backup-scratch, and Deployment app mounts data at the same path /data; the Job's pods would stay Pending; it should share data;",
     ],
   },
   "a hook Job inside a List is no hook to Helm: left alone, with why": {
