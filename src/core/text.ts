@@ -49,7 +49,10 @@ export function notUtf8Error(bytes: Uint8Array, start = { offset: 0, line: 1 }, 
   const lineStart = bytes.lastIndexOf(10, at - 1) + 1;
   // The column in characters, as the parser counts them: the bytes before it on its line are valid UTF-8.
   const column = lenientUtf8.decode(bytes.subarray(lineStart, at)).length + 1;
-  return new FixStorageError(`input is not valid UTF-8 (first bad byte at offset ${start.offset + at})`, {
+  // A file saved as UTF-16 (PowerShell's `>`) starts with its byte order mark.
+  const utf16 = start.offset === 0 && at === 0 && bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  const hint = utf16 ? `: it starts with a UTF-16 byte order mark (${bytes[0] === 0xff ? "little" : "big"}-endian); convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)` : "";
+  return new FixStorageError(`input is not valid UTF-8 (first bad byte at offset ${start.offset + at})${hint}`, {
     ...document,
     line: start.line + lineAt(bytes, at).line - 1,
     column,

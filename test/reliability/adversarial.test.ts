@@ -433,6 +433,14 @@ describe("encodings, markers and odd streams", () => {
     await expectRefused(png, "fix-storage: document 1 line 1, column 1: input is not valid UTF-8 (first bad byte at offset 0)");
   });
 
+  it("a render saved as UTF-16 (PowerShell's >): refused, saying how to convert it", async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("apiVersion: v1\nkind: ConfigMap\n", "utf16le")]);
+    await expectRefused(
+      utf16,
+      "fix-storage: document 1 line 1, column 1: input is not valid UTF-8 (first bad byte at offset 0): it starts with a UTF-16 byte order mark (little-endian); convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)",
+    );
+  });
+
   it("a JSON stream: JSON documents are fixed in place, untouched ones keep their bytes", async () => {
     const statefulSet = JSON.stringify(parse(STATEFULSET.replace(/^---\n/, "")));
     const configMap = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"mode":"0644"}}';
