@@ -8,7 +8,7 @@ import { type KubeObject, ManifestStream } from "./core/manifest.js";
 import { type PipelineResult, runPipeline, type Stage } from "./core/pipeline.js";
 import { proveEdits } from "./core/proof.js";
 import type { Finding } from "./core/records.js";
-import { checkReleaseInputs, type ReleaseInputs, resolveRelease } from "./core/release.js";
+import { checkReleaseInputs, type ReleaseInputs, type ReleaseValues, resolveRelease } from "./core/release.js";
 import type { RuleContext } from "./core/stage.js";
 import type { RawDocument } from "./core/stream.js";
 import { type LiveMode, liveGuard, liveNamespaceCheck, liveNamespaces } from "./live/live-guard.js";
@@ -23,7 +23,7 @@ export interface FixOptions {
   enable?: readonly string[];
   disable?: readonly string[];
   /** --release-name / --namespace. */
-  release?: { name?: string | undefined; namespace?: string | undefined };
+  release?: ReleaseValues;
   /** A release that applies only to objects of that release or of none (a KRM functionConfig's). */
   scopedRelease?: { name?: string | undefined; namespace?: string | undefined };
   /** The environment as the front end saw it (ARGOCD_APP_NAME, HELM_NAMESPACE, …). */

@@ -81,6 +81,36 @@ describe("release identity through the command", () => {
     expect(runBin(["-n", "monitoring"], STATEFUL_SET, { HELM_NAMESPACE: "default" }).stdout).toBe(OWNED);
   });
 
+  const runWith = (env: Record<string, string>, argv: string[] = [], input = STATEFUL_SET) =>
+    runCli({ argv, env, readStdin: async () => new TextEncoder().encode(input) });
+
+  it("a finding names the variable a release name came from, not a flag that was not given", async () => {
+    for (const variable of ["FIX_STORAGE_RELEASE_NAME", "ARGOCD_ENV_FIX_STORAGE_RELEASE_NAME", "PARAM_FIX_STORAGE_RELEASE_NAME"]) {
+      const outcome = await runWith({ [variable]: "other" }, ["--explain"]);
+      expect(outcome.code).toBe(0);
+      expect(outcome.stderr.join("\n")).toContain(`states release name prom (its app.kubernetes.io/instance label), but ${variable} says other`);
+    }
+  });
+
+  it("one setting given under two prefixes with different values: exit 2 naming both; the same value twice is one", async () => {
+    const outcome = await runWith({ ARGOCD_ENV_FIX_STORAGE_RELEASE_NAME: "a", PARAM_FIX_STORAGE_RELEASE_NAME: "b" });
+    expect(outcome).toMatchObject({ code: 2, stdout: "" });
+    expect(outcome.stderr).toEqual([
+      'fix-storage: the environment sets ARGOCD_ENV_FIX_STORAGE_RELEASE_NAME="a" and PARAM_FIX_STORAGE_RELEASE_NAME="b": which one is meant is not clear; keep one',
+    ]);
+    expect((await runWith({ FIX_STORAGE_NAMESPACE: "monitoring", PARAM_FIX_STORAGE_NAMESPACE: "monitoring" })).code).toBe(0);
+    expect((await runWith({ ARGOCD_ENV_FIX_STORAGE_DISABLE: "rwo-rollout", PARAM_FIX_STORAGE_DISABLE_0: "claim-ownership" })).code).toBe(2);
+  });
+
+  it("ARGOCD_APP_NAMESPACE and HELM_NAMESPACE disagreeing with no -n: exit 2 asking for -n; -n decides", async () => {
+    const outcome = await runWith({ ARGOCD_APP_NAMESPACE: "d", HELM_NAMESPACE: "b" });
+    expect(outcome).toMatchObject({ code: 2, stdout: "" });
+    expect(outcome.stderr).toEqual([
+      'fix-storage: the environment sets ARGOCD_APP_NAMESPACE="d" and HELM_NAMESPACE="b": which is the release\'s namespace is not clear; pass -n NS (--namespace)',
+    ]);
+    expect((await runWith({ ARGOCD_APP_NAMESPACE: "d", HELM_NAMESPACE: "b" }, ["-n", "monitoring"])).code).toBe(0);
+  });
+
   it("a ConfigMap functionConfig's release name Helm would reject: exit 2", () => {
     const list = `apiVersion: config.kubernetes.io/v1
 kind: ResourceList

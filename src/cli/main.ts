@@ -45,7 +45,8 @@ export interface CliOutcome {
 }
 
 export async function runCli(io: CliIo): Promise<CliOutcome> {
-  const settings = settingsFromEnvironment(io.env);
+  // The log first: settings the environment gives twice over are an error it must record too.
+  let settings: EnvSettings = { enable: [], disable: [], volumeName: [], ...(io.env.FIX_STORAGE_LOG && { log: io.env.FIX_STORAGE_LOG }) };
   const stderr: string[] = [];
   const log: string[] = [];
   let outcome: CliOutcome;
@@ -55,6 +56,7 @@ export async function runCli(io: CliIo): Promise<CliOutcome> {
     if (args.help) return { code: 0, stdout: helpFor(args.command), stderr };
     if (args.version || args.command === "version") return { code: 0, stdout: `fix-storage ${VERSION}\n`, stderr };
     if (readsStdin(args) && io.stdinIsTTY) return { code: 2, stdout: "", stderr: [TERMINAL_HINT] };
+    settings = settingsFromEnvironment(io.env);
     const options = fixOptions(args, settings, io.env);
     outcome = await runCommand(args, options, io, stderr, settings.log ? log : undefined);
   } catch (error) {
@@ -89,7 +91,13 @@ function fixOptions(args: CliArgs, settings: EnvSettings, env: Record<string, st
     ...(configPath !== undefined && { config: loadConfig(configPath) }),
     enable,
     disable,
-    release: { name: args.releaseName ?? settings.releaseName, namespace: args.namespace ?? settings.namespace },
+    release: {
+      name: args.releaseName ?? settings.releaseName,
+      namespace: args.namespace ?? settings.namespace,
+      // Messages name the variable a value came from, not a flag that was not given.
+      ...(args.releaseName === undefined && settings.releaseNameFrom !== undefined && { nameFrom: settings.releaseNameFrom }),
+      ...(args.namespace === undefined && settings.namespaceFrom !== undefined && { namespaceFrom: settings.namespaceFrom }),
+    },
     environment: {
       ARGOCD_APP_NAME: env.ARGOCD_APP_NAME,
       ARGOCD_APP_NAMESPACE: env.ARGOCD_APP_NAMESPACE,

@@ -10,6 +10,9 @@ import type { KubeObject, ManifestStream } from "./manifest.js";
 export interface ReleaseValues {
   name?: string | undefined;
   namespace?: string | undefined;
+  /** Where a flag-level value came from when no flag gave it (an environment variable), for messages. */
+  nameFrom?: string | undefined;
+  namespaceFrom?: string | undefined;
 }
 
 export interface ReleaseInputs {
@@ -87,12 +90,19 @@ function argoApplicationName(value: string | undefined): string | undefined {
 /** Refuses, before any work, a flag or config value Helm or Kubernetes would reject. */
 export function checkReleaseInputs(inputs: ReleaseInputs): void {
   for (const [values, name, namespace] of [
-    [inputs.flags, "--release-name", "--namespace"],
+    [inputs.flags, inputs.flags?.nameFrom ?? "--release-name", inputs.flags?.namespaceFrom ?? "--namespace"],
     [inputs.config, "config release.name", "config release.namespace"],
     [inputs.scoped, "functionConfig release name", "functionConfig namespace"],
   ] as const) {
     checkedName(firstOf([values?.name, name]));
     checkedNamespace(firstOf([values?.namespace, namespace]));
+  }
+  // Two hosts' namespaces that disagree, and nothing given to decide: not the tool's to choose between.
+  const env = inputs.environment ?? {};
+  if (!explicitNamespace(inputs, true) && env.ARGOCD_APP_NAMESPACE && env.HELM_NAMESPACE && env.ARGOCD_APP_NAMESPACE !== env.HELM_NAMESPACE) {
+    throw new FixStorageError(
+      `the environment sets ARGOCD_APP_NAMESPACE=${JSON.stringify(env.ARGOCD_APP_NAMESPACE)} and HELM_NAMESPACE=${JSON.stringify(env.HELM_NAMESPACE)}: which is the release's namespace is not clear; pass -n NS (--namespace)`,
+    );
   }
 }
 
@@ -108,7 +118,7 @@ function environmentNamespace(inputs: ReleaseInputs): Sourced | undefined {
 
 function explicitName(inputs: ReleaseInputs, scoped: boolean): Sourced | undefined {
   return firstOf(
-    [inputs.flags?.name, "--release-name"],
+    [inputs.flags?.name, inputs.flags?.nameFrom ?? "--release-name"],
     [inputs.config?.name, "config release.name"],
     [scoped ? inputs.scoped?.name : undefined, "functionConfig release name"],
   );
@@ -116,7 +126,7 @@ function explicitName(inputs: ReleaseInputs, scoped: boolean): Sourced | undefin
 
 function explicitNamespace(inputs: ReleaseInputs, scoped: boolean): Sourced | undefined {
   return firstOf(
-    [inputs.flags?.namespace, "--namespace"],
+    [inputs.flags?.namespace, inputs.flags?.namespaceFrom ?? "--namespace"],
     [inputs.config?.namespace, "config release.namespace"],
     [scoped ? inputs.scoped?.namespace : undefined, "functionConfig namespace"],
   );
