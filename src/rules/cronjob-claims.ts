@@ -127,6 +127,8 @@ export const cronjobClaims: Rule<Options> = {
           }
           const rivals = workloadMounts.atPaths(mountPaths, (mount) => sameScope(mount) && mount.claim !== volume.claimName);
           const distinct = [...new Set(rivals.map((mount) => mount.claim))];
+          const elsewhere =
+            distinct.length === 0 && release().namespaceOf(job) === undefined ? mountedElsewhere(workloadMounts, mountPaths, volume.claimName, job, namespaceOf) : [];
           if (distinct.length === 1) {
             const rival = rivals[0] as WorkloadMount;
             if (rival.replicas !== undefined && rival.replicas > 1) {
@@ -153,6 +155,17 @@ export const cronjobClaims: Rule<Options> = {
             plan.finding(
               "warning",
               `${job} mounts claim ${volume.claimName}, which nothing creates; main workloads mount several claims at ${mountPaths.join(", ")} (${distinct.join(", ")}), so which one is meant is not clear (set cronjob-claims.claims: {${volume.claimName}: NAME})`,
+              job,
+              volume.path,
+            );
+            continue;
+          } else if (elsewhere[0] !== undefined) {
+            // Workloads that state a namespace mount a claim at the Job's path: the Job's own is not known, so
+            // neither is whether it is theirs.
+            const first = elsewhere[0];
+            plan.finding(
+              "warning",
+              `${job} states no namespace and none is given, and ${first.workload} mounts claim ${first.claim} at the same path ${first.mountPath} in namespace ${namespaceOf(first.workload)}: whether the Job belongs beside it is not known, so it is left alone; pass --namespace (-n) with the release's namespace`,
               job,
               volume.path,
             );
@@ -511,6 +524,21 @@ function mainWorkloadMounts(stream: ManifestStream, namespaceOf: (object: KubeOb
     }
   }
   return new WorkloadMounts(found);
+}
+
+/** Mounts at `paths` of another claim by workloads of the Job's release and application in a namespace they state. */
+function mountedElsewhere(
+  workloadMounts: WorkloadMounts,
+  paths: readonly string[],
+  claim: string,
+  job: KubeObject,
+  namespaceOf: (object: KubeObject) => string,
+): WorkloadMount[] {
+  const namespace = namespaceOf(job);
+  return workloadMounts.atPaths(
+    paths,
+    (mount) => mount.claim !== claim && namespaceOf(mount.workload) !== namespace && sameRelease(mount.workload, job) && sameApplication(mount.workload, job),
+  );
 }
 
 /** Whether two objects may be of one release: not when their own labels (instance, else release) name two. */

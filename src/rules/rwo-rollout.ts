@@ -46,7 +46,7 @@ export const rwoRollout: Rule<Options> = {
     const seen = new Set<string>();
     // An object's own namespace, else the release's as given (never one read from other objects, such as StatefulSets).
     const namespaceOf = (object: KubeObject) => release().namespaceOf(object) ?? "";
-    let claims: Map<string, string[]> | undefined;
+    let claims: RenderedClaims | undefined;
     // Only Deployments that name a claim can deadlock, so the others are not even parsed.
     for (const deployment of stream.objects(["Deployment"], (text) => text.includes("claimName"))) {
       if (deployment.apiVersion !== "apps/v1") continue;
@@ -65,10 +65,20 @@ export const rwoRollout: Rule<Options> = {
       const namespace = namespaceOf(deployment);
       const { exclusive, unknown } = classify(
         volumes.map((volume) => volume.claimName),
-        (claim) => claims?.get(`${namespace}/${claim}`) ?? configured(opts, claim),
+        (claim) => claims?.modes.get(`${namespace}/${claim}`) ?? configured(opts, claim),
       );
+      const renderedElsewhere =
+        release().namespaceOf(deployment) === undefined ? unknown.filter((claim) => claims?.statedNamespaces.has(claim)) : [];
       if (exclusive.length > 0) planExclusive(plan, deployment, rollout, exclusive, opts.mode);
-      else if (unknown.length > 0) reportUnknown(plan, deployment, rollout, unknown);
+      else if (renderedElsewhere.length > 0) {
+        // The claim is rendered in a namespace the claim states; the Deployment's own is not known.
+        const where = renderedElsewhere.map((claim) => `${claim} in ${claims?.statedNamespaces.get(claim)?.join(", ")}`).join("; ");
+        plan.finding(
+          "warning",
+          `${deployment} states no namespace and none is given, and the stream renders ${renderedElsewhere.length === 1 ? "claim" : "claims"} ${where}: whether it mounts ${renderedElsewhere.length === 1 ? "that claim" : "those claims"} is not known, so rwo-rollout left it alone; pass --namespace (-n) with the release's namespace`,
+          deployment,
+        );
+      } else if (unknown.length > 0) reportUnknown(plan, deployment, rollout, unknown);
     }
     for (const name of selected ?? []) {
       if (!seen.has(name)) plan.finding("warning", `rwo-rollout: deployments names ${name}, but no apps/v1 Deployment of that name that mounts a claim is in the stream`);
@@ -159,15 +169,24 @@ function configured(opts: Options, claim: string): string[] | undefined {
   return mode === undefined ? undefined : [mode];
 }
 
-/** Access modes of the PersistentVolumeClaims the stream renders, by `namespace/name`. */
-function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject) => string): Map<string, string[]> {
-  const claims = new Map<string, string[]>();
+interface RenderedClaims {
+  /** Access modes by `namespace/name`. */
+  modes: Map<string, string[]>;
+  /** By name, the namespaces claims of that name state themselves. */
+  statedNamespaces: Map<string, string[]>;
+}
+
+/** The PersistentVolumeClaims the stream renders. */
+function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject) => string): RenderedClaims {
+  const modes = new Map<string, string[]>();
+  const statedNamespaces = new Map<string, string[]>();
   for (const pvc of stream.objects(["PersistentVolumeClaim"])) {
     if (pvc.apiVersion !== "v1") continue;
-    const modes = pvc.get(["spec", "accessModes"]);
-    claims.set(`${namespaceOf(pvc)}/${pvc.name}`, Array.isArray(modes) ? modes.map(String) : []);
+    const accessModes = pvc.get(["spec", "accessModes"]);
+    modes.set(`${namespaceOf(pvc)}/${pvc.name}`, Array.isArray(accessModes) ? accessModes.map(String) : []);
+    if (pvc.namespace) statedNamespaces.set(pvc.name, [...(statedNamespaces.get(pvc.name) ?? []), pvc.namespace]);
   }
-  return claims;
+  return { modes, statedNamespaces };
 }
 
 interface RollingRollout {

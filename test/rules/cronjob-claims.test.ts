@@ -292,6 +292,18 @@ const table: Record<string, Row> = {
     input: db(1) + HPA_DB + backup(),
     findings: ["StatefulSet db mounts per-replica claims at /data, so there is no one claim to share (set cronjob-claims.claims)"],
   },
+  "a CronJob that states no namespace, the only workload mounting a claim at its path in a namespace it states: -n asked for": {
+    input: app("  namespace: b\n") + backup(),
+    findings: [
+      "CronJob backup states no namespace and none is given, and Deployment b/app mounts claim data at the same path /data in namespace b: whether the Job belongs beside it is not known, so it is left alone; pass --namespace (-n) with the release's namespace",
+    ],
+  },
+  "the same with -n b: the CronJob is in b, and shares the claim": {
+    with: { release: { namespace: "b" } },
+    input: app("  namespace: b\n") + backup(),
+    output: app("  namespace: b\n") + backup("", SHARED, WITH_APP),
+    findings: [ASSUMING],
+  },
   "a Job mounting a later replica's claim (ordinals from 5) is co-located with that pod": {
     input: db(3).replace("  replicas: 3\n", "  replicas: 3\n  ordinals: {start: 5}\n") + backup("", "persistentVolumeClaim: {claimName: data-db-6}"),
     output:

@@ -39,6 +39,12 @@ const table: Record<string, Row> = {
       `Deployment app mounts ReadWriteOnce claim data and updates with RollingUpdate (the default) with maxUnavailable 0 for 1 replica: ${DEADLOCK} while the old pod keeps the volume, so the rollout never finishes; set rwo-rollout.mode: fix to switch it to strategy Recreate, which stops the old pod first`,
     ],
   },
+  "a Deployment that states no namespace, its claim rendered only in a namespace the claim states: -n asked for, not 'does not render'": {
+    input: RWO.replace("  name: data\n", "  name: data\n  namespace: b\n") + deployment(""),
+    findings: [
+      "Deployment app states no namespace and none is given, and the stream renders claim data in b: whether it mounts that claim is not known, so rwo-rollout left it alone; pass --namespace (-n) with the release's namespace",
+    ],
+  },
   "explicit type RollingUpdate deadlocks the same": {
     input: RWO + deployment("  replicas: 1\n  strategy:\n    type: RollingUpdate\n"),
     findings: ["updates with RollingUpdate with maxUnavailable 0 for 1 replica"],
