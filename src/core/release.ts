@@ -213,7 +213,12 @@ export class ReleaseIdentity {
     );
     if (typeof namespace === "string") problems.push(namespace);
     else if (namespace) result.namespace = checkedNamespace(namespace);
-    else problems.push(`${object} states no metadata.namespace, and no namespace is given; pass --namespace NS (-n)`);
+    else if (!scoped && this.#inputs.scoped?.namespace !== undefined) {
+      // The functionConfig's namespace is for objects of its own release only.
+      problems.push(
+        `${object} states no metadata.namespace, and the functionConfig's namespace ${this.#inputs.scoped.namespace} is for release ${this.#inputs.scoped.name}, not this object's ${ownName?.value} (${ownName?.from}); make the functionConfig's release-name agree, or pass --namespace NS (-n)`,
+      );
+    } else problems.push(`${object} states no metadata.namespace, and no namespace is given; pass --namespace NS (-n)`);
     return result;
   }
 }

@@ -227,6 +227,16 @@ ${metadata}  spec:
     expect(itemsOf(run.stdout)).toBe(`apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${expected}`);
   });
 
+  it("an item of another release without a namespace: the result says the functionConfig's namespace is not its", () => {
+    const items = item("db", "    labels: {app.kubernetes.io/instance: db, helm.sh/chart: db-1.0.0}\n");
+    const config = "  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: fn}\n  data: {release-name: web, namespace: shop}\n";
+    const run = runBin(["krm"], resourceList(items, config));
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      "StatefulSet db states no metadata.namespace, and the functionConfig's namespace shop is for release web, not this object's db (its app.kubernetes.io/instance label); make the functionConfig's release-name agree, or pass --namespace NS (-n)",
+    );
+  });
+
   it("the config-schema functionConfig's release is scoped the same way", () => {
     const config = "  apiVersion: fix-storage.dev/v1alpha1\n  kind: FixStorage\n  metadata: {name: fn}\n  release: {name: web, namespace: shop}\n";
     const run = runBin(["krm"], resourceList(item("db", OWN), config));
