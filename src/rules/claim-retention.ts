@@ -47,6 +47,16 @@ export const claimRetention: Rule<z.infer<typeof options>> = {
         }
         const value = asked ?? DEFAULTS[field];
         if (chart === value) continue;
+        // The chart's own value and a setting for every StatefulSet disagree: the one that names this StatefulSet decides.
+        if (chart !== undefined && chart !== null && !selected) {
+          plan.finding(
+            "warning",
+            `${statefulSet} sets ${field}: ${String(chart)}, and claim-retention.${field} asks ${value} for every StatefulSet: the chart's is kept (list ${statefulSet.name} in claim-retention.statefulSets to apply ${value} to it)`,
+            statefulSet,
+            ["spec", "persistentVolumeClaimRetentionPolicy", field],
+          );
+          continue;
+        }
         plan.edit(statefulSet, {
           op: "set",
           path: ["spec", "persistentVolumeClaimRetentionPolicy", field],

@@ -40,8 +40,15 @@ const table: Record<string, Row> = {
     input: sts("db", "  persistentVolumeClaimRetentionPolicy:\n    whenScaled: Retain\n"),
     output: sts("db", "  persistentVolumeClaimRetentionPolicy:\n    whenScaled: Retain\n    whenDeleted: Delete\n"),
   },
-  "an option overrides the chart's value": {
+  "an option for every StatefulSet does not override the chart's own value: kept, and said which option decides": {
     options: { whenDeleted: "Delete" },
+    input: sts("db", policy("Retain", "Retain")),
+    findings: [
+      "StatefulSet db sets whenDeleted: Retain, and claim-retention.whenDeleted asks Delete for every StatefulSet: the chart's is kept (list db in claim-retention.statefulSets to apply Delete to it)",
+    ],
+  },
+  "an option overrides the chart's value for a StatefulSet statefulSets names": {
+    options: { whenDeleted: "Delete", statefulSets: ["db"] },
     input: sts("db", policy("Retain", "Retain")),
     output: sts("db", policy("Delete", "Retain")),
   },
