@@ -8,6 +8,7 @@ import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest
 import { ownReleaseName } from "../core/release.js";
 import type { Json } from "../core/render.js";
 import type { Path } from "../core/yaml-editor.js";
+import { HOSTNAME, requiredPodAffinityTerms, selectsOnSameNode } from "./pod-affinity.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 import {
   type ClaimVolume,
@@ -55,7 +56,6 @@ interface WorkloadMount {
 /** The pod label the StatefulSet controller sets to the pod's name. */
 const POD_NAME = "statefulset.kubernetes.io/pod-name";
 
-const HOSTNAME = "kubernetes.io/hostname";
 
 /** How a retargeting edit's reason ends; a Job left alone is told what it should share instead. */
 const NOW_SHARES = "the Job now shares";
@@ -263,7 +263,7 @@ function coLocation(
     return undefined;
   }
   // The chart may co-locate the Job already, with a term of its own that selects a pod holding the claim.
-  if (owners.some((mount) => requiredTerms(jobPod).some((term) => coLocatesWith(term, mount)))) return undefined;
+  if (owners.some((mount) => requiredPodAffinityTerms(jobPod).some((term) => coLocatesWith(term, mount)))) return undefined;
   if (owners.length > 1) {
     plan.finding(
       "warning",
@@ -285,30 +285,16 @@ function coLocation(
   return { term: { labelSelector: { matchLabels: matchLabels as Json }, topologyKey: HOSTNAME }, owner: owner.workload, claim };
 }
 
-/** The Job pod's required podAffinity terms, as written. */
-function requiredTerms(spec: Record<string, unknown>): unknown[] {
-  const affinity = isRecord(spec.affinity) ? spec.affinity : {};
-  const podAffinity = isRecord(affinity.podAffinity) ? affinity.podAffinity : {};
-  const required = podAffinity.requiredDuringSchedulingIgnoredDuringExecution;
-  return Array.isArray(required) ? required : [];
-}
-
 /**
- * Whether a required podAffinity term puts the Job on the node of the pod that holds the mount's claim: by node, in
- * the Job's own namespace, selecting that workload's pods (for one replica's claim of several, that one pod). Terms
- * that select by namespace or by the Job's own labels are not read, and so not taken as co-locating.
+ * Whether a required podAffinity term puts the Job on the node of the pod that holds the mount's claim (for one
+ * replica's claim of several, that one pod).
  */
 function coLocatesWith(term: unknown, mount: WorkloadMount): boolean {
-  if (!isRecord(term) || term.topologyKey !== HOSTNAME) return false;
-  if (["namespaces", "namespaceSelector", "matchLabelKeys", "mismatchLabelKeys"].some((key) => term[key] !== undefined && term[key] !== null)) {
-    return false;
-  }
-  const selector = term.labelSelector;
-  if (!isRecord(selector)) return false;
   const template = mount.workload.get(["spec", "template", "metadata", "labels"]);
   const labels: Record<string, unknown> = { ...(isRecord(template) ? template : {}), ...(mount.pod !== undefined && { [POD_NAME]: mount.pod }) };
-  if (!selectorMatches(selector, labels)) return false;
+  if (!selectsOnSameNode(term, labels)) return false;
   if (mount.pod === undefined || mount.replicas === 1) return true;
+  const selector = (term as Record<string, unknown>).labelSelector as Record<string, unknown>;
   const byName = isRecord(selector.matchLabels) && selector.matchLabels[POD_NAME] === mount.pod;
   const byExpression =
     Array.isArray(selector.matchExpressions) &&
@@ -316,31 +302,6 @@ function coLocatesWith(term: unknown, mount: WorkloadMount): boolean {
       (expression) => isRecord(expression) && expression.key === POD_NAME && expression.operator === "In" && isDeepStrictEqual(expression.values, [mount.pod]),
     );
   return byName || byExpression;
-}
-
-/** A Kubernetes label selector against a pod's labels: every matchLabels pair and every matchExpressions requirement. */
-function selectorMatches(selector: Record<string, unknown>, labels: Record<string, unknown>): boolean {
-  const matchLabels = selector.matchLabels ?? {};
-  const expressions = selector.matchExpressions ?? [];
-  if (!isRecord(matchLabels) || !Array.isArray(expressions)) return false;
-  for (const [key, value] of Object.entries(matchLabels)) if (labels[key] !== value) return false;
-  return expressions.every((expression) => {
-    if (!isRecord(expression) || typeof expression.key !== "string") return false;
-    const present = Object.hasOwn(labels, expression.key);
-    const values = Array.isArray(expression.values) ? expression.values : [];
-    switch (expression.operator) {
-      case "In":
-        return present && values.includes(labels[expression.key]);
-      case "NotIn":
-        return !present || !values.includes(labels[expression.key]);
-      case "Exists":
-        return present;
-      case "DoesNotExist":
-        return !present;
-      default:
-        return false;
-    }
-  });
 }
 
 function addAffinity(
