@@ -7,6 +7,7 @@
  */
 import * as z from "zod/mini";
 import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
+import { HOSTNAME, requiredPodAffinityTerms, selectsOnSameNode } from "./pod-affinity.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 import { type Autoscaling, autoscalerOf, claimVolumes, mostReplicas, podSpec } from "./workloads.js";
 
@@ -83,9 +84,67 @@ export const rwoRollout: Rule<Options> = {
     for (const name of selected ?? []) {
       if (!seen.has(name)) plan.finding("warning", `rwo-rollout: deployments names ${name}, but no apps/v1 Deployment of that name that mounts a claim is in the stream`);
     }
+    reportSharedClaims(plan, stream, namespaceOf, selected);
     return plan.build();
   },
 };
+
+/**
+ * A ReadWriteOnce claim the stream renders that pods of several workloads mount: unless a required podAffinity by
+ * node ties them together, one lands on another node and waits forever on the volume (mastodon's web and sidekiq).
+ */
+function reportSharedClaims(plan: PlanBuilder, stream: ManifestStream, namespaceOf: (object: KubeObject) => string, selected: Set<string> | undefined): void {
+  const byClaim = new Map<string, KubeObject[]>();
+  for (const workload of stream.objects(["Deployment", "StatefulSet"], (text) => text.includes("claimName"))) {
+    if (workload.apiVersion !== "apps/v1") continue;
+    const pod = podSpec(workload);
+    for (const claim of new Set(pod ? claimVolumes(pod).map((volume) => volume.claimName) : [])) {
+      const key = `${namespaceOf(workload)}/${claim}`;
+      byClaim.set(key, [...(byClaim.get(key) ?? []), workload]);
+    }
+  }
+  let modes: Map<string, string[]> | undefined;
+  for (const [key, workloads] of byClaim) {
+    if (workloads.length < 2) continue;
+    if (selected && !workloads.some((workload) => workload.kind === "Deployment" && selected.has(workload.name))) continue;
+    modes ??= renderedClaims(stream, namespaceOf).modes;
+    const claimModes = modes.get(key);
+    if (!claimModes || !(claimModes.includes("ReadWriteOnce") || claimModes.includes("ReadWriteOncePod"))) continue;
+    if (claimModes.includes("ReadWriteMany") || claimModes.includes("ReadOnlyMany")) continue;
+    const oncePod = claimModes.includes("ReadWriteOncePod");
+    // ReadWriteOncePod: one pod at a time, wherever the pods run.
+    if (!oncePod && tiedToOneNode(workloads)) continue;
+    const claim = key.slice(key.indexOf("/") + 1);
+    plan.finding(
+      "warning",
+      `${workloads.map(String).join(" and ")} ${workloads.length === 2 ? "both" : "all"} mount ${
+        oncePod
+          ? `ReadWriteOncePod claim ${claim}: only one pod can use the volume at a time (use a ReadWriteMany claim)`
+          : `ReadWriteOnce claim ${claim}, and no required podAffinity by ${HOSTNAME} keeps their pods on one node: a pod on another node waits forever on ${MULTI_ATTACH} (give one a required podAffinity to the others' pods in the chart, or use a ReadWriteMany claim)`
+      }; rwo-rollout changes nothing here`,
+      workloads[0] as KubeObject,
+    );
+  }
+}
+
+/** Whether the workloads' required podAffinity terms join them all, each to another, on one node. */
+function tiedToOneNode(workloads: readonly KubeObject[]): boolean {
+  const podLabels = workloads.map((workload) => {
+    const labels = workload.get(["spec", "template", "metadata", "labels"]);
+    return isRecord(labels) ? labels : {};
+  });
+  const groups = workloads.map((_, index) => index);
+  const groupOf = (index: number): number => (groups[index] === index ? index : groupOf(groups[index] as number));
+  workloads.forEach((workload, index) => {
+    const pod = podSpec(workload);
+    for (const term of pod ? requiredPodAffinityTerms(pod.spec) : []) {
+      podLabels.forEach((labels, other) => {
+        if (other !== index && selectsOnSameNode(term, labels)) groups[groupOf(index)] = groupOf(other);
+      });
+    }
+  });
+  return workloads.every((_, index) => groupOf(index) === groupOf(0));
+}
 
 interface ExclusiveClaim {
   claim: string;

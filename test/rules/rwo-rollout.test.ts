@@ -45,6 +45,27 @@ const table: Record<string, Row> = {
       "Deployment app states no namespace and none is given, and the stream renders claim data in b: whether it mounts that claim is not known, so rwo-rollout left it alone; pass --namespace (-n) with the release's namespace",
     ],
   },
+  // mastodon: web and sidekiq both mount the ReadWriteOnce assets claim with nothing keeping them on one node.
+  "two workloads on one ReadWriteOnce claim with no podAffinity between them: reported": {
+    input: RWO + deployment("  strategy: {type: Recreate}\n") + deployment("  strategy: {type: Recreate}\n").replace("name: app\n", "name: worker\n").replaceAll("{app: app}", "{app: worker}"),
+    findings: [
+      'Deployment app and Deployment worker both mount ReadWriteOnce claim data, and no required podAffinity by kubernetes.io/hostname keeps their pods on one node: a pod on another node waits forever on "Multi-Attach error for volume" (give one a required podAffinity to the others\' pods in the chart, or use a ReadWriteMany claim); rwo-rollout changes nothing here',
+    ],
+  },
+  "two workloads on one ReadWriteOnce claim, one tied to the other's node by a required podAffinity: nothing to say": {
+    input:
+      RWO +
+      deployment("  strategy: {type: Recreate}\n") +
+      deployment("  strategy: {type: Recreate}\n")
+        .replace("name: app\n", "name: worker\n")
+        .replaceAll("{app: app}", "{app: worker}")
+        .replace("      volumes:\n", "      affinity:\n        podAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n            - {labelSelector: {matchLabels: {app: app}}, topologyKey: kubernetes.io/hostname}\n      volumes:\n"),
+    findings: [],
+  },
+  "two workloads on one ReadWriteMany claim: nothing to say": {
+    input: pvc("data", "[ReadWriteMany]") + deployment("") + deployment("").replace("name: app\n", "name: worker\n").replaceAll("{app: app}", "{app: worker}"),
+    findings: [],
+  },
   "explicit type RollingUpdate deadlocks the same": {
     input: RWO + deployment("  replicas: 1\n  strategy:\n    type: RollingUpdate\n"),
     findings: ["updates with RollingUpdate with maxUnavailable 0 for 1 replica"],
