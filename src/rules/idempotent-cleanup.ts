@@ -48,10 +48,10 @@ export const idempotentCleanup: Rule<Options> = {
       // `helm test` Jobs exist to fail when something is wrong: a missing object may be exactly what they check.
       if (isHook && /(?:^|,)\s*test(?:-success)?\s*(?:,|$)/i.test(String(job.annotations()["helm.sh/hook"]))) continue;
       const mounted = mountedScriptDeletes(scriptConfigMaps, job, pod, (object) => release().namespaceOf(object));
-      for (const { configMap, key } of mounted.filter((one) => one.unfixed)) {
+      for (const { configMap, key, where } of mounted.filter((one) => one.unfixed)) {
         plan.finding(
           "warning",
-          `${job} mounts ConfigMap ${configMap}, whose ${key} runs kubectl delete without ${IGNORE_NOT_FOUND}; fix-storage edits only a Job's own command, so add ${IGNORE_NOT_FOUND} to that script in the chart`,
+          `${job} mounts ConfigMap ${configMap}, whose ${key} runs kubectl delete without ${IGNORE_NOT_FOUND}${where ? ` (${where})` : ""}; fix-storage edits only a Job's own command, so add ${IGNORE_NOT_FOUND} to that script in the chart`,
           job,
         );
       }

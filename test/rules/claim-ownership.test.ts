@@ -111,8 +111,13 @@ const table: Record<string, Row> = {
     input: sts(NO_NAMESPACE),
     output: sts(NO_NAMESPACE, owned("prom", "flag")),
   },
-  "no own namespace: ARGOCD_APP_NAMESPACE before HELM_NAMESPACE": {
+  "no own namespace: ARGOCD_APP_NAMESPACE and HELM_NAMESPACE disagreeing with nothing explicit: exit 2 asking for -n": {
     with: { environment: { ARGOCD_APP_NAMESPACE: "argo", HELM_NAMESPACE: "env" } },
+    input: sts(NO_NAMESPACE),
+    error: 'the environment sets ARGOCD_APP_NAMESPACE="argo" and HELM_NAMESPACE="env": which is the release\'s namespace is not clear; pass -n NS (--namespace)',
+  },
+  "no own namespace: ARGOCD_APP_NAMESPACE alone is the release's": {
+    with: { environment: { ARGOCD_APP_NAMESPACE: "argo" } },
     input: sts(NO_NAMESPACE),
     output: sts(NO_NAMESPACE, owned("prom", "argo")),
   },

@@ -115,7 +115,7 @@ const table: Record<string, Row> = {
   "a script from a mounted ConfigMap that deletes: reported delete by delete, naming the ConfigMap and key; the hook gets its policy": {
     input: `${job(HOOK, MOUNTS_CLEANUP)}${CLEANUP_CONFIGMAP}`,
     output: `${job(HOOK_FIXED, MOUNTS_CLEANUP)}${CLEANUP_CONFIGMAP}`,
-    findings: ["warning: Job cleanup mounts ConfigMap cleanup, whose cleanup.sh runs kubectl delete without --ignore-not-found"],
+    findings: ["warning: Job cleanup mounts ConfigMap cleanup, whose cleanup.sh runs kubectl delete without --ignore-not-found (line 3: kubectl delete secret app-token)"],
   },
   "a mounted ConfigMap whose deletes are all idempotent, or one of another namespace: nothing to report": {
     input: `${job(HOOK, MOUNTS_TWO)}${TWO_CONFIGMAPS}`,

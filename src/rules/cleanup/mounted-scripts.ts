@@ -12,6 +12,18 @@ export interface MountedDelete {
   key: string;
   deletes: number;
   unfixed: boolean;
+  /** Where the first delete lacking the flag is (`line 12: kubectl delete "${pod}"`), when one is. */
+  where?: string;
+}
+
+/** The first line the patched script changed: the one with a delete that lacks the flag. */
+function firstUnflagged(script: string, patched: string): string | undefined {
+  const before = script.split("\n");
+  const after = patched.split("\n");
+  const index = before.findIndex((line, at) => line !== after[at]);
+  if (index === -1) return undefined;
+  const text = (before[index] as string).trim();
+  return `line ${index + 1}: ${text.length > 80 ? `${text.slice(0, 77)}...` : text}`;
 }
 
 /** The ConfigMaps of the stream that may hold a delete, by name: read once for all of a stage's Jobs. */
@@ -46,7 +58,15 @@ export function mountedScriptDeletes(
       if (typeof value !== "string" || !/kubectl/.test(value) || !/\bdelete\b/.test(value)) continue;
       // Read as the Job's own scripts are, delete by delete: the flag on one says nothing of the others.
       const analysis = analyseScript(value);
-      if (analysis.deletes > 0) found.push({ configMap: configMap.name, key, deletes: analysis.deletes, unfixed: analysis.patched !== value || analysis.statusDecides.length > 0 });
+      if (analysis.deletes === 0) continue;
+      const where = firstUnflagged(value, analysis.patched);
+      found.push({
+        configMap: configMap.name,
+        key,
+        deletes: analysis.deletes,
+        unfixed: analysis.patched !== value || analysis.statusDecides.length > 0,
+        ...(where !== undefined && { where }),
+      });
     }
   }
   return found;
