@@ -7,18 +7,18 @@
  * and one at a time (tree-slot.ts). A key repeated in one map is no error (Kubernetes reads the last value), but no
  * edit is made to the object that holds it.
  */
-import { type Document, isMap, isSeq } from "yaml";
+import { type Document, isMap, isSeq, visit } from "yaml";
 import { FixStorageError, type Location } from "./errors.js";
 import { parseForPlanning } from "./fast-compose.js";
-import { fastScanBothVersions, misreadCommentIn } from "./fast-scan.js";
-import { isRecord } from "./plain-data.js";
+import { fastScan, fastScanBothVersions, misreadCommentIn } from "./fast-scan.js";
+import { isRecord, sameData } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
-import { type RawDocument, sourceComment, splitStream, startsWithMarkerLine } from "./stream.js";
+import { mayEncodeAnyWord, type RawDocument, sourceComment, splitStream, startsWithMarkerLine } from "./stream.js";
 import { kindLineMayMislead, mentions, statedKind, yaml11OnlyBreak } from "./stated-kind.js";
 import { lineColumn, strictUtf8 } from "./text.js";
 import { TreeSlot } from "./tree-slot.js";
 import { mergeOverrides, readLikeGoYaml, unclearMerge } from "./merge-order.js";
-import { aliasTargets, duplicateKeys, selfContainingAlias, unreadableKey, unresolvedAlias } from "./yaml-aliases.js";
+import { aliasTargets, duplicateKeys, readDocument, selfContainingAlias, unreadableKey, unresolvedAlias } from "./yaml-aliases.js";
 import { ANCHOR, excessiveAliasing, type Path, YamlDocumentEditor } from "./yaml-editor.js";
 import { valueAtPath } from "./yaml-path.js";
 
@@ -71,6 +71,11 @@ export class ParsedDocument {
       value = this.composed.value();
     } catch (cause) {
       throw located(raw, `cannot read document: ${(cause as Error).message}`, unresolvedAlias(this.composed.document) ?? 0);
+    }
+    // go-yaml decodes a !!binary scalar into text, the yaml package into bytes: the data rules read is not Kubernetes'.
+    const binary = BINARY_TAG.test(this.rawText) ? binaryScalar(this.composed.document) : undefined;
+    if (binary !== undefined) {
+      this.doubt(binary, "a !!binary scalar, which Kubernetes' reader decodes into text and this one into bytes", "write the text itself as a string");
     }
     // Read by the parser, the comment misreadComment finds is read into a value: its data is not Kubernetes'.
     const misread = misreadCommentIn(this.rawText);
@@ -220,6 +225,24 @@ export class ParsedDocument {
     return this.initial;
   }
 
+  /** The original data as Kubernetes' YAML 1.1 reader reads it (null: it cannot), read once when first asked. */
+  private readIn11: { value: unknown } | null | undefined;
+
+  /**
+   * Whether Kubernetes' reader (YAML 1.1) reads the original at `path` as this one does: not where a plain `on` or
+   * `0755` is a boolean or an octal to it. A fact another object takes from here must be read alike.
+   */
+  readsAlikeAt(path: Path): boolean {
+    // Read as Kubernetes reads it already (readOverridingMerges), or alike in both versions.
+    if (this.originalReadsAlikeIn11 || this.readAsKubernetes) return true;
+    if (this.readIn11 === undefined) {
+      const fast = fastScan(this.rawText, "1.1");
+      const read: { value: unknown; error?: string } = "value" in fast ? { value: fast.value } : readDocument(this.rawText, "1.1");
+      this.readIn11 = read.error === undefined ? { value: read.value } : null;
+    }
+    return this.readIn11 !== null && sameData(valueAtPath(this.initial, path), valueAtPath(this.readIn11.value, path));
+  }
+
   /** Composed (an edit was planned on it), in doubt, or refusing an edit: it cannot be read again for free. */
   composedOrRefusing(): boolean {
     return this.composed !== undefined || this.doubtful !== undefined || this.refusals.size > 0;
@@ -293,6 +316,11 @@ export class KubeObject {
   }
 
   /** The object as it was before any rule edited it. */
+  /** Whether Kubernetes reads the object's original at `path` as this reader does (ParsedDocument.readsAlikeAt). */
+  readsAlikeAt(path: Path): boolean {
+    return this.doc.readsAlikeAt([...this.base, ...path]);
+  }
+
   original(): unknown {
     let at: unknown = this.doc.original;
     for (const segment of this.base) at = (at as Record<string | number, unknown> | undefined)?.[segment];
@@ -514,13 +542,13 @@ export class ManifestStream {
     // A spooled document's facts were taken as it was read: its text is read back only if it may be wanted.
     const facts = raw.facts;
     // Asked only of a document its kind does not rule out: most are ruled out by their kind alone.
-    const escaped = (): boolean => facts?.escaped ?? textOf().includes("\\");
+    const escaped = (): boolean => facts?.escaped ?? mayEncodeAnyWord(textOf());
     let kind = this.statedKindOf(raw, textOf);
     // A stated kind is one line of text, which a multi-line quoted scalar or a line break only Kubernetes' reader
     // takes can fake: before it rules out a document that names a wanted kind, the document is read.
     const checks = this.kindChecks;
     const ruledOut = kind !== null && checks[raw.index] !== VERIFIED && !kind.endsWith("List") && !kinds.includes(kind);
-    if (ruledOut && this.kindCheck(raw, textOf) === MISLEADS && kinds.some((wanted) => mentions(textOf(), wanted))) {
+    if (ruledOut && this.kindCheck(raw, textOf) === MISLEADS && (escaped() || kinds.some((wanted) => mentions(textOf(), wanted)))) {
       kind = this.readKind(raw, textOf);
       this.kinds.set(raw.index, kind);
       checks[raw.index] = VERIFIED;
@@ -569,6 +597,21 @@ const MISREAD_COMMENT =
   "a comment with no space after its # between a key or a dash and its value on a later line, which the YAML parser fix-storage reads with reads into the value, and Kubernetes' reader does not";
 
 /** Template actions outside any string: a document that holds them and does not parse is most likely unrendered. */
+const BINARY_TAG = /!binary|:binary\b/;
+
+/** Where the first scalar tagged !!binary starts, if any. */
+function binaryScalar(document: Document.Parsed): number | undefined {
+  let found: number | undefined;
+  visit(document, {
+    Scalar(_, node) {
+      if (node.tag !== "tag:yaml.org,2002:binary") return undefined;
+      found = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
 const TEMPLATE = /\{\{-?\s/;
 const TEMPLATE_HINT = " (it holds {{ }}: if this is a chart template, render it first, e.g. helm template RELEASE CHART | fix-storage)";
 

@@ -27,11 +27,19 @@ export interface RawDocument {
 export interface TextFacts {
   /** The kind its one column-0 `kind:` line states (statedKind), or null. */
   readonly kind: string | null;
-  /** It holds a backslash, which in a double-quoted scalar can spell any word. */
+  /** It may spell a word without its letters: a backslash escape, or a !!binary scalar (mayEncodeAnyWord). */
   readonly escaped: boolean;
   readonly kindLineMayMislead: boolean;
   /** It starts with a `---` line: every document but the first does, except one after a `...` end marker. */
   readonly marked: boolean;
+}
+
+/**
+ * Whether a word may be in the text without its letters: a backslash (an escape in a double-quoted scalar), or a
+ * binary tag, whose base64 Kubernetes' reader decodes into a string (`kind: !!binary UGVy…`).
+ */
+export function mayEncodeAnyWord(text: string): boolean {
+  return text.includes("\\") || /!binary|:binary\b/.test(text);
 }
 
 /** A `---` line starts the text. */
@@ -45,7 +53,7 @@ export function startsWithMarkerLine(text: string): boolean {
  */
 export function textFacts(text: string, seen = new Map<string, TextFacts>()): TextFacts {
   const stated = statedKind(text);
-  const escaped = text.includes("\\");
+  const escaped = mayEncodeAnyWord(text);
   const misleads = kindLineMayMislead(text);
   const marked = startsWithMarkerLine(text);
   const flags = `${escaped ? "e" : "-"}${misleads ? "m" : "-"}${marked ? "d" : "-"}${stated === undefined ? "" : ":"}`;

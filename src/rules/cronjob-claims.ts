@@ -278,6 +278,15 @@ function coLocation(
     return { term: { labelSelector: { matchLabels: { [POD_NAME]: owner.pod } }, topologyKey: HOSTNAME }, owner: owner.workload, claim };
   }
   const matchLabels = owner.workload.get(["spec", "selector", "matchLabels"]);
+  if (!owner.workload.readsAlikeAt(["spec", "selector", "matchLabels"])) {
+    plan.finding(
+      "warning",
+      `${job} shares ReadWriteOnce claim ${claim} with ${owner.workload}, whose selector's matchLabels Kubernetes reads otherwise (a plain on, yes or 010 is a boolean or a number to it), so no podAffinity is copied from them (quote those keys and values in the chart)`,
+      job,
+      volume.path,
+    );
+    return undefined;
+  }
   if (!isRecord(matchLabels) || Object.keys(matchLabels).length === 0) {
     plan.finding("warning", `${job} shares ReadWriteOnce claim ${claim} with ${owner.workload}, whose selector has no matchLabels to co-locate with`, job, volume.path);
     return undefined;
@@ -475,7 +484,13 @@ function mainWorkloadMounts(stream: ManifestStream, namespaceOf: (object: KubeOb
     const replicas = mostReplicas(declared, autoscalerOf(stream, workload, namespaceOf));
     // The first pod's ordinal (spec.ordinals.start); a value that is no ordinal names no claim.
     const start = workload.get(["spec", "ordinals", "start"]) ?? 0;
+    // A claim name is taken from this workload only where Kubernetes reads it alike (a plain 010 is 8 to it).
+    const readAlike = (...paths: Path[]) => paths.every((path) => workload.readsAlikeAt(path));
+    const volumePaths = new Map(claimVolumes(pod).map((volume) => [volume.name, volume.path]));
     for (const mount of mounts(pod)) {
+      const volumePath = volumePaths.get(mount.name);
+      const countedFrom: Path[] = workload.kind === "StatefulSet" ? [["spec", "ordinals"], ["spec", "replicas"], ["spec", "volumeClaimTemplates"]] : [];
+      if (!readAlike([...mount.path, "name"], [...mount.path, "mountPath"], ...(volumePath ? [volumePath] : countedFrom))) continue;
       const claim = volumes.get(mount.name);
       if (claim !== undefined) found.push({ workload, claim, mountPath: mount.mountPath });
       else if (templates.has(mount.name) && Number.isSafeInteger(start) && (start as number) >= 0) {

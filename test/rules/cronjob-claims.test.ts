@@ -304,6 +304,31 @@ const table: Record<string, Row> = {
     output: app("  namespace: b\n") + backup("", SHARED, WITH_APP),
     findings: [ASSUMING],
   },
+  // Adversarial: facts Kubernetes reads otherwise than YAML 1.2, or that hide a kind from a text search.
+  "a claim rendered under a kind spelled with an escape, after a first kind line: it exists, so the CronJob keeps it": {
+    input: `${app()}${backup()}---\napiVersion: v1\nkind: ConfigMap\nkind: "PersistentVolum\\u0065Claim"\nmetadata: {name: backup-scratch}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n`,
+    findings: [],
+  },
+  "a claim rendered under a !!binary kind: its document is in doubt, so nothing is retargeted": {
+    input: `${app()}${backup()}---\napiVersion: v1\nkind: !!binary UGVyc2lzdGVudFZvbHVtZUNsYWlt\nmetadata: {name: backup-scratch}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n`,
+    findings: [
+      ASSUMING,
+      "CronJob backup: left as rendered: document 3 holds a !!binary scalar, which Kubernetes' reader decodes into text and this one into bytes (line 41, column 16)",
+      "document 3 holds a !!binary scalar",
+    ],
+  },
+  "ordinals.start written 010, which Kubernetes reads as 8: no claim name is taken from it": {
+    input: db(1).replace("  replicas: 1\n", "  replicas: 1\n  ordinals: {start: 010}\n") + backup(),
+    findings: ["CronJob backup mounts claim backup-scratch, which nothing in the stream creates and no main workload mounts"],
+  },
+  "a selector key written on, which Kubernetes reads as true: shared, but no podAffinity copied from it": {
+    input: app().replace("matchLabels: {app: app}", "matchLabels: {on: app}").replace("labels: {app: app}", "labels: {on: app}") + backup(),
+    output: app().replace("matchLabels: {app: app}", "matchLabels: {on: app}").replace("labels: {app: app}", "labels: {on: app}") + backup("", SHARED),
+    findings: [
+      ASSUMING,
+      "CronJob backup shares ReadWriteOnce claim data with Deployment app, whose selector's matchLabels Kubernetes reads otherwise (a plain on, yes or 010 is a boolean or a number to it), so no podAffinity is copied from them",
+    ],
+  },
   "a Job mounting a later replica's claim (ordinals from 5) is co-located with that pod": {
     input: db(3).replace("  replicas: 3\n", "  replicas: 3\n  ordinals: {start: 5}\n") + backup("", "persistentVolumeClaim: {claimName: data-db-6}"),
     output:
