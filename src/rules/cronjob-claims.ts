@@ -487,9 +487,10 @@ function mainWorkloadMounts(stream: ManifestStream, namespaceOf: (object: KubeOb
     // A claim name is taken from this workload only where Kubernetes reads it alike (a plain 010 is 8 to it).
     const readAlike = (...paths: Path[]) => paths.every((path) => workload.readsAlikeAt(path));
     const volumePaths = new Map(claimVolumes(pod).map((volume) => [volume.name, volume.path]));
+    // A claim template's claims are named from these.
+    const countedFrom: Path[] = workload.kind === "StatefulSet" ? [["spec", "ordinals"], ["spec", "replicas"], ["spec", "volumeClaimTemplates"]] : [];
     for (const mount of mounts(pod)) {
       const volumePath = volumePaths.get(mount.name);
-      const countedFrom: Path[] = workload.kind === "StatefulSet" ? [["spec", "ordinals"], ["spec", "replicas"], ["spec", "volumeClaimTemplates"]] : [];
       if (!readAlike([...mount.path, "name"], [...mount.path, "mountPath"], ...(volumePath ? [volumePath] : countedFrom))) continue;
       const claim = volumes.get(mount.name);
       if (claim !== undefined) found.push({ workload, claim, mountPath: mount.mountPath });

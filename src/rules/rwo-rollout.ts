@@ -47,7 +47,11 @@ export const rwoRollout: Rule<Options> = {
     const seen = new Set<string>();
     // An object's own namespace, else the release's as given (never one read from other objects, such as StatefulSets).
     const namespaceOf = (object: KubeObject) => release().namespaceOf(object) ?? "";
-    let claims: RenderedClaims | undefined;
+    let rendered: RenderedClaims | undefined;
+    const renderedOnce = () => {
+      rendered ??= renderedClaims(stream, namespaceOf);
+      return rendered;
+    };
     // Only Deployments that name a claim can deadlock, so the others are not even parsed.
     for (const deployment of stream.objects(["Deployment"], (text) => text.includes("claimName"))) {
       if (deployment.apiVersion !== "apps/v1") continue;
@@ -62,18 +66,18 @@ export const rwoRollout: Rule<Options> = {
         plan.finding("info", `${deployment}: ${rollout.problem}; rwo-rollout left it alone`, deployment, ["spec", "strategy"]);
         continue;
       }
-      claims ??= renderedClaims(stream, namespaceOf);
+      const claims = renderedOnce();
       const namespace = namespaceOf(deployment);
       const { exclusive, unknown } = classify(
         volumes.map((volume) => volume.claimName),
-        (claim) => claims?.modes.get(`${namespace}/${claim}`) ?? configured(opts, claim),
+        (claim) => claims.modes.get(`${namespace}/${claim}`) ?? configured(opts, claim),
       );
       const renderedElsewhere =
-        release().namespaceOf(deployment) === undefined ? unknown.filter((claim) => claims?.statedNamespaces.has(claim)) : [];
+        release().namespaceOf(deployment) === undefined ? unknown.filter((claim) => claims.statedNamespaces.has(claim)) : [];
       if (exclusive.length > 0) planExclusive(plan, deployment, rollout, exclusive, opts.mode);
       else if (renderedElsewhere.length > 0) {
         // The claim is rendered in a namespace the claim states; the Deployment's own is not known.
-        const where = renderedElsewhere.map((claim) => `${claim} in ${claims?.statedNamespaces.get(claim)?.join(", ")}`).join("; ");
+        const where = renderedElsewhere.map((claim) => `${claim} in ${claims.statedNamespaces.get(claim)?.join(", ")}`).join("; ");
         plan.finding(
           "warning",
           `${deployment} states no namespace and none is given, and the stream renders ${renderedElsewhere.length === 1 ? "claim" : "claims"} ${where}: whether it mounts ${renderedElsewhere.length === 1 ? "that claim" : "those claims"} is not known, so rwo-rollout left it alone; pass --namespace (-n) with the release's namespace`,
@@ -84,7 +88,7 @@ export const rwoRollout: Rule<Options> = {
     for (const name of selected ?? []) {
       if (!seen.has(name)) plan.finding("warning", `rwo-rollout: deployments names ${name}, but no apps/v1 Deployment of that name that mounts a claim is in the stream`);
     }
-    reportSharedClaims(plan, stream, namespaceOf, selected);
+    reportSharedClaims(plan, stream, namespaceOf, selected, renderedOnce);
     return plan.build();
   },
 };
@@ -93,7 +97,13 @@ export const rwoRollout: Rule<Options> = {
  * A ReadWriteOnce claim the stream renders that pods of several workloads mount: unless a required podAffinity by
  * node ties them together, one lands on another node and waits forever on the volume (mastodon's web and sidekiq).
  */
-function reportSharedClaims(plan: PlanBuilder, stream: ManifestStream, namespaceOf: (object: KubeObject) => string, selected: Set<string> | undefined): void {
+function reportSharedClaims(
+  plan: PlanBuilder,
+  stream: ManifestStream,
+  namespaceOf: (object: KubeObject) => string,
+  selected: Set<string> | undefined,
+  rendered: () => RenderedClaims,
+): void {
   const byClaim = new Map<string, KubeObject[]>();
   for (const workload of stream.objects(["Deployment", "StatefulSet"], (text) => text.includes("claimName"))) {
     if (workload.apiVersion !== "apps/v1") continue;
@@ -103,12 +113,10 @@ function reportSharedClaims(plan: PlanBuilder, stream: ManifestStream, namespace
       byClaim.set(key, [...(byClaim.get(key) ?? []), workload]);
     }
   }
-  let modes: Map<string, string[]> | undefined;
   for (const [key, workloads] of byClaim) {
     if (workloads.length < 2) continue;
     if (selected && !workloads.some((workload) => workload.kind === "Deployment" && selected.has(workload.name))) continue;
-    modes ??= renderedClaims(stream, namespaceOf).modes;
-    const claimModes = modes.get(key);
+    const claimModes = rendered().modes.get(key);
     if (!claimModes || !(claimModes.includes("ReadWriteOnce") || claimModes.includes("ReadWriteOncePod"))) continue;
     if (claimModes.includes("ReadWriteMany") || claimModes.includes("ReadOnlyMany")) continue;
     const oncePod = claimModes.includes("ReadWriteOncePod");
