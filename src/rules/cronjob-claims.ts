@@ -487,8 +487,11 @@ function mainWorkloadMounts(stream: ManifestStream, namespaceOf: (object: KubeOb
     // A claim name is taken from this workload only where Kubernetes reads it alike (a plain 010 is 8 to it).
     const readAlike = (...paths: Path[]) => paths.every((path) => workload.readsAlikeAt(path));
     const volumePaths = new Map(claimVolumes(pod).map((volume) => [volume.name, volume.path]));
-    // A claim template's claims are named from these.
-    const countedFrom: Path[] = workload.kind === "StatefulSet" ? [["spec", "ordinals"], ["spec", "replicas"], ["spec", "volumeClaimTemplates"]] : [];
+    // A claim template's claims are named from these (not the rest of a template: a plain 0777 size is no name).
+    const countedFrom: Path[] =
+      workload.kind === "StatefulSet"
+        ? [["spec", "ordinals"], ["spec", "replicas"], ...claimTemplates(workload).templates.map((template) => [...template.path, "metadata", "name"])]
+        : [];
     for (const mount of mounts(pod)) {
       const volumePath = volumePaths.get(mount.name);
       if (!readAlike([...mount.path, "name"], [...mount.path, "mountPath"], ...(volumePath ? [volumePath] : countedFrom))) continue;

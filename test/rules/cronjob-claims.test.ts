@@ -321,6 +321,13 @@ const table: Record<string, Row> = {
     input: db(1).replace("  replicas: 1\n", "  replicas: 1\n  ordinals: {start: 010}\n") + backup(),
     findings: ["CronJob backup mounts claim backup-scratch, which nothing in the stream creates and no main workload mounts"],
   },
+  "a workload Kubernetes reads otherwise only where no claim is named (minReadySeconds: 010) is still the main workload": {
+    input: db(1).replace("  replicas: 1\n", "  replicas: 1\n  minReadySeconds: 010\n") + backup(),
+    output:
+      db(1).replace("  replicas: 1\n", "  replicas: 1\n  minReadySeconds: 010\n") +
+      backup("", "persistentVolumeClaim: {claimName: data-db-0}", coLocated("                      app: db\n")),
+    findings: [ASSUMING],
+  },
   "a selector key written on, which Kubernetes reads as true: shared, but no podAffinity copied from it": {
     input: app().replace("matchLabels: {app: app}", "matchLabels: {on: app}").replace("labels: {app: app}", "labels: {on: app}") + backup(),
     output: app().replace("matchLabels: {app: app}", "matchLabels: {on: app}").replace("labels: {app: app}", "labels: {on: app}") + backup("", SHARED),
