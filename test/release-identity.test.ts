@@ -64,6 +64,15 @@ describe("release identity through the command", () => {
     ]);
   });
 
+  it("an object's namespace written !!binary is refused with exit 2, saying so rather than printing bytes", async () => {
+    const binary = STATEFUL_SET.replace("namespace: monitoring", "namespace: !!binary bW9uaXRvcmluZw==");
+    const outcome = await runCli({ argv: [], env: {}, readStdin: async () => new TextEncoder().encode(binary) });
+    expect(outcome).toMatchObject({ code: 2, stdout: "" });
+    expect(outcome.stderr).toEqual([
+      "fix-storage: document 1 (prom/templates/statefulset.yaml) line 1: StatefulSet prom's metadata.namespace is a !!binary scalar, which fix-storage does not read as text (write the namespace as a string)",
+    ]);
+  });
+
   it("refuses an environment's release name Helm would reject when it is the one to be written", () => {
     const unlabelled = STATEFUL_SET.replace("  labels:\n    app.kubernetes.io/instance: prom\n", "");
     const run = runBin([], unlabelled, { ARGOCD_APP_NAME: "argocd_Prom" });

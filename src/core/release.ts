@@ -227,6 +227,10 @@ export class ReleaseIdentity {
 function refuseNonStringNamespace(object: KubeObject): void {
   const stated = object.metadata.namespace;
   if (stated === undefined || stated === null || typeof stated === "string") return;
+  if (stated instanceof Uint8Array) {
+    // Kubernetes' reader decodes it into text; this one reads bytes, so which namespace it names is not read here.
+    throw new FixStorageError(`${object}'s metadata.namespace is a !!binary scalar, which fix-storage does not read as text (write the namespace as a string)`, object.location());
+  }
   throw new FixStorageError(
     `${object}'s metadata.namespace is ${JSON.stringify(stated)}, which is no string: Kubernetes refuses the object (quote the value)`,
     object.location(),
