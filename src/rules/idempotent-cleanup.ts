@@ -96,7 +96,8 @@ function reportDeadline(plan: PlanBuilder, job: KubeObject, edits: ReadonlyArray
 
 function ensureDeletePolicy(plan: PlanBuilder, job: KubeObject, required: readonly string[]): void {
   const current = job.annotations()[DELETE_POLICY];
-  if (current !== undefined && typeof current !== "string") {
+  // A plain `on` or `yes` is a boolean to Kubernetes' YAML 1.1 reader, as 0777 is a number to both.
+  if (current !== undefined && (typeof current !== "string" || !job.readsAlikeAt(["metadata", "annotations", DELETE_POLICY]))) {
     plan.finding("warning", `${job}: ${DELETE_POLICY} is not a string, so it is left alone; make it "${required.join(",")}"`, job);
     return;
   }

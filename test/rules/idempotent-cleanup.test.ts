@@ -381,6 +381,10 @@ const table: Record<string, Row> = {
     input: job("  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/hook-delete-policy: 3\n", "        - name: k\n          command: [kubectl, delete, cm, x, --ignore-not-found]\n"),
     findings: ['warning: Job cleanup: helm.sh/hook-delete-policy is not a string, so it is left alone; make it "before-hook-creation"'],
   },
+  "a delete policy written on, a boolean to Kubernetes' YAML 1.1 reader: reported as not a string, never extended": {
+    input: job("  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/hook-delete-policy: on\n", "        - name: k\n          command: [kubectl, delete, cm, x, --ignore-not-found]\n"),
+    findings: ['warning: Job cleanup: helm.sh/hook-delete-policy is not a string, so it is left alone; make it "before-hook-creation"'],
+  },
   "CronJobs are not cleanup hooks": {
     input: "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: '@daily'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n            - name: k\n              command: [kubectl, delete, cm, x]\n",
     findings: [],
