@@ -129,6 +129,7 @@ export const cronjobClaims: Rule<Options> = {
           const distinct = [...new Set(rivals.map((mount) => mount.claim))];
           const elsewhere =
             distinct.length === 0 && release().namespaceOf(job) === undefined ? mountedElsewhere(workloadMounts, mountPaths, volume.claimName, job, namespaceOf) : [];
+          const misreadOwner = distinct.length === 0 ? misreadAt(workloadMounts, mountPaths, sameScope) : undefined;
           if (distinct.length === 1) {
             const rival = rivals[0] as WorkloadMount;
             if (rival.replicas !== undefined && rival.replicas > 1) {
@@ -166,6 +167,15 @@ export const cronjobClaims: Rule<Options> = {
             plan.finding(
               "warning",
               `${job} states no namespace and none is given, and ${first.workload} mounts claim ${first.claim} at the same path ${first.mountPath} in namespace ${namespaceOf(first.workload)}: whether the Job belongs beside it is not known, so it is left alone; pass --namespace (-n) with the release's namespace`,
+              job,
+              volume.path,
+            );
+            continue;
+          } else if (misreadOwner !== undefined) {
+            const other = misreadOwner;
+            plan.finding(
+              "warning",
+              `${job} mounts claim ${volume.claimName}, which nothing in the stream creates; ${other.workload} mounts a claim at the same path ${other.mountPath}, but Kubernetes' YAML 1.1 reads the names it is built from otherwise (a plain 010 is 8 to it), so it is not taken as the Job's main workload (quote those values in the chart, or set cronjob-claims.claims)`,
               job,
               volume.path,
             );
@@ -411,7 +421,11 @@ class WorkloadMounts {
   private readonly byPath = new Map<string, WorkloadMount[]>();
   private readonly order = new Map<WorkloadMount, number>();
 
-  constructor(mounts: readonly WorkloadMount[]) {
+  /** Mounts of workloads whose claim names Kubernetes reads otherwise (a plain 010), which no Job is pointed at. */
+  readonly misread: ReadonlyArray<{ workload: KubeObject; mountPath: string }>;
+
+  constructor(mounts: readonly WorkloadMount[], misread: ReadonlyArray<{ workload: KubeObject; mountPath: string }> = []) {
+    this.misread = misread;
     mounts.forEach((mount, index) => {
       this.order.set(mount, index);
       WorkloadMounts.add(this.byClaim, mount.claim, mount);
@@ -471,6 +485,7 @@ class WorkloadMounts {
 /** Every claim that a Deployment or StatefulSet mounts, with its mount path. */
 function mainWorkloadMounts(stream: ManifestStream, namespaceOf: (object: KubeObject) => string): WorkloadMounts {
   const found: WorkloadMount[] = [];
+  const misread: Array<{ workload: KubeObject; mountPath: string }> = [];
   // Only workloads that mount a claim matter here, so Deployments that never name one are not even parsed.
   for (const workload of stream.objects(["Deployment", "StatefulSet"], mentionsClaims)) {
     if (workload.apiVersion !== "apps/v1") continue;
@@ -494,7 +509,10 @@ function mainWorkloadMounts(stream: ManifestStream, namespaceOf: (object: KubeOb
         : [];
     for (const mount of mounts(pod)) {
       const volumePath = volumePaths.get(mount.name);
-      if (!readAlike([...mount.path, "name"], [...mount.path, "mountPath"], ...(volumePath ? [volumePath] : countedFrom))) continue;
+      if (!readAlike([...mount.path, "name"], [...mount.path, "mountPath"], ...(volumePath ? [volumePath] : countedFrom))) {
+        misread.push({ workload, mountPath: mount.mountPath });
+        continue;
+      }
       const claim = volumes.get(mount.name);
       if (claim !== undefined) found.push({ workload, claim, mountPath: mount.mountPath });
       else if (templates.has(mount.name) && Number.isSafeInteger(start) && (start as number) >= 0) {
@@ -503,7 +521,17 @@ function mainWorkloadMounts(stream: ManifestStream, namespaceOf: (object: KubeOb
       }
     }
   }
-  return new WorkloadMounts(found);
+  return new WorkloadMounts(found, misread);
+}
+
+/** A workload of the Job's scope, mounting at one of `paths`, whose claim names Kubernetes reads otherwise. */
+function misreadAt(
+  workloadMounts: WorkloadMounts,
+  paths: readonly string[],
+  sameScope: (mount: WorkloadMount) => boolean,
+): { workload: KubeObject; mountPath: string } | undefined {
+  const wanted = new Set(paths.map(cleanPath));
+  return workloadMounts.misread.find((mount) => wanted.has(cleanPath(mount.mountPath)) && sameScope({ ...mount, claim: "" }));
 }
 
 /** Mounts at `paths` of another claim by workloads of the Job's release and application in a namespace they state. */

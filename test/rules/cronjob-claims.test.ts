@@ -319,7 +319,9 @@ const table: Record<string, Row> = {
   },
   "ordinals.start written 010, which Kubernetes reads as 8: no claim name is taken from it": {
     input: db(1).replace("  replicas: 1\n", "  replicas: 1\n  ordinals: {start: 010}\n") + backup(),
-    findings: ["CronJob backup mounts claim backup-scratch, which nothing in the stream creates and no main workload mounts"],
+    findings: [
+      "CronJob backup mounts claim backup-scratch, which nothing in the stream creates; StatefulSet db mounts a claim at the same path /data, but Kubernetes' YAML 1.1 reads the names it is built from otherwise (a plain 010 is 8 to it), so it is not taken as the Job's main workload (quote those values in the chart, or set cronjob-claims.claims)",
+    ],
   },
   "a workload Kubernetes reads otherwise only where no claim is named (minReadySeconds: 010) is still the main workload": {
     input: db(1).replace("  replicas: 1\n", "  replicas: 1\n  minReadySeconds: 010\n") + backup(),
