@@ -56,7 +56,6 @@ interface WorkloadMount {
 /** The pod label the StatefulSet controller sets to the pod's name. */
 const POD_NAME = "statefulset.kubernetes.io/pod-name";
 
-
 /** How a retargeting edit's reason ends; a Job left alone is told what it should share instead. */
 const NOW_SHARES = "the Job now shares";
 
@@ -491,7 +490,7 @@ function mainWorkloadMounts(stream: ManifestStream, namespaceOf: (object: KubeOb
     if (workload.apiVersion !== "apps/v1") continue;
     const pod = podSpec(workload);
     if (!pod) continue;
-    const volumes = new Map(claimVolumes(pod).map((volume) => [volume.name, volume.claimName]));
+    const volumes = new Map(claimVolumes(pod).map((volume) => [volume.name, volume]));
     const templates =
       workload.kind === "StatefulSet" ? new Set(claimTemplates(workload).templates.map((template) => template.name)) : new Set<string>();
     // An autoscaler may run more replicas than spec.replicas says (charts then leave the field out).
@@ -501,20 +500,20 @@ function mainWorkloadMounts(stream: ManifestStream, namespaceOf: (object: KubeOb
     const start = workload.get(["spec", "ordinals", "start"]) ?? 0;
     // A claim name is taken from this workload only where Kubernetes reads it alike (a plain 010 is 8 to it).
     const readAlike = (...paths: Path[]) => paths.every((path) => workload.readsAlikeAt(path));
-    const volumePaths = new Map(claimVolumes(pod).map((volume) => [volume.name, volume.path]));
     // A claim template's claims are named from these (not the rest of a template: a plain 0777 size is no name).
     const countedFrom: Path[] =
       workload.kind === "StatefulSet"
         ? [["spec", "ordinals"], ["spec", "replicas"], ...claimTemplates(workload).templates.map((template) => [...template.path, "metadata", "name"])]
         : [];
     for (const mount of mounts(pod)) {
-      const volumePath = volumePaths.get(mount.name);
-      if (!readAlike([...mount.path, "name"], [...mount.path, "mountPath"], ...(volumePath ? [volumePath] : countedFrom))) {
+      const volume = volumes.get(mount.name);
+      // Only mounts of claims: a ConfigMap's mount names no claim, however it reads.
+      if (volume === undefined && !templates.has(mount.name)) continue;
+      if (!readAlike([...mount.path, "name"], [...mount.path, "mountPath"], ...(volume ? [volume.path] : countedFrom))) {
         misread.push({ workload, mountPath: mount.mountPath });
         continue;
       }
-      const claim = volumes.get(mount.name);
-      if (claim !== undefined) found.push({ workload, claim, mountPath: mount.mountPath });
+      if (volume !== undefined) found.push({ workload, claim: volume.claimName, mountPath: mount.mountPath });
       else if (templates.has(mount.name) && Number.isSafeInteger(start) && (start as number) >= 0) {
         const pod = `${workload.name}-${start}`;
         found.push({ workload, claim: `${mount.name}-${pod}`, mountPath: mount.mountPath, replicas, pod, start: start as number });
