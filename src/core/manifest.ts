@@ -13,7 +13,7 @@ import { parseForPlanning } from "./fast-compose.js";
 import { fastScan, fastScanBothVersions, misreadCommentIn } from "./fast-scan.js";
 import { isRecord, sameData } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
-import { mayEncodeAnyWord, type RawDocument, sourceComment, splitStream, startsWithMarkerLine } from "./stream.js";
+import { BINARY_TAG, mayEncodeAnyWord, type RawDocument, sourceComment, splitStream, startsWithMarkerLine } from "./stream.js";
 import { kindLineMayMislead, mentions, statedKind, yaml11OnlyBreak } from "./stated-kind.js";
 import { lineColumn, strictUtf8 } from "./text.js";
 import { TreeSlot } from "./tree-slot.js";
@@ -597,8 +597,6 @@ const MISREAD_COMMENT =
   "a comment with no space after its # between a key or a dash and its value on a later line, which the YAML parser fix-storage reads with reads into the value, and Kubernetes' reader does not";
 
 /** Template actions outside any string: a document that holds them and does not parse is most likely unrendered. */
-const BINARY_TAG = /!binary|:binary\b/;
-
 /** Where the first scalar tagged !!binary starts, if any. */
 function binaryScalar(document: Document.Parsed): number | undefined {
   let found: number | undefined;

@@ -39,8 +39,11 @@ export interface TextFacts {
  * binary tag, whose base64 Kubernetes' reader decodes into a string (`kind: !!binary UGVy…`).
  */
 export function mayEncodeAnyWord(text: string): boolean {
-  return text.includes("\\") || /!binary|:binary\b/.test(text);
+  return text.includes("\\") || BINARY_TAG.test(text);
 }
+
+/** A binary tag, short (`!!binary`, `!b!binary` under a %TAG) or verbatim (`!<tag:yaml.org,2002:binary>`). */
+export const BINARY_TAG = /!binary|:binary\b/;
 
 /** A `---` line starts the text. */
 export function startsWithMarkerLine(text: string): boolean {
