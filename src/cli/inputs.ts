@@ -4,7 +4,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { describeError, FixStorageError } from "../core/errors.js";
 import { type RawDocument, type SplitterOptions, StreamSplitter, splitStreamBytes } from "../core/stream.js";
 import { decodeInput } from "../core/text.js";
-import { readChunksSync } from "./io.js";
+import { type ChunkOptions, readChunksSync } from "./io.js";
 import { helmOutputDirRender } from "./render-groups.js";
 import { spoolingInputs } from "./spool.js";
 
@@ -12,7 +12,7 @@ import { spoolingInputs } from "./spool.js";
 export interface StdinSource {
   readStdin(): Promise<Uint8Array>;
   /** When given, stdin is split into documents as it is read: its bytes are never held whole. */
-  readStdinChunks?(onChunk: (chunk: Uint8Array) => void): Promise<void>;
+  readStdinChunks?(onChunk: (chunk: Uint8Array) => void, options?: ChunkOptions): Promise<void>;
 }
 
 export interface Input {
@@ -69,7 +69,8 @@ export async function readInputs(
   if (files.length === 0 || (files.length === 1 && files[0] === "-")) {
     if (!stdin.readStdinChunks) return [inputOf("stdin", splitStreamBytes(await stdin.readStdin(), split))];
     const splitter = new StreamSplitter(split);
-    await stdin.readStdinChunks((chunk) => splitter.push(chunk));
+    // The splitter copies what it keeps of a chunk (StreamSplitter.push).
+    await stdin.readStdinChunks((chunk) => splitter.push(chunk), { lent: true });
     return [inputOf("stdin", splitter.end())];
   }
   const inputs: Input[] = [];
@@ -123,7 +124,7 @@ function readInput(file: string, split: SplitterOptions): Input {
   try {
     const fd = openSync(file, "r");
     try {
-      if (!readChunksSync(fd, (chunk) => splitter.push(chunk))) throw new Error("resource temporarily unavailable (EAGAIN)");
+      if (!readChunksSync(fd, (chunk) => splitter.push(chunk), { lent: true })) throw new Error("resource temporarily unavailable (EAGAIN)");
     } finally {
       closeSync(fd);
     }
