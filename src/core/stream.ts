@@ -117,6 +117,14 @@ export function hasNoContent(text: string): boolean {
   return true;
 }
 
+/**
+ * False when splitStream gives the text as one document without looking at its lines: no line after the first starts
+ * with `---` or `...`, and the first is no `...` (content after an end marker starts a document of its own).
+ */
+export function mayHoldSeveralDocuments(text: string): boolean {
+  return text.includes("\n---") || text.includes("\n...") || /^\uFEFF?\.\.\./.test(text);
+}
+
 export function splitStream(text: string): RawDocument[] {
   const starts: number[] = [0];
   let afterEndMarker = -1;

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FixStorageError } from "../../src/core/errors.js";
-import { StreamSplitter, splitStream, splitStreamBytes } from "../../src/core/stream.js";
+import { mayHoldSeveralDocuments, StreamSplitter, splitStream, splitStreamBytes } from "../../src/core/stream.js";
 import { decodeInput } from "../../src/core/text.js";
 import { corpusFiles, corpusMissing, EXAMPLES } from "../helpers.js";
 
@@ -192,6 +192,19 @@ describe("splitStreamBytes: the documents of splitStream, found on the bytes", (
       }),
       RUNS,
     );
+  });
+
+  it("mayHoldSeveralDocuments says no only of a text splitStream gives as one document (the proof's shortcut)", () => {
+    fc.assert(
+      fc.property(stream, (text) => {
+        if (!mayHoldSeveralDocuments(text)) expect(splitStream(text)).toHaveLength(1);
+      }),
+      RUNS,
+    );
+    for (const text of ["...\na: 1\n", "a: 1\n---\nb: 2\n", "a: 1\n...\nb: 2\n"]) {
+      expect(mayHoldSeveralDocuments(text)).toBe(true);
+      expect(splitStream(text)).toHaveLength(2);
+    }
   });
 
   it("on random bytes around markers: the same documents or the same refusal", () => {
