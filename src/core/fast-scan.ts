@@ -472,9 +472,9 @@ class Scanner extends BlockLines {
     const map: Record<string, unknown> = {};
     let keyAt = first;
     for (;;) {
-      const { key, after } = this.key(keyAt);
+      const key = this.key(keyAt);
       if (Object.hasOwn(map, key)) throw new Fallback("duplicate key");
-      map[key] = this.value(after, indent, true);
+      map[key] = this.value(this.afterKey, indent, true);
       const next = this.peek(false);
       const column = next ? next.content - next.start : -1;
       if (!next || column < indent) {
@@ -518,8 +518,11 @@ class Scanner extends BlockLines {
 
   // --- keys and values ---------------------------------------------------------------------------------------------
 
-  /** The key at `at` (on the current line, `this.at` is that line's start) and the offset after its colon. */
-  private key(at: number): { key: string; after: number } {
+  /** Where the last key read ends: after its colon (a field, not a returned pair: a map reads many keys). */
+  private afterKey = 0;
+
+  /** The key at `at` (on the current line, `this.at` is that line's start); afterKey is then the offset after its colon. */
+  private key(at: number): string {
     const text = this.text;
     const line = this.lineAt(this.at);
     const c = text.charCodeAt(at);
@@ -538,7 +541,8 @@ class Scanner extends BlockLines {
     // The parser counts a key's 1024 characters from its line's start (after an empty value, from the line break).
     if (colon - line.start >= 1024) throw new Fallback("long key");
     if (colon + 1 < line.end && text.charCodeAt(colon + 1) !== SPACE) throw new Fallback("no space after colon");
-    return { key, after: colon + 1 };
+    this.afterKey = colon + 1;
+    return key;
   }
 
   /**
@@ -558,6 +562,8 @@ class Scanner extends BlockLines {
     PLAIN_STRING_KEYS.set(own, own);
     return own;
   }
+
+
 
   /**
    * The value that starts at `at` on the current line (`this.at` is that line's start): inline, or on the lines
