@@ -12,7 +12,7 @@ export interface ChunkOptions {
 /**
  * Reads `fd` to its end with blocking reads: no stream machinery at start-up, and each chunk filled before it is given.
  * A new buffer each time, which the receiver may keep; or, when chunks are lent, one buffer filled again: memory never
- * touched before costs more than the receiver's copy (a 40 MB stream read about 15 ms faster). False when the fd is
+ * touched before costs more than the receiver's copy (7 ms of a 40 MB stream's run). False when the fd is
  * non-blocking (EAGAIN: its writer set O_NONBLOCK), after giving what was read.
  */
 export function readChunksSync(fd: number, onChunk: (chunk: Uint8Array) => void, { lent = false }: ChunkOptions = {}): boolean {
