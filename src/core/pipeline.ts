@@ -169,9 +169,16 @@ function applyEdits(
     const record: ChangeRecord = { rule: stage, object: object.ref(), op, path, before: was, after: op === "delete" ? undefined : value, reason };
     records.push({ record, doc: object.doc, step });
   }
+  // Each document's steps, gathered once: a filter of every record per document costs a large stream its square.
+  const stepsOf = new Map<ParsedDocument, Array<{ op: EditStep["op"]; path: EditStep["path"]; after: EditStep["value"] }>>();
+  for (const { doc, step } of records) {
+    const steps = stepsOf.get(doc) ?? [];
+    steps.push({ op: step.op, path: step.path, after: step.value });
+    stepsOf.set(doc, steps);
+  }
   for (const [doc, { text }] of before) {
     if (putBack.has(doc)) continue;
-    const steps = records.filter((entry) => entry.doc === doc).map(({ step }) => ({ op: step.op, path: step.path, after: step.value }));
+    const steps = stepsOf.get(doc) ?? [];
     // A multi-line string may be written as a block scalar.
     if (steps.some((step) => JSON.stringify(step.after ?? null).includes("\\n"))) blockScalars.add(doc);
     if (!blockScalars.has(doc)) continue;
