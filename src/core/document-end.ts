@@ -50,10 +50,21 @@ export function lastLinesMayBeBlockScalar(text: string): boolean {
     while (first < lineEnd && (text.charCodeAt(first) === 9 || text.charCodeAt(first) === 13)) first++;
     if (first === lineEnd) continue; // white space only
     const indent = content - start;
-    const line = text.slice(content, lineEnd);
-    if ((line.includes("|") || line.includes(">")) && HEADER_LINE.test(line) && (indent < least || HEADER_FIRST.test(line))) return true;
+    if (holdsHeaderCharacter(text, content, lineEnd)) {
+      const line = text.slice(content, lineEnd);
+      if (HEADER_LINE.test(line) && (indent < least || HEADER_FIRST.test(line))) return true;
+    }
     least = Math.min(least, indent);
     if (least === 0) return ROOT_HEADER.test(text);
+  }
+  return false;
+}
+
+/** A `|` or `>` between `from` and `to`: the walk above looks at every line, most of them with neither. */
+function holdsHeaderCharacter(text: string, from: number, to: number): boolean {
+  for (let at = from; at < to; at++) {
+    const code = text.charCodeAt(at);
+    if (code === 0x7c || code === 0x3e) return true;
   }
   return false;
 }
