@@ -13,7 +13,7 @@ import { parseForPlanning } from "./fast-compose.js";
 import { fastScan, fastScanBothVersions, misreadCommentIn } from "./fast-scan.js";
 import { isRecord, sameData } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
-import { BINARY_TAG, mayEncodeAnyWord, type RawDocument, sourceComment, splitStream, startsWithMarkerLine } from "./stream.js";
+import { mayEncodeAnyWord, mayHoldBinaryTag, type RawDocument, sourceComment, splitStream, startsWithMarkerLine } from "./stream.js";
 import { kindLineMayMislead, mentions, statedKind, yaml11OnlyBreak } from "./stated-kind.js";
 import { lineColumn, strictUtf8 } from "./text.js";
 import { TreeSlot } from "./tree-slot.js";
@@ -73,7 +73,7 @@ export class ParsedDocument {
       throw located(raw, `cannot read document: ${(cause as Error).message}`, unresolvedAlias(this.composed.document) ?? 0);
     }
     // go-yaml decodes a !!binary scalar into text, the yaml package into bytes: the data rules read is not Kubernetes'.
-    const binary = BINARY_TAG.test(this.rawText) ? binaryScalar(this.composed.document) : undefined;
+    const binary = mayHoldBinaryTag(this.rawText) ? binaryScalar(this.composed.document) : undefined;
     if (binary !== undefined) {
       this.doubt(binary, "a !!binary scalar, which Kubernetes' reader decodes into text and this one into bytes", "write the text itself as a string");
     }

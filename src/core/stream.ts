@@ -39,11 +39,16 @@ export interface TextFacts {
  * binary tag, whose base64 Kubernetes' reader decodes into a string (`kind: !!binary UGVy…`).
  */
 export function mayEncodeAnyWord(text: string): boolean {
-  return text.includes("\\") || BINARY_TAG.test(text);
+  return text.includes("\\") || mayHoldBinaryTag(text);
 }
 
 /** A binary tag, short (`!!binary`, `!b!binary` under a %TAG) or verbatim (`!<tag:yaml.org,2002:binary>`). */
 export const BINARY_TAG = /!binary|:binary\b/;
+
+/** BINARY_TAG.test, after a plain search for the word: the pattern stops at every `:`, which YAML is full of. */
+export function mayHoldBinaryTag(text: string): boolean {
+  return text.includes("binary") && BINARY_TAG.test(text);
+}
 
 /** A `---` line starts the text. */
 export function startsWithMarkerLine(text: string): boolean {
