@@ -16,6 +16,8 @@ import {
   claimVolumes,
   absentReleaseJob,
   autoscalerOf,
+  hookPhases,
+  mayRunNoPods,
   mostReplicas,
   releaseJobHint,
   isHelmHook,
@@ -51,7 +53,15 @@ interface WorkloadMount {
   pod?: string;
   /** For a volumeClaimTemplate's claim: the first replica's ordinal (spec.ordinals.start). */
   start?: number;
+  /** Why the workload may run no pods at times (mayRunNoPods), or undefined. */
+  noPods?: string | undefined;
 }
+
+/**
+ * Hook phases in which a release's workloads have no pods: before they are created (pre-install), after they are
+ * deleted (post-delete). A Job that runs then and must run beside one of their pods could never be scheduled.
+ */
+const PHASES_WITHOUT_PODS = new Set(["pre-install", "post-delete"]);
 
 /** The pod label the StatefulSet controller sets to the pod's name. */
 const POD_NAME = "statefulset.kubernetes.io/pod-name";
@@ -282,6 +292,28 @@ function coLocation(
     );
     return undefined;
   }
+  const withoutPods = isHelmHook(job) && job.kind === "Job" ? hookPhases(job).filter((phase) => PHASES_WITHOUT_PODS.has(phase)) : [];
+  if (withoutPods.length > 0) {
+    const others = hookPhases(job).filter((phase) => !PHASES_WITHOUT_PODS.has(phase));
+    plan.finding(
+      others.length > 0 ? "warning" : "info",
+      `${job} shares ReadWriteOnce claim ${claim} with ${owner.workload}, but runs as a ${withoutPods.join(" and ")} hook, when ${owner.workload} has no pods: a required podAffinity would leave it Pending there, so none is added${
+        others.length > 0 ? `; as a ${others.join(" and ")} hook it may wait for the volume on another node (run those phases as a Job of their own with a podAffinity in the chart, or set cronjob-claims.coLocate: false)` : ""
+      }`,
+      job,
+      volume.path,
+    );
+    return undefined;
+  }
+  if (owner.noPods !== undefined) {
+    plan.finding(
+      "warning",
+      `${job} shares ReadWriteOnce claim ${claim} with ${owner.workload}, which may run no pods (${owner.noPods}): a required podAffinity would leave the Job Pending whenever it has none, so none is added; while it has pods, the Job may wait for the volume on another node (give the Job a podAffinity in the chart, or set cronjob-claims.coLocate: false)`,
+      job,
+      volume.path,
+    );
+    return undefined;
+  }
   // A per-replica claim is mounted by one pod only: with more replicas, the workload's labels would match the others.
   if (owner.pod !== undefined && owner.replicas !== 1) {
     return { term: { labelSelector: { matchLabels: { [POD_NAME]: owner.pod } }, topologyKey: HOSTNAME }, owner: owner.workload, claim };
@@ -493,9 +525,11 @@ function mainWorkloadMounts(stream: ManifestStream, namespaceOf: (object: KubeOb
     const volumes = new Map(claimVolumes(pod).map((volume) => [volume.name, volume]));
     const templates =
       workload.kind === "StatefulSet" ? new Set(claimTemplates(workload).templates.map((template) => template.name)) : new Set<string>();
-    // An autoscaler may run more replicas than spec.replicas says (charts then leave the field out).
+    // An autoscaler may run more replicas than spec.replicas says (charts then leave the field out), or none.
     const declared = Number(workload.get(["spec", "replicas"]) ?? 1);
-    const replicas = mostReplicas(declared, autoscalerOf(stream, workload, namespaceOf));
+    const scaling = autoscalerOf(stream, workload, namespaceOf);
+    const replicas = mostReplicas(declared, scaling);
+    const noPods = mayRunNoPods(workload, scaling);
     // The first pod's ordinal (spec.ordinals.start); a value that is no ordinal names no claim.
     const start = workload.get(["spec", "ordinals", "start"]) ?? 0;
     // A claim name is taken from this workload only where Kubernetes reads it alike (a plain 010 is 8 to it).
@@ -506,17 +540,18 @@ function mainWorkloadMounts(stream: ManifestStream, namespaceOf: (object: KubeOb
         ? [["spec", "ordinals"], ["spec", "replicas"], ...claimTemplates(workload).templates.map((template) => [...template.path, "metadata", "name"])]
         : [];
     for (const mount of mounts(pod)) {
-      const volume = volumes.get(mount.name);
+      // A claim template replaces a pod volume of its name (the StatefulSet controller's updateStorage).
+      const volume = templates.has(mount.name) ? undefined : volumes.get(mount.name);
       // Only mounts of claims: a ConfigMap's mount names no claim, however it reads.
       if (volume === undefined && !templates.has(mount.name)) continue;
       if (!readAlike([...mount.path, "name"], [...mount.path, "mountPath"], ...(volume ? [volume.path] : countedFrom))) {
         misread.push({ workload, mountPath: mount.mountPath });
         continue;
       }
-      if (volume !== undefined) found.push({ workload, claim: volume.claimName, mountPath: mount.mountPath });
-      else if (templates.has(mount.name) && Number.isSafeInteger(start) && (start as number) >= 0) {
+      if (volume !== undefined) found.push({ workload, claim: volume.claimName, mountPath: mount.mountPath, noPods });
+      else if (Number.isSafeInteger(start) && (start as number) >= 0) {
         const pod = `${workload.name}-${start}`;
-        found.push({ workload, claim: `${mount.name}-${pod}`, mountPath: mount.mountPath, replicas, pod, start: start as number });
+        found.push({ workload, claim: `${mount.name}-${pod}`, mountPath: mount.mountPath, replicas, pod, start: start as number, noPods });
       }
     }
   }

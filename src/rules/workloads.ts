@@ -139,6 +139,12 @@ function inResourceList(object: KubeObject): boolean {
   return isRecord(root) && root.kind === "ResourceList" && typeof root.apiVersion === "string" && root.apiVersion.startsWith("config.kubernetes.io/");
 }
 
+/** The phases a hook runs in, as Helm reads helm.sh/hook: comma-separated, trimmed, lower-cased. */
+export function hookPhases(object: KubeObject): string[] {
+  const hook = object.annotations()["helm.sh/hook"];
+  return typeof hook === "string" ? hook.split(",").map((phase) => phase.trim().toLowerCase()).filter((phase) => phase !== "") : [];
+}
+
 function hasHookAnnotation(object: KubeObject): boolean {
   const hook = object.annotations()["helm.sh/hook"];
   return typeof hook === "string" && hook.trim() !== "";
@@ -181,6 +187,8 @@ export interface Autoscaling {
   by: KubeObject;
   /** The most replicas it may run; undefined when not stated as a whole number. */
   max: number | undefined;
+  /** The fewest: KEDA's default is 0 (it scales an idle workload away); an HPA's is 1. Undefined when not a whole number. */
+  min: number | undefined;
 }
 
 const autoscalerCache = new WeakMap<ManifestStream, KubeObject[]>();
@@ -220,7 +228,8 @@ export function autoscalerOf(
     const [theirs, ours] = [namespace(scaler), namespace(workload)];
     if (theirs !== undefined && ours !== undefined && theirs !== ours) continue;
     const max = scaler.kind === "ScaledObject" ? (scaler.get(["spec", "maxReplicaCount"]) ?? 100) : scaler.get(["spec", "maxReplicas"]);
-    return { by: scaler, max: Number.isSafeInteger(max) ? (max as number) : undefined };
+    const min = scaler.kind === "ScaledObject" ? (scaler.get(["spec", "minReplicaCount"]) ?? 0) : (scaler.get(["spec", "minReplicas"]) ?? 1);
+    return { by: scaler, max: Number.isSafeInteger(max) ? (max as number) : undefined, min: Number.isSafeInteger(min) ? (min as number) : undefined };
   }
   return undefined;
 }
@@ -228,6 +237,18 @@ export function autoscalerOf(
 /** The most replicas a workload may run: its own count, or more where an autoscaler may go further (or says not how far). */
 export function mostReplicas(declared: number, scaling: Autoscaling | undefined): number {
   return scaling ? Math.max(declared, scaling.max ?? Number.POSITIVE_INFINITY) : declared;
+}
+
+/**
+ * Why a workload may run no pods at times (spec.replicas 0, an autoscaler that may scale it to 0), or undefined: a
+ * pod that must run beside its pods then cannot be scheduled.
+ */
+export function mayRunNoPods(workload: KubeObject, scaling: Autoscaling | undefined): string | undefined {
+  const declared = workload.get(["spec", "replicas"]);
+  if (declared === 0) return "its spec.replicas is 0";
+  if (scaling && scaling.min !== 0 && scaling.min !== undefined) return undefined;
+  if (scaling) return `${scaling.by} may scale it to ${scaling.min === 0 ? "0" : "a number of replicas not stated here"}`;
+  return undefined;
 }
 
 /** "scaled by HorizontalPodAutoscaler x up to 5 replicas", for findings. */

@@ -162,6 +162,47 @@ const table: Record<string, Row> = {
     output: app() + pvc("data") + jobOf(backup("  annotations: {helm.sh/hook: post-install}\n", SHARED, WITH_APP)),
     findings: ["Job backup: assuming `backup-scratch` does not exist in the cluster"],
   },
+  "a pre-install hook Job runs before the workload has pods: shared, and no podAffinity that would leave it Pending": {
+    input: app() + pvc("data") + jobOf(backup("  annotations: {helm.sh/hook: pre-install}\n")),
+    output: app() + pvc("data") + jobOf(backup("  annotations: {helm.sh/hook: pre-install}\n", SHARED)),
+    findings: [
+      "Job backup: assuming `backup-scratch` does not exist in the cluster",
+      "Job backup shares ReadWriteOnce claim data with Deployment app, but runs as a pre-install hook, when Deployment app has no pods: a required podAffinity would leave it Pending there, so none is added",
+    ],
+  },
+  "a post-delete hook Job runs after the workload's pods are gone: no podAffinity either": {
+    input: app() + pvc("data") + jobOf(backup("  annotations: {helm.sh/hook: post-delete}\n", SHARED)),
+    findings: ["Job backup shares ReadWriteOnce claim data with Deployment app, but runs as a post-delete hook"],
+  },
+  "a hook Job of pre-install and pre-upgrade: no podAffinity, and a warning for the phase where the pods run": {
+    input: app() + pvc("data") + jobOf(backup("  annotations: {helm.sh/hook: 'Pre-Install, pre-upgrade'}\n", SHARED)),
+    findings: [
+      "but runs as a pre-install hook, when Deployment app has no pods: a required podAffinity would leave it Pending there, so none is added; as a pre-upgrade hook it may wait for the volume on another node (run those phases as a Job of their own with a podAffinity in the chart, or set cronjob-claims.coLocate: false)",
+    ],
+  },
+  "a workload at replicas 0 has no pods to run beside: no podAffinity, a warning naming coLocate": {
+    input: app().replace("spec:\n  selector:", "spec:\n  replicas: 0\n  selector:") + pvc("data") + backup("", SHARED),
+    findings: [
+      "CronJob backup shares ReadWriteOnce claim data with Deployment app, which may run no pods (its spec.replicas is 0): a required podAffinity would leave the Job Pending whenever it has none, so none is added; while it has pods, the Job may wait for the volume on another node (give the Job a podAffinity in the chart, or set cronjob-claims.coLocate: false)",
+    ],
+  },
+  "a KEDA ScaledObject with no minReplicaCount may scale the workload to 0 (KEDA's default): no podAffinity": {
+    input: app() + pvc("data") + backup("", SHARED) + "---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: app\nspec:\n  scaleTargetRef: {name: app}\n",
+    findings: ["which may run no pods (ScaledObject app may scale it to 0)"],
+  },
+  "an autoscaler that keeps at least one replica: co-located as before": {
+    input: app() + pvc("data") + backup("", SHARED) + "---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: app\nspec:\n  scaleTargetRef: {name: app}\n  minReplicaCount: 1\n",
+    output: app() + pvc("data") + backup("", SHARED, WITH_APP) + "---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: app\nspec:\n  scaleTargetRef: {name: app}\n  minReplicaCount: 1\n",
+  },
+  "a claim template replaces the pod volume of its name: the pods mount data-db-0, not the volume's claim": {
+    input:
+      db(1).replace("          volumeMounts: [{name: data, mountPath: /data}]\n", "          volumeMounts: [{name: data, mountPath: /data}]\n      volumes:\n        - name: data\n          persistentVolumeClaim: {claimName: legacy-data}\n") +
+      backup(),
+    output:
+      db(1).replace("          volumeMounts: [{name: data, mountPath: /data}]\n", "          volumeMounts: [{name: data, mountPath: /data}]\n      volumes:\n        - name: data\n          persistentVolumeClaim: {claimName: legacy-data}\n") +
+      backup("", "persistentVolumeClaim: {claimName: data-db-0}", coLocated("                      app: db\n")),
+    findings: [ASSUMING],
+  },
   "--live: a claim the cluster does not have is retargeted, with no assumption": {
     with: { live: cluster("data") },
     input: app(IN_APPS) + pvc("data", "[ReadWriteOnce]", IN_APPS) + backup(IN_APPS),
