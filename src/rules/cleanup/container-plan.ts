@@ -115,7 +115,10 @@ function planScript(argv: Argv, index: number, name: string, settings: CleanupSe
     result.deletes += /kubectl/.test(text) && /delete/.test(text) ? 1 : 0;
     return;
   }
-  const analysis = analyseScript(text);
+  // The shell's own options come before the script: `bash -o pipefail -c …` (`-eo pipefail`, `-o` `pipefail`).
+  const options = argv.words.slice(1, index);
+  const pipefail = options.some((word, i) => word === "pipefail" && /^[-+][A-Za-z]*o[A-Za-z]*$/.test(options[i - 1] ?? ""));
+  const analysis = analyseScript(text, { pipefail });
   result.deletes += analysis.deletes;
   if (analysis.keptOff) result.findings.push(explicitlyOffFinding(name));
   for (const place of analysis.unsure) {

@@ -131,22 +131,25 @@ type Resolved =
  * is safe; the map starts again past its bound.
  */
 const analysed = new Map<string, ScriptAnalysis>();
+const analysedUnderPipefail = new Map<string, ScriptAnalysis>();
 const MAX_ANALYSED = 512;
 
-export function analyseScript(script: string): ScriptAnalysis {
-  let analysis = analysed.get(script);
+export function analyseScript(script: string, { pipefail = false }: { pipefail?: boolean } = {}): ScriptAnalysis {
+  const memo = pipefail ? analysedUnderPipefail : analysed;
+  let analysis = memo.get(script);
   if (analysis === undefined) {
-    if (analysed.size >= MAX_ANALYSED) analysed.clear();
+    if (memo.size >= MAX_ANALYSED) memo.clear();
     // Copies of their own: the script, and strings made from it, may be views of their document's text, which the
     // memo must not keep alive.
-    const own = JSON.parse(JSON.stringify({ script, analysis: analyseScriptText(script) })) as { script: string; analysis: ScriptAnalysis };
+    const own = JSON.parse(JSON.stringify({ script, analysis: analyseScriptText(script, pipefail) })) as { script: string; analysis: ScriptAnalysis };
     analysis = Object.freeze({ ...own.analysis, unsure: Object.freeze(own.analysis.unsure), statusDecides: Object.freeze(own.analysis.statusDecides) });
-    analysed.set(own.script, analysis);
+    memo.set(own.script, analysis);
   }
   return analysis;
 }
 
-function analyseScriptText(script: string): ScriptAnalysis {
+/** `pipefail`: the shell was started with it (`bash -o pipefail -c …`), not only set in the script. */
+function analyseScriptText(script: string, pipefail: boolean): ScriptAnalysis {
   const model = readScript(script);
   // bash reads $'…' as one quoted word; sh (dash, on Debian-based kubectl images) reads `$` and a quote that ends
   // elsewhere, so the two shells see different commands.
@@ -237,7 +240,7 @@ function analyseScriptText(script: string): ScriptAnalysis {
           ? "an ERR trap runs when it fails"
           : ((command.statusTested && statusDecides(command.statusTested, script, model)) ??
             (command.inFunction !== undefined && testedFunctions.has(command.inFunction) ? `its function ${command.inFunction}'s status is tested` : undefined) ??
-            outputOrStatusLeaks(command, model, script, waitsOnJobs));
+            outputOrStatusLeaks(command, model, script, waitsOnJobs, pipefail));
       if (decides) {
         tested.push(`line ${command.line}: \`${short}\`'s exit status decides what runs next (${decides})`);
         continue;
@@ -359,8 +362,8 @@ function pipedAfter(command: SimpleCommand, script: string): boolean {
  * How a delete's failure may still be seen once the flag makes it succeed: its status read by `wait`, or as that of
  * the command a substitution holding it expands to; its error output in a file, a pipe or a substitution's result.
  */
-function outputOrStatusLeaks(command: SimpleCommand, model: ScriptModel, script: string, waitsOnJobs: boolean): string | undefined {
-  const next = operatorAfter(command, script);
+function outputOrStatusLeaks(command: SimpleCommand, model: ScriptModel, script: string, waitsOnJobs: boolean, pipefail: boolean): string | undefined {
+  const next = command.pipedBy ?? operatorAfter(command, script);
   if (next === "&" && waitsOnJobs) return "it runs in the background and `wait` reads its status";
   const start = command.words[0]?.start ?? 0;
   const outer = model.commands.find((other) => other !== command && [...other.words, ...other.assignments].some((word) => word.start < start && start < word.end));
@@ -371,12 +374,23 @@ function outputOrStatusLeaks(command: SimpleCommand, model: ScriptModel, script:
   if (outer?.statusTested && givesStatus && statusDecides(outer.statusTested, script, model)) {
     return "the command substitution holding it gives its status to a tested command";
   }
-  const stderr = errorOutput(command, script);
+  const stderr = errorOutput(command, script, execRedirectsBefore(command, model));
   if (stderr !== "terminal" && stderr !== "stdout" && !HARMLESS_TARGETS.test(stderr)) return `its error output goes to ${stderr}`;
   if (stderr === "stdout" && (captured || next === "|")) return "its error output is read (2>&1 into a pipe or a command substitution)";
   if (next === "|&") return "its error output feeds a pipe";
-  if (next === "|" && /\bpipefail\b/.test(script)) return "it feeds a pipe under pipefail, whose status is then its own";
+  if (next === "|" && (pipefail || /\bpipefail\b/.test(script))) return "it feeds a pipe under pipefail, whose status is then its own";
   return undefined;
+}
+
+/**
+ * The redirections of every `exec` with no command (`exec 2>/tmp/err`) that comes before `command` in the script: they
+ * change where the shell's own output goes from there on. Taken in script order, whatever branch holds them.
+ */
+function execRedirectsBefore(command: SimpleCommand, model: ScriptModel): Redirect[] {
+  const start = command.words[0]?.start ?? 0;
+  return model.commands
+    .filter((other) => other.words.length === 1 && other.words[0]?.literal === "exec" && (other.words[0]?.start ?? 0) < start)
+    .flatMap((other) => [...(other.enclosingRedirects ?? []), ...other.redirects]);
 }
 
 /** A redirection's target as the shell names it: quotes removed where the reader could (`2>"/dev/null"`). */
@@ -384,11 +398,14 @@ function targetOf(redirect: Redirect, script: string): string {
   return redirect.target ? (redirect.target.literal ?? script.slice(redirect.target.start, redirect.target.end)) : "";
 }
 
-/** Where a command's error output goes: the terminal, stdout (`2>&1`, wherever that goes), or a file. */
-function errorOutput(command: SimpleCommand, script: string): string {
+/**
+ * Where a command's error output goes: the terminal, stdout (`2>&1`, wherever that goes), or a file. The redirections
+ * of an `exec` before it and of the compound commands around it apply first, outermost first, then its own.
+ */
+function errorOutput(command: SimpleCommand, script: string, before: readonly Redirect[] = []): string {
   let stdout = "terminal";
   let stderr = "terminal";
-  for (const redirect of command.redirects) {
+  for (const redirect of [...before, ...(command.enclosingRedirects ?? []), ...command.redirects]) {
     if (!redirect.target) continue;
     const target = targetOf(redirect, script);
     const { operator, fd } = redirect;

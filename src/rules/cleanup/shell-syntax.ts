@@ -37,6 +37,10 @@ export interface SimpleCommand {
   statusTested?: StatusTest;
   /** The function whose body holds the command (the innermost, when definitions nest). */
   inFunction?: string;
+  /** Redirections of the compound commands around it (`{ …; } 2>file`, `( … ) 2>&1`), outermost first. */
+  enclosingRedirects?: Redirect[];
+  /** The pipe its output, or that of a compound command around it, feeds (`… | cmd`, `( … ) |& cmd`). */
+  pipedBy?: "|" | "|&";
 }
 
 export interface StatusTest {
@@ -164,23 +168,26 @@ class Reader {
           throw new ScriptError(`unexpected \`${token.text}\``, token.start);
         }
         if (token.text === "(") {
+          this.compoundFollows();
           const from = this.model.commands.length;
           const body = this.takePendingFunction();
           this.list("paren");
-          this.trailingRedirects();
+          this.trailingRedirects(from);
           this.bodyOf(body, from);
           this.unitDone(from);
           continue;
         }
         if (token.text === "((") {
+          this.compoundFollows();
           // bash reads `((` as arithmetic, dash as two subshells: reading subshells finds every command either way.
           const from = this.model.commands.length;
           this.list("paren");
           this.list("paren");
-          this.trailingRedirects();
+          this.trailingRedirects(from);
           this.unitDone(from);
           continue;
         }
+        if ((token.text === "|" || token.text === "|&") && unit) for (const command of unit) command.pipedBy ??= token.text;
         if ([";", "&", "|", "&&", "||", "|&"].includes(token.text)) continue;
         // A redirection that starts a command.
         this.simpleCommand(token, before);
@@ -189,12 +196,14 @@ class Reader {
       const value = token.word.literal;
       if (value === "esac" && context === "case-item") return "esac";
       if (value === "case") {
+        this.compoundFollows();
         const from = this.model.commands.length;
         this.caseCommand();
         this.unitDone(from);
         continue;
       }
       if (value === "for" || value === "select") {
+        this.compoundFollows();
         this.opened.push({ from: this.model.commands.length });
         this.heads.push("for");
         this.forHead();
@@ -210,6 +219,7 @@ class Reader {
         continue;
       }
       if (value === "[[") {
+        this.compoundFollows();
         this.testCommand();
         this.unitDone(this.model.commands.length);
         continue;
@@ -225,6 +235,7 @@ class Reader {
   /** Follows which commands run as conditions, and where compound commands begin and end. */
   private reserved(value: string): void {
     if (value === "if" || value === "while" || value === "until" || value === "{") {
+      this.compoundFollows();
       const body = value === "{" ? this.takePendingFunction() : undefined;
       this.opened.push({ from: this.model.commands.length, ...(body !== undefined && { body }) });
     }
@@ -233,13 +244,21 @@ class Reader {
     else if (value === "do" && ["while", "until", "for"].includes(this.heads[this.heads.length - 1] ?? "")) this.heads.pop();
     else if (value === "!") this.negated = true;
     if (value === "}" || value === "done" || value === "fi" || value === "esac") {
-      this.trailingRedirects();
       const open = value === "esac" ? undefined : this.opened.pop();
+      this.trailingRedirects(open?.from);
       if (open !== undefined) {
         this.bodyOf(open.body, open.from);
         this.unitDone(open.from);
       }
     }
+  }
+
+  /**
+   * A compound command starts: one after `&&` or `||` is what they run, so the commands waiting for it keep no
+   * follower (a `|| { echo gone; exit 0; }` is not the `|| echo` its first command would make it).
+   */
+  private compoundFollows(): void {
+    this.awaitingFollower = undefined;
   }
 
   private takePendingFunction(): string | undefined {
@@ -322,16 +341,22 @@ class Reader {
   }
 
   /** Redirections after a compound command (`done > log`, `} 2>&1`). */
-  private trailingRedirects(): void {
+  /** A compound command's redirections, which apply to its commands from index `from` on. */
+  private trailingRedirects(from?: number): void {
+    const found: Redirect[] = [];
     for (;;) {
       const token = this.next();
       if (token.kind === "operator" && isRedirect(token.text)) {
-        this.model.redirects.push(this.redirect(token.text, token.start));
+        const redirect = this.redirect(token.text, token.start);
+        this.model.redirects.push(redirect);
+        found.push(redirect);
         continue;
       }
       this.peeked = token;
-      return;
+      break;
     }
+    if (from === undefined || found.length === 0) return;
+    for (const command of this.model.commands.slice(from)) command.enclosingRedirects = [...found, ...(command.enclosingRedirects ?? [])];
   }
 
   private caseCommand(): void {

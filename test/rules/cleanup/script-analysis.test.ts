@@ -109,6 +109,37 @@ const table: Record<string, Row> = {
   "in the background with wait $!: left alone": { script: "kubectl delete cm a &\nwait $! || kubectl get ns y", statusDecides: ["`wait` reads its status"] },
   "in the background with a bare wait stays editable": { script: "kubectl delete cm a & wait", patched: "kubectl delete --ignore-not-found cm a & wait" },
   "piped under pipefail: left alone": { script: "set -o pipefail\nkubectl delete cm a | cat || kubectl get ns y", statusDecides: ["under pipefail"] },
+  "an exec sending the shell's error output to a file before the delete: left alone": {
+    script: "exec 2>/tmp/err\nkubectl delete secret s\ngrep -q NotFound /tmp/err && kubectl get ns y",
+    statusDecides: ["its error output goes to /tmp/err"],
+    notReplaySafe: "writes a file",
+  },
+  "an exec after the delete does not change where its error output went": {
+    script: "kubectl delete cm a\nexec 2>/tmp/err",
+    patched: "kubectl delete --ignore-not-found cm a\nexec 2>/tmp/err",
+    notReplaySafe: "writes a file",
+  },
+  "a { } group's error output into a file: left alone": {
+    script: "{ kubectl delete secret s; } 2>/tmp/e\nif grep -q NotFound /tmp/e; then kubectl get ns y; fi",
+    statusDecides: ["its error output goes to /tmp/e"],
+    notReplaySafe: "writes a file",
+  },
+  "a ( ) subshell's error output into a pipe: left alone": {
+    script: "( kubectl delete secret s ) 2>&1 | grep -q NotFound || kubectl get ns y",
+    statusDecides: ["its error output is read"],
+  },
+  "a ( ) subshell into a pipe under pipefail: left alone": {
+    script: "set -o pipefail\n( kubectl delete cm a ) | cat || kubectl get ns y",
+    statusDecides: ["under pipefail"],
+  },
+  "|| { echo; exit 0; } is no || echo: left alone": {
+    script: "set -e\nkubectl delete secret s || { echo gone; exit 0; }\nkubectl get ns y",
+    statusDecides: ["(`||`)"],
+  },
+  "a group's own error output to /dev/null stays editable": {
+    script: "{ kubectl delete cm a; } 2>/dev/null || true",
+    patched: "{ kubectl delete --ignore-not-found cm a; } 2>/dev/null || true",
+  },
   "an ERR trap: left alone": { script: "trap 'kubectl get ns y' ERR\nkubectl delete cm a", statusDecides: ["an ERR trap"] },
   "error output into a pipe: left alone": { script: "kubectl delete cm a 2>&1 | grep -q NotFound && kubectl get ns y", statusDecides: ["its error output is read"] },
   "error output captured by a substitution: left alone": { script: 'out=$(kubectl delete cm a 2>&1)\necho "$out"', statusDecides: ["its error output is read"] },
