@@ -8,11 +8,11 @@ import { type KubeObject, ManifestStream } from "./core/manifest.js";
 import { type PipelineResult, runPipeline, type Stage } from "./core/pipeline.js";
 import { proveEdits } from "./core/proof.js";
 import type { Finding } from "./core/records.js";
-import { checkReleaseInputs, type ReleaseInputs, type ReleaseValues, resolveRelease } from "./core/release.js";
+import { checkReleaseInputs, type ReleaseInputs, ReleaseIdentity, type ReleaseValues, resolveRelease } from "./core/release.js";
 import type { RuleContext } from "./core/stage.js";
 import type { RawDocument } from "./core/stream.js";
 import { type LiveMode, liveGuard, liveNamespaceCheck, liveNamespaces } from "./live/live-guard.js";
-import { claimExists, jobExists, type LiveState, liveClaim } from "./live/live-state.js";
+import { claimExists, jobExists, type LiveState, liveClaim, placeLiveState } from "./live/live-state.js";
 import { unpinnedTemplates } from "./live/unpinned-templates.js";
 import { RULES } from "./rules/index.js";
 import { RULE_NAMES, type RuleName } from "./rules/rule.js";
@@ -99,7 +99,9 @@ export async function fixStream(input: string | readonly RawDocument[], options:
   checkReleaseInputs(releaseInputs(options));
   let stages = enabledRules(options);
   if (options.live) {
-    const { state, mode, now } = options.live;
+    const { mode, now } = options.live;
+    // Objects of the live state that state no namespace are the release namespace's, when one is given.
+    const state = placeLiveState(options.live.state, new ReleaseIdentity(releaseInputs(options)).namespace);
     const live = {
       origin: state.origin,
       claimExists: (namespace: string, name: string) => claimExists(state, namespace, name),

@@ -292,6 +292,23 @@ ${templates}`;
     expect(result.findings).toEqual([]);
   });
 
+  it("a live object with no namespace (helm get manifest) is the release namespace's, given by -n", async () => {
+    const live = liveStatefulSet("apps", DATA_ONLY).replace("metadata: {name: db, namespace: apps}", "metadata: {name: db}");
+    const render = RENDER.replace("            - {name: logs, mountPath: /logs}\n", "").replace(
+      "    - metadata: {name: logs}\n      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n",
+      "",
+    );
+    const result = await fix(render, options(live, "apps"));
+    expect(statefulSetOf(result.output).spec.volumeClaimTemplates[0].metadata).toEqual({ name: "data", labels: { tier: "old" } });
+  });
+
+  it("a live object with no namespace and no release namespace given: refused, naming -n, never compared with nothing", async () => {
+    const live = liveStatefulSet("apps", BOTH).replace("metadata: {name: db, namespace: apps}", "metadata: {name: db}");
+    await expect(fix(RENDER.replace("metadata:\n  name: db\n", "metadata:\n  name: db\n  namespace: apps\n"), options(live))).rejects.toThrow(
+      "--live live.yaml: StatefulSet db states no metadata.namespace (helm get manifest prints a chart's objects so); pass -n NAMESPACE, the release's, to read them there",
+    );
+  });
+
   it("refuses a pin that would leave a mount with neither a volume nor a template, naming the mount and the migration", async () => {
     await expect(fix(RENDER, options(liveStatefulSet("apps", DATA_ONLY), "apps"))).rejects.toThrow(
       "--live: pinning StatefulSet db to its live volumeClaimTemplates would leave container db: volumeMount logs at /logs with neither a volume nor a claim template, so the pods could not start. The new templates need a migration: kubectl delete statefulset db -n apps --cascade=orphan, then run the upgrade again",

@@ -29,10 +29,15 @@ export interface LiveState {
    * them; a file may list any subset of a namespace's Jobs, so it proves no Job absent.
    */
   jobNamespaces: Set<string>;
+  /**
+   * The objects that state no metadata.namespace (`helm get manifest` prints a chart's objects so): kept under the
+   * namespace "" until placeLiveState puts them in the release's.
+   */
+  unplaced: string[];
 }
 
 export function parseLiveState(text: string, origin: string): LiveState {
-  const state: LiveState = { origin, statefulSets: new Map(), claims: [], jobs: new Set(), jobNamespaces: new Set() };
+  const state: LiveState = { origin, statefulSets: new Map(), claims: [], jobs: new Set(), jobNamespaces: new Set(), unplaced: [] };
   const documents = parseAllDocuments(text, { merge: true, logLevel: "error" });
   for (const doc of Array.isArray(documents) ? documents : [documents]) {
     const [error] = doc.errors;
@@ -54,6 +59,9 @@ function collect(object: unknown, state: LiveState): void {
   const metadata = isRecord(object.metadata) ? object.metadata : {};
   const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "";
   const name = typeof metadata.name === "string" ? metadata.name : "";
+  if (namespace === "" && (object.kind === "StatefulSet" || object.kind === "Job" || object.kind === "PersistentVolumeClaim")) {
+    state.unplaced.push(`${object.kind} ${name}`);
+  }
   if (object.kind === "StatefulSet") state.statefulSets.set(`${namespace}/${name}`, object);
   if (object.kind === "Job") state.jobs.add(`${namespace}/${name}`);
   if (object.kind === "PersistentVolumeClaim") {
@@ -83,10 +91,33 @@ export function jobExists(state: LiveState, namespace: string, name: string): bo
   return state.jobNamespaces.has(namespace) ? false : undefined;
 }
 
+/**
+ * The state with the objects that state no namespace put in the release's, as Helm installs them; an error when the
+ * release namespace is not known (they would be compared with nothing, and a forbidden change would pass unseen).
+ */
+export function placeLiveState(state: LiveState, namespace: string | undefined): LiveState {
+  if (state.unplaced.length === 0) return state;
+  if (namespace === undefined) {
+    const shown = state.unplaced.slice(0, 3).join(", ") + (state.unplaced.length > 3 ? `, and ${state.unplaced.length - 3} more` : "");
+    throw new FixStorageError(
+      `--live ${state.origin}: ${shown} ${state.unplaced.length === 1 ? "states" : "state"} no metadata.namespace (helm get manifest prints a chart's objects so); pass -n NAMESPACE, the release's, to read them there`,
+    );
+  }
+  const place = (key: string) => (key.startsWith("/") ? `${namespace}${key}` : key);
+  return {
+    ...state,
+    statefulSets: new Map([...state.statefulSets].map(([key, value]) => [place(key), value])),
+    claims: state.claims.map((claim) => (claim.namespace === "" ? { ...claim, namespace } : claim)),
+    jobs: new Set([...state.jobs].map(place)),
+    unplaced: [],
+  };
+}
+
 /** Several reads (one per namespace) as one state. */
 export function mergeLiveStates(states: readonly LiveState[], origin: string): LiveState {
-  const merged: LiveState = { origin, statefulSets: new Map(), claims: [], jobs: new Set(), jobNamespaces: new Set() };
+  const merged: LiveState = { origin, statefulSets: new Map(), claims: [], jobs: new Set(), jobNamespaces: new Set(), unplaced: [] };
   for (const state of states) {
+    merged.unplaced.push(...state.unplaced);
     for (const [key, value] of state.statefulSets) merged.statefulSets.set(key, value);
     merged.claims.push(...state.claims);
     for (const job of state.jobs) merged.jobs.add(job);
