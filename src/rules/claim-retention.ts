@@ -3,7 +3,8 @@
  * StatefulSet go with it. The field may change on a live StatefulSet, so this is safe on upgrade.
  */
 import * as z from "zod/mini";
-import { isRecord } from "../core/manifest.js";
+import { FixStorageError } from "../core/errors.js";
+import { isRecord, type KubeObject } from "../core/manifest.js";
 import { claimTemplates, statefulSets } from "./workloads.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 
@@ -14,7 +15,7 @@ const options = z.strictObject({
   whenDeleted: z.optional(policy),
   /** Unset: Retain, unless the chart already sets a value. */
   whenScaled: z.optional(policy),
-  /** StatefulSet names to change; all with volumeClaimTemplates when absent. */
+  /** StatefulSets to change, as NAME or NAMESPACE/NAME; all with volumeClaimTemplates when absent. */
   statefulSets: z.optional(z.array(z.string())),
 });
 
@@ -26,14 +27,16 @@ export const claimRetention: Rule<z.infer<typeof options>> = {
   summary: "set persistentVolumeClaimRetentionPolicy (opt-in: uninstall then deletes the data)",
   defaultEnabled: false,
   options,
-  plan({ stream }, configured) {
+  plan({ stream, release }, configured) {
     const plan = new PlanBuilder("claim-retention");
-    const selected = configured.statefulSets ? new Set(configured.statefulSets) : undefined;
+    const withTemplates = statefulSets(stream).filter((statefulSet) => claimTemplates(statefulSet).templates.length > 0);
+    const namespaceOf = (statefulSet: KubeObject) => release().namespaceOf(statefulSet);
+    const selected = configured.statefulSets?.map((entry) => selection(entry, withTemplates, namespaceOf));
     const seen = new Set<string>();
-    for (const statefulSet of statefulSets(stream)) {
-      if (claimTemplates(statefulSet).templates.length === 0) continue;
-      if (selected && !selected.has(statefulSet.name)) continue;
-      seen.add(statefulSet.name);
+    for (const statefulSet of withTemplates) {
+      const chosen = selected?.filter((entry) => entry.name === statefulSet.name && (entry.namespace === undefined || entry.namespace === namespaceOf(statefulSet)));
+      if (selected && chosen?.length === 0) continue;
+      for (const entry of chosen ?? []) seen.add(entry.written);
       const current = statefulSet.get(["spec", "persistentVolumeClaimRetentionPolicy"]);
       const existing = isRecord(current) ? current : {};
       for (const field of ["whenDeleted", "whenScaled"] as const) {
@@ -68,11 +71,34 @@ export const claimRetention: Rule<z.infer<typeof options>> = {
         });
       }
     }
-    for (const name of selected ?? []) {
-      if (!seen.has(name)) {
-        plan.finding("warning", `claim-retention: statefulSets names ${name}, but no StatefulSet of that name with volumeClaimTemplates is in the stream`);
+    for (const { written } of selected ?? []) {
+      if (!seen.has(written)) {
+        plan.finding("warning", `claim-retention: statefulSets names ${written}, but no StatefulSet of that name with volumeClaimTemplates is in the stream`);
       }
     }
     return plan.build();
   },
 };
+
+/**
+ * An entry of `statefulSets`: NAME, or NAMESPACE/NAME. A bare name that StatefulSets of several namespaces have is an
+ * error: deleting the data of another release's StatefulSet on uninstall is not a guess to make.
+ */
+function selection(
+  written: string,
+  candidates: readonly KubeObject[],
+  namespaceOf: (statefulSet: KubeObject) => string | undefined,
+): { written: string; name: string; namespace?: string } {
+  const slash = written.indexOf("/");
+  if (slash !== -1) return { written, namespace: written.slice(0, slash), name: written.slice(slash + 1) };
+  const namespaces = [...new Set(candidates.filter((statefulSet) => statefulSet.name === written).map((statefulSet) => namespaceOf(statefulSet) ?? "(none stated)"))];
+  if (namespaces.length > 1) {
+    throw new FixStorageError(
+      `claim-retention: statefulSets names ${written}, and StatefulSets of that name are in namespaces ${namespaces.join(", ")}: name the namespace (${namespaces
+        .filter((namespace) => namespace !== "(none stated)")
+        .map((namespace) => `${namespace}/${written}`)
+        .join(" or ")})`,
+    );
+  }
+  return { written, name: written };
+}

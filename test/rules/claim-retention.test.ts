@@ -58,6 +58,13 @@ const table: Record<string, Row> = {
     output: sts("a") + sts("b").replace("    - metadata: {name: data}\n", `    - metadata: {name: data}\n${policy("Delete", "Retain")}`),
     findings: ["claim-retention: statefulSets names c, but no StatefulSet of that name with volumeClaimTemplates is in the stream"],
   },
+  "statefulSets names one by NAMESPACE/NAME: the same name in another namespace keeps the chart's value": {
+    options: { whenDeleted: "Delete", statefulSets: ["team-a/db"] },
+    input: sts("db").replace("  name: db\n", "  name: db\n  namespace: team-a\n") + sts("db", policy("Retain", "Retain")).replace("  name: db\n", "  name: db\n  namespace: team-b\n"),
+    output:
+      sts("db").replace("  name: db\n", "  name: db\n  namespace: team-a\n").replace("    - metadata: {name: data}\n", `    - metadata: {name: data}\n${policy("Delete", "Retain")}`) +
+      sts("db", policy("Retain", "Retain")).replace("  name: db\n", "  name: db\n  namespace: team-b\n"),
+  },
   "a StatefulSet without claim templates has no PVCs to keep or delete": {
     input: sts("cache", "", ""),
   },
@@ -65,6 +72,13 @@ const table: Record<string, Row> = {
 
 describe("claim-retention", () => {
   runTable("claim-retention", table);
+
+  it("a bare name that StatefulSets of two namespaces have is an error naming both (another release's data is at stake)", async () => {
+    const input = sts("db").replace("  name: db\n", "  name: db\n  namespace: team-a\n") + sts("db", policy("Retain", "Retain")).replace("  name: db\n", "  name: db\n  namespace: team-b\n");
+    await expect(fix(input, { enable: ["claim-retention"], ruleOptions: { "claim-retention": { whenDeleted: "Delete", statefulSets: ["db"] } } })).rejects.toThrow(
+      "claim-retention: statefulSets names db, and StatefulSets of that name are in namespaces team-a, team-b: name the namespace (team-a/db or team-b/db)",
+    );
+  });
 
   it("is off by default", async () => {
     expect((await fix(sts("db"), { release: { name: "r", namespace: "n" } })).changes.filter((change) => change.rule === "claim-retention")).toEqual([]);
