@@ -70,14 +70,14 @@ export const rwoRollout: Rule<Options> = {
       const namespace = namespaceOf(deployment);
       const { exclusive, unknown } = classify(
         volumes.map((volume) => volume.claimName),
-        (claim) => claims.modes.get(`${namespace}/${claim}`) ?? configured(opts, claim),
+        (claim) => claims.modes(namespace, claim) ?? configured(opts, claim),
       );
       const renderedElsewhere =
-        release().namespaceOf(deployment) === undefined ? unknown.filter((claim) => claims.statedNamespaces.has(claim)) : [];
+        release().namespaceOf(deployment) === undefined ? unknown.filter((claim) => claims.statedNamespaces(claim).length > 0) : [];
       if (exclusive.length > 0) planExclusive(plan, deployment, rollout, exclusive, opts.mode);
       else if (renderedElsewhere.length > 0) {
         // The claim is rendered in a namespace the claim states; the Deployment's own is not known.
-        const where = renderedElsewhere.map((claim) => `${claim} in ${claims.statedNamespaces.get(claim)?.join(", ")}`).join("; ");
+        const where = renderedElsewhere.map((claim) => `${claim} in ${claims.statedNamespaces(claim).join(", ")}`).join("; ");
         plan.finding(
           "warning",
           `${deployment} states no namespace and none is given, and the stream renders ${renderedElsewhere.length === 1 ? "claim" : "claims"} ${where}: whether it mounts ${renderedElsewhere.length === 1 ? "that claim" : "those claims"} is not known, so rwo-rollout left it alone; pass --namespace (-n) with the release's namespace`,
@@ -113,10 +113,13 @@ function reportSharedClaims(
       byClaim.set(key, [...(byClaim.get(key) ?? []), workload]);
     }
   }
-  for (const [key, workloads] of byClaim) {
+  for (const [key, mounting] of byClaim) {
+    // A claim template's claim is mounted by its StatefulSet's pod of that ordinal too.
+    const replica = rendered().mountedByReplica(key.slice(0, key.indexOf("/")), key.slice(key.indexOf("/") + 1));
+    const workloads = replica === undefined || mounting.includes(replica) ? mounting : [...mounting, replica];
     if (workloads.length < 2) continue;
     if (selected && !workloads.some((workload) => workload.kind === "Deployment" && selected.has(workload.name))) continue;
-    const claimModes = rendered().modes.get(key);
+    const claimModes = rendered().modes(key.slice(0, key.indexOf("/")), key.slice(key.indexOf("/") + 1));
     if (!claimModes || !(claimModes.includes("ReadWriteOnce") || claimModes.includes("ReadWriteOncePod"))) continue;
     if (claimModes.includes("ReadWriteMany") || claimModes.includes("ReadOnlyMany")) continue;
     const oncePod = claimModes.includes("ReadWriteOncePod");
@@ -237,23 +240,72 @@ function configured(opts: Options, claim: string): string[] | undefined {
 }
 
 interface RenderedClaims {
-  /** Access modes by `namespace/name`. */
-  modes: Map<string, string[]>;
-  /** By name, the namespaces claims of that name state themselves. */
-  statedNamespaces: Map<string, string[]>;
+  /** The access modes of claim `name` of `namespace`: a rendered PVC's, or those of the claim template that makes it. */
+  modes(namespace: string, claim: string): string[] | undefined;
+  /** The namespaces claims of that name state themselves (rendered PVCs, and claim templates of StatefulSets that do). */
+  statedNamespaces(claim: string): string[];
+  /** The StatefulSet whose running pod mounts the claim through a claim template (`data-db-0` while db-0 runs). */
+  mountedByReplica(namespace: string, claim: string): KubeObject | undefined;
 }
 
-/** The PersistentVolumeClaims the stream renders. */
+/** The PersistentVolumeClaims the stream renders, and those the StatefulSets' claim templates make (`data-db-0`). */
 function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject) => string): RenderedClaims {
-  const modes = new Map<string, string[]>();
-  const statedNamespaces = new Map<string, string[]>();
+  const pvcs = new Map<string, string[]>();
+  const stated = new Map<string, string[]>();
   for (const pvc of stream.objects(["PersistentVolumeClaim"])) {
     if (pvc.apiVersion !== "v1") continue;
     const accessModes = pvc.get(["spec", "accessModes"]);
-    modes.set(`${namespaceOf(pvc)}/${pvc.name}`, Array.isArray(accessModes) ? accessModes.map(String) : []);
-    if (pvc.namespace) statedNamespaces.set(pvc.name, [...(statedNamespaces.get(pvc.name) ?? []), pvc.namespace]);
+    pvcs.set(`${namespaceOf(pvc)}/${pvc.name}`, Array.isArray(accessModes) ? accessModes.map(String) : []);
+    if (pvc.namespace) stated.set(pvc.name, [...(stated.get(pvc.name) ?? []), pvc.namespace]);
   }
-  return { modes, statedNamespaces };
+  const templates = templateClaims(stream, namespaceOf);
+  return {
+    modes: (namespace, claim) => pvcs.get(`${namespace}/${claim}`) ?? templates.of(namespace, claim)?.modes,
+    statedNamespaces: (claim) => [...new Set([...(stated.get(claim) ?? []), ...templates.statedNamespaces(claim)])],
+    mountedByReplica: (namespace, claim) => {
+      const template = templates.of(namespace, claim);
+      if (template === undefined) return undefined;
+      const { statefulSet } = template;
+      const start = statefulSet.get(["spec", "ordinals", "start"]) ?? 0;
+      const replicas = mostReplicas(Number(statefulSet.get(["spec", "replicas"]) ?? 1), autoscalerOf(stream, statefulSet, namespaceOf));
+      const ordinal = Number(claim.slice(template.prefix.length));
+      return Number.isSafeInteger(start) && ordinal >= (start as number) && ordinal < (start as number) + replicas ? statefulSet : undefined;
+    },
+  };
+}
+
+/** A StatefulSet's claim template: its claims are `prefix` and an ordinal (`data-db-` and `0`). */
+interface TemplateClaims {
+  statefulSet: KubeObject;
+  namespace: string;
+  prefix: string;
+  modes: string[];
+}
+
+/** The claim templates of the stream's StatefulSets, found by the claims they make. */
+function templateClaims(stream: ManifestStream, namespaceOf: (object: KubeObject) => string) {
+  const byPrefix = new Map<string, TemplateClaims>();
+  for (const statefulSet of stream.objects(["StatefulSet"], (text) => text.includes("volumeClaimTemplates"))) {
+    if (statefulSet.apiVersion !== "apps/v1") continue;
+    const templates = statefulSet.get(["spec", "volumeClaimTemplates"]);
+    for (const template of Array.isArray(templates) ? templates : []) {
+      const name = isRecord(template) && isRecord(template.metadata) ? template.metadata.name : undefined;
+      if (typeof name !== "string" || name === "") continue;
+      const modes = isRecord(template.spec) ? template.spec.accessModes : undefined;
+      const namespace = namespaceOf(statefulSet);
+      const prefix = `${name}-${statefulSet.name}-`;
+      if (!byPrefix.has(`${namespace}/${prefix}`)) byPrefix.set(`${namespace}/${prefix}`, { statefulSet, namespace, prefix, modes: Array.isArray(modes) ? modes.map(String) : [] });
+    }
+  }
+  const of = (namespace: string, claim: string): TemplateClaims | undefined => {
+    const end = claim.lastIndexOf("-") + 1;
+    return end > 0 && /^\d+$/.test(claim.slice(end)) ? byPrefix.get(`${namespace}/${claim.slice(0, end)}`) : undefined;
+  };
+  return {
+    of,
+    statedNamespaces: (claim: string) =>
+      [...byPrefix.values()].filter((template) => template.statefulSet.namespace && of(template.namespace, claim) === template).map((template) => template.namespace),
+  };
 }
 
 interface RollingRollout {

@@ -45,6 +45,22 @@ const table: Record<string, Row> = {
       "Deployment app states no namespace and none is given, and the stream renders claim data in b: whether it mounts that claim is not known, so rwo-rollout left it alone; pass --namespace (-n) with the release's namespace",
     ],
   },
+  "a claim a StatefulSet's claim template makes is rendered, with the template's access mode; its pod mounts it too": {
+    input:
+      deployment("", "persistentVolumeClaim:\n            claimName: data-db-0") +
+      "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  replicas: 1\n  serviceName: db\n  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers: [{name: db, image: db:1, volumeMounts: [{name: data, mountPath: /data}]}]\n  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n",
+    findings: [
+      "Deployment app mounts ReadWriteOnce claim data-db-0 and updates with RollingUpdate (the default)",
+      "Deployment app and StatefulSet db both mount ReadWriteOnce claim data-db-0, and no required podAffinity by kubernetes.io/hostname keeps their pods on one node",
+    ],
+  },
+  "a claim of an ordinal the StatefulSet does not run is not mounted by it": {
+    input:
+      RWO.replace("  name: data\n", "  name: data-db-5\n") +
+      deployment("  strategy: {type: Recreate}\n", "persistentVolumeClaim:\n            claimName: data-db-5") +
+      "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  replicas: 1\n  serviceName: db\n  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers: [{name: db, image: db:1, volumeMounts: [{name: data, mountPath: /data}]}]\n  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n",
+    findings: [],
+  },
   // mastodon: web and sidekiq both mount the ReadWriteOnce assets claim with nothing keeping them on one node.
   "two workloads on one ReadWriteOnce claim with no podAffinity between them: reported": {
     input: RWO + deployment("  strategy: {type: Recreate}\n") + deployment("  strategy: {type: Recreate}\n").replace("name: app\n", "name: worker\n").replaceAll("{app: app}", "{app: worker}"),
