@@ -317,6 +317,19 @@ describe("check DIR reads the directory's YAML files, as kubeconform does", () =
     expect(diff.stdout).toBe(alone.stdout);
   });
 
+  it("a file named twice, or inside a directory also named, is read once: its diff applies its changes once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fix-storage-twice-"));
+    const file = join(dir, "sts.yaml");
+    writeFileSync(file, STS);
+    const alone = await run(["diff", "--disable", "claim-ownership", file]);
+    expect(alone.code).toBe(1);
+    for (const argv of [[file, file], [dir, file], [file, join(dir, ".", "sts.yaml")]]) {
+      expect((await run(["diff", "--disable", "claim-ownership", ...argv])).stdout).toBe(alone.stdout);
+    }
+    const check = await run(["check", "--disable", "claim-ownership", file, file]);
+    expect(check.stdout).toBe((await run(["check", "--disable", "claim-ownership", file])).stdout);
+  });
+
   it("a file is part of a render when its path ends with its own # Source", () => {
     const head = (source: string) => `---\n# Source: ${source}\napiVersion: v1\n`;
     const cases: Array<[string, string, string | undefined]> = [

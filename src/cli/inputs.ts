@@ -1,5 +1,5 @@
 /** Reading what the CLI is given: files, directories of rendered templates, stdin, the config file; writing reports. */
-import { closeSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { describeError, FixStorageError } from "../core/errors.js";
 import { type RawDocument, type SplitterOptions, StreamSplitter, splitStreamBytes } from "../core/stream.js";
@@ -74,6 +74,15 @@ export async function readInputs(
     return [inputOf("stdin", splitter.end())];
   }
   const inputs: Input[] = [];
+  // A file reached twice (`a.yaml ./a.yaml`, a directory and a file in it) is read once: a diff holding its changes
+  // twice would undo them when applied, and check would count them twice.
+  const seen = new Set<string>();
+  const firstTime = (path: string) => {
+    const key = realPathOf(path);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
   for (const file of files) {
     if (file === "-") throw new FixStorageError("- (stdin) cannot be mixed with files");
     let isDirectory: boolean;
@@ -83,12 +92,13 @@ export async function readInputs(
       throw new FixStorageError(`cannot read ${file}: ${errnoText(error)}`);
     }
     if (!isDirectory) {
-      inputs.push(readInput(file, split));
+      if (firstTime(file)) inputs.push(readInput(file, split));
       continue;
     }
     const found = yamlFilesUnder(file);
     if (found.length === 0) throw new FixStorageError(`${file} is a directory with no .yaml or .yml files`);
     for (const path of found) {
+      if (!firstTime(path)) continue;
       const input = readInput(path, split);
       if (isBlank(input)) continue;
       // Resolved, so that `check .` inside a chart's directory finds the chart's name in the path.
@@ -116,6 +126,15 @@ function yamlFilesUnder(dir: string): string[] {
   };
   walk(dir);
   return found;
+}
+
+/** The file's own path, links resolved; the path as given where it cannot be resolved (reading it then says why). */
+function realPathOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
 function readInput(file: string, split: SplitterOptions): Input {
