@@ -151,7 +151,9 @@ export function fluxPatches(result: FixResult): string {
     const { group, version } = groupVersion(target.ref.apiVersion);
     lines.push(`        # ${[...target.rules].join(", ")}: ${target.ref.kind} ${target.ref.namespace ? `${target.ref.namespace}/` : ""}${target.ref.name}`);
     lines.push("        - target:");
-    if (group) lines.push(`            group: ${renderString(group)}`);
+    // kustomize reads a target's fields as anchored patterns, and an absent or empty group as any group: the core
+    // group is the empty string, written as a pattern, so a same-named object of another group is never patched.
+    lines.push(`            group: ${renderString(group ? escapeRegex(group) : "^$")}`);
     lines.push(`            version: ${renderString(version)}`, `            kind: ${renderString(target.ref.kind)}`);
     lines.push(`            name: ${renderString(escapeRegex(target.ref.name))}`);
     if (namespace !== undefined) lines.push(`            namespace: ${renderString(escapeRegex(namespace))}`);

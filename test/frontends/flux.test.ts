@@ -145,6 +145,15 @@ describe.skipIf(!kubectl)("fix-storage flux-patches", () => {
     await expectPatchesFix(input, patches, options);
   });
 
+  it.skipIf(!kubectl)("a core-group claim's target selects it alone, never a same-named object of another group", async () => {
+    const claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\n  namespace: a\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n";
+    const input = `---\n${claim}---\n${claim.replace("apiVersion: v1", "apiVersion: example.com/v1").replace(/spec:[\s\S]*/, "spec: {foo: bar}\n")}`;
+    const options: FixOptions = { ruleOptions: { "volume-name": { bindings: [{ claim: "data", volumeName: "pv1" }] } } };
+    const patches = await patchesFor(input, options);
+    expect(patches.map((patch) => (patch as { target: { group?: string } }).target.group)).toEqual(["^$"]);
+    await expectPatchesFix(input, patches, options);
+  });
+
   it("refuses two objects that kustomize reads as in one namespace: no target selects one alone", async () => {
     const render = statefulSet("db-1.0.0", "\n              helm.sh/chart: CHART", " {}");
     const twins = `${render.replace("  namespace: apps\n", "")}---\n${render.replace("namespace: apps", "namespace: default")}`;
