@@ -184,9 +184,26 @@ describe("did you mean", () => {
     });
   }
 
-  it("a mistyped rule in the environment", async () => {
+  it("a mistyped rule in the environment, naming the variable", async () => {
     const outcome = await run([], { stdin: STS, env: { ARGOCD_ENV_FIX_STORAGE_DISABLE: "claim-ownershp" } });
-    expect(outcome.stderr.join("\n")).toContain('unknown rule "claim-ownershp": did you mean "claim-ownership"?');
+    expect(outcome.stderr.join("\n")).toContain('ARGOCD_ENV_FIX_STORAGE_DISABLE: unknown rule "claim-ownershp": did you mean "claim-ownership"?');
+    const binding = await run([], { stdin: STS, env: { PARAM_FIX_STORAGE_VOLUME_NAME: "bad" } });
+    expect(binding.stderr).toEqual(["fix-storage: PARAM_FIX_STORAGE_VOLUME_NAME: bad: expected STATEFULSET/TEMPLATE=PV or CLAIM=PV"]);
+  });
+
+  it("flags win over the environment, setting by setting: --enable over a variable's disable, a flag's binding over a variable's", async () => {
+    const enabled = await run(["--explain", "--enable", "claim-ownership"], { stdin: STS, env: { FIX_STORAGE_DISABLE: "claim-ownership,rwo-rollout" } });
+    expect(enabled.code).toBe(0);
+    expect(enabled.stderr.join("\n")).toContain("claim-ownership:");
+    const disabled = await run(["--explain", "--disable", "claim-template-labels"], { stdin: STS, env: { FIX_STORAGE_ENABLE: "claim-template-labels" } });
+    expect(disabled.stderr.join("\n")).not.toContain("claim-template-labels:");
+    const bound = await run(["--explain", "--volume-name", "pushgateway/storage-volume=pv-new"], {
+      stdin: STS,
+      env: { FIX_STORAGE_VOLUME_NAME: "pushgateway/storage-volume=pv-old" },
+    });
+    expect(bound.code).toBe(0);
+    expect(bound.stdout).toContain("volumeName: pv-new");
+    expect(bound.stdout).not.toContain("pv-old");
   });
 
   it("a path that is no command says the transform reads stdin", async () => {

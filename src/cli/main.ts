@@ -9,7 +9,7 @@ import { type FixOptions, type FixResult, fixStream, liveNamespacesFor } from ".
 import { fluxPatches } from "../frontends/flux-patches.js";
 import { runKrm, startsAsResourceList } from "../frontends/krm.js";
 import { RULE_NAMES } from "../rules/rule.js";
-import { parseVolumeNameFlag } from "../rules/volume-name.js";
+import { parseVolumeNameFlag, type VolumeBinding } from "../rules/volume-name.js";
 import { githubAnnotations } from "../views/annotations.js";
 import { checkText } from "../views/check-text.js";
 import { unifiedDiff } from "../views/diff.js";
@@ -83,10 +83,16 @@ function readsStdin(args: CliArgs): boolean {
 
 function fixOptions(args: CliArgs, settings: EnvSettings, env: Record<string, string | undefined>): FixOptions {
   const configPath = args.config ?? settings.config;
-  const volumeNames = [...settings.volumeName, ...args.volumeName].map(parseVolumeNameFlag);
-  const enable = [...settings.enable, ...args.enable];
-  const disable = [...settings.disable, ...args.disable];
-  for (const name of [...enable, ...disable]) checkRuleName(name);
+  // Flags win over the environment, setting by setting: a rule turned on or off by a flag, a target a flag binds.
+  const fromFlags = args.volumeName.map(parseVolumeNameFlag);
+  const fromEnvironment = settings.volumeName.map((text) => parseVolumeNameSetting(text, settings.volumeNameFrom));
+  const boundByFlag = new Set(fromFlags.map(bindingTarget));
+  const volumeNames = [...fromEnvironment.filter((binding) => !boundByFlag.has(bindingTarget(binding))), ...fromFlags];
+  for (const name of settings.enable) checkRuleName(name, settings.enableFrom);
+  for (const name of settings.disable) checkRuleName(name, settings.disableFrom);
+  for (const name of [...args.enable, ...args.disable]) checkRuleName(name);
+  const enable = [...settings.enable.filter((name) => !args.disable.includes(name)), ...args.enable];
+  const disable = [...settings.disable.filter((name) => !args.enable.includes(name)), ...args.disable];
   return {
     ...(configPath !== undefined && { config: loadConfig(configPath) }),
     enable,
@@ -107,10 +113,28 @@ function fixOptions(args: CliArgs, settings: EnvSettings, env: Record<string, st
   };
 }
 
-function checkRuleName(name: string): void {
+/** `from`: the variable a name came from, which the message then names. */
+function checkRuleName(name: string, from?: string): void {
   if ((RULE_NAMES as readonly string[]).includes(name)) return;
   const guess = didYouMean(name, RULE_NAMES);
-  throw new FixStorageError(`unknown rule ${JSON.stringify(name)}${guess ? `: did you mean ${JSON.stringify(guess)}?` : ""} (rules are: ${RULE_NAMES.join(", ")})`);
+  throw new FixStorageError(
+    `${from ? `${from}: ` : ""}unknown rule ${JSON.stringify(name)}${guess ? `: did you mean ${JSON.stringify(guess)}?` : ""} (rules are: ${RULE_NAMES.join(", ")})`,
+  );
+}
+
+/** A binding from the environment: its errors name the variable, not the flag. */
+function parseVolumeNameSetting(text: string, from: string | undefined): VolumeBinding {
+  try {
+    return parseVolumeNameFlag(text);
+  } catch (error) {
+    if (!(error instanceof FixStorageError) || from === undefined) throw error;
+    throw new FixStorageError(error.message.replace(/^--volume-name /, `${from}: `));
+  }
+}
+
+/** What a binding binds, however its PV differs: a flag's binding of it replaces the environment's. */
+function bindingTarget(binding: VolumeBinding): string {
+  return "claim" in binding ? `claim ${binding.namespace ?? ""}/${binding.claim}` : `template ${binding.namespace ?? ""}/${binding.statefulSet}/${binding.template}`;
 }
 
 function loadConfig(path: string): Config {

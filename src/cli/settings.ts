@@ -15,6 +15,10 @@ export interface EnvSettings {
   enable: string[];
   disable: string[];
   volumeName: string[];
+  /** The variables those came from, for messages. */
+  enableFrom?: string;
+  disableFrom?: string;
+  volumeNameFrom?: string;
   log?: string;
 }
 
@@ -51,13 +55,19 @@ export function settingsFromEnvironment(env: Record<string, string | undefined>)
   const releaseName = lookup(env, "RELEASE_NAME");
   const namespace = lookup(env, "NAMESPACE");
   const log = env.FIX_STORAGE_LOG;
+  const enable = lookup(env, "ENABLE");
+  const disable = lookup(env, "DISABLE");
+  const volumeName = lookup(env, "VOLUME_NAME");
   return {
     ...(config !== undefined && { config: config.values[0] as string }),
     ...(releaseName !== undefined && { releaseName: releaseName.values[0] as string, releaseNameFrom: releaseName.from }),
     ...(namespace !== undefined && { namespace: namespace.values[0] as string, namespaceFrom: namespace.from }),
-    enable: splitLists(lookup(env, "ENABLE")?.values),
-    disable: splitLists(lookup(env, "DISABLE")?.values),
-    volumeName: splitLists(lookup(env, "VOLUME_NAME")?.values),
+    enable: splitLists(enable?.values),
+    disable: splitLists(disable?.values),
+    volumeName: splitLists(volumeName?.values),
+    ...(enable !== undefined && { enableFrom: enable.from }),
+    ...(disable !== undefined && { disableFrom: disable.from }),
+    ...(volumeName !== undefined && { volumeNameFrom: volumeName.from }),
     ...(log !== undefined && log !== "" && { log }),
   };
 }

@@ -114,7 +114,10 @@ export const volumeName: Rule<z.infer<typeof options>> = {
           failAt(found, `volume-name: ${found} is ${describeScaling(scaling)}; every replica would claim PV ${wanted.volumeName}, so only one could bind`);
         }
         specPath = [...template.path, "spec"];
-        what = `${found} volumeClaimTemplate ${wanted.template} (claim ${wanted.template}-${found.name}-0)`;
+        // The one replica's ordinal: spec.ordinals.start, 0 by default.
+        const start = found.get(["spec", "ordinals", "start"]);
+        const ordinal = typeof start === "number" && Number.isSafeInteger(start) && start >= 0 ? start : 0;
+        what = `${found} volumeClaimTemplate ${wanted.template} (claim ${wanted.template}-${found.name}-${ordinal})`;
       } else {
         const claims = stream.objects(["PersistentVolumeClaim"]).filter((claim) => claim.apiVersion === "v1");
         const found = onlyOne(
