@@ -167,6 +167,27 @@ describe("collections nested some thousand levels deep", () => {
   });
 });
 
+describe("an option another command takes is refused, not ignored", () => {
+  const cases: Array<[string[], string]> = [
+    [["--chart-dir", "charts/app"], "--chart-dir is an option of check only, not of fix"],
+    [["diff", "--chart-dir", "charts/app", "x.yaml"], "--chart-dir is an option of check only, not of diff"],
+    [["check", "--explain", "x.yaml"], "--explain is an option of fix, diff and flux-patches only, not of check: its output explains every change and finding already"],
+    [["krm", "--explain"], "--explain is an option of fix, diff and flux-patches only, not of krm: the ResourceList's results hold every change and finding"],
+    [["flux-patches", "--live", "kubectl"], "--live is an option of fix, check, diff and krm only, not of flux-patches"],
+  ];
+  for (const [argv, message] of cases) {
+    it(argv.join(" "), async () => {
+      const outcome = await run(argv, { stdin: STS });
+      expect(outcome).toMatchObject({ code: 2, stdout: "" });
+      expect(outcome.stderr.join("\n")).toContain(message);
+    });
+  }
+
+  it("but --help with it still shows the command's help", async () => {
+    expect((await run(["check", "--explain", "--help"])).code).toBe(0);
+  });
+});
+
 describe("did you mean", () => {
   const cases: Array<[string, string[], string]> = [
     ["a mistyped command", ["chek", "x.yaml"], 'unknown command "chek": did you mean "check"?'],

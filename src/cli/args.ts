@@ -48,6 +48,21 @@ const OPTIONS = {
 
 const OPTION_NAMES = Object.keys(OPTIONS).map((name) => `--${name}`);
 
+/** Options that only some commands take: given to another, they are refused rather than ignored. */
+const COMMAND_OPTIONS: Record<string, { commands: readonly Command[]; why: (command: Command) => string }> = {
+  "chart-dir": { commands: ["check"], why: () => "it places sarif and github annotations in the chart's files" },
+  explain: {
+    commands: ["fix", "diff", "flux-patches"],
+    why: (command) => (command === "krm" ? "the ResourceList's results hold every change and finding" : "its output explains every change and finding already"),
+  },
+  live: { commands: ["fix", "check", "diff", "krm"], why: () => "Flux applies the patches to every later render, while the live state is read once, now" },
+  "live-mode": { commands: ["fix", "check", "diff", "krm"], why: () => "Flux applies the patches to every later render, while the live state is read once, now" },
+};
+
+function listed(commands: readonly string[]): string {
+  return commands.length === 1 ? (commands[0] as string) : `${commands.slice(0, -1).join(", ")} and ${commands[commands.length - 1]}`;
+}
+
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; args: string[] }>>;
   try {
@@ -79,6 +94,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     throw new FixStorageError(`--output ${output}: expected one of ${OUTPUT_FORMATS.join(", ")}${guess ? ` (did you mean ${guess}?)` : ""}`);
   }
   if (output !== undefined && command !== "check") throw new FixStorageError(`--output is an option of check only (fix-storage check -o ${output} FILE)`);
+  if (!values.help && !values.version) {
+    for (const [option, { commands, why }] of Object.entries(COMMAND_OPTIONS)) {
+      if (values[option as keyof typeof values] === undefined || (commands as readonly string[]).includes(command)) continue;
+      throw new FixStorageError(`--${option} is an option of ${listed(commands)} only, not of ${command}: ${why(command)}`);
+    }
+  }
   return {
     command,
     files,

@@ -114,7 +114,9 @@ schema (release, rules), or kpt's ConfigMap of key=value pairs: release-name, na
 Changes and findings are returned in the ResourceList's results.
 
 Options:
+  --report FILE          also write the JSON report to FILE
 ${RULE_OPTIONS}
+${LIVE_OPTIONS}
 `,
   version: "fix-storage version — print the version (also fix-storage --version, -v)\n",
   help: "fix-storage help [COMMAND] — the help, or a command's (also fix-storage COMMAND --help)\n",
