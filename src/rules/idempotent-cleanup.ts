@@ -40,7 +40,7 @@ export const idempotentCleanup: Rule<Options> = {
       configMaps ??= configMapsByName(stream);
       return configMaps;
     };
-    for (const job of stream.objects(["Job"], (text) => text.includes("delete") || text.includes("configMap"))) {
+    for (const job of stream.objects(["Job"], (text) => text.includes("delete") || text.includes("configMap") || text.includes("secret"))) {
       if (!job.apiVersion.startsWith("batch/")) continue;
       const pod = podSpec(job);
       if (!pod) continue;
@@ -48,10 +48,10 @@ export const idempotentCleanup: Rule<Options> = {
       // `helm test` Jobs exist to fail when something is wrong: a missing object may be exactly what they check.
       if (isHook && /(?:^|,)\s*test(?:-success)?\s*(?:,|$)/i.test(String(job.annotations()["helm.sh/hook"]))) continue;
       const mounted = mountedScriptDeletes(scriptConfigMaps, job, pod, (object) => release().namespaceOf(object));
-      for (const { configMap, key, where } of mounted.filter((one) => one.unfixed)) {
+      for (const { kind, configMap, key, where } of mounted.filter((one) => one.unfixed)) {
         plan.finding(
           "warning",
-          `${job} mounts ConfigMap ${configMap}, whose ${key} runs kubectl delete without ${IGNORE_NOT_FOUND}${where ? ` (${where})` : ""}; fix-storage edits only a Job's own command, so add ${IGNORE_NOT_FOUND} to that script in the chart`,
+          `${job} mounts ${kind} ${configMap}, whose ${key} runs kubectl delete without ${IGNORE_NOT_FOUND}${where ? ` (${where})` : ""}; fix-storage edits only a Job's own command, so add ${IGNORE_NOT_FOUND} to that script in the chart`,
           job,
         );
       }

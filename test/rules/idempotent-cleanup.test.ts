@@ -117,6 +117,16 @@ const table: Record<string, Row> = {
     output: `${job(HOOK_FIXED, MOUNTS_CLEANUP)}${CLEANUP_CONFIGMAP}`,
     findings: ["warning: Job cleanup mounts ConfigMap cleanup, whose cleanup.sh runs kubectl delete without --ignore-not-found (line 3: kubectl delete secret app-token)"],
   },
+  "a script from a ConfigMap a projected volume holds: reported the same way": {
+    input: `${job(HOOK, MOUNTS_CLEANUP.replace("configMap: {name: cleanup}", "projected: {sources: [{configMap: {name: cleanup}}]}"))}${CLEANUP_CONFIGMAP}`,
+    output: `${job(HOOK_FIXED, MOUNTS_CLEANUP.replace("configMap: {name: cleanup}", "projected: {sources: [{configMap: {name: cleanup}}]}"))}${CLEANUP_CONFIGMAP}`,
+    findings: ["warning: Job cleanup mounts ConfigMap cleanup, whose cleanup.sh runs kubectl delete without --ignore-not-found (line 3: kubectl delete secret app-token)"],
+  },
+  "a script from a mounted Secret (data in base64): reported, naming the Secret": {
+    input: `${job(HOOK, MOUNTS_CLEANUP.replace("configMap: {name: cleanup}", "secret: {secretName: cleanup}"))}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: cleanup\ndata:\n  cleanup.sh: a3ViZWN0bCBkZWxldGUgc2VjcmV0IGFwcC10b2tlbgo=\n`,
+    output: `${job(HOOK_FIXED, MOUNTS_CLEANUP.replace("configMap: {name: cleanup}", "secret: {secretName: cleanup}"))}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: cleanup\ndata:\n  cleanup.sh: a3ViZWN0bCBkZWxldGUgc2VjcmV0IGFwcC10b2tlbgo=\n`,
+    findings: ["warning: Job cleanup mounts Secret cleanup, whose cleanup.sh runs kubectl delete without --ignore-not-found (line 1: kubectl delete secret app-token)"],
+  },
   "a mounted ConfigMap whose deletes are all idempotent, or one of another namespace: nothing to report": {
     input: `${job(HOOK, MOUNTS_TWO)}${TWO_CONFIGMAPS}`,
     output: `${job(HOOK_FIXED, MOUNTS_TWO)}${TWO_CONFIGMAPS}`,

@@ -1,13 +1,15 @@
 /**
- * Cleanup scripts a Job runs from a ConfigMap it mounts (`sh /scripts/cleanup.sh`): the rule edits only a Job's own
- * command, so a `kubectl delete` there is reported, naming the ConfigMap and its key, never edited.
+ * Cleanup scripts a Job runs from a ConfigMap or Secret it mounts (`sh /scripts/cleanup.sh`), as a volume of its own
+ * or a source of a projected volume: the rule edits only a Job's own command, so a `kubectl delete` there is
+ * reported, naming the object and its key, never edited.
  */
 import { isRecord, type KubeObject, type ManifestStream } from "../../core/manifest.js";
 import { containers, type PodSpecView } from "../workloads.js";
 import { analyseScript } from "./script-analysis.js";
 
-/** `key` of ConfigMap `configMap`, which the Job mounts, runs `deletes` kubectl deletes; `unfixed`: one lacks the flag. */
+/** `key` of the ConfigMap or Secret `configMap`, which the Job mounts, runs `deletes` kubectl deletes; `unfixed`: one lacks the flag. */
 export interface MountedDelete {
+  kind: "ConfigMap" | "Secret";
   configMap: string;
   key: string;
   deletes: number;
@@ -26,15 +28,70 @@ function firstUnflagged(script: string, patched: string): string | undefined {
   return `line ${index + 1}: ${text.length > 80 ? `${text.slice(0, 77)}...` : text}`;
 }
 
-/** The ConfigMaps of the stream that may hold a delete, by name: read once for all of a stage's Jobs. */
+/**
+ * The ConfigMaps and Secrets of the stream that may hold a delete, by kind and name: read once for all of a stage's
+ * Jobs. A Secret's `data` is base64, so any Secret may.
+ */
 export function configMapsByName(stream: ManifestStream): Map<string, KubeObject[]> {
   const byName = new Map<string, KubeObject[]>();
-  for (const configMap of stream.objects(["ConfigMap"], (text) => text.includes("delete"))) {
-    const list = byName.get(configMap.name);
-    if (list) list.push(configMap);
-    else byName.set(configMap.name, [configMap]);
+  for (const object of stream.objects(["ConfigMap", "Secret"], (text) => text.includes("delete") || /^kind:\s*Secret\b/m.test(text))) {
+    if (object.apiVersion !== "v1") continue;
+    const key = `${object.kind}/${object.name}`;
+    const list = byName.get(key);
+    if (list) list.push(object);
+    else byName.set(key, [object]);
   }
   return byName;
+}
+
+/** `Kind/name` of each ConfigMap and Secret whose keys the pod's mounted volumes hold, whole or projected. */
+function mountedSources(volumes: ReadonlyArray<Record<string, unknown>>, mounted: ReadonlySet<unknown>): Set<string> {
+  const found = new Set<string>();
+  const add = (kind: string, name: unknown) => {
+    if (typeof name === "string" && name !== "") found.add(`${kind}/${name}`);
+  };
+  for (const volume of volumes) {
+    if (!mounted.has(volume.name)) continue;
+    if (isRecord(volume.configMap)) add("ConfigMap", volume.configMap.name);
+    if (isRecord(volume.secret)) add("Secret", volume.secret.secretName);
+    const sources = isRecord(volume.projected) && Array.isArray(volume.projected.sources) ? volume.projected.sources.filter(isRecord) : [];
+    for (const source of sources) {
+      if (isRecord(source.configMap)) add("ConfigMap", source.configMap.name);
+      if (isRecord(source.secret)) add("Secret", source.secret.name);
+    }
+  }
+  return found;
+}
+
+/** A ConfigMap's `data`, or a Secret's `stringData` and decoded `data`, as text by key (binary values are left out). */
+function scriptsOf(object: KubeObject): Array<[string, string]> {
+  const entries: Array<[string, string]> = [];
+  const data = object.get(["data"]);
+  if (object.kind === "ConfigMap") {
+    if (isRecord(data)) for (const [key, value] of Object.entries(data)) if (typeof value === "string") entries.push([key, value]);
+    return entries;
+  }
+  const stringData = object.get(["stringData"]);
+  if (isRecord(stringData)) for (const [key, value] of Object.entries(stringData)) if (typeof value === "string") entries.push([key, value]);
+  if (isRecord(data)) {
+    for (const [key, value] of Object.entries(data)) {
+      if (typeof value !== "string" || (isRecord(stringData) && Object.hasOwn(stringData, key))) continue;
+      const text = decodedText(value);
+      if (text !== undefined) entries.push([key, text]);
+    }
+  }
+  return entries;
+}
+
+/** Base64 text that decodes to UTF-8, decoded; undefined for anything else. */
+function decodedText(value: string): string | undefined {
+  const compact = value.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) return undefined;
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(compact, "base64"));
+  } catch {
+    return undefined;
+  }
 }
 
 export function mountedScriptDeletes(
@@ -45,22 +102,19 @@ export function mountedScriptDeletes(
 ): MountedDelete[] {
   const volumes = Array.isArray(pod.spec.volumes) ? pod.spec.volumes.filter(isRecord) : [];
   const mounted = new Set(containers(pod).flatMap((container) => (Array.isArray(container.value.volumeMounts) ? container.value.volumeMounts.filter(isRecord).map((mount) => mount.name) : [])));
-  const names = new Set(
-    volumes.flatMap((volume) => (mounted.has(volume.name) && isRecord(volume.configMap) && typeof volume.configMap.name === "string" ? [volume.configMap.name] : [])),
-  );
+  const names = mountedSources(volumes, mounted);
   if (names.size === 0) return [];
   const found: MountedDelete[] = [];
   for (const configMap of [...names].flatMap((name) => configMaps().get(name) ?? [])) {
     if (namespaceOf(configMap) !== namespaceOf(job)) continue;
-    const data = configMap.get(["data"]);
-    if (!isRecord(data)) continue;
-    for (const [key, value] of Object.entries(data)) {
-      if (typeof value !== "string" || !/kubectl/.test(value) || !/\bdelete\b/.test(value)) continue;
+    for (const [key, value] of scriptsOf(configMap)) {
+      if (!/kubectl/.test(value) || !/\bdelete\b/.test(value)) continue;
       // Read as the Job's own scripts are, delete by delete: the flag on one says nothing of the others.
       const analysis = analyseScript(value);
       if (analysis.deletes === 0) continue;
       const where = firstUnflagged(value, analysis.patched);
       found.push({
+        kind: configMap.kind === "Secret" ? "Secret" : "ConfigMap",
         configMap: configMap.name,
         key,
         deletes: analysis.deletes,
