@@ -99,6 +99,18 @@ const table: Record<string, Row> = {
     input: job(HOOK, '        - name: k\n          image: bitnami/kubectl\n          command: [sh, -c, "CMD=\\"kubectl delete cm x\\"; $CMD"]\n'),
     findings: ["warning: Job cleanup: container k: line 1: `$CMD` runs a command only known when the script runs"],
   },
+  "a script Kubernetes fills in from the container's env ($(VAR)): reported, not edited": {
+    input: job(HOOK, '        - name: k\n          image: bitnami/kubectl\n          command: [sh, -c, "$(CLEANUP)"]\n          env: [{name: CLEANUP, value: kubectl delete cm x}]\n'),
+    findings: ["warning: Job cleanup: container k: Kubernetes replaces $(CLEANUP) in its script with the container's environment before the shell reads it"],
+  },
+  "a $(VAR) that names a pod field, or a value that runs nothing, changes nothing: edited as usual": {
+    input: job(HOOK, '        - name: k\n          image: bitnami/kubectl\n          command: [sh, -c, "kubectl delete pod $(POD) -n $(NS)"]\n          env: [{name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}, {name: NS, value: apps}]\n'),
+    output: job(
+      HOOK_FIXED,
+      '        - name: k\n          image: bitnami/kubectl\n          command: [sh, -c, "kubectl delete --ignore-not-found pod $(POD) -n $(NS)"]\n          env: [{name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}, {name: NS, value: apps}]\n',
+    ),
+    findings: ["its script is not retried"],
+  },
   "sh -c run through a wrapper (dumb-init): reported, not edited": {
     input: job(HOOK, "        - name: k\n          command: [dumb-init, --, sh, -c, kubectl delete cm x]\n"),
     findings: ["warning: Job cleanup: container k runs kubectl through dumb-init"],

@@ -86,7 +86,7 @@ export function planContainer(container: ContainerView, settings: CleanupSetting
     return result;
   }
   const script = scriptIndex(words);
-  if (script !== -1) planScript(argv, script, name, settings, result);
+  if (script !== -1) planScript(argv, script, name, settings, result, container.value);
   else if (isKubectlPath(words[0] ?? "")) planExec(argv, name, result);
   else if (words.some((word, i) => isKubectlPath(word) && words.slice(i + 1).includes("delete")) || mentionsKubectlDelete(words.join(" "))) {
     // `env kubectl delete …`, `tini -- kubectl delete …`: the wrapper's own flags are unknown, so nothing is edited.
@@ -109,10 +109,21 @@ function kubectlDelete(argv: readonly string[]): number | undefined {
   return "index" in verb && argv[verb.index + 1] === "delete" ? verb.index + 1 : undefined;
 }
 
-function planScript(argv: Argv, index: number, name: string, settings: CleanupSettings, result: ContainerPlan): void {
+function planScript(argv: Argv, index: number, name: string, settings: CleanupSettings, result: ContainerPlan, container: Record<string, unknown>): void {
   const text = argv.words[index] as string;
   if (text.startsWith(OLD_WRAP_MARKER)) {
     result.deletes += /kubectl/.test(text) && /delete/.test(text) ? 1 : 0;
+    return;
+  }
+  // What Kubernetes puts in place of $(NAME) before the shell reads the script may be commands of its own.
+  const hidden = kubernetesExpansions(text, container).filter(({ value }) => value === undefined || /kubectl/.test(value) || /\bdelete\b/.test(value));
+  if (hidden.length > 0 && (/kubectl/.test(text) || hidden.some(({ value }) => value !== undefined))) {
+    result.deletes += analyseScript(text).deletes;
+    const names = hidden.map(({ name: variable, value }) => `$(${variable})${value === undefined ? " (set from a ConfigMap, a Secret or envFrom)" : ""}`);
+    result.findings.push({
+      severity: "warning",
+      message: `container ${name}: Kubernetes replaces ${names.join(", ")} in its script with the container's environment before the shell reads it, so fix-storage cannot tell what the script runs, and leaves it as written; if it deletes, add ${IGNORE_NOT_FOUND} to it in the chart`,
+    });
     return;
   }
   // The shell's own options come before the script: `bash -o pipefail -c …` (`-eo pipefail`, `-o` `pipefail`).
@@ -195,6 +206,31 @@ function planExec(argv: Argv, name: string, result: ContainerPlan): void {
     value: [...field.list.slice(0, offset), IGNORE_NOT_FOUND, ...field.list.slice(offset)],
     reason: `${reason} before --`,
   });
+}
+
+/**
+ * The `$(NAME)` references Kubernetes expands in a container's command and args (`$$` is its escape for `$`), with the
+ * value each gets: the container's env `value`, undefined where it comes from a ConfigMap, a Secret or envFrom. A
+ * field of the pod or a resource (a name, a number) runs nothing, and a name set nowhere is left as written.
+ */
+export function kubernetesExpansions(text: string, container: Record<string, unknown>): Array<{ name: string; value: string | undefined }> {
+  const env = Array.isArray(container.env) ? container.env.filter((item): item is Record<string, unknown> => typeof item === "object" && item !== null) : [];
+  const fromElsewhere = Array.isArray(container.envFrom) && container.envFrom.length > 0;
+  const found: Array<{ name: string; value: string | undefined }> = [];
+  for (const match of text.matchAll(/(\$+)\(([-._a-zA-Z][-._a-zA-Z0-9]*)\)/g)) {
+    if ((match[1] as string).length % 2 === 0) continue;
+    const variable = match[2] as string;
+    const set = env.filter((item) => item.name === variable).pop();
+    if (set === undefined) {
+      if (fromElsewhere) found.push({ name: variable, value: undefined });
+      continue;
+    }
+    if (typeof set.value === "string") found.push({ name: variable, value: set.value });
+    else if (typeof set.valueFrom === "object" && set.valueFrom !== null && !("fieldRef" in set.valueFrom) && !("resourceFieldRef" in set.valueFrom)) {
+      found.push({ name: variable, value: undefined });
+    }
+  }
+  return found;
 }
 
 function stringList(value: unknown): string[] | undefined {
