@@ -8,7 +8,7 @@ import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest
 import { ownReleaseName } from "../core/release.js";
 import type { Json } from "../core/render.js";
 import type { Path } from "../core/yaml-editor.js";
-import { HOSTNAME, requiredPodAffinityTerms, selectsOnSameNode } from "./pod-affinity.js";
+import { HOSTNAME, keepsApart, nodeSelectorsDisagree, requiredPodAffinityTerms, requiredPodAntiAffinityTerms, selectsOnSameNode } from "./pod-affinity.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 import {
   type ClaimVolume,
@@ -94,7 +94,7 @@ export const cronjobClaims: Rule<Options> = {
       const editsBefore = plan.edits.length;
       const namespace = namespaceOf(job);
       const removals: Path[] = [];
-      const affinityTerms: Array<{ term: Record<string, Json>; owner: KubeObject; claim: string }> = [];
+      const affinityTerms: Array<{ term: Record<string, Json>; owner: KubeObject; claim: string; assumed?: string }> = [];
       for (const volume of claimVolumes(pod)) {
         const mountPaths = mounts(pod)
           .filter((mount) => mount.name === volume.name)
@@ -270,8 +270,10 @@ function coLocation(
   plan: PlanBuilder,
   job: KubeObject,
   jobPod: Record<string, unknown>,
-): { term: Record<string, Json>; owner: KubeObject; claim: string } | undefined {
-  const modes = claims.accessModes(namespace, claim) ?? [opts.accessMode];
+): { term: Record<string, Json>; owner: KubeObject; claim: string; assumed?: string } | undefined {
+  const rendered = claims.accessModes(namespace, claim);
+  const modes = rendered ?? [opts.accessMode];
+  const described = rendered === undefined ? `claim ${claim} (not rendered, so assumed ${opts.accessMode})` : `ReadWriteOnce claim ${claim}`;
   if (modes.includes("ReadWriteMany") || modes.includes("ReadOnlyMany")) return undefined;
   const owners = workloadMounts.ownersOf(claim, sameScope);
   const owner = owners[0];
@@ -297,7 +299,7 @@ function coLocation(
     const others = hookPhases(job).filter((phase) => !PHASES_WITHOUT_PODS.has(phase));
     plan.finding(
       others.length > 0 ? "warning" : "info",
-      `${job} shares ReadWriteOnce claim ${claim} with ${owner.workload}, but runs as a ${withoutPods.join(" and ")} hook, when ${owner.workload} has no pods: a required podAffinity would leave it Pending there, so none is added${
+      `${job} shares ${described} with ${owner.workload}, but runs as a ${withoutPods.join(" and ")} hook, when ${owner.workload} has no pods: a required podAffinity would leave it Pending there, so none is added${
         others.length > 0 ? `; as a ${others.join(" and ")} hook it may wait for the volume on another node (run those phases as a Job of their own with a podAffinity in the chart, or set cronjob-claims.coLocate: false)` : ""
       }`,
       job,
@@ -308,16 +310,45 @@ function coLocation(
   if (owner.noPods !== undefined) {
     plan.finding(
       "warning",
-      `${job} shares ReadWriteOnce claim ${claim} with ${owner.workload}, which may run no pods (${owner.noPods}): a required podAffinity would leave the Job Pending whenever it has none, so none is added; while it has pods, the Job may wait for the volume on another node (give the Job a podAffinity in the chart, or set cronjob-claims.coLocate: false)`,
+      `${job} shares ${described} with ${owner.workload}, which may run no pods (${owner.noPods}): a required podAffinity would leave the Job Pending whenever it has none, so none is added; while it has pods, the Job may wait for the volume on another node (give the Job a podAffinity in the chart, or set cronjob-claims.coLocate: false)`,
       job,
       volume.path,
     );
     return undefined;
   }
-  // A per-replica claim is mounted by one pod only: with more replicas, the workload's labels would match the others.
-  if (owner.pod !== undefined && owner.replicas !== 1) {
-    return { term: { labelSelector: { matchLabels: { [POD_NAME]: owner.pod } }, topologyKey: HOSTNAME }, owner: owner.workload, claim };
+  // The Job's own constraints may keep it off every node the workload's pods run on: a required term would never hold.
+  const template = owner.workload.get(["spec", "template", "metadata", "labels"]);
+  const ownerLabels: Record<string, unknown> = { ...(isRecord(template) ? template : {}), ...(owner.pod !== undefined && { [POD_NAME]: owner.pod }) };
+  const ownerPod = owner.workload.get(["spec", "template", "spec"]);
+  const apart = requiredPodAntiAffinityTerms(jobPod).some((term) => keepsApart(term, ownerLabels))
+    ? `its own required podAntiAffinity keeps it off the nodes of ${owner.workload}'s pods`
+    : isRecord(ownerPod) && nodeSelectorsDisagree(jobPod, ownerPod) !== undefined
+      ? `its nodeSelector and ${owner.workload}'s put them on different nodes (${nodeSelectorsDisagree(jobPod, ownerPod)})`
+      : undefined;
+  if (apart !== undefined) {
+    plan.finding(
+      "warning",
+      `${job} shares ${described} with ${owner.workload}, but ${apart}: a required podAffinity would leave it Pending, so none is added, and its pod may wait for the volume on another node (change the Job's affinity or nodeSelector in the chart, or set cronjob-claims.coLocate: false)`,
+      job,
+      volume.path,
+    );
+    return undefined;
   }
+  const assumed = rendered === undefined ? opts.accessMode : undefined;
+  /** The term to add; an access mode assumed for it is said, not only in the edit's reason. */
+  const coLocated = (term: Record<string, Json>) => {
+    if (assumed !== undefined) {
+      plan.finding(
+        "warning",
+        `${job} shares claim ${claim} with ${owner.workload}; the stream does not render the claim, so its access mode is assumed ${assumed} (cronjob-claims.accessMode) and a required podAffinity ties the Job to the node of ${owner.workload}'s pod; if the claim is ReadWriteMany, set cronjob-claims.accessMode: ReadWriteMany (or coLocate: false)`,
+        job,
+        volume.path,
+      );
+    }
+    return { term, owner: owner.workload, claim, ...(assumed && { assumed }) };
+  };
+  // A per-replica claim is mounted by one pod only: with more replicas, the workload's labels would match the others.
+  if (owner.pod !== undefined && owner.replicas !== 1) return coLocated({ labelSelector: { matchLabels: { [POD_NAME]: owner.pod } }, topologyKey: HOSTNAME });
   const matchLabels = owner.workload.get(["spec", "selector", "matchLabels"]);
   if (!owner.workload.readsAlikeAt(["spec", "selector", "matchLabels"])) {
     plan.finding(
@@ -332,7 +363,7 @@ function coLocation(
     plan.finding("warning", `${job} shares ReadWriteOnce claim ${claim} with ${owner.workload}, whose selector has no matchLabels to co-locate with`, job, volume.path);
     return undefined;
   }
-  return { term: { labelSelector: { matchLabels: matchLabels as Json }, topologyKey: HOSTNAME }, owner: owner.workload, claim };
+  return coLocated({ labelSelector: { matchLabels: matchLabels as Json }, topologyKey: HOSTNAME });
 }
 
 /**
@@ -359,7 +390,7 @@ function addAffinity(
   job: KubeObject,
   podPath: Path,
   spec: Record<string, unknown>,
-  terms: Array<{ term: Record<string, Json>; owner: KubeObject; claim: string }>,
+  terms: Array<{ term: Record<string, Json>; owner: KubeObject; claim: string; assumed?: string }>,
 ): void {
   const requiredPath = [...podPath, "affinity", "podAffinity", "requiredDuringSchedulingIgnoredDuringExecution"];
   const affinity = isRecord(spec.affinity) ? spec.affinity : {};
@@ -367,9 +398,10 @@ function addAffinity(
   const existing = podAffinity.requiredDuringSchedulingIgnoredDuringExecution;
   // A copy: the object's data is the editor's and the proof's original, which a rule must never change.
   const present = Array.isArray(existing) ? [...existing] : [];
-  for (const { term, owner, claim } of terms) {
+  for (const { term, owner, claim, assumed } of terms) {
     if (present.some((known) => isDeepStrictEqual(known, term))) continue;
-    const reason = `claim ${claim} is ReadWriteOnce and ${owner} mounts it: the Job's pod must run on the same node, or it stays Pending (multi-attach)`;
+    const mode = assumed === undefined ? "is ReadWriteOnce" : `is assumed ${assumed} (not rendered; cronjob-claims.accessMode)`;
+    const reason = `claim ${claim} ${mode} and ${owner} mounts it: the Job's pod must run on the same node, or it stays Pending (multi-attach)`;
     if (Array.isArray(existing) || present.length > 0) plan.edit(job, { op: "append", path: requiredPath, value: term, reason });
     else plan.edit(job, { op: "set", path: requiredPath, value: [term], reason });
     present.push(term);

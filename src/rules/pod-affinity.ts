@@ -11,6 +11,37 @@ export function requiredPodAffinityTerms(spec: Record<string, unknown>): unknown
   return Array.isArray(required) ? required : [];
 }
 
+/** The pod spec's required podAntiAffinity terms, as written. */
+export function requiredPodAntiAffinityTerms(spec: Record<string, unknown>): unknown[] {
+  const affinity = isRecord(spec.affinity) ? spec.affinity : {};
+  const antiAffinity = isRecord(affinity.podAntiAffinity) ? affinity.podAntiAffinity : {};
+  const required = antiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+  return Array.isArray(required) ? required : [];
+}
+
+/**
+ * Whether a required podAntiAffinity term keeps its pod off the node of a pod with `labels` in its own namespace:
+ * any topology holds the node, so any term that selects the pod does. Terms that select by namespace or by the pod's
+ * own labels are not read, so never taken as keeping it apart.
+ */
+export function keepsApart(term: unknown, labels: Record<string, unknown>): boolean {
+  if (!isRecord(term) || typeof term.topologyKey !== "string" || term.topologyKey === "") return false;
+  if (["namespaces", "namespaceSelector", "matchLabelKeys", "mismatchLabelKeys"].some((key) => term[key] !== undefined && term[key] !== null)) {
+    return false;
+  }
+  return isRecord(term.labelSelector) && selectorMatches(term.labelSelector, labels);
+}
+
+/** A label both node selectors name with different values: the two pods can never share a node. */
+export function nodeSelectorsDisagree(a: Record<string, unknown>, b: Record<string, unknown>): string | undefined {
+  const ours = isRecord(a.nodeSelector) ? a.nodeSelector : {};
+  const theirs = isRecord(b.nodeSelector) ? b.nodeSelector : {};
+  for (const [key, value] of Object.entries(ours)) {
+    if (Object.hasOwn(theirs, key) && theirs[key] !== value) return `${key}=${String(value)} against ${key}=${String(theirs[key])}`;
+  }
+  return undefined;
+}
+
 /**
  * Whether a required podAffinity term puts its pod on the node of a pod with `labels` in its own namespace. Terms
  * that select by namespace or by the pod's own labels (matchLabelKeys) are not read, so never taken as co-locating.

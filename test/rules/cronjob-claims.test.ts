@@ -104,6 +104,8 @@ ${labels}                  topologyKey: kubernetes.io/hostname
 `;
 const WITH_APP = coLocated("                      app: app\n");
 const ASSUMING = "CronJob backup: assuming `backup-scratch` does not exist in the cluster; pass --live to check";
+/** A claim the stream does not render gets the assumed access mode, and a warning says so. */
+const ASSUMED = "the stream does not render the claim, so its access mode is assumed ReadWriteOnce (cronjob-claims.accessMode)";
 
 /** --live state: the claims the cluster has, in namespace `apps`. */
 const cluster = (...claims: string[]) => ({
@@ -194,6 +196,19 @@ const table: Record<string, Row> = {
     input: app() + pvc("data") + backup("", SHARED) + "---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: app\nspec:\n  scaleTargetRef: {name: app}\n  minReplicaCount: 1\n",
     output: app() + pvc("data") + backup("", SHARED, WITH_APP) + "---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: app\nspec:\n  scaleTargetRef: {name: app}\n  minReplicaCount: 1\n",
   },
+  "a Job whose own required podAntiAffinity keeps it off the workload's pods: no podAffinity, a warning": {
+    input: app() + pvc("data") + backup("", SHARED, "          affinity:\n            podAntiAffinity:\n              requiredDuringSchedulingIgnoredDuringExecution:\n                - {labelSelector: {matchLabels: {app: app}}, topologyKey: kubernetes.io/hostname}\n"),
+    findings: [
+      "CronJob backup shares ReadWriteOnce claim data with Deployment app, but its own required podAntiAffinity keeps it off the nodes of Deployment app's pods: a required podAffinity would leave it Pending, so none is added",
+    ],
+  },
+  "a Job pinned to another node pool than the workload's: no podAffinity, a warning naming both": {
+    input:
+      app().replace("    spec:\n      containers:", "    spec:\n      nodeSelector: {pool: web}\n      containers:") +
+      pvc("data") +
+      backup("", SHARED, "          nodeSelector: {pool: batch}\n"),
+    findings: ["its nodeSelector and Deployment app's put them on different nodes (pool=batch against pool=web)"],
+  },
   "a claim template replaces the pod volume of its name: the pods mount data-db-0, not the volume's claim": {
     input:
       db(1).replace("          volumeMounts: [{name: data, mountPath: /data}]\n", "          volumeMounts: [{name: data, mountPath: /data}]\n      volumes:\n        - name: data\n          persistentVolumeClaim: {claimName: legacy-data}\n") +
@@ -217,6 +232,7 @@ const table: Record<string, Row> = {
     with: { live: cluster("backup-scratch") },
     input: app("  namespace: shop\n") + backup("  namespace: shop\n"),
     output: app("  namespace: shop\n") + backup("  namespace: shop\n", SHARED, WITH_APP),
+    findings: [ASSUMED],
   },
   "report: changes nothing, says what share would do and what it assumes": {
     options: { mode: "report" },
@@ -279,7 +295,7 @@ const table: Record<string, Row> = {
     with: { release: { namespace: "shop" } },
     input: app("  namespace: shop\n") + backup(),
     output: app("  namespace: shop\n") + backup("", SHARED, WITH_APP),
-    findings: [ASSUMING],
+    findings: [ASSUMING, ASSUMED],
   },
   "release scoping: a Deployment of another release is no rival": {
     input: app("  labels: {app.kubernetes.io/instance: shop}\n") + backup("  labels: {app.kubernetes.io/instance: crm}\n"),
@@ -343,7 +359,7 @@ const table: Record<string, Row> = {
     with: { release: { namespace: "b" } },
     input: app("  namespace: b\n") + backup(),
     output: app("  namespace: b\n") + backup("", SHARED, WITH_APP),
-    findings: [ASSUMING],
+    findings: [ASSUMING, ASSUMED],
   },
   // Adversarial: facts Kubernetes reads otherwise than YAML 1.2, or that hide a kind from a text search.
   "a claim rendered under a kind spelled with an escape, after a first kind line: it exists, so the CronJob keeps it": {
@@ -354,6 +370,7 @@ const table: Record<string, Row> = {
     input: `${app()}${backup()}---\napiVersion: v1\nkind: !!binary UGVyc2lzdGVudFZvbHVtZUNsYWlt\nmetadata: {name: backup-scratch}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n`,
     findings: [
       ASSUMING,
+      ASSUMED,
       "CronJob backup: left as rendered: document 3 holds a !!binary scalar, which Kubernetes' reader decodes into text and this one into bytes (line 41, column 16)",
       "document 3 holds a !!binary scalar",
     ],
@@ -409,10 +426,12 @@ const table: Record<string, Row> = {
   "a required term by zone, or one that selects other pods, does not co-locate: the term by node is added": {
     input: app() + backup("", SHARED, "          affinity:\n            podAffinity:\n              requiredDuringSchedulingIgnoredDuringExecution:\n                - {labelSelector: {matchLabels: {app: app}}, topologyKey: zone}\n                - {labelSelector: {matchLabels: {app: cache}}, topologyKey: kubernetes.io/hostname}\n"),
     output: app() + backup("", SHARED, "          affinity:\n            podAffinity:\n              requiredDuringSchedulingIgnoredDuringExecution:\n                - {labelSelector: {matchLabels: {app: app}}, topologyKey: zone}\n                - {labelSelector: {matchLabels: {app: cache}}, topologyKey: kubernetes.io/hostname}\n                - labelSelector:\n                    matchLabels:\n                      app: app\n                  topologyKey: kubernetes.io/hostname\n"),
+    findings: [ASSUMED],
   },
   "a Job that already mounts the Deployment's claim is only co-located": {
     input: app() + backup("", SHARED),
     output: app() + backup("", SHARED, WITH_APP),
+    findings: [ASSUMED],
   },
   "an existing affinity is kept and the co-location added beside it": {
     input: app() + backup("", SHARED, "          affinity:\n            nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: disk, operator: In, values: [ssd]}]}]}}\n"),
@@ -423,6 +442,7 @@ const table: Record<string, Row> = {
         SHARED,
         "          affinity:\n            nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: disk, operator: In, values: [ssd]}]}]}}\n            podAffinity:\n              requiredDuringSchedulingIgnoredDuringExecution:\n                - labelSelector:\n                    matchLabels:\n                      app: app\n                  topologyKey: kubernetes.io/hostname\n",
       ),
+    findings: [ASSUMED],
   },
   "an existing required podAffinity list, empty or not: the term is appended to it": {
     input:
@@ -441,6 +461,7 @@ const table: Record<string, Row> = {
         SHARED,
         "          affinity:\n            podAffinity:\n              requiredDuringSchedulingIgnoredDuringExecution:\n                - {labelSelector: {matchLabels: {tier: cache}}, topologyKey: zone}\n                - labelSelector:\n                    matchLabels:\n                      app: app\n                  topologyKey: kubernetes.io/hostname\n",
       ).replace("name: backup\n", "name: backup2\n"),
+    findings: [ASSUMED, ASSUMED],
   },
   "near miss: nothing at that path, and a rendered claim nothing mounts is named as the likely target": {
     input: pvc("backup") + backup(),
@@ -515,9 +536,13 @@ describe("cronjob-claims on real renders of Bitnami Matomo 9.3.4", () => {
       });
       expect(pod.affinity).toEqual(AFFINITY);
     }
+    const assumed = (job: string) =>
+      `CronJob matomo/${job} shares claim matomo-data with Deployment matomo/matomo; the stream does not render the claim, so its access mode is assumed ReadWriteOnce (cronjob-claims.accessMode) and a required podAffinity ties the Job to the node of Deployment matomo/matomo's pod; if the claim is ReadWriteMany, set cronjob-claims.accessMode: ReadWriteMany (or coLocate: false)`;
     expect(result.findings.map((finding) => finding.message)).toEqual([
       "CronJob matomo/matomo-archive: assuming `matomo-matomo` does not exist in the cluster; pass --live to check (if it exists, set cronjob-claims.claims: {matomo-matomo: matomo-matomo} to keep it)",
+      assumed("matomo-archive"),
       "CronJob matomo/matomo-scheduled-tasks: assuming `matomo-matomo` does not exist in the cluster; pass --live to check (if it exists, set cronjob-claims.claims: {matomo-matomo: matomo-matomo} to keep it)",
+      assumed("matomo-scheduled-tasks"),
     ]);
     expect((await fix(result.output, only)).changes).toEqual([]);
   });
