@@ -82,33 +82,6 @@ interface TerminalBlock {
  */
 function terminalBlock(text: string): TerminalBlock | undefined {
   if (!mayEndInBlockScalar(text) || !lastLinesMayBeBlockScalar(text)) return undefined;
-  return cutReadingOf(text).end;
-}
-
-/** What a text's cut reading takes a parse for: its terminal block, and (once asked) its data read as cut. */
-interface CutReading {
-  end: TerminalBlock | undefined;
-  read?: { value: unknown } | null;
-}
-
-/**
- * The last texts' cut readings: the pipeline checks each stage's edits and the run-time proof checks them all, most
- * often on the same two texts (the document before, and after, one stage). Nothing read from here is changed.
- */
-const recentReadings = new Map<string, CutReading>();
-const RECENT_READINGS_KEPT = 16;
-
-function cutReadingOf(text: string): CutReading {
-  let reading = recentReadings.get(text);
-  if (reading === undefined) {
-    reading = { end: parsedTerminalBlock(text) };
-    if (recentReadings.size >= RECENT_READINGS_KEPT) recentReadings.clear();
-    recentReadings.set(text, reading);
-  }
-  return reading;
-}
-
-function parsedTerminalBlock(text: string): TerminalBlock | undefined {
   const tree = parseForPlanning(text);
   if (tree.errors.length > 0) return undefined;
   let node = tree.contents as Node | null;
@@ -128,15 +101,6 @@ function parsedTerminalBlock(text: string): TerminalBlock | undefined {
  * (what go-yaml reads where no line break follows; the `yaml` package would keep one), or the usual data without one.
  */
 function readAsSplit(text: string, end: TerminalBlock | undefined): { value: unknown } | undefined {
-  // Without a terminal block the text was not parsed, so it is not kept either.
-  if (end === undefined) return readCut(text, end);
-  const reading = cutReadingOf(text);
-  if (reading.end !== end) return readCut(text, end);
-  reading.read ??= readCut(text, end) ?? null;
-  return reading.read ?? undefined;
-}
-
-function readCut(text: string, end: TerminalBlock | undefined): { value: unknown } | undefined {
   let cut = text;
   if (end !== undefined) {
     const { header } = end;
