@@ -50,9 +50,23 @@ describe("release identity through the command", () => {
       const outcome = await runCli({ argv, env: {}, readStdin: async () => new TextEncoder().encode(placeholder) });
       expect(outcome).toMatchObject({ code: 2, stdout: "" });
       expect(outcome.stderr).toEqual([
-        `fix-storage: document 1 (prom/templates/statefulset.yaml) line 1: StatefulSet NAMESPACE/prom's metadata.namespace "NAMESPACE" is not a valid namespace (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)`,
+        `fix-storage: document 1 (prom/templates/statefulset.yaml) line 7, column 14: StatefulSet NAMESPACE/prom's metadata.namespace "NAMESPACE" is not a valid namespace (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)`,
       ]);
     }
+  });
+
+  it("in a List, the error names the item, and the line and column of the value in the stream", async () => {
+    const item = STATEFUL_SET.replace(/^---\n/, "").replace(/^# Source: .*\n/m, "").replace("namespace: monitoring", "namespace: NAMESPACE");
+    const list = `apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: first}}\n${item
+      .trimEnd()
+      .split("\n")
+      .map((line, index) => `${index === 0 ? "  - " : "    "}${line}`)
+      .join("\n")}\n`;
+    const outcome = await runCli({ argv: [], env: {}, readStdin: async () => new TextEncoder().encode(list) });
+    expect(outcome).toMatchObject({ code: 2, stdout: "" });
+    const line = list.split("\n").findIndex((text) => text.includes("namespace: NAMESPACE")) + 1;
+    const column = (list.split("\n")[line - 1] as string).indexOf("NAMESPACE") + 1;
+    expect(outcome.stderr[0]).toContain(`fix-storage: document 1 items[1] line ${line}, column ${column}: StatefulSet NAMESPACE/prom's metadata.namespace "NAMESPACE" is not a valid namespace`);
   });
 
   it("an object's own namespace that is no string (123) is an error naming its document, whatever -n says", async () => {
@@ -60,7 +74,7 @@ describe("release identity through the command", () => {
     const outcome = await runCli({ argv: ["-n", "monitoring"], env: {}, readStdin: async () => new TextEncoder().encode(numbered) });
     expect(outcome).toMatchObject({ code: 2, stdout: "" });
     expect(outcome.stderr).toEqual([
-      "fix-storage: document 1 (prom/templates/statefulset.yaml) line 1: StatefulSet prom's metadata.namespace is 123, which is no string: Kubernetes refuses the object (quote the value)",
+      "fix-storage: document 1 (prom/templates/statefulset.yaml) line 7, column 14: StatefulSet prom's metadata.namespace is 123, which is no string: Kubernetes refuses the object (quote the value)",
     ]);
   });
 
@@ -69,7 +83,7 @@ describe("release identity through the command", () => {
     const outcome = await runCli({ argv: [], env: {}, readStdin: async () => new TextEncoder().encode(binary) });
     expect(outcome).toMatchObject({ code: 2, stdout: "" });
     expect(outcome.stderr).toEqual([
-      "fix-storage: document 1 (prom/templates/statefulset.yaml) line 1: StatefulSet prom's metadata.namespace is a !!binary scalar, which fix-storage does not read as text (write the namespace as a string)",
+      "fix-storage: document 1 (prom/templates/statefulset.yaml) line 7, column 23: StatefulSet prom's metadata.namespace is a !!binary scalar, which fix-storage does not read as text (write the namespace as a string)",
     ]);
   });
 

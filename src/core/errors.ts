@@ -2,6 +2,8 @@
 export interface Location {
   document?: number;
   source?: string;
+  /** The object's index among the items of a List (or a ResourceList) that document is. */
+  item?: number;
   line?: number;
   column?: number;
 }
@@ -17,12 +19,13 @@ export class FixStorageError extends Error {
   }
 }
 
-/** `document 4 (chart/templates/x.yaml) line 12, column 3: message` */
+/** `document 4 (chart/templates/x.yaml) line 12, column 3: message`; `document 1 items[3] line 40, column 9: …` in a List */
 export function formatLocated(message: string, location: Location): string {
   const parts: string[] = [];
   if (location.document !== undefined) {
     parts.push(location.source ? `document ${location.document} (${location.source})` : `document ${location.document}`);
   }
+  if (location.item !== undefined) parts.push(`items[${location.item}]`);
   if (location.line !== undefined) {
     parts.push(location.column !== undefined ? `line ${location.line}, column ${location.column}` : `line ${location.line}`);
   }

@@ -18,9 +18,9 @@ import { kindLineMayMislead, mentions, statedKind, yaml11OnlyBreak } from "./sta
 import { lineColumn, strictUtf8 } from "./text.js";
 import { TreeSlot } from "./tree-slot.js";
 import { mergeOverrides, readLikeGoYaml, unclearMerge } from "./merge-order.js";
-import { aliasTargets, duplicateKeys, readDocument, selfContainingAlias, unreadableKey, unresolvedAlias } from "./yaml-aliases.js";
+import { aliasTargets, duplicateKeys, parseForEditing, readDocument, selfContainingAlias, unreadableKey, unresolvedAlias } from "./yaml-aliases.js";
 import { ANCHOR, excessiveAliasing, type Path, YamlDocumentEditor } from "./yaml-editor.js";
-import { valueAtPath } from "./yaml-path.js";
+import { resolvePath, valueAtPath } from "./yaml-path.js";
 
 export const POSTRENDER_FILENAME = "postrenderer.helm.sh/postrender-filename";
 
@@ -243,6 +243,15 @@ export class ParsedDocument {
     return this.readIn11 !== null && sameData(valueAtPath(this.initial, path), valueAtPath(this.readIn11.value, path));
   }
 
+  /** Line and column, in the document as rendered, of the node at `path`, or of the deepest part of it that exists. */
+  positionOf(path: Path): { line: number; column: number } | undefined {
+    const tree = parseForEditing(this.rawText);
+    if (tree.errors.length > 0) return undefined;
+    const { nodes, depth } = resolvePath(tree, path);
+    const offset = nodes[depth]?.range?.[0];
+    return offset === undefined ? undefined : lineColumn(this.rawText, offset);
+  }
+
   /** Composed (an edit was planned on it), in doubt, or refusing an edit: it cannot be read again for free. */
   composedOrRefusing(): boolean {
     return this.composed !== undefined || this.doubtful !== undefined || this.refusals.size > 0;
@@ -329,10 +338,21 @@ export class KubeObject {
 
   private cachedRef: ObjectRef | undefined;
 
-  /** Where an error about the object points: its document, # Source and first line. */
-  location(): Location {
+  /**
+   * Where an error about the object points: its document, # Source, item of a List, and the line and column of the
+   * node at `path` (as far as it exists; the object's first key by default). Errors alone ask, so the text is parsed
+   * for it.
+   */
+  location(path: Path = []): Location {
     const ref = this.ref();
-    return { document: ref.document, ...(ref.source !== undefined && { source: ref.source }), line: this.doc.raw.line };
+    const at = this.doc.positionOf([...this.base, ...path]);
+    return {
+      document: ref.document,
+      ...(ref.source !== undefined && { source: ref.source }),
+      ...(this.item !== undefined && { item: this.item }),
+      line: at === undefined ? this.doc.raw.line : this.doc.raw.line + at.line - 1,
+      ...(at !== undefined && { column: at.column }),
+    };
   }
 
   /** Kind, name and origin do not change under the rules' edits, so the reference is computed once. */

@@ -27,6 +27,8 @@ export interface ReleaseInputs {
 export interface Sourced {
   value: string;
   from: string;
+  /** Where in the object it was read, when the object itself holds it (for an error's line and column). */
+  path?: readonly string[];
 }
 
 /** The release of one object, or why it cannot be told (each problem names its sources and the flag that decides). */
@@ -63,7 +65,7 @@ function checkedName(candidate: Sourced | undefined, object?: KubeObject): Sourc
   if (candidate && !isReleaseName(candidate.value)) {
     throw new FixStorageError(
       `${candidate.from} ${JSON.stringify(candidate.value)} is not a release name Helm accepts (${RELEASE_NAME_RULE})${object ? "; pass --release-name NAME" : ""}`,
-      object?.location() ?? {},
+      object?.location(candidate.path) ?? {},
     );
   }
   return candidate;
@@ -72,7 +74,7 @@ function checkedName(candidate: Sourced | undefined, object?: KubeObject): Sourc
 /** `object`, when the value is its own: the error then names the document it came from. */
 function checkedNamespace(candidate: Sourced | undefined, object?: KubeObject): Sourced | undefined {
   if (candidate && !isNamespace(candidate.value)) {
-    throw new FixStorageError(`${candidate.from} ${JSON.stringify(candidate.value)} is not a valid namespace (${NAMESPACE_RULE})`, object?.location() ?? {});
+    throw new FixStorageError(`${candidate.from} ${JSON.stringify(candidate.value)} is not a valid namespace (${NAMESPACE_RULE})`, object?.location(candidate.path) ?? {});
   }
   return candidate;
 }
@@ -202,7 +204,7 @@ export class ReleaseIdentity {
     const ownNamespace = object.namespace ? { value: object.namespace, from: "its metadata.namespace" } : undefined;
     // An object's own namespace Kubernetes would reject is an error, whatever else is given.
     refuseNonStringNamespace(object);
-    if (ownNamespace) checkedNamespace({ value: ownNamespace.value, from: `${object}'s metadata.namespace` }, object);
+    if (ownNamespace) checkedNamespace({ value: ownNamespace.value, from: `${object}'s metadata.namespace`, path: ["metadata", "namespace"] }, object);
     const namespace = pick(
       ownNamespace,
       checkedNamespace(explicitNamespace(this.#inputs, scoped)),
@@ -229,11 +231,11 @@ function refuseNonStringNamespace(object: KubeObject): void {
   if (stated === undefined || stated === null || typeof stated === "string") return;
   if (stated instanceof Uint8Array) {
     // Kubernetes' reader decodes it into text; this one reads bytes, so which namespace it names is not read here.
-    throw new FixStorageError(`${object}'s metadata.namespace is a !!binary scalar, which fix-storage does not read as text (write the namespace as a string)`, object.location());
+    throw new FixStorageError(`${object}'s metadata.namespace is a !!binary scalar, which fix-storage does not read as text (write the namespace as a string)`, object.location(["metadata", "namespace"]));
   }
   throw new FixStorageError(
     `${object}'s metadata.namespace is ${JSON.stringify(stated)}, which is no string: Kubernetes refuses the object (quote the value)`,
-    object.location(),
+    object.location(["metadata", "namespace"]),
   );
 }
 
@@ -241,7 +243,7 @@ function refuseNonStringNamespace(object: KubeObject): void {
 export function ownReleaseName(object: KubeObject): Sourced | undefined {
   const labels = object.labels();
   const label = [INSTANCE, RELEASE_LABEL].find((key) => typeof labels[key] === "string" && labels[key] !== "");
-  return label ? { value: labels[label] as string, from: `its ${label} label` } : undefined;
+  return label ? { value: labels[label] as string, from: `its ${label} label`, path: ["metadata", "labels", label] } : undefined;
 }
 
 /**
@@ -258,7 +260,7 @@ function pick(
 ): Sourced | string | undefined {
   if (!own) return explicit ?? environment;
   const rival = explicit ?? environment;
-  if (!rival || rival.value === own.value) return { value: own.value, from: `${object}'s ${own.from.replace(/^its /, "")}` };
+  if (!rival || rival.value === own.value) return { value: own.value, from: `${object}'s ${own.from.replace(/^its /, "")}`, ...(own.path && { path: own.path }) };
   const given = explicit ? "" : ` and no ${flag.split(" ")[0]} is given`;
   const right = what === "namespace" ? `if the release is installed in ${own.value}` : `if the release is ${own.value}`;
   return `${object} states ${what} ${own.value} (${own.from}), but ${rival.from} says ${rival.value}${given}: nothing is written into its immutable claim templates; ${flag} decides: pass ${flag.split(" ")[0]} ${own.value} ${right}`;
