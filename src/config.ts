@@ -2,7 +2,8 @@
  * The configuration file (also a KRM functionConfig): `release: {name, namespace}` and `rules: {<rule>: {enabled, …}}`.
  * Strict: an unknown key or a wrong type is an error that names the key path.
  */
-import { parseDocument } from "yaml";
+import { isMap, isScalar, parseDocument } from "yaml";
+import { lineColumn } from "./core/text.js";
 import * as z from "zod/mini";
 import { didYouMean } from "./cli/suggest.js";
 import { FixStorageError } from "./core/errors.js";
@@ -38,12 +39,23 @@ function buildConfigSchema() {
 export type Config = z.infer<ReturnType<typeof configSchema>>;
 
 /** Validates parsed config data; `origin` names the file in errors. */
-export function parseConfig(data: unknown, origin: string): Config {
+/** Where the value at a key path is written in the config's text, when the config came from one. */
+type Locate = (path: readonly PropertyKey[]) => { line: number; column: number } | undefined;
+
+export function parseConfig(data: unknown, origin: string, locate?: Locate): Config {
   const schema = configSchema();
   const result = schema.safeParse(data ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => describeIssue(issue as Issue, data, schema as unknown as SchemaNode));
-  throw new FixStorageError(`invalid config ${origin}: ${problems.join("; ")}`);
+  const problems = result.error.issues.map((issue) => {
+    const { path, keys } = issue as Issue;
+    // An unknown key is located at itself, anything else at the key whose value it is about.
+    const at = locate?.(issue.code === "unrecognized_keys" && keys?.length === 1 ? [...path, keys[0] as string] : path);
+    return { at, text: describeIssue(issue as Issue, data, schema as unknown as SchemaNode) };
+  });
+  const located = ({ at, text }: (typeof problems)[number]) => (at ? `line ${at.line}, column ${at.column}: ${text}` : text);
+  const [only] = problems;
+  if (problems.length === 1 && only) throw new FixStorageError(`invalid config ${origin}${only.at ? ` ${located(only)}` : `: ${only.text}`}`);
+  throw new FixStorageError(`invalid config ${origin}: ${problems.map(located).join("; ")}`);
 }
 
 // --- error messages that say what is allowed (zod/mini carries no messages of its own) ----------------------------
@@ -96,6 +108,7 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function kindOf(value: unknown): string {
+  if (value === undefined) return "nothing (the key is missing)";
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a map";
@@ -153,10 +166,26 @@ export function parseConfigText(text: string, origin: string): Config {
   const [error] = doc.errors;
   if (error) {
     const position = error.linePos?.[0];
-    throw new FixStorageError(`invalid config ${origin}: ${error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")}`, {
-      ...(position && { line: position.line, column: position.col }),
-    });
+    const where = position ? ` line ${position.line}, column ${position.col}` : "";
+    const message =
+      error.code === "MULTIPLE_DOCS"
+        ? "a config is one YAML document, and this file holds more (remove the --- that starts another)"
+        : (error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? error.code);
+    throw new FixStorageError(`invalid config ${origin}${where}: ${message}`);
   }
-  return parseConfig(doc.toJS({ maxAliasCount: 100 }), origin);
+  // An error names the line and column of the key path it is about (of the nearest part of it written there).
+  const locate: Locate = (path) => {
+    for (let length = path.length; length > 0; length--) {
+      // The key of the path's last part, where the map holds it (an item of a list has none: the item itself).
+      const parent = length === 1 ? doc.contents : doc.getIn(path.slice(0, length - 1) as unknown[], true);
+      const last = path[length - 1];
+      const pair = isMap(parent) ? parent.items.find((item) => isScalar(item.key) && String(item.key.value) === String(last)) : undefined;
+      const node = (pair && isScalar(pair.key) ? pair.key : doc.getIn(path.slice(0, length) as unknown[], true)) as { range?: [number, number, number] } | undefined;
+      const offset = node?.range?.[0];
+      if (offset !== undefined) return lineColumn(text, offset);
+    }
+    return undefined;
+  };
+  return parseConfig(doc.toJS({ maxAliasCount: 100 }), origin, locate);
 }
 

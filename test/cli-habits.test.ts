@@ -475,7 +475,7 @@ describe("config errors name what is allowed", () => {
     const path = tempFile("c.yaml", latin1);
     const outcome = await run(["--config", path], { stdin: STS });
     expect(outcome).toMatchObject({ code: 2, stdout: "" });
-    expect(outcome.stderr).toEqual([`fix-storage: line 2, column 12: invalid config ${path}: the file is not valid UTF-8 (first bad byte at offset 20) (save it as UTF-8)`]);
+    expect(outcome.stderr).toEqual([`fix-storage: invalid config ${path} line 2, column 12: the file is not valid UTF-8 (first bad byte at offset 20) (save it as UTF-8)`]);
   });
 
   it("a directory given as the config is named as one", async () => {

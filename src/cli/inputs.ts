@@ -180,7 +180,9 @@ export function readConfigText(path: string): string {
     return decodeInput(bytes);
   } catch (error) {
     if (!(error instanceof FixStorageError)) throw error;
-    throw new FixStorageError(`invalid config ${path}: ${error.message.replace(/^input/, "the file")} (save it as UTF-8)`, error.location);
+    const { line, column } = error.location;
+    const where = line === undefined ? "" : ` line ${line}${column === undefined ? "" : `, column ${column}`}`;
+    throw new FixStorageError(`invalid config ${path}${where}: ${error.message.replace(/^input/, "the file")} (save it as UTF-8)`);
   }
 }
 

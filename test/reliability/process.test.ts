@@ -152,11 +152,19 @@ describe("config files: missing, unreadable or invalid means exit 2, one clear l
     expectRefused(["--config", file("list.yaml", "- a\n- b\n")], `fix-storage: invalid config ${join(dir, "list.yaml")}: expected a map, got a list`);
     expectRefused(
       ["--config", file("unknown.yaml", "rules:\n  claim-retention:\n    whenDeletd: Delete\n")],
-      /^fix-storage: invalid config .*unknown\.yaml: rules\.claim-retention: unknown key "whenDeletd": did you mean "whenDeleted"\? \(known keys: [^)]*whenDeleted[^)]*\)\n$/,
+      /^fix-storage: invalid config .*unknown\.yaml line 3, column 5: rules\.claim-retention: unknown key "whenDeletd": did you mean "whenDeleted"\? \(known keys: [^)]*whenDeleted[^)]*\)\n$/,
+    );
+    expectRefused(
+      ["--config", file("missing.yaml", "rules:\n  volume-name:\n    bindings:\n      - {statefulSet: db, volumeName: pv}\n")],
+      /^fix-storage: invalid config .*missing\.yaml line 4, column 9: rules\.volume-name\.bindings\.0: matches none of the forms .*: rules\.volume-name\.bindings\.0\.template: expected a string, got nothing \(the key is missing\)\n$/,
+    );
+    expectRefused(
+      ["--config", file("two.yaml", "rules: {}\n---\nrules: {}\n")],
+      /^fix-storage: invalid config .*two\.yaml line 2, column 1: a config is one YAML document, and this file holds more \(remove the --- that starts another\)\n$/,
     );
     expectRefused(
       ["--config", file("type.yaml", "rules:\n  idempotent-cleanup:\n    retries: many\n")],
-      /^fix-storage: invalid config .*type\.yaml: rules\.idempotent-cleanup\.retries: .+\n$/,
+      /^fix-storage: invalid config .*type\.yaml line 3, column 5: rules\.idempotent-cleanup\.retries: expected a number, got the string "many"\n$/,
     );
   });
 
