@@ -18,11 +18,31 @@ const options = z.strictObject({
   mode: z._default(z.enum(["report", "fix"]), "report"),
   /** Access modes of claims the stream does not render (`existingClaim`): `{claim: ReadWriteOnce}`. */
   claims: z._default(z.record(z.string(), accessMode), {}),
-  /** Deployment names to look at; all when absent. */
+  /** Deployments to look at, as NAME or NAMESPACE/NAME; all when absent. */
   deployments: z.optional(z.array(z.string())),
 });
 
 type Options = z.infer<typeof options>;
+
+/** The Deployments the `deployments` option names (NAME, or NAMESPACE/NAME), and which entries found one. */
+interface Selection {
+  has(deployment: KubeObject): boolean;
+  see(deployment: KubeObject): void;
+}
+
+function selection(entries: readonly string[], namespaceOf: (object: KubeObject) => string, seen: Set<string>): Selection {
+  const matching = (deployment: KubeObject) =>
+    entries.filter((entry) => {
+      const slash = entry.indexOf("/");
+      return slash === -1 ? entry === deployment.name : entry.slice(slash + 1) === deployment.name && entry.slice(0, slash) === namespaceOf(deployment);
+    });
+  return {
+    has: (deployment) => matching(deployment).length > 0,
+    see: (deployment) => {
+      for (const entry of matching(deployment)) seen.add(entry);
+    },
+  };
+}
 
 const MULTI_ATTACH = '"Multi-Attach error for volume"';
 
@@ -43,10 +63,10 @@ export const rwoRollout: Rule<Options> = {
   options,
   plan({ stream, release }, opts) {
     const plan = new PlanBuilder("rwo-rollout");
-    const selected = opts.deployments ? new Set(opts.deployments) : undefined;
     const seen = new Set<string>();
     // An object's own namespace, else the release's as given (never one read from other objects, such as StatefulSets).
     const namespaceOf = (object: KubeObject) => release().namespaceOf(object) ?? "";
+    const selected = opts.deployments ? selection(opts.deployments, namespaceOf, seen) : undefined;
     let rendered: RenderedClaims | undefined;
     const renderedOnce = () => {
       rendered ??= renderedClaims(stream, namespaceOf);
@@ -55,11 +75,11 @@ export const rwoRollout: Rule<Options> = {
     // Only Deployments that name a claim can deadlock, so the others are not even parsed.
     for (const deployment of stream.objects(["Deployment"], (text) => text.includes("claimName"))) {
       if (deployment.apiVersion !== "apps/v1") continue;
-      if (selected && !selected.has(deployment.name)) continue;
+      if (selected && !selected.has(deployment)) continue;
       const pod = podSpec(deployment);
       const volumes = pod ? claimVolumes(pod) : [];
       if (volumes.length === 0) continue;
-      seen.add(deployment.name);
+      selected?.see(deployment);
       const rollout = rolloutOf(deployment, autoscalerOf(stream, deployment, namespaceOf));
       if (rollout.kind === "recreate") continue;
       if (rollout.kind === "unreadable") {
@@ -85,7 +105,7 @@ export const rwoRollout: Rule<Options> = {
         );
       } else if (unknown.length > 0) reportUnknown(plan, deployment, rollout, unknown);
     }
-    for (const name of selected ?? []) {
+    for (const name of opts.deployments ?? []) {
       if (!seen.has(name)) plan.finding("warning", `rwo-rollout: deployments names ${name}, but no apps/v1 Deployment of that name that mounts a claim is in the stream`);
     }
     reportSharedClaims(plan, stream, namespaceOf, selected, renderedOnce);
@@ -101,7 +121,7 @@ function reportSharedClaims(
   plan: PlanBuilder,
   stream: ManifestStream,
   namespaceOf: (object: KubeObject) => string,
-  selected: Set<string> | undefined,
+  selected: Selection | undefined,
   rendered: () => RenderedClaims,
 ): void {
   const byClaim = new Map<string, KubeObject[]>();
@@ -118,7 +138,7 @@ function reportSharedClaims(
     const replica = rendered().mountedByReplica(key.slice(0, key.indexOf("/")), key.slice(key.indexOf("/") + 1));
     const workloads = replica === undefined || mounting.includes(replica) ? mounting : [...mounting, replica];
     if (workloads.length < 2) continue;
-    if (selected && !workloads.some((workload) => workload.kind === "Deployment" && selected.has(workload.name))) continue;
+    if (selected && !workloads.some((workload) => workload.kind === "Deployment" && selected.has(workload))) continue;
     const claimModes = rendered().modes(key.slice(0, key.indexOf("/")), key.slice(key.indexOf("/") + 1));
     if (!claimModes || !(claimModes.includes("ReadWriteOnce") || claimModes.includes("ReadWriteOncePod"))) continue;
     if (claimModes.includes("ReadWriteMany") || claimModes.includes("ReadOnlyMany")) continue;

@@ -255,6 +255,21 @@ const table: Record<string, Row> = {
     input: RWO + deployment(""),
     findings: ["Deployment app mounts ReadWriteOnce claim data and updates with RollingUpdate (the default)"],
   },
+  "deployments naming NAMESPACE/NAME: the Deployment of that name in another namespace is not looked at": {
+    options: { mode: "fix", deployments: ["a/app"] },
+    input:
+      RWO.replace("  name: data\n", "  name: data\n  namespace: a\n") +
+      deployment("").replace("  name: app\n", "  name: app\n  namespace: a\n") +
+      RWO.replace("  name: data\n", "  name: data\n  namespace: b\n") +
+      deployment("").replace("  name: app\n", "  name: app\n  namespace: b\n"),
+    output:
+      RWO.replace("  name: data\n", "  name: data\n  namespace: a\n") +
+      deployment("").replace("  name: app\n", "  name: app\n  namespace: a\n") +
+      "  strategy:\n    type: Recreate\n    rollingUpdate: null\n" +
+      RWO.replace("  name: data\n", "  name: data\n  namespace: b\n") +
+      deployment("").replace("  name: app\n", "  name: app\n  namespace: b\n"),
+    findings: [],
+  },
   "deployments naming a Deployment that mounts no claim: named as not found": {
     options: { deployments: ["app"] },
     input: deployment("", "emptyDir: {}"),
