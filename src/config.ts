@@ -5,7 +5,7 @@
 import { isMap, isScalar, parseDocument } from "yaml";
 import { lineColumn } from "./core/text.js";
 import * as z from "zod/mini";
-import { didYouMean } from "./cli/suggest.js";
+import { didYouMean } from "./core/suggest.js";
 import { FixStorageError } from "./core/errors.js";
 import { RULES } from "./rules/index.js";
 import type { RuleName } from "./rules/rule.js";

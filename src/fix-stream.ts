@@ -4,6 +4,7 @@
  */
 import type { Config } from "./config.js";
 import { FixStorageError } from "./core/errors.js";
+import { didYouMean } from "./core/suggest.js";
 import { type KubeObject, ManifestStream } from "./core/manifest.js";
 import { type PipelineResult, runPipeline, type Stage } from "./core/pipeline.js";
 import { proveEdits } from "./core/proof.js";
@@ -46,7 +47,8 @@ export type FixResult = PipelineResult;
 export function enabledRules(options: FixOptions): Stage[] {
   for (const name of [...(options.enable ?? []), ...(options.disable ?? [])]) {
     if (!(RULE_NAMES as readonly string[]).includes(name)) {
-      throw new FixStorageError(`unknown rule ${JSON.stringify(name)} (rules are: ${RULE_NAMES.join(", ")})`);
+      const guess = didYouMean(name, RULE_NAMES);
+      throw new FixStorageError(`unknown rule ${JSON.stringify(name)}${guess ? `: did you mean ${JSON.stringify(guess)}?` : ""} (rules are: ${RULE_NAMES.join(", ")})`);
     }
   }
   const selected: Stage[] = [];

@@ -195,6 +195,8 @@ describe("did you mean", () => {
     ["a mistyped option", ["--relase-name", "x"], "unknown option --relase-name: did you mean --release-name?"],
     ["a mistyped rule", ["--enable", "claim-retension"], 'unknown rule "claim-retension": did you mean "claim-retention"?'],
     ["a mistyped output format", ["check", "-o", "sarf"], "--output sarf: expected one of text, json, sarif, github (did you mean sarif?)"],
+    ["an option without its value", ["--release-name"], "--release-name needs a value (see fix-storage --help)"],
+    ["a short option without its value", ["-n"], "--namespace needs a value (see fix-storage --help)"],
   ];
   for (const [what, argv, message] of cases) {
     it(what, async () => {

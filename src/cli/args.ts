@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { FixStorageError } from "../core/errors.js";
-import { didYouMean } from "./suggest.js";
+import { didYouMean } from "../core/suggest.js";
 
 export const COMMANDS = ["fix", "check", "diff", "flux-patches", "krm", "help", "version"] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -127,6 +127,9 @@ function commandList(): string {
 /** `Unknown option '--relase-name'` becomes `unknown option --relase-name: did you mean --release-name?` */
 function unknownOptionHint(message: string): string {
   const text = message.replace(/\. To specify.*$/s, "");
+  // `Option '-n, --namespace <value>' argument missing`
+  const missing = /^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(text)?.[1];
+  if (missing) return `${missing} needs a value`;
   const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(text)?.[1];
   if (!unknown) return text;
   const guess = didYouMean(unknown, OPTION_NAMES);

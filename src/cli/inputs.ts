@@ -1,5 +1,5 @@
 /** Reading what the CLI is given: files, directories of rendered templates, stdin, the config file; writing reports. */
-import { closeSync, openSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, type Dirent, openSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { describeError, FixStorageError } from "../core/errors.js";
 import { type RawDocument, type SplitterOptions, StreamSplitter, splitStreamBytes } from "../core/stream.js";
@@ -117,7 +117,13 @@ export async function readInputs(
 function yamlFilesUnder(dir: string): string[] {
   const found: string[] = [];
   const walk = (at: string) => {
-    const entries = readdirSync(at, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let listed: Dirent[];
+    try {
+      listed = readdirSync(at, { withFileTypes: true });
+    } catch (error) {
+      throw new FixStorageError(`cannot read directory ${at}: ${errnoText(error)}`);
+    }
+    const entries = listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const path = join(at, entry.name);
       if (entry.isDirectory()) walk(path);

@@ -23,7 +23,7 @@ import { appendLog, readStdin, readStdinChunks, writeOutcome } from "./io.js";
 import { readLiveState } from "./live-source.js";
 import { errorInPart, joinRender, renderLabel, splitRenderResult } from "./render-groups.js";
 import { type EnvSettings, settingsFromEnvironment } from "./settings.js";
-import { didYouMean } from "./suggest.js";
+import { didYouMean } from "../core/suggest.js";
 import { VERSION } from "./version.js";
 
 export interface CliIo extends StdinSource {

@@ -44,8 +44,9 @@ export async function runKrm(
   if (error) throw unreadable(list.document, text, error.message, error.pos[0]);
   const value = list.value();
   if (!isRecord(value) || value.kind !== "ResourceList") throw new FixStorageError("krm: stdin is not a ResourceList");
-  // What the KRM functions spec defines; anything else is another format, read wrong if read at all.
-  if (value.apiVersion !== "config.kubernetes.io/v1" && value.apiVersion !== "config.kubernetes.io/v1alpha1") {
+  // What the KRM functions spec defines (v1, and the earlier v1beta1 and v1alpha1 of the same shape, which older
+  // orchestrators still send); anything else is another format, read wrong if read at all.
+  if (!["config.kubernetes.io/v1", "config.kubernetes.io/v1beta1", "config.kubernetes.io/v1alpha1"].includes(String(value.apiVersion))) {
     throw new FixStorageError(`krm: a ResourceList's apiVersion is config.kubernetes.io/v1, not ${JSON.stringify(value.apiVersion ?? null)}`);
   }
   if (value.items !== undefined && value.items !== null && !Array.isArray(value.items)) {

@@ -263,6 +263,21 @@ ${metadata}  spec:
     expect(outcome.stderr.join("\n")).toContain(message);
   });
 
+  it("reads a config.kubernetes.io/v1beta1 ResourceList as v1, and answers in its apiVersion", async () => {
+    const input = resourceList(item("db", OWN), "  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: fn}\n  data: {}\n").replace("apiVersion: config.kubernetes.io/v1\n", "apiVersion: config.kubernetes.io/v1beta1\n");
+    const outcome = await runCli({ argv: ["krm"], env: {}, readStdin: async () => new TextEncoder().encode(input) });
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout.startsWith("apiVersion: config.kubernetes.io/v1beta1\n")).toBe(true);
+    expect(outcome.stdout).toContain("results:");
+  });
+
+  it("a mistyped rule in a ConfigMap functionConfig gets a suggestion", async () => {
+    const config = "  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: fn}\n  data: {enable: claim-retension}\n";
+    const outcome = await runCli({ argv: ["krm"], env: {}, readStdin: async () => new TextEncoder().encode(resourceList(item("db", OWN), config)) });
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr.join("\n")).toContain('unknown rule "claim-retension": did you mean "claim-retention"?');
+  });
+
   it("edits a cleanup hook Job item as a hook: a ResourceList's items are resources, not the items of a List", async () => {
     const job = (args: string, policy: string) => `- apiVersion: batch/v1
   kind: Job
