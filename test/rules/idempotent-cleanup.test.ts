@@ -103,6 +103,22 @@ const table: Record<string, Row> = {
     input: job(HOOK, '        - name: k\n          image: bitnami/kubectl\n          command: [sh, -c, "$(CLEANUP)"]\n          env: [{name: CLEANUP, value: kubectl delete cm x}]\n'),
     findings: ["warning: Job cleanup: container k: Kubernetes replaces $(CLEANUP) in its script with the container's environment before the shell reads it"],
   },
+  "a $(VAR) whose env value holds shell syntax (a redirect, ||): reported, not edited": {
+    input: job(HOOK, '        - name: k\n          image: bitnami/kubectl\n          command: [sh, -c, "kubectl delete pod $(POD)"]\n          env: [{name: POD, value: "mypod || exit 7"}]\n'),
+    output: job(HOOK_FIXED, '        - name: k\n          image: bitnami/kubectl\n          command: [sh, -c, "kubectl delete pod $(POD)"]\n          env: [{name: POD, value: "mypod || exit 7"}]\n'),
+    findings: ["warning: Job cleanup: container k: Kubernetes replaces $(POD) in its script with the container's environment before the shell reads it"],
+  },
+  "bash started with SHELLOPTS=pipefail in the env: a delete feeding a pipe is left alone": {
+    input: job(HOOK, '        - name: k\n          image: bitnami/kubectl\n          command: [bash, -c, "kubectl delete cm x | cat && kubectl get ns y"]\n          env: [{name: SHELLOPTS, value: "braceexpand:pipefail"}]\n'),
+    output: job(HOOK_FIXED, '        - name: k\n          image: bitnami/kubectl\n          command: [bash, -c, "kubectl delete cm x | cat && kubectl get ns y"]\n          env: [{name: SHELLOPTS, value: "braceexpand:pipefail"}]\n'),
+    findings: ["it feeds a pipe under pipefail"],
+  },
+  "bash +o pipefail turns it off: the delete is edited": {
+    options: { retries: 0 },
+    input: job(HOOK, '        - name: k\n          image: bitnami/kubectl\n          command: [bash, +o, pipefail, -c, "kubectl delete cm x | cat"]\n'),
+    output: job(HOOK_FIXED, '        - name: k\n          image: bitnami/kubectl\n          command: [bash, +o, pipefail, -c, "kubectl delete --ignore-not-found cm x | cat"]\n'),
+    findings: [],
+  },
   "a $(VAR) that names a pod field, or a value that runs nothing, changes nothing: edited as usual": {
     input: job(HOOK, '        - name: k\n          image: bitnami/kubectl\n          command: [sh, -c, "kubectl delete pod $(POD) -n $(NS)"]\n          env: [{name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}, {name: NS, value: apps}]\n'),
     output: job(

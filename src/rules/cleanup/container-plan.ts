@@ -116,7 +116,8 @@ function planScript(argv: Argv, index: number, name: string, settings: CleanupSe
     return;
   }
   // What Kubernetes puts in place of $(NAME) before the shell reads the script may be commands of its own.
-  const hidden = kubernetesExpansions(text, container).filter(({ value }) => value === undefined || /kubectl/.test(value) || /\bdelete\b/.test(value));
+  // A value of plain words (a name, a namespace, a number) is read as written there; anything else may be syntax.
+  const hidden = kubernetesExpansions(text, container).filter(({ value }) => value === undefined || !/^[\w.\/:=,+@%-]*$/.test(value));
   if (hidden.length > 0 && (/kubectl/.test(text) || hidden.some(({ value }) => value !== undefined))) {
     result.deletes += analyseScript(text).deletes;
     const names = hidden.map(({ name: variable, value }) => `$(${variable})${value === undefined ? " (set from a ConfigMap, a Secret or envFrom)" : ""}`);
@@ -127,8 +128,14 @@ function planScript(argv: Argv, index: number, name: string, settings: CleanupSe
     return;
   }
   // The shell's own options come before the script: `bash -o pipefail -c …` (`-eo pipefail`, `-o` `pipefail`).
+  // `+o pipefail` turns it off; bash also takes it from SHELLOPTS in the environment.
   const options = argv.words.slice(1, index);
-  const pipefail = options.some((word, i) => word === "pipefail" && /^[-+][A-Za-z]*o[A-Za-z]*$/.test(options[i - 1] ?? ""));
+  const env = Array.isArray(container.env) ? container.env : [];
+  const fromEnvironment = env.some((item) => {
+    const set = typeof item === "object" && item !== null ? (item as Record<string, unknown>) : {};
+    return set.name === "SHELLOPTS" && (typeof set.value !== "string" || set.value.split(":").includes("pipefail"));
+  });
+  const pipefail = fromEnvironment || options.some((word, i) => word === "pipefail" && /^-[A-Za-z]*o[A-Za-z]*$/.test(options[i - 1] ?? ""));
   const analysis = analyseScript(text, { pipefail });
   result.deletes += analysis.deletes;
   if (analysis.keptOff) result.findings.push(explicitlyOffFinding(name));

@@ -176,7 +176,7 @@ function analyseScriptText(script: string, pipefail: boolean): ScriptAnalysis {
     }),
   );
   const waitsOnJobs = model.commands.some((command) => command.words[0]?.literal === "wait" && command.words.length > 1);
-  const testedFunctions = functionsWhoseStatusDecides(model, statusRead, script);
+  const testedFunctions = functionsWhoseStatusDecides(model, statusRead, script, pipefail);
   const aliases = aliasNames(model);
   const shadowed = model.functions.has("kubectl") || aliases.has("kubectl");
   const inserts: number[] = [];
@@ -383,13 +383,17 @@ function outputOrStatusLeaks(command: SimpleCommand, model: ScriptModel, script:
 }
 
 /**
- * The redirections of every `exec` with no command (`exec 2>/tmp/err`) that comes before `command` in the script: they
- * change where the shell's own output goes from there on. Taken in script order, whatever branch holds them.
+ * The redirections of every `exec` with no command (`exec 2>/tmp/err`, `command exec 2>…`) in the script: they change
+ * where the shell's own output goes from there on, and one after the delete in a loop applies to its next pass, so
+ * every one counts, wherever it is.
  */
-function execRedirectsBefore(command: SimpleCommand, model: ScriptModel): Redirect[] {
-  const start = command.words[0]?.start ?? 0;
+function execRedirectsBefore(_command: SimpleCommand, model: ScriptModel): Redirect[] {
   return model.commands
-    .filter((other) => other.words.length === 1 && other.words[0]?.literal === "exec" && (other.words[0]?.start ?? 0) < start)
+    .filter((other) => {
+      const names = other.words.map((word) => word.literal);
+      const [first, second] = names;
+      return (names.length === 1 && first === "exec") || (names.length === 2 && (first === "command" || first === "builtin") && second === "exec");
+    })
     .flatMap((other) => [...(other.enclosingRedirects ?? []), ...other.redirects]);
 }
 
@@ -413,7 +417,8 @@ function errorOutput(command: SimpleCommand, script: string, before: readonly Re
       stdout = target;
       stderr = target;
     } else if (operator === ">&") {
-      const copy = target === "1" ? (stdout === "terminal" ? "stdout" : stdout) : target === "2" ? stderr : "terminal";
+      // A copy of another descriptor (`2>&3`, one an exec opened on a file) goes wherever that one does.
+      const copy = target === "1" ? (stdout === "terminal" ? "stdout" : stdout) : target === "2" ? stderr : target === "-" ? "terminal" : `descriptor ${target}`;
       if ((fd ?? 1) === 2) stderr = copy;
       else if ((fd ?? 1) === 1) stdout = copy === "stdout" ? "terminal" : copy;
     } else if (operator === ">" || operator === ">>" || operator === ">|") {
@@ -467,7 +472,7 @@ function readsStatus(model: ScriptModel, script: string): boolean {
  * Functions whose exit status decides what the script does: a call is tested, or made inside such a function. Any
  * command of their bodies may give that status (the last one run does).
  */
-function functionsWhoseStatusDecides(model: ScriptModel, statusRead: boolean, script: string): Set<string> {
+function functionsWhoseStatusDecides(model: ScriptModel, statusRead: boolean, script: string, pipefail: boolean): Set<string> {
   const tested = new Set<string>();
   for (let grew = true; grew; ) {
     grew = false;
@@ -475,7 +480,10 @@ function functionsWhoseStatusDecides(model: ScriptModel, statusRead: boolean, sc
       const name = command.words[0]?.literal;
       if (name === undefined || !model.functions.has(name) || tested.has(name)) continue;
       const inTested = command.inFunction !== undefined && tested.has(command.inFunction);
-      if (statusRead || inTested || (command.statusTested && statusDecides(command.statusTested, script, model))) {
+      // A call whose error output goes to a file or a pipe, or whose status a pipe under pipefail takes, tells its
+      // deletes' failures apart as a tested status does (`del 2>&1 | grep -q NotFound`).
+      const leaks = outputOrStatusLeaks(command, model, script, false, pipefail) !== undefined;
+      if (statusRead || inTested || leaks || (command.statusTested && statusDecides(command.statusTested, script, model))) {
         tested.add(name);
         grew = true;
       }

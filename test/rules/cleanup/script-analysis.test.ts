@@ -114,10 +114,24 @@ const table: Record<string, Row> = {
     statusDecides: ["its error output goes to /tmp/err"],
     notReplaySafe: "writes a file",
   },
-  "an exec after the delete does not change where its error output went": {
-    script: "kubectl delete cm a\nexec 2>/tmp/err",
-    patched: "kubectl delete --ignore-not-found cm a\nexec 2>/tmp/err",
+  "an exec anywhere counts, after the delete too (in a loop it comes before the next pass's delete)": {
+    script: 'for i in 1 2; do\n  kubectl delete cm "a$i"\n  exec 2>>/tmp/err\ndone\ngrep -q NotFound /tmp/err && exit 3',
+    statusDecides: ["its error output goes to /tmp/err"],
     notReplaySafe: "writes a file",
+  },
+  "command exec redirects the shell's error output as exec does": {
+    script: "command exec 2>/tmp/err\nkubectl delete cm a\ngrep -q NotFound /tmp/err && exit 3",
+    statusDecides: ["its error output goes to /tmp/err"],
+    notReplaySafe: "writes a file",
+  },
+  "error output copied to a descriptor an exec opened on a file: left alone": {
+    script: "exec 3>/tmp/err\nkubectl delete cm a 2>&3\ngrep -q NotFound /tmp/err && exit 3",
+    statusDecides: ["its error output goes to descriptor 3"],
+    notReplaySafe: "writes a file",
+  },
+  "a function whose call's error output feeds a pipe: its delete is left alone": {
+    script: "del() { kubectl delete cm a; }\ndel 2>&1 | grep -q NotFound && exit 3",
+    statusDecides: ["its function del's status is tested"],
   },
   "a { } group's error output into a file: left alone": {
     script: "{ kubectl delete secret s; } 2>/tmp/e\nif grep -q NotFound /tmp/e; then kubectl get ns y; fi",
