@@ -8,7 +8,15 @@ import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest
 import { ownReleaseName } from "../core/release.js";
 import type { Json } from "../core/render.js";
 import type { Path } from "../core/yaml-editor.js";
-import { HOSTNAME, keepsApart, nodeSelectorsDisagree, requiredPodAffinityTerms, requiredPodAntiAffinityTerms, selectsOnSameNode } from "./pod-affinity.js";
+import {
+  HOSTNAME,
+  keepsApart,
+  nodeSelectorsDisagree,
+  requiredNodeAffinity,
+  requiredPodAffinityTerms,
+  requiredPodAntiAffinityTerms,
+  selectsOnSameNode,
+} from "./pod-affinity.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 import {
   type ClaimVolume,
@@ -254,6 +262,13 @@ export const cronjobClaims: Rule<Options> = {
   },
 };
 
+/** The labels of the pods a Job or CronJob runs (its pod template's). */
+function jobPodLabels(job: KubeObject): Record<string, unknown> {
+  const path = job.kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template", "metadata", "labels"] : ["spec", "template", "metadata", "labels"];
+  const labels = job.get(path);
+  return isRecord(labels) ? labels : {};
+}
+
 /** One directory, however written: `/var/www/html/` is `/var/www/html`. */
 function cleanPath(path: string): string {
   return path.replace(/\/+$/, "") || "/";
@@ -320,11 +335,16 @@ function coLocation(
   const template = owner.workload.get(["spec", "template", "metadata", "labels"]);
   const ownerLabels: Record<string, unknown> = { ...(isRecord(template) ? template : {}), ...(owner.pod !== undefined && { [POD_NAME]: owner.pod }) };
   const ownerPod = owner.workload.get(["spec", "template", "spec"]);
+  const jobLabels = jobPodLabels(job);
   const apart = requiredPodAntiAffinityTerms(jobPod).some((term) => keepsApart(term, ownerLabels))
     ? `its own required podAntiAffinity keeps it off the nodes of ${owner.workload}'s pods`
-    : isRecord(ownerPod) && nodeSelectorsDisagree(jobPod, ownerPod) !== undefined
-      ? `its nodeSelector and ${owner.workload}'s put them on different nodes (${nodeSelectorsDisagree(jobPod, ownerPod)})`
-      : undefined;
+    : isRecord(ownerPod) && requiredPodAntiAffinityTerms(ownerPod).some((term) => keepsApart(term, jobLabels))
+      ? `${owner.workload}'s required podAntiAffinity keeps the Job's pod, whose labels it selects, off its pods' nodes`
+      : isRecord(ownerPod) && nodeSelectorsDisagree(jobPod, ownerPod) !== undefined
+        ? `its nodeSelector and ${owner.workload}'s put them on different nodes (${nodeSelectorsDisagree(jobPod, ownerPod)})`
+        : isRecord(ownerPod) && !isDeepStrictEqual(requiredNodeAffinity(jobPod), requiredNodeAffinity(ownerPod))
+          ? `its required nodeAffinity and ${owner.workload}'s differ, so whether they share a node cannot be told`
+          : undefined;
   if (apart !== undefined) {
     plan.finding(
       "warning",

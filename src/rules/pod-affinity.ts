@@ -20,16 +20,20 @@ export function requiredPodAntiAffinityTerms(spec: Record<string, unknown>): unk
 }
 
 /**
- * Whether a required podAntiAffinity term keeps its pod off the node of a pod with `labels` in its own namespace:
- * any topology holds the node, so any term that selects the pod does. Terms that select by namespace or by the pod's
- * own labels are not read, so never taken as keeping it apart.
+ * Whether a required podAntiAffinity term may keep its pod off the node of a pod with `labels`: any topology holds
+ * the node, so any term whose label selector selects the pod does, whatever namespaces it names.
  */
 export function keepsApart(term: unknown, labels: Record<string, unknown>): boolean {
   if (!isRecord(term) || typeof term.topologyKey !== "string" || term.topologyKey === "") return false;
-  if (["namespaces", "namespaceSelector", "matchLabelKeys", "mismatchLabelKeys"].some((key) => term[key] !== undefined && term[key] !== null)) {
-    return false;
-  }
+  // A term that selects by namespace or by the pod's own labels too may select the pod: taken as keeping it apart.
   return isRecord(term.labelSelector) && selectorMatches(term.labelSelector, labels);
+}
+
+/** The pod spec's required node affinity, as written (undefined when it has none). */
+export function requiredNodeAffinity(spec: Record<string, unknown>): unknown {
+  const affinity = isRecord(spec.affinity) ? spec.affinity : {};
+  const nodeAffinity = isRecord(affinity.nodeAffinity) ? affinity.nodeAffinity : {};
+  return nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution ?? undefined;
 }
 
 /** A label both node selectors name with different values: the two pods can never share a node. */

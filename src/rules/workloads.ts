@@ -228,7 +228,15 @@ export function autoscalerOf(
     const [theirs, ours] = [namespace(scaler), namespace(workload)];
     if (theirs !== undefined && ours !== undefined && theirs !== ours) continue;
     const max = scaler.kind === "ScaledObject" ? (scaler.get(["spec", "maxReplicaCount"]) ?? 100) : scaler.get(["spec", "maxReplicas"]);
-    const min = scaler.kind === "ScaledObject" ? (scaler.get(["spec", "minReplicaCount"]) ?? 0) : (scaler.get(["spec", "minReplicas"]) ?? 1);
+    // KEDA scales an idle workload to idleReplicaCount, and holds a paused one at its paused-replicas annotation.
+    const paused = scaler.annotations()["autoscaling.keda.sh/paused-replicas"];
+    const idle = scaler.get(["spec", "idleReplicaCount"]);
+    const min =
+      scaler.kind === "ScaledObject"
+        ? paused === "0" || paused === 0 || idle === 0
+          ? 0
+          : (scaler.get(["spec", "minReplicaCount"]) ?? 0)
+        : (scaler.get(["spec", "minReplicas"]) ?? 1);
     return { by: scaler, max: Number.isSafeInteger(max) ? (max as number) : undefined, min: Number.isSafeInteger(min) ? (min as number) : undefined };
   }
   return undefined;

@@ -209,6 +209,25 @@ const table: Record<string, Row> = {
       backup("", SHARED, "          nodeSelector: {pool: batch}\n"),
     findings: ["its nodeSelector and Deployment app's put them on different nodes (pool=batch against pool=web)"],
   },
+  "a workload whose required podAntiAffinity selects the Job's pod labels: no podAffinity, a warning": {
+    input:
+      app().replace("    spec:\n      containers:", "    spec:\n      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n            - {labelSelector: {matchLabels: {tier: web}}, topologyKey: kubernetes.io/hostname}\n      containers:") +
+      pvc("data") +
+      backup("", SHARED).replace("      template:\n        spec:", "      template:\n        metadata:\n          labels: {tier: web}\n        spec:"),
+    findings: ["Deployment app's required podAntiAffinity keeps the Job's pod, whose labels it selects, off its pods' nodes"],
+  },
+  "a Job's anti-affinity term that names namespaces is taken as keeping it apart too": {
+    input: app() + pvc("data") + backup("", SHARED, "          affinity:\n            podAntiAffinity:\n              requiredDuringSchedulingIgnoredDuringExecution:\n                - {labelSelector: {matchLabels: {app: app}}, topologyKey: kubernetes.io/hostname, namespaceSelector: {}}\n"),
+    findings: ["its own required podAntiAffinity keeps it off the nodes of Deployment app's pods"],
+  },
+  "required nodeAffinity that differs between the Job and the workload: no podAffinity, a warning": {
+    input: app() + pvc("data") + backup("", SHARED, "          affinity:\n            nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: pool, operator: In, values: [batch]}]}]}}\n"),
+    findings: ["its required nodeAffinity and Deployment app's differ, so whether they share a node cannot be told"],
+  },
+  "a KEDA ScaledObject with idleReplicaCount 0 may scale the workload to 0": {
+    input: app() + pvc("data") + backup("", SHARED) + "---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: app\nspec:\n  scaleTargetRef: {name: app}\n  minReplicaCount: 1\n  idleReplicaCount: 0\n",
+    findings: ["which may run no pods (ScaledObject app may scale it to 0)"],
+  },
   "a claim template replaces the pod volume of its name: the pods mount data-db-0, not the volume's claim": {
     input:
       db(1).replace("          volumeMounts: [{name: data, mountPath: /data}]\n", "          volumeMounts: [{name: data, mountPath: /data}]\n      volumes:\n        - name: data\n          persistentVolumeClaim: {claimName: legacy-data}\n") +
@@ -433,10 +452,16 @@ const table: Record<string, Row> = {
     output: app() + backup("", SHARED, WITH_APP),
     findings: [ASSUMED],
   },
-  "an existing affinity is kept and the co-location added beside it": {
+  "a Job's own required nodeAffinity the workload does not share: whether they meet on a node cannot be told, so none is added": {
     input: app() + backup("", SHARED, "          affinity:\n            nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: disk, operator: In, values: [ssd]}]}]}}\n"),
+    findings: ["its required nodeAffinity and Deployment app's differ, so whether they share a node cannot be told"],
+  },
+  "an existing affinity the workload shares is kept and the co-location added beside it": {
+    input:
+      app().replace("    spec:\n      containers:", "    spec:\n      affinity:\n        nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: disk, operator: In, values: [ssd]}]}]}}\n      containers:") +
+      backup("", SHARED, "          affinity:\n            nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: disk, operator: In, values: [ssd]}]}]}}\n"),
     output:
-      app() +
+      app().replace("    spec:\n      containers:", "    spec:\n      affinity:\n        nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: disk, operator: In, values: [ssd]}]}]}}\n      containers:") +
       backup(
         "",
         SHARED,
@@ -444,6 +469,7 @@ const table: Record<string, Row> = {
       ),
     findings: [ASSUMED],
   },
+
   "an existing required podAffinity list, empty or not: the term is appended to it": {
     input:
       app() +
