@@ -6,6 +6,7 @@
  * may change on a live Deployment, and `rollingUpdate: null` lets an upgrade clear the live default (see below).
  */
 import * as z from "zod/mini";
+import { FixStorageError } from "../core/errors.js";
 import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
 import { HOSTNAME, requiredPodAffinityTerms, selectsOnSameNode } from "./pod-affinity.js";
 import { PlanBuilder, type Rule } from "./rule.js";
@@ -30,7 +31,19 @@ interface Selection {
   see(deployment: KubeObject): void;
 }
 
-function selection(entries: readonly string[], namespaceOf: (object: KubeObject) => string, seen: Set<string>): Selection {
+function selection(entries: readonly string[], namespaceOf: (object: KubeObject) => string, seen: Set<string>, deployments: readonly KubeObject[]): Selection {
+  // A bare name that Deployments of several namespaces have names none of them for certain.
+  for (const entry of entries.filter((one) => !one.includes("/"))) {
+    const namespaces = [...new Set(deployments.filter((deployment) => deployment.name === entry).map((deployment) => namespaceOf(deployment) || "(none stated)"))];
+    if (namespaces.length > 1) {
+      throw new FixStorageError(
+        `rwo-rollout: deployments names ${entry}, and Deployments of that name are in namespaces ${namespaces.join(", ")}: name the namespace (${namespaces
+          .filter((namespace) => namespace !== "(none stated)")
+          .map((namespace) => `${namespace}/${entry}`)
+          .join(" or ")})`,
+      );
+    }
+  }
   const matching = (deployment: KubeObject) =>
     entries.filter((entry) => {
       const slash = entry.indexOf("/");
@@ -66,7 +79,7 @@ export const rwoRollout: Rule<Options> = {
     const seen = new Set<string>();
     // An object's own namespace, else the release's as given (never one read from other objects, such as StatefulSets).
     const namespaceOf = (object: KubeObject) => release().namespaceOf(object) ?? "";
-    const selected = opts.deployments ? selection(opts.deployments, namespaceOf, seen) : undefined;
+    const selected = opts.deployments ? selection(opts.deployments, namespaceOf, seen, stream.objects(["Deployment"], (text) => text.includes("claimName"))) : undefined;
     let rendered: RenderedClaims | undefined;
     const renderedOnce = () => {
       rendered ??= renderedClaims(stream, namespaceOf);
@@ -152,7 +165,7 @@ function reportSharedClaims(
         oncePod
           ? `ReadWriteOncePod claim ${claim}: only one pod can use the volume at a time (use a ReadWriteMany claim)`
           : `ReadWriteOnce claim ${claim}, and no required podAffinity by ${HOSTNAME} keeps their pods on one node: a pod on another node waits forever on ${MULTI_ATTACH} (give one a required podAffinity to the others' pods in the chart, or use a ReadWriteMany claim)`
-      }; rwo-rollout changes nothing here`,
+      }; strategy Recreate (mode fix) does not change this, so rwo-rollout edits nothing for it`,
       workloads[0] as KubeObject,
     );
   }
@@ -282,15 +295,7 @@ function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject
   return {
     modes: (namespace, claim) => pvcs.get(`${namespace}/${claim}`) ?? templates.of(namespace, claim)?.modes,
     statedNamespaces: (claim) => [...new Set([...(stated.get(claim) ?? []), ...templates.statedNamespaces(claim)])],
-    mountedByReplica: (namespace, claim) => {
-      const template = templates.of(namespace, claim);
-      if (template === undefined) return undefined;
-      const { statefulSet } = template;
-      const start = statefulSet.get(["spec", "ordinals", "start"]) ?? 0;
-      const replicas = mostReplicas(Number(statefulSet.get(["spec", "replicas"]) ?? 1), autoscalerOf(stream, statefulSet, namespaceOf));
-      const ordinal = Number(claim.slice(template.prefix.length));
-      return Number.isSafeInteger(start) && ordinal >= (start as number) && ordinal < (start as number) + replicas ? statefulSet : undefined;
-    },
+    mountedByReplica: (namespace, claim) => templates.of(namespace, claim)?.statefulSet,
   };
 }
 
@@ -317,9 +322,16 @@ function templateClaims(stream: ManifestStream, namespaceOf: (object: KubeObject
       if (!byPrefix.has(`${namespace}/${prefix}`)) byPrefix.set(`${namespace}/${prefix}`, { statefulSet, namespace, prefix, modes: Array.isArray(modes) ? modes.map(String) : [] });
     }
   }
+  // Only the claims of the ordinals the StatefulSet runs (spec.ordinals.start on, as many as it may have replicas).
   const of = (namespace: string, claim: string): TemplateClaims | undefined => {
     const end = claim.lastIndexOf("-") + 1;
-    return end > 0 && /^\d+$/.test(claim.slice(end)) ? byPrefix.get(`${namespace}/${claim.slice(0, end)}`) : undefined;
+    const template = end > 0 && /^\d+$/.test(claim.slice(end)) ? byPrefix.get(`${namespace}/${claim.slice(0, end)}`) : undefined;
+    if (template === undefined) return undefined;
+    const { statefulSet } = template;
+    const start = statefulSet.get(["spec", "ordinals", "start"]) ?? 0;
+    const replicas = mostReplicas(Number(statefulSet.get(["spec", "replicas"]) ?? 1), autoscalerOf(stream, statefulSet, namespaceOf));
+    const ordinal = Number(claim.slice(end));
+    return Number.isSafeInteger(start) && ordinal >= (start as number) && ordinal < (start as number) + replicas ? template : undefined;
   };
   return {
     of,

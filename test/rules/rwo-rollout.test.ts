@@ -65,7 +65,7 @@ const table: Record<string, Row> = {
   "two workloads on one ReadWriteOnce claim with no podAffinity between them: reported": {
     input: RWO + deployment("  strategy: {type: Recreate}\n") + deployment("  strategy: {type: Recreate}\n").replace("name: app\n", "name: worker\n").replaceAll("{app: app}", "{app: worker}"),
     findings: [
-      'Deployment app and Deployment worker both mount ReadWriteOnce claim data, and no required podAffinity by kubernetes.io/hostname keeps their pods on one node: a pod on another node waits forever on "Multi-Attach error for volume" (give one a required podAffinity to the others\' pods in the chart, or use a ReadWriteMany claim); rwo-rollout changes nothing here',
+      'Deployment app and Deployment worker both mount ReadWriteOnce claim data, and no required podAffinity by kubernetes.io/hostname keeps their pods on one node: a pod on another node waits forever on "Multi-Attach error for volume" (give one a required podAffinity to the others\' pods in the chart, or use a ReadWriteMany claim); strategy Recreate (mode fix) does not change this, so rwo-rollout edits nothing for it',
     ],
   },
   "two workloads on one ReadWriteOnce claim, one tied to the other's node by a required podAffinity: nothing to say": {
@@ -270,6 +270,13 @@ const table: Record<string, Row> = {
       deployment("").replace("  name: app\n", "  name: app\n  namespace: b\n"),
     findings: [],
   },
+  "a claim of a template ordinal the StatefulSet does not run is not rendered: its mode is unknown": {
+    options: { mode: "fix" },
+    input:
+      deployment("", "persistentVolumeClaim:\n            claimName: data-db-3") +
+      "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  replicas: 1\n  serviceName: db\n  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers: [{name: db, image: db:1, volumeMounts: [{name: data, mountPath: /data}]}]\n  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n",
+    findings: ["which the stream does not render"],
+  },
   "deployments naming a Deployment that mounts no claim: named as not found": {
     options: { deployments: ["app"] },
     input: deployment("", "emptyDir: {}"),
@@ -328,6 +335,17 @@ describe("rwo-rollout", () => {
     expect(absent.changes.map(({ op, path, before, after }) => ({ op, path, before, after }))).toEqual([
       { op: "set", path: ["spec", "strategy"], before: undefined, after: { type: "Recreate", rollingUpdate: null } },
     ]);
+  });
+
+  it("a bare name that Deployments of two namespaces have is an error naming both", async () => {
+    const input =
+      RWO.replace("  name: data\n", "  name: data\n  namespace: a\n") +
+      deployment("").replace("  name: app\n", "  name: app\n  namespace: a\n") +
+      RWO.replace("  name: data\n", "  name: data\n  namespace: b\n") +
+      deployment("").replace("  name: app\n", "  name: app\n  namespace: b\n");
+    await expect(fix(input, withOptions({ mode: "fix", deployments: ["app"] }))).rejects.toThrow(
+      "rwo-rollout: deployments names app, and Deployments of that name are in namespaces a, b: name the namespace (a/app or b/app)",
+    );
   });
 
   it("refuses unknown options", async () => {
