@@ -191,7 +191,7 @@ function applyEdits(
       leaveAsFound(
         doc,
         object,
-        "the edits would change the last block scalar of the document as Helm reads it when it cuts the stream at each `---` (releaseutil.SplitManifests, used for hooks), which drops the line breaks at the document's end",
+        "the edits would change the last block scalar of the document as Helm reads it when it cuts the stream at each `---` (releaseutil.SplitManifests, used for hooks), which drops the line breaks at the document's end; in the chart, a key after that block scalar (or the block scalar moved up) lets the edit through",
       );
     }
   }

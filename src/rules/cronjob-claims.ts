@@ -205,7 +205,7 @@ export const cronjobClaims: Rule<Options> = {
                 ? `; the likely target is ${unmounted[0]}, which the stream renders and nothing mounts: set cronjob-claims.claims: {${volume.claimName}: ${unmounted[0]}}`
                 : unmounted.length > 1
                   ? `; the stream renders claims nothing mounts (${unmounted.join(", ")}): if one is meant, set cronjob-claims.claims: {${volume.claimName}: NAME}`
-                  : "; else set cronjob-claims.claims or mode emptyDir/remove";
+                  : `; if another claim is meant, set cronjob-claims.claims: {${volume.claimName}: NAME}`;
             plan.finding(
               live || unmounted.length > 0 ? "warning" : "info",
               `${job} mounts claim ${volume.claimName}, which nothing in the stream creates and no main workload mounts; ${inCluster}${hint}`,

@@ -47,7 +47,15 @@ export const idempotentCleanup: Rule<Options> = {
       const isHook = isHelmHook(job);
       // `helm test` Jobs exist to fail when something is wrong: a missing object may be exactly what they check.
       if (isHook && /(?:^|,)\s*test(?:-success)?\s*(?:,|$)/i.test(String(job.annotations()["helm.sh/hook"]))) continue;
-      const mounted = mountedScriptDeletes(scriptConfigMaps, job, pod, (object) => release().namespaceOf(object));
+      const all = mountedScriptDeletes(scriptConfigMaps, job, pod, (object) => release().namespaceOf(object));
+      for (const { kind, configMap, key } of all.filter((one) => one.namespaceUnknown)) {
+        plan.finding(
+          "warning",
+          `${job} mounts ${kind} ${configMap}, whose ${key} runs kubectl delete, but one of the two states no namespace and none is given, so whether it is the Job's ${kind} cannot be told; pass --namespace (-n) with the release's namespace`,
+          job,
+        );
+      }
+      const mounted = all.filter((one) => !one.namespaceUnknown);
       for (const { kind, configMap, key, where } of mounted.filter((one) => one.unfixed)) {
         plan.finding(
           "warning",

@@ -501,7 +501,7 @@ const table: Record<string, Row> = {
   },
   "near miss: nothing to suggest": {
     input: backup(),
-    findings: ["fine if it exists in the cluster (pass --live to check); else set cronjob-claims.claims or mode emptyDir/remove"],
+    findings: ["fine if it exists in the cluster (pass --live to check); if another claim is meant, set cronjob-claims.claims: {backup-scratch: NAME}"],
   },
   "near miss with --live: the cluster has no such claim either": {
     with: { live: cluster() },

@@ -156,9 +156,20 @@ const table: Record<string, Row> = {
     findings: ["warning: Job cleanup mounts Secret cleanup, whose cleanup.sh runs kubectl delete without --ignore-not-found (line 1: kubectl delete secret app-token)"],
   },
   "a mounted ConfigMap whose deletes are all idempotent, or one of another namespace: nothing to report": {
+    with: { release: { namespace: "apps" } },
     input: `${job(HOOK, MOUNTS_TWO)}${TWO_CONFIGMAPS}`,
     output: `${job(HOOK_FIXED, MOUNTS_TWO)}${TWO_CONFIGMAPS}`,
     findings: [],
+  },
+  "a mounted ConfigMap of a stated namespace, the Job's not known: -n asked for": {
+    input: `${job(HOOK, MOUNTS_TWO)}${TWO_CONFIGMAPS}`,
+    output: `${job(HOOK_FIXED, MOUNTS_TWO)}${TWO_CONFIGMAPS}`,
+    findings: ["warning: Job cleanup mounts ConfigMap elsewhere, whose cleanup.sh runs kubectl delete, but one of the two states no namespace and none is given"],
+  },
+  "a script in a ConfigMap's binaryData, and a Secret written in flow style: read as the others": {
+    input: `${job(HOOK, MOUNTS_CLEANUP.replace("configMap: {name: cleanup}", "projected: {sources: [{configMap: {name: bin}}, {secret: {name: flow}}]}"))}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: bin}\nbinaryData: {cleanup.sh: a3ViZWN0bCBkZWxldGUgc2VjcmV0IGFwcC10b2tlbgo=}\n---\n{apiVersion: v1, kind: Secret, metadata: {name: flow}, data: {other.sh: a3ViZWN0bCBkZWxldGUgc2VjcmV0IGFwcC10b2tlbgo=}}\n`,
+    output: `${job(HOOK_FIXED, MOUNTS_CLEANUP.replace("configMap: {name: cleanup}", "projected: {sources: [{configMap: {name: bin}}, {secret: {name: flow}}]}"))}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: bin}\nbinaryData: {cleanup.sh: a3ViZWN0bCBkZWxldGUgc2VjcmV0IGFwcC10b2tlbgo=}\n---\n{apiVersion: v1, kind: Secret, metadata: {name: flow}, data: {other.sh: a3ViZWN0bCBkZWxldGUgc2VjcmV0IGFwcC10b2tlbgo=}}\n`,
+    findings: ["warning: Job cleanup mounts ConfigMap bin, whose cleanup.sh runs kubectl delete", "warning: Job cleanup mounts Secret flow, whose other.sh runs kubectl delete"],
   },
   "a helm test hook named in capitals is a test hook too (Helm lowercases hook names)": {
     input: job("  annotations:\n    helm.sh/hook: Test\n", "        - name: k\n          command: [kubectl, delete, cm, x]\n"),

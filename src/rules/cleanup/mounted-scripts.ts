@@ -16,6 +16,8 @@ export interface MountedDelete {
   unfixed: boolean;
   /** Where the first delete lacking the flag is (`line 12: kubectl delete "${pod}"`), when one is. */
   where?: string;
+  /** One of the two states no namespace and none is given: whether the Job mounts this object cannot be told. */
+  namespaceUnknown?: true;
 }
 
 /** The first line the patched script changed: the one with a delete that lacks the flag. */
@@ -34,7 +36,8 @@ function firstUnflagged(script: string, patched: string): string | undefined {
  */
 export function configMapsByName(stream: ManifestStream): Map<string, KubeObject[]> {
   const byName = new Map<string, KubeObject[]>();
-  for (const object of stream.objects(["ConfigMap", "Secret"], (text) => text.includes("delete") || /^kind:\s*Secret\b/m.test(text))) {
+  // A Secret's and a ConfigMap's binaryData are base64, so any document that may be one of those is read.
+  for (const object of stream.objects(["ConfigMap", "Secret"], (text) => text.includes("delete") || text.includes("Secret") || text.includes("binaryData"))) {
     if (object.apiVersion !== "v1") continue;
     const key = `${object.kind}/${object.name}`;
     const list = byName.get(key);
@@ -69,6 +72,13 @@ function scriptsOf(object: KubeObject): Array<[string, string]> {
   const data = object.get(["data"]);
   if (object.kind === "ConfigMap") {
     if (isRecord(data)) for (const [key, value] of Object.entries(data)) if (typeof value === "string") entries.push([key, value]);
+    const binary = object.get(["binaryData"]);
+    if (isRecord(binary)) {
+      for (const [key, value] of Object.entries(binary)) {
+        const text = typeof value === "string" ? decodedText(value) : undefined;
+        if (text !== undefined) entries.push([key, text]);
+      }
+    }
     return entries;
   }
   const stringData = object.get(["stringData"]);
@@ -106,7 +116,9 @@ export function mountedScriptDeletes(
   if (names.size === 0) return [];
   const found: MountedDelete[] = [];
   for (const configMap of [...names].flatMap((name) => configMaps().get(name) ?? [])) {
-    if (namespaceOf(configMap) !== namespaceOf(job)) continue;
+    const [theirs, ours] = [namespaceOf(configMap), namespaceOf(job)];
+    const unknown = theirs !== ours && (theirs === undefined || ours === undefined);
+    if (theirs !== ours && !unknown) continue;
     for (const [key, value] of scriptsOf(configMap)) {
       if (!/kubectl/.test(value) || !/\bdelete\b/.test(value)) continue;
       // Read as the Job's own scripts are, delete by delete: the flag on one says nothing of the others.
@@ -114,6 +126,7 @@ export function mountedScriptDeletes(
       if (analysis.deletes === 0) continue;
       const where = firstUnflagged(value, analysis.patched);
       found.push({
+        ...(unknown && { namespaceUnknown: true as const }),
         kind: configMap.kind === "Secret" ? "Secret" : "ConfigMap",
         configMap: configMap.name,
         key,
