@@ -5,7 +5,7 @@
 import * as z from "zod/mini";
 import { FixStorageError } from "../core/errors.js";
 import { isRecord, type KubeObject } from "../core/manifest.js";
-import { claimTemplates, statefulSets } from "./workloads.js";
+import { claimTemplates, objectName, statefulSets } from "./workloads.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 
 const policy = z.enum(["Delete", "Retain"]);
@@ -16,7 +16,7 @@ const options = z.strictObject({
   /** Unset: Retain, unless the chart already sets a value. */
   whenScaled: z.optional(policy),
   /** StatefulSets to change, as NAME or NAMESPACE/NAME; all with volumeClaimTemplates when absent. */
-  statefulSets: z.optional(z.array(z.string())),
+  statefulSets: z.optional(z.array(objectName())),
 });
 
 const DEFAULTS = { whenDeleted: "Delete", whenScaled: "Retain" } as const;
@@ -71,10 +71,15 @@ export const claimRetention: Rule<z.infer<typeof options>> = {
         });
       }
     }
-    for (const { written } of selected ?? []) {
-      if (!seen.has(written)) {
-        plan.finding("warning", `claim-retention: statefulSets names ${written}, but no StatefulSet of that name with volumeClaimTemplates is in the stream`);
-      }
+    for (const { written, name, namespace } of selected ?? []) {
+      if (seen.has(written)) continue;
+      const unplaced = namespace !== undefined && withTemplates.some((statefulSet) => statefulSet.name === name && namespaceOf(statefulSet) === undefined);
+      plan.finding(
+        "warning",
+        unplaced
+          ? `claim-retention: statefulSets names ${written}, and StatefulSet ${name} states no namespace while none is given, so whether it is that one cannot be told; pass --namespace (-n) with the release's namespace`
+          : `claim-retention: statefulSets names ${written}, but no StatefulSet of that name with volumeClaimTemplates is in the stream`,
+      );
     }
     return plan.build();
   },

@@ -10,7 +10,7 @@ import { FixStorageError } from "../core/errors.js";
 import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
 import { HOSTNAME, requiredPodAffinityTerms, selectsOnSameNode } from "./pod-affinity.js";
 import { PlanBuilder, type Rule } from "./rule.js";
-import { type Autoscaling, autoscalerOf, claimVolumes, mostReplicas, podSpec } from "./workloads.js";
+import { type Autoscaling, autoscalerOf, claimVolumes, mostReplicas, objectName, podSpec } from "./workloads.js";
 
 const accessMode = z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"]);
 
@@ -20,7 +20,7 @@ const options = z.strictObject({
   /** Access modes of claims the stream does not render (`existingClaim`): `{claim: ReadWriteOnce}`. */
   claims: z._default(z.record(z.string(), accessMode), {}),
   /** Deployments to look at, as NAME or NAMESPACE/NAME; all when absent. */
-  deployments: z.optional(z.array(z.string())),
+  deployments: z.optional(z.array(objectName())),
 });
 
 type Options = z.infer<typeof options>;

@@ -1,4 +1,5 @@
 /** Where pod specs and claim templates live in the workload kinds the rules read. */
+import * as z from "zod/mini";
 import type { RuleContext } from "../core/stage.js";
 import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
 import type { Path } from "../core/yaml-editor.js";
@@ -262,4 +263,9 @@ export function mayRunNoPods(workload: KubeObject, scaling: Autoscaling | undefi
 /** "scaled by HorizontalPodAutoscaler x up to 5 replicas", for findings. */
 export function describeScaling({ by, max }: Autoscaling): string {
   return `scaled by ${by} ${max === undefined ? "to a number of replicas not stated here" : `up to ${max} replica${max === 1 ? "" : "s"}`}`;
+}
+
+/** An option's entry naming an object: NAME or NAMESPACE/NAME, each as Kubernetes writes names. */
+export function objectName() {
+  return z.string().check(z.regex(/^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\/)?[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?$/, "expected NAME or NAMESPACE/NAME"));
 }

@@ -80,6 +80,17 @@ describe("claim-retention", () => {
     );
   });
 
+  it("an entry naming a namespace, a StatefulSet of that name stating none and no -n: -n asked for", async () => {
+    const result = await fix(sts("db"), { enable: ["claim-retention"], ruleOptions: { "claim-retention": { statefulSets: ["a/db"] } } });
+    expect(result.findings.map((finding) => finding.message)).toContain(
+      "claim-retention: statefulSets names a/db, and StatefulSet db states no namespace while none is given, so whether it is that one cannot be told; pass --namespace (-n) with the release's namespace",
+    );
+  });
+
+  it("an entry that is no NAME or NAMESPACE/NAME is a config error", async () => {
+    await expect(fix(sts("db"), { enable: ["claim-retention"], ruleOptions: { "claim-retention": { statefulSets: ["a/b/db"] } } })).rejects.toThrow("expected NAME or NAMESPACE/NAME");
+  });
+
   it("is off by default", async () => {
     expect((await fix(sts("db"), { release: { name: "r", namespace: "n" } })).changes.filter((change) => change.rule === "claim-retention")).toEqual([]);
   });

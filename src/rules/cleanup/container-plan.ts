@@ -117,7 +117,7 @@ function planScript(argv: Argv, index: number, name: string, settings: CleanupSe
   }
   // What Kubernetes puts in place of $(NAME) before the shell reads the script may be commands of its own.
   // A value of plain words (a name, a namespace, a number) is read as written there; anything else may be syntax.
-  const hidden = kubernetesExpansions(text, container).filter(({ value }) => value === undefined || !/^[\w.\/:=,+@%-]*$/.test(value));
+  const hidden = kubernetesExpansions(text, container).filter(({ value }) => value === undefined || !/^[\w./:=,+@%-]*$/.test(value));
   if (hidden.length > 0 && (/kubectl/.test(text) || hidden.some(({ value }) => value !== undefined))) {
     result.deletes += analyseScript(text).deletes;
     const names = hidden.map(({ name: variable, value }) => `$(${variable})${value === undefined ? " (set from a ConfigMap, a Secret or envFrom)" : ""}`);
