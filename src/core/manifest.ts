@@ -419,7 +419,9 @@ export class ManifestStream {
     const found: KubeObject[] = [];
     for (const position of this.candidates(wanted)) {
       const raw = this.raw[position] as RawDocument;
-      const text = textOnce(raw);
+      // A document read before keeps its text: a spooled one is not read back from the spool for the text checks.
+      const read = this.parsed.get(raw.index);
+      const text = read === undefined ? textOnce(raw) : () => read.rawText;
       if (!this.mayHold(raw, text, kinds, relevant)) continue;
       for (const object of this.parse(raw, text).objects()) if (wanted.has(object.kind)) found.push(object);
     }

@@ -291,11 +291,17 @@ function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject
     pvcs.set(`${namespaceOf(pvc)}/${pvc.name}`, Array.isArray(accessModes) ? accessModes.map(String) : []);
     if (pvc.namespace) stated.set(pvc.name, [...(stated.get(pvc.name) ?? []), pvc.namespace]);
   }
-  const templates = templateClaims(stream, namespaceOf);
+  // Read only for a claim named as a template's are (`data-db-0`): most streams' Deployments mount rendered claims.
+  let known: ReturnType<typeof templateClaims> | undefined;
+  const templates = (claim: string) => {
+    if (!/-\d+$/.test(claim)) return undefined;
+    known ??= templateClaims(stream, namespaceOf);
+    return known;
+  };
   return {
-    modes: (namespace, claim) => pvcs.get(`${namespace}/${claim}`) ?? templates.of(namespace, claim)?.modes,
-    statedNamespaces: (claim) => [...new Set([...(stated.get(claim) ?? []), ...templates.statedNamespaces(claim)])],
-    mountedByReplica: (namespace, claim) => templates.of(namespace, claim)?.statefulSet,
+    modes: (namespace, claim) => pvcs.get(`${namespace}/${claim}`) ?? templates(claim)?.of(namespace, claim)?.modes,
+    statedNamespaces: (claim) => [...new Set([...(stated.get(claim) ?? []), ...(templates(claim)?.statedNamespaces(claim) ?? [])])],
+    mountedByReplica: (namespace, claim) => templates(claim)?.of(namespace, claim)?.statefulSet,
   };
 }
 
