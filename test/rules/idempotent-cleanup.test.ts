@@ -113,6 +113,21 @@ const table: Record<string, Row> = {
     output: job(HOOK_FIXED, '        - name: k\n          image: bitnami/kubectl\n          command: [bash, -c, "kubectl delete cm x | cat && kubectl get ns y"]\n          env: [{name: SHELLOPTS, value: "braceexpand:pipefail"}]\n'),
     findings: ["it feeds a pipe under pipefail"],
   },
+  "bash -o $(OPTION), which Kubernetes fills in with pipefail: a delete feeding a pipe is left alone": {
+    input: job(HOOK, '        - name: k\n          image: bitnami/kubectl\n          command: [bash, -o, $(PF), -c, "kubectl delete cm x | cat || exit 0"]\n          env: [{name: PF, value: pipefail}]\n'),
+    output: job(HOOK_FIXED, '        - name: k\n          image: bitnami/kubectl\n          command: [bash, -o, $(PF), -c, "kubectl delete cm x | cat || exit 0"]\n          env: [{name: PF, value: pipefail}]\n'),
+    findings: ["it feeds a pipe under pipefail"],
+  },
+  "bash with BASH_ENV: the file it runs first is not read, so the script is left as written": {
+    input: job(HOOK, '        - name: k\n          image: bitnami/kubectl\n          command: [bash, -c, "kubectl delete cm x"]\n          env: [{name: BASH_ENV, value: /etc/profile.d/x.sh}]\n'),
+    output: job(HOOK_FIXED, '        - name: k\n          image: bitnami/kubectl\n          command: [bash, -c, "kubectl delete cm x"]\n          env: [{name: BASH_ENV, value: /etc/profile.d/x.sh}]\n'),
+    findings: ["bash runs the file BASH_ENV names before its script"],
+  },
+  "set -o $(OPTION) in the script, filled in with pipefail: the script as run is read, and left as written": {
+    input: job(HOOK, '        - name: k\n          image: bitnami/kubectl\n          command: [bash, -c, "set -o $(PF)\\nkubectl delete cm x | cat || exit 0"]\n          env: [{name: PF, value: pipefail}]\n'),
+    output: job(HOOK_FIXED, '        - name: k\n          image: bitnami/kubectl\n          command: [bash, -c, "set -o $(PF)\\nkubectl delete cm x | cat || exit 0"]\n          env: [{name: PF, value: pipefail}]\n'),
+    findings: ["with the values Kubernetes puts in place of its $(NAME) references, its script reads otherwise than as written"],
+  },
   "bash +o pipefail turns it off: the delete is edited": {
     options: { retries: 0 },
     input: job(HOOK, '        - name: k\n          image: bitnami/kubectl\n          command: [bash, +o, pipefail, -c, "kubectl delete cm x | cat"]\n'),

@@ -129,14 +129,41 @@ function planScript(argv: Argv, index: number, name: string, settings: CleanupSe
   }
   // The shell's own options come before the script: `bash -o pipefail -c …` (`-eo pipefail`, `-o` `pipefail`).
   // `+o pipefail` turns it off; bash also takes it from SHELLOPTS in the environment.
-  const options = argv.words.slice(1, index);
+  // Kubernetes fills the shell's own words in too (`-o $(OPTION)`): an unknown value may be pipefail.
+  const options = argv.words.slice(1, index).map((word) => expandedScript(word, container));
   const env = Array.isArray(container.env) ? container.env : [];
-  const fromEnvironment = env.some((item) => {
-    const set = typeof item === "object" && item !== null ? (item as Record<string, unknown>) : {};
-    return set.name === "SHELLOPTS" && (typeof set.value !== "string" || set.value.split(":").includes("pipefail"));
-  });
-  const pipefail = fromEnvironment || options.some((word, i) => word === "pipefail" && /^-[A-Za-z]*o[A-Za-z]*$/.test(options[i - 1] ?? ""));
+  const setting = (name: string) => env.find((item) => typeof item === "object" && item !== null && (item as Record<string, unknown>).name === name) as Record<string, unknown> | undefined;
+  const shellopts = setting("SHELLOPTS");
+  const bash = /(?:^|\/)bash$/.test(argv.words[0] ?? "");
+  // bash takes options from SHELLOPTS, and envFrom may set it; it runs the file BASH_ENV names before the script.
+  const fromEnvironment =
+    (shellopts !== undefined && (typeof shellopts.value !== "string" || shellopts.value.split(":").includes("pipefail"))) ||
+    (bash && Array.isArray(container.envFrom) && container.envFrom.length > 0);
+  if (bash && setting("BASH_ENV") !== undefined && /kubectl/.test(text)) {
+    result.deletes += analyseScript(text).deletes;
+    result.findings.push({
+      severity: "warning",
+      message: `container ${name}: bash runs the file BASH_ENV names before its script, which fix-storage does not read, so the script is left as written; if it deletes, add ${IGNORE_NOT_FOUND} to it in the chart`,
+    });
+    return;
+  }
+  const pipefail =
+    fromEnvironment || options.some((word, i) => (word === "pipefail" || word === PLAIN_WORD) && /^-[A-Za-z]*o[A-Za-z]*$/.test(options[i - 1] ?? ""));
   const analysis = analyseScript(text, { pipefail });
+  // The script as the shell gets it, with Kubernetes' values in place: it must read as safely as the one written
+  // (`set -o $(OPTION)` with OPTION=pipefail is a pipefail the text does not show).
+  const asRun = expandedScript(text, container);
+  if (asRun !== text) {
+    const run = analyseScript(asRun, { pipefail });
+    if (run.deletes !== analysis.deletes || run.statusDecides.length > analysis.statusDecides.length || run.unsure.length > analysis.unsure.length) {
+      result.deletes += analysis.deletes;
+      result.findings.push({
+        severity: "warning",
+        message: `container ${name}: with the values Kubernetes puts in place of its $(NAME) references, its script reads otherwise than as written, so fix-storage leaves it as written; if it deletes, add ${IGNORE_NOT_FOUND} to it in the chart`,
+      });
+      return;
+    }
+  }
   result.deletes += analysis.deletes;
   if (analysis.keptOff) result.findings.push(explicitlyOffFinding(name));
   for (const place of analysis.unsure) {
@@ -233,11 +260,30 @@ export function kubernetesExpansions(text: string, container: Record<string, unk
       continue;
     }
     if (typeof set.value === "string") found.push({ name: variable, value: set.value });
-    else if (typeof set.valueFrom === "object" && set.valueFrom !== null && !("fieldRef" in set.valueFrom) && !("resourceFieldRef" in set.valueFrom)) {
-      found.push({ name: variable, value: undefined });
+    else if (typeof set.valueFrom === "object" && set.valueFrom !== null) {
+      const from = set.valueFrom as Record<string, unknown>;
+      const fieldPath = typeof from.fieldRef === "object" && from.fieldRef !== null ? (from.fieldRef as Record<string, unknown>).fieldPath : undefined;
+      // A pod's name, namespace, node or IPs, or a resource quantity, is a plain word; its labels and annotations hold anything.
+      const plain = ("fieldRef" in from && typeof fieldPath === "string" && !/^metadata\.(?:labels|annotations)/.test(fieldPath)) || "resourceFieldRef" in from;
+      found.push({ name: variable, value: plain ? PLAIN_WORD : undefined });
     }
   }
   return found;
+}
+
+/** What a pod field or resource reference stands for in a script: a word, whatever its letters. */
+const PLAIN_WORD = "value";
+
+/** The script with the values Kubernetes puts in place of its `$(NAME)` references (`$$` left as Kubernetes leaves `$`). */
+function expandedScript(text: string, container: Record<string, unknown>): string {
+  const values = new Map(kubernetesExpansions(text, container).map(({ name, value }) => [name, value ?? PLAIN_WORD]));
+  if (values.size === 0) return text;
+  // A run of `$` before `(` is half as many for Kubernetes (`$$` is its escape), and an odd one ends in a reference.
+  return text.replace(/(\$+)\(([-._a-zA-Z][-._a-zA-Z0-9]*)\)/g, (match, dollars: string, variable: string) => {
+    const value = values.get(variable);
+    if (dollars.length % 2 === 0 || value === undefined) return match;
+    return `${"$".repeat((dollars.length - 1) / 2)}${value}`;
+  });
 }
 
 function stringList(value: unknown): string[] | undefined {

@@ -168,7 +168,8 @@ function analyseScriptText(script: string, pipefail: boolean): ScriptAnalysis {
     };
   }
   const statusRead = readsStatus(model, script);
-  const errTrap = model.commands.some((command) => command.words[0]?.literal === "trap" && command.words.slice(2).some((word) => word.literal === "ERR"));
+  const errTrap = model.commands.some((command) => command.words[0]?.literal === "trap" && command.words.slice(2).some((word) => word.literal?.toUpperCase() === "ERR"));
+  const wholeScript = scriptWideReason(model, script);
   const assignsKubectlDelete = model.commands.some((command) =>
     command.assignments.some((word) => {
       const text = script.slice(word.start, word.end);
@@ -234,12 +235,15 @@ function analyseScriptText(script: string, pipefail: boolean): ScriptAnalysis {
         unsure.push(`line ${command.line}: \`${short}\` is inside backquotes with escapes`);
         continue;
       }
-      const decides = statusRead
+      const decides = wholeScript
+        ? wholeScript
+        : statusRead
         ? "the script reads `$?`"
         : errTrap
           ? "an ERR trap runs when it fails"
           : ((command.statusTested && statusDecides(command.statusTested, script, model)) ??
             (command.inFunction !== undefined && testedFunctions.has(command.inFunction) ? `its function ${command.inFunction}'s status is tested` : undefined) ??
+            (command.inFunction !== undefined ? functionUseLeaks(command.inFunction, model, script) : undefined) ??
             outputOrStatusLeaks(command, model, script, waitsOnJobs, pipefail));
       if (decides) {
         tested.push(`line ${command.line}: \`${short}\`'s exit status decides what runs next (${decides})`);
@@ -458,9 +462,54 @@ const PRINTERS = new Set(["echo", "printf", "logger"]);
  * Whether the script reads an exit status through `$?` or PIPESTATUS other than to print it: that may be any
  * delete's, read anywhere after it.
  */
+function printsToTerminal(command: SimpleCommand, model: ScriptModel, script: string): boolean {
+  if (command.words.some((word) => word.literal === "-v")) return false;
+  const redirects = [...(command.enclosingRedirects ?? []), ...command.redirects];
+  if (redirects.some((redirect) => !redirect.target || !HARMLESS_TARGETS.test(targetOf(redirect, script)))) return false;
+  const after = command.pipedBy ?? operatorAfter(command, script);
+  if (after === "|" || after === "|&") return false;
+  const start = command.words[0]?.start ?? 0;
+  return !command.captured && !model.commands.some((other) => other !== command && [...other.words, ...other.assignments].some((word) => word.start < start && start < word.end));
+}
+
+/**
+ * A construct whose effect on a delete's failure fix-storage does not follow, so no delete of the script is edited:
+ * code run by `eval` or read from a file (`source`, `.`), and background commands a `wait PID` reads.
+ */
+function scriptWideReason(model: ScriptModel, script: string): string | undefined {
+  const names = model.commands.map((command) => command.words[0]?.literal);
+  if (names.includes("eval")) return "the script runs `eval`, whose commands fix-storage does not read";
+  if (names.includes("source") || names.includes(".")) return "the script reads commands from a file (`source`, `.`)";
+  // `wait PID` gives a background command's status (a bare `wait` gives 0), whatever runs it there: `( … ) &` too.
+  const waitsForOne = model.commands.some((command) => command.words[0]?.literal === "wait" && command.words.length > 1);
+  if (waitsForOne && /(?:^|[^&|>])&(?![&>])/.test(script)) return "commands run in the background and `wait` reads their status";
+  return undefined;
+}
+
+/**
+ * How a function's deletes may leak through its uses: its name anywhere but as a plain call (passed to another command,
+ * `"$@"`, a variable), or a call with redirections, in a pipe, in the background, tested, or in a substitution.
+ */
+function functionUseLeaks(name: string, model: ScriptModel, script: string): string | undefined {
+  const named = new RegExp(`(?:^|[^\\w-])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:[^\\w-]|$)`);
+  for (const command of model.commands) {
+    const uses = [...command.words.slice(1), ...command.assignments].filter((word) => named.test(script.slice(word.start, word.end)));
+    if (uses.length > 0) return `its function ${name} is named where it is not simply called`;
+    if (command.words[0]?.literal !== name) continue;
+    const start = command.words[0].start;
+    const inSubstitution = command.captured === true || model.commands.some((other) => other !== command && [...other.words, ...other.assignments].some((word) => word.start < start && start < word.end));
+    const after = operatorAfter(command, script);
+    if (command.redirects.length > 0 || command.enclosingRedirects !== undefined || command.pipedBy !== undefined || after === "|" || after === "|&" || after === "&" || command.statusTested !== undefined || inSubstitution) {
+      return `a call of its function ${name} redirects, pipes, tests or captures what it does`;
+    }
+  }
+  return undefined;
+}
+
 function readsStatus(model: ScriptModel, script: string): boolean {
+  // Printed to the terminal only: not into a file, a pipe or a substitution, nor into a variable (`printf -v`).
   const printed = model.commands
-    .filter((command) => !command.unmappable && PRINTERS.has(command.words[0]?.literal ?? ""))
+    .filter((command) => !command.unmappable && PRINTERS.has(command.words[0]?.literal ?? "") && printsToTerminal(command, model, script))
     .flatMap((command) => command.words.slice(1));
   for (const match of script.matchAll(/\$\{?\?|PIPESTATUS/g)) {
     if (!printed.some((word) => word.start <= match.index && match.index < word.end)) return true;

@@ -41,6 +41,8 @@ export interface SimpleCommand {
   enclosingRedirects?: Redirect[];
   /** The pipe its output, or that of a compound command around it, feeds (`… | cmd`, `( … ) |& cmd`). */
   pipedBy?: "|" | "|&";
+  /** Inside a command or process substitution (`$( … )`, `<( … )`): its output is read. */
+  captured?: true;
 }
 
 export interface StatusTest {
@@ -727,7 +729,10 @@ class Reader {
     const { peeked, heads, opened, negated, awaitingFollower, pendingFunction } = this;
     // A command substitution is a script of its own: the command around it is what a condition or `&&` tests.
     Object.assign(this, { peeked: undefined, heads: [], opened: [], negated: false, awaitingFollower: undefined, pendingFunction: undefined });
+    const from = this.model.commands.length;
     this.list("paren");
+    // Their output is the word's value, whatever word holds it (a `case` subject, an assignment, an argument).
+    for (const command of this.model.commands.slice(from)) command.captured = true;
     Object.assign(this, { peeked, heads, opened, negated, awaitingFollower, pendingFunction });
   }
 

@@ -106,7 +106,7 @@ const table: Record<string, Row> = {
   "|| an assignment before ':': left alone": { script: "kubectl delete cm a || GONE=1 :", statusDecides: ["sets a variable"] },
   "|| printf -v: left alone": { script: "kubectl delete cm a || printf -v GONE 1", statusDecides: ["`|| printf -v` sets a variable"] },
   "&& echo into a pipe: left alone": { script: "kubectl delete cm a && echo '{}' | kubectl get -f -", statusDecides: ["feeds a pipe"] },
-  "in the background with wait $!: left alone": { script: "kubectl delete cm a &\nwait $! || kubectl get ns y", statusDecides: ["`wait` reads its status"] },
+  "in the background with wait $!: left alone": { script: "kubectl delete cm a &\nwait $! || kubectl get ns y", statusDecides: ["`wait` reads their status"] },
   "in the background with a bare wait stays editable": { script: "kubectl delete cm a & wait", patched: "kubectl delete --ignore-not-found cm a & wait" },
   "piped under pipefail: left alone": { script: "set -o pipefail\nkubectl delete cm a | cat || kubectl get ns y", statusDecides: ["under pipefail"] },
   "an exec sending the shell's error output to a file before the delete: left alone": {
@@ -153,6 +153,32 @@ const table: Record<string, Row> = {
   "a group's own error output to /dev/null stays editable": {
     script: "{ kubectl delete cm a; } 2>/dev/null || true",
     patched: "{ kubectl delete --ignore-not-found cm a; } 2>/dev/null || true",
+  },
+  "eval anywhere: no delete of the script is edited": {
+    script: 'kubectl delete cm a\neval "exec 2>/tmp/err"\ngrep -q NotFound /tmp/err && exit 3',
+    statusDecides: ["the script runs `eval`"],
+    notReplaySafe: "runs code",
+  },
+  "a file sourced: no delete of the script is edited": {
+    script: ". /scripts/lib.sh\nkubectl delete cm a",
+    statusDecides: ["reads commands from a file"],
+    notReplaySafe: "runs code fix-storage does not read",
+  },
+  "a subshell in the background that a wait PID reads: left alone": {
+    script: "( kubectl delete cm a ) &\nwait $! || exit 3",
+    statusDecides: ["commands run in the background and `wait` reads their status"],
+  },
+  "$? printed into a substitution, a file or a variable is read": {
+    script: 'kubectl delete cm a\nstatus=$(echo $?)\n[ "$status" = 0 ] || exit 3',
+    statusDecides: ["the script reads `$?`"],
+  },
+  "a function called in a case subject's substitution: left alone": {
+    script: "del() { kubectl delete cm a; }\ncase $(del; echo $?) in 1) exit 0;; esac",
+    statusDecides: ["the script reads `$?`"],
+  },
+  "a trap on err in lower case is an ERR trap (bash takes either)": {
+    script: "trap 'exit 0' err\nkubectl delete cm a\nkubectl get ns y",
+    statusDecides: ["an ERR trap"],
   },
   "an ERR trap: left alone": { script: "trap 'kubectl get ns y' ERR\nkubectl delete cm a", statusDecides: ["an ERR trap"] },
   "error output into a pipe: left alone": { script: "kubectl delete cm a 2>&1 | grep -q NotFound && kubectl get ns y", statusDecides: ["its error output is read"] },
@@ -255,7 +281,9 @@ describe("a script read again", () => {
     const again = analyseScript(script);
     expect(again).not.toBe(first);
     expect(again).toEqual(first);
-    expect(again.patched).toBe(script.replace("delete", "delete --ignore-not-found"));
+    // `eval` may run anything, so no delete of the script is edited.
+    expect(again.patched).toBe(script);
+    expect(again.statusDecides[0]).toContain("the script runs `eval`");
     expect(again.unsure).toHaveLength(1);
     expect(again.unsure[0]).toContain("line 3: `eval");
   });
