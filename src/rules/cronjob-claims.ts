@@ -16,6 +16,7 @@ import {
   requiredPodAffinityTerms,
   requiredPodAntiAffinityTerms,
   selectsOnSameNode,
+  tolerationsDiffer,
 } from "./pod-affinity.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 import {
@@ -66,10 +67,11 @@ interface WorkloadMount {
 }
 
 /**
- * Hook phases in which a release's workloads have no pods: before they are created (pre-install), after they are
- * deleted (post-delete). A Job that runs then and must run beside one of their pods could never be scheduled.
+ * Hook phases in which a release's workload may have no pods: before it is created (pre-install; pre-upgrade and
+ * pre-rollback for a workload new in the version they bring), after it is deleted (post-delete). A Job that runs
+ * then and must run beside one of its pods could never be scheduled.
  */
-const PHASES_WITHOUT_PODS = new Set(["pre-install", "post-delete"]);
+const PHASES_WITHOUT_PODS = new Set(["pre-install", "pre-upgrade", "pre-rollback", "post-delete"]);
 
 /** The pod label the StatefulSet controller sets to the pod's name. */
 const POD_NAME = "statefulset.kubernetes.io/pod-name";
@@ -314,7 +316,7 @@ function coLocation(
     const others = hookPhases(job).filter((phase) => !PHASES_WITHOUT_PODS.has(phase));
     plan.finding(
       others.length > 0 ? "warning" : "info",
-      `${job} shares ${described} with ${owner.workload}, but runs as a ${withoutPods.join(" and ")} hook, when ${owner.workload} has no pods: a required podAffinity would leave it Pending there, so none is added${
+      `${job} shares ${described} with ${owner.workload}, but runs as a ${withoutPods.join(" and ")} hook, when ${owner.workload} may have no pods: a required podAffinity would leave it Pending there, so none is added${
         others.length > 0 ? `; as a ${others.join(" and ")} hook it may wait for the volume on another node (run those phases as a Job of their own with a podAffinity in the chart, or set cronjob-claims.coLocate: false)` : ""
       }`,
       job,
@@ -341,10 +343,12 @@ function coLocation(
     : isRecord(ownerPod) && requiredPodAntiAffinityTerms(ownerPod).some((term) => keepsApart(term, jobLabels))
       ? `${owner.workload}'s required podAntiAffinity keeps the Job's pod, whose labels it selects, off its pods' nodes`
       : isRecord(ownerPod) && nodeSelectorsDisagree(jobPod, ownerPod) !== undefined
-        ? `its nodeSelector and ${owner.workload}'s put them on different nodes (${nodeSelectorsDisagree(jobPod, ownerPod)})`
+        ? `its nodeSelector and ${owner.workload}'s differ (${nodeSelectorsDisagree(jobPod, ownerPod)}), so whether they share a node cannot be told`
         : isRecord(ownerPod) && !isDeepStrictEqual(requiredNodeAffinity(jobPod), requiredNodeAffinity(ownerPod))
           ? `its required nodeAffinity and ${owner.workload}'s differ, so whether they share a node cannot be told`
-          : undefined;
+          : isRecord(ownerPod) && tolerationsDiffer(jobPod, ownerPod)
+            ? `${owner.workload} tolerates taints the Job does not, so its pods may run on nodes the Job cannot`
+            : undefined;
   if (apart !== undefined) {
     plan.finding(
       "warning",

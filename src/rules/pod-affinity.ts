@@ -36,14 +36,23 @@ export function requiredNodeAffinity(spec: Record<string, unknown>): unknown {
   return nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution ?? undefined;
 }
 
-/** A label both node selectors name with different values: the two pods can never share a node. */
+/**
+ * How the node selectors of two pods differ, or undefined when they are the same: with others, whether a node meets
+ * both cannot be told from here (a label on the Job's only may be on no node of the other's).
+ */
 export function nodeSelectorsDisagree(a: Record<string, unknown>, b: Record<string, unknown>): string | undefined {
   const ours = isRecord(a.nodeSelector) ? a.nodeSelector : {};
   const theirs = isRecord(b.nodeSelector) ? b.nodeSelector : {};
-  for (const [key, value] of Object.entries(ours)) {
-    if (Object.hasOwn(theirs, key) && theirs[key] !== value) return `${key}=${String(value)} against ${key}=${String(theirs[key])}`;
-  }
-  return undefined;
+  const shown = (selector: Record<string, unknown>) => Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`).join(",") || "none";
+  const keys = new Set([...Object.keys(ours), ...Object.keys(theirs)]);
+  return [...keys].some((key) => ours[key] !== theirs[key]) ? `${shown(ours)} against ${shown(theirs)}` : undefined;
+}
+
+/** Tolerations one pod has that the other lacks: the first may run on tainted nodes the second cannot. */
+export function tolerationsDiffer(job: Record<string, unknown>, workload: Record<string, unknown>): boolean {
+  const list = (spec: Record<string, unknown>) => (Array.isArray(spec.tolerations) ? spec.tolerations : []);
+  const ours = list(job).map((item) => JSON.stringify(item));
+  return list(workload).some((item) => !ours.includes(JSON.stringify(item)));
 }
 
 /**

@@ -336,7 +336,9 @@ function templateClaims(stream: ManifestStream, namespaceOf: (object: KubeObject
     const { statefulSet } = template;
     const start = statefulSet.get(["spec", "ordinals", "start"]) ?? 0;
     const replicas = mostReplicas(Number(statefulSet.get(["spec", "replicas"]) ?? 1), autoscalerOf(stream, statefulSet, namespaceOf));
+    // `data-db-01` is no claim of ordinal 1: the controller writes ordinals without leading zeros.
     const ordinal = Number(claim.slice(end));
+    if (String(ordinal) !== claim.slice(end)) return undefined;
     return Number.isSafeInteger(start) && ordinal >= (start as number) && ordinal < (start as number) + replicas ? template : undefined;
   };
   return {

@@ -255,6 +255,10 @@ export function mostReplicas(declared: number, scaling: Autoscaling | undefined)
 export function mayRunNoPods(workload: KubeObject, scaling: Autoscaling | undefined): string | undefined {
   const declared = workload.get(["spec", "replicas"]);
   if (declared === 0) return "its spec.replicas is 0";
+  // `0_0` or `0b0` is 0 to Kubernetes' YAML 1.1, and a string here.
+  if (declared !== undefined && declared !== null && (typeof declared !== "number" || !workload.readsAlikeAt(["spec", "replicas"]))) {
+    return `its spec.replicas ${JSON.stringify(declared)} is read otherwise by Kubernetes (write it as a plain number)`;
+  }
   if (scaling && scaling.min !== 0 && scaling.min !== undefined) return undefined;
   if (scaling) return `${scaling.by} may scale it to ${scaling.min === 0 ? "0" : "a number of replicas not stated here"}`;
   return undefined;

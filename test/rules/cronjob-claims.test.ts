@@ -169,18 +169,22 @@ const table: Record<string, Row> = {
     output: app() + pvc("data") + jobOf(backup("  annotations: {helm.sh/hook: pre-install}\n", SHARED)),
     findings: [
       "Job backup: assuming `backup-scratch` does not exist in the cluster",
-      "Job backup shares ReadWriteOnce claim data with Deployment app, but runs as a pre-install hook, when Deployment app has no pods: a required podAffinity would leave it Pending there, so none is added",
+      "Job backup shares ReadWriteOnce claim data with Deployment app, but runs as a pre-install hook, when Deployment app may have no pods: a required podAffinity would leave it Pending there, so none is added",
     ],
   },
   "a post-delete hook Job runs after the workload's pods are gone: no podAffinity either": {
     input: app() + pvc("data") + jobOf(backup("  annotations: {helm.sh/hook: post-delete}\n", SHARED)),
     findings: ["Job backup shares ReadWriteOnce claim data with Deployment app, but runs as a post-delete hook"],
   },
-  "a hook Job of pre-install and pre-upgrade: no podAffinity, and a warning for the phase where the pods run": {
-    input: app() + pvc("data") + jobOf(backup("  annotations: {helm.sh/hook: 'Pre-Install, pre-upgrade'}\n", SHARED)),
+  "a hook Job of pre-install and post-upgrade: no podAffinity, and a warning for the phase where the pods run": {
+    input: app() + pvc("data") + jobOf(backup("  annotations: {helm.sh/hook: 'Pre-Install, post-upgrade'}\n", SHARED)),
     findings: [
-      "but runs as a pre-install hook, when Deployment app has no pods: a required podAffinity would leave it Pending there, so none is added; as a pre-upgrade hook it may wait for the volume on another node (run those phases as a Job of their own with a podAffinity in the chart, or set cronjob-claims.coLocate: false)",
+      "but runs as a pre-install hook, when Deployment app may have no pods: a required podAffinity would leave it Pending there, so none is added; as a post-upgrade hook it may wait for the volume on another node (run those phases as a Job of their own with a podAffinity in the chart, or set cronjob-claims.coLocate: false)",
     ],
+  },
+  "a pre-upgrade hook Job may run before a workload new in the version it brings has pods: no podAffinity": {
+    input: app() + pvc("data") + jobOf(backup("  annotations: {helm.sh/hook: pre-upgrade}\n", SHARED)),
+    findings: ["but runs as a pre-upgrade hook, when Deployment app may have no pods"],
   },
   "a workload at replicas 0 has no pods to run beside: no podAffinity, a warning naming coLocate": {
     input: app().replace("spec:\n  selector:", "spec:\n  replicas: 0\n  selector:") + pvc("data") + backup("", SHARED),
@@ -207,7 +211,7 @@ const table: Record<string, Row> = {
       app().replace("    spec:\n      containers:", "    spec:\n      nodeSelector: {pool: web}\n      containers:") +
       pvc("data") +
       backup("", SHARED, "          nodeSelector: {pool: batch}\n"),
-    findings: ["its nodeSelector and Deployment app's put them on different nodes (pool=batch against pool=web)"],
+    findings: ["its nodeSelector and Deployment app's differ (pool=batch against pool=web), so whether they share a node cannot be told"],
   },
   "a workload whose required podAntiAffinity selects the Job's pod labels: no podAffinity, a warning": {
     input:
@@ -223,6 +227,18 @@ const table: Record<string, Row> = {
   "required nodeAffinity that differs between the Job and the workload: no podAffinity, a warning": {
     input: app() + pvc("data") + backup("", SHARED, "          affinity:\n            nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: pool, operator: In, values: [batch]}]}]}}\n"),
     findings: ["its required nodeAffinity and Deployment app's differ, so whether they share a node cannot be told"],
+  },
+  "replicas written 0_0, which Kubernetes' YAML 1.1 reads as 0: no podAffinity": {
+    input: app().replace("spec:\n  selector:", "spec:\n  replicas: 0_0\n  selector:") + pvc("data") + backup("", SHARED),
+    findings: ['which may run no pods (its spec.replicas "0_0" is read otherwise by Kubernetes (write it as a plain number))'],
+  },
+  "a nodeSelector on the Job alone: whether a node meets both cannot be told, so no podAffinity": {
+    input: app() + pvc("data") + backup("", SHARED, "          nodeSelector: {pool: batch}\n"),
+    findings: ["its nodeSelector and Deployment app's differ (pool=batch against none)"],
+  },
+  "a workload that tolerates taints the Job does not: no podAffinity": {
+    input: app().replace("    spec:\n      containers:", "    spec:\n      tolerations: [{key: dedicated, operator: Equal, value: db, effect: NoSchedule}]\n      containers:") + pvc("data") + backup("", SHARED),
+    findings: ["Deployment app tolerates taints the Job does not, so its pods may run on nodes the Job cannot"],
   },
   "a KEDA ScaledObject with idleReplicaCount 0 may scale the workload to 0": {
     input: app() + pvc("data") + backup("", SHARED) + "---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: app\nspec:\n  scaleTargetRef: {name: app}\n  minReplicaCount: 1\n  idleReplicaCount: 0\n",

@@ -277,6 +277,13 @@ const table: Record<string, Row> = {
       "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  replicas: 1\n  serviceName: db\n  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers: [{name: db, image: db:1, volumeMounts: [{name: data, mountPath: /data}]}]\n  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n",
     findings: ["which the stream does not render"],
   },
+  "data-db-01 is no claim of StatefulSet db's template (ordinals have no leading zeros)": {
+    options: { mode: "fix" },
+    input:
+      deployment("", "persistentVolumeClaim:\n            claimName: data-db-01") +
+      "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  replicas: 3\n  serviceName: db\n  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers: [{name: db, image: db:1, volumeMounts: [{name: data, mountPath: /data}]}]\n  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n",
+    findings: ["which the stream does not render"],
+  },
   "deployments naming a Deployment that mounts no claim: named as not found": {
     options: { deployments: ["app"] },
     input: deployment("", "emptyDir: {}"),
