@@ -77,8 +77,8 @@ export const claimRetention: Rule<z.infer<typeof options>> = {
       plan.finding(
         "warning",
         unplaced
-          ? `claim-retention: statefulSets names ${written}, and StatefulSet ${name} states no namespace while none is given, so whether it is that one cannot be told; pass --namespace (-n) with the release's namespace`
-          : `claim-retention: statefulSets names ${written}, but no StatefulSet of that name with volumeClaimTemplates is in the stream`,
+          ? `statefulSets names ${written}, and StatefulSet ${name} states no namespace while none is given, so whether it is that one cannot be told; pass --namespace (-n) with the release's namespace`
+          : `statefulSets names ${written}, but no StatefulSet of that name with volumeClaimTemplates is in the stream`,
       );
     }
     return plan.build();

@@ -119,7 +119,7 @@ export const rwoRollout: Rule<Options> = {
       } else if (unknown.length > 0) reportUnknown(plan, deployment, rollout, unknown);
     }
     for (const name of opts.deployments ?? []) {
-      if (!seen.has(name)) plan.finding("warning", `rwo-rollout: deployments names ${name}, but no apps/v1 Deployment of that name that mounts a claim is in the stream`);
+      if (!seen.has(name)) plan.finding("warning", `deployments names ${name}, but no apps/v1 Deployment of that name that mounts a claim is in the stream`);
     }
     reportSharedClaims(plan, stream, namespaceOf, selected, renderedOnce);
     return plan.build();

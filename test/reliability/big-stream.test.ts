@@ -58,7 +58,7 @@ describe("result lists longer than a call's argument limit", () => {
     expect(result.output).toBe(CONFIGMAP);
     expect(result.findings).toHaveLength(200_000);
     expect(result.findings[199_999]?.message).toBe(
-      "claim-retention: statefulSets names missing-199999, but no StatefulSet of that name with volumeClaimTemplates is in the stream",
+      "statefulSets names missing-199999, but no StatefulSet of that name with volumeClaimTemplates is in the stream",
     );
   });
 

@@ -56,7 +56,7 @@ const table: Record<string, Row> = {
     options: { statefulSets: ["b", "c"] },
     input: sts("a") + sts("b"),
     output: sts("a") + sts("b").replace("    - metadata: {name: data}\n", `    - metadata: {name: data}\n${policy("Delete", "Retain")}`),
-    findings: ["claim-retention: statefulSets names c, but no StatefulSet of that name with volumeClaimTemplates is in the stream"],
+    findings: ["statefulSets names c, but no StatefulSet of that name with volumeClaimTemplates is in the stream"],
   },
   "statefulSets names one by NAMESPACE/NAME: the same name in another namespace keeps the chart's value": {
     options: { whenDeleted: "Delete", statefulSets: ["team-a/db"] },
@@ -83,7 +83,7 @@ describe("claim-retention", () => {
   it("an entry naming a namespace, a StatefulSet of that name stating none and no -n: -n asked for", async () => {
     const result = await fix(sts("db"), { enable: ["claim-retention"], ruleOptions: { "claim-retention": { statefulSets: ["a/db"] } } });
     expect(result.findings.map((finding) => finding.message)).toContain(
-      "claim-retention: statefulSets names a/db, and StatefulSet db states no namespace while none is given, so whether it is that one cannot be told; pass --namespace (-n) with the release's namespace",
+      "statefulSets names a/db, and StatefulSet db states no namespace while none is given, so whether it is that one cannot be told; pass --namespace (-n) with the release's namespace",
     );
   });
 

@@ -248,7 +248,7 @@ const table: Record<string, Row> = {
   "deployments limits the rule to the Deployments named, and names the ones it cannot find": {
     options: { deployments: ["web"] },
     input: RWO + deployment(""),
-    findings: ["rwo-rollout: deployments names web, but no apps/v1 Deployment of that name that mounts a claim is in the stream"],
+    findings: ["deployments names web, but no apps/v1 Deployment of that name that mounts a claim is in the stream"],
   },
   "deployments naming the Deployment: it is looked at as without the option": {
     options: { deployments: ["app"] },
@@ -287,7 +287,7 @@ const table: Record<string, Row> = {
   "deployments naming a Deployment that mounts no claim: named as not found": {
     options: { deployments: ["app"] },
     input: deployment("", "emptyDir: {}"),
-    findings: ["rwo-rollout: deployments names app, but no apps/v1 Deployment of that name that mounts a claim is in the stream"],
+    findings: ["deployments names app, but no apps/v1 Deployment of that name that mounts a claim is in the stream"],
   },
   "the rendered claim decides over the claims option": {
     options: { claims: { data: "ReadWriteOnce" } },
