@@ -126,7 +126,7 @@ const table: Record<string, Row> = {
   "set -o $(OPTION) in the script, filled in with pipefail: the script as run is read, and left as written": {
     input: job(HOOK, '        - name: k\n          image: bitnami/kubectl\n          command: [bash, -c, "set -o $(PF)\\nkubectl delete cm x | cat || exit 0"]\n          env: [{name: PF, value: pipefail}]\n'),
     output: job(HOOK_FIXED, '        - name: k\n          image: bitnami/kubectl\n          command: [bash, -c, "set -o $(PF)\\nkubectl delete cm x | cat || exit 0"]\n          env: [{name: PF, value: pipefail}]\n'),
-    findings: ["with the values Kubernetes puts in place of its $(NAME) references, its script reads otherwise than as written"],
+    findings: ["it feeds a pipe under pipefail"],
   },
   "bash +o pipefail turns it off: the delete is edited": {
     options: { retries: 0 },

@@ -168,7 +168,11 @@ function analyseScriptText(script: string, pipefail: boolean): ScriptAnalysis {
     };
   }
   const statusRead = readsStatus(model, script);
-  const errTrap = model.commands.some((command) => command.words[0]?.literal === "trap" && command.words.slice(2).some((word) => word.literal?.toUpperCase() === "ERR"));
+  // A trap on ERR, in either case, or on signals only known when it runs (`trap h $S`), or set through builtin/command.
+  const errTrap = model.commands.some((command) => {
+    const at = command.words[0]?.literal === "trap" ? 0 : ["builtin", "command"].includes(command.words[0]?.literal ?? "") && command.words[1]?.literal === "trap" ? 1 : -1;
+    return at !== -1 && command.words.slice(at + 2).some((word) => word.literal === undefined || word.literal.toUpperCase() === "ERR");
+  });
   const wholeScript = scriptWideReason(model, script);
   const assignsKubectlDelete = model.commands.some((command) =>
     command.assignments.some((word) => {
@@ -317,7 +321,13 @@ function statusDecides(test: StatusTest, script: string, model: ScriptModel): st
   const follower = test.follower;
   const name = follower?.words[0]?.literal;
   if (follower === undefined || name === undefined) return `\`${test.by}\``;
-  const ends = test.by === "||" && (name === "exit" || name === "return");
+  // `exit` ends the script (failing as the delete did); `return` only leaves a function, and `exit` in a subshell only
+  // the subshell: what comes after them runs on.
+  if (name === "return") return `\`${test.by} return\` leaves only its function`;
+  // `true` or `echo` may be a function of the script's own.
+  if (model.functions.has(name)) return `\`${test.by} ${name}\` runs the script's own function`;
+  if (name === "exit" && follower.inSubshell) return `\`${test.by} exit\` ends only its subshell`;
+  const ends = test.by === "||" && name === "exit";
   if (!HARMLESS_FOLLOWERS.has(name) && !ends) return `\`${test.by} ${name}\``;
   // `|| exit` and `|| exit 3` fail as the delete did; `|| exit 0` (or an unknown status) may end the script as a success.
   const status = follower.words[1];
@@ -371,7 +381,7 @@ function outputOrStatusLeaks(command: SimpleCommand, model: ScriptModel, script:
   if (next === "&" && waitsOnJobs) return "it runs in the background and `wait` reads its status";
   const start = command.words[0]?.start ?? 0;
   const outer = model.commands.find((other) => other !== command && [...other.words, ...other.assignments].some((word) => word.start < start && start < word.end));
-  const captured = outer !== undefined;
+  const captured = outer !== undefined || command.captured === true;
   // Its status is the outer command's when it is all there is (`x=$(…)`) or names the command run (`$(…) || …`).
   const first = outer?.words[0];
   const givesStatus = first === undefined || (first.start < start && start < first.end);
@@ -382,7 +392,7 @@ function outputOrStatusLeaks(command: SimpleCommand, model: ScriptModel, script:
   if (stderr !== "terminal" && stderr !== "stdout" && !HARMLESS_TARGETS.test(stderr)) return `its error output goes to ${stderr}`;
   if (stderr === "stdout" && (captured || next === "|")) return "its error output is read (2>&1 into a pipe or a command substitution)";
   if (next === "|&") return "its error output feeds a pipe";
-  if (next === "|" && (pipefail || /\bpipefail\b/.test(script))) return "it feeds a pipe under pipefail, whose status is then its own";
+  if (next === "|" && (pipefail || /\bpipefail\b/.test(script) || setsUnknownOption(model))) return "it feeds a pipe under pipefail, whose status is then its own";
   return undefined;
 }
 
@@ -399,6 +409,13 @@ function execRedirectsBefore(_command: SimpleCommand, model: ScriptModel): Redir
       return (names.length === 1 && first === "exec") || (names.length === 2 && (first === "command" || first === "builtin") && second === "exec");
     })
     .flatMap((other) => [...(other.enclosingRedirects ?? []), ...other.redirects]);
+}
+
+/** `set -o "$1"`: an option only known when the script runs, which may be pipefail. */
+function setsUnknownOption(model: ScriptModel): boolean {
+  return model.commands.some(
+    (command) => command.words[0]?.literal === "set" && command.words.some((word, i) => i > 1 && word.literal === undefined && /^[-+][A-Za-z]*o$/.test(command.words[i - 1]?.literal ?? "")),
+  );
 }
 
 /** A redirection's target as the shell names it: quotes removed where the reader could (`2>"/dev/null"`). */
@@ -425,9 +442,11 @@ function errorOutput(command: SimpleCommand, script: string, before: readonly Re
       const copy = target === "1" ? (stdout === "terminal" ? "stdout" : stdout) : target === "2" ? stderr : target === "-" ? "terminal" : `descriptor ${target}`;
       if ((fd ?? 1) === 2) stderr = copy;
       else if ((fd ?? 1) === 1) stdout = copy === "stdout" ? "terminal" : copy;
-    } else if (operator === ">" || operator === ">>" || operator === ">|") {
-      if ((fd ?? 1) === 2) stderr = target;
-      else if ((fd ?? 1) === 1) stdout = target;
+    } else if (operator === ">" || operator === ">>" || operator === ">|" || operator === "<>") {
+      // `2>/dev/stdout` is `2>&1` (and `2<>file` writes the file too), whatever the name says.
+      const file = target === "/dev/stdout" || target === "/dev/fd/1" ? (stdout === "terminal" ? "stdout" : stdout) : target === "/dev/stderr" || target === "/dev/fd/2" ? stderr : target;
+      if ((fd ?? (operator === "<>" ? 0 : 1)) === 2) stderr = file;
+      else if ((fd ?? 1) === 1 && operator !== "<>") stdout = file === "stdout" ? "terminal" : file;
     }
   }
   return stderr;

@@ -43,6 +43,8 @@ export interface SimpleCommand {
   pipedBy?: "|" | "|&";
   /** Inside a command or process substitution (`$( … )`, `<( … )`): its output is read. */
   captured?: true;
+  /** Inside a `( … )` subshell: `exit` there ends only the subshell. */
+  inSubshell?: true;
 }
 
 export interface StatusTest {
@@ -174,6 +176,8 @@ class Reader {
           const from = this.model.commands.length;
           const body = this.takePendingFunction();
           this.list("paren");
+          // A function body written `f() ( … )` runs in a subshell too.
+          for (const command of this.model.commands.slice(from)) command.inSubshell = true;
           this.trailingRedirects(from);
           this.bodyOf(body, from);
           this.unitDone(from);

@@ -180,6 +180,33 @@ const table: Record<string, Row> = {
     script: "trap 'exit 0' err\nkubectl delete cm a\nkubectl get ns y",
     statusDecides: ["an ERR trap"],
   },
+  "|| return leaves only the function: what follows the call runs on": {
+    script: "f() {\n  kubectl delete cm a || return\n  touch /tmp/mid\n}\nf",
+    statusDecides: ["`|| return` leaves only its function"],
+    notReplaySafe: "not known to be safe",
+  },
+  "|| exit inside a subshell ends only the subshell": {
+    script: "( kubectl delete cm a || exit 0 )\nkubectl get ns y",
+    statusDecides: ["`|| exit` ends only its subshell"],
+  },
+  "2>/dev/stdout is 2>&1: into a pipe, the error output is read": {
+    script: "kubectl delete cm a 2>/dev/stdout | grep -q NotFound && exit 3",
+    statusDecides: ["its error output is read"],
+  },
+  "a trap on signals only known when it runs may be an ERR trap": {
+    script: 'trap "exit 0" $SIGNALS\nkubectl delete cm a\nkubectl get ns y',
+    statusDecides: ["an ERR trap"],
+  },
+  "stderr opened read-write on a file (2<>err) writes the file": {
+    script: "kubectl delete cm a 2<>/tmp/err\ngrep -q NotFound /tmp/err && exit 3",
+    statusDecides: ["its error output goes to /tmp/err"],
+    notReplaySafe: "writes a file",
+  },
+  "|| true where true is the script's own function": {
+    script: "true() { touch /tmp/x; }\nkubectl delete cm a || true",
+    statusDecides: ["runs the script's own function"],
+    notReplaySafe: "not known to be safe",
+  },
   "an ERR trap: left alone": { script: "trap 'kubectl get ns y' ERR\nkubectl delete cm a", statusDecides: ["an ERR trap"] },
   "error output into a pipe: left alone": { script: "kubectl delete cm a 2>&1 | grep -q NotFound && kubectl get ns y", statusDecides: ["its error output is read"] },
   "error output captured by a substitution: left alone": { script: 'out=$(kubectl delete cm a 2>&1)\necho "$out"', statusDecides: ["its error output is read"] },
