@@ -14,7 +14,9 @@ import {
   nodeSelectorsDisagree,
   requiredNodeAffinity,
   requiredPodAffinityTerms,
+  hostPorts,
   requiredPodAntiAffinityTerms,
+  sameSetting,
   selectsOnSameNode,
   tolerationsDiffer,
 } from "./pod-affinity.js";
@@ -338,13 +340,26 @@ function coLocation(
   const ownerLabels: Record<string, unknown> = { ...(isRecord(template) ? template : {}), ...(owner.pod !== undefined && { [POD_NAME]: owner.pod }) };
   const ownerPod = owner.workload.get(["spec", "template", "spec"]);
   const jobLabels = jobPodLabels(job);
+  const ownPorts = isRecord(ownerPod) ? hostPorts(ownerPod) : [];
+  const sharedPort = hostPorts(jobPod).find((port) => ownPorts.includes(port));
+  const spreads = Array.isArray(jobPod.topologySpreadConstraints) && jobPod.topologySpreadConstraints.some((one) => isRecord(one) && one.whenUnsatisfiable !== "ScheduleAnyway");
   const apart = requiredPodAntiAffinityTerms(jobPod).some((term) => keepsApart(term, ownerLabels))
     ? `its own required podAntiAffinity keeps it off the nodes of ${owner.workload}'s pods`
+    : requiredPodAntiAffinityTerms(jobPod).length > 0
+      ? "its own required podAntiAffinity may keep it off the node of the pod that holds the claim"
+    : requiredPodAffinityTerms(jobPod).length > 0
+      ? "its own required podAffinity ties it to other pods, which may be on another node"
+    : spreads
+      ? "its topologySpreadConstraints may keep it off that node"
+    : sharedPort !== undefined
+      ? `it asks for host port ${sharedPort}, which ${owner.workload}'s pods hold`
+    : isRecord(ownerPod) && (jobPod.runtimeClassName ?? null) !== (ownerPod.runtimeClassName ?? null)
+      ? `its runtimeClassName and ${owner.workload}'s differ, and a RuntimeClass may restrict the nodes`
     : isRecord(ownerPod) && requiredPodAntiAffinityTerms(ownerPod).some((term) => keepsApart(term, jobLabels))
       ? `${owner.workload}'s required podAntiAffinity keeps the Job's pod, whose labels it selects, off its pods' nodes`
       : isRecord(ownerPod) && nodeSelectorsDisagree(jobPod, ownerPod) !== undefined
         ? `its nodeSelector and ${owner.workload}'s differ (${nodeSelectorsDisagree(jobPod, ownerPod)}), so whether they share a node cannot be told`
-        : isRecord(ownerPod) && !isDeepStrictEqual(requiredNodeAffinity(jobPod), requiredNodeAffinity(ownerPod))
+        : isRecord(ownerPod) && !sameSetting(requiredNodeAffinity(jobPod), requiredNodeAffinity(ownerPod))
           ? `its required nodeAffinity and ${owner.workload}'s differ, so whether they share a node cannot be told`
           : isRecord(ownerPod) && tolerationsDiffer(jobPod, ownerPod)
             ? `${owner.workload} tolerates taints the Job does not, so its pods may run on nodes the Job cannot`

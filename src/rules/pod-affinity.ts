@@ -48,11 +48,41 @@ export function nodeSelectorsDisagree(a: Record<string, unknown>, b: Record<stri
   return [...keys].some((key) => ours[key] !== theirs[key]) ? `${shown(ours)} against ${shown(theirs)}` : undefined;
 }
 
-/** Tolerations one pod has that the other lacks: the first may run on tainted nodes the second cannot. */
+/** The taints every pod tolerates for a while anyway (the DefaultTolerationSeconds admission plugin adds them). */
+const DEFAULT_TOLERATED = new Set(["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]);
+
+/** Data with its maps' keys in one order, so that two writings of the same value compare equal. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (isRecord(value)) return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`).join(",")}}`;
+  return JSON.stringify(value) ?? "null";
+}
+
+/**
+ * Tolerations the workload has that the Job lacks: the workload's pods may run on tainted nodes the Job cannot. A Job
+ * that tolerates everything (`operator: Exists` with no key) lacks none.
+ */
 export function tolerationsDiffer(job: Record<string, unknown>, workload: Record<string, unknown>): boolean {
-  const list = (spec: Record<string, unknown>) => (Array.isArray(spec.tolerations) ? spec.tolerations : []);
-  const ours = list(job).map((item) => JSON.stringify(item));
-  return list(workload).some((item) => !ours.includes(JSON.stringify(item)));
+  const list = (spec: Record<string, unknown>) => (Array.isArray(spec.tolerations) ? spec.tolerations.filter(isRecord) : []);
+  const ours = list(job);
+  if (ours.some((item) => item.operator === "Exists" && (item.key === undefined || item.key === "") && (item.effect === undefined || item.effect === ""))) return false;
+  const known = new Set(ours.map(canonical));
+  return list(workload).some((item) => !(typeof item.key === "string" && DEFAULT_TOLERATED.has(item.key)) && !known.has(canonical(item)));
+}
+
+/** Whether two values are the same data, however their maps' keys are ordered. */
+export function sameSetting(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+/** Host ports a pod spec's containers ask for: two pods asking for one can never share a node. */
+export function hostPorts(spec: Record<string, unknown>): string[] {
+  const containers = [...(Array.isArray(spec.containers) ? spec.containers : []), ...(Array.isArray(spec.initContainers) ? spec.initContainers : [])].filter(isRecord);
+  return containers.flatMap((container) =>
+    (Array.isArray(container.ports) ? container.ports.filter(isRecord) : [])
+      .filter((port) => port.hostPort !== undefined && port.hostPort !== null && port.hostPort !== 0)
+      .map((port) => `${String(port.hostPort)}/${String(port.protocol ?? "TCP")}`),
+  );
 }
 
 /**
