@@ -3,9 +3,8 @@
  * StatefulSet go with it. The field may change on a live StatefulSet, so this is safe on upgrade.
  */
 import * as z from "zod/mini";
-import { FixStorageError } from "../core/errors.js";
 import { isRecord, type KubeObject } from "../core/manifest.js";
-import { claimTemplates, objectName, statefulSets } from "./workloads.js";
+import { claimTemplates, objectName, refuseAmbiguousNames, statefulSets } from "./workloads.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 
 const policy = z.enum(["Delete", "Retain"]);
@@ -31,7 +30,9 @@ export const claimRetention: Rule<z.infer<typeof options>> = {
     const plan = new PlanBuilder("claim-retention");
     const withTemplates = statefulSets(stream).filter((statefulSet) => claimTemplates(statefulSet).templates.length > 0);
     const namespaceOf = (statefulSet: KubeObject) => release().namespaceOf(statefulSet);
-    const selected = configured.statefulSets?.map((entry) => selection(entry, withTemplates, namespaceOf));
+    // Deleting the data of another release's StatefulSet on uninstall is not a guess to make.
+    if (configured.statefulSets) refuseAmbiguousNames("claim-retention: statefulSets", "StatefulSet", configured.statefulSets, withTemplates, namespaceOf);
+    const selected = configured.statefulSets?.map(selection);
     const seen = new Set<string>();
     for (const statefulSet of withTemplates) {
       const chosen = selected?.filter((entry) => entry.name === statefulSet.name && (entry.namespace === undefined || entry.namespace === namespaceOf(statefulSet)));
@@ -85,25 +86,8 @@ export const claimRetention: Rule<z.infer<typeof options>> = {
   },
 };
 
-/**
- * An entry of `statefulSets`: NAME, or NAMESPACE/NAME. A bare name that StatefulSets of several namespaces have is an
- * error: deleting the data of another release's StatefulSet on uninstall is not a guess to make.
- */
-function selection(
-  written: string,
-  candidates: readonly KubeObject[],
-  namespaceOf: (statefulSet: KubeObject) => string | undefined,
-): { written: string; name: string; namespace?: string } {
+/** An entry of `statefulSets`: NAME, or NAMESPACE/NAME (refuseAmbiguousNames has refused a bare name of two). */
+function selection(written: string): { written: string; name: string; namespace?: string } {
   const slash = written.indexOf("/");
-  if (slash !== -1) return { written, namespace: written.slice(0, slash), name: written.slice(slash + 1) };
-  const namespaces = [...new Set(candidates.filter((statefulSet) => statefulSet.name === written).map((statefulSet) => namespaceOf(statefulSet) ?? "(none stated)"))];
-  if (namespaces.length > 1) {
-    throw new FixStorageError(
-      `claim-retention: statefulSets names ${written}, and StatefulSets of that name are in namespaces ${namespaces.join(", ")}: name the namespace (${namespaces
-        .filter((namespace) => namespace !== "(none stated)")
-        .map((namespace) => `${namespace}/${written}`)
-        .join(" or ")})`,
-    );
-  }
-  return { written, name: written };
+  return slash === -1 ? { written, name: written } : { written, namespace: written.slice(0, slash), name: written.slice(slash + 1) };
 }

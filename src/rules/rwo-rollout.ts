@@ -6,11 +6,10 @@
  * may change on a live Deployment, and `rollingUpdate: null` lets an upgrade clear the live default (see below).
  */
 import * as z from "zod/mini";
-import { FixStorageError } from "../core/errors.js";
 import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
 import { HOSTNAME, requiredPodAffinityTerms, selectsOnSameNode } from "./pod-affinity.js";
 import { PlanBuilder, type Rule } from "./rule.js";
-import { type Autoscaling, autoscalerOf, claimVolumes, mostReplicas, objectName, podSpec } from "./workloads.js";
+import { type Autoscaling, autoscalerOf, claimVolumes, mostReplicas, objectName, podSpec, refuseAmbiguousNames } from "./workloads.js";
 
 const accessMode = z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"]);
 
@@ -32,18 +31,7 @@ interface Selection {
 }
 
 function selection(entries: readonly string[], namespaceOf: (object: KubeObject) => string, seen: Set<string>, deployments: readonly KubeObject[]): Selection {
-  // A bare name that Deployments of several namespaces have names none of them for certain.
-  for (const entry of entries.filter((one) => !one.includes("/"))) {
-    const namespaces = [...new Set(deployments.filter((deployment) => deployment.name === entry).map((deployment) => namespaceOf(deployment) || "(none stated)"))];
-    if (namespaces.length > 1) {
-      throw new FixStorageError(
-        `rwo-rollout: deployments names ${entry}, and Deployments of that name are in namespaces ${namespaces.join(", ")}: name the namespace (${namespaces
-          .filter((namespace) => namespace !== "(none stated)")
-          .map((namespace) => `${namespace}/${entry}`)
-          .join(" or ")})`,
-      );
-    }
-  }
+  refuseAmbiguousNames("rwo-rollout: deployments", "Deployment", entries, deployments, namespaceOf);
   const matching = (deployment: KubeObject) =>
     entries.filter((entry) => {
       const slash = entry.indexOf("/");

@@ -1,5 +1,6 @@
 /** Where pod specs and claim templates live in the workload kinds the rules read. */
 import * as z from "zod/mini";
+import { FixStorageError } from "../core/errors.js";
 import type { RuleContext } from "../core/stage.js";
 import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
 import type { Path } from "../core/yaml-editor.js";
@@ -272,4 +273,25 @@ export function describeScaling({ by, max }: Autoscaling): string {
 /** An option's entry naming an object: NAME or NAMESPACE/NAME, each as Kubernetes writes names. */
 export function objectName() {
   return z.string().check(z.regex(/^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\/)?[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?$/, "expected NAME or NAMESPACE/NAME"));
+}
+
+/**
+ * Refuses an option's bare NAME entry that objects of several namespaces have: it names none of them for certain.
+ * `option` is how the error names the entry's list (`claim-retention: statefulSets`), `kind` the objects' kind.
+ */
+export function refuseAmbiguousNames(
+  option: string,
+  kind: string,
+  entries: readonly string[],
+  objects: readonly KubeObject[],
+  namespaceOf: (object: KubeObject) => string | undefined,
+): void {
+  for (const entry of entries.filter((one) => !one.includes("/"))) {
+    const namespaces = [...new Set(objects.filter((object) => object.name === entry).map((object) => namespaceOf(object) || "(none stated)"))];
+    if (namespaces.length < 2) continue;
+    const named = namespaces.filter((namespace) => namespace !== "(none stated)").map((namespace) => `${namespace}/${entry}`);
+    throw new FixStorageError(
+      `${option} names ${entry}, and ${kind}s of that name are in namespaces ${namespaces.join(", ")}: name the namespace (${named.join(" or ")})`,
+    );
+  }
 }
