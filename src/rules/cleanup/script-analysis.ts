@@ -388,7 +388,7 @@ function outputOrStatusLeaks(command: SimpleCommand, model: ScriptModel, script:
   if (outer?.statusTested && givesStatus && statusDecides(outer.statusTested, script, model)) {
     return "the command substitution holding it gives its status to a tested command";
   }
-  const stderr = errorOutput(command, script, execRedirectsBefore(command, model));
+  const stderr = errorOutput(command, script, execRedirects(model));
   if (stderr !== "terminal" && stderr !== "stdout" && !HARMLESS_TARGETS.test(stderr)) return `its error output goes to ${stderr}`;
   if (stderr === "stdout" && (captured || next === "|")) return "its error output is read (2>&1 into a pipe or a command substitution)";
   if (next === "|&") return "its error output feeds a pipe";
@@ -401,7 +401,7 @@ function outputOrStatusLeaks(command: SimpleCommand, model: ScriptModel, script:
  * where the shell's own output goes from there on, and one after the delete in a loop applies to its next pass, so
  * every one counts, wherever it is.
  */
-function execRedirectsBefore(_command: SimpleCommand, model: ScriptModel): Redirect[] {
+function execRedirects(model: ScriptModel): Redirect[] {
   return model.commands
     .filter((other) => {
       const names = other.words.map((word) => word.literal);
