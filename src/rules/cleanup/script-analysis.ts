@@ -320,6 +320,7 @@ function statusDecides(test: StatusTest, script: string, model: ScriptModel): st
   if (test.by !== "&&" && test.by !== "||") return `\`${test.by}\``;
   const follower = test.follower;
   const name = follower?.words[0]?.literal;
+  if (follower === undefined && test.by === "||" && test.followerGroup && onlyReportsAndFails(test.followerGroup, script, model)) return undefined;
   if (follower === undefined || name === undefined) return `\`${test.by}\``;
   // `exit` ends the script (failing as the delete did); `return` only leaves a function, and `exit` in a subshell only
   // the subshell: what comes after them runs on.
@@ -351,6 +352,27 @@ function statusDecides(test: StatusTest, script: string, model: ScriptModel): st
   if (pipedAfter(follower, script)) return `\`${test.by} ${name}\` feeds a pipe`;
   // `… && echo ok || echo failed`: what the follower's own status decides must be harmless too.
   return follower.statusTested === undefined ? undefined : statusDecides(follower.statusTested, script, model);
+}
+
+/**
+ * `|| { echo "cannot delete" >&2; exit 1; }`: a group of commands that only print to the terminal, then end the
+ * script with a failing status, as `|| exit 1` does. Each print is held to what a single follower is.
+ */
+function onlyReportsAndFails(group: readonly SimpleCommand[], script: string, model: ScriptModel): boolean {
+  const last = group[group.length - 1];
+  const status = last?.words[1]?.literal ?? "";
+  if (last === undefined || last.words[0]?.literal !== "exit" || last.words.length !== 2 || !/^[1-9][0-9]*$/.test(status) || last.inSubshell) return false;
+  if (last.redirects.length > 0 || last.assignments.length > 0 || last.captured) return false;
+  // The group's own redirections (`{ …; } > file`) are on each of its commands.
+  const elsewhere = (command: SimpleCommand) => (command.enclosingRedirects ?? []).some((redirect) => !redirect.target || !HARMLESS_TARGETS.test(targetOf(redirect, script)));
+  if (group.some(elsewhere)) return false;
+  return group.slice(0, -1).every((command) => {
+    const name = command.words[0]?.literal;
+    if (name !== "echo" && name !== "printf") return false;
+    if (command.captured || command.statusTested !== undefined) return false;
+    // Judged as the follower of a `||` would be: printing only, nothing run in its arguments, no pipe.
+    return statusDecides({ by: "||", follower: command }, script, model) === undefined;
+  });
 }
 
 /** Where a simple command's text ends: its last word or redirection target. */

@@ -52,6 +52,8 @@ export interface StatusTest {
   by: string;
   /** For `&&` and `||`: the simple command they run next (absent when it is a compound command). */
   follower?: SimpleCommand;
+  /** For `&&` and `||` before a `{ … }` group: the group's commands (its redirections on them). */
+  followerGroup?: SimpleCommand[];
 }
 
 export interface HereDocument {
@@ -127,7 +129,7 @@ class Reader {
   /** Open `if`, `elif`, `while`, `until` (their conditions run up to `then` / `do`) and `for` heads. */
   private heads: string[] = [];
   /** Where each open `if`, loop or `{` began, as an index of model.commands, and the function it is the body of. */
-  private opened: Array<{ from: number; body?: string }> = [];
+  private opened: Array<{ from: number; body?: string; followers?: SimpleCommand[] }> = [];
   /** A function whose definition was read, whose body comes next. */
   private pendingFunction: string | undefined;
   private negated = false;
@@ -241,9 +243,11 @@ class Reader {
   /** Follows which commands run as conditions, and where compound commands begin and end. */
   private reserved(value: string): void {
     if (value === "if" || value === "while" || value === "until" || value === "{") {
+      // The commands a `&&` or `||` runs this group for learn its commands once it is read.
+      const followers = value === "{" ? this.awaitingFollower : undefined;
       this.compoundFollows();
       const body = value === "{" ? this.takePendingFunction() : undefined;
-      this.opened.push({ from: this.model.commands.length, ...(body !== undefined && { body }) });
+      this.opened.push({ from: this.model.commands.length, ...(body !== undefined && { body }), ...(followers && { followers }) });
     }
     if (value === "if" || value === "elif" || value === "while" || value === "until") this.heads.push(value);
     else if (value === "then" && ["if", "elif"].includes(this.heads[this.heads.length - 1] ?? "")) this.heads.pop();
@@ -253,6 +257,10 @@ class Reader {
       const open = value === "esac" ? undefined : this.opened.pop();
       this.trailingRedirects(open?.from);
       if (open !== undefined) {
+        if (value === "}" && open.body === undefined) {
+          const group = this.model.commands.slice(open.from);
+          for (const command of open.followers ?? []) if (command.statusTested) command.statusTested.followerGroup = group;
+        }
         this.bodyOf(open.body, open.from);
         this.unitDone(open.from);
       }

@@ -207,6 +207,24 @@ const table: Record<string, Row> = {
     statusDecides: ["runs the script's own function"],
     notReplaySafe: "not known to be safe",
   },
+  "|| { echo to stderr; exit 1; } fails as || exit 1 does: editable": {
+    script: 'kubectl delete cm a || { echo "cannot delete" >&2; exit 1; }\nkubectl get ns y',
+    patched: 'kubectl delete --ignore-not-found cm a || { echo "cannot delete" >&2; exit 1; }\nkubectl get ns y',
+  },
+  "|| { echo; exit 0; } ends it as a success: left alone": {
+    script: "kubectl delete cm a || { echo gone; exit 0; }\nkubectl get ns y",
+    statusDecides: ["(`||`)"],
+  },
+  "|| { echo into a file; exit 1; }: left alone": {
+    script: "kubectl delete cm a || { echo gone > /tmp/marker; exit 1; }",
+    statusDecides: ["(`||`)"],
+    notReplaySafe: "writes a file",
+  },
+  "|| { …; exit 1; } > file: the group's redirection counts": {
+    script: "kubectl delete cm a || { echo gone; exit 1; } > /tmp/log",
+    statusDecides: ["(`||`)"],
+    notReplaySafe: "writes a file",
+  },
   "an ERR trap: left alone": { script: "trap 'kubectl get ns y' ERR\nkubectl delete cm a", statusDecides: ["an ERR trap"] },
   "error output into a pipe: left alone": { script: "kubectl delete cm a 2>&1 | grep -q NotFound && kubectl get ns y", statusDecides: ["its error output is read"] },
   "error output captured by a substitution: left alone": { script: 'out=$(kubectl delete cm a 2>&1)\necho "$out"', statusDecides: ["its error output is read"] },

@@ -111,6 +111,7 @@ const SHAPES: Record<string, Shape> = {
   },
   "( ) subshell's error output into grep": { script: "( kubectl delete cm fail-x ) 2>&1 | grep -q NotFound || kubectl get ns y", expect: "unchanged" },
   "|| { echo; exit 0; } skipping the rest": { script: "set -e\nkubectl delete cm fail-x || { echo gone; exit 0; }\nkubectl get ns y", expect: "unchanged" },
+  "|| { echo >&2; exit 1; } fails as || exit 1 does": { script: 'kubectl delete cm fail-x || { echo "cannot delete" >&2; exit 1; }\nkubectl get cm y', expect: "retried" },
   "bash --norc -c": { script: "kubectl delete cm x", flags: ["--norc", "-c"], expect: "retried" },
   "$0 and $1 after the script": { script: 'echo "$0 $1"; kubectl delete cm "$1"', after: ["myname", "x"], expect: "retried" },
   "$# and $@": { script: 'echo "$#: $*"; for r in "$@"; do kubectl delete cm "$r"; done', after: ["sh", "a", "b"], expect: "retried" },
