@@ -85,6 +85,14 @@ export function liveClaim(state: LiveState, namespace: string, name: string): Li
   return state.claims.find((claim) => claim.namespace === namespace && claim.name === name);
 }
 
+/** The replicas of the live StatefulSet (spec.replicas, 1 when unset), or undefined when the cluster has none. */
+export function liveStatefulSetReplicas(state: LiveState, namespace: string, name: string): number | undefined {
+  const live = state.statefulSets.get(`${namespace}/${name}`);
+  if (live === undefined) return undefined;
+  const spec = isRecord(live.spec) ? live.spec : {};
+  return typeof spec.replicas === "number" ? spec.replicas : spec.replicas === undefined ? 1 : 0;
+}
+
 /** True or false where the live state can tell whether the Job exists; undefined where it cannot. */
 export function jobExists(state: LiveState, namespace: string, name: string): boolean | undefined {
   if (state.jobs.has(`${namespace}/${name}`)) return true;

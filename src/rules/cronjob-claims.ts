@@ -7,6 +7,7 @@ import * as z from "zod/mini";
 import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
 import { ownReleaseName } from "../core/release.js";
 import type { Json } from "../core/render.js";
+import type { RuleContext } from "../core/stage.js";
 import type { Path } from "../core/yaml-editor.js";
 import {
   HOSTNAME,
@@ -242,7 +243,7 @@ export const cronjobClaims: Rule<Options> = {
           });
         }
         if (opts.coLocate && opts.mode !== "report") {
-          const term = coLocation(volume, target, namespace, claims, workloadMounts, sameScope, opts, plan, job, pod.spec);
+          const term = coLocation(volume, target, namespace, claims, workloadMounts, sameScope, opts, plan, job, pod.spec, live);
           if (term && !affinityTerms.some((known) => isDeepStrictEqual(known.term, term.term))) affinityTerms.push(term);
         }
       }
@@ -289,6 +290,7 @@ function coLocation(
   plan: PlanBuilder,
   job: KubeObject,
   jobPod: Record<string, unknown>,
+  live?: RuleContext["live"],
 ): { term: Record<string, Json>; owner: KubeObject; claim: string; assumed?: string } | undefined {
   const rendered = claims.accessModes(namespace, claim);
   const modes = rendered ?? [opts.accessMode];
@@ -313,7 +315,12 @@ function coLocation(
     );
     return undefined;
   }
-  const withoutPods = isHelmHook(job) && job.kind === "Job" ? hookPhases(job).filter((phase) => PHASES_WITHOUT_PODS.has(phase)) : [];
+  // Before an upgrade or a rollback, a StatefulSet the cluster runs with replicas has its pods (--live shows it).
+  const running = owner.workload.kind === "StatefulSet" && (live?.statefulSetReplicas(namespace, owner.workload.name) ?? 0) > 0;
+  const withoutPods =
+    isHelmHook(job) && job.kind === "Job"
+      ? hookPhases(job).filter((phase) => PHASES_WITHOUT_PODS.has(phase) && !(running && (phase === "pre-upgrade" || phase === "pre-rollback")))
+      : [];
   if (withoutPods.length > 0) {
     const others = hookPhases(job).filter((phase) => !PHASES_WITHOUT_PODS.has(phase));
     plan.finding(

@@ -182,6 +182,13 @@ const table: Record<string, Row> = {
       "but runs as a pre-install hook, when Deployment app may have no pods: a required podAffinity would leave it Pending there, so none is added; as a post-upgrade hook it may wait for the volume on another node (run those phases as a Job of their own with a podAffinity in the chart, or set cronjob-claims.coLocate: false)",
     ],
   },
+  "a pre-upgrade hook Job beside a StatefulSet --live shows running: co-located, its pods exist": {
+    with: { live: { state: parseLiveState(db(1).replace("  name: db\n", "  name: db\n  namespace: apps\n"), "live.yaml"), mode: "pin" } },
+    input: db(1).replace("  name: db\n", "  name: db\n  namespace: apps\n") + jobOf(backup("  namespace: apps\n  annotations: {helm.sh/hook: pre-upgrade}\n")),
+    output:
+      db(1).replace("  name: db\n", "  name: db\n  namespace: apps\n") +
+      jobOf(backup("  namespace: apps\n  annotations: {helm.sh/hook: pre-upgrade}\n", "persistentVolumeClaim: {claimName: data-db-0}", coLocated("                      app: db\n"))),
+  },
   "a pre-upgrade hook Job may run before a workload new in the version it brings has pods: no podAffinity": {
     input: app() + pvc("data") + jobOf(backup("  annotations: {helm.sh/hook: pre-upgrade}\n", SHARED)),
     findings: ["but runs as a pre-upgrade hook, when Deployment app may have no pods"],
