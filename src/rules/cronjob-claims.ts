@@ -11,11 +11,11 @@ import type { RuleContext } from "../core/stage.js";
 import type { Path } from "../core/yaml-editor.js";
 import {
   HOSTNAME,
+  hostPorts,
   keepsApart,
-  nodeSelectorsDisagree,
+  nodeSelectorsDiffer,
   requiredNodeAffinity,
   requiredPodAffinityTerms,
-  hostPorts,
   requiredPodAntiAffinityTerms,
   sameSetting,
   selectsOnSameNode,
@@ -267,6 +267,38 @@ export const cronjobClaims: Rule<Options> = {
   },
 };
 
+/**
+ * Why the Job's pod may never share a node with the workload's pod, or undefined: the first of the scheduling
+ * constraints, on either side, that a required podAffinity could contradict.
+ */
+function keptApart(
+  jobPod: Record<string, unknown>,
+  jobLabels: Record<string, unknown>,
+  ownerPod: Record<string, unknown>,
+  ownerLabels: Record<string, unknown>,
+  owner: string,
+): string | undefined {
+  const antiAffinity = requiredPodAntiAffinityTerms(jobPod);
+  const sharedPort = hostPorts(jobPod).find((port) => hostPorts(ownerPod).includes(port));
+  const selectors = nodeSelectorsDiffer(jobPod, ownerPod);
+  const checks: Array<[boolean, () => string]> = [
+    [antiAffinity.some((term) => keepsApart(term, ownerLabels)), () => `its own required podAntiAffinity keeps it off the nodes of ${owner}'s pods`],
+    [antiAffinity.length > 0, () => "its own required podAntiAffinity may keep it off the node of the pod that holds the claim"],
+    [requiredPodAffinityTerms(jobPod).length > 0, () => "its own required podAffinity ties it to other pods, which may be on another node"],
+    [
+      Array.isArray(jobPod.topologySpreadConstraints) && jobPod.topologySpreadConstraints.some((one) => isRecord(one) && one.whenUnsatisfiable !== "ScheduleAnyway"),
+      () => "its topologySpreadConstraints may keep it off that node",
+    ],
+    [sharedPort !== undefined, () => `it asks for host port ${sharedPort}, which ${owner}'s pods hold`],
+    [(jobPod.runtimeClassName ?? null) !== (ownerPod.runtimeClassName ?? null), () => `its runtimeClassName and ${owner}'s differ, and a RuntimeClass may restrict the nodes`],
+    [requiredPodAntiAffinityTerms(ownerPod).some((term) => keepsApart(term, jobLabels)), () => `${owner}'s required podAntiAffinity keeps the Job's pod, whose labels it selects, off its pods' nodes`],
+    [selectors !== undefined, () => `its nodeSelector and ${owner}'s differ (${selectors}), so whether they share a node cannot be told`],
+    [!sameSetting(requiredNodeAffinity(jobPod), requiredNodeAffinity(ownerPod)), () => `its required nodeAffinity and ${owner}'s differ, so whether they share a node cannot be told`],
+    [tolerationsDiffer(jobPod, ownerPod), () => `${owner} tolerates taints the Job does not, so its pods may run on nodes the Job cannot`],
+  ];
+  return checks.find(([applies]) => applies)?.[1]();
+}
+
 /** The labels of the pods a Job or CronJob runs (its pod template's). */
 function jobPodLabels(job: KubeObject): Record<string, unknown> {
   const path = job.kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template", "metadata", "labels"] : ["spec", "template", "metadata", "labels"];
@@ -346,31 +378,7 @@ function coLocation(
   const template = owner.workload.get(["spec", "template", "metadata", "labels"]);
   const ownerLabels: Record<string, unknown> = { ...(isRecord(template) ? template : {}), ...(owner.pod !== undefined && { [POD_NAME]: owner.pod }) };
   const ownerPod = owner.workload.get(["spec", "template", "spec"]);
-  const jobLabels = jobPodLabels(job);
-  const ownPorts = isRecord(ownerPod) ? hostPorts(ownerPod) : [];
-  const sharedPort = hostPorts(jobPod).find((port) => ownPorts.includes(port));
-  const spreads = Array.isArray(jobPod.topologySpreadConstraints) && jobPod.topologySpreadConstraints.some((one) => isRecord(one) && one.whenUnsatisfiable !== "ScheduleAnyway");
-  const apart = requiredPodAntiAffinityTerms(jobPod).some((term) => keepsApart(term, ownerLabels))
-    ? `its own required podAntiAffinity keeps it off the nodes of ${owner.workload}'s pods`
-    : requiredPodAntiAffinityTerms(jobPod).length > 0
-      ? "its own required podAntiAffinity may keep it off the node of the pod that holds the claim"
-    : requiredPodAffinityTerms(jobPod).length > 0
-      ? "its own required podAffinity ties it to other pods, which may be on another node"
-    : spreads
-      ? "its topologySpreadConstraints may keep it off that node"
-    : sharedPort !== undefined
-      ? `it asks for host port ${sharedPort}, which ${owner.workload}'s pods hold`
-    : isRecord(ownerPod) && (jobPod.runtimeClassName ?? null) !== (ownerPod.runtimeClassName ?? null)
-      ? `its runtimeClassName and ${owner.workload}'s differ, and a RuntimeClass may restrict the nodes`
-    : isRecord(ownerPod) && requiredPodAntiAffinityTerms(ownerPod).some((term) => keepsApart(term, jobLabels))
-      ? `${owner.workload}'s required podAntiAffinity keeps the Job's pod, whose labels it selects, off its pods' nodes`
-      : isRecord(ownerPod) && nodeSelectorsDisagree(jobPod, ownerPod) !== undefined
-        ? `its nodeSelector and ${owner.workload}'s differ (${nodeSelectorsDisagree(jobPod, ownerPod)}), so whether they share a node cannot be told`
-        : isRecord(ownerPod) && !sameSetting(requiredNodeAffinity(jobPod), requiredNodeAffinity(ownerPod))
-          ? `its required nodeAffinity and ${owner.workload}'s differ, so whether they share a node cannot be told`
-          : isRecord(ownerPod) && tolerationsDiffer(jobPod, ownerPod)
-            ? `${owner.workload} tolerates taints the Job does not, so its pods may run on nodes the Job cannot`
-            : undefined;
+  const apart = keptApart(jobPod, jobPodLabels(job), isRecord(ownerPod) ? ownerPod : {}, ownerLabels, String(owner.workload));
   if (apart !== undefined) {
     plan.finding(
       "warning",

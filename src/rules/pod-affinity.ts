@@ -40,7 +40,7 @@ export function requiredNodeAffinity(spec: Record<string, unknown>): unknown {
  * How the node selectors of two pods differ, or undefined when they are the same: with others, whether a node meets
  * both cannot be told from here (a label on the Job's only may be on no node of the other's).
  */
-export function nodeSelectorsDisagree(a: Record<string, unknown>, b: Record<string, unknown>): string | undefined {
+export function nodeSelectorsDiffer(a: Record<string, unknown>, b: Record<string, unknown>): string | undefined {
   const ours = isRecord(a.nodeSelector) ? a.nodeSelector : {};
   const theirs = isRecord(b.nodeSelector) ? b.nodeSelector : {};
   const shown = (selector: Record<string, unknown>) => Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`).join(",") || "none";

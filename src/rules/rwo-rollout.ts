@@ -9,7 +9,7 @@ import * as z from "zod/mini";
 import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
 import { HOSTNAME, requiredPodAffinityTerms, selectsOnSameNode } from "./pod-affinity.js";
 import { PlanBuilder, type Rule } from "./rule.js";
-import { type Autoscaling, autoscalerOf, claimVolumes, mostReplicas, objectName, podSpec, refuseAmbiguousNames } from "./workloads.js";
+import { type Autoscaling, autoscalerOf, claimTemplates, claimVolumes, mostReplicas, objectName, podSpec, refuseAmbiguousNames, statefulSets } from "./workloads.js";
 
 const accessMode = z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"]);
 
@@ -135,18 +135,18 @@ function reportSharedClaims(
     }
   }
   for (const [key, mounting] of byClaim) {
+    const [namespace, claim] = [key.slice(0, key.indexOf("/")), key.slice(key.indexOf("/") + 1)];
     // A claim template's claim is mounted by its StatefulSet's pod of that ordinal too.
-    const replica = rendered().mountedByReplica(key.slice(0, key.indexOf("/")), key.slice(key.indexOf("/") + 1));
+    const replica = rendered().mountedByReplica(namespace, claim);
     const workloads = replica === undefined || mounting.includes(replica) ? mounting : [...mounting, replica];
     if (workloads.length < 2) continue;
     if (selected && !workloads.some((workload) => workload.kind === "Deployment" && selected.has(workload))) continue;
-    const claimModes = rendered().modes(key.slice(0, key.indexOf("/")), key.slice(key.indexOf("/") + 1));
+    const claimModes = rendered().modes(namespace, claim);
     if (!claimModes || !(claimModes.includes("ReadWriteOnce") || claimModes.includes("ReadWriteOncePod"))) continue;
     if (claimModes.includes("ReadWriteMany") || claimModes.includes("ReadOnlyMany")) continue;
     const oncePod = claimModes.includes("ReadWriteOncePod");
     // ReadWriteOncePod: one pod at a time, wherever the pods run.
     if (!oncePod && tiedToOneNode(workloads)) continue;
-    const claim = key.slice(key.indexOf("/") + 1);
     plan.finding(
       "warning",
       `${workloads.map(String).join(" and ")} ${workloads.length === 2 ? "both" : "all"} mount ${
@@ -304,13 +304,10 @@ interface TemplateClaims {
 /** The claim templates of the stream's StatefulSets, found by the claims they make. */
 function templateClaims(stream: ManifestStream, namespaceOf: (object: KubeObject) => string) {
   const byPrefix = new Map<string, TemplateClaims>();
-  for (const statefulSet of stream.objects(["StatefulSet"], (text) => text.includes("volumeClaimTemplates"))) {
-    if (statefulSet.apiVersion !== "apps/v1") continue;
-    const templates = statefulSet.get(["spec", "volumeClaimTemplates"]);
-    for (const template of Array.isArray(templates) ? templates : []) {
-      const name = isRecord(template) && isRecord(template.metadata) ? template.metadata.name : undefined;
-      if (typeof name !== "string" || name === "") continue;
-      const modes = isRecord(template.spec) ? template.spec.accessModes : undefined;
+  for (const statefulSet of statefulSets(stream)) {
+    for (const { name, value } of claimTemplates(statefulSet).templates) {
+      if (name === "") continue;
+      const modes = isRecord(value.spec) ? value.spec.accessModes : undefined;
       const namespace = namespaceOf(statefulSet);
       const prefix = `${name}-${statefulSet.name}-`;
       if (!byPrefix.has(`${namespace}/${prefix}`)) byPrefix.set(`${namespace}/${prefix}`, { statefulSet, namespace, prefix, modes: Array.isArray(modes) ? modes.map(String) : [] });

@@ -499,18 +499,20 @@ function unquotedDollarQuote(model: ScriptModel, script: string): number | undef
 /** Commands whose use of `$?` only prints it. */
 const PRINTERS = new Set(["echo", "printf", "logger"]);
 
-/**
- * Whether the script reads an exit status through `$?` or PIPESTATUS other than to print it: that may be any
- * delete's, read anywhere after it.
- */
+/** Inside a command or process substitution: the parser's mark, or a word of another command that holds it. */
+function insideSubstitution(command: SimpleCommand, model: ScriptModel): boolean {
+  const start = command.words[0]?.start ?? 0;
+  return command.captured === true || model.commands.some((other) => other !== command && [...other.words, ...other.assignments].some((word) => word.start < start && start < word.end));
+}
+
+/** A print of a printer command reaches the terminal alone: not a file, a pipe, a substitution or a variable. */
 function printsToTerminal(command: SimpleCommand, model: ScriptModel, script: string): boolean {
   if (command.words.some((word) => word.literal === "-v")) return false;
   const redirects = [...(command.enclosingRedirects ?? []), ...command.redirects];
   if (redirects.some((redirect) => !redirect.target || !HARMLESS_TARGETS.test(targetOf(redirect, script)))) return false;
   const after = command.pipedBy ?? operatorAfter(command, script);
   if (after === "|" || after === "|&") return false;
-  const start = command.words[0]?.start ?? 0;
-  return !command.captured && !model.commands.some((other) => other !== command && [...other.words, ...other.assignments].some((word) => word.start < start && start < word.end));
+  return !insideSubstitution(command, model);
 }
 
 /**
@@ -537,18 +539,20 @@ function functionUseLeaks(name: string, model: ScriptModel, script: string): str
     const uses = [...command.words.slice(1), ...command.assignments].filter((word) => named.test(script.slice(word.start, word.end)));
     if (uses.length > 0) return `its function ${name} is named where it is not simply called`;
     if (command.words[0]?.literal !== name) continue;
-    const start = command.words[0].start;
-    const inSubstitution = command.captured === true || model.commands.some((other) => other !== command && [...other.words, ...other.assignments].some((word) => word.start < start && start < word.end));
     const after = operatorAfter(command, script);
-    if (command.redirects.length > 0 || command.enclosingRedirects !== undefined || command.pipedBy !== undefined || after === "|" || after === "|&" || after === "&" || command.statusTested !== undefined || inSubstitution) {
+    const shaped = command.redirects.length > 0 || command.enclosingRedirects !== undefined || command.pipedBy !== undefined || after === "|" || after === "|&" || after === "&";
+    if (shaped || command.statusTested !== undefined || insideSubstitution(command, model)) {
       return `a call of its function ${name} redirects, pipes, tests or captures what it does`;
     }
   }
   return undefined;
 }
 
+/**
+ * Whether the script reads an exit status through `$?` or PIPESTATUS other than to print it to the terminal: that may
+ * be any delete's, read anywhere after it.
+ */
 function readsStatus(model: ScriptModel, script: string): boolean {
-  // Printed to the terminal only: not into a file, a pipe or a substitution, nor into a variable (`printf -v`).
   const printed = model.commands
     .filter((command) => !command.unmappable && PRINTERS.has(command.words[0]?.literal ?? "") && printsToTerminal(command, model, script))
     .flatMap((command) => command.words.slice(1));
