@@ -11,7 +11,7 @@ import { IMAGE_NAME } from "./cleanup/kubectl-images.js";
 import { RETRY_NAME } from "./cleanup/shell-invocation.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 import { IGNORE_NOT_FOUND } from "./cleanup/kubectl-command.js";
-import { configMapsByName, mountedScriptDeletes } from "./cleanup/mounted-scripts.js";
+import { mountedScriptDeletes, scriptSourcesByName } from "./cleanup/mounted-scripts.js";
 import { absentReleaseJob, containers, isHelmHook, notAHook, podSpec, releaseJobHint } from "./workloads.js";
 
 const RULE = "idempotent-cleanup";
@@ -35,10 +35,10 @@ export const idempotentCleanup: Rule<Options> = {
   options,
   plan({ stream, release, live }, settings) {
     const plan = new PlanBuilder(RULE);
-    let configMaps: Map<string, KubeObject[]> | undefined;
-    const scriptConfigMaps = () => {
-      configMaps ??= configMapsByName(stream);
-      return configMaps;
+    let sources: Map<string, KubeObject[]> | undefined;
+    const scriptSources = () => {
+      sources ??= scriptSourcesByName(stream);
+      return sources;
     };
     for (const job of stream.objects(["Job"], (text) => text.includes("delete") || text.includes("configMap") || text.includes("secret"))) {
       if (!job.apiVersion.startsWith("batch/")) continue;
@@ -47,19 +47,19 @@ export const idempotentCleanup: Rule<Options> = {
       const isHook = isHelmHook(job);
       // `helm test` Jobs exist to fail when something is wrong: a missing object may be exactly what they check.
       if (isHook && /(?:^|,)\s*test(?:-success)?\s*(?:,|$)/i.test(String(job.annotations()["helm.sh/hook"]))) continue;
-      const all = mountedScriptDeletes(scriptConfigMaps, job, pod, (object) => release().namespaceOf(object));
-      for (const { kind, configMap, key } of all.filter((one) => one.namespaceUnknown)) {
+      const all = mountedScriptDeletes(scriptSources, job, pod, (object) => release().namespaceOf(object));
+      for (const { kind, name, key } of all.filter((one) => one.namespaceUnknown)) {
         plan.finding(
           "warning",
-          `${job} mounts ${kind} ${configMap}, whose ${key} runs kubectl delete, but one of the two states no namespace and none is given, so whether it is the Job's ${kind} cannot be told; pass --namespace (-n) with the release's namespace`,
+          `${job} mounts ${kind} ${name}, whose ${key} runs kubectl delete, but one of the two states no namespace and none is given, so whether it is the Job's ${kind} cannot be told; pass --namespace (-n) with the release's namespace`,
           job,
         );
       }
       const mounted = all.filter((one) => !one.namespaceUnknown);
-      for (const { kind, configMap, key, where } of mounted.filter((one) => one.unfixed)) {
+      for (const { kind, name, key, where } of mounted.filter((one) => one.unfixed)) {
         plan.finding(
           "warning",
-          `${job} mounts ${kind} ${configMap}, whose ${key} runs kubectl delete without ${IGNORE_NOT_FOUND}${where ? ` (${where})` : ""}; fix-storage edits only a Job's own command, so add ${IGNORE_NOT_FOUND} to that script in the chart`,
+          `${job} mounts ${kind} ${name}, whose ${key} runs kubectl delete without ${IGNORE_NOT_FOUND}${where ? ` (${where})` : ""}; fix-storage edits only a Job's own command, so add ${IGNORE_NOT_FOUND} to that script in the chart`,
           job,
         );
       }

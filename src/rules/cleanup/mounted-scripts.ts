@@ -7,10 +7,10 @@ import { isRecord, type KubeObject, type ManifestStream } from "../../core/manif
 import { containers, type PodSpecView } from "../workloads.js";
 import { analyseScript } from "./script-analysis.js";
 
-/** `key` of the ConfigMap or Secret `configMap`, which the Job mounts, runs `deletes` kubectl deletes; `unfixed`: one lacks the flag. */
+/** `key` of the ConfigMap or Secret `name`, which the Job mounts, runs `deletes` kubectl deletes; `unfixed`: one lacks the flag. */
 export interface MountedDelete {
   kind: "ConfigMap" | "Secret";
-  configMap: string;
+  name: string;
   key: string;
   deletes: number;
   unfixed: boolean;
@@ -34,7 +34,7 @@ function firstUnflagged(script: string, patched: string): string | undefined {
  * The ConfigMaps and Secrets of the stream that may hold a delete, by kind and name: read once for all of a stage's
  * Jobs. A Secret's `data` is base64, so any Secret may.
  */
-export function configMapsByName(stream: ManifestStream): Map<string, KubeObject[]> {
+export function scriptSourcesByName(stream: ManifestStream): Map<string, KubeObject[]> {
   const byName = new Map<string, KubeObject[]>();
   // A Secret's and a ConfigMap's binaryData are base64, so any document that may be one of those is read.
   for (const object of stream.objects(["ConfigMap", "Secret"], (text) => text.includes("delete") || text.includes("Secret") || text.includes("binaryData"))) {
@@ -105,7 +105,7 @@ function decodedText(value: string): string | undefined {
 }
 
 export function mountedScriptDeletes(
-  configMaps: () => Map<string, KubeObject[]>,
+  sources: () => Map<string, KubeObject[]>,
   job: KubeObject,
   pod: PodSpecView,
   namespaceOf: (object: KubeObject) => string | undefined,
@@ -115,11 +115,11 @@ export function mountedScriptDeletes(
   const names = mountedSources(volumes, mounted);
   if (names.size === 0) return [];
   const found: MountedDelete[] = [];
-  for (const configMap of [...names].flatMap((name) => configMaps().get(name) ?? [])) {
-    const [theirs, ours] = [namespaceOf(configMap), namespaceOf(job)];
+  for (const source of [...names].flatMap((name) => sources().get(name) ?? [])) {
+    const [theirs, ours] = [namespaceOf(source), namespaceOf(job)];
     const unknown = theirs !== ours && (theirs === undefined || ours === undefined);
     if (theirs !== ours && !unknown) continue;
-    for (const [key, value] of scriptsOf(configMap)) {
+    for (const [key, value] of scriptsOf(source)) {
       if (!/kubectl/.test(value) || !/\bdelete\b/.test(value)) continue;
       // Read as the Job's own scripts are, delete by delete: the flag on one says nothing of the others.
       const analysis = analyseScript(value);
@@ -127,8 +127,8 @@ export function mountedScriptDeletes(
       const where = firstUnflagged(value, analysis.patched);
       found.push({
         ...(unknown && { namespaceUnknown: true as const }),
-        kind: configMap.kind === "Secret" ? "Secret" : "ConfigMap",
-        configMap: configMap.name,
+        kind: source.kind === "Secret" ? "Secret" : "ConfigMap",
+        name: source.name,
         key,
         deletes: analysis.deletes,
         unfixed: analysis.patched !== value || analysis.statusDecides.length > 0,
