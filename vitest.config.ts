@@ -24,6 +24,7 @@ export default defineConfig({
     maxWorkers: 3,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    globalSetup: ["test/global-setup.ts"],
     projects: [
       { extends: true, test: { name: "shared", include: ["test/**/*.test.ts"], exclude: isolated, isolate: false } },
       { extends: true, test: { name: "isolated", include: isolated, isolate: true } },

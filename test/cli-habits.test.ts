@@ -520,6 +520,15 @@ describe("check text", () => {
     });
   }
 
+  it("keeps an input's summary line whole, however long its path: it is the line CI logs are searched for", async () => {
+    const dir = join(tempDir(), "a".repeat(100), "b".repeat(100));
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "statefulset.yaml");
+    writeFileSync(file, STS);
+    const { stdout } = await run(["check", "--disable", "claim-ownership", file]);
+    expect(stdout.split("\n")[0]).toBe(`${file}: 1 change in 1 object, 1 finding, 1 document`);
+  });
+
   it("names the object once, then each change and, after it, why", async () => {
     const { stdout } = await run(["check", "--disable", "claim-ownership"], { stdin: STS });
     expect(stdout).toBe(

@@ -1,5 +1,5 @@
 /**
- * `check`'s text output: per input a summary line, then per object its name once and under it each change (what) and
+ * `check`'s text output: per input a summary line (whole), then per object its name once and under it each change (what) and
  * why, wrapped to at most WIDTH characters, so a terminal or a CI log shows whole lines.
  */
 import type { ChangeRecord, Finding, ObjectRef } from "../core/records.js";
@@ -68,7 +68,8 @@ function groups(changes: readonly ChangeRecord[], findings: readonly Finding[]):
 export function checkText(results: ReadonlyArray<{ input: { label: string }; result: FixResult }>): string {
   const lines: string[] = [];
   for (const { input, result } of results) {
-    lines.push(...wrap(`${input.label}: ${summaryLine(result.changes, result.findings, result.documents)}`, "", "  "));
+    // Never wrapped: `FILE: N changes …` is the line CI logs are searched for, whatever the path's length.
+    lines.push(`${input.label}: ${summaryLine(result.changes, result.findings, result.documents)}`);
     for (const group of groups(result.changes, result.findings)) {
       lines.push(...wrap(header(group.ref), "  ", "      "));
       let lastReason: string | undefined;
