@@ -40,6 +40,9 @@ const ROOT_HEADER = /^(?:(?:[ \t]*(?:[!&][^ \t\r\n]*[ \t]*)*(?:#.*)?|%.*|---[ \t
  */
 export function lastLinesMayBeBlockScalar(text: string): boolean {
   let least = Number.POSITIVE_INFINITY;
+  // The last `|` and `>` at or before the line being looked at: found once each by the engine's search, not per line.
+  let bar = text.length;
+  let angle = text.length;
   for (let end = text.length; end > 0; ) {
     const start = text.lastIndexOf("\n", end - 1) + 1;
     let content = start;
@@ -50,7 +53,9 @@ export function lastLinesMayBeBlockScalar(text: string): boolean {
     while (first < lineEnd && (text.charCodeAt(first) === 9 || text.charCodeAt(first) === 13)) first++;
     if (first === lineEnd) continue; // white space only
     const indent = content - start;
-    if (holdsHeaderCharacter(text, content, lineEnd)) {
+    if (bar >= lineEnd) bar = text.lastIndexOf("|", lineEnd - 1);
+    if (angle >= lineEnd) angle = text.lastIndexOf(">", lineEnd - 1);
+    if (bar >= content || angle >= content) {
       const line = text.slice(content, lineEnd);
       if (HEADER_LINE.test(line) && (indent < least || HEADER_FIRST.test(line))) return true;
     }
@@ -60,20 +65,29 @@ export function lastLinesMayBeBlockScalar(text: string): boolean {
   return false;
 }
 
-/** A `|` or `>` between `from` and `to`: the walk above looks at every line, most of them with neither. */
-function holdsHeaderCharacter(text: string, from: number, to: number): boolean {
-  for (let at = from; at < to; at++) {
-    const code = text.charCodeAt(at);
-    if (code === 0x7c || code === 0x3e) return true;
-  }
-  return false;
-}
-
 interface TerminalBlock {
   /** Where its header starts. */
   header: number;
   /** Its path in the data; undefined below a key that is no scalar. */
   path: Path | undefined;
+}
+
+/**
+ * A document's terminal blocks, for the texts it is asked about most: its original and its latest. Each stage of
+ * edits asks about the text it starts from (the last one's result) and the one it leaves, and the run-time proof about
+ * the original and the final one: each is found once.
+ */
+export class TerminalBlocks {
+  private readonly known: Array<{ text: string; block: TerminalBlock | undefined }> = [];
+
+  of(text: string): TerminalBlock | undefined {
+    for (const entry of this.known) if (entry.text === text) return entry.block;
+    const block = terminalBlock(text);
+    // The first text asked about is the original: it stays; the second slot holds the latest.
+    if (this.known.length === 2) this.known.pop();
+    this.known.push({ text, block });
+    return block;
+  }
 }
 
 /**
@@ -120,9 +134,14 @@ function readAsSplit(text: string, end: TerminalBlock | undefined): { value: unk
  * that ended the document (a hook's command, its script rewritten) loses its last line breaks as that one did: that
  * is the cut, not the edit.
  */
-export function endReadingKept(before: string | { value: unknown }, after: string, edits: readonly RecordedEdit[]): boolean {
-  const beforeEnd = typeof before === "string" ? terminalBlock(before) : undefined;
-  const afterEnd = terminalBlock(after);
+export function endReadingKept(
+  before: string | { value: unknown },
+  after: string,
+  edits: readonly RecordedEdit[],
+  blocks: TerminalBlocks = new TerminalBlocks(),
+): boolean {
+  const beforeEnd = typeof before === "string" ? blocks.of(before) : undefined;
+  const afterEnd = blocks.of(after);
   if (beforeEnd === undefined && afterEnd === undefined) return true;
   const was = typeof before === "string" ? readAsSplit(before, beforeEnd) : before;
   if (was === undefined) return true;

@@ -20,7 +20,7 @@
  */
 import { Document, isMap, isPair, isSeq, type CST, type Node, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { BlockLines, Fallback, FlowReader, INDICATOR, plainContinuation, resolvePlain, unquote } from "./fast-scan.js";
-import { ANCHOR, parseForEditing } from "./yaml-aliases.js";
+import { mayHoldAnchor, parseForEditing } from "./yaml-aliases.js";
 import { resolvePath, type Path } from "./yaml-path.js";
 
 const SPACE = 0x20;
@@ -81,7 +81,7 @@ export function parseForPlanning(text: string): Document.Parsed {
 export function fastCompose(text: string, lazy = false): Document.Parsed | undefined {
   if (text.includes("\t") || text.includes("\r") || READERS_DISAGREE.test(text)) return undefined;
   if (text.length === 0 || text.charCodeAt(text.length - 1) !== NEWLINE) return undefined;
-  const deferring = lazy && !ANCHOR.test(text) && !text.includes("<<");
+  const deferring = lazy && !mayHoldAnchor(text) && !text.includes("<<");
   try {
     const root = new TreeBuilder(text, deferring ? new LazySource(text) : undefined).document();
     const doc = new Document() as unknown as Document.Parsed;

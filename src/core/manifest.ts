@@ -8,6 +8,7 @@
  * edit is made to the object that holds it.
  */
 import { type Document, isMap, isSeq, visit } from "yaml";
+import { TerminalBlocks } from "./document-end.js";
 import { FixStorageError, type Location } from "./errors.js";
 import { parseForPlanning } from "./fast-compose.js";
 import { fastScan, fastScanBothVersions, misreadCommentIn } from "./fast-scan.js";
@@ -19,7 +20,7 @@ import { lineColumn, strictUtf8 } from "./text.js";
 import { TreeSlot } from "./tree-slot.js";
 import { mergeOverrides, readLikeGoYaml, unclearMerge } from "./merge-order.js";
 import { aliasTargets, duplicateKeys, parseForEditing, readDocument, selfContainingAlias, unreadableKey, unresolvedAlias } from "./yaml-aliases.js";
-import { ANCHOR, excessiveAliasing, type Path, YamlDocumentEditor } from "./yaml-editor.js";
+import { excessiveAliasing, mayHoldAnchor, type Path, YamlDocumentEditor } from "./yaml-editor.js";
 import { resolvePath, valueAtPath } from "./yaml-path.js";
 
 export const POSTRENDER_FILENAME = "postrenderer.helm.sh/postrender-filename";
@@ -36,6 +37,7 @@ export class ParsedDocument {
   readonly originalReadsAlikeIn11: boolean = false;
   /** Why Kubernetes may read this document otherwise than the rules do (see doubt), or undefined. */
   doubtful: string | undefined;
+  private blocks: TerminalBlocks | undefined;
   /** The data was read as go-yaml reads it, which the editor's reading is not (readOverridingMerges). */
   private readonly readAsKubernetes: boolean = false;
   /**
@@ -190,13 +192,19 @@ export class ParsedDocument {
     if (error) throw located(raw, `${shortMessage(error.message)}${hint}${this.breakHint()}`, error.pos[0]);
     const key = unreadableKey(editor.document);
     if (key !== undefined) throw located(raw, `a map key that is null, a map or a list, which Kubernetes cannot read${hint}`, key);
-    if (ANCHOR.test(this.rawText)) {
+    if (mayHoldAnchor(this.rawText)) {
       const loop = selfContainingAlias(editor.document);
       if (loop !== undefined) throw located(raw, "an alias inside the node its anchor names: the value would contain itself", loop);
       const bomb = excessiveAliasing(editor.document);
       if (bomb !== undefined) throw located(raw, "excessive aliasing: the aliases expand to over a million nodes", bomb);
     }
     return editor;
+  }
+
+  /** The block scalars that end its texts, as the edit stages and the run-time proof ask (only edited documents do). */
+  get terminalBlocks(): TerminalBlocks {
+    this.blocks ??= new TerminalBlocks();
+    return this.blocks;
   }
 
   /** The editor, on first use (a rule is about to edit the document), starting from the data fast-scan read. */

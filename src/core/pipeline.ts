@@ -185,7 +185,7 @@ function applyEdits(
     // Without a block scalar before the stage, the text read as SplitManifests cuts it is the data the stage began with.
     const data = (before.get(doc) as { checkpoint: EditorCheckpoint }).checkpoint.data;
     const start = text ?? (data === undefined ? undefined : { value: data.value });
-    if (start !== undefined && endReadingKept(start, doc.editor.text, steps)) continue;
+    if (start !== undefined && endReadingKept(start, doc.editor.text, steps, doc.terminalBlocks)) continue;
     const [object] = doc.objects();
     if (object) {
       leaveAsFound(

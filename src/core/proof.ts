@@ -56,7 +56,8 @@ function proveDocument(doc: ParsedDocument, records: readonly ChangeRecord[]): v
   }
   // Helm's split drops the line breaks that end a document, and with them a last block scalar's: the pipeline leaves
   // a document as found where edits would change that, so this only catches what got past it.
-  if (!endReadingKept(doc.rawText, text, records.map((record) => ({ op: record.op, path: absolutePath(record), after: record.after })))) {
+  const edits = records.map((record) => ({ op: record.op, path: absolutePath(record), after: record.after }));
+  if (!endReadingKept(doc.rawText, text, edits, doc.terminalBlocks)) {
     throw fail("the block scalar the document ends with reads otherwise where Helm's split cuts the document");
   }
   // Read from the text alone: the editor's own data is what the records say, so it cannot be the witness.

@@ -33,7 +33,19 @@ export const MAX_EXPANDED_ALIASES = 100;
 const MAX_EXPANDED_NODES = 1_000_000;
 
 /** An anchor (`&name`) means aliases may share nodes: such documents are edited one step at a time. */
-export const ANCHOR = /(?:^|[\s:[{,-])&[^\s[\]{},&]/;
+const ANCHOR_AT = /(?:^|[\s:[{,-])&[^\s[\]{},&]/y;
+
+/**
+ * Whether `text` may hold an anchor: the pattern above tried only around each `&`. Tried at every character, its
+ * leading alternative made it the dearest test on a render's documents (scripts' `&&` and URLs' `&` are rare).
+ */
+export function mayHoldAnchor(text: string): boolean {
+  for (let at = text.indexOf("&"); at !== -1; at = text.indexOf("&", at + 1)) {
+    ANCHOR_AT.lastIndex = at === 0 ? 0 : at - 1;
+    if (ANCHOR_AT.test(text)) return true;
+  }
+  return false;
+}
 
 type ComposeOptions = ParseOptions & DocumentOptions & SchemaOptions;
 

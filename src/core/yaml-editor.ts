@@ -18,7 +18,7 @@ import type { BlockStyle, Json } from "./render.js";
 import { lineEnding } from "./stream.js";
 import { type TreeHolder, TreeSlot } from "./tree-slot.js";
 import { isFastTree, needsFullTree } from "./fast-compose.js";
-import { ANCHOR, MAX_ALIAS_COUNT, parseForEditing } from "./yaml-aliases.js";
+import { MAX_ALIAS_COUNT, mayHoldAnchor, parseForEditing } from "./yaml-aliases.js";
 import {
   blockInsertionParent,
   hasBlockScalar,
@@ -33,7 +33,7 @@ import {
 import { type EditStep, planStep, type SourceView, type Splice } from "./yaml-splice-planner.js";
 import { formatPath, type Path, type PathSegment, resolvePath, valueAtPath } from "./yaml-path.js";
 
-export { ANCHOR, excessiveAliasing, firstDuplicateKey, MAX_ALIAS_COUNT, PARSE_OPTIONS } from "./yaml-aliases.js";
+export { excessiveAliasing, firstDuplicateKey, MAX_ALIAS_COUNT, mayHoldAnchor, PARSE_OPTIONS } from "./yaml-aliases.js";
 export type { EditStep } from "./yaml-splice-planner.js";
 export { formatPath, type Path, type PathSegment } from "./yaml-path.js";
 
@@ -244,7 +244,7 @@ export class YamlDocumentEditor implements TreeHolder {
 
   /** Whether the text may hold an anchor: asked for each step, so found once per text (splice forgets it). */
   private anchored(): boolean {
-    this.anchors ??= ANCHOR.test(this.source);
+    this.anchors ??= mayHoldAnchor(this.source);
     return this.anchors;
   }
 

@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import { type BlockStyle, goYamlReadsAsNumber, isCollection, type Json, renderBlockLines, renderBlockValue, renderFlow } from "./render.js";
-import { ANCHOR, aliasExpansions, aliasTargets, anchorsOn, PARSE_OPTIONS, readDocument, writeOutProblem } from "./yaml-aliases.js";
+import { aliasExpansions, aliasTargets, anchorsOn, mayHoldAnchor, PARSE_OPTIONS, readDocument, writeOutProblem } from "./yaml-aliases.js";
 import {
   colonOf,
   contentEnd,
@@ -47,7 +47,7 @@ export interface SourceView {
   source: string;
   doc: Document.Parsed;
   style: BlockStyle;
-  /** Whether the text may hold an anchor (ANCHOR.test), when the caller knows it already. */
+  /** Whether the text may hold an anchor (mayHoldAnchor), when the caller knows it already. */
   anchored?: boolean;
   /** Plain data at a path (merge keys resolved). */
   get(path: Path): unknown;
@@ -64,7 +64,7 @@ export function planStep(view: SourceView, step: EditStep): StepPlan {
   const planner = new Planner(view);
   let plan = step.op === "delete" ? planner.delete(step.path) : step.op === "append" ? planner.append(step.path, step.value ?? null) : planner.set(step.path, step.value ?? null);
   if (plan.kind === "refuse") return plan;
-  const orphans = (view.anchored ?? ANCHOR.test(view.source)) ? orphanedAliases(view.doc, plan.splices) : undefined;
+  const orphans = (view.anchored ?? mayHoldAnchor(view.source)) ? orphanedAliases(view.doc, plan.splices) : undefined;
   if (typeof orphans === "string") return refuse(`cannot edit ${formatPath(step.path)}: ${orphans}`);
   if (orphans) plan = { kind: "rewrite", splices: orphans };
   if (plan.kind === "rewrite" && !keepsData(view.source, plan.splices)) {

@@ -93,3 +93,47 @@ describe("lastLinesMayBeBlockScalar", () => {
     expect(ending).toBeGreaterThan(0);
   });
 });
+
+/** The walk as first written: every line from the end, one at a time. The search must answer as it does. */
+function everyLineWalk(text: string): boolean {
+  const HEADER_LINE = /[|>][-+0-9]*[ \t]*(?:#.*)?\r?$/;
+  const HEADER_FIRST = /^(?:---[ \t]+)?(?:[!&][^ \t]*[ \t]+)*[|>]/;
+  const ROOT_HEADER = /^(?:(?:[ \t]*(?:[!&][^ \t\r\n]*[ \t]*)*(?:#.*)?|%.*|---[ \t]*(?:#.*)?)\r?\n)*[ \t]*(?:---[ \t]+)?(?:[!&][^ \t\r\n]*[ \t]+)*[|>]/;
+  let least = Number.POSITIVE_INFINITY;
+  for (let end = text.length; end > 0; ) {
+    const start = text.lastIndexOf("\n", end - 1) + 1;
+    let content = start;
+    while (content < end && text[content] === " ") content++;
+    const lineEnd = end;
+    end = start - 1;
+    if (text.slice(content, lineEnd).replace(/[\t\r]/g, "") === "") continue;
+    const indent = content - start;
+    const line = text.slice(content, lineEnd);
+    if (/[|>]/.test(line) && HEADER_LINE.test(line) && (indent < least || HEADER_FIRST.test(line))) return true;
+    least = Math.min(least, indent);
+    if (least === 0) return ROOT_HEADER.test(text);
+  }
+  return false;
+}
+
+describe("lastLinesMayBeBlockScalar finds header characters by search", () => {
+  it("answers as a walk over every line does (random lines)", () => {
+    const indent = fc.constantFrom("", " ", "  ", "   ", "    ", "      ");
+    const body = fc.constantFrom("a: b", "a: |", "a: >-", "- |", "|", ">", "!!str |", "&x >", "--- |", "---", "text", "- x", "# c |", "a:", "", "\t", "\t|", "\r",
+      "x: | # c", "- a: |2", "a: b |", "%YAML 1.1");
+    const line = fc.tuple(indent, body).map(([space, rest]) => `${space}${rest}`);
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 0, maxLength: 12 }), fc.boolean(), fc.boolean(), (lines, crlf, finalBreak) => {
+        const text = `${lines.join(crlf ? "\r\n" : "\n")}${finalBreak ? "\n" : ""}`;
+        expect(lastLinesMayBeBlockScalar(text), JSON.stringify(text)).toBe(everyLineWalk(text));
+      }),
+      { numRuns: 20000, seed: 20261203 },
+    );
+  });
+
+  it.skipIf(corpusMissing)("answers as a walk over every line does, on every corpus document", () => {
+    for (const file of corpusFiles()) {
+      for (const { text } of splitStream(readFileSync(file, "utf8"))) expect(lastLinesMayBeBlockScalar(text), file).toBe(everyLineWalk(text));
+    }
+  });
+});
