@@ -232,6 +232,11 @@ export class StreamSplitter {
   /** A byte order mark starting a document after its `---`, then a line `---text` (refused in decodeInput's order). */
   private bom: Error | undefined;
   private glued: Error | undefined;
+  /**
+   * Stream offsets of lines not yet cut that start with `---` and are no marker (the scan for markers looks at every
+   * such line): only a piece holding one is searched for the line gluedMarker refuses.
+   */
+  private dashLines: number[] = [];
   /** Bytes of the documents held as text so far (shared with a run's other splitters), and the spool once opened. */
   private readonly heldText: { bytes: number };
   /** null: none could be opened. */
@@ -319,6 +324,7 @@ export class StreamSplitter {
       this.cut(this.afterEndMarker);
       this.afterEndMarker = -1;
     }
+    if (block[lineStart] === DASH && block[lineStart + 1] === DASH && block[lineStart + 2] === DASH) this.dashLines.push(base + at);
   }
 
   /** Decodes the held bytes before `offset` (a line start) as one piece; the rest stays held. */
@@ -353,7 +359,10 @@ export class StreamSplitter {
     if (nul !== -1) this.nul ??= nulByteError(text, nul, this.nextPieceLine(), this.documentOf(text));
     const bom = documentStartingMark(text);
     if (bom !== -1) this.bom ??= byteOrderMarkError(text, bom, this.nextPieceLine(), this.documentOf(text));
-    const glued = gluedMarker(text);
+    // A piece may be cut before lines already scanned (a bare document after `...`): lines past `offset` stay.
+    const dashed = this.dashLines.length > 0 && (this.dashLines[0] as number) < offset;
+    if (dashed) this.dashLines = this.dashLines.filter((line) => line >= offset);
+    const glued = dashed ? gluedMarker(text) : -1;
     if (glued !== -1) this.glued ??= gluedMarkerError(text, glued, this.nextPieceLine(), this.documentOf(text));
     this.pieces.push(this.spooled(bytes, text) ?? text);
   }
