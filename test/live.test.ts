@@ -350,3 +350,103 @@ describe("--live kubectl reads Jobs too", () => {
     expect(jobExists(state, "apps", "cleanup")).toBeUndefined();
   });
 });
+
+describe("a release Job that --live let a run fix keeps the fix on the next upgrade (its pod template cannot change)", () => {
+  // A release Job (no helm.sh/hook), as SPIRE's webhook cleanup rendered with hooks off; the image's entrypoint is kubectl.
+  const RENDER = `---
+# Source: spire/templates/webhook-cleanup-job.yaml
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: spire-webhook-cleanup
+  namespace: spire
+  labels: {app.kubernetes.io/instance: spire}
+spec:
+  template:
+    spec:
+      restartPolicy: OnFailure
+      containers:
+        - name: cleanup
+          image: docker.io/rancher/kubectl:v1.30.2
+          args: [delete, validatingwebhookconfiguration, spire-webhook-legacy]
+`;
+  /** The live Job as the API server keeps the one created from `stream`: defaults and the controller's labels added. */
+  const liveJobFrom = (stream: string): Obj => {
+    const job = parseAllDocuments(stream)[0]?.toJS() as Obj;
+    const template = job.spec.template;
+    template.metadata = { labels: { "batch.kubernetes.io/job-name": "spire-webhook-cleanup", "controller-uid": "9f1c" } };
+    template.spec.dnsPolicy = "ClusterFirst";
+    template.spec.containers[0].imagePullPolicy = "IfNotPresent";
+    template.spec.containers[0].terminationMessagePath = "/dev/termination-log";
+    return { ...job, spec: { ...job.spec, backoffLimit: 6, completions: 1 }, status: { succeeded: 1 } };
+  };
+  const withLive = (state: ReturnType<typeof parseLiveState>) => ({ disable: ["claim-ownership"], live: { state, mode: "pin" as const } });
+  const argsOf = (stream: string) => (parseAllDocuments(stream)[0]?.toJS() as Obj).spec.template.spec.containers[0].args;
+
+  it("absent, it is fixed; present with the fix, the fix is kept; present without it, it is left as rendered", async () => {
+    const absent = parseLiveState("apiVersion: v1\nkind: List\nitems: []\n", "kubectl");
+    absent.jobNamespaces.add("spire");
+    const first = await fix(RENDER, withLive(absent));
+    expect(argsOf(first.output)).toEqual(["delete", "validatingwebhookconfiguration", "spire-webhook-legacy", "--ignore-not-found"]);
+    expect(first.changes.map((change) => change.reason).join("\n")).toContain("has no such Job, so it is created with this template, not updated");
+
+    const made = parseLiveState(stringify(liveJobFrom(first.output)), "kubectl");
+    made.jobNamespaces.add("spire");
+    const next = await fix(RENDER, withLive(made));
+    expect(next.output).toBe(first.output);
+    expect(next.changes.map((change) => change.reason).join("\n")).toContain("has it with this change in its pod template already (an earlier run made it so)");
+
+    const unfixed = parseLiveState(stringify(liveJobFrom(RENDER)), "kubectl");
+    unfixed.jobNamespaces.add("spire");
+    const left = await fix(RENDER, withLive(unfixed));
+    expect(left.output).toBe(RENDER);
+    expect(left.findings.map((finding) => finding.message).join("\n")).toContain("so it is left alone: a Job's pod template cannot change");
+  });
+
+  it("cronjob-claims: a release Job given a podAffinity when it was absent keeps it once the cluster has it", async () => {
+    const render = `---
+# Source: app/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app, namespace: blog, labels: {app.kubernetes.io/instance: app, app.kubernetes.io/name: app}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app.kubernetes.io/name: app}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: app}}
+    spec:
+      containers: [{name: app, image: app:1, volumeMounts: [{name: data, mountPath: /data}]}]
+      volumes: [{name: data, persistentVolumeClaim: {claimName: app-data}}]
+---
+# Source: app/templates/pvc.yaml
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: app-data, namespace: blog}
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+---
+# Source: app/templates/import-job.yaml
+apiVersion: batch/v1
+kind: Job
+metadata: {name: import, namespace: blog, labels: {app.kubernetes.io/instance: app, app.kubernetes.io/name: app}}
+spec:
+  template:
+    spec:
+      restartPolicy: OnFailure
+      containers: [{name: import, image: app:1, volumeMounts: [{name: data, mountPath: /data}]}]
+      volumes: [{name: data, persistentVolumeClaim: {claimName: app-data}}]
+`;
+    const jobOf = (stream: string) => parseAllDocuments(stream).map((doc) => doc.toJS() as Obj).find((object) => object.kind === "Job") as Obj;
+    const absent = parseLiveState("apiVersion: v1\nkind: List\nitems: []\n", "kubectl");
+    absent.jobNamespaces.add("blog");
+    const options = (state: ReturnType<typeof parseLiveState>) => ({ disable: ["claim-ownership"], live: { state, mode: "pin" as const } });
+    const first = await fix(render, options(absent));
+    expect(jobOf(first.output).spec.template.spec.affinity).toBeDefined();
+
+    const live = jobOf(first.output);
+    live.spec.template.spec.dnsPolicy = "ClusterFirst";
+    live.spec.template.metadata = { labels: { "controller-uid": "77aa" } };
+    const made = parseLiveState(stringify(live), "kubectl");
+    made.jobNamespaces.add("blog");
+    expect((await fix(render, options(made))).output).toBe(first.output);
+  });
+});

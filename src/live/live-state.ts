@@ -22,8 +22,8 @@ export interface LiveState {
   /** `namespace/name` → the live StatefulSet. */
   statefulSets: Map<string, Record<string, unknown>>;
   claims: LiveClaim[];
-  /** `namespace/name` of the live Jobs. */
-  jobs: Set<string>;
+  /** `namespace/name` → the live Job. */
+  jobs: Map<string, Record<string, unknown>>;
   /**
    * Namespaces whose Jobs were all read, so a Job missing there is known not to exist. Only `--live kubectl` reads
    * them; a file may list any subset of a namespace's Jobs, so it proves no Job absent.
@@ -37,7 +37,7 @@ export interface LiveState {
 }
 
 export function parseLiveState(text: string, origin: string): LiveState {
-  const state: LiveState = { origin, statefulSets: new Map(), claims: [], jobs: new Set(), jobNamespaces: new Set(), unplaced: [] };
+  const state: LiveState = { origin, statefulSets: new Map(), claims: [], jobs: new Map(), jobNamespaces: new Set(), unplaced: [] };
   const documents = parseAllDocuments(text, { merge: true, logLevel: "error" });
   for (const doc of Array.isArray(documents) ? documents : [documents]) {
     const [error] = doc.errors;
@@ -63,7 +63,7 @@ function collect(object: unknown, state: LiveState): void {
     state.unplaced.push(`${object.kind} ${name}`);
   }
   if (object.kind === "StatefulSet") state.statefulSets.set(`${namespace}/${name}`, object);
-  if (object.kind === "Job") state.jobs.add(`${namespace}/${name}`);
+  if (object.kind === "Job") state.jobs.set(`${namespace}/${name}`, object);
   if (object.kind === "PersistentVolumeClaim") {
     const spec = isRecord(object.spec) ? object.spec : {};
     state.claims.push({
@@ -94,6 +94,11 @@ export function liveStatefulSetReplicas(state: LiveState, namespace: string, nam
 }
 
 /** True or false where the live state can tell whether the Job exists; undefined where it cannot. */
+/** The live Job, when the live state has it. */
+export function liveJob(state: LiveState, namespace: string, name: string): Record<string, unknown> | undefined {
+  return state.jobs.get(`${namespace}/${name}`);
+}
+
 export function jobExists(state: LiveState, namespace: string, name: string): boolean | undefined {
   if (state.jobs.has(`${namespace}/${name}`)) return true;
   return state.jobNamespaces.has(namespace) ? false : undefined;
@@ -116,19 +121,19 @@ export function placeLiveState(state: LiveState, namespace: string | undefined):
     ...state,
     statefulSets: new Map([...state.statefulSets].map(([key, value]) => [place(key), value])),
     claims: state.claims.map((claim) => (claim.namespace === "" ? { ...claim, namespace } : claim)),
-    jobs: new Set([...state.jobs].map(place)),
+    jobs: new Map([...state.jobs].map(([key, value]) => [place(key), value])),
     unplaced: [],
   };
 }
 
 /** Several reads (one per namespace) as one state. */
 export function mergeLiveStates(states: readonly LiveState[], origin: string): LiveState {
-  const merged: LiveState = { origin, statefulSets: new Map(), claims: [], jobs: new Set(), jobNamespaces: new Set(), unplaced: [] };
+  const merged: LiveState = { origin, statefulSets: new Map(), claims: [], jobs: new Map(), jobNamespaces: new Set(), unplaced: [] };
   for (const state of states) {
     merged.unplaced.push(...state.unplaced);
     for (const [key, value] of state.statefulSets) merged.statefulSets.set(key, value);
     merged.claims.push(...state.claims);
-    for (const job of state.jobs) merged.jobs.add(job);
+    for (const [key, value] of state.jobs) merged.jobs.set(key, value);
     for (const namespace of state.jobNamespaces) merged.jobNamespaces.add(namespace);
   }
   return merged;

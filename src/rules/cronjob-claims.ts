@@ -26,7 +26,7 @@ import {
   type ClaimVolume,
   claimTemplates,
   claimVolumes,
-  absentReleaseJob,
+  editableReleaseJob,
   autoscalerOf,
   hookPhases,
   mayRunNoPods,
@@ -251,7 +251,7 @@ export const cronjobClaims: Rule<Options> = {
         plan.edit(job, { op: "delete", path, reason: "the volume's claim is created by nothing in the stream; mode remove drops the volume and every mount of it" });
       }
       addAffinity(plan, job, pod.path, pod.spec, affinityTerms);
-      const absent = job.kind === "Job" && !isHelmHook(job) ? absentReleaseJob(job, { release, live }) : undefined;
+      const absent = job.kind === "Job" && !isHelmHook(job) ? editableReleaseJob(job, plan.edits.slice(editsBefore), { release, live }) : undefined;
       if (absent !== undefined) {
         for (const edit of plan.edits.slice(editsBefore)) edit.reason = `${edit.reason}; ${absent}`;
       } else if (job.kind === "Job" && !isHelmHook(job) && plan.edits.length > editsBefore) {

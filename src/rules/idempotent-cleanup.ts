@@ -12,7 +12,7 @@ import { RETRY_NAME } from "./cleanup/shell-invocation.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 import { IGNORE_NOT_FOUND } from "./cleanup/kubectl-command.js";
 import { mountedScriptDeletes, scriptSourcesByName } from "./cleanup/mounted-scripts.js";
-import { absentReleaseJob, containers, isHelmHook, notAHook, podSpec, releaseJobHint } from "./workloads.js";
+import { containers, editableReleaseJob, isHelmHook, notAHook, podSpec, releaseJobHint } from "./workloads.js";
 
 const RULE = "idempotent-cleanup";
 const DELETE_POLICY = "helm.sh/hook-delete-policy";
@@ -67,7 +67,7 @@ export const idempotentCleanup: Rule<Options> = {
       const deletes = plans.reduce((sum, one) => sum + one.deletes, 0) + mounted.reduce((sum, one) => sum + one.deletes, 0);
       const edits = plans.flatMap((one) => one.edits);
       for (const one of plans) for (const finding of one.findings) plan.finding(finding.severity, `${job}: ${finding.message}`, job);
-      const absent = isHook || edits.length === 0 ? undefined : absentReleaseJob(job, { release, live });
+      const absent = isHook || edits.length === 0 ? undefined : editableReleaseJob(job, edits, { release, live });
       if (!isHook && absent === undefined) {
         if (edits.length > 0) {
           plan.finding(
