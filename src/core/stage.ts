@@ -11,8 +11,8 @@ export interface RuleContext {
   live?: {
     origin: string;
     claimExists(namespace: string, name: string): boolean;
-    /** The live claim's binding and class, when the cluster has the claim. */
-    claim(namespace: string, name: string): { volumeName?: string; storageClassName?: string } | undefined;
+    /** The live claim's binding, class and access modes, when the cluster has the claim. */
+    claim(namespace: string, name: string): { volumeName?: string; storageClassName?: string; accessModes?: string[] } | undefined;
     /** Undefined where the live state cannot tell (a file, or a namespace not read). */
     jobExists(namespace: string, name: string): boolean | undefined;
     /** The live Job, when the live state has it (as the API server keeps it: defaults filled in). */

@@ -14,6 +14,8 @@ export interface LiveClaim {
   /** spec.volumeName and spec.storageClassName, when set: a bound claim's spec cannot change. */
   volumeName?: string;
   storageClassName?: string;
+  /** spec.accessModes, when it lists some. */
+  accessModes?: string[];
 }
 
 export interface LiveState {
@@ -71,6 +73,7 @@ function collect(object: unknown, state: LiveState): void {
       name,
       ...(typeof spec.volumeName === "string" && spec.volumeName !== "" && { volumeName: spec.volumeName }),
       ...(typeof spec.storageClassName === "string" && { storageClassName: spec.storageClassName }),
+      ...(Array.isArray(spec.accessModes) && spec.accessModes.length > 0 && { accessModes: spec.accessModes.map(String) }),
       ...(typeof metadata.creationTimestamp === "string" && { creationTimestamp: metadata.creationTimestamp }),
       annotations: isRecord(metadata.annotations) ? metadata.annotations : {},
     });

@@ -325,8 +325,14 @@ function coLocation(
   live?: RuleContext["live"],
 ): { term: Record<string, Json>; owner: KubeObject; claim: string; assumed?: string } | undefined {
   const rendered = claims.accessModes(namespace, claim);
-  const modes = rendered ?? [opts.accessMode];
-  const described = rendered === undefined ? `claim ${claim} (not rendered, so assumed ${opts.accessMode})` : `ReadWriteOnce claim ${claim}`;
+  // A claim the stream does not render may be in the cluster: its access modes are then known, not assumed.
+  const inCluster = rendered === undefined ? live?.claim(namespace, claim)?.accessModes : undefined;
+  const known = rendered ?? inCluster;
+  const modes = known ?? [opts.accessMode];
+  const described =
+    known === undefined
+      ? `claim ${claim} (not rendered, so assumed ${opts.accessMode})`
+      : `ReadWriteOnce claim ${claim}${inCluster === undefined ? "" : ` (not rendered; ${live?.origin} has it)`}`;
   if (modes.includes("ReadWriteMany") || modes.includes("ReadOnlyMany")) return undefined;
   const owners = workloadMounts.ownersOf(claim, sameScope);
   const owner = owners[0];
@@ -388,7 +394,7 @@ function coLocation(
     );
     return undefined;
   }
-  const assumed = rendered === undefined ? opts.accessMode : undefined;
+  const assumed = known === undefined ? opts.accessMode : undefined;
   /** The term to add; an access mode assumed for it is said, not only in the edit's reason. */
   const coLocated = (term: Record<string, Json>) => {
     if (assumed !== undefined) {

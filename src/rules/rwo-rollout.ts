@@ -62,7 +62,7 @@ export const rwoRollout: Rule<Options> = {
   summary: "report Deployments whose RollingUpdate deadlocks on a ReadWriteOnce claim (mode fix: strategy Recreate)",
   defaultEnabled: true,
   options,
-  plan({ stream, release }, opts) {
+  plan({ stream, release, live }, opts) {
     const plan = new PlanBuilder("rwo-rollout");
     const seen = new Set<string>();
     // An object's own namespace, else the release's as given (never one read from other objects, such as StatefulSets).
@@ -89,10 +89,26 @@ export const rwoRollout: Rule<Options> = {
       }
       const claims = renderedOnce();
       const namespace = namespaceOf(deployment);
+      // A claim the stream does not render: rwo-rollout.claims, or the cluster's (--live); the two must agree.
+      const disagreeing: string[] = [];
       const { exclusive, unknown } = classify(
         volumes.map((volume) => volume.claimName),
-        (claim) => claims.modes(namespace, claim) ?? configured(opts, claim),
+        (claim) => {
+          const rendered = claims.modes(namespace, claim);
+          if (rendered !== undefined) return rendered;
+          const given = configured(opts, claim);
+          const inCluster = live?.claim(namespace, claim)?.accessModes;
+          if (given !== undefined && inCluster !== undefined && !sameModes(given, inCluster)) {
+            disagreeing.push(`rwo-rollout.claims gives ${claim} ${given.join(", ")}, but ${live?.origin} has it ${inCluster.join(", ")}`);
+            return undefined;
+          }
+          return given ?? inCluster;
+        },
       );
+      if (disagreeing.length > 0) {
+        plan.finding("warning", `${deployment}: ${disagreeing.join("; ")}, so rwo-rollout left it alone (correct rwo-rollout.claims)`, deployment);
+        continue;
+      }
       const renderedElsewhere =
         release().namespaceOf(deployment) === undefined ? unknown.filter((claim) => claims.statedNamespaces(claim).length > 0) : [];
       if (exclusive.length > 0) planExclusive(plan, deployment, rollout, exclusive, opts.mode);
@@ -253,6 +269,13 @@ function reportUnknown(plan: PlanBuilder, deployment: KubeObject, rollout: Rolli
     `${deployment} mounts ${claims}; if ${unknown.length === 1 ? "it is" : "one is"} ReadWriteOnce (as most block storage is), its ${describeRollout(rollout)} ${consequence}; set rwo-rollout.claims: {${mapping}} (then mode fix sets strategy Recreate), or ReadWriteMany if it is shared storage`,
     deployment,
   );
+}
+
+/** Whether two lists of access modes name the same kinds of access: one node (or pod), or shared. */
+function sameModes(a: readonly string[], b: readonly string[]): boolean {
+  const kind = (modes: readonly string[]) =>
+    modes.includes("ReadWriteMany") || modes.includes("ReadOnlyMany") ? "shared" : modes.includes("ReadWriteOncePod") ? "pod" : "node";
+  return kind(a) === kind(b);
 }
 
 function configured(opts: Options, claim: string): string[] | undefined {

@@ -276,6 +276,15 @@ const table: Record<string, Row> = {
     output: app("  namespace: shop\n") + backup("  namespace: shop\n", SHARED, WITH_APP),
     findings: [ASSUMED],
   },
+  "--live has the claim the stream does not render, ReadWriteMany: no podAffinity, and nothing assumed": {
+    with: { live: { state: parseLiveState(pvc("data", "[ReadWriteMany]", IN_APPS), "live.yaml"), mode: "pin" } },
+    input: app(IN_APPS) + backup(IN_APPS, SHARED),
+  },
+  "--live has the claim the stream does not render, ReadWriteOnce: co-located, and nothing assumed": {
+    with: { live: cluster("data") },
+    input: app(IN_APPS) + backup(IN_APPS, SHARED),
+    output: app(IN_APPS) + backup(IN_APPS, SHARED, WITH_APP),
+  },
   "report: changes nothing, says what share would do and what it assumes": {
     options: { mode: "report" },
     input: app() + backup(),

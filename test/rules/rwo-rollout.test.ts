@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseLiveState } from "../../src/live/live-state.js";
 import { RULE_NAMES } from "../../src/rules/rule.js";
 import { CORPUS, example, fix, ROOT } from "../helpers.js";
 
@@ -353,6 +354,23 @@ describe("rwo-rollout", () => {
     await expect(fix(input, withOptions({ mode: "fix", deployments: ["app"] }))).rejects.toThrow(
       "rwo-rollout: deployments names app, and Deployments of that name are in namespaces a, b: name the namespace (a/app or b/app)",
     );
+  });
+
+  it("a claim the stream does not render takes its access mode from --live, which must agree with rwo-rollout.claims", async () => {
+    const inApps = deployment("").replace("  name: app\n", "  name: app\n  namespace: apps\n");
+    const live = (modes: string) => ({
+      live: { state: parseLiveState(pvc("data", modes).replace("  name: data\n", "  name: data\n  namespace: apps\n"), "live.yaml"), mode: "pin" as const },
+    });
+    const rwx = await fix(inApps, { ...withOptions({ mode: "fix" }), ...live("[ReadWriteMany]") });
+    expect(rwx.output).toBe(inApps);
+    expect(rwx.findings.filter((finding) => finding.rule === "rwo-rollout")).toEqual([]);
+    const rwo = await fix(inApps, { ...withOptions({ mode: "fix" }), ...live("[ReadWriteOnce]") });
+    expect(rwo.changes.map(({ path, after }) => ({ path, after }))).toEqual([{ path: ["spec", "strategy"], after: { type: "Recreate", rollingUpdate: null } }]);
+    const both = await fix(inApps, { ...withOptions({ mode: "fix", claims: { data: "ReadWriteOnce" } }), ...live("[ReadWriteMany]") });
+    expect(both.output).toBe(inApps);
+    expect(both.findings.filter((finding) => finding.rule === "rwo-rollout").map((finding) => finding.message)).toEqual([
+      "Deployment apps/app: rwo-rollout.claims gives data ReadWriteOnce, but live.yaml has it ReadWriteMany, so rwo-rollout left it alone (correct rwo-rollout.claims)",
+    ]);
   });
 
   it("refuses unknown options", async () => {
