@@ -372,7 +372,7 @@ spec:
 `;
   /** The live Job as the API server keeps the one created from `stream`: defaults and the controller's labels added. */
   const liveJobFrom = (stream: string): Obj => {
-    const job = parseAllDocuments(stream)[0]?.toJS() as Obj;
+    const job = (parseAllDocuments(stream)[0] as { toJS(): Obj }).toJS();
     const template = job.spec.template;
     template.metadata = { labels: { "batch.kubernetes.io/job-name": "spire-webhook-cleanup", "controller-uid": "9f1c" } };
     template.spec.dnsPolicy = "ClusterFirst";
@@ -381,7 +381,7 @@ spec:
     return { ...job, spec: { ...job.spec, backoffLimit: 6, completions: 1 }, status: { succeeded: 1 } };
   };
   const withLive = (state: ReturnType<typeof parseLiveState>) => ({ disable: ["claim-ownership"], live: { state, mode: "pin" as const } });
-  const argsOf = (stream: string) => (parseAllDocuments(stream)[0]?.toJS() as Obj).spec.template.spec.containers[0].args;
+  const argsOf = (stream: string) => (parseAllDocuments(stream)[0] as { toJS(): Obj }).toJS().spec.template.spec.containers[0].args;
 
   it("absent, it is fixed; present with the fix, the fix is kept; present without it, it is left as rendered", async () => {
     const absent = parseLiveState("apiVersion: v1\nkind: List\nitems: []\n", "kubectl");

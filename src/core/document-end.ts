@@ -65,7 +65,7 @@ export function lastLinesMayBeBlockScalar(text: string): boolean {
   return false;
 }
 
-interface TerminalBlock {
+export interface TerminalBlock {
   /** Where its header starts. */
   header: number;
   /** Its path in the data; undefined below a key that is no scalar. */

@@ -21,7 +21,7 @@ import { TreeSlot } from "./tree-slot.js";
 import { mergeOverrides, readLikeGoYaml, unclearMerge } from "./merge-order.js";
 import { aliasTargets, duplicateKeys, parseForEditing, readDocument, selfContainingAlias, unreadableKey, unresolvedAlias } from "./yaml-aliases.js";
 import { excessiveAliasing, mayHoldAnchor, type Path, YamlDocumentEditor } from "./yaml-editor.js";
-import { resolvePath, valueAtPath } from "./yaml-path.js";
+import { isPrefix, resolvePath, valueAtPath } from "./yaml-path.js";
 
 export const POSTRENDER_FILENAME = "postrenderer.helm.sh/postrender-filename";
 
@@ -241,6 +241,7 @@ export class ParsedDocument {
    * `0755` is a boolean or an octal to it. A fact another object takes from here must be read alike.
    */
   readsAlikeAt(path: Path): boolean {
+    if (!this.endReadsAlikeAt(path)) return false;
     // Read as Kubernetes reads it already (readOverridingMerges), or alike in both versions.
     if (this.originalReadsAlikeIn11 || this.readAsKubernetes) return true;
     if (this.readIn11 === undefined) {
@@ -249,6 +250,19 @@ export class ParsedDocument {
       this.readIn11 = read.error === undefined ? { value: read.value } : null;
     }
     return this.readIn11 !== null && sameData(valueAtPath(this.initial, path), valueAtPath(this.readIn11.value, path));
+  }
+
+  /**
+   * False where `path` holds the block scalar that ends the document and its last line breaks: Helm's split
+   * (releaseutil.SplitManifests, used for hooks and by Helm 4 post-renderers) drops them, kubectl keeps them, so the
+   * value is not one thing to Kubernetes. Where the block's path is not known, nothing is taken as read alike.
+   */
+  private endReadsAlikeAt(path: Path): boolean {
+    const end = this.terminalBlocks.of(this.rawText);
+    if (end === undefined) return true;
+    if (end.path === undefined) return false;
+    const value = valueAtPath(this.initial, end.path);
+    return !(typeof value === "string" && value.endsWith("\n") && isPrefix(path, end.path));
   }
 
   /** Line and column, in the document as rendered, of the node at `path`, or of the deepest part of it that exists. */

@@ -197,7 +197,7 @@ export const cronjobClaims: Rule<Options> = {
             const other = misreadOwner;
             plan.finding(
               "warning",
-              `${job} mounts claim ${volume.claimName}, which nothing in the stream creates; ${other.workload} mounts a claim at the same path ${other.mountPath}, but Kubernetes' YAML 1.1 reads the names it is built from otherwise (a plain 010 is 8 to it), so it is not taken as the Job's main workload (quote those values in the chart, or set cronjob-claims.claims)`,
+              `${job} mounts claim ${volume.claimName}, which nothing in the stream creates; ${other.workload} mounts a claim at the same path ${other.mountPath}, but Kubernetes reads the names it is built from otherwise (to its YAML 1.1 a plain 010 is 8; Helm's split drops the last line break of a block scalar that ends the document), so it is not taken as the Job's main workload (quote those values in the chart, or set cronjob-claims.claims)`,
               job,
               volume.path,
             );
@@ -413,7 +413,7 @@ function coLocation(
   if (!owner.workload.readsAlikeAt(["spec", "selector", "matchLabels"])) {
     plan.finding(
       "warning",
-      `${job} shares ReadWriteOnce claim ${claim} with ${owner.workload}, whose selector's matchLabels Kubernetes reads otherwise (a plain on, yes or 010 is a boolean or a number to it), so no podAffinity is copied from them (quote those keys and values in the chart)`,
+      `${job} shares ReadWriteOnce claim ${claim} with ${owner.workload}, whose selector's matchLabels Kubernetes reads otherwise (to its YAML 1.1 a plain on, yes or 010 is a boolean or a number; Helm's split drops the last line break of a block scalar that ends the document), so no podAffinity is copied from them (quote those keys and values in the chart, as plain scalars)`,
       job,
       volume.path,
     );
@@ -624,7 +624,8 @@ function mainWorkloadMounts(stream: ManifestStream, namespaceOf: (object: KubeOb
     const noPods = mayRunNoPods(workload, scaling);
     // The first pod's ordinal (spec.ordinals.start); a value that is no ordinal names no claim.
     const start = workload.get(["spec", "ordinals", "start"]) ?? 0;
-    // A claim name is taken from this workload only where Kubernetes reads it alike (a plain 010 is 8 to it).
+    // A claim name is taken from this workload only where Kubernetes reads it alike (a plain 010 is 8 to it, and a
+    // block scalar that ends the document loses its last line break to Helm's split).
     const readAlike = (...paths: Path[]) => paths.every((path) => workload.readsAlikeAt(path));
     // A claim template's claims are named from these (not the rest of a template: a plain 0777 size is no name).
     const countedFrom: Path[] =

@@ -120,6 +120,9 @@ const readsJobs = (state: ReturnType<typeof parseLiveState>) => {
 };
 
 
+/** Deployment `app` whose selector comes last, its value a block scalar: the document ends in it. */
+const SELECTOR_LAST = app().replace("  selector:\n    matchLabels: {app: app}\n", "") + "  selector:\n    matchLabels:\n      app: |\n        app\n";
+
 const table: Record<string, Row> = {
   "share: a claim nothing creates, at the path where the Deployment mounts its claim, becomes that claim; co-located; the assumption said": {
     input: app() + pvc("data") + backup(),
@@ -429,7 +432,7 @@ const table: Record<string, Row> = {
   "ordinals.start written 010, which Kubernetes reads as 8: no claim name is taken from it": {
     input: db(1).replace("  replicas: 1\n", "  replicas: 1\n  ordinals: {start: 010}\n") + backup(),
     findings: [
-      "CronJob backup mounts claim backup-scratch, which nothing in the stream creates; StatefulSet db mounts a claim at the same path /data, but Kubernetes' YAML 1.1 reads the names it is built from otherwise (a plain 010 is 8 to it), so it is not taken as the Job's main workload (quote those values in the chart, or set cronjob-claims.claims)",
+      "CronJob backup mounts claim backup-scratch, which nothing in the stream creates; StatefulSet db mounts a claim at the same path /data, but Kubernetes reads the names it is built from otherwise (to its YAML 1.1 a plain 010 is 8; Helm's split drops the last line break of a block scalar that ends the document), so it is not taken as the Job's main workload (quote those values in the chart, or set cronjob-claims.claims)",
     ],
   },
   "a workload Kubernetes reads otherwise only where no claim is named (minReadySeconds: 010) is still the main workload": {
@@ -444,8 +447,17 @@ const table: Record<string, Row> = {
     output: app().replace("matchLabels: {app: app}", "matchLabels: {on: app}").replace("labels: {app: app}", "labels: {on: app}") + backup("", SHARED),
     findings: [
       ASSUMING,
-      "CronJob backup shares ReadWriteOnce claim data with Deployment app, whose selector's matchLabels Kubernetes reads otherwise (a plain on, yes or 010 is a boolean or a number to it), so no podAffinity is copied from them",
+      "CronJob backup shares ReadWriteOnce claim data with Deployment app, whose selector's matchLabels Kubernetes reads otherwise (to its YAML 1.1 a plain on, yes or 010 is a boolean or a number; Helm's split drops the last line break of a block scalar that ends the document), so no podAffinity is copied from them",
     ],
+  },
+  "a selector value written as the block scalar that ends the document (app\\n to kubectl, app to Helm's split): shared, no podAffinity copied": {
+    input: SELECTOR_LAST + pvc("data") + backup(),
+    output: SELECTOR_LAST + pvc("data") + backup("", SHARED),
+    findings: [ASSUMING, "whose selector's matchLabels Kubernetes reads otherwise"],
+  },
+  "a claim name written as the block scalar that ends the document is not taken as the one to share": {
+    input: app().replace("persistentVolumeClaim: {claimName: data}\n", "persistentVolumeClaim:\n            claimName: |\n              data\n") + backup(),
+    findings: ["Deployment app mounts a claim at the same path /data, but Kubernetes reads the names it is built from otherwise"],
   },
   "a Job mounting a later replica's claim (ordinals from 5) is co-located with that pod": {
     input: db(3).replace("  replicas: 3\n", "  replicas: 3\n  ordinals: {start: 5}\n") + backup("", "persistentVolumeClaim: {claimName: data-db-6}"),
