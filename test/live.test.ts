@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { normalizeTemplate } from "../src/live/claim-template-diff.js";
-import { jobExists, parseLiveState } from "../src/live/live-state.js";
+import { parseLiveState } from "../src/live/live-state.js";
+import { liveNamespacesFor } from "../src/fix-stream.js";
 import { readLiveState } from "../src/cli/live-source.js";
 import { ALL_RULES_OFF, EXAMPLES, example, fix, runBin } from "./helpers.js";
 import { tempDir } from "./frontends/hosts.js";
@@ -194,7 +195,7 @@ describe("--live kubectl", () => {
     const run = runBin(["--live", "kubectl"], statefulSet("a", "  namespace: shop\n") + statefulSet("b", "  namespace: crm\n"), env);
     expect(run.code, run.stderr).toBe(0);
     expect(readFileSync(calls, "utf8")).toBe(
-      "get statefulsets,persistentvolumeclaims,jobs -n crm -o yaml --request-timeout=25s\nget statefulsets,persistentvolumeclaims,jobs -n shop -o yaml --request-timeout=25s\n",
+      "get statefulsets,persistentvolumeclaims -n crm -o yaml --request-timeout=25s\nget statefulsets,persistentvolumeclaims -n shop -o yaml --request-timeout=25s\n",
     );
     const unplaced = runBin(["--live", "kubectl"], statefulSet("a", ""), env);
     expect(unplaced).toMatchObject({ code: 2, stdout: "" });
@@ -207,14 +208,14 @@ describe("--live kubectl", () => {
     const run = runBin(["--live", "kubectl"], example("prometheus-pushgateway", "rendered-2.17.0.yaml"), env);
     expect(run).toMatchObject({ code: 2, stdout: "" });
     expect(run.stderr).toContain(
-      "--live kubectl: kubectl get statefulsets,persistentvolumeclaims,jobs -n monitoring -o yaml --request-timeout=25s failed: The connection to the server localhost:8080 was refused",
+      "--live kubectl: kubectl get statefulsets,persistentvolumeclaims -n monitoring -o yaml --request-timeout=25s failed: The connection to the server localhost:8080 was refused",
     );
   });
 
   it("names kubectl's exit status when it fails without a word", () => {
     const run = runBin(["--live", "kubectl"], example("prometheus-pushgateway", "rendered-2.17.0.yaml"), fakeKubectl("exit 3"));
     expect(run).toMatchObject({ code: 2, stdout: "" });
-    expect(run.stderr).toContain("--live kubectl: kubectl get statefulsets,persistentvolumeclaims,jobs -n monitoring -o yaml --request-timeout=25s failed: exit 3 (");
+    expect(run.stderr).toContain("--live kubectl: kubectl get statefulsets,persistentvolumeclaims -n monitoring -o yaml --request-timeout=25s failed: exit 3 (");
   });
 
   it("fails clearly when kubectl is missing or the file is", () => {
@@ -328,125 +329,24 @@ ${templates}`;
   });
 });
 
-describe("--live kubectl reads Jobs too", () => {
-  it("asks for statefulsets, claims and jobs per namespace, and knows which Jobs of that namespace are absent", () => {
+describe("--live kubectl: what it asks for", () => {
+  it("asks for statefulsets and claims per namespace", () => {
     const dir = mkdtempSync(join(tmpdir(), "fix-storage-kubectl-"));
     const kubectl = join(dir, "kubectl");
     writeFileSync(
       kubectl,
-      `#!/bin/sh\necho "$@" > ${join(dir, "args")}\nprintf 'apiVersion: v1\\nkind: List\\nitems:\\n  - {apiVersion: batch/v1, kind: Job, metadata: {name: migrate, namespace: apps}}\\n'\n`,
+      `#!/bin/sh\necho "$@" > ${join(dir, "args")}\nprintf 'apiVersion: v1\\nkind: List\\nitems:\\n  - {apiVersion: v1, kind: PersistentVolumeClaim, metadata: {name: data, namespace: apps}, spec: {accessModes: [ReadWriteMany]}}\\n'\n`,
     );
     chmodSync(kubectl, 0o755);
     const state = readLiveState("kubectl", () => ["apps"], { FIX_STORAGE_KUBECTL: kubectl });
-    expect(readFileSync(join(dir, "args"), "utf8")).toMatch(/^get statefulsets,persistentvolumeclaims,jobs -n apps -o yaml/);
-    expect(jobExists(state, "apps", "migrate")).toBe(true);
-    expect(jobExists(state, "apps", "cleanup")).toBe(false);
-    expect(jobExists(state, "other", "cleanup")).toBeUndefined();
+    expect(readFileSync(join(dir, "args"), "utf8")).toMatch(/^get statefulsets,persistentvolumeclaims -n apps -o yaml/);
+    expect(state.claims.map(({ namespace, name, accessModes }) => ({ namespace, name, accessModes }))).toEqual([
+      { namespace: "apps", name: "data", accessModes: ["ReadWriteMany"] },
+    ]);
   });
 
-  it("a --live file proves no Job absent", () => {
-    const state = parseLiveState("apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate, namespace: apps}\n", "live.yaml");
-    expect(jobExists(state, "apps", "migrate")).toBe(true);
-    expect(jobExists(state, "apps", "cleanup")).toBeUndefined();
-  });
-});
-
-describe("a release Job that --live let a run fix keeps the fix on the next upgrade (its pod template cannot change)", () => {
-  // A release Job (no helm.sh/hook), as SPIRE's webhook cleanup rendered with hooks off; the image's entrypoint is kubectl.
-  const RENDER = `---
-# Source: spire/templates/webhook-cleanup-job.yaml
-apiVersion: batch/v1
-kind: Job
-metadata:
-  name: spire-webhook-cleanup
-  namespace: spire
-  labels: {app.kubernetes.io/instance: spire}
-spec:
-  template:
-    spec:
-      restartPolicy: OnFailure
-      containers:
-        - name: cleanup
-          image: docker.io/rancher/kubectl:v1.30.2
-          args: [delete, validatingwebhookconfiguration, spire-webhook-legacy]
-`;
-  /** The live Job as the API server keeps the one created from `stream`: defaults and the controller's labels added. */
-  const liveJobFrom = (stream: string): Obj => {
-    const job = (parseAllDocuments(stream)[0] as { toJS(): Obj }).toJS();
-    const template = job.spec.template;
-    template.metadata = { labels: { "batch.kubernetes.io/job-name": "spire-webhook-cleanup", "controller-uid": "9f1c" } };
-    template.spec.dnsPolicy = "ClusterFirst";
-    template.spec.containers[0].imagePullPolicy = "IfNotPresent";
-    template.spec.containers[0].terminationMessagePath = "/dev/termination-log";
-    return { ...job, spec: { ...job.spec, backoffLimit: 6, completions: 1 }, status: { succeeded: 1 } };
-  };
-  const withLive = (state: ReturnType<typeof parseLiveState>) => ({ disable: ["claim-ownership"], live: { state, mode: "pin" as const } });
-  const argsOf = (stream: string) => (parseAllDocuments(stream)[0] as { toJS(): Obj }).toJS().spec.template.spec.containers[0].args;
-
-  it("absent, it is fixed; present with the fix, the fix is kept; present without it, it is left as rendered", async () => {
-    const absent = parseLiveState("apiVersion: v1\nkind: List\nitems: []\n", "kubectl");
-    absent.jobNamespaces.add("spire");
-    const first = await fix(RENDER, withLive(absent));
-    expect(argsOf(first.output)).toEqual(["delete", "validatingwebhookconfiguration", "spire-webhook-legacy", "--ignore-not-found"]);
-    expect(first.changes.map((change) => change.reason).join("\n")).toContain("has no such Job, so it is created with this template, not updated");
-
-    const made = parseLiveState(stringify(liveJobFrom(first.output)), "kubectl");
-    made.jobNamespaces.add("spire");
-    const next = await fix(RENDER, withLive(made));
-    expect(next.output).toBe(first.output);
-    expect(next.changes.map((change) => change.reason).join("\n")).toContain("has it with this change in its pod template already (an earlier run made it so)");
-
-    const unfixed = parseLiveState(stringify(liveJobFrom(RENDER)), "kubectl");
-    unfixed.jobNamespaces.add("spire");
-    const left = await fix(RENDER, withLive(unfixed));
-    expect(left.output).toBe(RENDER);
-    expect(left.findings.map((finding) => finding.message).join("\n")).toContain("so it is left alone: a Job's pod template cannot change");
-  });
-
-  it("cronjob-claims: a release Job given a podAffinity when it was absent keeps it once the cluster has it", async () => {
-    const render = `---
-# Source: app/templates/deployment.yaml
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: app, namespace: blog, labels: {app.kubernetes.io/instance: app, app.kubernetes.io/name: app}}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app.kubernetes.io/name: app}}
-  template:
-    metadata: {labels: {app.kubernetes.io/name: app}}
-    spec:
-      containers: [{name: app, image: app:1, volumeMounts: [{name: data, mountPath: /data}]}]
-      volumes: [{name: data, persistentVolumeClaim: {claimName: app-data}}]
----
-# Source: app/templates/pvc.yaml
-apiVersion: v1
-kind: PersistentVolumeClaim
-metadata: {name: app-data, namespace: blog}
-spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
----
-# Source: app/templates/import-job.yaml
-apiVersion: batch/v1
-kind: Job
-metadata: {name: import, namespace: blog, labels: {app.kubernetes.io/instance: app, app.kubernetes.io/name: app}}
-spec:
-  template:
-    spec:
-      restartPolicy: OnFailure
-      containers: [{name: import, image: app:1, volumeMounts: [{name: data, mountPath: /data}]}]
-      volumes: [{name: data, persistentVolumeClaim: {claimName: app-data}}]
-`;
-    const jobOf = (stream: string) => parseAllDocuments(stream).map((doc) => doc.toJS() as Obj).find((object) => object.kind === "Job") as Obj;
-    const absent = parseLiveState("apiVersion: v1\nkind: List\nitems: []\n", "kubectl");
-    absent.jobNamespaces.add("blog");
-    const options = (state: ReturnType<typeof parseLiveState>) => ({ disable: ["claim-ownership"], live: { state, mode: "pin" as const } });
-    const first = await fix(render, options(absent));
-    expect(jobOf(first.output).spec.template.spec.affinity).toBeDefined();
-
-    const live = jobOf(first.output);
-    live.spec.template.spec.dnsPolicy = "ClusterFirst";
-    live.spec.template.metadata = { labels: { "controller-uid": "77aa" } };
-    const made = parseLiveState(stringify(live), "kubectl");
-    made.jobNamespaces.add("blog");
-    expect((await fix(render, options(made))).output).toBe(first.output);
+  it("reads the namespaces of Deployments on claims too, for their access modes (rwo-rollout)", () => {
+    const render = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: web}\nspec:\n  selector: {matchLabels: {app: app}}\n  template:\n    metadata: {labels: {app: app}}\n    spec:\n      containers: [{name: app, image: app:1}]\n      volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]\n";
+    expect(liveNamespacesFor(render)).toEqual(["web"]);
   });
 });

@@ -24,7 +24,7 @@ function childProcess(): typeof import("node:child_process") {
 
 function kubectlState(ns: string, env: Record<string, string | undefined>): LiveState {
   const { spawnSync } = childProcess();
-  const args = ["get", "statefulsets,persistentvolumeclaims,jobs", "-n", ns, "-o", "yaml", `--request-timeout=${KUBECTL_TIMEOUT_SECONDS - 5}s`];
+  const args = ["get", "statefulsets,persistentvolumeclaims", "-n", ns, "-o", "yaml", `--request-timeout=${KUBECTL_TIMEOUT_SECONDS - 5}s`];
   const result = spawnSync(env.FIX_STORAGE_KUBECTL ?? "kubectl", args, {
     encoding: "utf8",
     timeout: KUBECTL_TIMEOUT_SECONDS * 1000,
@@ -45,7 +45,5 @@ function kubectlState(ns: string, env: Record<string, string | undefined>): Live
       `--live kubectl: ${command} failed: ${reason} (it uses kubectl's current context and KUBECONFIG; check kubectl config current-context)`,
     );
   }
-  const state = parseLiveState(result.stdout, `kubectl (namespace ${ns})`);
-  state.jobNamespaces.add(ns);
-  return state;
+  return parseLiveState(result.stdout, `kubectl (namespace ${ns})`);
 }

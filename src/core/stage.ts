@@ -13,10 +13,6 @@ export interface RuleContext {
     claimExists(namespace: string, name: string): boolean;
     /** The live claim's binding, class and access modes, when the cluster has the claim. */
     claim(namespace: string, name: string): { volumeName?: string; storageClassName?: string; accessModes?: string[] } | undefined;
-    /** Undefined where the live state cannot tell (a file, or a namespace not read). */
-    jobExists(namespace: string, name: string): boolean | undefined;
-    /** The live Job, when the live state has it (as the API server keeps it: defaults filled in). */
-    job(namespace: string, name: string): Record<string, unknown> | undefined;
     /** The replicas of the live StatefulSet, when the cluster has it (spec.replicas, 1 when unset). */
     statefulSetReplicas(namespace: string, name: string): number | undefined;
   };

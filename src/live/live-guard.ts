@@ -8,7 +8,7 @@ import { FixStorageError } from "../core/errors.js";
 import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
 import type { ReleaseIdentity } from "../core/release.js";
 import { PlanBuilder, type Stage } from "../core/stage.js";
-import { claimTemplates, claimVolumes, isHelmHook, mentionsClaims, mounts, podSpec, statefulSets } from "../rules/workloads.js";
+import { claimTemplates, claimVolumes, mentionsClaims, mounts, podSpec, statefulSets } from "../rules/workloads.js";
 import { differences, normalizeTemplate, pinnableTemplate, quantityBytes } from "./claim-template-diff.js";
 import type { LiveClaim, LiveState } from "./live-state.js";
 
@@ -78,10 +78,12 @@ export function liveNamespaces(stream: ManifestStream, release: ReleaseIdentity)
     }
     namespaces.add(namespace);
   }
-  // Release Jobs a rule may edit only if they do not exist yet: their namespace is read too, when it is known.
-  for (const job of stream.objects(["Job"])) {
-    const namespace = release.namespaceOf(job);
-    if (namespace !== undefined && !isHelmHook(job)) namespaces.add(namespace);
+  // Deployments on claims the stream does not render take their access modes from the cluster (rwo-rollout): their
+  // namespace is read too, when it is known.
+  for (const deployment of stream.objects(["Deployment"], mentionsClaims)) {
+    const namespace = release.namespaceOf(deployment);
+    const pod = podSpec(deployment);
+    if (namespace !== undefined && pod !== undefined && claimVolumes(pod).length > 0) namespaces.add(namespace);
   }
   return [...namespaces].sort();
 }

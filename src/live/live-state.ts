@@ -24,13 +24,6 @@ export interface LiveState {
   /** `namespace/name` → the live StatefulSet. */
   statefulSets: Map<string, Record<string, unknown>>;
   claims: LiveClaim[];
-  /** `namespace/name` → the live Job. */
-  jobs: Map<string, Record<string, unknown>>;
-  /**
-   * Namespaces whose Jobs were all read, so a Job missing there is known not to exist. Only `--live kubectl` reads
-   * them; a file may list any subset of a namespace's Jobs, so it proves no Job absent.
-   */
-  jobNamespaces: Set<string>;
   /**
    * The objects that state no metadata.namespace (`helm get manifest` prints a chart's objects so): kept under the
    * namespace "" until placeLiveState puts them in the release's.
@@ -39,7 +32,7 @@ export interface LiveState {
 }
 
 export function parseLiveState(text: string, origin: string): LiveState {
-  const state: LiveState = { origin, statefulSets: new Map(), claims: [], jobs: new Map(), jobNamespaces: new Set(), unplaced: [] };
+  const state: LiveState = { origin, statefulSets: new Map(), claims: [], unplaced: [] };
   const documents = parseAllDocuments(text, { merge: true, logLevel: "error" });
   for (const doc of Array.isArray(documents) ? documents : [documents]) {
     const [error] = doc.errors;
@@ -61,11 +54,10 @@ function collect(object: unknown, state: LiveState): void {
   const metadata = isRecord(object.metadata) ? object.metadata : {};
   const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "";
   const name = typeof metadata.name === "string" ? metadata.name : "";
-  if (namespace === "" && (object.kind === "StatefulSet" || object.kind === "Job" || object.kind === "PersistentVolumeClaim")) {
+  if (namespace === "" && (object.kind === "StatefulSet" || object.kind === "PersistentVolumeClaim")) {
     state.unplaced.push(`${object.kind} ${name}`);
   }
   if (object.kind === "StatefulSet") state.statefulSets.set(`${namespace}/${name}`, object);
-  if (object.kind === "Job") state.jobs.set(`${namespace}/${name}`, object);
   if (object.kind === "PersistentVolumeClaim") {
     const spec = isRecord(object.spec) ? object.spec : {};
     state.claims.push({
@@ -97,16 +89,6 @@ export function liveStatefulSetReplicas(state: LiveState, namespace: string, nam
 }
 
 /** True or false where the live state can tell whether the Job exists; undefined where it cannot. */
-/** The live Job, when the live state has it. */
-export function liveJob(state: LiveState, namespace: string, name: string): Record<string, unknown> | undefined {
-  return state.jobs.get(`${namespace}/${name}`);
-}
-
-export function jobExists(state: LiveState, namespace: string, name: string): boolean | undefined {
-  if (state.jobs.has(`${namespace}/${name}`)) return true;
-  return state.jobNamespaces.has(namespace) ? false : undefined;
-}
-
 /**
  * The state with the objects that state no namespace put in the release's, as Helm installs them; an error when the
  * release namespace is not known (they would be compared with nothing, and a forbidden change would pass unseen).
@@ -124,20 +106,17 @@ export function placeLiveState(state: LiveState, namespace: string | undefined):
     ...state,
     statefulSets: new Map([...state.statefulSets].map(([key, value]) => [place(key), value])),
     claims: state.claims.map((claim) => (claim.namespace === "" ? { ...claim, namespace } : claim)),
-    jobs: new Map([...state.jobs].map(([key, value]) => [place(key), value])),
     unplaced: [],
   };
 }
 
 /** Several reads (one per namespace) as one state. */
 export function mergeLiveStates(states: readonly LiveState[], origin: string): LiveState {
-  const merged: LiveState = { origin, statefulSets: new Map(), claims: [], jobs: new Map(), jobNamespaces: new Set(), unplaced: [] };
+  const merged: LiveState = { origin, statefulSets: new Map(), claims: [], unplaced: [] };
   for (const state of states) {
     merged.unplaced.push(...state.unplaced);
     for (const [key, value] of state.statefulSets) merged.statefulSets.set(key, value);
     merged.claims.push(...state.claims);
-    for (const [key, value] of state.jobs) merged.jobs.set(key, value);
-    for (const namespace of state.jobNamespaces) merged.jobNamespaces.add(namespace);
   }
   return merged;
 }

@@ -26,12 +26,10 @@ import {
   type ClaimVolume,
   claimTemplates,
   claimVolumes,
-  editableReleaseJob,
   autoscalerOf,
   hookPhases,
   mayRunNoPods,
   mostReplicas,
-  releaseJobHint,
   isHelmHook,
   notAHook,
   mentionsClaims,
@@ -251,14 +249,12 @@ export const cronjobClaims: Rule<Options> = {
         plan.edit(job, { op: "delete", path, reason: "the volume's claim is created by nothing in the stream; mode remove drops the volume and every mount of it" });
       }
       addAffinity(plan, job, pod.path, pod.spec, affinityTerms);
-      const absent = job.kind === "Job" && !isHelmHook(job) ? editableReleaseJob(job, plan.edits.slice(editsBefore), { release, live }) : undefined;
-      if (absent !== undefined) {
-        for (const edit of plan.edits.slice(editsBefore)) edit.reason = `${edit.reason}; ${absent}`;
-      } else if (job.kind === "Job" && !isHelmHook(job) && plan.edits.length > editsBefore) {
+      // A release Job is never edited: its pod template cannot change (see idempotent-cleanup).
+      if (job.kind === "Job" && !isHelmHook(job) && plan.edits.length > editsBefore) {
         const withheld = plan.edits.splice(editsBefore);
         plan.finding(
           "warning",
-          `${job} ${notAHook(job)}, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. What it needs: ${[...new Set(withheld.map((edit) => edit.reason.replace(NOW_SHARES, "it should share")))].join("; ")}. Fix it in the chart, or make the Job a hook (helm.sh/hook)${releaseJobHint(job, { release, live })}`,
+          `${job} ${notAHook(job)}, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. What it needs: ${[...new Set(withheld.map((edit) => edit.reason.replace(NOW_SHARES, "it should share")))].join("; ")}. Fix it in the chart, or make the Job a hook (helm.sh/hook)`,
           job,
         );
       }
@@ -413,7 +409,7 @@ function coLocation(
   if (!owner.workload.readsAlikeAt(["spec", "selector", "matchLabels"])) {
     plan.finding(
       "warning",
-      `${job} shares ReadWriteOnce claim ${claim} with ${owner.workload}, whose selector's matchLabels Kubernetes reads otherwise (to its YAML 1.1 a plain on, yes or 010 is a boolean or a number; Helm's split drops the last line break of a block scalar that ends the document), so no podAffinity is copied from them (quote those keys and values in the chart, as plain scalars)`,
+      `${job} shares ReadWriteOnce claim ${claim} with ${owner.workload}, whose selector's matchLabels Kubernetes reads otherwise (to its YAML 1.1 a plain on, yes or 010 is a boolean or a number; Helm's split drops the last line break of a block scalar that ends the document), so no podAffinity is copied from them (write those keys and values in the chart as quoted scalars)`,
       job,
       volume.path,
     );

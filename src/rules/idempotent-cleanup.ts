@@ -12,7 +12,7 @@ import { RETRY_NAME } from "./cleanup/shell-invocation.js";
 import { PlanBuilder, type Rule } from "./rule.js";
 import { IGNORE_NOT_FOUND } from "./cleanup/kubectl-command.js";
 import { mountedScriptDeletes, scriptSourcesByName } from "./cleanup/mounted-scripts.js";
-import { containers, editableReleaseJob, isHelmHook, notAHook, podSpec, releaseJobHint } from "./workloads.js";
+import { containers, isHelmHook, notAHook, podSpec } from "./workloads.js";
 
 const RULE = "idempotent-cleanup";
 const DELETE_POLICY = "helm.sh/hook-delete-policy";
@@ -33,7 +33,7 @@ export const idempotentCleanup: Rule<Options> = {
   summary: "make cleanup hook Jobs' kubectl delete idempotent (--ignore-not-found, safe retries, before-hook-creation)",
   defaultEnabled: true,
   options,
-  plan({ stream, release, live }, settings) {
+  plan({ stream, release }, settings) {
     const plan = new PlanBuilder(RULE);
     let sources: Map<string, KubeObject[]> | undefined;
     const scriptSources = () => {
@@ -67,19 +67,16 @@ export const idempotentCleanup: Rule<Options> = {
       const deletes = plans.reduce((sum, one) => sum + one.deletes, 0) + mounted.reduce((sum, one) => sum + one.deletes, 0);
       const edits = plans.flatMap((one) => one.edits);
       for (const one of plans) for (const finding of one.findings) plan.finding(finding.severity, `${job}: ${finding.message}`, job);
-      const absent = isHook || edits.length === 0 ? undefined : editableReleaseJob(job, edits, { release, live });
-      if (!isHook && absent === undefined) {
+      // A release Job is never edited: its pod template cannot change, and whether the cluster has the Job (and with
+      // which template) changes from one upgrade to the next, so no edit of it stays the template the Job has.
+      if (!isHook) {
         if (edits.length > 0) {
           plan.finding(
             "warning",
-            `${job} runs kubectl delete without --ignore-not-found but ${notAHook(job)}, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. Add --ignore-not-found in the chart, or make the Job a hook (helm.sh/hook with helm.sh/hook-delete-policy: before-hook-creation)${releaseJobHint(job, { release, live })}`,
+            `${job} runs kubectl delete without --ignore-not-found but ${notAHook(job)}, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. Add --ignore-not-found in the chart, or make the Job a hook (helm.sh/hook with helm.sh/hook-delete-policy: before-hook-creation)`,
             job,
           );
         }
-        continue;
-      }
-      if (absent !== undefined) {
-        for (const edit of edits) plan.edit(job, { ...edit, reason: `${edit.reason}; ${absent}` });
         continue;
       }
       for (const edit of edits) plan.edit(job, edit);

@@ -91,6 +91,7 @@ export const rwoRollout: Rule<Options> = {
       const namespace = namespaceOf(deployment);
       // A claim the stream does not render: rwo-rollout.claims, or the cluster's (--live); the two must agree.
       const disagreeing: string[] = [];
+      const inClusterOnly = new Set<string>();
       const { exclusive, unknown } = classify(
         volumes.map((volume) => volume.claimName),
         (claim) => {
@@ -98,13 +99,16 @@ export const rwoRollout: Rule<Options> = {
           if (rendered !== undefined) return rendered;
           const given = configured(opts, claim);
           const inCluster = live?.claim(namespace, claim)?.accessModes;
-          if (given !== undefined && inCluster !== undefined && !sameModes(given, inCluster)) {
+          if (given !== undefined && inCluster !== undefined && shared(given) !== shared(inCluster)) {
             disagreeing.push(`rwo-rollout.claims gives ${claim} ${given.join(", ")}, but ${live?.origin} has it ${inCluster.join(", ")}`);
             return undefined;
           }
-          return given ?? inCluster;
+          if (inCluster === undefined) return given;
+          if (given === undefined) inClusterOnly.add(claim);
+          return inCluster;
         },
       );
+      for (const claim of exclusive) if (inClusterOnly.has(claim.claim)) claim.note = ` (not rendered; ${live?.origin} has it)`;
       if (disagreeing.length > 0) {
         plan.finding("warning", `${deployment}: ${disagreeing.join("; ")}, so rwo-rollout left it alone (correct rwo-rollout.claims)`, deployment);
         continue;
@@ -197,6 +201,8 @@ function tiedToOneNode(workloads: readonly KubeObject[]): boolean {
 interface ExclusiveClaim {
   claim: string;
   mode: "ReadWriteOnce" | "ReadWriteOncePod";
+  /** Where its mode came from, when not from the stream. */
+  note?: string;
 }
 
 /** Claims only one node (or pod) can use, and claims whose access mode nobody states. ReadWriteMany/ReadOnlyMany drop out. */
@@ -224,7 +230,7 @@ function describeReplicas(replicas: number, scaling: Autoscaling | undefined): s
 
 /** A claim only one node can use: the deadlock (reported, or fixed with Recreate), or several replicas on it (reported). */
 function planExclusive(plan: PlanBuilder, deployment: KubeObject, rollout: RollingRollout, exclusive: ExclusiveClaim[], mode: Options["mode"]): void {
-  const named = exclusive.map(({ claim, mode }) => `${mode} claim ${claim}`).join(", ");
+  const named = exclusive.map(({ claim, mode, note }) => `${mode} claim ${claim}${note ?? ""}`).join(", ");
   const oncePod = exclusive.some(({ mode }) => mode === "ReadWriteOncePod");
   if (rollout.replicas > 1) {
     plan.finding(
@@ -271,11 +277,9 @@ function reportUnknown(plan: PlanBuilder, deployment: KubeObject, rollout: Rolli
   );
 }
 
-/** Whether two lists of access modes name the same kinds of access: one node (or pod), or shared. */
-function sameModes(a: readonly string[], b: readonly string[]): boolean {
-  const kind = (modes: readonly string[]) =>
-    modes.includes("ReadWriteMany") || modes.includes("ReadOnlyMany") ? "shared" : modes.includes("ReadWriteOncePod") ? "pod" : "node";
-  return kind(a) === kind(b);
+/** Access modes that let pods on several nodes use the claim (ReadWriteOnce and ReadWriteOncePod do not). */
+function shared(modes: readonly string[]): boolean {
+  return modes.includes("ReadWriteMany") || modes.includes("ReadOnlyMany");
 }
 
 function configured(opts: Options, claim: string): string[] | undefined {

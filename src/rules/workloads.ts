@@ -1,11 +1,6 @@
 /** Where pod specs and claim templates live in the workload kinds the rules read. */
 import * as z from "zod/mini";
 import { FixStorageError } from "../core/errors.js";
-import { applyRecord, copyData } from "../core/apply-record.js";
-import { sameData } from "../core/plain-data.js";
-import type { Edit } from "../core/records.js";
-import type { RuleContext } from "../core/stage.js";
-import { valueAtPath } from "../core/yaml-path.js";
 import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
 import type { Path } from "../core/yaml-editor.js";
 
@@ -167,39 +162,6 @@ export function notAHook(job: KubeObject): string {
   return hasHookAnnotation(job)
     ? "is not a Helm hook (its helm.sh/hook is on an item of a List, and Helm reads hooks only from a document's own metadata)"
     : "is not a Helm hook";
-}
-
-/**
- * Whether a release Job (not a hook) may be given `edits`: its pod template cannot change, so only where the result
- * is the template the cluster's Job has, or will be created with. That is so when --live shows the Job does not
- * exist yet (it is created, not updated), and when the live Job holds at every edited place what the edits write
- * there: an earlier run made it with them, and leaving them out now would change its template. Returns the reason
- * to add to the edits, or undefined to leave the Job alone.
- */
-export function editableReleaseJob(job: KubeObject, edits: readonly Edit[], context: Pick<RuleContext, "release" | "live">): string | undefined {
-  const namespace = context.release().namespaceOf(job);
-  if (!context.live || namespace === undefined) return undefined;
-  const exists = context.live.jobExists(namespace, job.name);
-  if (exists === false) return `${job} ${notAHook(job)}, but ${context.live.origin} has no such Job, so it is created with this template, not updated`;
-  const live = exists ? context.live.job(namespace, job.name) : undefined;
-  if (live === undefined || !holdsEdits(live, job.value, edits)) return undefined;
-  return `${job} ${notAHook(job)}, and ${context.live.origin} has it with this change in its pod template already (an earlier run made it so), which leaving it out would change`;
-}
-
-/** The live object holds, at each path the edits write, what the rendered object holds there once they are applied. */
-function holdsEdits(live: Record<string, unknown>, rendered: unknown, edits: readonly Edit[]): boolean {
-  if (edits.length === 0) return false;
-  let expected = copyData(rendered);
-  for (const edit of edits) expected = applyRecord(expected, { op: edit.op, path: edit.path, after: edit.value });
-  return edits.every((edit) => sameData(valueAtPath(expected, edit.path), valueAtPath(live, edit.path)));
-}
-
-/** What the live state says about a release Job left alone, for its finding. */
-export function releaseJobHint(job: KubeObject, context: Pick<RuleContext, "release" | "live">): string {
-  const namespace = context.release().namespaceOf(job);
-  if (!context.live) return "; if the Job does not exist in the cluster yet, --live kubectl lets fix-storage fix it";
-  if (namespace !== undefined && context.live.jobExists(namespace, job.name)) return ` (${context.live.origin} has it)`;
-  return `; ${context.live.origin} cannot show that the Job does not exist (only --live kubectl reads every Job of a namespace)`;
 }
 
 /** Who sets a workload's replica count besides its own spec.replicas. */

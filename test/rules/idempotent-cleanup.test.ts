@@ -31,14 +31,6 @@ const WRAPPER = JSON.stringify(
   '# fix-storage-retry: runs the command given after it unchanged; retried up to 3 times, 5s apart, if it fails.\n[ -z "${BASH_VERSION-}" ] || let SHLVL-=1\nfor fix_storage_attempt in 1 2 3; do\n  "$@" && exit 0\n  echo "fix-storage-retry: attempt $fix_storage_attempt of 4 failed with exit status $?; retrying in 5s" >&2\n  sleep 5\ndone\nexec "$@"\n',
 );
 
-/** Live state of namespace `apps` holding the named Jobs; `readAll`: as --live kubectl reads it (every Job of it). */
-function liveJobs(readAll: boolean, ...names: string[]) {
-  const text = names.map((name) => `---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ${name}\n  namespace: apps\n`).join("");
-  const state = parseLiveState(text, readAll ? "kubectl (namespace apps)" : "live.yaml");
-  if (readAll) state.jobNamespaces.add("apps");
-  return state;
-}
-
 /** A hook container that runs a script from ConfigMap `cleanup`, whose first delete has the flag and second does not. */
 const MOUNTS_CLEANUP = "        - name: k\n          image: bitnami/kubectl\n          command: [sh, /scripts/cleanup.sh]\n          volumeMounts: [{name: scripts, mountPath: /scripts}]\n      volumes: [{name: scripts, configMap: {name: cleanup}}]\n";
 const CLEANUP_CONFIGMAP = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cleanup\ndata:\n  cleanup.sh: |\n    set -e\n    kubectl --ignore-not-found=true delete secret old-token\n    kubectl delete secret app-token\n  other.txt: nothing to run\n";
@@ -344,21 +336,10 @@ const table: Record<string, Row> = {
       "warning: Job cleanup runs kubectl delete without --ignore-not-found but is not a Helm hook, so it is left alone: a Job's pod template cannot change, and an edited one would make every later upgrade of an existing release fail. Add --ignore-not-found in the chart, or make the Job a hook",
     ],
   },
-  "--live kubectl shows the release Job does not exist yet: it is created, so it is fixed (no hook policy)": {
-    with: { release: { namespace: "apps" }, live: { state: liveJobs(true), mode: "pin" } },
+  "--live, whatever it shows of the Job, does not change that: a release Job is never edited (its next upgrade would depend on the cluster)": {
+    with: { release: { namespace: "apps" }, live: { state: parseLiveState("apiVersion: v1\nkind: List\nitems: []\n", "kubectl (namespace apps)"), mode: "pin" } },
     input: job("", "        - name: k\n          command: [kubectl, delete, cm, x]\n"),
-    output: job("", "        - name: k\n          command: [kubectl, delete, cm, x, --ignore-not-found]\n"),
-    findings: [],
-  },
-  "--live kubectl shows the release Job exists: left alone, as without --live": {
-    with: { release: { namespace: "apps" }, live: { state: liveJobs(true, "cleanup"), mode: "pin" } },
-    input: job("", "        - name: k\n          command: [kubectl, delete, cm, x]\n"),
-    findings: ["(kubectl (namespace apps) has it)"],
-  },
-  "a --live file cannot prove a Job absent (it may list only some Jobs): left alone": {
-    with: { release: { namespace: "apps" }, live: { state: liveJobs(false), mode: "pin" } },
-    input: job("", "        - name: k\n          command: [kubectl, delete, cm, x]\n"),
-    findings: ["live.yaml cannot show that the Job does not exist (only --live kubectl reads every Job of a namespace)"],
+    findings: ["Job cleanup runs kubectl delete without --ignore-not-found but is not a Helm hook, so it is left alone"],
   },
   "a Job with helm.sh/hook inside a List is no hook to Helm (it reads hooks from a document's own metadata): left alone": {
     input: `apiVersion: v1\nkind: List\nitems:\n${job(HOOK, "        - name: k\n          command: [kubectl, delete, cm, x]\n")

@@ -366,6 +366,10 @@ describe("rwo-rollout", () => {
     expect(rwx.findings.filter((finding) => finding.rule === "rwo-rollout")).toEqual([]);
     const rwo = await fix(inApps, { ...withOptions({ mode: "fix" }), ...live("[ReadWriteOnce]") });
     expect(rwo.changes.map(({ path, after }) => ({ path, after }))).toEqual([{ path: ["spec", "strategy"], after: { type: "Recreate", rollingUpdate: null } }]);
+    expect(rwo.changes[0]?.reason).toContain("Deployment apps/app mounts ReadWriteOnce claim data (not rendered; live.yaml has it) and updates with RollingUpdate");
+    // One node or one pod: the same fix either way, so no disagreement; the cluster's mode is the one named.
+    const oncePod = await fix(inApps, { ...withOptions({ mode: "fix", claims: { data: "ReadWriteOnce" } }), ...live("[ReadWriteOncePod]") });
+    expect(oncePod.changes[0]?.reason).toContain("mounts ReadWriteOncePod claim data and updates");
     const both = await fix(inApps, { ...withOptions({ mode: "fix", claims: { data: "ReadWriteOnce" } }), ...live("[ReadWriteMany]") });
     expect(both.output).toBe(inApps);
     expect(both.findings.filter((finding) => finding.rule === "rwo-rollout").map((finding) => finding.message)).toEqual([
