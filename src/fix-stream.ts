@@ -113,7 +113,7 @@ export async function fixStream(input: string | readonly RawDocument[], options:
     stages = [liveNamespaceCheck(), ...stages.map((stage) => withLive(stage, live)), liveGuard({ live: state, mode, now: now ?? Date.now() })];
   }
   const result = runPipeline(input, stages, releaseInputs(options), options.keepSpooledReading);
-  if (!options.live) result.findings.push(...unpinnedTemplates(result.changes));
+  if (!options.live) for (const finding of unpinnedTemplates(result.changes)) result.findings.push(finding);
   // Always on: no option turns it off, so an editor bug ends here instead of in a cluster.
   proveEdits(result.edited, result.changes);
   if (options.validate !== false && result.changes.length > 0) {

@@ -140,6 +140,11 @@ export function renderBlockValue(value: Json, indent: number, style: BlockStyle)
   return { inline: "", lines: renderBlockLines(value, indent, style) };
 }
 
+/** Appends `more` from `from` on, one by one: a spread of a value's many lines (a KRM run's results) would overflow the stack. */
+function appendAll(lines: string[], more: readonly string[], from = 0): void {
+  for (let at = from; at < more.length; at++) lines.push(more[at] as string);
+}
+
 export function renderBlockLines(value: Json[] | { [key: string]: Json }, indent: number, style: BlockStyle): string[] {
   const pad = " ".repeat(indent);
   const lines: string[] = [];
@@ -147,17 +152,20 @@ export function renderBlockLines(value: Json[] | { [key: string]: Json }, indent
     for (const item of value) {
       if (isCollection(item) && !Array.isArray(item) && !isEmptyCollection(item)) {
         const inner = renderBlockLines(item, indent + 2, style);
-        lines.push(`${pad}- ${(inner[0] as string).slice(indent + 2)}`, ...inner.slice(1));
+        lines.push(`${pad}- ${(inner[0] as string).slice(indent + 2)}`);
+        appendAll(lines, inner, 1);
       } else {
         const rendered = renderBlockValue(item, indent + 2, style);
-        lines.push(`${pad}- ${rendered.inline}`.trimEnd(), ...rendered.lines);
+        lines.push(`${pad}- ${rendered.inline}`.trimEnd());
+        appendAll(lines, rendered.lines);
       }
     }
     return lines;
   }
   for (const [key, item] of Object.entries(value)) {
     const rendered = renderBlockValue(item, indent + style.step, style);
-    lines.push(`${pad}${renderString(key)}:${rendered.inline === "" ? "" : ` ${rendered.inline}`}`, ...rendered.lines);
+    lines.push(`${pad}${renderString(key)}:${rendered.inline === "" ? "" : ` ${rendered.inline}`}`);
+    appendAll(lines, rendered.lines);
   }
   return lines;
 }

@@ -114,9 +114,9 @@ export function placeLiveState(state: LiveState, namespace: string | undefined):
 export function mergeLiveStates(states: readonly LiveState[], origin: string): LiveState {
   const merged: LiveState = { origin, statefulSets: new Map(), claims: [], unplaced: [] };
   for (const state of states) {
-    merged.unplaced.push(...state.unplaced);
+    for (const object of state.unplaced) merged.unplaced.push(object);
     for (const [key, value] of state.statefulSets) merged.statefulSets.set(key, value);
-    merged.claims.push(...state.claims);
+    for (const claim of state.claims) merged.claims.push(claim);
   }
   return merged;
 }

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { goYamlReadsAsNumber, renderString } from "../../src/core/render.js";
+import { goYamlReadsAsNumber, renderBlockLines, renderString } from "../../src/core/render.js";
 
 function readsBack(text: string): boolean {
   try {
@@ -36,5 +36,14 @@ describe("renderString: plain exactly when both versions read the string back", 
       }),
       { numRuns: 3000, seed: 20261130 },
     );
+  });
+});
+
+describe("renderBlockLines on a large value", () => {
+  it("renders a list whose lines outnumber what a call may take as arguments (a KRM run's results for thousands of objects)", () => {
+    const results = Array.from({ length: 60_000 }, (_, index) => ({ message: `change ${index}`, severity: "info", field: { path: `items[${index}]` } }));
+    const lines = renderBlockLines({ results }, 0, { step: 2, eol: "\n" });
+    expect(lines.length).toBe(1 + 60_000 * 4);
+    expect(parse(lines.join("\n"))).toEqual({ results });
   });
 });

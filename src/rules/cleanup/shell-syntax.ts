@@ -114,10 +114,25 @@ export function readScript(script: string): ScriptModel {
   return model;
 }
 
+/** The line breaks of the text asked about last: a script's commands ask for their lines one after another. */
+let breaksOf: { text: string; at: number[] } | undefined;
+
+/** The 1-based line of `offset` in `text`: one more than the line breaks before it (found once per text). */
 export function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text[i] === "\n") line++;
-  return line;
+  if (breaksOf?.text !== text) {
+    const at: number[] = [];
+    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) at.push(i);
+    breaksOf = { text, at };
+  }
+  const { at } = breaksOf;
+  let low = 0;
+  let high = at.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((at[middle] as number) < offset) low = middle + 1;
+    else high = middle;
+  }
+  return low + 1;
 }
 
 type Context = "top" | "paren" | "case-item";
