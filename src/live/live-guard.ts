@@ -57,16 +57,16 @@ export function liveNamespaceCheck(): Stage {
   };
 }
 
+/** Whether the object's pods mount a claim (a volume of it). */
+function mountsClaims(object: KubeObject): boolean {
+  const pod = podSpec(object);
+  return pod !== undefined && claimVolumes(pod).length > 0;
+}
+
 /** The namespaces whose StatefulSets and PVCs --live needs; refuses, naming -n, when an object's cannot be told. */
 export function liveNamespaces(stream: ManifestStream, release: ReleaseIdentity): string[] {
   const namespaces = new Set<string>();
-  const compared = [
-    ...statefulSets(stream),
-    ...stream.objects(["CronJob", "Job"], mentionsClaims).filter((job) => {
-      const pod = podSpec(job);
-      return pod !== undefined && claimVolumes(pod).length > 0;
-    }),
-  ];
+  const compared = [...statefulSets(stream), ...stream.objects(["CronJob", "Job"], mentionsClaims).filter(mountsClaims)];
   for (const object of compared) {
     const namespace = release.namespaceOf(object);
     if (namespace === undefined) {
@@ -80,10 +80,9 @@ export function liveNamespaces(stream: ManifestStream, release: ReleaseIdentity)
   }
   // Deployments on claims the stream does not render take their access modes from the cluster (rwo-rollout): their
   // namespace is read too, when it is known.
-  for (const deployment of stream.objects(["Deployment"], mentionsClaims)) {
+  for (const deployment of stream.objects(["Deployment"], mentionsClaims).filter(mountsClaims)) {
     const namespace = release.namespaceOf(deployment);
-    const pod = podSpec(deployment);
-    if (namespace !== undefined && pod !== undefined && claimVolumes(pod).length > 0) namespaces.add(namespace);
+    if (namespace !== undefined) namespaces.add(namespace);
   }
   return [...namespaces].sort();
 }

@@ -88,7 +88,6 @@ export function liveStatefulSetReplicas(state: LiveState, namespace: string, nam
   return typeof spec.replicas === "number" ? spec.replicas : spec.replicas === undefined ? 1 : 0;
 }
 
-/** True or false where the live state can tell whether the Job exists; undefined where it cannot. */
 /**
  * The state with the objects that state no namespace put in the release's, as Helm installs them; an error when the
  * release namespace is not known (they would be compared with nothing, and a forbidden change would pass unseen).
