@@ -13,7 +13,7 @@ import { checkReleaseInputs, type ReleaseInputs, ReleaseIdentity, type ReleaseVa
 import type { RuleContext } from "./core/stage.js";
 import type { RawDocument } from "./core/stream.js";
 import { type LiveMode, liveGuard, liveNamespaceCheck, liveNamespaces } from "./live/live-guard.js";
-import { claimExists, type LiveState, liveClaim, liveStatefulSetReplicas, placeLiveState } from "./live/live-state.js";
+import { claimExists, type LiveState, liveClaim, liveStatefulSetOrdinals, placeLiveState } from "./live/live-state.js";
 import { unpinnedTemplates } from "./live/unpinned-templates.js";
 import { RULES } from "./rules/index.js";
 import { RULE_NAMES, type RuleName } from "./rules/rule.js";
@@ -108,7 +108,7 @@ export async function fixStream(input: string | readonly RawDocument[], options:
       origin: state.origin,
       claimExists: (namespace: string, name: string) => claimExists(state, namespace, name),
       claim: (namespace: string, name: string) => liveClaim(state, namespace, name),
-      statefulSetReplicas: (namespace: string, name: string) => liveStatefulSetReplicas(state, namespace, name),
+      statefulSetOrdinals: (namespace: string, name: string) => liveStatefulSetOrdinals(state, namespace, name),
     };
     stages = [liveNamespaceCheck(), ...stages.map((stage) => withLive(stage, live)), liveGuard({ live: state, mode, now: now ?? Date.now() })];
   }

@@ -13,8 +13,9 @@ export interface RuleContext {
     claimExists(namespace: string, name: string): boolean;
     /** The live claim's binding, class and access modes, when the cluster has the claim. */
     claim(namespace: string, name: string): { volumeName?: string; storageClassName?: string; accessModes?: string[] } | undefined;
-    /** The replicas of the live StatefulSet, when the cluster has it (spec.replicas, 1 when unset). */
-    statefulSetReplicas(namespace: string, name: string): number | undefined;
+    /** The ordinals the live StatefulSet's pods have, when the cluster has it: spec.ordinals.start (0 when unset) and
+     * spec.replicas (1 when unset). */
+    statefulSetOrdinals(namespace: string, name: string): { start: number; replicas: number } | undefined;
   };
 }
 

@@ -80,12 +80,19 @@ export function liveClaim(state: LiveState, namespace: string, name: string): Li
   return state.claims.find((claim) => claim.namespace === namespace && claim.name === name);
 }
 
-/** The replicas of the live StatefulSet (spec.replicas, 1 when unset), or undefined when the cluster has none. */
-export function liveStatefulSetReplicas(state: LiveState, namespace: string, name: string): number | undefined {
+/**
+ * The ordinals of the live StatefulSet's pods (spec.ordinals.start, 0 when unset; spec.replicas, 1 when unset), or
+ * undefined when the cluster has none.
+ */
+export function liveStatefulSetOrdinals(state: LiveState, namespace: string, name: string): { start: number; replicas: number } | undefined {
   const live = state.statefulSets.get(`${namespace}/${name}`);
   if (live === undefined) return undefined;
   const spec = isRecord(live.spec) ? live.spec : {};
-  return typeof spec.replicas === "number" ? spec.replicas : spec.replicas === undefined ? 1 : 0;
+  const replicas = typeof spec.replicas === "number" ? spec.replicas : spec.replicas === undefined ? 1 : 0;
+  const ordinals = isRecord(spec.ordinals) ? spec.ordinals.start : undefined;
+  const start = ordinals === undefined ? 0 : Number.isSafeInteger(ordinals) && (ordinals as number) >= 0 ? (ordinals as number) : undefined;
+  // An ordinal start the API server would not hold: no pod is known to run.
+  return start === undefined ? { start: 0, replicas: 0 } : { start, replicas };
 }
 
 /**

@@ -57,8 +57,10 @@ interface WorkloadMount {
   workload: KubeObject;
   claim: string;
   mountPath: string;
-  /** Set when the claim comes from a volumeClaimTemplate (one claim per replica). */
+  /** Set when the claim comes from a volumeClaimTemplate (one claim per replica): the most replicas it may run. */
   replicas?: number;
+  /** For a volumeClaimTemplate's claim of an autoscaled StatefulSet: the autoscaler, and the fewest replicas it may run. */
+  scaled?: { by: string; fewest: number | undefined };
   /** For a volumeClaimTemplate's claim: the one pod that mounts it. */
   pod?: string;
   /** For a volumeClaimTemplate's claim: the first replica's ordinal (spec.ordinals.start). */
@@ -130,6 +132,16 @@ export const cronjobClaims: Rule<Options> = {
           plan.finding(
             "warning",
             `${job} states no namespace and none is given, and the stream creates claim ${volume.claimName} in ${claims.namespacesCreating(volume.claimName).join(", ")}: whether the Job mounts that claim is not known, so it is left alone; pass --namespace (-n) with the release's namespace`,
+            job,
+            volume.path,
+          );
+          continue;
+        } else if (namespace !== "" && !claims.created(namespace, volume.claimName) && claims.createdUnplaced(volume.claimName)) {
+          // The stream creates the claim stating no namespace, and none is given: Helm puts it in the release's
+          // namespace, which may or may not be the one the Job states.
+          plan.finding(
+            "warning",
+            `${job} is in namespace ${namespace}, and the stream creates claim ${volume.claimName} stating no namespace while none is given: whether the Job mounts that claim (and how it may be shared) is not known, so it is left alone; pass --namespace (-n) with the release's namespace`,
             job,
             volume.path,
           );
@@ -349,8 +361,12 @@ function coLocation(
     );
     return undefined;
   }
-  // Before an upgrade or a rollback, a StatefulSet the cluster runs with replicas has its pods (--live shows it).
-  const running = owner.workload.kind === "StatefulSet" && (live?.statefulSetReplicas(namespace, owner.workload.name) ?? 0) > 0;
+  // Before an upgrade or a rollback, a StatefulSet has the pods the cluster runs (--live shows them), not those of the
+  // version the upgrade brings: for one replica's claim, that replica's pod must be among them.
+  const livePods = owner.workload.kind === "StatefulSet" ? live?.statefulSetOrdinals(namespace, owner.workload.name) : undefined;
+  const ordinal = owner.pod === undefined ? undefined : Number(owner.pod.slice(owner.workload.name.length + 1));
+  const running =
+    livePods !== undefined && livePods.replicas > 0 && (ordinal === undefined || (ordinal >= livePods.start && ordinal < livePods.start + livePods.replicas));
   const withoutPods =
     isHelmHook(job) && job.kind === "Job"
       ? hookPhases(job).filter((phase) => PHASES_WITHOUT_PODS.has(phase) && !(running && (phase === "pre-upgrade" || phase === "pre-rollback")))
@@ -359,7 +375,7 @@ function coLocation(
     const others = hookPhases(job).filter((phase) => !PHASES_WITHOUT_PODS.has(phase));
     plan.finding(
       others.length > 0 ? "warning" : "info",
-      `${job} shares ${described} with ${owner.workload}, but runs as a ${withoutPods.join(" and ")} hook, when ${owner.workload} may have no pods: a required podAffinity would leave it Pending there, so none is added${
+      `${job} shares ${described} with ${owner.workload}, but runs as a ${withoutPods.join(" and ")} hook, when ${owner.workload} may have ${ordinal === undefined ? "no pods" : `no pod ${owner.pod}`}${livePods !== undefined && !running ? ` (${live?.origin} shows ${describeOrdinals(livePods)})` : ""}: a required podAffinity would leave it Pending there, so none is added${
         others.length > 0 ? `; as a ${others.join(" and ")} hook it may wait for the volume on another node (run those phases as a Job of their own with a podAffinity in the chart, or set cronjob-claims.coLocate: false)` : ""
       }`,
       job,
@@ -375,6 +391,19 @@ function coLocation(
       volume.path,
     );
     return undefined;
+  }
+  // One replica's pod runs only while the StatefulSet runs that many replicas, and an autoscaler may run fewer.
+  if (ordinal !== undefined && owner.start !== undefined && owner.scaled !== undefined) {
+    const { by, fewest } = owner.scaled;
+    if (fewest === undefined || ordinal >= owner.start + fewest) {
+      plan.finding(
+        "warning",
+        `${job} shares ${described} with ${owner.workload}'s pod ${owner.pod}, which runs only while ${owner.workload} has at least ${ordinal - owner.start + 1} replicas, and ${by} may run ${fewest === undefined ? "fewer (its minimum is not stated here)" : `as few as ${fewest}`}: a required podAffinity would leave the Job Pending then, so none is added, and its pod may wait for the volume on another node while the pod runs (give the Job a podAffinity in the chart, or set cronjob-claims.coLocate: false)`,
+        job,
+        volume.path,
+      );
+      return undefined;
+    }
   }
   // The Job's own constraints may keep it off every node the workload's pods run on: a required term would never hold.
   const template = owner.workload.get(["spec", "template", "metadata", "labels"]);
@@ -420,6 +449,11 @@ function coLocation(
     return undefined;
   }
   return coLocated({ labelSelector: { matchLabels: matchLabels as Json }, topologyKey: HOSTNAME });
+}
+
+/** "replicas 1 (pod ordinals 0 to 0)", for findings. */
+function describeOrdinals({ start, replicas }: { start: number; replicas: number }): string {
+  return replicas === 0 ? "replicas 0" : `replicas ${replicas} (pod ordinals ${start} to ${start + replicas - 1})`;
 }
 
 /**
@@ -468,6 +502,8 @@ interface RenderedClaims {
   created(namespace: string, claim: string): boolean;
   /** The namespaces, stated by the objects themselves, in which the stream creates `claim`. */
   namespacesCreating(claim: string): string[];
+  /** Whether the stream creates `claim` in a namespace not known: stated neither by the object nor by a flag. */
+  createdUnplaced(claim: string): boolean;
   accessModes(namespace: string, claim: string): string[] | undefined;
   /** Rendered PVCs of the namespace that no pod in the stream mounts, among those `keep` accepts. */
   unmounted(namespace: string, keep: (claim: KubeObject) => boolean): string[];
@@ -523,6 +559,7 @@ function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject
       for (const template of templates) if (template.stated && fromTemplate(template.namespace, claim) === template) found.add(template.namespace);
       return [...found];
     },
+    createdUnplaced: (claim) => pvcs.has(`/${claim}`) || fromTemplate("", claim) !== undefined,
     accessModes: (namespace, claim) => pvcs.get(`${namespace}/${claim}`) ?? fromTemplate(namespace, claim)?.modes,
     unmounted: (namespace, keep) =>
       pvcObjects
@@ -640,7 +677,8 @@ function mainWorkloadMounts(stream: ManifestStream, namespaceOf: (object: KubeOb
       if (volume !== undefined) found.push({ workload, claim: volume.claimName, mountPath: mount.mountPath, noPods });
       else if (Number.isSafeInteger(start) && (start as number) >= 0) {
         const pod = `${workload.name}-${start}`;
-        found.push({ workload, claim: `${mount.name}-${pod}`, mountPath: mount.mountPath, replicas, pod, start: start as number, noPods });
+        const scaled = scaling && { by: String(scaling.by), fewest: scaling.min };
+        found.push({ workload, claim: `${mount.name}-${pod}`, mountPath: mount.mountPath, replicas, pod, start: start as number, noPods, ...(scaled && { scaled }) });
       }
     }
   }

@@ -387,6 +387,37 @@ const table: Record<string, Row> = {
     output: db(1) + HPA_DB + backup("", "persistentVolumeClaim: {claimName: data-db-0}", coLocated("                      statefulset.kubernetes.io/pod-name: db-0\n")),
     findings: [],
   },
+  "a Job mounting data-db-2 of a StatefulSet an autoscaler may run with 1 replica: no podAffinity, pod db-2 may not run": {
+    input: db(1) + HPA_DB + backup("", "persistentVolumeClaim: {claimName: data-db-2}"),
+    findings: [
+      "CronJob backup shares ReadWriteOnce claim data-db-2 with StatefulSet db's pod db-2, which runs only while StatefulSet db has at least 3 replicas, and HorizontalPodAutoscaler db may run as few as 1: a required podAffinity would leave the Job Pending then, so none is added, and its pod may wait for the volume on another node while the pod runs (give the Job a podAffinity in the chart, or set cronjob-claims.coLocate: false)",
+    ],
+  },
+  "a pre-upgrade hook Job on data-db-2 while --live shows the StatefulSet at replicas 1: pod db-2 does not run yet, no podAffinity": {
+    with: { live: { state: parseLiveState(db(1).replace("  name: db\n", "  name: db\n  namespace: apps\n"), "live.yaml"), mode: "pin" } },
+    input:
+      db(3).replace("  name: db\n", "  name: db\n  namespace: apps\n") +
+      jobOf(backup("  namespace: apps\n  annotations: {helm.sh/hook: pre-upgrade}\n", "persistentVolumeClaim: {claimName: data-db-2}")),
+    findings: [
+      "Job apps/backup shares ReadWriteOnce claim data-db-2 with StatefulSet apps/db, but runs as a pre-upgrade hook, when StatefulSet apps/db may have no pod db-2 (live.yaml shows replicas 1 (pod ordinals 0 to 0)): a required podAffinity would leave it Pending there, so none is added",
+    ],
+  },
+  "a CronJob in namespace b on a claim the stream renders stating no namespace, none given: left alone, -n asked for": {
+    input: app("  namespace: b\n", "app-data") + pvc("backup-scratch") + backup("  namespace: b\n"),
+    findings: [
+      "CronJob b/backup is in namespace b, and the stream creates claim backup-scratch stating no namespace while none is given: whether the Job mounts that claim (and how it may be shared) is not known, so it is left alone; pass --namespace (-n) with the release's namespace",
+    ],
+  },
+  "the same with mode emptyDir: the Job's volume is not replaced by scratch space": {
+    options: { mode: "emptyDir" },
+    input: app("  namespace: b\n", "app-data") + pvc("backup-scratch") + backup("  namespace: b\n"),
+    findings: ["CronJob b/backup is in namespace b, and the stream creates claim backup-scratch stating no namespace while none is given"],
+  },
+  "the same with the release's namespace b given: the claim is the Job's own, nothing to change": {
+    with: { scopedRelease: { namespace: "b" } },
+    input: app("  namespace: b\n", "app-data") + pvc("backup-scratch") + backup("  namespace: b\n"),
+    findings: [],
+  },
   "a StatefulSet with replicas 1 that an autoscaler scales has per-replica claims: no one claim to share": {
     input: db(1) + HPA_DB + backup(),
     findings: ["StatefulSet db mounts per-replica claims at /data, so there is no one claim to share (set cronjob-claims.claims)"],

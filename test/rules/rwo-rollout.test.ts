@@ -169,7 +169,9 @@ const table: Record<string, Row> = {
       RWO +
       deployment("").replace("  name: app\n", "  name: app\n  namespace: tools\n") +
       "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: cache\n  namespace: tools\nspec:\n  serviceName: cache\n  selector:\n    matchLabels: {app: cache}\n  template:\n    metadata:\n      labels: {app: cache}\n    spec:\n      containers: [{name: cache, image: cache:1}]\n",
-    findings: ["Deployment tools/app mounts claim data, which the stream does not render, so its access mode is unknown"],
+    findings: [
+      "Deployment tools/app is in namespace tools, and the stream renders claim data stating no namespace while none is given: whether it mounts that claim, and so its access modes, is not known, so rwo-rollout left it alone; pass --namespace (-n) with the release's namespace",
+    ],
   },
   "replicas 3 on a ReadWriteOnce claim: a different problem, reported distinctly, never set to Recreate": {
     options: { mode: "fix" },
