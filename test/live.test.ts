@@ -5,7 +5,7 @@ import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { normalizeTemplate } from "../src/live/claim-template-diff.js";
+import { normalizeTemplate, sameQuantity } from "../src/live/claim-template-diff.js";
 import { parseLiveState } from "../src/live/live-state.js";
 import { liveNamespacesFor } from "../src/fix-stream.js";
 import { readLiveState } from "../src/cli/live-source.js";
@@ -52,11 +52,64 @@ function forbiddenChanges(rendered: Obj, live: Obj): string[] {
   return Object.keys(rendered.spec).filter((key) => {
     if (ALLOWED.has(key)) return false;
     if (key === "volumeClaimTemplates") {
-      return !isDeepStrictEqual(rendered.spec[key].map(normalizeTemplate), live.spec[key].map(normalizeTemplate));
+      return !isDeepStrictEqual(
+        rendered.spec[key].map((template: Obj) => normalizeTemplate(template)),
+        live.spec[key].map((template: Obj) => normalizeTemplate(template)),
+      );
     }
     return !isDeepStrictEqual(rendered.spec[key], live.spec[key]);
   });
 }
+
+describe("--live compares storage quantities by value, as the API server does", () => {
+  it.each([
+    ["1.5Gi", "1536Mi", true],
+    ["1Gi", "1024Mi", true],
+    ["1G", "1000M", true],
+    ["0.5Gi", "512Mi", true],
+    [1073741824, "1Gi", true],
+    ["1Gi", "1G", false],
+    ["2Gi", "1536Mi", false],
+    ["1.5Gi", "1.5Gi", true],
+    ["10Gi ", "10Gi", false],
+    ["1e3", "1k", false],
+  ])("%s and %s: %s", (a, b, same) => expect(sameQuantity(a, b)).toBe(same));
+
+  const statefulSet = (storage: string, namespace = "") => `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+${namespace}spec:
+  serviceName: db
+  selector:
+    matchLabels: {app: db}
+  template:
+    metadata:
+      labels: {app: db}
+    spec:
+      containers: [{name: db, image: db:1, volumeMounts: [{name: data, mountPath: /data}]}]
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources: {requests: {storage: ${storage}}}
+`;
+  const run = (rendered: string, live: string) =>
+    fix(rendered, { ...ALL_RULES_OFF, scopedRelease: { namespace: "ns" }, live: { state: parseLiveState(statefulSet(live, "  namespace: ns\n"), "live.yaml"), mode: "pin" } });
+
+  it("a template asking for 1.5Gi where the cluster holds 1536Mi is unchanged: nothing pinned, nothing reported", async () => {
+    const result = await run(statefulSet("1.5Gi"), "1536Mi");
+    expect(result.output).toBe(statefulSet("1.5Gi"));
+    expect(result.findings.filter((finding) => finding.message.includes("cannot change"))).toEqual([]);
+  });
+
+  it("2Gi where the cluster holds 1536Mi is a change: pinned, and the difference named as written", async () => {
+    const result = await run(statefulSet("2Gi"), "1536Mi");
+    expect(result.findings.map((finding) => finding.message)).toContainEqual(
+      expect.stringContaining('volumeClaimTemplates[0].spec.resources.requests.storage: live "1536Mi", rendered "2Gi"'),
+    );
+  });
+});
 
 describe("--live with prometheus-pushgateway 2.16.0 installed, upgrading to 2.17.0", () => {
   const live = join(EXAMPLES, "prometheus-pushgateway", "live-2.16.0.yaml");

@@ -6,12 +6,28 @@ import { isDeepStrictEqual } from "node:util";
 import { isRecord } from "../core/manifest.js";
 import type { Json } from "../core/render.js";
 
-/** The template as the API server keeps it: name, labels, annotations and the defaulted spec. */
-export function normalizeTemplate(template: unknown): Json {
+/**
+ * The template as the API server keeps it: name, labels, annotations and the defaulted spec. With `live`, the live
+ * template of that name: a request or limit that equals the live one as a quantity (1.5Gi and 1536Mi, which the API
+ * server writes back) is taken as written there, since the API server compares quantities by value.
+ */
+export function normalizeTemplate(template: unknown, live?: unknown): Json {
   const value = isRecord(template) ? template : {};
   const metadata = isRecord(value.metadata) ? value.metadata : {};
   const spec = isRecord(value.spec) ? { ...value.spec } : {};
   if (spec.volumeMode === undefined || spec.volumeMode === null) spec.volumeMode = "Filesystem";
+  const liveSpec = isRecord(live) && isRecord(live.spec) ? live.spec : undefined;
+  if (liveSpec !== undefined && isRecord(spec.resources) && isRecord(liveSpec.resources)) {
+    const resources: Record<string, unknown> = { ...spec.resources };
+    for (const field of ["requests", "limits"]) {
+      const [ours, theirs] = [resources[field], liveSpec.resources[field]];
+      if (!isRecord(ours) || !isRecord(theirs)) continue;
+      const aligned: Record<string, unknown> = { ...ours };
+      for (const [name, quantity] of Object.entries(ours)) if (sameQuantity(quantity, theirs[name])) aligned[name] = theirs[name];
+      resources[field] = aligned;
+    }
+    spec.resources = resources;
+  }
   const kept: Record<string, unknown> = { name: metadata.name };
   for (const field of ["labels", "annotations"]) {
     if (isRecord(metadata[field]) && Object.keys(metadata[field] as object).length > 0) kept[field] = metadata[field];
@@ -70,6 +86,29 @@ const UNITS: Record<string, number> = {
   Ti: 2 ** 40,
   Pi: 2 ** 50,
 };
+
+/**
+ * Whether two values are one Kubernetes quantity written two ways (`1.5Gi` and `1536Mi`, `1G` and `1000M`), compared
+ * exactly; false for anything that does not read as a plain quantity with a suffix of UNITS.
+ */
+export function sameQuantity(a: unknown, b: unknown): boolean {
+  const [x, y] = [exactQuantity(a), exactQuantity(b)];
+  return x !== undefined && x === y;
+}
+
+const QUANTITY = /^([0-9]+)(?:\.([0-9]+))?([kMGTP]i?|)$/;
+
+/** The quantity times 10^18, as a decimal string (exact for up to 18 decimals), or undefined. */
+function exactQuantity(value: unknown): string | undefined {
+  if (typeof value !== "string" && typeof value !== "number") return undefined;
+  const match = QUANTITY.exec(String(value));
+  if (!match) return undefined;
+  const [, whole = "", fraction = "", suffix = ""] = match;
+  const unit = UNITS[suffix];
+  if (unit === undefined || fraction.length > 18) return undefined;
+  const scaled = BigInt(whole + fraction.padEnd(18, "0"));
+  return String(scaled * BigInt(unit));
+}
 
 /** Bytes of a Kubernetes quantity such as `10Gi` or `500M`; undefined when it is not one. */
 export function quantityBytes(value: unknown): number | undefined {

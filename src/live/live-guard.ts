@@ -99,7 +99,10 @@ function comparePinned(
   const rendered = asList(statefulSet.get(["spec", "volumeClaimTemplates"]));
   const liveSpec = (current.spec ?? {}) as Record<string, unknown>;
   const liveTemplates = asList(liveSpec.volumeClaimTemplates);
-  const diff = differences(liveTemplates.map(normalizeTemplate), rendered.map(normalizeTemplate)).map((line) => `volumeClaimTemplates${line.startsWith("[") ? "" : "."}${line}`);
+  const diff = differences(
+    liveTemplates.map((template) => normalizeTemplate(template)),
+    rendered.map((template) => normalizeTemplate(template, liveTemplates.find((live) => nameOf(live) === nameOf(template)))),
+  ).map((line) => `volumeClaimTemplates${line.startsWith("[") ? "" : "."}${line}`);
   if (diff.length === 0) return;
   const migration = `kubectl delete statefulset ${statefulSet.name} -n ${namespace} --cascade=orphan, then run the upgrade again (pods and PVCs stay; the new StatefulSet adopts them)`;
   const growth = storageGrowth(statefulSet, liveSpec, liveTemplates, rendered, namespace, liveClaims);
