@@ -70,6 +70,31 @@ describe("examples/flux/check-patches.sh", () => {
     expect(check([release, RENDER, "--disable", "claim-ownership"]).code).toBe(0);
   });
 
+  /** The user's own post-renderer, listed after the generated one, with a blank line and a comment before it. */
+  const MIRROR = "\n    # our registry mirror\n    - kustomize:\n        images:\n          - name: prom/pushgateway\n            newName: mirror.example/prom/pushgateway\n";
+
+  it("post-renderers of the user's own after the block are no part of it: up to date passes, --write keeps them", () => {
+    const release = copyOfRelease();
+    writeFileSync(release, `${readFileSync(release, "utf8")}${MIRROR}`);
+    expect(check([release, RENDER])).toEqual({ code: 0, stdout: "", stderr: "" });
+    const before = readFileSync(release, "utf8");
+    expect(check(["--write", release, RENDER, "--disable", "claim-ownership"]).code).toBe(0);
+    const written = readFileSync(release, "utf8");
+    expect(written.endsWith(MIRROR)).toBe(true);
+    expect(written).not.toBe(before);
+    expect(check([release, RENDER, "--disable", "claim-ownership"]).code).toBe(0);
+  });
+
+  it("nothing to patch, and post-renderers of the user's own after the block: exit 2, nothing written", () => {
+    const release = copyOfRelease();
+    writeFileSync(release, `${readFileSync(release, "utf8")}${MIRROR}`);
+    const before = readFileSync(release, "utf8");
+    const run = check(["--write", release, RENDER, "--disable", "claim-ownership,claim-template-labels"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("lists post-renderers of its own after the block");
+    expect(readFileSync(release, "utf8")).toBe(before);
+  });
+
   it("exits 2 when the HelmRelease has no fix-storage block, or fix-storage fails", () => {
     const release = copyOfRelease();
     writeFileSync(release, "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nspec:\n  interval: 10m\n");
