@@ -278,6 +278,19 @@ describe("--live kubectl", () => {
     expect(runBin(["--live", "/nonexistent.yaml"], example("devlake", "rendered.yaml")).stderr).toContain("--live /nonexistent.yaml does not exist");
     expect(runBin(["--live-mode", "fail"], example("devlake", "rendered.yaml")).stderr).toContain("--live-mode needs --live");
   });
+
+  it("refuses a live file with no YAML in it: kubectl prints an empty List when it finds nothing, so it is a failed command", () => {
+    for (const text of ["", "\n", "# kubectl get failed\n"]) {
+      const file = join(tempDir(), "live.yaml");
+      writeFileSync(file, text);
+      const run = runBin(["--live", file], example("devlake", "rendered.yaml"));
+      expect(run).toMatchObject({ code: 2, stdout: "" });
+      expect(run.stderr).toContain(`--live ${file} holds no YAML: kubectl get … -o yaml prints a List even when it finds nothing`);
+    }
+    const emptyList = join(tempDir(), "live.yaml");
+    writeFileSync(emptyList, "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\"\n");
+    expect(runBin(["--live", emptyList, "-n", "devlake"], example("devlake", "rendered.yaml")).code).toBe(0);
+  });
 });
 
 describe("--live compares the right object, or refuses", () => {

@@ -5,6 +5,7 @@
 import { parseAllDocuments } from "yaml";
 import { FixStorageError } from "../core/errors.js";
 import { isRecord } from "../core/manifest.js";
+import { hasNoContent } from "../core/stream.js";
 
 export interface LiveClaim {
   namespace: string;
@@ -33,6 +34,12 @@ export interface LiveState {
 
 export function parseLiveState(text: string, origin: string): LiveState {
   const state: LiveState = { origin, statefulSets: new Map(), claims: [], unplaced: [] };
+  // kubectl prints a List even when it finds nothing: an empty file is a `kubectl get` that failed, not an empty cluster.
+  if (hasNoContent(text)) {
+    throw new FixStorageError(
+      `--live ${origin} holds no YAML: kubectl get … -o yaml prints a List even when it finds nothing, so this is the output of a command that failed (check its error, or give --live kubectl)`,
+    );
+  }
   const documents = parseAllDocuments(text, { merge: true, logLevel: "error" });
   for (const doc of Array.isArray(documents) ? documents : [documents]) {
     const [error] = doc.errors;

@@ -109,7 +109,8 @@ const ASSUMED = "the stream does not render the claim, so its access mode is ass
 
 /** --live state: the claims the cluster has, in namespace `apps`. */
 const cluster = (...claims: string[]) => ({
-  state: parseLiveState(claims.map((name) => pvc(name, "[ReadWriteOnce]", "  namespace: apps\n")).join(""), "live.yaml"),
+  // kubectl prints an empty List when it finds nothing.
+  state: parseLiveState(claims.map((name) => pvc(name, "[ReadWriteOnce]", "  namespace: apps\n")).join("") || "apiVersion: v1\nkind: List\nitems: []\n", "live.yaml"),
   mode: "pin" as const,
 });
 const IN_APPS = "  namespace: apps\n";
