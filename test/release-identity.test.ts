@@ -87,11 +87,21 @@ describe("release identity through the command", () => {
     ]);
   });
 
-  it("refuses an environment's release name Helm would reject when it is the one to be written", () => {
+  it("refuses an environment's release name Helm would reject, as it refuses a flag's, whether or not it is written", () => {
     const unlabelled = STATEFUL_SET.replace("  labels:\n    app.kubernetes.io/instance: prom\n", "");
-    const run = runBin([], unlabelled, { ARGOCD_APP_NAME: "argocd_Prom" });
-    expect(run).toMatchObject({ code: 2, stdout: "" });
-    expect(run.stderr).toContain('ARGOCD_APP_NAME "Prom" is not a release name Helm accepts');
+    for (const [stream, value] of [
+      [unlabelled, "argocd_Prom"],
+      [STATEFUL_SET, "UPPER"],
+      [STATEFUL_SET, "Bad_name"],
+      [STATEFUL_SET, "a".repeat(54)],
+    ] as const) {
+      const run = runBin([], stream, { ARGOCD_APP_NAME: value });
+      expect(run).toMatchObject({ code: 2, stdout: "" });
+      expect(run.stderr).toContain(`ARGOCD_APP_NAME ${JSON.stringify(value)} is not a release name Helm accepts`);
+    }
+    // Argo CD's NAMESPACE_NAME for an application outside its namespace; a given name makes the environment's moot.
+    expect(runBin([], STATEFUL_SET, { ARGOCD_APP_NAME: "argocd_prom" }).code).toBe(0);
+    expect(runBin(["--release-name", "prom"], STATEFUL_SET, { ARGOCD_APP_NAME: "UPPER" }).code).toBe(0);
   });
 
   it("helm upgrade -n monitoring with HELM_NAMESPACE=default exported: nothing written, the finding names -n", () => {

@@ -84,9 +84,20 @@ function firstOf(...candidates: Array<[string | undefined, string]>): Sourced | 
   return undefined;
 }
 
-/** Argo CD names apps outside its own namespace `<namespace>_<name>`; Kubernetes names never contain `_`. */
-function argoApplicationName(value: string | undefined): string | undefined {
-  return value?.split("_").pop();
+/**
+ * Argo CD names apps outside its own namespace `<namespace>_<name>`; Kubernetes names never contain `_`. A value that
+ * is neither a release name nor a namespace and one is refused whole, so the error quotes what the host set.
+ */
+function argoApplicationName(value: string | undefined): Sourced | undefined {
+  if (value === undefined || value === "") return undefined;
+  const at = value.indexOf("_");
+  const [prefix, name] = at === -1 ? [undefined, value] : [value.slice(0, at), value.slice(at + 1)];
+  if ((prefix !== undefined && !isNamespace(prefix)) || !isReleaseName(name)) {
+    throw new FixStorageError(
+      `ARGOCD_APP_NAME ${JSON.stringify(value)} is not a release name Helm accepts (${RELEASE_NAME_RULE}), nor NAMESPACE_NAME as Argo CD writes an application outside its own namespace; pass --release-name NAME`,
+    );
+  }
+  return { value: name, from: "ARGOCD_APP_NAME" };
 }
 
 /** Refuses, before any work, a flag or config value Helm or Kubernetes would reject. */
@@ -99,6 +110,8 @@ export function checkReleaseInputs(inputs: ReleaseInputs): void {
     checkedName(firstOf([values?.name, name]));
     checkedNamespace(firstOf([values?.namespace, namespace]));
   }
+  // The host's release name stands in for a flag whenever none is given, so it is checked as one, before any work.
+  if (explicitName(inputs, false) === undefined) environmentName(inputs);
   // Two hosts' namespaces that disagree, and nothing given to decide: not the tool's to choose between.
   const env = inputs.environment ?? {};
   if (!explicitNamespace(inputs, true) && env.ARGOCD_APP_NAMESPACE && env.HELM_NAMESPACE && env.ARGOCD_APP_NAMESPACE !== env.HELM_NAMESPACE) {
@@ -110,7 +123,7 @@ export function checkReleaseInputs(inputs: ReleaseInputs): void {
 
 /** The host's environment: Argo CD's application, else Helm's namespace (a Helm plugin's environment). */
 function environmentName(inputs: ReleaseInputs): Sourced | undefined {
-  return firstOf([argoApplicationName(inputs.environment?.ARGOCD_APP_NAME), "ARGOCD_APP_NAME"]);
+  return argoApplicationName(inputs.environment?.ARGOCD_APP_NAME);
 }
 
 function environmentNamespace(inputs: ReleaseInputs): Sourced | undefined {
@@ -185,7 +198,8 @@ export class ReleaseIdentity {
     const result: ObjectRelease = { problems };
 
     const explicit = checkedName(explicitName(this.#inputs, scoped));
-    const fromEnvironment = environmentName(this.#inputs);
+    // A given name makes the environment's moot (it is then not even checked).
+    const fromEnvironment = explicit ? undefined : environmentName(this.#inputs);
     const placeholder = ownName !== undefined && PLACEHOLDERS.has(ownName.value);
     // A label that is no release name Helm accepts cannot name the release: given values win, else it is an error.
     const usable = ownName && !placeholder && (isReleaseName(ownName.value) || (!explicit && !fromEnvironment)) ? ownName : undefined;

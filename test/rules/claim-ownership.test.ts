@@ -204,15 +204,20 @@ const table: Record<string, Row> = {
     input: sts(NO_NAMESPACE),
     error: '--namespace "Team_A" is not a valid namespace',
   },
-  "an ARGOCD_APP_NAME Helm would reject is refused only where it would be written": {
+  "an ARGOCD_APP_NAME Helm would reject is an error, as a flag's would be": {
     with: { environment: { ARGOCD_APP_NAME: "argocd_Prom" } },
     input: sts("  namespace: monitoring\n"),
-    error: 'ARGOCD_APP_NAME "Prom" is not a release name Helm accepts',
+    error: 'ARGOCD_APP_NAME "argocd_Prom" is not a release name Helm accepts',
   },
-  "an ARGOCD_APP_NAME that disagrees with the object's label is reported, whatever it holds": {
+  "an ARGOCD_APP_NAME Helm would reject is an error even where the object's own label names the release": {
     with: { environment: { ARGOCD_APP_NAME: "argocd_Prom" } },
     input: sts(OWN),
-    findings: ["states release name prom (its app.kubernetes.io/instance label), but ARGOCD_APP_NAME says Prom and no --release-name is given"],
+    error: 'ARGOCD_APP_NAME "argocd_Prom" is not a release name Helm accepts',
+  },
+  "an ARGOCD_APP_NAME that disagrees with the object's label is reported": {
+    with: { environment: { ARGOCD_APP_NAME: "argocd_other" } },
+    input: sts(OWN),
+    findings: ["states release name prom (its app.kubernetes.io/instance label), but ARGOCD_APP_NAME says other and no --release-name is given"],
   },
   "a label Helm would reject as a release name, and nothing else names one: exit 2": {
     input: sts("  namespace: monitoring\n  labels:\n    app.kubernetes.io/instance: Prom_1\n"),
