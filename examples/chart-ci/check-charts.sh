@@ -5,6 +5,8 @@
 #   check-charts.sh [CHART_DIR...]        default: every directory with a Chart.yaml under charts/
 #
 # Each chart is rendered once per ci/*-values.yaml file (chart-testing's convention), or once with its defaults.
+# Library charts (type: library) render nothing and are skipped, as chart-testing skips them; a render with no
+# manifests in it (a chart of CRDs only, everything disabled) has nothing to check.
 # Output: GitHub workflow annotations under GitHub Actions, text elsewhere; FIX_STORAGE_OUTPUT=sarif|github|json|text
 # chooses, FIX_STORAGE_SARIF=FILE also writes SARIF for code scanning. FIX_STORAGE_ARGS adds fix-storage options
 # (e.g. "--config fix-storage.yaml"); HELM_TEMPLATE_ARGS adds helm template options (e.g. "--kube-version 1.30").
@@ -43,6 +45,10 @@ while IFS= read -r chart; do
     echo "check-charts: $chart has no Chart.yaml" >&2
     exit 2
   fi
+  if grep -Eq '^type:[[:space:]]*["'\'']?library' "$chart/Chart.yaml"; then
+    echo "check-charts: $chart is a library chart: nothing to render, skipped" >&2
+    continue
+  fi
   # The chart's name (its # Source: lines start with it) maps those lines back to this directory.
   name=$(sed -n 's/^name:[[:space:]]*["'\'']\{0,1\}\([^"'\''[:space:]]*\).*/\1/p' "$chart/Chart.yaml" | head -n 1)
   set -- "$@" --chart-dir "$name=$chart"
@@ -65,6 +71,24 @@ while IFS= read -r chart; do
       { echo "check-charts: helm template $chart failed" >&2; exit 2; }
   fi
 done < "$work/charts"
+
+# A render of nothing but comments and `---` lines holds no manifest to check (fix-storage refuses empty input).
+for render in "$renders"/*.yaml; do
+  [ -f "$render" ] || continue
+  if ! grep -Ev '^[[:space:]]*(#.*)?$|^---[[:space:]]*(#.*)?$' "$render" > /dev/null; then
+    echo "check-charts: $(basename "$render" .yaml) renders no manifests: nothing to check" >&2
+    rm "$render"
+  fi
+done
+if [ -z "$(ls "$renders")" ]; then
+  echo "check-charts: no chart rendered any manifest: nothing to check" >&2
+  # Code scanning still gets its file: the results of a run that checked nothing.
+  if [ -n "${FIX_STORAGE_SARIF:-}" ]; then
+    printf '%s\n' "---" "# nothing rendered" "apiVersion: v1" "kind: List" "items: []" |
+      fix-storage check -o sarif - > "$FIX_STORAGE_SARIF" || [ $? -eq 1 ]
+  fi
+  exit 0
+fi
 
 # One run over every render: one report, one SARIF run, every annotation.
 status=0

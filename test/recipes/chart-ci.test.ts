@@ -135,6 +135,23 @@ describe("examples/chart-ci/check-charts.sh", () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
   });
 
+  it("skips library charts and renders with no manifests (CRDs only, everything disabled): nothing to check is exit 0", () => {
+    const repo = chartRepository({ crds: { renders: { crds: "---\n# Source: crds/templates/nothing.yaml\n\n---\n" } }, lib: { renders: {} } });
+    writeFileSync(join(repo.root, "charts", "lib", "Chart.yaml"), "apiVersion: v2\nname: lib\ntype: library\nversion: 1.0.0\n");
+    const sarif = join(repo.root, "fix-storage.sarif");
+    const run = runScript(repo, [], { FIX_STORAGE_SARIF: sarif });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.helm).toEqual(["template crds charts/crds --namespace crds"]);
+    expect(run.stderr).toContain("check-charts: charts/lib is a library chart: nothing to render, skipped");
+    expect(run.stderr).toContain("renders no manifests: nothing to check");
+    expect(JSON.parse(readFileSync(sarif, "utf8")).runs[0].results).toEqual([]);
+    // Beside a chart that renders something, the empty render is left out and the rest is checked.
+    const both = chartRepository({ crds: { renders: { crds: "# nothing\n" } }, clean: { renders: { clean: CONFIGMAP } } });
+    const checked = runScript(both);
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.stdout).toMatch(/clean\.yaml: 0 changes in 0 objects, 0 findings, 1 document\n$/);
+  });
+
   it("exits 2 when helm fails, or when there is no chart", () => {
     const repo = chartRepository({ broken: { renders: {} } });
     const run = runScript(repo);
