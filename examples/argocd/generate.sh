@@ -25,10 +25,13 @@ array_param() {
 # The release name. Argo CD names Applications outside its own namespace <namespace>_<name>, and Helm rejects "_";
 # Argo CD's own Helm support uses the name part, and so does this. A name Helm would reject (over 53 characters,
 # or not lowercase letters, digits, "-" and ".") must be given as the release-name parameter.
+# fix-storage's own setting in plugin.env (FIX_STORAGE_RELEASE_NAME) names the release for helm too.
 if [ -n "${PARAM_RELEASE_NAME:-}" ]; then
   release=$PARAM_RELEASE_NAME
 elif [ -n "${ARGOCD_ENV_RELEASE_NAME:-}" ]; then
   release=$ARGOCD_ENV_RELEASE_NAME
+elif [ -n "${ARGOCD_ENV_FIX_STORAGE_RELEASE_NAME:-}" ]; then
+  release=$ARGOCD_ENV_FIX_STORAGE_RELEASE_NAME
 else
   release=${ARGOCD_APP_NAME:?is not set: this script is run by Argo CD}
   release=${release##*_}
@@ -46,7 +49,8 @@ while [ "$source_path" != "." ] && [ "$source_path" != "" ] && [ "$source_path" 
   source_path=$(dirname "$source_path")
 done
 
-set -- template "$release" . --namespace "${ARGOCD_APP_NAMESPACE:-default}" --include-crds
+namespace=${ARGOCD_APP_NAMESPACE:-default}
+set -- template "$release" . --namespace "$namespace" --include-crds
 [ -z "${KUBE_VERSION:-}" ] || set -- "$@" --kube-version "$KUBE_VERSION"
 old_ifs=$IFS
 IFS=,
@@ -78,12 +82,14 @@ IFS=$old_ifs
 if [ -z "${ARGOCD_ENV_FIX_STORAGE_CONFIG:-}${PARAM_FIX_STORAGE_CONFIG:-}${FIX_STORAGE_CONFIG:-}" ] && [ -f fix-storage.yaml ]; then
   export FIX_STORAGE_CONFIG=fix-storage.yaml
 fi
-# fix-storage takes the release name derived here (ARGOCD_APP_NAME may be one Helm rejects).
-export FIX_STORAGE_RELEASE_NAME="$release"
+# fix-storage takes the release name and namespace helm rendered with (ARGOCD_APP_NAME may be one Helm rejects; a
+# HELM_NAMESPACE in the sidecar's environment is not the application's). A plugin.env FIX_STORAGE_RELEASE_NAME is
+# already the one derived here.
+[ -n "${ARGOCD_ENV_FIX_STORAGE_RELEASE_NAME:-}" ] || export FIX_STORAGE_RELEASE_NAME="$release"
 unset ARGOCD_APP_NAME
 
 # helm's output goes through a file, so a helm failure fails the plugin with helm's own message.
 rendered=$(mktemp)
 trap 'rm -f "$rendered"' EXIT
 helm "$@" > "$rendered"
-fix-storage < "$rendered"
+fix-storage --namespace "$namespace" < "$rendered"

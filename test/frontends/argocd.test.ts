@@ -198,6 +198,23 @@ describe("examples/argocd generate.sh, as the CMP server runs it", () => {
   });
 });
 
+describe("examples/argocd/generate.sh and fix-storage's own settings", () => {
+  it("plugin.env FIX_STORAGE_RELEASE_NAME names the release for helm and fix-storage alike (no conflict with itself)", () => {
+    const { app } = repository();
+    const run = runCommand(plugin.spec.generate, app, { ...APP, ARGOCD_APP_NAME: "argocd_other", ARGOCD_ENV_FIX_STORAGE_RELEASE_NAME: "devlake" });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.helmArgs?.[1]).toBe("devlake");
+    expect(mysql(run.stdout).spec.volumeClaimTemplates[0].metadata.annotations["meta.helm.sh/release-name"]).toBe("devlake");
+  });
+
+  it("fix-storage gets the namespace helm rendered with, whatever HELM_NAMESPACE the sidecar's environment holds", () => {
+    const { app } = repository();
+    const run = runCommand(plugin.spec.generate, app, { ...APP, HELM_NAMESPACE: "default" });
+    expect(run.code, run.stderr).toBe(0);
+    expect(mysql(run.stdout).spec.volumeClaimTemplates[0].metadata.annotations["meta.helm.sh/release-namespace"]).toBe("analytics");
+  });
+});
+
 describe("fix-storage reads Argo CD's environment itself", () => {
   it("takes the release from ARGOCD_APP_NAME (also <namespace>_<name>) and ARGOCD_APP_NAMESPACE", () => {
     const run = runBin([], RENDER, { ARGOCD_APP_NAME: "argocd-apps_devlake", ARGOCD_APP_NAMESPACE: "analytics" });
