@@ -136,6 +136,21 @@ export const cronjobClaims: Rule<Options> = {
             volume.path,
           );
           continue;
+        } else if (claims.notRun(namespace, volume.claimName) !== undefined) {
+          // Such a claim exists only if an earlier scale or ordinal start left it: never swapped for another.
+          const inCluster = live?.claimExists(namespace, volume.claimName);
+          const exists = inCluster
+            ? `${live?.origin} has it, left from an earlier scale`
+            : live
+              ? `${live.origin} has no such claim either, so the Job's pods would stay Pending`
+              : "so the claim exists only if an earlier scale left it (pass --live to check)";
+          plan.finding(
+            inCluster ? "info" : "warning",
+            `${job} mounts claim ${volume.claimName}: ${claims.notRun(namespace, volume.claimName)}; ${exists}; left as it is (if another claim is meant, set cronjob-claims.claims: {${volume.claimName}: NAME})`,
+            job,
+            volume.path,
+          );
+          continue;
         } else if (namespace !== "" && !claims.created(namespace, volume.claimName) && claims.createdUnplaced(volume.claimName)) {
           // The stream creates the claim stating no namespace, and none is given: Helm puts it in the release's
           // namespace, which may or may not be the one the Job states.
@@ -502,6 +517,8 @@ interface RenderedClaims {
   created(namespace: string, claim: string): boolean;
   /** The namespaces, stated by the objects themselves, in which the stream creates `claim`. */
   namespacesCreating(claim: string): string[];
+  /** Why a claim named as a claim template's is not one the StatefulSet makes (an ordinal it does not run). */
+  notRun(namespace: string, claim: string): string | undefined;
   /** Whether the stream creates `claim` in a namespace not known: stated neither by the object nor by a flag. */
   createdUnplaced(claim: string): boolean;
   accessModes(namespace: string, claim: string): string[] | undefined;
@@ -529,8 +546,16 @@ function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject
     );
     return mounted;
   };
-  const templates: Array<{ namespace: string; stated: boolean; prefix: string; modes: string[] }> = [];
+  const templates: Array<{ namespace: string; stated: boolean; prefix: string; modes: string[]; statefulSet: KubeObject; ordinals?: { start: number; most: number } }> =
+    [];
   for (const statefulSet of statefulSets(stream)) {
+    // The ordinals it runs, when they are plain numbers: spec.ordinals.start up to the most replicas it may run.
+    const start = statefulSet.get(["spec", "ordinals", "start"]) ?? 0;
+    const declared = statefulSet.get(["spec", "replicas"]) ?? 1;
+    const ordinals =
+      Number.isSafeInteger(start) && (start as number) >= 0 && Number.isSafeInteger(declared) && statefulSet.readsAlikeAt(["spec", "ordinals"]) && statefulSet.readsAlikeAt(["spec", "replicas"])
+        ? { start: start as number, most: mostReplicas(declared as number, autoscalerOf(stream, statefulSet, namespaceOf)) }
+        : undefined;
     for (const template of claimTemplates(statefulSet).templates) {
       const modes = isRecord(template.value.spec) ? template.value.spec.accessModes : undefined;
       templates.push({
@@ -538,6 +563,8 @@ function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject
         stated: Boolean(statefulSet.namespace),
         prefix: `${template.name}-${statefulSet.name}-`,
         modes: Array.isArray(modes) ? modes.map(String) : [],
+        statefulSet,
+        ...(ordinals && { ordinals }),
       });
     }
   }
@@ -551,8 +578,18 @@ function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject
     const prefixEnd = claim.lastIndexOf("-") + 1;
     return prefixEnd > 0 && /^\d+$/.test(claim.slice(prefixEnd)) ? byPrefix.get(`${namespace}/${claim.slice(0, prefixEnd)}`) : undefined;
   };
+  function notRun(namespace: string, claim: string): string | undefined {
+    const template = fromTemplate(namespace, claim);
+    if (template?.ordinals === undefined) return undefined;
+    const ordinal = Number(claim.slice(claim.lastIndexOf("-") + 1));
+    const { start, most } = template.ordinals;
+    if (ordinal >= start && ordinal < start + most) return undefined;
+    const runs = most === 0 ? "runs no replicas" : `runs ordinals ${start} to ${most === Number.POSITIVE_INFINITY ? "any" : start + most - 1}`;
+    return `${template.statefulSet}'s claim template would make it for ordinal ${ordinal}, but it ${runs}`;
+  }
   return {
-    created: (namespace, claim) => pvcs.has(`${namespace}/${claim}`) || fromTemplate(namespace, claim) !== undefined,
+    created: (namespace, claim) => pvcs.has(`${namespace}/${claim}`) || (fromTemplate(namespace, claim) !== undefined && notRun(namespace, claim) === undefined),
+    notRun,
     namespacesCreating: (claim) => {
       const found = new Set<string>();
       for (const pvc of pvcObjects) if (pvc.name === claim && pvc.namespace) found.add(pvc.namespace);

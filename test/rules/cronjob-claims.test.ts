@@ -485,8 +485,19 @@ const table: Record<string, Row> = {
       db(3).replace("  replicas: 3\n", "  replicas: 3\n  ordinals: {start: 5}\n") +
       backup("", "persistentVolumeClaim: {claimName: data-db-6}", coLocated("                      statefulset.kubernetes.io/pod-name: db-6\n")),
   },
-  "a claim of an ordinal the StatefulSet does not run (a replica scaled away) has no pod to run beside": {
+  "a claim of an ordinal the StatefulSet does not run (a replica scaled away) has no pod to run beside; said so, never swapped": {
     input: db(3).replace("  replicas: 3\n", "  replicas: 3\n  ordinals: {start: 5}\n") + backup("", "persistentVolumeClaim: {claimName: data-db-1}"),
+    findings: [
+      "CronJob backup mounts claim data-db-1: StatefulSet db's claim template would make it for ordinal 1, but it runs ordinals 5 to 7; so the claim exists only if an earlier scale left it (pass --live to check); left as it is (if another claim is meant, set cronjob-claims.claims: {data-db-1: NAME})",
+    ],
+  },
+  "the same with replicas 1, which a retarget would have picked, and --live showing the claim: left as it is, an info": {
+    with: { live: cluster("data-db-1") },
+    input: db(1).replace("  name: db\n", "  name: db\n  namespace: apps\n").replace("  replicas: 1\n", "  replicas: 1\n  ordinals: {start: 5}\n") + backup(IN_APPS, "persistentVolumeClaim: {claimName: data-db-1}"),
+    findings: [
+      "CronJob apps/backup mounts claim data-db-1: StatefulSet apps/db's claim template would make it for ordinal 1, but it runs ordinals 5 to 5; live.yaml has it, left from an earlier scale; left as it is",
+      "StatefulSet apps/db does not exist in the cluster, but its claims do: data-db-1",
+    ],
   },
   // mastodon: web and sidekiq both mount the ReadWriteOnce assets claim, and the chart's CronJob already runs beside
   // pods of either by a label they share.
