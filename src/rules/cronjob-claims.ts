@@ -100,6 +100,15 @@ export const cronjobClaims: Rule<Options> = {
     const namespaceOf = (object: KubeObject) => release().namespaceOf(object) ?? "";
     const claims = renderedClaims(stream, namespaceOf);
     const workloadMounts = mainWorkloadMounts(stream, namespaceOf);
+    // Workloads whose pods stay on a node that a copied selector may also select: those this rule reads anyway (a
+    // subchart's StatefulSet under a release-wide selector). Not Jobs, whose pods come and go (and which this rule
+    // points at claims too), nor the Deployments and DaemonSets that name no claim: at 20,000 documents, reading
+    // them all cost about a sixth of the run. A podAffinity to pods they also select is no worse than none.
+    let owners: PodOwners | undefined;
+    const podOwners = () => {
+      owners ??= new PodOwners([...statefulSets(stream), ...stream.objects(["Deployment"], mentionsClaims)], namespaceOf);
+      return owners;
+    };
 
     for (const job of withClaims) {
       const pod = podSpec(job);
@@ -268,7 +277,7 @@ export const cronjobClaims: Rule<Options> = {
           });
         }
         if (opts.coLocate && opts.mode !== "report") {
-          const term = coLocation(volume, target, namespace, claims, workloadMounts, sameScope, opts, plan, job, pod.spec, live);
+          const term = coLocation(volume, target, namespace, claims, workloadMounts, sameScope, opts, plan, job, pod.spec, podOwners, live);
           if (term && !affinityTerms.some((known) => isDeepStrictEqual(known.term, term.term))) affinityTerms.push(term);
         }
       }
@@ -345,6 +354,7 @@ function coLocation(
   plan: PlanBuilder,
   job: KubeObject,
   jobPod: Record<string, unknown>,
+  podOwners: () => PodOwners,
   live?: RuleContext["live"],
 ): { term: Record<string, Json>; owner: KubeObject; claim: string; assumed?: string } | undefined {
   const rendered = claims.accessModes(namespace, claim);
@@ -461,6 +471,20 @@ function coLocation(
   }
   if (!isRecord(matchLabels) || Object.keys(matchLabels).length === 0) {
     plan.finding("warning", `${job} shares ReadWriteOnce claim ${claim} with ${owner.workload}, whose selector has no matchLabels to co-locate with`, job, volume.path);
+    return undefined;
+  }
+  // A selector other pods of the namespace match (a subchart's, under a release-wide selector) could put the Job
+  // beside a pod that does not hold the claim.
+  const also = podOwners()
+    .selectedBy(matchLabels)
+    .find(({ object, namespace: theirs }) => (theirs === namespace || theirs === "") && !sameObject(object, owner.workload) && !mountsClaim(object, claim))?.object;
+  if (also !== undefined) {
+    plan.finding(
+      "warning",
+      `${job} shares ReadWriteOnce claim ${claim} with ${owner.workload}, but its selector's matchLabels ${JSON.stringify(matchLabels)} also select the pods of ${also}, which do not mount the claim: a podAffinity by them could put the Job beside the wrong pod, so none is added (give the Job a required podAffinity in the chart by labels only ${owner.workload}'s pods have, or set cronjob-claims.coLocate: false)`,
+      job,
+      volume.path,
+    );
     return undefined;
   }
   return coLocated({ labelSelector: { matchLabels: matchLabels as Json }, topologyKey: HOSTNAME });
@@ -778,4 +802,49 @@ function comparePathsDescending(a: Path, b: Path): number {
     return String(y).localeCompare(String(x));
   }
   return b.length - a.length;
+}
+
+function sameObject(a: KubeObject, b: KubeObject): boolean {
+  return a.doc === b.doc && a.item === b.item;
+}
+
+/** Whether the object's pods mount the claim by name. */
+function mountsClaim(object: KubeObject, claim: string): boolean {
+  const pod = podSpec(object);
+  return pod !== undefined && claimVolumes(pod).some((volume) => volume.claimName === claim);
+}
+
+/**
+ * Workloads by their pod template labels as Kubernetes reads them, so that the workloads a selector selects are found
+ * without comparing it with every one; labels Kubernetes may read otherwise may hold anything, so those always count.
+ */
+class PodOwners {
+  private readonly byLabel = new Map<string, Array<{ object: KubeObject; namespace: string }>>();
+  private readonly unsure: Array<{ object: KubeObject; namespace: string }> = [];
+
+  constructor(objects: readonly KubeObject[], namespaceOf: (object: KubeObject) => string) {
+    for (const object of objects) {
+      const pod = POD_SPEC_PATHS[object.kind];
+      if (pod === undefined) continue;
+      const entry = { object, namespace: namespaceOf(object) };
+      const path = [...pod.slice(0, -1), "metadata", "labels"];
+      const labels = object.get(path);
+      if (!object.readsAlikeAt(path)) this.unsure.push(entry);
+      else if (isRecord(labels)) for (const [key, value] of Object.entries(labels)) PodOwners.add(this.byLabel, `${key}=${String(value)}`, entry);
+    }
+  }
+
+  /** The workloads whose pod template labels hold every one of `matchLabels`, and those whose labels may. */
+  selectedBy(matchLabels: Record<string, unknown>): Array<{ object: KubeObject; namespace: string }> {
+    const lists = Object.entries(matchLabels).map(([key, value]) => this.byLabel.get(`${key}=${String(value)}`) ?? []);
+    const [fewest, ...others] = lists.sort((a, b) => a.length - b.length);
+    const sets = others.map((list) => new Set(list));
+    return [...(fewest ?? []).filter((entry) => sets.every((set) => set.has(entry))), ...this.unsure];
+  }
+
+  private static add(index: Map<string, Array<{ object: KubeObject; namespace: string }>>, key: string, entry: { object: KubeObject; namespace: string }): void {
+    const list = index.get(key);
+    if (list) list.push(entry);
+    else index.set(key, [entry]);
+  }
 }

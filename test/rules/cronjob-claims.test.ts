@@ -185,6 +185,17 @@ const table: Record<string, Row> = {
     input: app() + pvc("data") + jobOf(backup("  annotations: {helm.sh/hook: pre-upgrade}\n", SHARED)),
     findings: ["but runs as a pre-upgrade hook, when Deployment app may have no pods"],
   },
+  "the workload's selector also selects a StatefulSet's pods that do not mount the claim: no podAffinity, said so": {
+    input: app() + pvc("data") + db(1).replaceAll("{app: db}", "{app: app}") + backup("", SHARED),
+    findings: [
+      'CronJob backup shares ReadWriteOnce claim data with Deployment app, but its selector\'s matchLabels {"app":"app"} also select the pods of StatefulSet db, which do not mount the claim: a podAffinity by them could put the Job beside the wrong pod, so none is added (give the Job a required podAffinity in the chart by labels only Deployment app\'s pods have, or set cronjob-claims.coLocate: false)',
+    ],
+  },
+  "the same StatefulSet in another namespace is no concern: co-located": {
+    input: app(IN_APPS) + pvc("data", "[ReadWriteOnce]", IN_APPS) + db(1).replaceAll("{app: db}", "{app: app}").replace("  name: db\n", "  name: db\n  namespace: other\n") + backup(IN_APPS, SHARED),
+    output:
+      app(IN_APPS) + pvc("data", "[ReadWriteOnce]", IN_APPS) + db(1).replaceAll("{app: db}", "{app: app}").replace("  name: db\n", "  name: db\n  namespace: other\n") + backup(IN_APPS, SHARED, WITH_APP),
+  },
   "a workload at replicas 0 has no pods to run beside: no podAffinity, a warning naming coLocate": {
     input: app().replace("spec:\n  selector:", "spec:\n  replicas: 0\n  selector:") + pvc("data") + backup("", SHARED),
     findings: [
