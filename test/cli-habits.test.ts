@@ -192,6 +192,7 @@ describe("did you mean", () => {
   const cases: Array<[string, string[], string]> = [
     ["a mistyped command", ["chek", "x.yaml"], 'unknown command "chek": did you mean "check"?'],
     ["a mistyped command for help", ["help", "dif"], 'help: unknown command "dif": did you mean "diff"?'],
+    ["an unknown command for help, listing fix too", ["help", "bogus"], 'help: unknown command "bogus" (commands: fix, check, diff, flux-patches, krm, help, version)'],
     ["a mistyped option", ["--relase-name", "x"], "unknown option --relase-name: did you mean --release-name?"],
     ["a mistyped rule", ["--enable", "claim-retension"], 'unknown rule "claim-retension": did you mean "claim-retention"?'],
     ["a mistyped output format", ["check", "-o", "sarf"], "--output sarf: expected one of text, json, sarif, github (did you mean sarif?)"],

@@ -70,7 +70,13 @@ export async function readInputs(
     if (!stdin.readStdinChunks) return [inputOf("stdin", splitStreamBytes(await stdin.readStdin(), split))];
     const splitter = new StreamSplitter(split);
     // The splitter copies what it keeps of a chunk (StreamSplitter.push).
-    await stdin.readStdinChunks((chunk) => splitter.push(chunk), { lent: true });
+    try {
+      await stdin.readStdinChunks((chunk) => splitter.push(chunk), { lent: true });
+    } catch (error) {
+      // `fix-storage < dir`: the shell opened a directory, which cannot be read.
+      if ((error as NodeJS.ErrnoException).code === "EISDIR") throw new FixStorageError("cannot read stdin: it is a directory");
+      throw error;
+    }
     return [inputOf("stdin", splitter.end())];
   }
   const inputs: Input[] = [];

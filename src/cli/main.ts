@@ -74,7 +74,7 @@ function helpTopic(word: string | undefined): CliArgs["command"] | undefined {
   if (word === "fix") return undefined;
   if ((commands as readonly string[]).includes(word)) return word as CliArgs["command"];
   const guess = didYouMean(word, commands);
-  throw new FixStorageError(`help: unknown command ${JSON.stringify(word)}${guess ? `: did you mean ${JSON.stringify(guess)}?` : ""} (commands: ${commands.join(", ")})`);
+  throw new FixStorageError(`help: unknown command ${JSON.stringify(word)}${guess ? `: did you mean ${JSON.stringify(guess)}?` : ""} (commands: fix, ${commands.join(", ")})`);
 }
 
 function readsStdin(args: CliArgs): boolean {

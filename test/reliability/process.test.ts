@@ -1,5 +1,5 @@
 /** The CLI as a process: closed pipes, signals, bad config files, and input it must never act on. */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -19,6 +19,13 @@ function exited(child: ReturnType<typeof spawn>): Promise<{ code: number | null;
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+describe("stdin that cannot be read", () => {
+  it("a directory given as stdin (fix-storage < dir): exit 2, one line saying so", () => {
+    const run = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" < "${tempDir()}"`], { encoding: "utf8" });
+    expect({ code: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ code: 2, stdout: "", stderr: "fix-storage: cannot read stdin: it is a directory\n" });
+  });
+});
 
 describe("EPIPE: a reader that goes away", () => {
   // Large enough that stdout needs many writes: 20,000 untouched ConfigMaps after a StatefulSet to fix.
