@@ -129,6 +129,14 @@ export const cronjobClaims: Rule<Options> = {
         if (mapped !== undefined) {
           target = mapped;
           why = `the claims option maps ${volume.claimName} to ${mapped}`;
+          if (mapped !== volume.claimName && live?.claimExists(namespace, volume.claimName)) {
+            plan.finding(
+              "warning",
+              `${job} mounts claim ${volume.claimName}, which ${live.origin} has; the claims option maps it to ${mapped}, so the Job is pointed there as asked (drop that entry of cronjob-claims.claims to keep the claim)`,
+              job,
+              volume.path,
+            );
+          }
         } else if (Object.values(opts.claims).includes(volume.claimName)) {
           // A claim the claims option points to was chosen by hand: it is never retargeted again.
         } else if (

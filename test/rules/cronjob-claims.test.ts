@@ -313,6 +313,15 @@ const table: Record<string, Row> = {
     input: app() + backup(),
     output: app() + backup("", "persistentVolumeClaim: {claimName: shared-rwx}"),
   },
+  "claims maps by hand a claim --live shows the cluster has: pointed there as asked, and a warning says the cluster has it": {
+    options: { claims: { "backup-scratch": "shared-rwx" }, coLocate: false },
+    with: { live: cluster("backup-scratch") },
+    input: app(IN_APPS) + backup(IN_APPS),
+    output: app(IN_APPS) + backup(IN_APPS, "persistentVolumeClaim: {claimName: shared-rwx}"),
+    findings: [
+      "CronJob apps/backup mounts claim backup-scratch, which live.yaml has; the claims option maps it to shared-rwx, so the Job is pointed there as asked (drop that entry of cronjob-claims.claims to keep the claim)",
+    ],
+  },
   "ReadWriteMany claim: shared, no affinity needed": {
     input: app() + pvc("data", "[ReadWriteMany]") + backup(),
     output: app() + pvc("data", "[ReadWriteMany]") + backup("", SHARED),
