@@ -67,7 +67,13 @@ describe("--live compares storage quantities by value, as the API server does", 
     ["1Gi", "1024Mi", true],
     ["1G", "1000M", true],
     ["0.5Gi", "512Mi", true],
-    [1073741824, "1Gi", true],
+    // Plain digits as a number are what a reader made of them; to Kubernetes' YAML 1.1, 010 is 8.
+    [1073741824, "1Gi", false],
+    ["1Ki", "1024", true],
+    ["0.1Gi", "107374182400m", true],
+    ["1500m", "1.5", true],
+    ["1Ei", "1152921504606846976", true],
+    ["9007199254740993", "9007199254740992", false],
     ["1Gi", "1G", false],
     ["2Gi", "1536Mi", false],
     ["1.5Gi", "1.5Gi", true],
@@ -286,6 +292,13 @@ describe("--live kubectl", () => {
       const run = runBin(["--live", file], example("devlake", "rendered.yaml"));
       expect(run).toMatchObject({ code: 2, stdout: "" });
       expect(run.stderr).toContain(`--live ${file} holds no YAML: kubectl get … -o yaml prints a List even when it finds nothing`);
+    }
+    for (const text of ["{}\n", "[]\n", "null\n"]) {
+      const file = join(tempDir(), "live.yaml");
+      writeFileSync(file, text);
+      const run = runBin(["--live", file, "-n", "devlake"], example("devlake", "rendered.yaml"));
+      expect(run).toMatchObject({ code: 2, stdout: "" });
+      expect(run.stderr).toContain(`--live ${file} holds no Kubernetes object or List`);
     }
     const emptyList = join(tempDir(), "live.yaml");
     writeFileSync(emptyList, "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\"\n");

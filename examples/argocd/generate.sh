@@ -36,6 +36,10 @@ else
   release=${ARGOCD_APP_NAME:?is not set: this script is run by Argo CD}
   release=${release##*_}
 fi
+# fix-storage's own setting must name the release helm renders, or the templates would carry another.
+if [ -n "${ARGOCD_ENV_FIX_STORAGE_RELEASE_NAME:-}" ] && [ "$ARGOCD_ENV_FIX_STORAGE_RELEASE_NAME" != "$release" ]; then
+  fail "plugin.env FIX_STORAGE_RELEASE_NAME is \"$ARGOCD_ENV_FIX_STORAGE_RELEASE_NAME\" but helm renders release \"$release\": keep one (the release-name parameter, or plugin.env RELEASE_NAME or FIX_STORAGE_RELEASE_NAME)"
+fi
 case $release in
   '' | *[!a-z0-9.-]* | [.-]* | *[.-]) fail "release name \"$release\" is not one Helm accepts: set the plugin parameter release-name" ;;
 esac

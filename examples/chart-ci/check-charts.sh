@@ -82,10 +82,13 @@ for render in "$renders"/*.yaml; do
 done
 if [ -z "$(ls "$renders")" ]; then
   echo "check-charts: no chart rendered any manifest: nothing to check" >&2
-  # Code scanning still gets its file: the results of a run that checked nothing.
+  # Code scanning and JSON or SARIF readers still get their results: those of a run that checked nothing.
+  nothing() { printf '%s\n' "---" "# nothing rendered" "apiVersion: v1" "kind: List" "items: []"; }
   if [ -n "${FIX_STORAGE_SARIF:-}" ]; then
-    printf '%s\n' "---" "# nothing rendered" "apiVersion: v1" "kind: List" "items: []" |
-      fix-storage check -o sarif - > "$FIX_STORAGE_SARIF" || [ $? -eq 1 ]
+    nothing | fix-storage check -o sarif - > "$FIX_STORAGE_SARIF" || [ $? -eq 1 ]
+  fi
+  if [ "$output" = sarif ] || [ "$output" = json ]; then
+    nothing | fix-storage check -o "$output" - || [ $? -eq 1 ]
   fi
   exit 0
 fi

@@ -111,7 +111,8 @@ export function checkReleaseInputs(inputs: ReleaseInputs): void {
     checkedNamespace(firstOf([values?.namespace, namespace]));
   }
   // The host's release name stands in for a flag whenever none is given, so it is checked as one, before any work.
-  if (explicitName(inputs, false) === undefined) environmentName(inputs);
+  // (A functionConfig's name speaks for its own release only: the environment's is then checked where it is used.)
+  if (explicitName(inputs, true) === undefined) environmentName(inputs);
   // Two hosts' namespaces that disagree, and nothing given to decide: not the tool's to choose between.
   const env = inputs.environment ?? {};
   if (!explicitNamespace(inputs, true) && env.ARGOCD_APP_NAMESPACE && env.HELM_NAMESPACE && env.ARGOCD_APP_NAMESPACE !== env.HELM_NAMESPACE) {
@@ -160,7 +161,8 @@ export class ReleaseIdentity {
 
   constructor(inputs: ReleaseInputs, stream?: ManifestStream) {
     this.#inputs = inputs;
-    const name = explicitName(inputs, false) ?? environmentName(inputs);
+    // With a functionConfig's name, the environment's is checked only where an object of another release uses it.
+    const name = explicitName(inputs, false) ?? (explicitName(inputs, true) === undefined ? environmentName(inputs) : undefined);
     const namespace = this.#defaultNamespace();
     const own = stream ? ownReleases(stream) : { names: new Set<string>(), namespaces: new Set<string>() };
     const agreed = (values: Set<string>) => (values.size === 1 ? ([...values][0] as string) : undefined);

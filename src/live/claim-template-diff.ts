@@ -96,18 +96,20 @@ export function sameQuantity(a: unknown, b: unknown): boolean {
   return x !== undefined && x === y;
 }
 
-const QUANTITY = /^([0-9]+)(?:\.([0-9]+))?([kMGTP]i?|)$/;
+const QUANTITY = /^([0-9]+)(?:\.([0-9]+))?(Ki|Mi|Gi|Ti|Pi|Ei|[mkMGTPE]|)$/;
 
-/** The quantity times 10^18, as a decimal string (exact for up to 18 decimals), or undefined. */
+/** The quantity times 10^21, as a decimal string (exact for up to 18 decimals, milli included), or undefined. */
 function exactQuantity(value: unknown): string | undefined {
-  if (typeof value !== "string" && typeof value !== "number") return undefined;
-  const match = QUANTITY.exec(String(value));
+  // A number is what a reader made of plain digits, which Kubernetes' YAML 1.1 may read otherwise (010 is 8).
+  if (typeof value !== "string") return undefined;
+  const match = QUANTITY.exec(value);
   if (!match) return undefined;
   const [, whole = "", fraction = "", suffix = ""] = match;
-  const unit = UNITS[suffix];
-  if (unit === undefined || fraction.length > 18) return undefined;
+  if (fraction.length > 18) return undefined;
   const scaled = BigInt(whole + fraction.padEnd(18, "0"));
-  return String(scaled * BigInt(unit));
+  if (suffix === "m") return String(scaled);
+  const unit = UNITS[suffix] ?? (suffix === "E" ? 1e18 : suffix === "Ei" ? 2 ** 60 : undefined);
+  return unit === undefined ? undefined : String(scaled * BigInt(unit) * 1000n);
 }
 
 /** Bytes of a Kubernetes quantity such as `10Gi` or `500M`; undefined when it is not one. */

@@ -41,13 +41,20 @@ export function parseLiveState(text: string, origin: string): LiveState {
     );
   }
   const documents = parseAllDocuments(text, { merge: true, logLevel: "error" });
+  let objects = 0;
   for (const doc of Array.isArray(documents) ? documents : [documents]) {
     const [error] = doc.errors;
     if (error) {
       const position = error.linePos?.[0];
       throw new FixStorageError(`--live ${origin}: ${error.message.split("\n")[0]}`, position ? { line: position.line, column: position.col } : {});
     }
-    collect(doc.toJS({ maxAliasCount: 1000 }), state);
+    const value = doc.toJS({ maxAliasCount: 1000 });
+    if (isRecord(value) && typeof value.kind === "string") objects++;
+    collect(value, state);
+  }
+  // `{}`, `[]` or `null` is no output of kubectl either, which prints a List even when it finds nothing.
+  if (objects === 0) {
+    throw new FixStorageError(`--live ${origin} holds no Kubernetes object or List, as kubectl get … -o yaml prints even when it finds nothing (check the command that made it)`);
   }
   return state;
 }

@@ -611,6 +611,7 @@ function renderedClaims(stream: ManifestStream, namespaceOf: (object: KubeObject
     return prefixEnd > 0 && /^\d+$/.test(claim.slice(prefixEnd)) ? byPrefix.get(`${namespace}/${claim.slice(0, prefixEnd)}`) : undefined;
   };
   function notRun(namespace: string, claim: string): string | undefined {
+    if (pvcs.has(`${namespace}/${claim}`)) return undefined;
     const template = fromTemplate(namespace, claim);
     if (template?.ordinals === undefined) return undefined;
     const ordinal = Number(claim.slice(claim.lastIndexOf("-") + 1));

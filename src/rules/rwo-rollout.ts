@@ -117,15 +117,15 @@ export const rwoRollout: Rule<Options> = {
         release().namespaceOf(deployment) === undefined ? unknown.filter((claim) => claims.statedNamespaces(claim).length > 0) : [];
       // Claims rendered stating no namespace while none is given: Helm puts them in the release's, maybe not this one.
       const renderedUnplaced = namespace === "" ? [] : unknown.filter((claim) => claims.modes("", claim) !== undefined);
-      if (renderedUnplaced.length > 0) {
+      if (exclusive.length > 0) planExclusive(plan, deployment, rollout, exclusive, opts.mode);
+      else if (renderedUnplaced.length > 0) {
         const these = renderedUnplaced.length === 1 ? `claim ${renderedUnplaced[0]}` : `claims ${renderedUnplaced.join(", ")}`;
         plan.finding(
           "warning",
           `${deployment} is in namespace ${namespace}, and the stream renders ${these} stating no namespace while none is given: whether it mounts ${renderedUnplaced.length === 1 ? "that claim" : "those claims"}, and so ${renderedUnplaced.length === 1 ? "its access modes" : "their access modes"}, is not known, so rwo-rollout left it alone; pass --namespace (-n) with the release's namespace`,
           deployment,
         );
-      } else if (exclusive.length > 0) planExclusive(plan, deployment, rollout, exclusive, opts.mode);
-      else if (renderedElsewhere.length > 0) {
+      } else if (renderedElsewhere.length > 0) {
         // The claim is rendered in a namespace the claim states; the Deployment's own is not known.
         const where = renderedElsewhere.map((claim) => `${claim} in ${claims.statedNamespaces(claim).join(", ")}`).join("; ");
         plan.finding(

@@ -213,11 +213,16 @@ export function autoscalerOf(
     // KEDA scales an idle workload to idleReplicaCount, and holds a paused one at its paused-replicas annotation.
     const paused = scaler.annotations()["autoscaling.keda.sh/paused-replicas"];
     const idle = scaler.get(["spec", "idleReplicaCount"]);
+    // A paused count below minReplicaCount is the fewest it runs while paused.
+    const held = typeof paused === "string" && /^\d+$/.test(paused) ? Number(paused) : typeof paused === "number" ? paused : undefined;
+    const least = scaler.get(["spec", "minReplicaCount"]) ?? 0;
     const min =
       scaler.kind === "ScaledObject"
-        ? paused === "0" || paused === 0 || idle === 0
+        ? held === 0 || idle === 0
           ? 0
-          : (scaler.get(["spec", "minReplicaCount"]) ?? 0)
+          : held !== undefined && Number.isSafeInteger(least)
+            ? Math.min(held, least as number)
+            : least
         : (scaler.get(["spec", "minReplicas"]) ?? 1);
     return { by: scaler, max: Number.isSafeInteger(max) ? (max as number) : undefined, min: Number.isSafeInteger(min) ? (min as number) : undefined };
   }

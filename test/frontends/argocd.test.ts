@@ -207,6 +207,14 @@ describe("examples/argocd/generate.sh and fix-storage's own settings", () => {
     expect(mysql(run.stdout).spec.volumeClaimTemplates[0].metadata.annotations["meta.helm.sh/release-name"]).toBe("devlake");
   });
 
+  it("plugin.env FIX_STORAGE_RELEASE_NAME that disagrees with the release-name parameter fails, naming both", () => {
+    const { app } = repository();
+    const run = runCommand(plugin.spec.generate, app, { ...APP, PARAM_RELEASE_NAME: "foo", ARGOCD_ENV_FIX_STORAGE_RELEASE_NAME: "bar" });
+    expect(run).toMatchObject({ code: 1, stdout: "" });
+    expect(run.stderr).toContain('plugin.env FIX_STORAGE_RELEASE_NAME is "bar" but helm renders release "foo": keep one');
+    expect(run.helmArgs).toBeUndefined();
+  });
+
   it("fix-storage gets the namespace helm rendered with, whatever HELM_NAMESPACE the sidecar's environment holds", () => {
     const { app } = repository();
     const run = runCommand(plugin.spec.generate, app, { ...APP, HELM_NAMESPACE: "default" });

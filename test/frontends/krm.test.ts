@@ -130,6 +130,31 @@ describe.skipIf(!kpt)("kpt fn eval --exec bin/fix-storage", () => {
   });
 });
 
+describe("fix-storage krm under Argo CD (exec functions inherit its environment)", () => {
+  it("a functionConfig release name makes an ARGOCD_APP_NAME Helm would reject (a long Application) moot", () => {
+    const resourceList = [
+      "apiVersion: config.kubernetes.io/v1",
+      "kind: ResourceList",
+      "functionConfig: {apiVersion: v1, kind: ConfigMap, metadata: {name: fn}, data: {release-name: prom, namespace: monitoring}}",
+      "items:",
+      "- apiVersion: apps/v1",
+      "  kind: StatefulSet",
+      "  metadata: {name: prom, labels: {app.kubernetes.io/instance: prom}}",
+      "  spec:",
+      "    serviceName: prom",
+      "    selector: {matchLabels: {app: prom}}",
+      "    template: {metadata: {labels: {app: prom}}, spec: {containers: [{name: prom, image: prom:1}]}}",
+      "    volumeClaimTemplates:",
+      "    - metadata: {name: data}",
+      "      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}",
+      "",
+    ].join("\n");
+    const run = runBin(["krm"], resourceList, { ARGOCD_APP_NAME: "a".repeat(54) });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("meta.helm.sh/release-name: prom");
+  });
+});
+
 describe("fix-storage krm", () => {
   const list = [
     "apiVersion: config.kubernetes.io/v1",

@@ -145,6 +145,9 @@ describe("examples/chart-ci/check-charts.sh", () => {
     expect(run.stderr).toContain("check-charts: charts/lib is a library chart: nothing to render, skipped");
     expect(run.stderr).toContain("renders no manifests: nothing to check");
     expect(JSON.parse(readFileSync(sarif, "utf8")).runs[0].results).toEqual([]);
+    const asSarif = runScript(repo, [], { FIX_STORAGE_OUTPUT: "sarif" });
+    expect(asSarif.code, asSarif.stderr).toBe(0);
+    expect(JSON.parse(asSarif.stdout).runs[0].results).toEqual([]);
     // Beside a chart that renders something, the empty render is left out and the rest is checked.
     const both = chartRepository({ crds: { renders: { crds: "# nothing\n" } }, clean: { renders: { clean: CONFIGMAP } } });
     const checked = runScript(both);

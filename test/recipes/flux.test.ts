@@ -95,6 +95,25 @@ describe("examples/flux/check-patches.sh", () => {
     expect(readFileSync(release, "utf8")).toBe(before);
   });
 
+  it("nothing to patch, and the user's own entries after a comment at column 0: still exit 2, nothing written", () => {
+    const release = copyOfRelease();
+    writeFileSync(release, `${readFileSync(release, "utf8")}\n# our registry mirror${MIRROR.replace("\n    # our registry mirror", "")}`);
+    const before = readFileSync(release, "utf8");
+    expect(check(["--write", release, RENDER, "--disable", "claim-ownership,claim-template-labels"]).code).toBe(2);
+    expect(readFileSync(release, "utf8")).toBe(before);
+  });
+
+  it("a comment of the user's own at the entries' indent inside the block is shown as stale, and --write leaves one entry", () => {
+    const release = copyOfRelease();
+    writeFileSync(release, readFileSync(release, "utf8").replace("  postRenderers:\n", "  postRenderers:\n    # regenerate with check-patches.sh --write\n"));
+    const run = check([release, RENDER]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("-    # regenerate with check-patches.sh --write");
+    expect(check(["--write", release, RENDER]).code).toBe(0);
+    expect(readFileSync(release, "utf8").match(/^ {4}- kustomize:/gm)).toHaveLength(1);
+    expect(check([release, RENDER]).code).toBe(0);
+  });
+
   it("exits 2 when the HelmRelease has no fix-storage block, or fix-storage fails", () => {
     const release = copyOfRelease();
     writeFileSync(release, "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nspec:\n  interval: 10m\n");

@@ -414,6 +414,17 @@ const table: Record<string, Row> = {
       "CronJob backup shares ReadWriteOnce claim data-db-2 with StatefulSet db's pod db-2, which runs only while StatefulSet db has at least 3 replicas, and HorizontalPodAutoscaler db may run as few as 1: a required podAffinity would leave the Job Pending then, so none is added, and its pod may wait for the volume on another node while the pod runs (give the Job a podAffinity in the chart, or set cronjob-claims.coLocate: false)",
     ],
   },
+  "a KEDA ScaledObject paused at 1 replica holds db at 1 whatever its minimum: no podAffinity to pod db-2": {
+    input:
+      db(3) +
+      "---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: db\n  annotations:\n    autoscaling.keda.sh/paused-replicas: \"1\"\nspec:\n  scaleTargetRef: {kind: StatefulSet, name: db}\n  minReplicaCount: 3\n  maxReplicaCount: 3\n" +
+      backup("", "persistentVolumeClaim: {claimName: data-db-2}"),
+    findings: ["CronJob backup shares ReadWriteOnce claim data-db-2 with StatefulSet db's pod db-2, which runs only while StatefulSet db has at least 3 replicas, and ScaledObject db may run as few as 1"],
+  },
+  "a PVC the stream renders under a name like a claim template's, for an ordinal the StatefulSet does not run, is rendered: no warning": {
+    input: db(1) + pvc("data-db-1") + backup("", "persistentVolumeClaim: {claimName: data-db-1}"),
+    findings: [],
+  },
   "a pre-upgrade hook Job on data-db-2 while --live shows the StatefulSet at replicas 1: pod db-2 does not run yet, no podAffinity": {
     with: { live: { state: parseLiveState(db(1).replace("  name: db\n", "  name: db\n  namespace: apps\n"), "live.yaml"), mode: "pin" } },
     input:

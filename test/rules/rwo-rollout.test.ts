@@ -173,6 +173,19 @@ const table: Record<string, Row> = {
       "Deployment tools/app is in namespace tools, and the stream renders claim data stating no namespace while none is given: whether it mounts that claim, and so its access modes, is not known, so rwo-rollout left it alone; pass --namespace (-n) with the release's namespace",
     ],
   },
+  "a ReadWriteOnce claim of its own namespace beside a claim rendered stating no namespace: mode fix still sets Recreate": {
+    options: { mode: "fix" },
+    input:
+      RWO.replace("  name: data\n", "  name: data\n  namespace: b\n") +
+      pvc("cache", "[ReadWriteOnce]") +
+      deployment("", "persistentVolumeClaim:\n            claimName: data\n        - name: cache\n          persistentVolumeClaim:\n            claimName: cache").replace("  name: app\n", "  name: app\n  namespace: b\n"),
+    output:
+      RWO.replace("  name: data\n", "  name: data\n  namespace: b\n") +
+      pvc("cache", "[ReadWriteOnce]") +
+      deployment("", "persistentVolumeClaim:\n            claimName: data\n        - name: cache\n          persistentVolumeClaim:\n            claimName: cache").replace("  name: app\n", "  name: app\n  namespace: b\n") +
+      "  strategy:\n    type: Recreate\n    rollingUpdate: null\n",
+    findings: [],
+  },
   "replicas 3 on a ReadWriteOnce claim: a different problem, reported distinctly, never set to Recreate": {
     options: { mode: "fix" },
     input: RWO + deployment("  replicas: 3\n"),
