@@ -109,6 +109,14 @@ ${namespace}spec:
     expect(result.findings.filter((finding) => finding.message.includes("cannot change"))).toEqual([]);
   });
 
+  it("a plain 010 (8 to Kubernetes, 10 here) is not taken as the live \"10\": pinned, saying why", async () => {
+    const result = await run(statefulSet("010"), '"10"');
+    expect(result.findings.map((finding) => finding.message)).toContainEqual(
+      expect.stringContaining("volumeClaimTemplates hold values Kubernetes reads otherwise (to its YAML 1.1 a plain 010 is 8, yes is true)"),
+    );
+    expect(result.output).toContain('storage: "10"');
+  });
+
   it("2Gi where the cluster holds 1536Mi is a change: pinned, and the difference named as written", async () => {
     const result = await run(statefulSet("2Gi"), "1536Mi");
     expect(result.findings.map((finding) => finding.message)).toContainEqual(

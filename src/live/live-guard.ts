@@ -103,6 +103,10 @@ function comparePinned(
     liveTemplates.map((template) => normalizeTemplate(template)),
     rendered.map((template) => normalizeTemplate(template, liveTemplates.find((live) => nameOf(live) === nameOf(template)))),
   ).map((line) => `volumeClaimTemplates${line.startsWith("[") ? "" : "."}${line}`);
+  // What is compared is the templates as read here; where Kubernetes reads them otherwise, no sameness is shown.
+  if (diff.length === 0 && !statefulSet.readsAlikeAt(["spec", "volumeClaimTemplates"])) {
+    diff.push("volumeClaimTemplates hold values Kubernetes reads otherwise (to its YAML 1.1 a plain 010 is 8, yes is true), so they are not taken as the live ones");
+  }
   if (diff.length === 0) return;
   const migration = `kubectl delete statefulset ${statefulSet.name} -n ${namespace} --cascade=orphan, then run the upgrade again (pods and PVCs stay; the new StatefulSet adopts them)`;
   const growth = storageGrowth(statefulSet, liveSpec, liveTemplates, rendered, namespace, liveClaims);

@@ -485,7 +485,7 @@ function coLocation(
   // beside a pod that does not hold the claim.
   const also = podOwners()
     .selectedBy(matchLabels)
-    .find(({ object, namespace: theirs }) => (theirs === namespace || theirs === "") && !sameObject(object, owner.workload) && !mountsClaim(object, claim))?.object;
+    .find(({ object, namespace: theirs }) => (theirs === namespace || theirs === "" || namespace === "") && !sameObject(object, owner.workload) && !mountsClaim(object, claim))?.object;
   if (also !== undefined) {
     plan.finding(
       "warning",
