@@ -125,6 +125,59 @@ ${namespace}spec:
   });
 });
 
+describe("--live when a later rule reads a document Kubernetes may read otherwise", () => {
+  // The StatefulSet as installed: its templates are the rendered ones, so Helm alone would upgrade it.
+  const statefulSet = `---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+  namespace: apps
+  labels: {app.kubernetes.io/instance: rel, helm.sh/chart: db-1.2.3}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, image: db:1, volumeMounts: [{name: data, mountPath: /data}]}]}
+  volumeClaimTemplates:
+    - metadata:
+        name: data
+        labels: {app: db, helm.sh/chart: db-1.2.3}
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`;
+  // Read first by cronjob-claims, after claim-template-labels and claim-ownership changed the templates.
+  const cronJob = `---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: backup, namespace: apps}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: c, image: busybox, args: ["echo backing up\u0085"]}]
+`;
+
+  it("undoes the earlier rules' template edits instead of writing a change the cluster forbids, and pins nothing", async () => {
+    const result = await fix(statefulSet + cronJob, { live: { state: parseLiveState(statefulSet, "live.yaml"), mode: "pin" } });
+    expect(result.output).toBe(statefulSet + cronJob);
+    expect(result.changes).toEqual([]);
+    const messages = result.findings.map((finding) => finding.message);
+    expect(messages.filter((message) => message.includes("Pinned"))).toEqual([]);
+    expect(messages).toContainEqual(expect.stringContaining("changes that rules made before a later rule read the document below are undone, so nothing is edited"));
+  });
+
+  it("the rendered templates differing from the live ones: said, since nothing can be pinned", async () => {
+    const live = statefulSet.replace("helm.sh/chart: db-1.2.3}\n      spec", "helm.sh/chart: db-1.2.2}\n      spec");
+    const result = await fix(statefulSet + cronJob, { live: { state: parseLiveState(live, "live.yaml"), mode: "pin" } });
+    expect(result.output).toBe(statefulSet + cronJob);
+    expect(result.findings.map((finding) => finding.message)).toContainEqual(expect.stringContaining("They cannot be pinned, since nothing is edited"));
+  });
+});
+
 describe("--live with prometheus-pushgateway 2.16.0 installed, upgrading to 2.17.0", () => {
   const live = join(EXAMPLES, "prometheus-pushgateway", "live-2.16.0.yaml");
   const rendered = example("prometheus-pushgateway", "rendered-2.17.0.yaml");

@@ -47,12 +47,27 @@ export function runPipeline(
   const changes: ChangeRecord[] = [];
   const findings: Finding[] = [];
   const blockScalars = new Set<ParsedDocument>();
+  /** Each edited document as the stages found it, so that a doubt found later can undo every edit. */
+  const asRendered = new Map<ParsedDocument, EditorCheckpoint>();
   for (const stage of stages) {
     const plan = stage.plan(context);
     // Appended one by one: a spread of a very large plan would overflow the stack.
     for (const finding of plan.findings) findings.push(finding);
-    for (const change of applyEdits(stage.name, plan.edits, findings, stream.doubt(), blockScalars)) changes.push(change);
+    for (const change of applyEdits(stage.name, plan.edits, findings, stream.doubt(), blockScalars, asRendered)) changes.push(change);
     stream.releaseSpooled();
+  }
+  // A document the rules may read otherwise than Kubernetes, read first by a later stage, stops the edits of earlier
+  // stages too: the outcome must not depend on which rule read it first (the live guard, last, could not pin
+  // templates that earlier rules changed).
+  const doubt = stream.doubt();
+  if (doubt !== undefined && changes.length > 0) {
+    for (const [doc, checkpoint] of asRendered) doc.editor.restore(checkpoint);
+    findings.push({
+      rule: "reader",
+      severity: "warning",
+      message: `the ${changes.length === 1 ? "change" : `${changes.length} changes`} that rules made before a later rule read the document below ${changes.length === 1 ? "is" : "are"} undone, so nothing is edited: ${doubt}`,
+    });
+    changes.length = 0;
   }
   // A document the rules may read otherwise than Kubernetes is said so even where no edit was left out: a rule's
   // findings about it, or its silence, may be wrong too.
@@ -122,6 +137,7 @@ function applyEdits(
   doubt: string | undefined,
   /** Documents that hold a block scalar, or were given one by an earlier stage. */
   blockScalars: Set<ParsedDocument>,
+  asRendered: Map<ParsedDocument, EditorCheckpoint>,
 ): ChangeRecord[] {
   const records: Array<{ record: ChangeRecord; doc: ParsedDocument; step: EditStep }> = [];
   const refused = new Set<string>();
@@ -157,6 +173,7 @@ function applyEdits(
       if (mayEndInBlockScalar(object.doc.rawText)) blockScalars.add(object.doc);
       // The text only where the end check below may need it: getting it puts waiting splices in.
       before.set(object.doc, { text: blockScalars.has(object.doc) ? editor.text : undefined, checkpoint: editor.checkpoint() });
+      if (!asRendered.has(object.doc)) asRendered.set(object.doc, (before.get(object.doc) as { checkpoint: EditorCheckpoint }).checkpoint);
     }
     const was = op === "append" ? undefined : editor.valueAt(step.path);
     try {

@@ -32,7 +32,7 @@ export function liveGuard({ live, mode, now }: LiveGuardOptions): Stage {
       for (const statefulSet of statefulSets(stream)) {
         const namespace = release().namespaceOf(statefulSet) ?? "";
         const current = live.statefulSets.get(`${namespace}/${statefulSet.name}`);
-        if (current) comparePinned(statefulSet, current, live.claims, namespace, mode, plan, failures);
+        if (current) comparePinned(statefulSet, current, live.claims, namespace, mode, plan, failures, stream.doubt());
         else staleClaims(statefulSet, namespace, live, now, mode, plan, failures);
       }
       if (failures.length > 0) {
@@ -95,8 +95,11 @@ function comparePinned(
   mode: LiveMode,
   plan: PlanBuilder,
   failures: string[],
+  /** A document the rules may misread: every edit is then undone (pipeline.ts), so the templates are the rendered ones. */
+  doubt: string | undefined,
 ): void {
-  const rendered = asList(statefulSet.get(["spec", "volumeClaimTemplates"]));
+  const spec = doubt === undefined ? statefulSet.get(["spec"]) : (statefulSet.original() as { spec?: unknown } | undefined)?.spec;
+  const rendered = asList(isRecord(spec) ? spec.volumeClaimTemplates : undefined);
   const liveSpec = (current.spec ?? {}) as Record<string, unknown>;
   const liveTemplates = asList(liveSpec.volumeClaimTemplates);
   const diff = differences(
@@ -113,6 +116,13 @@ function comparePinned(
   const what = `StatefulSet ${namespace}/${statefulSet.name} exists in the cluster and its volumeClaimTemplates cannot change: ${diff.join("; ")}`;
   if (mode === "fail") {
     failures.push(`${what}. To apply the new templates: ${migration}${growth ? `. ${growth}` : ""}`);
+    return;
+  }
+  if (doubt !== undefined) {
+    plan.finding("warning", `${what}. They cannot be pinned, since nothing is edited (${doubt}): the upgrade would be forbidden. ${migration}`, statefulSet, [
+      "spec",
+      "volumeClaimTemplates",
+    ]);
     return;
   }
   const unbacked = unbackedMounts(statefulSet, liveTemplates);
