@@ -125,6 +125,37 @@ ${namespace}spec:
   });
 });
 
+describe("--live from a file that holds nothing of a StatefulSet's namespace", () => {
+  const render = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: data, labels: {app.kubernetes.io/instance: rel}}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template: {metadata: {labels: {app: db}}, spec: {containers: [{name: db, image: db:1}]}}
+  volumeClaimTemplates:
+    - metadata: {name: data, labels: {helm.sh/chart: db-1.2.3}}
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`;
+  const messages = async (liveText: string) =>
+    (await fix(render, { live: { state: parseLiveState(liveText, "live.yaml"), mode: "pin" } })).findings.filter((finding) => finding.message.includes("is not in live.yaml"));
+
+  it("objects of other namespaces only: a warning that it is taken as new, naming the namespace to read", async () => {
+    const found = await messages("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: x, namespace: apps}\nspec: {}\n");
+    expect(found.map((finding) => [finding.severity, finding.message])).toEqual([
+      [
+        "warning",
+        "StatefulSet data/db is not in live.yaml, which holds nothing of namespace data: it is taken as new, so its volumeClaimTemplates may change; if it exists, read that namespace too (kubectl get statefulsets,persistentvolumeclaims -n data -o yaml), or give --live kubectl",
+      ],
+    ]);
+  });
+
+  it("an empty List (a first install, or another namespace): the same, as an info", async () => {
+    expect((await messages("apiVersion: v1\nkind: List\nitems: []\n")).map((finding) => finding.severity)).toEqual(["info"]);
+    expect((await messages("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: x, namespace: data}\nspec: {}\n")).length).toBe(0);
+  });
+});
+
 describe("--live when a later rule reads a document Kubernetes may read otherwise", () => {
   // The StatefulSet as installed: its templates are the rendered ones, so Helm alone would upgrade it.
   const statefulSet = `---

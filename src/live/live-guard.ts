@@ -29,11 +29,23 @@ export function liveGuard({ live, mode, now }: LiveGuardOptions): Stage {
     plan({ stream, release }) {
       const plan = new PlanBuilder(LIVE_STAGE);
       const failures: string[] = [];
+      const namespacesRead = new Set([...[...live.statefulSets.keys()].map((key) => key.slice(0, key.indexOf("/"))), ...live.claims.map((claim) => claim.namespace)]);
       for (const statefulSet of statefulSets(stream)) {
         const namespace = release().namespaceOf(statefulSet) ?? "";
         const current = live.statefulSets.get(`${namespace}/${statefulSet.name}`);
         if (current) comparePinned(statefulSet, current, live.claims, namespace, mode, plan, failures, stream.doubt());
-        else staleClaims(statefulSet, namespace, live, now, mode, plan, failures);
+        else {
+          // A file read from other namespaces says nothing of this one: "not in it" is then no sign of "new".
+          if (!namespacesRead.has(namespace)) {
+            // An empty file is also what a first install's namespace gives: only a file of other namespaces warns.
+            plan.finding(
+              namespacesRead.size === 0 ? "info" : "warning",
+              `${statefulSet} is not in ${live.origin}, which holds nothing of namespace ${namespace}${namespacesRead.size === 0 ? " (nothing at all)" : ""}: it is taken as new, so its volumeClaimTemplates may change; if it exists, read that namespace too (kubectl get statefulsets,persistentvolumeclaims -n ${namespace} -o yaml), or give --live kubectl`,
+              statefulSet,
+            );
+          }
+          staleClaims(statefulSet, namespace, live, now, mode, plan, failures);
+        }
       }
       if (failures.length > 0) {
         throw new FixStorageError(`--live-mode fail: ${failures.length} problem(s) with the live state (${live.origin}):\n  ${failures.join("\n  ")}`);

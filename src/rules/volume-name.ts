@@ -118,6 +118,18 @@ export const volumeName: Rule<z.infer<typeof options>> = {
         const start = found.get(["spec", "ordinals", "start"]);
         const ordinal = typeof start === "number" && Number.isSafeInteger(start) && start >= 0 ? start : 0;
         what = `${found} volumeClaimTemplate ${wanted.template} (claim ${wanted.template}-${found.name}-${ordinal})`;
+        // The StatefulSet controller reuses a claim of that name: a template's volumeName would never reach it.
+        const namespace = release().namespaceOf(found);
+        const made = live && namespace !== undefined ? live.claim(namespace, `${wanted.template}-${found.name}-${ordinal}`) : undefined;
+        if (made?.volumeName !== undefined && made.volumeName !== wanted.volumeName) {
+          plan.finding(
+            "warning",
+            `${what}: the claim exists in the cluster bound to PV ${made.volumeName} (${live?.origin}), and the StatefulSet keeps using it, so a volumeName in the template would never bind PV ${wanted.volumeName}: left alone (drop the binding, or delete the claim first to rebind its name)`,
+            found,
+            [...template.path, "spec", "volumeName"],
+          );
+          continue;
+        }
       } else {
         const claims = stream.objects(["PersistentVolumeClaim"]).filter((claim) => claim.apiVersion === "v1");
         const found = onlyOne(

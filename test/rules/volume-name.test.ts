@@ -82,6 +82,21 @@ const table: Record<string, Row> = {
       "PersistentVolumeClaim data exists in the cluster bound to PV pvc-1234 (live.yaml), and a bound claim's spec cannot change: binding it to pv-1 would fail the upgrade, so it is left alone",
     ],
   },
+  "--live: the claim a StatefulSet's template makes exists bound to another PV: the template's volumeName would never reach it": {
+    options: { bindings: [TEMPLATE] },
+    with: {
+      release: { namespace: "apps" },
+      live: {
+        state: parseLiveState("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: storage-grafana-0\n  namespace: apps\nspec:\n  volumeName: pv-old\n", "live.yaml"),
+        mode: "pin",
+      },
+    },
+    input: grafana(),
+    findings: [
+      "StatefulSet grafana volumeClaimTemplate storage (claim storage-grafana-0): the claim exists in the cluster bound to PV pv-old (live.yaml), and the StatefulSet keeps using it, so a volumeName in the template would never bind PV pv-grafana: left alone (drop the binding, or delete the claim first to rebind its name)",
+      "StatefulSet apps/grafana does not exist in the cluster, but its claims do: storage-grafana-0",
+    ],
+  },
   "--live: the claim exists bound to that PV: the render says what the cluster has": {
     options: { bindings: [{ claim: "data", volumeName: "pv-1" }] },
     with: { release: { namespace: "apps" }, live: { state: liveClaims("  volumeName: pv-1\n  storageClassName: manual\n"), mode: "pin" } },
