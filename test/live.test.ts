@@ -5,7 +5,7 @@ import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { normalizeTemplate, sameQuantity } from "../src/live/claim-template-diff.js";
+import { differences, normalizeTemplate, sameQuantity } from "../src/live/claim-template-diff.js";
 import { parseLiveState } from "../src/live/live-state.js";
 import { liveNamespacesFor } from "../src/fix-stream.js";
 import { readLiveState } from "../src/cli/live-source.js";
@@ -103,6 +103,16 @@ ${namespace}spec:
   const run = (rendered: string, live: string) =>
     fix(rendered, { ...ALL_RULES_OFF, scopedRelease: { namespace: "ns" }, live: { state: parseLiveState(statefulSet(live, "  namespace: ns\n"), "live.yaml"), mode: "pin" } });
 
+  it("compares a template's metadata whole (finalizers, a namespace), but for the null creationTimestamp the server writes", () => {
+    const live = { metadata: { name: "data", creationTimestamp: null }, spec: { accessModes: ["ReadWriteOnce"] } };
+    const rendered = { metadata: { name: "data", namespace: "apps", finalizers: ["kubernetes.io/pvc-protection"] }, spec: { accessModes: ["ReadWriteOnce"] } };
+    expect(differences(normalizeTemplate(live), normalizeTemplate(rendered))).toEqual([
+      'metadata.namespace: live absent, rendered "apps"',
+      'metadata.finalizers: live absent, rendered ["kubernetes.io/pvc-protection"]',
+    ]);
+    expect(differences(normalizeTemplate(live), normalizeTemplate({ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"] } }))).toEqual([]);
+  });
+
   it("a template asking for 1.5Gi where the cluster holds 1536Mi is unchanged: nothing pinned, nothing reported", async () => {
     const result = await run(statefulSet("1.5Gi"), "1536Mi");
     expect(result.output).toBe(statefulSet("1.5Gi"));
@@ -150,9 +160,17 @@ spec:
     ]);
   });
 
+  it("claims of its namespace but no StatefulSet at all (kubectl get pvc alone): a warning that it is taken as new", async () => {
+    const found = await messages("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data-db-0, namespace: data}\nspec: {}\n");
+    expect(found.map((finding) => finding.message)).toEqual([
+      "StatefulSet data/db is not in live.yaml, which holds claims but no StatefulSet at all (read with kubectl get statefulsets,persistentvolumeclaims?): it is taken as new, so its volumeClaimTemplates may change",
+    ]);
+  });
+
   it("an empty List (a first install, or another namespace): the same, as an info", async () => {
     expect((await messages("apiVersion: v1\nkind: List\nitems: []\n")).map((finding) => finding.severity)).toEqual(["info"]);
-    expect((await messages("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: x, namespace: data}\nspec: {}\n")).length).toBe(0);
+    const otherStatefulSet = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: other, namespace: data}\nspec: {}\n";
+    expect((await messages(otherStatefulSet)).length).toBe(0);
   });
 });
 

@@ -7,7 +7,7 @@ import { isRecord } from "../core/manifest.js";
 import type { Json } from "../core/render.js";
 
 /**
- * The template as the API server keeps it: name, labels, annotations and the defaulted spec. With `live`, the live
+ * The template as the API server keeps it: its metadata and the defaulted spec. With `live`, the live
  * template of that name: a request or limit that equals the live one as a quantity (1.5Gi and 1536Mi, which the API
  * server writes back) is taken as written there, since the API server compares quantities by value.
  */
@@ -28,10 +28,9 @@ export function normalizeTemplate(template: unknown, live?: unknown): Json {
     }
     spec.resources = resources;
   }
-  const kept: Record<string, unknown> = { name: metadata.name };
-  for (const field of ["labels", "annotations"]) {
-    if (isRecord(metadata[field]) && Object.keys(metadata[field] as object).length > 0) kept[field] = metadata[field];
-  }
+  // All of the template's metadata counts (the API server compares it whole: a chart that adds finalizers or a
+  // namespace changes it too), but for the null creationTimestamp the server writes.
+  const { creationTimestamp: _written, ...kept } = metadata;
   return clean({ metadata: kept, spec }) as Json;
 }
 

@@ -44,6 +44,14 @@ export function liveGuard({ live, mode, now }: LiveGuardOptions): Stage {
               statefulSet,
             );
           }
+          else if (live.statefulSets.size === 0) {
+            // `kubectl get pvc` alone: the claims are there, and whether the StatefulSet is cannot be told.
+            plan.finding(
+              "warning",
+              `${statefulSet} is not in ${live.origin}, which holds claims but no StatefulSet at all (read with kubectl get statefulsets,persistentvolumeclaims?): it is taken as new, so its volumeClaimTemplates may change`,
+              statefulSet,
+            );
+          }
           staleClaims(statefulSet, namespace, live, now, mode, plan, failures);
         }
       }
