@@ -279,7 +279,8 @@ const table: Record<string, Row> = {
   "a kind line a NEL in a comment makes mislead: read once a later rule wants the kind it hides, then in doubt": {
     input: `---\nkind: ConfigMap\napiVersion: v1\nmetadata:\n  name: m\n# x\u0085kind: PersistentVolumeClaim\n${CLAIM}${DEPLOYMENT}${STATEFUL_SET}`,
     options: RELEASE,
-    held: { changes: 6, findings: 3 },
+    // The doubt undoes the edits the StatefulSet's rules made before (pipeline.ts).
+    held: { changes: 0, findings: 3 },
   },
   "a kind line a LS in a comment makes mislead": {
     input: `---\nkind: ConfigMap\napiVersion: v1\nmetadata:\n  name: m\n# x\u2028kind: StatefulSet\n${STATEFUL_SET}`,
