@@ -163,7 +163,7 @@ spec:
   it("claims of its namespace but no StatefulSet at all (kubectl get pvc alone): a warning that it is taken as new", async () => {
     const found = await messages("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data-db-0, namespace: data}\nspec: {}\n");
     expect(found.map((finding) => finding.message)).toEqual([
-      "StatefulSet data/db is not in live.yaml, which holds claims but no StatefulSet at all (read with kubectl get statefulsets,persistentvolumeclaims?): it is taken as new, so its volumeClaimTemplates may change",
+      "StatefulSet data/db is not in live.yaml, which holds its claims (data-db-0) but no StatefulSet at all (read with kubectl get statefulsets,persistentvolumeclaims?): it is taken as new, so its volumeClaimTemplates may change",
     ]);
   });
 

@@ -44,11 +44,11 @@ export function liveGuard({ live, mode, now }: LiveGuardOptions): Stage {
               statefulSet,
             );
           }
-          else if (live.statefulSets.size === 0) {
-            // `kubectl get pvc` alone: the claims are there, and whether the StatefulSet is cannot be told.
+          else if (live.statefulSets.size === 0 && madeClaims(statefulSet, namespace, live).length > 0) {
+            // `kubectl get pvc` alone: its claims are there, and whether the StatefulSet is cannot be told.
             plan.finding(
               "warning",
-              `${statefulSet} is not in ${live.origin}, which holds claims but no StatefulSet at all (read with kubectl get statefulsets,persistentvolumeclaims?): it is taken as new, so its volumeClaimTemplates may change`,
+              `${statefulSet} is not in ${live.origin}, which holds its claims (${madeClaims(statefulSet, namespace, live).join(", ")}) but no StatefulSet at all (read with kubectl get statefulsets,persistentvolumeclaims?): it is taken as new, so its volumeClaimTemplates may change`,
               statefulSet,
             );
           }
@@ -265,4 +265,12 @@ function age(now: number, timestamp: string): string {
   if (seconds < 3600) return `${Math.round(seconds / 60)}m`;
   if (seconds < 86400 * 2) return `${Math.round(seconds / 3600)}h`;
   return `${Math.round(seconds / 86400)}d`;
+}
+
+/** The live claims that the StatefulSet's claim templates name (`data-db-0`), by name. */
+function madeClaims(statefulSet: KubeObject, namespace: string, live: LiveState): string[] {
+  const prefixes = claimTemplates(statefulSet).templates.map((template) => `${template.name}-${statefulSet.name}-`);
+  return live.claims
+    .filter((claim) => claim.namespace === namespace && prefixes.some((prefix) => claim.name.startsWith(prefix) && /^\d+$/.test(claim.name.slice(prefix.length))))
+    .map((claim) => claim.name);
 }

@@ -527,7 +527,7 @@ const table: Record<string, Row> = {
     input: db(1).replace("  name: db\n", "  name: db\n  namespace: apps\n").replace("  replicas: 1\n", "  replicas: 1\n  ordinals: {start: 5}\n") + backup(IN_APPS, "persistentVolumeClaim: {claimName: data-db-1}"),
     findings: [
       "CronJob apps/backup mounts claim data-db-1: StatefulSet apps/db's claim template would make it for ordinal 1, but it runs ordinals 5 to 5; live.yaml has it, left from an earlier scale; left as it is",
-      "StatefulSet apps/db is not in live.yaml, which holds claims but no StatefulSet at all",
+      "StatefulSet apps/db is not in live.yaml, which holds its claims (data-db-1) but no StatefulSet at all",
       "StatefulSet apps/db does not exist in the cluster, but its claims do: data-db-1",
     ],
   },

@@ -94,7 +94,7 @@ const table: Record<string, Row> = {
     input: grafana(),
     findings: [
       "StatefulSet grafana volumeClaimTemplate storage (claim storage-grafana-0): the claim exists in the cluster bound to PV pv-old (live.yaml), and the StatefulSet keeps using it, so a volumeName in the template would never bind PV pv-grafana: left alone (drop the binding, or delete the claim first to rebind its name)",
-      "StatefulSet grafana is not in live.yaml, which holds claims but no StatefulSet at all",
+      "StatefulSet grafana is not in live.yaml, which holds its claims (storage-grafana-0) but no StatefulSet at all",
       "StatefulSet apps/grafana does not exist in the cluster, but its claims do: storage-grafana-0",
     ],
   },
