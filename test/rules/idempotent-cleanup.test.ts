@@ -100,6 +100,16 @@ const table: Record<string, Row> = {
     output: job(HOOK_FIXED, '        - name: k\n          image: bitnami/kubectl\n          command: [sh, -c, "kubectl delete pod $(POD)"]\n          env: [{name: POD, value: "mypod || exit 7"}]\n'),
     findings: ["warning: Job cleanup: container k: Kubernetes replaces $(POD) in its script with the container's environment before the shell reads it"],
   },
+  "$$(…) is a command substitution once Kubernetes turns $$ into $: its captured error output decides, left alone": {
+    input: job(HOOK, '        - name: k\n          image: bitnami/kubectl\n          command: [sh, -c, "out=$$(kubectl delete cm x 2>&1) || true\\ncase \\"$out\\" in *NotFound*) echo gone;; esac"]\n'),
+    output: job(HOOK_FIXED, '        - name: k\n          image: bitnami/kubectl\n          command: [sh, -c, "out=$$(kubectl delete cm x 2>&1) || true\\ncase \\"$out\\" in *NotFound*) echo gone;; esac"]\n'),
+    findings: ["warning: Job cleanup: container k: with the values Kubernetes puts in place of its $(NAME) references, its script reads otherwise than as written"],
+  },
+  "exec form with a $(VAR) Kubernetes fills in (here --ignore-not-found=false): reported, not edited": {
+    input: job(HOOK, '        - name: k\n          image: bitnami/kubectl\n          command: [kubectl, delete, cm, x, "$(FLAG)"]\n          env: [{name: FLAG, value: --ignore-not-found=false}]\n'),
+    output: job(HOOK_FIXED, '        - name: k\n          image: bitnami/kubectl\n          command: [kubectl, delete, cm, x, "$(FLAG)"]\n          env: [{name: FLAG, value: --ignore-not-found=false}]\n'),
+    findings: ["warning: Job cleanup: container k runs kubectl delete cm x …, whose $(NAME) references Kubernetes fills in from the container's environment before kubectl runs"],
+  },
   "bash started with SHELLOPTS=pipefail in the env: a delete feeding a pipe is left alone": {
     input: job(HOOK, '        - name: k\n          image: bitnami/kubectl\n          command: [bash, -c, "kubectl delete cm x | cat && kubectl get ns y"]\n          env: [{name: SHELLOPTS, value: "braceexpand:pipefail"}]\n'),
     output: job(HOOK_FIXED, '        - name: k\n          image: bitnami/kubectl\n          command: [bash, -c, "kubectl delete cm x | cat && kubectl get ns y"]\n          env: [{name: SHELLOPTS, value: "braceexpand:pipefail"}]\n'),

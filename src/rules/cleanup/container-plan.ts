@@ -208,6 +208,15 @@ function planScript(argv: Argv, index: number, name: string, settings: CleanupSe
 
 function planExec(argv: Argv, name: string, result: ContainerPlan): void {
   const words = argv.words;
+  // Kubernetes fills `$(NAME)` in before kubectl runs (`$(FLAGS)` may be --ignore-not-found=false, or a verb).
+  if (words.some((word) => word.includes("$(")) && (words.includes("delete") || words.some((word) => word.startsWith("$(")))) {
+    if (words.includes("delete")) result.deletes++;
+    result.findings.push({
+      severity: "warning",
+      message: `container ${name} runs ${words.slice(0, 4).join(" ")} …, whose $(NAME) references Kubernetes fills in from the container's environment before kubectl runs, so fix-storage cannot tell what it does, and leaves it as written; if it deletes, add ${IGNORE_NOT_FOUND} to it in the chart`,
+    });
+    return;
+  }
   const verbIndex = kubectlDelete(words);
   if (verbIndex === undefined) {
     const verb = subcommand(words.slice(1));
@@ -274,15 +283,17 @@ export function kubernetesExpansions(text: string, container: Record<string, unk
 /** What a pod field or resource reference stands for in a script: a word, whatever its letters. */
 const PLAIN_WORD = "value";
 
-/** The script with the values Kubernetes puts in place of its `$(NAME)` references (`$$` left as Kubernetes leaves `$`). */
+/**
+ * The script as the shell gets it: Kubernetes turns `$$` into `$` (so `$$(cmd)` is a command substitution there) and
+ * puts values in place of its `$(NAME)` references; a name it has no value for stays as written.
+ */
 function expandedScript(text: string, container: Record<string, unknown>): string {
+  if (!text.includes("$")) return text;
   const values = new Map(kubernetesExpansions(text, container).map(({ name, value }) => [name, value ?? PLAIN_WORD]));
-  if (values.size === 0) return text;
-  // A run of `$` before `(` is half as many for Kubernetes (`$$` is its escape), and an odd one ends in a reference.
-  return text.replace(/(\$+)\(([-._a-zA-Z][-._a-zA-Z0-9]*)\)/g, (match, dollars: string, variable: string) => {
-    const value = values.get(variable);
-    if (dollars.length % 2 === 0 || value === undefined) return match;
-    return `${"$".repeat((dollars.length - 1) / 2)}${value}`;
+  // Left to right, as Kubernetes reads it: `$$` is one `$`, `$(NAME)` a reference, any other `$` itself.
+  return text.replace(/\$(?:(\$)|\(([-._a-zA-Z][-._a-zA-Z0-9]*)\))?/g, (match, dollar: string | undefined, variable: string | undefined) => {
+    if (dollar !== undefined) return "$";
+    return variable === undefined ? match : (values.get(variable) ?? match);
   });
 }
 

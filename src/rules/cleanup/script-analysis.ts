@@ -154,8 +154,13 @@ function analyseScriptText(script: string, pipefail: boolean): ScriptAnalysis {
   // bash reads $'…' as one quoted word; sh (dash, on Debian-based kubectl images) reads `$` and a quote that ends
   // elsewhere, so the two shells see different commands.
   const dollarQuote = unquotedDollarQuote(model, script);
-  const problems =
-    dollarQuote === undefined ? model.problems : [...model.problems, { line: script.slice(0, dollarQuote).split("\n").length, message: "`$'…'` quoting, which bash and sh (dash) read differently" }];
+  // Inside "…`…`…" the shell drops the backslash of `\"` too, which this reader keeps: commands and text part otherwise.
+  const quotedBackquote = /`[^`]*\\"[^`]*`/.exec(script);
+  const problems = [
+    ...model.problems,
+    ...(dollarQuote === undefined ? [] : [{ line: script.slice(0, dollarQuote).split("\n").length, message: "`$'…'` quoting, which bash and sh (dash) read differently" }]),
+    ...(quotedBackquote === null ? [] : [{ line: script.slice(0, quotedBackquote.index).split("\n").length, message: 'a `\\"` inside backquotes, which the shell reads otherwise within double quotes' }]),
+  ];
   if (problems.length > 0) {
     const problem = problems[0] as { line: number; message: string };
     const mentions = /kubectl/.test(script) && /delete/.test(script);
@@ -173,6 +178,7 @@ function analyseScriptText(script: string, pipefail: boolean): ScriptAnalysis {
     const at = command.words[0]?.literal === "trap" ? 0 : ["builtin", "command"].includes(command.words[0]?.literal ?? "") && command.words[1]?.literal === "trap" ? 1 : -1;
     return at !== -1 && command.words.slice(at + 2).some((word) => word.literal === undefined || word.literal.toUpperCase() === "ERR");
   });
+  const aliases = aliasNames(model);
   const wholeScript = scriptWideReason(model, script);
   const assignsKubectlDelete = model.commands.some((command) =>
     command.assignments.some((word) => {
@@ -181,8 +187,9 @@ function analyseScriptText(script: string, pipefail: boolean): ScriptAnalysis {
     }),
   );
   const waitsOnJobs = model.commands.some((command) => command.words[0]?.literal === "wait" && command.words.length > 1);
+  // `set -e` (or errexit), however spelt: a failure then ends the shell it runs in.
+  const errexit = /\bset\s+(?:-[a-zA-Z]*e|-o\s+errexit|[-+][a-zA-Z]*\s+-[a-zA-Z]*e)|errexit/.test(script);
   const testedFunctions = functionsWhoseStatusDecides(model, statusRead, script, pipefail);
-  const aliases = aliasNames(model);
   const shadowed = model.functions.has("kubectl") || aliases.has("kubectl");
   const inserts: number[] = [];
   const unsure: string[] = [];
@@ -248,6 +255,9 @@ function analyseScriptText(script: string, pipefail: boolean): ScriptAnalysis {
           : ((command.statusTested && statusDecides(command.statusTested, script, model)) ??
             (command.inFunction !== undefined && testedFunctions.has(command.inFunction) ? `its function ${command.inFunction}'s status is tested` : undefined) ??
             (command.inFunction !== undefined ? functionUseLeaks(command.inFunction, model, script) : undefined) ??
+            (command.statusTested === undefined && errexit && endsOnlyASubshell(command, model, script)
+              ? "under `set -e` its failure may end only a subshell (a pipe, a substitution, the background, a function), after which the script runs on"
+              : undefined) ??
             outputOrStatusLeaks(command, model, script, waitsOnJobs, pipefail));
       if (decides) {
         tested.push(`line ${command.line}: \`${short}\`'s exit status decides what runs next (${decides})`);
@@ -325,9 +335,11 @@ function statusDecides(test: StatusTest, script: string, model: ScriptModel): st
   // `exit` ends the script (failing as the delete did); `return` only leaves a function, and `exit` in a subshell only
   // the subshell: what comes after them runs on.
   if (name === "return") return `\`${test.by} return\` leaves only its function`;
-  // `true` or `echo` may be a function of the script's own.
+  // `true` or `echo` may be a function of the script's own, or an alias (dash expands aliases in scripts).
   if (model.functions.has(name)) return `\`${test.by} ${name}\` runs the script's own function`;
+  if (mayBeAlias(model, name)) return `\`${test.by} ${name}\` may run the script's own alias`;
   if (name === "exit" && follower.inSubshell) return `\`${test.by} exit\` ends only its subshell`;
+  if (name === "exit" && endsOnlyASubshell(follower, model, script)) return `\`${test.by} exit\` may end only a subshell (a pipe, a substitution, the background, a function)`;
   const ends = test.by === "||" && name === "exit";
   if (!HARMLESS_FOLLOWERS.has(name) && !ends) return `\`${test.by} ${name}\``;
   // `|| exit` and `|| exit 3` fail as the delete did; `|| exit 0` (or an unknown status) may end the script as a success.
@@ -339,7 +351,7 @@ function statusDecides(test: StatusTest, script: string, model: ScriptModel): st
   const writes = follower.redirects.find((redirect) => !redirect.target || !HARMLESS_TARGETS.test(targetOf(redirect, script)));
   if (writes) return `\`${test.by} ${name}\` redirects its output (\`${writes.operator}\`)`;
   const args = follower.words.slice(1).map((word) => script.slice(word.start, word.end));
-  if (args.some((arg) => /\$\{[^}]*[=?]/.test(arg))) return `\`${test.by} ${name}\` assigns something in its arguments`;
+  if (args.some((arg) => /\$\{[^}]*[=?[]|\$\(\(|\$\[/.test(arg))) return `\`${test.by} ${name}\` assigns something in its arguments`;
   // `$(date)` only prints; a substitution running anything else does something whether or not the delete failed.
   const from = follower.words[1]?.start ?? Number.POSITIVE_INFINITY;
   const to = commandEnd(follower);
@@ -350,8 +362,22 @@ function statusDecides(test: StatusTest, script: string, model: ScriptModel): st
   if ((name === "true" || name === ":") && args.length > 0) return `\`${test.by} ${name}\` with arguments`;
   if (name === "printf" && args.some((arg) => arg === "-v")) return `\`${test.by} printf -v\` sets a variable`;
   if (pipedAfter(follower, script)) return `\`${test.by} ${name}\` feeds a pipe`;
+  // What a printer prints must reach the terminal only: not a substitution, a group's file or pipe, or `exec > file`.
+  if (PRINTERS.has(name) && (!printsToTerminal(follower, model, script) || execRedirects(model).some((redirect) => !redirect.target || !HARMLESS_TARGETS.test(targetOf(redirect, script))))) {
+    return `\`${test.by} ${name}\`'s output is read or kept`;
+  }
   // `… && echo ok || echo failed`: what the follower's own status decides must be harmless too.
   return follower.statusTested === undefined ? undefined : statusDecides(follower.statusTested, script, model);
+}
+
+/**
+ * Whether `exit` there may end only a subshell, so that the script runs on: inside `( … )`, a pipeline, a command
+ * substitution, a function (which may be called in one), or a script that runs anything in the background.
+ */
+function endsOnlyASubshell(command: SimpleCommand, model: ScriptModel, script: string): boolean {
+  if (command.inSubshell || command.pipedBy !== undefined || command.inFunction !== undefined || insideSubstitution(command, model)) return true;
+  // A pipe into a compound command (`… | while read x; do …; done`) runs its body in a subshell.
+  return /(?:^|[^&|>])&(?![&>])/.test(script) || /(?:^|[^|])\|&?\s*(?:(?:while|until|for|select|if|case)\b|[{(])/.test(script);
 }
 
 /**
@@ -361,7 +387,7 @@ function statusDecides(test: StatusTest, script: string, model: ScriptModel): st
 function onlyReportsAndFails(group: readonly SimpleCommand[], script: string, model: ScriptModel): boolean {
   const last = group[group.length - 1];
   const status = last?.words[1]?.literal ?? "";
-  if (last === undefined || last.words[0]?.literal !== "exit" || last.words.length !== 2 || !/^[1-9][0-9]*$/.test(status) || last.inSubshell) return false;
+  if (last === undefined || last.words[0]?.literal !== "exit" || last.words.length !== 2 || !/^[1-9][0-9]*$/.test(status) || endsOnlyASubshell(last, model, script)) return false;
   if (last.redirects.length > 0 || last.assignments.length > 0 || last.captured) return false;
   // The group's own redirections (`{ …; } > file`) are on each of its commands.
   const elsewhere = (command: SimpleCommand) => (command.enclosingRedirects ?? []).some((redirect) => !redirect.target || !HARMLESS_TARGETS.test(targetOf(redirect, script)));
@@ -640,6 +666,19 @@ function knownValue(word: Word): string | undefined {
 function mentionsDelete(command: SimpleCommand, script: string): boolean {
   const text = script.slice(command.words[0]?.start ?? 0, command.words[command.words.length - 1]?.end ?? 0);
   return /\bdelete\b/.test(text);
+}
+
+const aliasesOf = new WeakMap<ScriptModel, { names: Set<string>; unknown: boolean }>();
+
+/** Whether the script defines an alias of that name, or one whose name is only known when it runs. */
+function mayBeAlias(model: ScriptModel, name: string): boolean {
+  let aliases = aliasesOf.get(model);
+  if (aliases === undefined) {
+    const defining = model.commands.filter((command) => command.words[0]?.literal === "alias");
+    aliases = { names: aliasNames(model), unknown: defining.some((command) => command.words.slice(1).some((word) => word.literal === undefined)) };
+    aliasesOf.set(model, aliases);
+  }
+  return aliases.unknown || aliases.names.has(name);
 }
 
 function aliasNames(model: ScriptModel): Set<string> {

@@ -139,6 +139,24 @@ const SHAPES: Record<string, Shape> = {
   // The reader takes the delete for part of the `if`'s condition, which `then\r` never ends: it is left alone.
   "CRLF if: `then\\r` is a command, a syntax error in both shells": { script: "if true; then\r\n kubectl delete cm x\r\nfi\r\n", expect: "unchanged" },
   // The delete's status picks what runs next: --ignore-not-found would change that, so the delete is left as it is.
+  // A follower's print read by the script, and `exit` that ends only a subshell, decide what runs next too.
+  "|| echo captured by a loop's substitution, then used": {
+    script: 'missing=$(for n in fail-a b; do kubectl delete cm "$n" >/dev/null || echo "$n"; done)\nfor m in $missing; do kubectl get cm "$m"; done',
+    expect: "unchanged",
+  },
+  "|| echo into a group's file, then read": { script: '{ kubectl delete cm fail-x || echo failed; } > "$SHAPE_TMP/m"\ncat "$SHAPE_TMP/m"', expect: "unchanged" },
+  "exec > file, then || echo": { script: 'exec > "$SHAPE_TMP/m"\nkubectl delete cm fail-x || echo failed\ncat "$SHAPE_TMP/m" >&2', expect: "unchanged" },
+  "|| echo in a loop piped into grep": { script: 'for n in fail-a b; do kubectl delete cm "$n" || echo "failed $n"; done | grep -c failed || true', expect: "unchanged" },
+  "|| exit 1 in a while loop a pipe feeds": {
+    script: 'printf \'fail-a\\nb\\n\' | while read n; do kubectl delete cm "$n" || exit 1; echo "deleted $n"; done\necho after',
+    expect: "unchanged",
+  },
+  "|| exit 1 in a command substitution": { script: 'x=$(kubectl delete cm fail-x || exit 1; echo hi)\necho "x=$x"', expect: "unchanged" },
+  "|| exit 1 in a function called in a subshell": { script: "f() { kubectl delete cm fail-x || exit 1; echo cont; }\n( f )\necho after", expect: "unchanged" },
+  "set -e, the delete in a piped group": { script: "set -e\n{ kubectl delete cm fail-x; echo cont; } | cat\necho after", expect: "unchanged" },
+  "|| echo counting in its arguments": { script: 'n=0\nkubectl delete cm fail-x || echo "failure $((n+=1))"\n[ "$n" -eq 0 ] && echo clean || true', expect: "unchanged" },
+  "|| true after an alias of true": { script: "alias true='echo aliased'\nkubectl delete cm fail-x || true", expect: "unchanged" },
+  'a \\" inside backquotes inside double quotes': { script: 'msg="`echo \\"a; kubectl delete cm x\\"`"\necho "$msg"\nkubectl delete cm y', expect: "unchanged" },
   "if on a delete's status": { script: "if kubectl delete cm fail-lock; then echo released; else echo first run; fi", expect: "unchanged" },
   "until a delete succeeds": { script: "until kubectl delete cm x; do sleep 0; done", expect: "unchanged" },
   "|| then another command": { script: "kubectl delete cm fail-x || kubectl get cm y", expect: "unchanged" },
