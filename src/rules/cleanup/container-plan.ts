@@ -87,7 +87,7 @@ export function planContainer(container: ContainerView, settings: CleanupSetting
   }
   const script = scriptIndex(words);
   if (script !== -1) planScript(argv, script, name, settings, result, container.value);
-  else if (isKubectlPath(words[0] ?? "")) planExec(argv, name, result);
+  else if (isKubectlPath(words[0] ?? "")) planExec(argv, name, result, container.value);
   else if (words.some((word, i) => isKubectlPath(word) && words.slice(i + 1).includes("delete")) || mentionsKubectlDelete(words.join(" "))) {
     // `env kubectl delete …`, `tini -- kubectl delete …`: the wrapper's own flags are unknown, so nothing is edited.
     result.findings.push({
@@ -206,10 +206,12 @@ function planScript(argv: Argv, index: number, name: string, settings: CleanupSe
   }
 }
 
-function planExec(argv: Argv, name: string, result: ContainerPlan): void {
+function planExec(argv: Argv, name: string, result: ContainerPlan, container: Record<string, unknown>): void {
   const words = argv.words;
-  // Kubernetes fills `$(NAME)` in before kubectl runs (`$(FLAGS)` may be --ignore-not-found=false, or a verb).
-  if (words.some((word) => word.includes("$(")) && (words.includes("delete") || words.some((word) => word.startsWith("$(")))) {
+  // Kubernetes fills `$(NAME)` in from the container's environment before kubectl runs (`$(FLAGS)` may be
+  // --ignore-not-found=false, or a verb); a name it has no value for stays as written.
+  const filled = words.flatMap((word) => kubernetesExpansions(word, container));
+  if (filled.length > 0 && (words.includes("delete") || filled.some(({ value }) => value === undefined || /delete/.test(value)))) {
     if (words.includes("delete")) result.deletes++;
     result.findings.push({
       severity: "warning",
