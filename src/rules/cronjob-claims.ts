@@ -654,8 +654,8 @@ class WorkloadMounts {
     this.misread = misread;
     mounts.forEach((mount, index) => {
       this.order.set(mount, index);
-      WorkloadMounts.add(this.byClaim, mount.claim, mount);
-      WorkloadMounts.add(this.byPath, cleanPath(mount.mountPath), mount);
+      addTo(this.byClaim, mount.claim, mount);
+      addTo(this.byPath, cleanPath(mount.mountPath), mount);
     });
   }
 
@@ -699,12 +699,6 @@ class WorkloadMounts {
       for (const mount of this.byPath.get(path) ?? []) if (accepts(mount)) found.add(mount);
     }
     return [...found].sort((a, b) => (this.order.get(a) as number) - (this.order.get(b) as number));
-  }
-
-  private static add(index: Map<string, WorkloadMount[]>, key: string, mount: WorkloadMount): void {
-    const list = index.get(key);
-    if (list) list.push(mount);
-    else index.set(key, [mount]);
   }
 }
 
@@ -839,7 +833,7 @@ class PodOwners {
       const path = [...pod.slice(0, -1), "metadata", "labels"];
       const labels = object.get(path);
       if (!object.readsAlikeAt(path)) this.unsure.push(entry);
-      else if (isRecord(labels)) for (const [key, value] of Object.entries(labels)) PodOwners.add(this.byLabel, `${key}=${String(value)}`, entry);
+      else if (isRecord(labels)) for (const [key, value] of Object.entries(labels)) addTo(this.byLabel, `${key}=${String(value)}`, entry);
     }
   }
 
@@ -850,10 +844,11 @@ class PodOwners {
     const sets = others.map((list) => new Set(list));
     return [...(fewest ?? []).filter((entry) => sets.every((set) => set.has(entry))), ...this.unsure];
   }
+}
 
-  private static add(index: Map<string, Array<{ object: KubeObject; namespace: string }>>, key: string, entry: { object: KubeObject; namespace: string }): void {
-    const list = index.get(key);
-    if (list) list.push(entry);
-    else index.set(key, [entry]);
-  }
+/** Appends `value` to the list `index` holds for `key`. */
+function addTo<T>(index: Map<string, T[]>, key: string, value: T): void {
+  const list = index.get(key);
+  if (list) list.push(value);
+  else index.set(key, [value]);
 }
