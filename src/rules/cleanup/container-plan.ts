@@ -149,12 +149,16 @@ function planScript(argv: Argv, index: number, name: string, settings: CleanupSe
   }
   const pipefail =
     fromEnvironment || options.some((word, i) => (word === "pipefail" || word === PLAIN_WORD) && /^-[A-Za-z]*o[A-Za-z]*$/.test(options[i - 1] ?? ""));
-  const analysis = analyseScript(text, { pipefail });
+  // `sh -ec …`, `bash -o errexit -c …`, or errexit in SHELLOPTS: a failure ends the shell it runs in.
+  const errexit =
+    (shellopts !== undefined && (typeof shellopts.value !== "string" || shellopts.value.split(":").includes("errexit"))) ||
+    options.some((word, i) => /^-[A-Za-z]*e[A-Za-z]*$/.test(word) || ((word === "errexit" || word === PLAIN_WORD) && /^-[A-Za-z]*o[A-Za-z]*$/.test(options[i - 1] ?? "")));
+  const analysis = analyseScript(text, { pipefail, errexit });
   // The script as the shell gets it, with Kubernetes' values in place: it must read as safely as the one written
   // (`set -o $(OPTION)` with OPTION=pipefail is a pipefail the text does not show).
   const asRun = expandedScript(text, container);
   if (asRun !== text) {
-    const run = analyseScript(asRun, { pipefail });
+    const run = analyseScript(asRun, { pipefail, errexit });
     if (run.deletes !== analysis.deletes || run.statusDecides.length > analysis.statusDecides.length || run.unsure.length > analysis.unsure.length) {
       result.deletes += analysis.deletes;
       result.findings.push({

@@ -132,24 +132,26 @@ type Resolved =
  */
 const analysed = new Map<string, ScriptAnalysis>();
 const analysedUnderPipefail = new Map<string, ScriptAnalysis>();
+const analysedUnderErrexit = new Map<string, ScriptAnalysis>();
+const analysedUnderBoth = new Map<string, ScriptAnalysis>();
 const MAX_ANALYSED = 512;
 
-export function analyseScript(script: string, { pipefail = false }: { pipefail?: boolean } = {}): ScriptAnalysis {
-  const memo = pipefail ? analysedUnderPipefail : analysed;
+export function analyseScript(script: string, { pipefail = false, errexit = false }: { pipefail?: boolean; errexit?: boolean } = {}): ScriptAnalysis {
+  const memo = pipefail ? (errexit ? analysedUnderBoth : analysedUnderPipefail) : errexit ? analysedUnderErrexit : analysed;
   let analysis = memo.get(script);
   if (analysis === undefined) {
     if (memo.size >= MAX_ANALYSED) memo.clear();
     // Copies of their own: the script, and strings made from it, may be views of their document's text, which the
     // memo must not keep alive.
-    const own = JSON.parse(JSON.stringify({ script, analysis: analyseScriptText(script, pipefail) })) as { script: string; analysis: ScriptAnalysis };
+    const own = JSON.parse(JSON.stringify({ script, analysis: analyseScriptText(script, pipefail, errexit) })) as { script: string; analysis: ScriptAnalysis };
     analysis = Object.freeze({ ...own.analysis, unsure: Object.freeze(own.analysis.unsure), statusDecides: Object.freeze(own.analysis.statusDecides) });
     memo.set(own.script, analysis);
   }
   return analysis;
 }
 
-/** `pipefail`: the shell was started with it (`bash -o pipefail -c …`), not only set in the script. */
-function analyseScriptText(script: string, pipefail: boolean): ScriptAnalysis {
+/** `pipefail`, `errexit`: the shell was started with them (`bash -o pipefail -c …`, `sh -ec …`), not only set in the script. */
+function analyseScriptText(script: string, pipefail: boolean, errexitByShell: boolean): ScriptAnalysis {
   const model = readScript(script);
   // bash reads $'…' as one quoted word; sh (dash, on Debian-based kubectl images) reads `$` and a quote that ends
   // elsewhere, so the two shells see different commands.
@@ -188,7 +190,7 @@ function analyseScriptText(script: string, pipefail: boolean): ScriptAnalysis {
   );
   const waitsOnJobs = model.commands.some((command) => command.words[0]?.literal === "wait" && command.words.length > 1);
   // `set -e` (or errexit), however spelt: a failure then ends the shell it runs in.
-  const errexit = /\bset\s+(?:-[a-zA-Z]*e|-o\s+errexit|[-+][a-zA-Z]*\s+-[a-zA-Z]*e)|errexit/.test(script);
+  const errexit = errexitByShell || /\bset\s+(?:-[a-zA-Z]*e|-o\s+errexit|[-+][a-zA-Z]*\s+-[a-zA-Z]*e)|errexit/.test(script);
   const testedFunctions = functionsWhoseStatusDecides(model, statusRead, script, pipefail);
   const shadowed = model.functions.has("kubectl") || aliases.has("kubectl");
   const inserts: number[] = [];

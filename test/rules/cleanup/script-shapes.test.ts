@@ -154,6 +154,7 @@ const SHAPES: Record<string, Shape> = {
   "|| exit 1 in a command substitution": { script: 'x=$(kubectl delete cm fail-x || exit 1; echo hi)\necho "x=$x"', expect: "unchanged" },
   "|| exit 1 in a function called in a subshell": { script: "f() { kubectl delete cm fail-x || exit 1; echo cont; }\n( f )\necho after", expect: "unchanged" },
   "set -e, the delete in a piped group": { script: "set -e\n{ kubectl delete cm fail-x; echo cont; } | cat\necho after", expect: "unchanged" },
+  "sh -ec, the delete in a piped group": { script: "{ kubectl delete cm fail-x; echo cont; } | cat\necho after", flags: ["-ec"], expect: "unchanged" },
   "|| echo counting in its arguments": { script: 'n=0\nkubectl delete cm fail-x || echo "failure $((n+=1))"\n[ "$n" -eq 0 ] && echo clean || true', expect: "unchanged" },
   "|| true after an alias of true": { script: "alias true='echo aliased'\nkubectl delete cm fail-x || true", expect: "unchanged" },
   'a \\" inside backquotes inside double quotes': { script: 'msg="`echo \\"a; kubectl delete cm x\\"`"\necho "$msg"\nkubectl delete cm y', expect: "unchanged" },
