@@ -357,7 +357,7 @@ function statusDecides(test: StatusTest, script: string, model: ScriptModel): st
   // `$(date)` only prints; a substitution running anything else does something whether or not the delete failed.
   const from = follower.words[1]?.start ?? Number.POSITIVE_INFINITY;
   const to = commandEnd(follower);
-  const inner = model.commands.filter((other) => other !== follower && (other.words[0]?.start ?? -1) > from && (other.words[0]?.start ?? -1) < to);
+  const inner = Number.isFinite(from) ? commandsStartingWithin(from, to, model).filter((other) => other !== follower) : [];
   if (inner.some((other) => !QUIET_COMMANDS.has(other.words[0]?.literal ?? "") || other.redirects.length > 0 || other.assignments.length > 0)) {
     return `\`${test.by} ${name}\` runs a command in its arguments`;
   }
@@ -430,7 +430,10 @@ function outputOrStatusLeaks(command: SimpleCommand, model: ScriptModel, script:
   const next = command.pipedBy ?? operatorAfter(command, script);
   if (next === "&" && waitsOnJobs) return "it runs in the background and `wait` reads its status";
   const start = command.words[0]?.start ?? 0;
-  const outer = model.commands.find((other) => other !== command && [...other.words, ...other.assignments].some((word) => word.start < start && start < word.end));
+  // Most deletes lie inside no other command's word: the index says so at once, and only the rest look for which.
+  const outer = insideAWord(start, model)
+    ? model.commands.find((other) => other !== command && [...other.words, ...other.assignments].some((word) => word.start < start && start < word.end))
+    : undefined;
   const captured = outer !== undefined || command.captured === true;
   // Its status is the outer command's when it is all there is (`x=$(…)`) or names the command run (`$(…) || …`).
   const first = outer?.words[0];
@@ -452,14 +455,22 @@ function outputOrStatusLeaks(command: SimpleCommand, model: ScriptModel, script:
  * every one counts, wherever it is.
  */
 function execRedirects(model: ScriptModel): Redirect[] {
-  return model.commands
-    .filter((other) => {
-      const names = other.words.map((word) => word.literal);
-      const [first, second] = names;
-      return (names.length === 1 && first === "exec") || (names.length === 2 && (first === "command" || first === "builtin") && second === "exec");
-    })
-    .flatMap((other) => [...(other.enclosingRedirects ?? []), ...other.redirects]);
+  let found = execRedirectsOf.get(model);
+  if (found === undefined) {
+    found = model.commands
+      .filter((other) => {
+        const names = other.words.map((word) => word.literal);
+        const [first, second] = names;
+        return (names.length === 1 && first === "exec") || (names.length === 2 && (first === "command" || first === "builtin") && second === "exec");
+      })
+      .flatMap((other) => [...(other.enclosingRedirects ?? []), ...other.redirects]);
+    // Asked for each delete and each print after one: found once per script.
+    execRedirectsOf.set(model, found);
+  }
+  return found;
 }
+
+const execRedirectsOf = new WeakMap<ScriptModel, Redirect[]>();
 
 /** `set -o "$1"`: an option only known when the script runs, which may be pipefail. */
 function setsUnknownOption(model: ScriptModel): boolean {
@@ -529,8 +540,79 @@ const PRINTERS = new Set(["echo", "printf", "logger"]);
 
 /** Inside a command or process substitution: the parser's mark, or a word of another command that holds it. */
 function insideSubstitution(command: SimpleCommand, model: ScriptModel): boolean {
-  const start = command.words[0]?.start ?? 0;
-  return command.captured === true || model.commands.some((other) => other !== command && [...other.words, ...other.assignments].some((word) => word.start < start && start < word.end));
+  return command.captured === true || insideAWord(command.words[0]?.start ?? 0, model);
+}
+
+/**
+ * Where a model's words lie, found once per script: a long script asks for every command whether a word of another
+ * holds it, and a scan of every word each time cost its square (4,000 lines: 9 s).
+ */
+interface WordIndex {
+  /** Every word's start, ascending, and the largest end among the words up to each. */
+  starts: number[];
+  endsSoFar: number[];
+  /** Commands by their first word's start, ascending. */
+  byStart: SimpleCommand[];
+}
+
+const wordIndexes = new WeakMap<ScriptModel, WordIndex>();
+
+function wordIndex(model: ScriptModel): WordIndex {
+  let index = wordIndexes.get(model);
+  if (index === undefined) {
+    const spans: Array<[number, number]> = [];
+    for (const command of model.commands) for (const word of [...command.words, ...command.assignments]) spans.push([word.start, word.end]);
+    spans.sort((a, b) => a[0] - b[0]);
+    const starts: number[] = [];
+    const endsSoFar: number[] = [];
+    let most = -1;
+    for (const [start, end] of spans) {
+      most = Math.max(most, end);
+      starts.push(start);
+      endsSoFar.push(most);
+    }
+    const byStart = model.commands.filter((command) => command.words[0] !== undefined).sort((a, b) => (a.words[0]?.start ?? 0) - (b.words[0]?.start ?? 0));
+    index = { starts, endsSoFar, byStart };
+    wordIndexes.set(model, index);
+  }
+  return index;
+}
+
+/** The number of entries of an ascending list below `value`. */
+function countBelow(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((sorted[middle] as number) < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * Whether a word of some command holds `at` strictly inside it. A command's own words never do: its first word
+ * starts at `at`, its assignments end before it, and its other words start after it.
+ */
+function insideAWord(at: number, model: ScriptModel): boolean {
+  const { starts, endsSoFar } = wordIndex(model);
+  const below = countBelow(starts, at);
+  return below > 0 && (endsSoFar[below - 1] as number) > at;
+}
+
+/** The commands whose first word starts after `from` and before `to`. */
+function commandsStartingWithin(from: number, to: number, model: ScriptModel): SimpleCommand[] {
+  const { byStart } = wordIndex(model);
+  const found: SimpleCommand[] = [];
+  let low = 0;
+  let high = byStart.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((byStart[middle]?.words[0]?.start ?? 0) <= from) low = middle + 1;
+    else high = middle;
+  }
+  for (let i = low; i < byStart.length && (byStart[i]?.words[0]?.start ?? 0) < to; i++) found.push(byStart[i] as SimpleCommand);
+  return found;
 }
 
 /** A print of a printer command reaches the terminal alone: not a file, a pipe, a substitution or a variable. */
