@@ -84,6 +84,8 @@ const UNITS: Record<string, number> = {
   Gi: 2 ** 30,
   Ti: 2 ** 40,
   Pi: 2 ** 50,
+  E: 1e18,
+  Ei: 2 ** 60,
 };
 
 /**
@@ -107,7 +109,7 @@ function exactQuantity(value: unknown): string | undefined {
   if (fraction.length > 18) return undefined;
   const scaled = BigInt(whole + fraction.padEnd(18, "0"));
   if (suffix === "m") return String(scaled);
-  const unit = UNITS[suffix] ?? (suffix === "E" ? 1e18 : suffix === "Ei" ? 2 ** 60 : undefined);
+  const unit = UNITS[suffix];
   return unit === undefined ? undefined : String(scaled * BigInt(unit) * 1000n);
 }
 

@@ -44,15 +44,16 @@ export function liveGuard({ live, mode, now }: LiveGuardOptions): Stage {
               statefulSet,
             );
           }
-          else if (live.statefulSets.size === 0 && madeClaims(statefulSet, namespace, live).length > 0) {
+          const made = madeClaims(statefulSet, namespace, live);
+          if (live.statefulSets.size === 0 && made.length > 0) {
             // `kubectl get pvc` alone: its claims are there, and whether the StatefulSet is cannot be told.
             plan.finding(
               "warning",
-              `${statefulSet} is not in ${live.origin}, which holds its claims (${madeClaims(statefulSet, namespace, live).join(", ")}) but no StatefulSet at all (read with kubectl get statefulsets,persistentvolumeclaims?): it is taken as new, so its volumeClaimTemplates may change`,
+              `${statefulSet} is not in ${live.origin}, which holds its claims (${made.map((claim) => claim.name).join(", ")}) but no StatefulSet at all (read with kubectl get statefulsets,persistentvolumeclaims?): it is taken as new, so its volumeClaimTemplates may change`,
               statefulSet,
             );
           }
-          staleClaims(statefulSet, namespace, live, now, mode, plan, failures);
+          staleClaims(statefulSet, namespace, made, now, mode, plan, failures);
         }
       }
       if (failures.length > 0) {
@@ -207,16 +208,13 @@ function claimsToExpand(prefix: string, namespace: string, liveSpec: Record<stri
 function staleClaims(
   statefulSet: KubeObject,
   namespace: string,
-  live: LiveState,
+  /** The live claims its templates name (madeClaims). */
+  stale: readonly LiveClaim[],
   now: number,
   mode: LiveMode,
   plan: PlanBuilder,
   failures: string[],
 ): void {
-  const stale = claimTemplates(statefulSet).templates.flatMap((template) => {
-    const prefix = `${template.name}-${statefulSet.name}-`;
-    return live.claims.filter((claim) => claim.namespace === namespace && claim.name.startsWith(prefix) && /^\d+$/.test(claim.name.slice(prefix.length)));
-  });
   if (stale.length === 0) return;
   const described = stale.map((claim) => {
     const details = [
@@ -267,10 +265,10 @@ function age(now: number, timestamp: string): string {
   return `${Math.round(seconds / 86400)}d`;
 }
 
-/** The live claims that the StatefulSet's claim templates name (`data-db-0`), by name. */
-function madeClaims(statefulSet: KubeObject, namespace: string, live: LiveState): string[] {
-  const prefixes = claimTemplates(statefulSet).templates.map((template) => `${template.name}-${statefulSet.name}-`);
-  return live.claims
-    .filter((claim) => claim.namespace === namespace && prefixes.some((prefix) => claim.name.startsWith(prefix) && /^\d+$/.test(claim.name.slice(prefix.length))))
-    .map((claim) => claim.name);
+/** The live claims that the StatefulSet's claim templates name (`data-db-0`), template by template. */
+function madeClaims(statefulSet: KubeObject, namespace: string, live: LiveState): LiveClaim[] {
+  return claimTemplates(statefulSet).templates.flatMap((template) => {
+    const prefix = `${template.name}-${statefulSet.name}-`;
+    return live.claims.filter((claim) => claim.namespace === namespace && claim.name.startsWith(prefix) && /^\d+$/.test(claim.name.slice(prefix.length)));
+  });
 }

@@ -125,6 +125,8 @@ export const cronjobClaims: Rule<Options> = {
           namespaceOf(mount.workload) === namespace && sameRelease(mount.workload, job) && sameApplication(mount.workload, job);
         let target = volume.claimName;
         let why: string | undefined;
+        // A claim named for an ordinal its StatefulSet does not run (said why), or undefined.
+        const notRun = claims.notRun(namespace, volume.claimName);
         const mapped = opts.claims[volume.claimName];
         if (mapped !== undefined) {
           target = mapped;
@@ -153,7 +155,7 @@ export const cronjobClaims: Rule<Options> = {
             volume.path,
           );
           continue;
-        } else if (claims.notRun(namespace, volume.claimName) !== undefined) {
+        } else if (notRun !== undefined) {
           // Such a claim exists only if an earlier scale or ordinal start left it: never swapped for another.
           const inCluster = live?.claimExists(namespace, volume.claimName);
           const exists = inCluster
@@ -163,7 +165,7 @@ export const cronjobClaims: Rule<Options> = {
               : "so the claim exists only if an earlier scale left it (pass --live to check)";
           plan.finding(
             inCluster ? "info" : "warning",
-            `${job} mounts claim ${volume.claimName}: ${claims.notRun(namespace, volume.claimName)}; ${exists}; left as it is (if another claim is meant, set cronjob-claims.claims: {${volume.claimName}: NAME})`,
+            `${job} mounts claim ${volume.claimName}: ${notRun}; ${exists}; left as it is (if another claim is meant, set cronjob-claims.claims: {${volume.claimName}: NAME})`,
             job,
             volume.path,
           );

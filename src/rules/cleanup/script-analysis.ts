@@ -130,14 +130,17 @@ type Resolved =
  * bench's 40 MB stream hold 5 distinct scripts. The analysis depends on the text alone and is frozen, so sharing it
  * is safe; the map starts again past its bound.
  */
-const analysed = new Map<string, ScriptAnalysis>();
-const analysedUnderPipefail = new Map<string, ScriptAnalysis>();
-const analysedUnderErrexit = new Map<string, ScriptAnalysis>();
-const analysedUnderBoth = new Map<string, ScriptAnalysis>();
+const analysed = new Map<string, Map<string, ScriptAnalysis>>();
 const MAX_ANALYSED = 512;
 
 export function analyseScript(script: string, { pipefail = false, errexit = false }: { pipefail?: boolean; errexit?: boolean } = {}): ScriptAnalysis {
-  const memo = pipefail ? (errexit ? analysedUnderBoth : analysedUnderPipefail) : errexit ? analysedUnderErrexit : analysed;
+  // One map per set of shell options the script is started with.
+  const options = `${pipefail ? "p" : ""}${errexit ? "e" : ""}`;
+  let memo = analysed.get(options);
+  if (memo === undefined) {
+    memo = new Map();
+    analysed.set(options, memo);
+  }
   let analysis = memo.get(script);
   if (analysis === undefined) {
     if (memo.size >= MAX_ANALYSED) memo.clear();
