@@ -212,17 +212,12 @@ function scan(text: string, resolve: Resolver): FastScan {
 }
 
 /**
- * The YAML 1.2 reading, and whether YAML 1.1 reads the document the same: both versions read the same structure and
- * differ only in how plain scalars (keys and values) resolve, so when every one resolves alike, the 1.1 reading is
- * this value. One pass instead of two for readers that need both (the run-time proof).
- */
-/**
- * Short plain scalars that start like a number (ports, sizes, versions), as YAML 1.2 reads them and whether YAML 1.1
- * reads them alike: renders repeat them, and each costs up to a dozen pattern tests in each version. Their values are
+ * Short plain scalars that start like a number (ports, sizes, versions), as YAML 1.2 reads them and how YAML 1.1
+ * reads them: renders repeat them, and each costs up to a dozen pattern tests in each version. Their values are
  * primitives, so one reading serves every document. Only short ones: V8 may keep a longer one as a slice of its
  * document's text, which the map would then hold. Forgotten past NUMBER_LIKE_KEPT.
  */
-const numberLike = new Map<string, { value: unknown; sameIn11: boolean }>();
+const numberLike = new Map<string, { value: unknown; in11: In11 }>();
 const NUMBER_LIKE_KEPT = 4096;
 const NUMBER_LIKE_LONGEST = 12;
 
@@ -231,35 +226,58 @@ function startsLikeNumber(plain: string): boolean {
   return (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46; // 0-9 + - .
 }
 
-function readsAlikeIn11(plain: string, value: unknown): boolean {
+/** How YAML 1.1 reads a plain scalar that YAML 1.2 reads as `value`: alike, otherwise, or not at all (UNREAD). */
+type In11 = 0 | 1 | 2;
+const ALIKE = 0;
+const OTHERWISE = 1;
+const UNREAD = 2;
+
+function readingIn11(plain: string, value: unknown): In11 {
   try {
-    return Object.is(resolvePlainYaml11(plain), value);
+    return Object.is(resolvePlainYaml11(plain), value) ? ALIKE : OTHERWISE;
   } catch (error) {
     if (!(error instanceof Fallback)) throw error;
-    return false;
+    return UNREAD;
   }
 }
 
-export function fastScanBothVersions(text: string): { value: Record<string, unknown>; sameIn11: boolean; misread?: number } | { fallback: string } {
-  let sameIn11 = true;
+/**
+ * The YAML 1.2 reading, and whether YAML 1.1 reads the document the same: both versions read the same structure and
+ * differ only in how plain scalars (keys and values) resolve, so when every one resolves alike, the 1.1 reading is
+ * this value. One pass instead of two for readers that need both (the run-time proof). When some resolve otherwise,
+ * `readOtherwiseIn11` holds their YAML 1.2 values, so that a reader can tell a part of the data that no such scalar
+ * is in (it reads alike) without a second reading; it is missing when YAML 1.1 cannot resolve one at all.
+ */
+export function fastScanBothVersions(
+  text: string,
+): { value: Record<string, unknown>; sameIn11: boolean; readOtherwiseIn11?: ReadonlySet<unknown>; misread?: number } | { fallback: string } {
+  let otherwise: Set<unknown> | undefined;
+  let unread = false;
+  const note = (in11: In11, value: unknown) => {
+    if (in11 === OTHERWISE) (otherwise ??= new Set()).add(value);
+    else if (in11 === UNREAD) unread = true;
+  };
   const resolve = (plain: string): unknown => {
     if (plain.length <= NUMBER_LIKE_LONGEST && startsLikeNumber(plain)) {
       let known = numberLike.get(plain);
       if (known === undefined) {
         const value = resolvePlain(plain);
-        known = { value, sameIn11: readsAlikeIn11(plain, value) };
+        known = { value, in11: readingIn11(plain, value) };
         if (numberLike.size >= NUMBER_LIKE_KEPT) numberLike.clear();
         numberLike.set(plain, known);
       }
-      if (!known.sameIn11) sameIn11 = false;
+      if (known.in11 !== ALIKE) note(known.in11, known.value);
       return known.value;
     }
     const value = resolvePlain(plain);
-    if (sameIn11 && !readsAlikeIn11(plain, value)) sameIn11 = false;
+    const in11 = readingIn11(plain, value);
+    if (in11 !== ALIKE) note(in11, value);
     return value;
   };
   const read = scan(text, resolve);
-  return "value" in read ? { ...read, sameIn11 } : read;
+  if (!("value" in read)) return read;
+  if (otherwise === undefined && !unread) return { ...read, sameIn11: true };
+  return unread || otherwise === undefined ? { ...read, sameIn11: false } : { ...read, sameIn11: false, readOtherwiseIn11: otherwise };
 }
 
 export interface Line {

@@ -12,7 +12,7 @@ import { TerminalBlocks } from "./document-end.js";
 import { FixStorageError, type Location } from "./errors.js";
 import { parseForPlanning } from "./fast-compose.js";
 import { fastScan, fastScanBothVersions, misreadCommentIn } from "./fast-scan.js";
-import { isRecord, sameData } from "./plain-data.js";
+import { holdsAnyOf, isRecord, sameData } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
 import { mayEncodeAnyWord, mayHoldBinaryTag, type RawDocument, sourceComment, splitStream, startsWithMarkerLine } from "./stream.js";
 import { kindLineMayMislead, mentions, statedKind, yaml11OnlyBreak } from "./stated-kind.js";
@@ -35,6 +35,12 @@ export class ParsedDocument {
    * read, so the run-time proof need not read the original again as YAML 1.1. False when not known.
    */
   readonly originalReadsAlikeIn11: boolean = false;
+  /**
+   * The YAML 1.2 values of the original's plain scalars that YAML 1.1 reads otherwise (a plain 0755 is 755 to one and
+   * 493 to the other), when fast-scan read them all and none is a string: no key is then among them, so both readings
+   * have the same maps and keys, and a part of the data that holds none of these values reads alike.
+   */
+  private readonly readOtherwiseIn11: ReadonlySet<unknown> | undefined;
   /** Why Kubernetes may read this document otherwise than the rules do (see doubt), or undefined. */
   doubtful: string | undefined;
   private blocks: TerminalBlocks | undefined;
@@ -63,6 +69,8 @@ export class ParsedDocument {
     if ("value" in fast) {
       this.initial = fast.value;
       this.originalReadsAlikeIn11 = fast.sameIn11;
+      const otherwise = fast.readOtherwiseIn11;
+      if (otherwise !== undefined && ![...otherwise].some((value) => typeof value === "string")) this.readOtherwiseIn11 = otherwise;
       if (fast.misread !== undefined) this.refuseMisreadComment(fast.misread);
       return;
     }
@@ -244,6 +252,7 @@ export class ParsedDocument {
     if (!this.endReadsAlikeAt(path)) return false;
     // Read as Kubernetes reads it already (readOverridingMerges), or alike in both versions.
     if (this.originalReadsAlikeIn11 || this.readAsKubernetes) return true;
+    if (this.readOtherwiseIn11 !== undefined && !holdsAnyOf(valueAtPath(this.initial, path), this.readOtherwiseIn11)) return true;
     if (this.readIn11 === undefined) {
       const fast = fastScan(this.rawText, "1.1");
       const read: { value: unknown; error?: string } = "value" in fast ? { value: fast.value } : readDocument(this.rawText, "1.1");

@@ -44,3 +44,13 @@ export function sameData(a: unknown, b: unknown): boolean {
   }
   return Object.getOwnPropertySymbols(a).length === 0 && Object.getOwnPropertySymbols(b).length === 0 ? true : isDeepStrictEqual(a, b);
 }
+
+/** Whether any scalar in `value`, however deep, is one of `values` (primitives: keys are not looked at). */
+export function holdsAnyOf(value: unknown, values: ReadonlySet<unknown>): boolean {
+  if (Array.isArray(value)) return value.some((item) => holdsAnyOf(item, values));
+  if (value !== null && typeof value === "object") {
+    for (const item of Object.values(value)) if (holdsAnyOf(item, values)) return true;
+    return false;
+  }
+  return values.has(value);
+}

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { FixStorageError } from "../../src/core/errors.js";
 import { ManifestStream } from "../../src/core/manifest.js";
+import { sameData } from "../../src/core/plain-data.js";
+import { readDocument } from "../../src/core/yaml-aliases.js";
+import { type Path, valueAtPath } from "../../src/core/yaml-path.js";
 import { yaml } from "../helpers.js";
 
 /** The one document of `text`, read as the rules read it. */
@@ -135,5 +138,35 @@ describe("ManifestStream.objects", () => {
     const fresh = new ManifestStream(stream);
     fresh.objects(["ConfigMap", "Service"]);
     expect(fresh.objects(kinds).map((object) => object.name)).toEqual(names);
+  });
+});
+
+describe("ParsedDocument.readsAlikeAt: what YAML 1.1 (Kubernetes) reads at a path, against what the rules read", () => {
+  /** The answer from two full readings: alike where the 1.1 reading exists and holds the same data at `path`. */
+  function byFullReadings(text: string, path: Path): boolean {
+    const in11 = readDocument(text, "1.1");
+    return in11.error === undefined && sameData(valueAtPath(readDocument(text, "1.2").value, path), valueAtPath(in11.value, path));
+  }
+
+  /** Every path into `value`, and a missing key below each map. */
+  function pathsOf(value: unknown, at: Path = []): Path[] {
+    const paths: Path[] = [at, [...at, "missing"]];
+    if (Array.isArray(value)) value.forEach((item, index) => paths.push(...pathsOf(item, [...at, index])));
+    else if (value !== null && typeof value === "object") for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...at, key]));
+    return paths;
+  }
+
+  // A plain 0755 is 755 to YAML 1.2 and 493 to 1.1; a plain 755 is 755 to both; `on` is a string to one and true to the
+  // other (also as a key); 1:20 is 80 to 1.1; 0b1 is a string to 1.2 and 1 to 1.1.
+  const scalars = ["0755", "755", "on", "1:20", "0b1", "x", "'0755'", "[0755, 1]", "{a: 0755}"];
+  const documents = scalars.flatMap((scalar) => [
+    `kind: StatefulSet\nspec:\n  replicas: 3\n  template:\n    spec:\n      volumes:\n      - name: v\n        configMap:\n          defaultMode: ${scalar}\n      - name: w\n        mode: 755\n`,
+    `kind: StatefulSet\nspec:\n  replicas: ${scalar}\n  other: 0755\n`,
+    `kind: StatefulSet\nspec:\n  ${scalar.startsWith("[") || scalar.startsWith("{") ? "k" : scalar}: 1\n  replicas: 2\nmode: 0755\n`,
+  ]);
+
+  it.each(documents)("every path of %j", (text) => {
+    const { doc } = read(text);
+    for (const path of pathsOf(readDocument(text, "1.2").value)) expect(doc.readsAlikeAt(path), JSON.stringify(path)).toBe(byFullReadings(text, path));
   });
 });
