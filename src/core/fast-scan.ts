@@ -254,8 +254,11 @@ export function fastScanBothVersions(
   let otherwise: Set<unknown> | undefined;
   let unread = false;
   const note = (in11: In11, value: unknown) => {
-    if (in11 === OTHERWISE) (otherwise ??= new Set()).add(value);
-    else if (in11 === UNREAD) unread = true;
+    if (in11 === UNREAD) unread = true;
+    else if (in11 === OTHERWISE) {
+      otherwise ??= new Set();
+      otherwise.add(value);
+    }
   };
   const resolve = (plain: string): unknown => {
     if (plain.length <= NUMBER_LIKE_LONGEST && startsLikeNumber(plain)) {

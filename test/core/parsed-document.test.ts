@@ -151,8 +151,9 @@ describe("ParsedDocument.readsAlikeAt: what YAML 1.1 (Kubernetes) reads at a pat
   /** Every path into `value`, and a missing key below each map. */
   function pathsOf(value: unknown, at: Path = []): Path[] {
     const paths: Path[] = [at, [...at, "missing"]];
-    if (Array.isArray(value)) value.forEach((item, index) => paths.push(...pathsOf(item, [...at, index])));
-    else if (value !== null && typeof value === "object") for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...at, key]));
+    if (Array.isArray(value)) {
+      for (const [index, item] of value.entries()) paths.push(...pathsOf(item, [...at, index]));
+    } else if (value !== null && typeof value === "object") for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...at, key]));
     return paths;
   }
 
