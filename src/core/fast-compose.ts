@@ -270,6 +270,21 @@ class Deferred {
 const token = (type: SourceToken["type"], offset: number, source: string): SourceToken => ({ type, offset, indent: 0, source });
 const scalarToken = (type: CST.FlowScalar["type"], offset: number, source: string): CST.FlowScalar => ({ type, offset, indent: 0, source });
 
+/**
+ * Matches the line break before each line with content (not blank, not a comment) indented `indent` spaces or fewer,
+ * up to that content; by indentation, one per indent (tabs never reach here: fastCompose refuses them).
+ */
+const INDENTED_AT_MOST: RegExp[] = [];
+
+function linesIndentedAtMost(indent: number): RegExp {
+  let lines = INDENTED_AT_MOST[indent];
+  if (lines === undefined) {
+    lines = new RegExp(`\\n {0,${indent}}(?=[^ \\n#])`, "g");
+    INDENTED_AT_MOST[indent] = lines;
+  }
+  return lines;
+}
+
 class TreeBuilder extends BlockLines {
   /** Set for a lazy tree: maps' nested values are then deferred. */
   constructor(
@@ -477,20 +492,24 @@ class TreeBuilder extends BlockLines {
   private passOver(indent: number, sameIndent: boolean): number {
     const text = this.text;
     let at = this.at;
-    while (at < text.length) {
-      let end = text.indexOf("\n", at);
-      if (end === -1) end = text.length;
-      let content = at;
-      while (content < end && text.charCodeAt(content) === SPACE) content++;
-      if (content !== end && text.charCodeAt(content) !== HASH) {
-        const column = content - at;
-        const item = text.charCodeAt(content) === DASH && (content + 1 === end || text.charCodeAt(content + 1) === SPACE);
-        if (column < indent || (column === indent && !(sameIndent && item))) break;
+    // `at` starts a line: found from the line break before it, each line that may end the collection is one match.
+    if (at === 0 || text.charCodeAt(at - 1) !== NEWLINE) throw new Error("internal error: passOver from the middle of a line");
+    const lines = linesIndentedAtMost(indent);
+    lines.lastIndex = at - 1;
+    for (;;) {
+      const found = lines.exec(text);
+      if (found === null) {
+        at = text.length;
+        break;
       }
-      at = end + 1;
+      at = found.index + 1;
+      const content = found.index + found[0].length;
+      if (content - at < indent || !sameIndent) break;
+      const item = text.charCodeAt(content) === DASH && (content + 1 === text.length || text.charCodeAt(content + 1) === SPACE || text.charCodeAt(content + 1) === NEWLINE);
+      if (!item) break;
     }
-    this.at = Math.min(at, text.length);
-    return this.at;
+    this.at = at;
+    return at;
   }
 
   /** After a value: anything indented past its owner on the lines below is not read here. */
