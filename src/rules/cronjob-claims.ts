@@ -467,8 +467,9 @@ function coLocation(
     }
     return { term, owner: owner.workload, claim, ...(assumed && { assumed }) };
   };
-  // A per-replica claim is mounted by one pod only: with more replicas, the workload's labels would match the others.
-  if (owner.pod !== undefined && owner.replicas !== 1) return coLocated({ labelSelector: { matchLabels: { [POD_NAME]: owner.pod } }, topologyKey: HOSTNAME });
+  // A per-replica claim is mounted by one pod only: the workload's labels would match the others, and a StatefulSet
+  // may run more replicas than rendered (Helm keeps a replica count the chart leaves out, or one scaled by hand).
+  if (owner.pod !== undefined) return coLocated({ labelSelector: { matchLabels: { [POD_NAME]: owner.pod } }, topologyKey: HOSTNAME });
   const matchLabels = owner.workload.get(["spec", "selector", "matchLabels"]);
   if (!owner.workload.readsAlikeAt(["spec", "selector", "matchLabels"])) {
     plan.finding(

@@ -179,7 +179,7 @@ const table: Record<string, Row> = {
     input: db(1).replace("  name: db\n", "  name: db\n  namespace: apps\n") + jobOf(backup("  namespace: apps\n  annotations: {helm.sh/hook: pre-upgrade}\n")),
     output:
       db(1).replace("  name: db\n", "  name: db\n  namespace: apps\n") +
-      jobOf(backup("  namespace: apps\n  annotations: {helm.sh/hook: pre-upgrade}\n", "persistentVolumeClaim: {claimName: data-db-0}", coLocated("                      app: db\n"))),
+      jobOf(backup("  namespace: apps\n  annotations: {helm.sh/hook: pre-upgrade}\n", "persistentVolumeClaim: {claimName: data-db-0}", coLocated("                      statefulset.kubernetes.io/pod-name: db-0\n"))),
   },
   "a pre-upgrade hook Job may run before a workload new in the version it brings has pods: no podAffinity": {
     input: app() + pvc("data") + jobOf(backup("  annotations: {helm.sh/hook: pre-upgrade}\n", SHARED)),
@@ -260,7 +260,7 @@ const table: Record<string, Row> = {
       backup(),
     output:
       db(1).replace("          volumeMounts: [{name: data, mountPath: /data}]\n", "          volumeMounts: [{name: data, mountPath: /data}]\n      volumes:\n        - name: data\n          persistentVolumeClaim: {claimName: legacy-data}\n") +
-      backup("", "persistentVolumeClaim: {claimName: data-db-0}", coLocated("                      app: db\n")),
+      backup("", "persistentVolumeClaim: {claimName: data-db-0}", coLocated("                      statefulset.kubernetes.io/pod-name: db-0\n")),
     findings: [ASSUMING],
   },
   "--live: a claim the cluster does not have is retargeted, with no assumption": {
@@ -337,9 +337,9 @@ const table: Record<string, Row> = {
     output: app("", "data", "    matchExpressions: [{key: app, operator: In, values: [app]}]\n") + backup("", SHARED),
     findings: [ASSUMING, "CronJob backup shares ReadWriteOnce claim data with Deployment app, whose selector has no matchLabels to co-locate with"],
   },
-  "a StatefulSet with one replica: its claim data-db-0 is shared": {
+  "a StatefulSet with one replica: its claim data-db-0 is shared, beside pod db-0 by name (the StatefulSet may run more replicas than rendered)": {
     input: db(1) + backup(),
-    output: db(1) + backup("", "persistentVolumeClaim: {claimName: data-db-0}", coLocated("                      app: db\n")),
+    output: db(1) + backup("", "persistentVolumeClaim: {claimName: data-db-0}", coLocated("                      statefulset.kubernetes.io/pod-name: db-0\n")),
     findings: [ASSUMING],
   },
   "per-replica claims (3 replicas): no one claim to share, so a finding": {
@@ -391,7 +391,7 @@ const table: Record<string, Row> = {
     input: db(1).replace("  replicas: 1\n", "  replicas: 1\n  ordinals: {start: 1}\n") + backup(),
     output:
       db(1).replace("  replicas: 1\n", "  replicas: 1\n  ordinals: {start: 1}\n") +
-      backup("", "persistentVolumeClaim: {claimName: data-db-1}", coLocated("                      app: db\n")),
+      backup("", "persistentVolumeClaim: {claimName: data-db-1}", coLocated("                      statefulset.kubernetes.io/pod-name: db-1\n")),
     findings: [ASSUMING],
   },
   "spec.ordinals.start that is no ordinal names no claim: nothing to share": {
@@ -490,7 +490,7 @@ const table: Record<string, Row> = {
     input: db(1).replace("  replicas: 1\n", "  replicas: 1\n  minReadySeconds: 010\n") + backup(),
     output:
       db(1).replace("  replicas: 1\n", "  replicas: 1\n  minReadySeconds: 010\n") +
-      backup("", "persistentVolumeClaim: {claimName: data-db-0}", coLocated("                      app: db\n")),
+      backup("", "persistentVolumeClaim: {claimName: data-db-0}", coLocated("                      statefulset.kubernetes.io/pod-name: db-0\n")),
     findings: [ASSUMING],
   },
   "a selector key written on, which Kubernetes reads as true: shared, but no podAffinity copied from it": {
