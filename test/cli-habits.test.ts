@@ -188,6 +188,16 @@ describe("an option another command takes is refused, not ignored", () => {
   });
 });
 
+describe("an empty --release-name or --namespace (an unset variable) is refused, not taken as absent", () => {
+  for (const argv of [["--release-name", ""], ["--release-name="], ["-n", ""], ["--namespace="]]) {
+    it(JSON.stringify(argv), async () => {
+      const outcome = await run(argv, { stdin: STS, env: { ARGOCD_APP_NAME: "argo", ARGOCD_APP_NAMESPACE: "argo-ns" } });
+      expect(outcome).toMatchObject({ code: 2, stdout: "" });
+      expect(outcome.stderr.join("\n")).toMatch(/--(?:release-name|namespace) is empty \(an unset variable in the command line\?\)/);
+    });
+  }
+});
+
 describe("did you mean", () => {
   const cases: Array<[string, string[], string]> = [
     ["a mistyped command", ["chek", "x.yaml"], 'unknown command "chek": did you mean "check"?'],

@@ -93,6 +93,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     const guess = didYouMean(output, OUTPUT_FORMATS);
     throw new FixStorageError(`--output ${output}: expected one of ${OUTPUT_FORMATS.join(", ")}${guess ? ` (did you mean ${guess}?)` : ""}`);
   }
+  // An empty value is most often an unset variable (`--release-name=$RELEASE`): taken as absent, another source would
+  // name the release instead, silently.
+  for (const option of ["release-name", "namespace"] as const) {
+    if (values[option] === "") throw new FixStorageError(`--${option} is empty (an unset variable in the command line?): give a value, or leave the flag out`);
+  }
   if (output !== undefined && command !== "check") throw new FixStorageError(`--output is an option of check only (fix-storage check -o ${output} FILE)`);
   if (!values.help && !values.version) {
     for (const [option, { commands, why }] of Object.entries(COMMAND_OPTIONS)) {
