@@ -1,4 +1,7 @@
-/** Without --live, a StatefulSet whose volumeClaimTemplates changed gets one info finding naming --live. */
+/**
+ * Without --live, a StatefulSet whose volumeClaimTemplates changed, or a rendered claim whose spec changed, gets one
+ * info finding naming --live.
+ */
 import { describe, expect, it } from "vitest";
 import { fixStream } from "../src/fix-stream.js";
 import { parseLiveState } from "../src/live/live-state.js";
@@ -46,5 +49,20 @@ describe("changed claim templates without --live", () => {
     const withoutLive = (messages: string[]) => messages.filter((message) => message.includes("without --live"));
     expect(withoutLive(await notes(input))).toHaveLength(1);
     expect(withoutLive(await notes(input, { live: { state, mode: "pin" } }))).toEqual([]);
+  });
+});
+
+describe("a rendered claim's spec changed without --live (volume-name)", () => {
+  const claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\n  namespace: apps\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n";
+
+  it("one note naming the fields, --live, and that a bound claim's spec cannot change", async () => {
+    expect(await notes(claim, { ruleOptions: { "volume-name": { bindings: [{ claim: "data", volumeName: "pv-old" }], storageClassName: "" } } })).toEqual([
+      "PersistentVolumeClaim apps/data: spec.volumeName and spec.storageClassName set without --live, as for a new claim; if the cluster has the claim already, its spec cannot change and the upgrade fails: pass --live kubectl or --live FILE to check, or delete the claim first (its PV is kept only if its reclaim policy is Retain)",
+    ]);
+  });
+
+  it("none with --live", async () => {
+    const state = parseLiveState("apiVersion: v1\nkind: List\nitems: []\n", "live");
+    expect(await notes(claim, { ruleOptions: { "volume-name": { bindings: [{ claim: "data", volumeName: "pv-old" }] } }, live: { state, mode: "pin" } })).toEqual([]);
   });
 });
