@@ -14,7 +14,7 @@ import type { RuleContext } from "./core/stage.js";
 import type { RawDocument } from "./core/stream.js";
 import { type LiveMode, liveGuard, liveNamespaceCheck, liveNamespaces } from "./live/live-guard.js";
 import { claimExists, type LiveState, liveClaim, liveStatefulSetOrdinals, placeLiveState } from "./live/live-state.js";
-import { unpinnedTemplates } from "./live/unpinned-templates.js";
+import { type UnpinnedAdvice, unpinnedTemplates } from "./live/unpinned-templates.js";
 import { RULES } from "./rules/index.js";
 import { RULE_NAMES, type RuleName } from "./rules/rule.js";
 
@@ -40,6 +40,8 @@ export interface FixOptions {
    * with 0, each rule reads them back from the spool. Output and findings are the same either way.
    */
   keepSpooledReading?: number;
+  /** What the notes on changes made without --live advise (unpinned-templates.ts): --live, or when to add Flux patches. */
+  unpinned?: UnpinnedAdvice;
 }
 
 export type FixResult = PipelineResult;
@@ -113,7 +115,7 @@ export async function fixStream(input: string | readonly RawDocument[], options:
     stages = [liveNamespaceCheck(), ...stages.map((stage) => withLive(stage, live)), liveGuard({ live: state, mode, now: now ?? Date.now() })];
   }
   const result = runPipeline(input, stages, releaseInputs(options), options.keepSpooledReading);
-  if (!options.live) for (const finding of unpinnedTemplates(result.changes)) result.findings.push(finding);
+  if (!options.live) for (const finding of unpinnedTemplates(result.changes, options.unpinned)) result.findings.push(finding);
   // Always on: no option turns it off, so an editor bug ends here instead of in a cluster.
   proveEdits(result.edited, result.changes);
   if (options.validate !== false && result.changes.length > 0) {

@@ -110,6 +110,8 @@ function fixOptions(args: CliArgs, settings: EnvSettings, env: Record<string, st
       HELM_NAMESPACE: env.HELM_NAMESPACE,
     },
     ...(volumeNames.length > 0 && { ruleOptions: { "volume-name": { bindings: volumeNames } } }),
+    // Patches go into a HelmRelease and apply on every reconcile: --live cannot pin anything there.
+    ...(args.command === "flux-patches" && { unpinned: "flux-patches" as const }),
   };
 }
 

@@ -42,6 +42,8 @@ describe("examples/flux/check-patches.sh", () => {
     expect(run.stderr).toContain(`the fix-storage patches in ${HELMRELEASE} are stale for ${RENDER}:`);
     expect(run.stderr).toMatch(/^-\s+path: .*meta\.helm\.sh~1release-namespace/m);
     expect(run.stderr).toContain(`update them with: ${SCRIPT} --write ${HELMRELEASE} ${RENDER} --disable claim-ownership`);
+    // The patches change claim templates, which an existing StatefulSet refuses: said when the block is to change.
+    expect(run.stderr).toContain("the patches change its volumeClaimTemplates (claim-template-labels), which Kubernetes forbids on a StatefulSet that exists");
   });
 
   it("fails when a committed patch was edited by hand", () => {
