@@ -54,8 +54,9 @@ export function retryScript(retries: number, delaySeconds: number): string {
   const attempts = Array.from({ length: retries }, (_, i) => i + 1).join(" ");
   return [
     `# ${RETRY_NAME}: runs the command given after it unchanged; retried up to ${retries} times, ${delaySeconds}s apart, if it fails.`,
-    // bash raises SHLVL for the command it starts; undone, so the command sees the environment it saw before.
-    '[ -z "${BASH_VERSION-}" ] || let SHLVL-=1',
+    // bash raises SHLVL for the command it starts; undone, so the command sees the environment it saw before. `let`
+    // fails when its result is 0 (SHLVL 1): `|| :`, so that errexit from the environment (SHELLOPTS) does not end it.
+    '[ -z "${BASH_VERSION-}" ] || let SHLVL-=1 || :',
     `for fix_storage_attempt in ${attempts}; do`,
     `  "$@" && exit 0`,
     `  echo "${RETRY_NAME}: attempt $fix_storage_attempt of ${retries + 1} failed with exit status $?; retrying in ${delaySeconds}s" >&2`,

@@ -23,6 +23,8 @@ interface Shape {
   /** Words after the script: `$0`, `$1`, … */
   after?: string[];
   layout?: Layout;
+  /** Variables the container sets (its env), which the shell reads too. */
+  env?: Record<string, string>;
   /** What the rule does: wraps in retries and adds the flag, adds only the flag, or leaves the container alone. */
   expect: "retried" | "flag only" | "unchanged";
 }
@@ -195,6 +197,8 @@ const SHAPES: Record<string, Shape> = {
     script: "env | grep -v -e SHAPE_TMP -e FAKE_KUBECTL_LOG -e '^PWD=' | sort; echo \"$SHLVL\"; kubectl delete cm x",
     expect: "retried",
   },
+  // bash starts at SHLVL 1, so the wrapper's `let SHLVL-=1` has the result 0, and fails: errexit must not end it there.
+  "errexit from the environment (SHELLOPTS), for bash": { script: "kubectl delete cm x\necho done", env: { SHELLOPTS: "errexit" }, expect: "retried" },
   "exit 3 with no delete": { script: "echo start; exit 3", expect: "unchanged" },
   "command: [sh, -c], args: [script]": { script: "kubectl delete cm x", layout: "command+args", expect: "retried" },
   "command: [sh], args: [-c, script]": { script: "kubectl delete cm x\nexit 0", layout: "shell+args", expect: "retried" },
@@ -236,17 +240,18 @@ const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
  * Runs each argv in a fresh process, in its own empty directory, with a clean environment. One driver script per
  * batch starts them one after another: far cheaper than one spawn from Node per run.
  */
-async function runAll(argvs: string[][], batches: number): Promise<Run[]> {
+async function runAll(runs: Array<{ argv: string[]; env?: Record<string, string> }>, batches: number): Promise<Run[]> {
   const fakeBin = join(root, "bin");
   mkdirSync(fakeBin, { recursive: true });
   writeFileSync(join(fakeBin, "kubectl"), FAKE_KUBECTL);
   chmodSync(join(fakeBin, "kubectl"), 0o755);
   const path = `${fakeBin}:${process.env.PATH ?? "/usr/bin:/bin"}`;
-  const dirs = argvs.map((_, i) => join(root, `run-${i}`));
-  const lines = argvs.map((argv, i) => {
+  const dirs = runs.map((_, i) => join(root, `run-${i}`));
+  const lines = runs.map(({ argv, env: own = {} }, i) => {
     const dir = dirs[i] as string;
     mkdirSync(dir);
-    const env = `PATH=${quote(path)} FAKE_KUBECTL_LOG=${quote(`${dir}/kubectl.log`)} SHAPE_TMP=${quote(dir)} LC_ALL=C`;
+    const extra = Object.entries(own).map(([name, value]) => ` ${name}=${quote(value)}`).join("");
+    const env = `PATH=${quote(path)} FAKE_KUBECTL_LOG=${quote(`${dir}/kubectl.log`)} SHAPE_TMP=${quote(dir)} LC_ALL=C${extra}`;
     return `(cd ${quote(dir)} && ${env} exec ${argv.map(quote).join(" ")}) </dev/null >${quote(`${dir}/stdout`)} 2>${quote(`${dir}/stderr`)}; echo $? >${quote(`${dir}/status`)}`;
   });
   const size = Math.ceil(lines.length / batches);
@@ -285,7 +290,9 @@ function container(shell: string, shape: Shape): string {
 }
 
 function job(name: string, shell: string, shape: Shape): string {
-  return `---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ${name}\n  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/hook-delete-policy: before-hook-creation\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: cleanup\n          image: example.com/tools:1\n${container(shell, shape)}`;
+  const env = Object.entries(shape.env ?? {}).map(([key, value]) => `{name: ${key}, value: ${JSON.stringify(value)}}`);
+  const envLine = env.length > 0 ? `          env: [${env.join(", ")}]\n` : "";
+  return `---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ${name}\n  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/hook-delete-policy: before-hook-creation\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: cleanup\n          image: example.com/tools:1\n${envLine}${container(shell, shape)}`;
 }
 
 /** The output with the added flag taken out (a trace of `set -x` shows it). */
@@ -319,7 +326,10 @@ beforeAll(async () => {
     cases.push({ ...entry, before: before[i] as string[], after: after[i] as string[] });
   });
   const runs = await runAll(
-    cases.flatMap((c) => [c.before, c.after]),
+    cases.flatMap((c) => [
+      { argv: c.before, ...(c.shape.env && { env: c.shape.env }) },
+      { argv: c.after, ...(c.shape.env && { env: c.shape.env }) },
+    ]),
     2,
   );
   cases.forEach((c, i) => {
