@@ -539,3 +539,68 @@ describe("--live kubectl: what it asks for", () => {
     expect(liveNamespacesFor(render)).toEqual(["web"]);
   });
 });
+
+describe("--live and a pre-upgrade hook that deletes the StatefulSet (Loki 6's statefulset-recreate-job)", () => {
+  // Loki chart 6.30.0, templates/single-binary/statefulset-recreate-job.yaml (enableStatefulSetRecreationForSizeChange):
+  // kubectl deletes the StatefulSet, orphaning its pods and claims, before Helm applies the new one.
+  const hook = (args: string, phase = "pre-upgrade") => `---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: loki-recreate
+  namespace: monitoring
+  annotations: {helm.sh/hook: ${phase}}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - {name: recreate-statefulset, image: docker.io/rancher/kubectl:v1.33.0, args: ${args}}
+`;
+  const statefulSet = (size: string) => `---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: loki, namespace: monitoring, labels: {app.kubernetes.io/instance: loki}}
+spec:
+  serviceName: loki-headless
+  selector: {matchLabels: {app: loki}}
+  template: {metadata: {labels: {app: loki}}, spec: {containers: [{name: loki, image: grafana/loki:3.5.0}]}}
+  volumeClaimTemplates:
+    - metadata: {name: storage}
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: ${size}}}}
+`;
+  const state = parseLiveState(statefulSet("10Gi"), "live.yaml");
+  const run = (input: string, mode: "pin" | "fail" = "pin") => fix(input, { disable: ["claim-ownership", "idempotent-cleanup"], live: { state, mode } });
+  const ARGS = "[delete, statefulset, --namespace=monitoring, --cascade=orphan, loki, --ignore-not-found]";
+
+  it("the rendered templates are kept, with an info naming the hook, and --live-mode fail passes", async () => {
+    const input = hook(ARGS) + statefulSet("20Gi");
+    const result = await run(input);
+    expect(result.output).toBe(input);
+    expect(result.findings.map((finding) => [finding.severity, finding.message])).toEqual([
+      [
+        "info",
+        'StatefulSet monitoring/loki: its volumeClaimTemplates differ from the live ones (volumeClaimTemplates[0].spec.resources.requests.storage: live "10Gi", rendered "20Gi"), but Job monitoring/loki-recreate, a hook run before the upgrade, deletes it, and Helm then creates it anew: the rendered templates are kept, not pinned (if the hook does not run, the upgrade is forbidden)',
+      ],
+    ]);
+    expect((await run(input, "fail")).output).toBe(input);
+  });
+
+  it.each([
+    ["a script", '[sh, -c, "kubectl -n monitoring delete sts/loki --cascade=orphan"]'],
+    ["statefulsets.apps", "[delete, statefulsets.apps, loki, --cascade=orphan]"],
+  ])("so does one that deletes it in %s", async (_, args) => {
+    expect((await run(hook(args) + statefulSet("20Gi"))).findings.map((finding) => finding.severity)).toEqual(["info"]);
+  });
+
+  it.each([
+    ["a post-upgrade hook", hook(ARGS, "post-upgrade")],
+    ["a hook deleting another StatefulSet", hook("[delete, statefulset, --namespace=monitoring, loki-other]")],
+    ["a hook deleting it in another namespace", hook("[delete, statefulset, --namespace=logs, loki]")],
+    ["a hook that only reads it", hook("[get, statefulset, --namespace=monitoring, loki]")],
+  ])("%s does not: the templates are pinned as before", async (_, job) => {
+    const result = await run(job + statefulSet("20Gi"));
+    expect(result.output).toContain("storage: 10Gi");
+    expect(result.findings.map((finding) => finding.message).join("\n")).toContain("Pinned to the live templates");
+  });
+});

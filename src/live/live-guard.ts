@@ -10,6 +10,7 @@ import type { ReleaseIdentity } from "../core/release.js";
 import { PlanBuilder, type Stage } from "../core/stage.js";
 import { claimTemplates, claimVolumes, mentionsClaims, mounts, podSpec, statefulSets } from "../rules/workloads.js";
 import { differences, normalizeTemplate, pinnableTemplate, quantityBytes } from "./claim-template-diff.js";
+import { recreatingHook } from "./recreating-hooks.js";
 import type { LiveClaim, LiveState } from "./live-state.js";
 
 export type LiveMode = "pin" | "fail";
@@ -33,7 +34,8 @@ export function liveGuard({ live, mode, now }: LiveGuardOptions): Stage {
       for (const statefulSet of statefulSets(stream)) {
         const namespace = release().namespaceOf(statefulSet) ?? "";
         const current = live.statefulSets.get(`${namespace}/${statefulSet.name}`);
-        if (current) comparePinned(statefulSet, current, live.claims, namespace, mode, plan, failures, stream.doubt());
+        const recreatedBy = () => recreatingHook(stream, statefulSet, namespace, (object) => release().namespaceOf(object) ?? "");
+        if (current) comparePinned(statefulSet, current, live.claims, namespace, mode, plan, failures, stream.doubt(), recreatedBy);
         else {
           // A file read from other namespaces says nothing of this one: "not in it" is then no sign of "new".
           if (!namespacesRead.has(namespace)) {
@@ -118,6 +120,8 @@ function comparePinned(
   failures: string[],
   /** A document the rules may misread: every edit is then undone (pipeline.ts), so the templates are the rendered ones. */
   doubt: string | undefined,
+  /** The stream's hook Job that deletes the StatefulSet before the upgrade, if any (recreating-hooks.ts). */
+  recreatedBy: () => KubeObject | undefined,
 ): void {
   const spec = doubt === undefined ? statefulSet.get(["spec"]) : (statefulSet.original() as { spec?: unknown } | undefined)?.spec;
   const rendered = asList(isRecord(spec) ? spec.volumeClaimTemplates : undefined);
@@ -132,6 +136,16 @@ function comparePinned(
     diff.push("volumeClaimTemplates hold values Kubernetes reads otherwise (to its YAML 1.1 a plain 010 is 8, yes is true), so they are not taken as the live ones");
   }
   if (diff.length === 0) return;
+  const hook = recreatedBy();
+  if (hook !== undefined) {
+    plan.finding(
+      "info",
+      `StatefulSet ${namespace}/${statefulSet.name}: its volumeClaimTemplates differ from the live ones (${diff.join("; ")}), but ${hook}, a hook run before the upgrade, deletes it, and Helm then creates it anew: the rendered templates are kept, not pinned (if the hook does not run, the upgrade is forbidden)`,
+      statefulSet,
+      ["spec", "volumeClaimTemplates"],
+    );
+    return;
+  }
   const migration = `kubectl delete statefulset ${statefulSet.name} -n ${namespace} --cascade=orphan, then run the upgrade again (pods and PVCs stay; the new StatefulSet adopts them)`;
   const growth = storageGrowth(statefulSet, liveSpec, liveTemplates, rendered, namespace, liveClaims);
   const what = `StatefulSet ${namespace}/${statefulSet.name} exists in the cluster and its volumeClaimTemplates cannot change: ${diff.join("; ")}`;
