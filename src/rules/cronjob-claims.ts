@@ -67,6 +67,8 @@ interface WorkloadMount {
   start?: number;
   /** Why the workload may run no pods at times (mayRunNoPods), or undefined. */
   noPods?: string | undefined;
+  /** For a pod volume's claim: the most replicas the workload may run, every one mounting it. */
+  mountedBy?: number;
 }
 
 /**
@@ -387,6 +389,18 @@ function coLocation(
   }
   // The chart may co-locate the Job already, with a term of its own that selects a pod holding the claim.
   if (owners.some((mount) => requiredPodAffinityTerms(jobPod).some((term) => coLocatesWith(term, mount)))) return undefined;
+  // Every replica of a workload that runs several mounts the claim, as a ReadWriteMany one allows: the assumed
+  // ReadWriteOnce and the workload disagree.
+  const sharedBy = owners.length === 1 && known === undefined ? owners[0]?.mountedBy : undefined;
+  if (sharedBy !== undefined && !(sharedBy <= 1)) {
+    plan.finding(
+      "warning",
+      `${job} shares claim ${claim} with ${owners[0]?.workload}, whose ${sharedBy === Number.POSITIVE_INFINITY ? "replicas" : `${sharedBy} replicas`} all mount it, as a ReadWriteMany claim allows; the stream does not render the claim, and cronjob-claims.accessMode (${opts.accessMode}) says otherwise, so no podAffinity is added (set cronjob-claims.accessMode: ReadWriteMany, or pass --live to read the claim's access modes)`,
+      job,
+      volume.path,
+    );
+    return undefined;
+  }
   if (owners.length > 1) {
     plan.finding(
       "warning",
@@ -741,7 +755,7 @@ function mainWorkloadMounts(stream: ManifestStream, namespaceOf: (object: KubeOb
         misread.push({ workload, mountPath: mount.mountPath });
         continue;
       }
-      if (volume !== undefined) found.push({ workload, claim: volume.claimName, mountPath: mount.mountPath, noPods });
+      if (volume !== undefined) found.push({ workload, claim: volume.claimName, mountPath: mount.mountPath, noPods, mountedBy: replicas });
       else if (Number.isSafeInteger(start) && (start as number) >= 0) {
         const pod = `${workload.name}-${start}`;
         const scaled = scaling && { by: String(scaling.by), fewest: scaling.min };

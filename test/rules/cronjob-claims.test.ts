@@ -279,6 +279,17 @@ const table: Record<string, Row> = {
     output: app("  namespace: shop\n") + backup("  namespace: shop\n", SHARED, WITH_APP),
     findings: [ASSUMED],
   },
+  // Bitnami etcd 12.0.20 with replicaCount 3 and disasterRecovery.pvc.existingClaim: every pod mounts the snapshots claim.
+  "a claim the stream does not render that every replica of a 3-replica workload mounts: not assumed ReadWriteOnce, no podAffinity": {
+    input: app().replace("spec:\n  selector:", "spec:\n  replicas: 3\n  selector:") + backup("", SHARED),
+    findings: [
+      "CronJob backup shares claim data with Deployment app, whose 3 replicas all mount it, as a ReadWriteMany claim allows; the stream does not render the claim, and cronjob-claims.accessMode (ReadWriteOnce) says otherwise, so no podAffinity is added (set cronjob-claims.accessMode: ReadWriteMany, or pass --live to read the claim's access modes)",
+    ],
+  },
+  "the same claim rendered ReadWriteOnce: its access mode is known, so co-located as before": {
+    input: app().replace("spec:\n  selector:", "spec:\n  replicas: 3\n  selector:") + pvc("data") + backup("", SHARED),
+    output: app().replace("spec:\n  selector:", "spec:\n  replicas: 3\n  selector:") + pvc("data") + backup("", SHARED, WITH_APP),
+  },
   "--live has the claim the stream does not render, ReadWriteMany: no podAffinity, and nothing assumed": {
     with: { live: { state: parseLiveState(pvc("data", "[ReadWriteMany]", IN_APPS), "live.yaml"), mode: "pin" } },
     input: app(IN_APPS) + backup(IN_APPS, SHARED),
