@@ -217,18 +217,16 @@ export class ReleaseIdentity {
       problems.push(`${object} has no ${INSTANCE} or ${RELEASE_LABEL} label, and no release name is given; pass --release-name NAME`);
     }
 
-    const ownNamespace = object.namespace ? { value: object.namespace, from: "its metadata.namespace" } : undefined;
     // An object's own namespace Kubernetes would reject is an error, whatever else is given.
     refuseNonStringNamespace(object);
-    if (ownNamespace) checkedNamespace({ value: ownNamespace.value, from: `${object}'s metadata.namespace`, path: ["metadata", "namespace"] }, object);
-    const namespace = pick(
-      ownNamespace,
-      checkedNamespace(explicitNamespace(this.#inputs, scoped)),
-      environmentNamespace(this.#inputs),
-      "namespace",
-      "--namespace (-n)",
-      object,
-    );
+    const ownNamespace = object.namespace ? { value: object.namespace, from: "its metadata.namespace", path: ["metadata", "namespace"] } : undefined;
+    if (ownNamespace) checkedNamespace({ ...ownNamespace, from: `${object}'s metadata.namespace` }, object);
+    // The release's namespace is where it is installed, which a chart may render objects outside of (namespaceOverride):
+    // Helm annotates every object with it, so one given (flag, config) decides. The environment's may be stale (a
+    // HELM_NAMESPACE exported in the shell reaches Helm 3's post-renderer whatever -n Helm got): the object's own
+    // namespace wins over it when nothing contradicts it, and a disagreement is a conflict.
+    const givenNamespace = checkedNamespace(explicitNamespace(this.#inputs, scoped));
+    const namespace = givenNamespace ?? pick(ownNamespace, undefined, environmentNamespace(this.#inputs), "namespace", "--namespace (-n)", object);
     if (typeof namespace === "string") problems.push(namespace);
     else if (namespace) result.namespace = checkedNamespace(namespace);
     else if (!scoped && this.#inputs.scoped?.namespace !== undefined) {
