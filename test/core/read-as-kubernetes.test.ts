@@ -100,6 +100,20 @@ const ROWS: Record<string, Row> = {
     labels: { "helm.sh/chart": "db-1.0.0", note: "a\u0085b" },
     warning: "it holds a raw U+0085, a line break to Kubernetes' YAML 1.1 reader but not to YAML 1.2 (line 13, column 19)",
   },
+  "an escaped line break before an empty line in a double-quoted value: a line feed to Kubernetes, a space here": {
+    input: claimTemplate('          helm.sh/chart: db-1.0.0\n          note: "a\\\n\n            b"'),
+    rules: ["claim-template-labels"],
+    // As the yaml package reads it; go-yaml (and YAML's l-empty rule) reads "a\nb".
+    labels: { "helm.sh/chart": "db-1.0.0", note: "a b" },
+    warning:
+      "it holds a double-quoted string whose escaped line break (a \\ ending the line) is followed by an empty line, which Kubernetes' reader keeps as a line break and this one reads as a space (line 13, column 19)",
+  },
+  "an escaped backslash before the line break is no escaped line break: read alike, edited": {
+    input: claimTemplate('          helm.sh/chart: db-1.0.0\n          note: "a\\\\\n\n            b"'),
+    rules: ["claim-template-labels"],
+    labels: { "helm.sh/chart": "db-1.0.0", note: "a\\\nb" },
+    edited: claimTemplate('          note: "a\\\\\n\n            b"'),
+  },
 };
 
 describe("YAML Kubernetes reads differently: read as Kubernetes (merges), left as rendered, with a warning", () => {
