@@ -19,7 +19,7 @@ import { isScalar, type ScalarTag, Schema } from "yaml";
  * `misread`: where the `yaml` package reads the document otherwise than this reader and Kubernetes' do (see
  * Scanner.misreadComment): the data is right, but no tree of the package's may plan an edit of it.
  */
-export type FastScan = { value: Record<string, unknown>; misread?: number } | { fallback: string };
+export type FastScan = { value: Record<string, unknown>; misread?: number; keyOtherwiseIn11?: number } | { fallback: string };
 
 /** How a plain scalar (value or key) resolves: the only thing that differs between YAML versions here. */
 type Resolver = (text: string) => unknown;
@@ -204,7 +204,11 @@ function scan(text: string, resolve: Resolver): FastScan {
   try {
     const scanner = new Scanner(text, resolve);
     const value = scanner.document();
-    return scanner.misread === undefined ? { value } : { value, misread: scanner.misread };
+    return {
+      value,
+      ...(scanner.misread !== undefined && { misread: scanner.misread }),
+      ...(scanner.keyOtherwiseIn11 !== undefined && { keyOtherwiseIn11: scanner.keyOtherwiseIn11 }),
+    };
   } catch (error) {
     if (error instanceof Fallback) return { fallback: error.message };
     throw error;
@@ -241,6 +245,16 @@ function readingIn11(plain: string, value: unknown): In11 {
   }
 }
 
+/** Whether YAML 1.1 reads the plain scalar `text` as YAML 1.2 does (false when it cannot resolve it). */
+export function plainReadsAlikeIn11(text: string): boolean {
+  try {
+    return readingIn11(text, resolvePlain(text)) === ALIKE;
+  } catch (error) {
+    if (error instanceof Fallback) return false;
+    throw error;
+  }
+}
+
 /**
  * The YAML 1.2 reading, and whether YAML 1.1 reads the document the same: both versions read the same structure and
  * differ only in how plain scalars (keys and values) resolve, so when every one resolves alike, the 1.1 reading is
@@ -250,7 +264,7 @@ function readingIn11(plain: string, value: unknown): In11 {
  */
 export function fastScanBothVersions(
   text: string,
-): { value: Record<string, unknown>; sameIn11: boolean; readOtherwiseIn11?: ReadonlySet<unknown>; misread?: number } | { fallback: string } {
+): { value: Record<string, unknown>; sameIn11: boolean; readOtherwiseIn11?: ReadonlySet<unknown>; misread?: number; keyOtherwiseIn11?: number } | { fallback: string } {
   let otherwise: Set<unknown> | undefined;
   let unread = false;
   const note = (in11: In11, value: unknown) => {
@@ -456,6 +470,8 @@ export abstract class BlockLines {
 class Scanner extends BlockLines {
   /** The first comment the `yaml` package misreads (see misreadComment). */
   misread: number | undefined;
+  /** Where the first plain key is that YAML 1.1 may read as another key (`on`, a boolean to it), or undefined. */
+  keyOtherwiseIn11: number | undefined;
 
   constructor(
     text: string,
@@ -479,6 +495,7 @@ class Scanner extends BlockLines {
   private flowRoot(line: Line): Record<string, unknown> {
     const flow = new FlowReader(this.text, line.content, line.end, this.resolve);
     const value = flow.value() as Record<string, unknown>;
+    this.keyOtherwiseIn11 ??= flow.keyOtherwiseIn11;
     this.rest(flow.at, line.end);
     this.at = line.end + 1;
     if (this.peek(false)) throw new Fallback("content after the root map");
@@ -556,7 +573,7 @@ class Scanner extends BlockLines {
       colon = close;
     } else {
       colon = this.plainKeyColon(at, line.end);
-      key = this.plainKey(trimSpaces(text.slice(at, colon)));
+      key = this.plainKey(trimSpaces(text.slice(at, colon)), at);
     }
     if (key === "<<" || key === "__proto__") throw new Fallback("merge or prototype key");
     // The parser counts a key's 1024 characters from its line's start (after an empty value, from the line break).
@@ -572,11 +589,14 @@ class Scanner extends BlockLines {
    * names, which makes the map's own lookups and stores cheaper (fast-scan took a tenth less time on the bench's
    * documents).
    */
-  private plainKey(written: string): string {
+  private plainKey(written: string, at: number): string {
     const known = PLAIN_STRING_KEYS.get(written);
     if (known !== undefined) return known;
     if (this.resolve(written) !== written) throw new Fallback("key that is not a string");
-    if (plainIsStringInBothVersions(written) !== true) return written;
+    if (plainIsStringInBothVersions(written) !== true) {
+      this.keyOtherwiseIn11 ??= at;
+      return written;
+    }
     if (PLAIN_STRING_KEYS.size >= PLAIN_STRING_KEYS_KEPT) PLAIN_STRING_KEYS.clear();
     // A property name's copy: `written` may be a view of the document's text, which the map must not hold.
     const own = Object.keys({ [written]: 0 })[0] as string;
@@ -623,6 +643,7 @@ class Scanner extends BlockLines {
       const flow = new FlowReader(text, at, line.end, this.resolve);
       value = flow.value();
       end = flow.at;
+      this.keyOtherwiseIn11 ??= flow.keyOtherwiseIn11;
     } else if (INDICATOR.has(c) || (c === "-" && (at + 1 === line.end || text.charCodeAt(at + 1) === SPACE))) {
       throw new Fallback(`value starts with ${c}`);
     } else {
@@ -822,6 +843,8 @@ export function unquote(text: string, at: number, close: number): string {
 /** One-line flow collections of scalars and nested flow collections: `["a", b]`, `{a: 1}`, `[]`. */
 export class FlowReader {
   private depth = 0;
+  /** Where the first plain key is that YAML 1.1 may read as another key (`on`, a boolean to it), or undefined. */
+  keyOtherwiseIn11: number | undefined;
 
   constructor(
     private readonly text: string,
@@ -877,8 +900,11 @@ export class FlowReader {
     for (;;) {
       this.spaces();
       const c = this.text[this.at];
-      const key = c === '"' || c === "'" ? this.quoted() : this.plain();
+      const quoted = c === '"' || c === "'";
+      const keyAt = this.at;
+      const key = quoted ? this.quoted() : this.plain();
       if (typeof key !== "string" || this.resolve(key) !== key || key === "" || key === "<<" || key === "__proto__") throw new Fallback("flow key");
+      if (!quoted && this.keyOtherwiseIn11 === undefined && plainIsStringInBothVersions(key) !== true) this.keyOtherwiseIn11 = keyAt;
       if (this.text[this.at] !== ":" || this.text[this.at + 1] !== " ") throw new Fallback("flow map entry");
       this.at++;
       if (Object.hasOwn(map, key)) throw new Fallback("duplicate key");

@@ -11,7 +11,7 @@ import { type Document, isMap, isSeq, visit } from "yaml";
 import { TerminalBlocks } from "./document-end.js";
 import { FixStorageError, type Location } from "./errors.js";
 import { parseForPlanning } from "./fast-compose.js";
-import { fastScan, fastScanBothVersions, misreadCommentIn } from "./fast-scan.js";
+import { fastScan, fastScanBothVersions, misreadCommentIn, plainReadsAlikeIn11 } from "./fast-scan.js";
 import { holdsAnyOf, isRecord, sameData } from "./plain-data.js";
 import type { ObjectRef } from "./records.js";
 import { mayEncodeAnyWord, mayHoldBinaryTag, type RawDocument, sourceComment, splitStream, startsWithMarkerLine } from "./stream.js";
@@ -72,10 +72,13 @@ export class ParsedDocument {
       const otherwise = fast.readOtherwiseIn11;
       if (otherwise !== undefined && ![...otherwise].some((value) => typeof value === "string")) this.readOtherwiseIn11 = otherwise;
       if (fast.misread !== undefined) this.refuseMisreadComment(fast.misread);
+      if (fast.keyOtherwiseIn11 !== undefined) this.refuseKeyReadOtherwise(fast.keyOtherwiseIn11);
       return;
     }
     this.composed = this.compose();
     this.refuseRepeatedKeys(this.composed.document);
+    const key = plainKeyReadOtherwiseIn11(this.composed.document, this.rawText);
+    if (key !== undefined) this.refuseKeyReadOtherwise(key);
     let value: unknown;
     try {
       value = this.composed.value();
@@ -172,6 +175,20 @@ export class ParsedDocument {
     this.refusals.set(
       "document",
       `left as rendered: the comment at line ${this.raw.line + line - 1}, column ${column} has no space after its #, and stands between a key and its value on a later line, which the YAML parser fix-storage edits with then reads otherwise than Kubernetes (put a space after the #)`,
+    );
+  }
+
+  /**
+   * A plain key YAML 1.1 reads as another (`on` is the boolean true to Kubernetes, so its key "true"): an edit of its
+   * map is planned on a key Kubernetes does not have, and could meet one it has twice. The document is left as it is.
+   */
+  private refuseKeyReadOtherwise(offset: number): void {
+    if (this.refusals.has("document")) return;
+    const { line, column } = lineColumn(this.rawText, offset);
+    const written = /^[^:#\n]*/.exec(this.rawText.slice(offset))?.[0].trim() ?? "";
+    this.refusals.set(
+      "document",
+      `left as rendered: the key ${JSON.stringify(written)} at line ${this.raw.line + line - 1}, column ${column} is another key to Kubernetes' YAML 1.1 reader than to this one (a plain on, yes or 010 is a boolean or a number to it), so no edit can be shown safe (quote the key)`,
     );
   }
 
@@ -665,6 +682,21 @@ function binaryScalar(document: Document.Parsed): number | undefined {
     Scalar(_, node) {
       if (node.tag !== "tag:yaml.org,2002:binary") return undefined;
       found = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** Where the first plain key is that YAML 1.1 reads otherwise than YAML 1.2, in the parser's tree of `text`. */
+function plainKeyReadOtherwiseIn11(document: Document.Parsed, text: string): number | undefined {
+  let found: number | undefined;
+  visit(document, {
+    Pair(_, pair) {
+      const key = pair.key as { type?: string; range?: [number, number, number] } | null;
+      if (key?.type !== "PLAIN" || !key.range) return undefined;
+      if (plainReadsAlikeIn11(text.slice(key.range[0], key.range[1]))) return undefined;
+      found = key.range[0];
       return visit.BREAK;
     },
   });

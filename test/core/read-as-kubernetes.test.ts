@@ -339,3 +339,26 @@ spec:
     expect(affinity?.after).toEqual([{ labelSelector: { matchLabels: { app: "other" } }, topologyKey: "kubernetes.io/hostname" }]);
   });
 });
+
+describe("a plain key YAML 1.1 reads as another (on, yes: booleans to Kubernetes): its document is left as rendered", () => {
+  const cases: Array<[string, string]> = [
+    ["in a block map", "          helm.sh/chart: db-1.0.0\n          on: db"],
+    ["in a flow map", "          {helm.sh/chart: db-1.0.0, yes: db}"],
+    ["beside the key Kubernetes reads it as (a key twice, to Kubernetes)", '          helm.sh/chart: db-1.0.0\n          on: db\n          "true": keep'],
+    ["in a document the parser reads (an anchor)", "          helm.sh/chart: &c db-1.0.0\n          on: *c"],
+  ];
+  it.each(cases)("%s", async (_, labels) => {
+    const input = claimTemplate(labels);
+    const result = await fixStream(input, only("claim-template-labels"));
+    expect(result.output).toBe(input);
+    expect(result.changes).toEqual([]);
+    expect(result.findings.map((finding) => finding.message)).toEqual([
+      expect.stringMatching(/^StatefulSet apps\/db: left as rendered: the key "(?:on|yes)" at line 1[23], column \d+ is another key to Kubernetes' YAML 1\.1 reader than to this one/),
+    ]);
+  });
+
+  it("a quoted one reads alike, and is edited", async () => {
+    const result = await fixStream(claimTemplate('          helm.sh/chart: db-1.0.0\n          "on": db'), only("claim-template-labels"));
+    expect(result.changes.map((change) => change.op)).toEqual(["delete"]);
+  });
+});
