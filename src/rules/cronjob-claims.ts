@@ -289,7 +289,8 @@ export const cronjobClaims: Rule<Options> = {
           });
         }
         if (opts.coLocate && opts.mode !== "report") {
-          const term = coLocation(volume, target, namespace, claims, workloadMounts, sameScope, opts, plan, job, pod.spec, podOwners, live);
+          const sameNamespace = (mount: WorkloadMount) => namespaceOf(mount.workload) === namespace;
+          const term = coLocation(volume, target, namespace, claims, workloadMounts, { sameScope, sameNamespace }, opts, plan, job, pod.spec, podOwners, live);
           if (term && !affinityTerms.some((known) => isDeepStrictEqual(known.term, term.term))) affinityTerms.push(term);
         }
       }
@@ -361,7 +362,8 @@ function coLocation(
   namespace: string,
   claims: RenderedClaims,
   workloadMounts: WorkloadMounts,
-  sameScope: (mount: WorkloadMount) => boolean,
+  /** The Job's own application's workloads, and every workload of its namespace. */
+  { sameScope, sameNamespace }: { sameScope: (mount: WorkloadMount) => boolean; sameNamespace: (mount: WorkloadMount) => boolean },
   opts: Options,
   plan: PlanBuilder,
   job: KubeObject,
@@ -381,7 +383,20 @@ function coLocation(
   if (modes.includes("ReadWriteMany") || modes.includes("ReadOnlyMany")) return undefined;
   const owners = workloadMounts.ownersOf(claim, sameScope);
   const owner = owners[0];
-  if (!owner) return undefined;
+  if (!owner) {
+    // A workload of another application or release may hold the claim: the Job is no part of it, so it is not tied
+    // to it, but the volume is no less held on that workload's node.
+    const other = workloadMounts.ownersOf(claim, sameNamespace)[0];
+    if (other !== undefined) {
+      plan.finding(
+        "warning",
+        `${job} shares ${described} with ${other.workload}, which is of another application or release (its labels or # Source: chart differ), so no podAffinity ties the Job to it: its pod may wait for the volume on another node (give the Job a podAffinity in the chart, or set cronjob-claims.coLocate: false)`,
+        job,
+        volume.path,
+      );
+    }
+    return undefined;
+  }
   const names = owners.map((mount) => String(mount.workload)).join(" and ");
   if (modes.includes("ReadWriteOncePod")) {
     plan.finding("warning", `${job} and ${names} both mount ${claim}, which is ReadWriteOncePod: only one pod can use it at a time`, job, volume.path);

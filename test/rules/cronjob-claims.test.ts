@@ -392,6 +392,12 @@ const table: Record<string, Row> = {
       backup("  labels: {helm.sh/chart: shop-1.0.0, app.kubernetes.io/name: shop}\n"),
     findings: ["mounts claim backup-scratch, which nothing in the stream creates and no main workload mounts"],
   },
+  "a ReadWriteOnce claim the Job shares with another application's workload (a subchart's): not tied to it, but said": {
+    input: app("  labels: {helm.sh/chart: postgresql-16.7.21}\n") + pvc("data") + backup("  labels: {helm.sh/chart: shop-1.0.0}\n", SHARED),
+    findings: [
+      "CronJob backup shares ReadWriteOnce claim data with Deployment app, which is of another application or release (its labels or # Source: chart differ), so no podAffinity ties the Job to it: its pod may wait for the volume on another node (give the Job a podAffinity in the chart, or set cronjob-claims.coLocate: false)",
+    ],
+  },
   "namespace unknown, and the stream creates the claim in a namespace it names: left alone, -n asked for": {
     input: app() + pvc("backup-scratch", "[ReadWriteOnce]", IN_APPS) + pvc("data") + backup(),
     findings: [
