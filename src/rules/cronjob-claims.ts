@@ -131,6 +131,19 @@ export const cronjobClaims: Rule<Options> = {
         const notRun = claims.notRun(namespace, volume.claimName);
         const mapped = opts.claims[volume.claimName];
         if (mapped !== undefined) {
+          // A mapping names no namespace: where the stream creates its target only in others, or the cluster lacks it
+          // in the Job's, it is not the Job's claim, and the Job would stay Pending on it.
+          const elsewhere = mapped === volume.claimName || claims.created(namespace, mapped) ? [] : claims.namespacesCreating(mapped).filter((other) => other !== namespace);
+          const absent = mapped !== volume.claimName && !claims.created(namespace, mapped) && live !== undefined && !live.claimExists(namespace, mapped);
+          if (elsewhere.length > 0 || absent) {
+            plan.finding(
+              "warning",
+              `${job} mounts claim ${volume.claimName}; the claims option maps it to ${mapped}, but nothing creates ${mapped} in namespace ${namespace || "(none)"}${elsewhere.length > 0 ? ` (the stream renders it in ${elsewhere.join(", ")})` : ""}${absent ? ` and ${live?.origin} does not have it there` : ""}: left as it is (the mapping names no namespace: keep it to releases whose namespace has ${mapped})`,
+              job,
+              volume.path,
+            );
+            continue;
+          }
           target = mapped;
           why = `the claims option maps ${volume.claimName} to ${mapped}`;
           if (mapped !== volume.claimName && live?.claimExists(namespace, volume.claimName)) {

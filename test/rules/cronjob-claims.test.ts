@@ -326,11 +326,27 @@ const table: Record<string, Row> = {
   },
   "claims maps by hand a claim --live shows the cluster has: pointed there as asked, and a warning says the cluster has it": {
     options: { claims: { "backup-scratch": "shared-rwx" }, coLocate: false },
-    with: { live: cluster("backup-scratch") },
+    with: { live: cluster("backup-scratch", "shared-rwx") },
     input: app(IN_APPS) + backup(IN_APPS),
     output: app(IN_APPS) + backup(IN_APPS, "persistentVolumeClaim: {claimName: shared-rwx}"),
     findings: [
       "CronJob apps/backup mounts claim backup-scratch, which live.yaml has; the claims option maps it to shared-rwx, so the Job is pointed there as asked (drop that entry of cronjob-claims.claims to keep the claim)",
+    ],
+  },
+  "claims maps to a claim --live shows the Job's namespace lacks, and the stream does not create: left as it is": {
+    options: { claims: { "backup-scratch": "shared-rwx" }, coLocate: false },
+    with: { live: cluster("backup-scratch") },
+    input: app(IN_APPS) + backup(IN_APPS),
+    findings: [
+      "CronJob apps/backup mounts claim backup-scratch; the claims option maps it to shared-rwx, but nothing creates shared-rwx in namespace apps and live.yaml does not have it there: left as it is (the mapping names no namespace: keep it to releases whose namespace has shared-rwx)",
+    ],
+  },
+  "claims maps to a claim the stream creates in another namespace only: that Job is left as it is, the other retargeted": {
+    options: { claims: { "backup-scratch": "shared-rwx" }, coLocate: false },
+    input: pvc("shared-rwx", "[ReadWriteMany]", "  namespace: a\n") + backup("  namespace: a\n") + backup("  namespace: b\n"),
+    output: pvc("shared-rwx", "[ReadWriteMany]", "  namespace: a\n") + backup("  namespace: a\n", "persistentVolumeClaim: {claimName: shared-rwx}") + backup("  namespace: b\n"),
+    findings: [
+      "CronJob b/backup mounts claim backup-scratch; the claims option maps it to shared-rwx, but nothing creates shared-rwx in namespace b (the stream renders it in a): left as it is (the mapping names no namespace: keep it to releases whose namespace has shared-rwx)",
     ],
   },
   "ReadWriteMany claim: shared, no affinity needed": {
