@@ -9,7 +9,8 @@ import * as z from "zod/mini";
 import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
 import { HOSTNAME, requiredPodAffinityTerms, selectsOnSameNode } from "./pod-affinity.js";
 import { PlanBuilder, type Rule } from "./rule.js";
-import { type Autoscaling, autoscalerOf, claimTemplates, claimVolumes, mostReplicas, objectName, podSpec, refuseAmbiguousNames, statefulSets } from "./workloads.js";
+import type { Path } from "../core/yaml-path.js";
+import { type Autoscaling, autoscalerOf, claimTemplates, claimVolumes, mostReplicas, objectName, type PodSpecView, podSpec, refuseAmbiguousNames, statefulSets } from "./workloads.js";
 
 const accessMode = z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"]);
 
@@ -81,6 +82,8 @@ export const rwoRollout: Rule<Options> = {
       const volumes = pod ? claimVolumes(pod) : [];
       if (volumes.length === 0) continue;
       selected?.see(deployment);
+      // Pods held to one node share a ReadWriteOnce volume there: a rollout cannot deadlock on it.
+      if (pod && onOneNode(deployment, pod)) continue;
       const rollout = rolloutOf(deployment, autoscalerOf(stream, deployment, namespaceOf));
       if (rollout.kind === "recreate") continue;
       if (rollout.kind === "unreadable") {
@@ -96,8 +99,15 @@ export const rwoRollout: Rule<Options> = {
         volumes.map((volume) => volume.claimName),
         (claim) => {
           const rendered = claims.modes(namespace, claim);
-          if (rendered !== undefined) return rendered;
           const given = configured(opts, claim);
+          if (rendered !== undefined) {
+            // The option is for claims the stream does not render: one that says otherwise than the render is a conflict.
+            if (given !== undefined && shared(given) !== shared(rendered)) {
+              disagreeing.push(`rwo-rollout.claims gives ${claim} ${given.join(", ")}, but the stream renders it ${rendered.join(", ") || "with no access modes"}`);
+              return undefined;
+            }
+            return rendered;
+          }
           const inCluster = live?.claim(namespace, claim)?.accessModes;
           if (given !== undefined && inCluster !== undefined && shared(given) !== shared(inCluster)) {
             disagreeing.push(`rwo-rollout.claims gives ${claim} ${given.join(", ")}, but ${live?.origin} has it ${inCluster.join(", ")}`);
@@ -287,6 +297,16 @@ function reportUnknown(plan: PlanBuilder, deployment: KubeObject, rollout: Rolli
 }
 
 /** Access modes that let pods on several nodes use the claim (ReadWriteOnce and ReadWriteOncePod do not). */
+/** The pod template names its node (nodeName), or selects one by hostname, as Kubernetes reads it. */
+function onOneNode(deployment: KubeObject, pod: PodSpecView): boolean {
+  const named = (value: unknown, path: Path) => typeof value === "string" && value !== "" && deployment.readsAlikeAt(path);
+  const selector = pod.spec.nodeSelector;
+  return (
+    named(pod.spec.nodeName, [...pod.path, "nodeName"]) ||
+    (isRecord(selector) && named(selector[HOSTNAME], [...pod.path, "nodeSelector", HOSTNAME]))
+  );
+}
+
 function shared(modes: readonly string[]): boolean {
   return modes.includes("ReadWriteMany") || modes.includes("ReadOnlyMany");
 }

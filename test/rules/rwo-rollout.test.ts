@@ -34,6 +34,19 @@ interface Row {
 const DEADLOCK = 'the new pod starts before the old one stops, and when it lands on another node it waits forever on "Multi-Attach error for volume"';
 
 const table: Record<string, Row> = {
+  "pods held to one node by its hostname: they share the ReadWriteOnce volume there, so no deadlock": {
+    input: RWO + deployment("").replace("    spec:\n      containers:", "    spec:\n      nodeSelector: {kubernetes.io/hostname: node-1}\n      containers:"),
+    findings: [],
+  },
+  "pods given a nodeName: the same": {
+    options: { mode: "fix" },
+    input: RWO + deployment("").replace("    spec:\n      containers:", "    spec:\n      nodeName: node-1\n      containers:"),
+    findings: [],
+  },
+  "a nodeSelector by another label leaves several nodes: still a deadlock": {
+    input: RWO + deployment("").replace("    spec:\n      containers:", "    spec:\n      nodeSelector: {pool: db}\n      containers:"),
+    findings: ["Deployment app mounts ReadWriteOnce claim data and updates with RollingUpdate"],
+  },
   "no strategy, 1 replica, RWO claim: the default RollingUpdate deadlocks; report says how to fix": {
     input: RWO + deployment(""),
     findings: [
@@ -305,8 +318,13 @@ const table: Record<string, Row> = {
     input: deployment("", "emptyDir: {}"),
     findings: ["deployments names app, but no apps/v1 Deployment of that name that mounts a claim is in the stream"],
   },
-  "the rendered claim decides over the claims option": {
+  "the claims option saying otherwise than the rendered claim: a conflict, left alone, naming the option": {
     options: { claims: { data: "ReadWriteOnce" } },
+    input: pvc("data", "[ReadWriteMany]") + deployment(""),
+    findings: ["Deployment app: rwo-rollout.claims gives data ReadWriteOnce, but the stream renders it ReadWriteMany, so rwo-rollout left it alone (correct rwo-rollout.claims)"],
+  },
+  "the claims option agreeing with the rendered claim: as without it": {
+    options: { claims: { data: "ReadWriteMany" } },
     input: pvc("data", "[ReadWriteMany]") + deployment(""),
     findings: [],
   },
