@@ -113,6 +113,25 @@ export function checkReleaseInputs(inputs: ReleaseInputs): void {
   // The host's release name stands in for a flag whenever none is given, so it is checked as one, before any work.
   // (A functionConfig's name speaks for its own release only: the environment's is then checked where it is used.)
   if (explicitName(inputs, true) === undefined) environmentName(inputs);
+  // Two sources of the release's name or namespace that disagree are not the tool's to choose between: a flag (or
+  // its variable) and the config, or, where no flag is given, the config and the host's environment.
+  const flagged = inputs.flags ?? {};
+  const configured = inputs.config ?? {};
+  const given = [
+    ["name", flagged.name, flagged.nameFrom ?? "--release-name", configured.name, configured.name ? namedByEnvironment(inputs) : undefined],
+    ["namespace", flagged.namespace, flagged.namespaceFrom ?? "--namespace", configured.namespace, environmentNamespace(inputs)],
+  ] as const;
+  for (const [field, flag, flagFrom, config, environment] of given) {
+    const what = field === "name" ? "release name" : "release namespace";
+    if (flag && config && flag !== config) {
+      throw new FixStorageError(`${flagFrom} says ${flag} and the config's release.${field} says ${config}: which is the ${what} is not clear; keep one`);
+    }
+    if (!flag && config && environment && environment.value !== config) {
+      throw new FixStorageError(
+        `the config's release.${field} says ${config} and ${environment.from} says ${environment.value}: which is the ${what} is not clear; make them agree, or pass ${field === "name" ? "--release-name" : "--namespace"} with the config's value`,
+      );
+    }
+  }
   // Two hosts' namespaces that disagree, and nothing given to decide: not the tool's to choose between.
   const env = inputs.environment ?? {};
   if (!explicitNamespace(inputs, true) && env.ARGOCD_APP_NAMESPACE && env.HELM_NAMESPACE && env.ARGOCD_APP_NAMESPACE !== env.HELM_NAMESPACE) {
@@ -125,6 +144,16 @@ export function checkReleaseInputs(inputs: ReleaseInputs): void {
 /** The host's environment: Argo CD's application, else Helm's namespace (a Helm plugin's environment). */
 function environmentName(inputs: ReleaseInputs): Sourced | undefined {
   return argoApplicationName(inputs.environment?.ARGOCD_APP_NAME);
+}
+
+/** The environment's release name, or undefined where it is none Helm accepts (a name given makes it moot then). */
+function namedByEnvironment(inputs: ReleaseInputs): Sourced | undefined {
+  try {
+    return environmentName(inputs);
+  } catch (error) {
+    if (error instanceof FixStorageError) return undefined;
+    throw error;
+  }
 }
 
 function environmentNamespace(inputs: ReleaseInputs): Sourced | undefined {

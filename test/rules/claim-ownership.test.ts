@@ -106,10 +106,25 @@ const table: Record<string, Row> = {
     input: sts(NO_NAMESPACE),
     output: sts(NO_NAMESPACE, owned("prom", "obs")),
   },
-  "no own namespace: flags win over config, config over the environment": {
+  "no own namespace: a flag and the config that disagree are a conflict, exit 2": {
     with: { release: { namespace: "flag" }, config: { release: { namespace: "config" } }, environment: { HELM_NAMESPACE: "env" } },
     input: sts(NO_NAMESPACE),
+    error: "--namespace says flag and the config's release.namespace says config: which is the release namespace is not clear; keep one",
+  },
+  "no own namespace: the config and the environment that disagree, with no flag: exit 2 naming the flag": {
+    with: { config: { release: { namespace: "config" } }, environment: { HELM_NAMESPACE: "env" } },
+    input: sts(NO_NAMESPACE),
+    error: "the config's release.namespace says config and HELM_NAMESPACE says env: which is the release namespace is not clear; make them agree, or pass --namespace with the config's value",
+  },
+  "no own namespace: a flag wins over the environment, and agrees with the config": {
+    with: { release: { namespace: "flag" }, config: { release: { namespace: "flag" } }, environment: { HELM_NAMESPACE: "env" } },
+    input: sts(NO_NAMESPACE),
     output: sts(NO_NAMESPACE, owned("prom", "flag")),
+  },
+  "a release name from the config and ARGOCD_APP_NAME that disagree: exit 2": {
+    with: { config: { release: { name: "bravo" } }, environment: { ARGOCD_APP_NAME: "charlie" } },
+    input: sts(NO_NAMESPACE),
+    error: "the config's release.name says bravo and ARGOCD_APP_NAME says charlie: which is the release name is not clear",
   },
   "no own namespace: ARGOCD_APP_NAMESPACE and HELM_NAMESPACE disagreeing with nothing explicit: exit 2 asking for -n": {
     with: { environment: { ARGOCD_APP_NAMESPACE: "argo", HELM_NAMESPACE: "env" } },
