@@ -69,6 +69,16 @@ const table: Record<string, Row> = {
   "an unknown global flag is reported": { script: "kubectl --frob delete cm x", notReplaySafe: "--frob", unsure: ["kubectl flag --frob is not one fix-storage knows"] },
   "--raw is reported": { script: "kubectl delete --raw /api/v1/x", unsure: ["uses --raw"] },
   "sh -c inside is reported": { script: "sh -c 'kubectl delete cm x'", notReplaySafe: "`sh` runs code", unsure: ["runs shell code that may run kubectl delete"] },
+  "a delete piped into a shell reading stdin is reported": {
+    script: 'echo "kubectl delete cm x" | sh',
+    notReplaySafe: "`sh` runs code",
+    unsure: ["line 1: `sh` runs shell code that may run kubectl delete"],
+  },
+  "so is one a shell with options only (bash -e) reads": {
+    script: 'printf "kubectl delete cm x\\n" | bash -e',
+    notReplaySafe: "`bash` runs code",
+    unsure: ["line 1: `bash -e` runs shell code that may run kubectl delete"],
+  },
   "a trap handler that deletes is reported, not edited": {
     script: "trap 'kubectl delete cm lock' EXIT\nkubectl delete cm x",
     patched: "trap 'kubectl delete cm lock' EXIT\nkubectl delete --ignore-not-found cm x",

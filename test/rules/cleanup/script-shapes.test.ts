@@ -189,6 +189,7 @@ const SHAPES: Record<string, Shape> = {
   eval: { script: 'eval "kubectl delete cm x"', expect: "unchanged" },
   "sh -c inside the script": { script: "sh -c 'kubectl delete cm x'", expect: "unchanged" },
   "a here-document fed to sh": { script: "sh <<'EOF'\nkubectl delete cm x\nEOF", expect: "unchanged" },
+  "a delete echoed into sh": { script: 'echo "kubectl delete cm fail-x" | sh', expect: "unchanged" },
   "a function named kubectl": { script: 'kubectl() { command kubectl "$@"; }\nkubectl delete cm x', expect: "unchanged" },
   "flags in a variable before delete": { script: 'NSFLAG="-n ns"; kubectl $NSFLAG delete cm x', expect: "unchanged" },
   "an unknown global flag": { script: "kubectl --frobnicate delete cm x", expect: "unchanged" },
