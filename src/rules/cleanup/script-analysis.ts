@@ -295,7 +295,7 @@ function analyseScriptText(script: string, pipefail: boolean, errexitByShell: bo
       unsafe(command.line, `\`${name}\` runs code fix-storage does not read`);
       // A shell given no -c and no file reads its commands from stdin, which a pipe may feed any text of the script.
       const shell = SHELLS_READING_STDIN.has(name.split("/").pop() ?? name);
-      const fromStdin = shell && values.slice(1).every((value) => value !== undefined && value.startsWith("-") && !/^-[^-]*c/.test(value));
+      const fromStdin = shell && values.slice(1).every((value) => typeof value === "string" && value.startsWith("-") && !/^-[^-]*c/.test(value));
       if (/kubectl/.test(shown) || /kubectl/.test(hereDocumentText(model, script)) || (name === "eval" && assignsKubectlDelete) || (fromStdin && /kubectl/.test(script) && /delete/.test(script))) {
         unsure.push(`line ${command.line}: \`${short}\` runs shell code that may run kubectl delete`);
       }
