@@ -234,7 +234,15 @@ export class ReleaseIdentity {
     const placeholder = ownName !== undefined && PLACEHOLDERS.has(ownName.value);
     // A label that is no release name Helm accepts cannot name the release: given values win, else it is an error.
     const usable = ownName && !placeholder && (isReleaseName(ownName.value) || (!explicit && !fromEnvironment)) ? ownName : undefined;
-    const name = pick(usable, explicit, fromEnvironment, "release name", "--release-name", object);
+    // Two labels of the object's own that name two releases: only a name given, being one of them, decides.
+    const labels = object.labels();
+    const [instance, release] = [labels[INSTANCE], labels[RELEASE_LABEL]];
+    const twoNames = typeof instance === "string" && instance !== "" && typeof release === "string" && release !== "" && instance !== release;
+    const name = twoNames
+      ? explicit && (explicit.value === instance || explicit.value === release)
+        ? explicit
+        : `${object}'s ${INSTANCE} label says ${instance} and its ${RELEASE_LABEL} label says ${release}: which names its release is not clear, so nothing is written into its immutable claim templates; --release-name decides: pass --release-name with the release's name`
+      : pick(usable, explicit, fromEnvironment, "release name", "--release-name", object);
     if (typeof name === "string") problems.push(name);
     else if (name) {
       result.name = checkedName(name, name.value === ownName?.value ? object : undefined);

@@ -164,6 +164,17 @@ const table: Record<string, Row> = {
     input: ROLE_BINDING + sts(NO_NAMESPACE),
     findings: ["StatefulSet db states no metadata.namespace, and no namespace is given; pass --namespace NS (-n)"],
   },
+  "its instance and release labels name two releases: nothing written, --release-name asked for": {
+    input: sts(`${OWN}    release: canary\n`),
+    findings: [
+      "StatefulSet monitoring/db's app.kubernetes.io/instance label says prom and its release label says canary: which names its release is not clear, so nothing is written into its immutable claim templates; --release-name decides",
+    ],
+  },
+  "the same, with --release-name naming one of them: that one": {
+    with: { release: { name: "prom" } },
+    input: sts(`${OWN}    release: canary\n`),
+    output: sts(`${OWN}    release: canary\n`, owned("prom", "monitoring")),
+  },
   "--release-name disagrees with the object's label: nothing written": {
     with: { release: { name: "other" } },
     input: sts(OWN),
