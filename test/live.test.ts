@@ -589,8 +589,13 @@ spec:
   it.each([
     ["a script", '[sh, -c, "kubectl -n monitoring delete sts/loki --cascade=orphan"]'],
     ["statefulsets.apps", "[delete, statefulsets.apps, loki, --cascade=orphan]"],
+    ["a script with other commands taking -n", '[sh, -c, "kubectl delete statefulset loki --cascade=orphan\\necho -n done | head -n 1"]'],
   ])("so does one that deletes it in %s", async (_, args) => {
     expect((await run(hook(args) + statefulSet("20Gi"))).findings.map((finding) => finding.severity)).toEqual(["info"]);
+  });
+
+  it("a hook phase written in capitals (Helm lowercases them): the same", async () => {
+    expect((await run(hook(ARGS, "Pre-Upgrade") + statefulSet("20Gi"))).findings.map((finding) => finding.severity)).toEqual(["info"]);
   });
 
   it.each([
@@ -598,6 +603,10 @@ spec:
     ["a hook deleting another StatefulSet", hook("[delete, statefulset, --namespace=monitoring, loki-other]")],
     ["a hook deleting it in another namespace", hook("[delete, statefulset, --namespace=logs, loki]")],
     ["a hook that only reads it", hook("[get, statefulset, --namespace=monitoring, loki]")],
+    ["a dry run", hook('[sh, -c, "kubectl delete statefulset loki --cascade=orphan --dry-run=client"]')],
+    ["a delete of something else, then a command naming it", hook('[sh, -c, "kubectl delete pod x; kubectl rollout status statefulset loki"]')],
+    ["a command that only prints one", hook('[sh, -c, "echo to migrate: kubectl delete statefulset loki --cascade=orphan"]')],
+    ["the Job as an item of a List (Helm runs no List item as a hook)", `---\napiVersion: v1\nkind: List\nitems:\n${hook(ARGS).replace("---\n", "").replace(/^/gm, "  ").replace(/^  apiVersion/, "- apiVersion").trimEnd()}\n`],
   ])("%s does not: the templates are pinned as before", async (_, job) => {
     const result = await run(job + statefulSet("20Gi"));
     expect(result.output).toContain("storage: 10Gi");
