@@ -606,7 +606,7 @@ spec:
     ["a dry run", hook('[sh, -c, "kubectl delete statefulset loki --cascade=orphan --dry-run=client"]')],
     ["a delete of something else, then a command naming it", hook('[sh, -c, "kubectl delete pod x; kubectl rollout status statefulset loki"]')],
     ["a command that only prints one", hook('[sh, -c, "echo to migrate: kubectl delete statefulset loki --cascade=orphan"]')],
-    ["the Job as an item of a List (Helm runs no List item as a hook)", `---\napiVersion: v1\nkind: List\nitems:\n${hook(ARGS).replace("---\n", "").replace(/^/gm, "  ").replace(/^  apiVersion/, "- apiVersion").trimEnd()}\n`],
+    ["the Job as an item of a List (Helm runs no List item as a hook)", `---\napiVersion: v1\nkind: List\nitems:\n${hook(ARGS).replace("---\n", "").replace(/^/gm, "  ").replace(/^ {2}apiVersion/, "- apiVersion").trimEnd()}\n`],
   ])("%s does not: the templates are pinned as before", async (_, job) => {
     const result = await run(job + statefulSet("20Gi"));
     expect(result.output).toContain("storage: 10Gi");
