@@ -82,8 +82,6 @@ export const rwoRollout: Rule<Options> = {
       const volumes = pod ? claimVolumes(pod) : [];
       if (volumes.length === 0) continue;
       selected?.see(deployment);
-      // Pods held to one node share a ReadWriteOnce volume there: a rollout cannot deadlock on it.
-      if (pod && onOneNode(deployment, pod)) continue;
       const rollout = rolloutOf(deployment, autoscalerOf(stream, deployment, namespaceOf));
       if (rollout.kind === "recreate") continue;
       if (rollout.kind === "unreadable") {
@@ -127,8 +125,11 @@ export const rwoRollout: Rule<Options> = {
         release().namespaceOf(deployment) === undefined ? unknown.filter((claim) => claims.statedNamespaces(claim).length > 0) : [];
       // Claims rendered stating no namespace while none is given: Helm puts them in the release's, maybe not this one.
       const renderedUnplaced = namespace === "" ? [] : unknown.filter((claim) => claims.modes("", claim) !== undefined);
-      if (exclusive.length > 0) planExclusive(plan, deployment, rollout, exclusive, opts.mode);
-      else if (renderedUnplaced.length > 0) {
+      if (exclusive.length > 0) {
+        // Pods held to one node share a ReadWriteOnce volume there (not a ReadWriteOncePod one): no deadlock on it.
+        const sharedOnOneNode = pod !== undefined && onOneNode(deployment, pod) && exclusive.every((claim) => claim.mode === "ReadWriteOnce");
+        if (!sharedOnOneNode) planExclusive(plan, deployment, rollout, exclusive, opts.mode);
+      } else if (renderedUnplaced.length > 0) {
         const these = renderedUnplaced.length === 1 ? `claim ${renderedUnplaced[0]}` : `claims ${renderedUnplaced.join(", ")}`;
         plan.finding(
           "warning",

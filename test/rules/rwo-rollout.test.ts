@@ -43,6 +43,10 @@ const table: Record<string, Row> = {
     input: RWO + deployment("").replace("    spec:\n      containers:", "    spec:\n      nodeName: node-1\n      containers:"),
     findings: [],
   },
+  "pods held to one node on a ReadWriteOncePod claim: one pod at a time even there, so still a deadlock": {
+    input: pvc("data", "[ReadWriteOncePod]") + deployment("").replace("    spec:\n      containers:", "    spec:\n      nodeSelector: {kubernetes.io/hostname: node-1}\n      containers:"),
+    findings: ["Deployment app mounts ReadWriteOncePod claim data"],
+  },
   "a nodeSelector by another label leaves several nodes: still a deadlock": {
     input: RWO + deployment("").replace("    spec:\n      containers:", "    spec:\n      nodeSelector: {pool: db}\n      containers:"),
     findings: ["Deployment app mounts ReadWriteOnce claim data and updates with RollingUpdate"],
