@@ -14,6 +14,7 @@ import {
   hostPorts,
   keepsApart,
   nodeSelectorsDiffer,
+  podsOnOneNode,
   requiredNodeAffinity,
   requiredPodAffinityTerms,
   requiredPodAntiAffinityTerms,
@@ -399,8 +400,11 @@ function coLocation(
   if (!owner) {
     // A workload of another application or release may hold the claim: the Job is no part of it, so it is not tied
     // to it, but the volume is no less held on that workload's node.
-    const other = workloadMounts.ownersOf(claim, sameNamespace)[0];
-    if (other !== undefined) {
+    const others = workloadMounts.ownersOf(claim, sameNamespace);
+    const other = others[0];
+    // The chart may tie the Job to it already.
+    const tied = others.some((mount) => requiredPodAffinityTerms(jobPod).some((term) => coLocatesWith(term, mount)));
+    if (other !== undefined && !tied) {
       plan.finding(
         "warning",
         `${job} shares ${described} with ${other.workload}, which is of another application or release (its labels or # Source: chart differ), so no podAffinity ties the Job to it: its pod may wait for the volume on another node (give the Job a podAffinity in the chart, or set cronjob-claims.coLocate: false)`,
@@ -420,7 +424,7 @@ function coLocation(
   // Every replica of a workload that runs several mounts the claim, as a ReadWriteMany one allows: the assumed
   // ReadWriteOnce and the workload disagree.
   const sharedBy = owners.length === 1 && known === undefined ? owners[0]?.mountedBy : undefined;
-  if (sharedBy !== undefined && !(sharedBy <= 1)) {
+  if (sharedBy !== undefined && !(sharedBy <= 1) && !replicasOnOneNode(owners[0]?.workload)) {
     plan.finding(
       "warning",
       `${job} shares claim ${claim} with ${owners[0]?.workload}, whose ${sharedBy === Number.POSITIVE_INFINITY ? "replicas" : `${sharedBy} replicas`} all mount it, as a ReadWriteMany claim allows; the stream does not render the claim, and cronjob-claims.accessMode (${opts.accessMode}) says otherwise, so no podAffinity is added (set cronjob-claims.accessMode: ReadWriteMany, or pass --live to read the claim's access modes)`,
@@ -541,6 +545,13 @@ function coLocation(
     return undefined;
   }
   return coLocated({ labelSelector: { matchLabels: matchLabels as Json }, topologyKey: HOSTNAME });
+}
+
+/** Whether the workload keeps its replicas on one node, where they share a ReadWriteOnce volume. */
+function replicasOnOneNode(workload: KubeObject | undefined): boolean {
+  const spec = workload?.get(["spec", "template", "spec"]);
+  const labels = workload?.get(["spec", "template", "metadata", "labels"]);
+  return isRecord(spec) && podsOnOneNode(spec, isRecord(labels) ? labels : {});
 }
 
 /** "replicas 1 (pod ordinals 0 to 0)", for findings. */

@@ -121,3 +121,14 @@ export function selectorMatches(selector: Record<string, unknown>, labels: Recor
     }
   });
 }
+
+/**
+ * Whether a pod template keeps all its pods on one node: a nodeName, a nodeSelector by hostname, or a required
+ * podAffinity by hostname to pods with its own labels (`labels`).
+ */
+export function podsOnOneNode(spec: Record<string, unknown>, labels: Record<string, unknown>): boolean {
+  if (typeof spec.nodeName === "string" && spec.nodeName !== "") return true;
+  const selector = spec.nodeSelector;
+  if (isRecord(selector) && typeof selector[HOSTNAME] === "string" && selector[HOSTNAME] !== "") return true;
+  return requiredPodAffinityTerms(spec).some((term) => selectsOnSameNode(term, labels));
+}

@@ -114,6 +114,8 @@ const cluster = (...claims: string[]) => ({
   mode: "pin" as const,
 });
 const IN_APPS = "  namespace: apps\n";
+/** A required podAffinity by hostname to the Deployment's own pods: its replicas share one node. */
+const OWN_AFFINITY = "      affinity:\n        podAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n            - {labelSelector: {matchLabels: {app: app}}, topologyKey: kubernetes.io/hostname}\n";
 /** Deployment `app` whose selector comes last, its value a block scalar: the document ends in it. */
 const SELECTOR_LAST = app().replace("  selector:\n    matchLabels: {app: app}\n", "") + "  selector:\n    matchLabels:\n      app: |\n        app\n";
 
@@ -286,6 +288,15 @@ const table: Record<string, Row> = {
       "CronJob backup shares claim data with Deployment app, whose 3 replicas all mount it, as a ReadWriteMany claim allows; the stream does not render the claim, and cronjob-claims.accessMode (ReadWriteOnce) says otherwise, so no podAffinity is added (set cronjob-claims.accessMode: ReadWriteMany, or pass --live to read the claim's access modes)",
     ],
   },
+  "the same workload holding its replicas on one node (a required podAffinity to its own pods): ReadWriteOnce fits, so co-located": {
+    input: app().replace("spec:\n  selector:", "spec:\n  replicas: 3\n  selector:").replace("    spec:\n      containers:", `    spec:\n${OWN_AFFINITY}      containers:`) + backup("", SHARED),
+    output: app().replace("spec:\n  selector:", "spec:\n  replicas: 3\n  selector:").replace("    spec:\n      containers:", `    spec:\n${OWN_AFFINITY}      containers:`) + backup("", SHARED, WITH_APP),
+    findings: [ASSUMED],
+  },
+  "held to one node by a nodeSelector instead: not taken as shared across nodes (the Job's own placement differs, said so)": {
+    input: app().replace("spec:\n  selector:", "spec:\n  replicas: 3\n  selector:").replace("    spec:\n      containers:", "    spec:\n      nodeSelector: {kubernetes.io/hostname: node-1}\n      containers:") + backup("", SHARED),
+    findings: ["its nodeSelector and Deployment app's differ"],
+  },
   "the same claim rendered ReadWriteOnce: its access mode is known, so co-located as before": {
     input: app().replace("spec:\n  selector:", "spec:\n  replicas: 3\n  selector:") + pvc("data") + backup("", SHARED),
     output: app().replace("spec:\n  selector:", "spec:\n  replicas: 3\n  selector:") + pvc("data") + backup("", SHARED, WITH_APP),
@@ -413,6 +424,9 @@ const table: Record<string, Row> = {
     findings: [
       "CronJob backup shares ReadWriteOnce claim data with Deployment app, which is of another application or release (its labels or # Source: chart differ), so no podAffinity ties the Job to it: its pod may wait for the volume on another node (give the Job a podAffinity in the chart, or set cronjob-claims.coLocate: false)",
     ],
+  },
+  "the same, with the chart's own podAffinity tying the Job to that workload's pods: nothing to say": {
+    input: app("  labels: {helm.sh/chart: postgresql-16.7.21}\n") + pvc("data") + backup("  labels: {helm.sh/chart: shop-1.0.0}\n", SHARED, WITH_APP),
   },
   "namespace unknown, and the stream creates the claim in a namespace it names: left alone, -n asked for": {
     input: app() + pvc("backup-scratch", "[ReadWriteOnce]", IN_APPS) + pvc("data") + backup(),
