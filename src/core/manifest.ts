@@ -72,13 +72,13 @@ export class ParsedDocument {
       const otherwise = fast.readOtherwiseIn11;
       if (otherwise !== undefined && ![...otherwise].some((value) => typeof value === "string")) this.readOtherwiseIn11 = otherwise;
       if (fast.misread !== undefined) this.refuseMisreadComment(fast.misread);
-      if (fast.keyOtherwiseIn11 !== undefined) this.refuseKeyReadOtherwise(fast.keyOtherwiseIn11);
+      if (fast.keyOtherwiseIn11 !== undefined) this.refuseKeysReadOtherwise(fast.keyOtherwiseIn11);
       return;
     }
     this.composed = this.compose();
     this.refuseRepeatedKeys(this.composed.document);
-    const key = plainKeyReadOtherwiseIn11(this.composed.document, this.rawText);
-    if (key !== undefined) this.refuseKeyReadOtherwise(key);
+    const [key] = plainKeysReadOtherwiseIn11(this.composed.document, this.rawText);
+    if (key !== undefined) this.refuseKeysReadOtherwise(key, this.composed.document);
     let value: unknown;
     try {
       value = this.composed.value();
@@ -182,26 +182,28 @@ export class ParsedDocument {
    * A plain key YAML 1.1 reads as another (`on` is the boolean true to Kubernetes, so its key "true"): an edit of its
    * map is planned on a key Kubernetes does not have, and could meet one it has twice. The document is left as it is.
    */
-  private refuseKeyReadOtherwise(offset: number): void {
-    if (this.refusals.has("document")) return;
-    const { line, column } = lineColumn(this.rawText, offset);
-    const written = /^[^:#\n]*/.exec(this.rawText.slice(offset))?.[0].trim() ?? "";
-    this.refusals.set(
-      "document",
-      `left as rendered: the key ${JSON.stringify(written)} at line ${this.raw.line + line - 1}, column ${column} is another key to Kubernetes' YAML 1.1 reader than to this one (a plain on, yes or 010 is a boolean or a number to it), so no edit can be shown safe (quote the key)`,
-    );
+  private refuseKeysReadOtherwise(offset: number, tree?: Document.Parsed): void {
+    // Only the List items that hold one: a tree gives every such key's offset (fast-scan's reading gives the first).
+    const root = tree ? undefined : this.initial;
+    const list = tree !== undefined || (isRecord(root) && typeof root.kind === "string" && root.kind.endsWith("List"));
+    const parsed = list ? (tree ?? parseForEditing(this.rawText)) : undefined;
+    for (const at of parsed ? plainKeysReadOtherwiseIn11(parsed, this.rawText) : [offset]) {
+      const scope = parsed ? listItemAt(parsed, at) : "document";
+      if (this.refusals.has(scope) || this.refusals.has("document")) continue;
+      const { line, column } = lineColumn(this.rawText, at);
+      // A plain key ends at a colon followed by a space or the line's end (`12:30: v` is the key 12:30).
+      const written = /^(.*?):(?:[ \t]|$)/m.exec(this.rawText.slice(at))?.[1]?.trim() ?? "";
+      this.refusals.set(
+        scope,
+        `left as rendered: the key ${JSON.stringify(written)} at line ${this.raw.line + line - 1}, column ${column} is another key to Kubernetes' YAML 1.1 reader than to this one (a plain on, yes or 010 is a boolean or a number to it), so no edit can be shown safe (quote the key)`,
+      );
+    }
   }
 
   /** A repeated key refuses edits to the List item that holds it, or to the whole document when outside any item. */
   private refuseRepeatedKeys(tree: Document.Parsed): void {
-    const offsets = duplicateKeys(tree);
-    if (offsets.length === 0) return;
-    const root = tree.contents;
-    const items = isMap(root) && String(root.get("kind") ?? "").endsWith("List") ? root.get("items", true) : undefined;
-    const ranges = isSeq(items) ? items.items.map((item) => (item as { range?: [number, number, number] } | null)?.range) : [];
-    for (const offset of offsets) {
-      const item = ranges.findIndex((range) => range !== undefined && range[0] <= offset && offset < range[2]);
-      const scope = item === -1 ? "document" : item;
+    for (const offset of duplicateKeys(tree)) {
+      const scope = listItemAt(tree, offset);
       if (this.refusals.has(scope)) continue;
       const { line, column } = lineColumn(this.rawText, offset);
       this.refusals.set(
@@ -688,16 +690,22 @@ function binaryScalar(document: Document.Parsed): number | undefined {
   return found;
 }
 
-/** Where the first plain key is that YAML 1.1 reads otherwise than YAML 1.2, in the parser's tree of `text`. */
-function plainKeyReadOtherwiseIn11(document: Document.Parsed, text: string): number | undefined {
-  let found: number | undefined;
+/** The item of a `kind: *List` document that holds `offset`, or "document" (outside any item, or no List). */
+function listItemAt(tree: Document.Parsed, offset: number): number | "document" {
+  const root = tree.contents;
+  const items = isMap(root) && String(root.get("kind") ?? "").endsWith("List") ? root.get("items", true) : undefined;
+  const ranges = isSeq(items) ? items.items.map((item) => (item as { range?: [number, number, number] } | null)?.range) : [];
+  const item = ranges.findIndex((range) => range !== undefined && range[0] <= offset && offset < range[2]);
+  return item === -1 ? "document" : item;
+}
+
+/** Where the plain keys are that YAML 1.1 reads otherwise than YAML 1.2, in the parser's tree of `text`. */
+function plainKeysReadOtherwiseIn11(document: Document.Parsed, text: string): number[] {
+  const found: number[] = [];
   visit(document, {
     Pair(_, pair) {
       const key = pair.key as { type?: string; range?: [number, number, number] } | null;
-      if (key?.type !== "PLAIN" || !key.range) return undefined;
-      if (plainReadsAlikeIn11(text.slice(key.range[0], key.range[1]))) return undefined;
-      found = key.range[0];
-      return visit.BREAK;
+      if (key?.type === "PLAIN" && key.range && !plainReadsAlikeIn11(text.slice(key.range[0], key.range[1]))) found.push(key.range[0]);
     },
   });
   return found;

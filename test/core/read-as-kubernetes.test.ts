@@ -362,3 +362,30 @@ describe("a plain key YAML 1.1 reads as another (on, yes: booleans to Kubernetes
     expect(result.changes.map((change) => change.op)).toEqual(["delete"]);
   });
 });
+
+describe("a plain key YAML 1.1 reads otherwise, in a List: only the item that holds it is left as rendered", () => {
+  const list = (configMapData: string, labels: string) => `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: c}
+  data: ${configMapData}
+${claimTemplate(labels)
+  .replace(/^/gm, "  ")
+  .replace(/^ {2}apiVersion/, "- apiVersion")
+  .trimEnd()}
+`;
+
+  it("in another item: the StatefulSet is edited", async () => {
+    const result = await fixStream(list('{y: "x"}', "          helm.sh/chart: db-1.0.0"), only("claim-template-labels"));
+    expect(result.changes.map((change) => `${change.object.item} ${change.op}`)).toEqual(["1 delete"]);
+    expect(result.findings.filter((finding) => finding.severity === "warning")).toEqual([]);
+  });
+
+  it("in the StatefulSet's own item: it is left as rendered, naming the key as written", async () => {
+    const result = await fixStream(list('{a: "x"}', "          helm.sh/chart: db-1.0.0\n          12:30: x"), only("claim-template-labels"));
+    expect(result.changes).toEqual([]);
+    expect(result.findings.map((finding) => finding.message)).toEqual([expect.stringContaining('left as rendered: the key "12:30" at line 20, column 13')]);
+  });
+});
