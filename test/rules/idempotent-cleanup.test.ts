@@ -28,7 +28,7 @@ const HOOK_FIXED = '  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/ho
 
 /** The retry wrapper with the default options, as a flow list shows it. */
 const WRAPPER = JSON.stringify(
-  '# fix-storage-retry: runs the command given after it unchanged; retried up to 3 times, 5s apart, if it fails.\n[ -z "${BASH_VERSION-}" ] || let SHLVL-=1 || :\nfor fix_storage_attempt in 1 2 3; do\n  "$@" && exit 0\n  echo "fix-storage-retry: attempt $fix_storage_attempt of 4 failed with exit status $?; retrying in 5s" >&2\n  sleep 5\ndone\nexec "$@"\n',
+  '# fix-storage-retry: runs the command given after it unchanged; retried up to 3 times, 5s apart, if it fails.\n[ -z "${BASH_VERSION-}" ] || let SHLVL-=1 || :\nfor fix_storage_attempt in 1 2 3; do\n  "$@" && exit 0\n  echo "fix-storage-retry: attempt $fix_storage_attempt of 4 failed with exit status $?; retrying in 5s" >&2\n  sleep 5\ndone\n[ -z "${BASH_VERSION-}" ] || let SHLVL+=1 || :\nexec "$@"\n',
 );
 
 /** A hook container that runs a script from ConfigMap `cleanup`, whose first delete has the flag and second does not. */
@@ -257,6 +257,7 @@ const table: Record<string, Row> = {
                       echo "fix-storage-retry: attempt $fix_storage_attempt of 4 failed with exit status $?; retrying in 5s" >&2
                       sleep 5
                     done
+                    [ -z "\${BASH_VERSION-}" ] || let SHLVL+=1 || :
                     exec "$@"
                   - fix-storage-retry
                   - /bin/bash
@@ -291,7 +292,7 @@ const table: Record<string, Row> = {
     output: job(
       '  annotations:\n    helm.sh/hook: pre-delete\n    helm.sh/hook-delete-policy: "before-hook-creation,hook-succeeded"\n',
       `        - name: k\n          command: [sh, -c, ${JSON.stringify(
-        '# fix-storage-retry: runs the command given after it unchanged; retried up to 1 times, 0s apart, if it fails.\n[ -z "${BASH_VERSION-}" ] || let SHLVL-=1 || :\nfor fix_storage_attempt in 1; do\n  "$@" && exit 0\n  echo "fix-storage-retry: attempt $fix_storage_attempt of 2 failed with exit status $?; retrying in 0s" >&2\n  sleep 0\ndone\nexec "$@"\n',
+        '# fix-storage-retry: runs the command given after it unchanged; retried up to 1 times, 0s apart, if it fails.\n[ -z "${BASH_VERSION-}" ] || let SHLVL-=1 || :\nfor fix_storage_attempt in 1; do\n  "$@" && exit 0\n  echo "fix-storage-retry: attempt $fix_storage_attempt of 2 failed with exit status $?; retrying in 0s" >&2\n  sleep 0\ndone\n[ -z "${BASH_VERSION-}" ] || let SHLVL+=1 || :\nexec "$@"\n',
       )}, fix-storage-retry, sh, -ec, kubectl delete --ignore-not-found cm x]\n`,
     ),
     findings: [],

@@ -62,6 +62,8 @@ export function retryScript(retries: number, delaySeconds: number): string {
     `  echo "${RETRY_NAME}: attempt $fix_storage_attempt of ${retries + 1} failed with exit status $?; retrying in ${delaySeconds}s" >&2`,
     `  sleep ${delaySeconds}`,
     "done",
+    // bash's exec lowers SHLVL once more for the command it runs: raised back, the last attempt sees what the others do.
+    '[ -z "${BASH_VERSION-}" ] || let SHLVL+=1 || :',
     `exec "$@"`,
     "",
   ].join("\n");
