@@ -247,12 +247,7 @@ function readingIn11(plain: string, value: unknown): In11 {
 
 /** Whether YAML 1.1 reads the plain scalar `text` as YAML 1.2 does (false when it cannot resolve it). */
 export function plainReadsAlikeIn11(text: string): boolean {
-  try {
-    return readingIn11(text, resolvePlain(text)) === ALIKE;
-  } catch (error) {
-    if (error instanceof Fallback) return false;
-    throw error;
-  }
+  return readingIn11(text, resolvePlain(text)) === ALIKE;
 }
 
 /**
@@ -293,8 +288,8 @@ export function fastScanBothVersions(
   };
   const read = scan(text, resolve);
   if (!("value" in read)) return read;
-  if (otherwise === undefined && !unread) return { ...read, sameIn11: true };
-  return unread || otherwise === undefined ? { ...read, sameIn11: false } : { ...read, sameIn11: false, readOtherwiseIn11: otherwise };
+  if (unread || otherwise === undefined) return { ...read, sameIn11: !unread };
+  return { ...read, sameIn11: false, readOtherwiseIn11: otherwise };
 }
 
 export interface Line {

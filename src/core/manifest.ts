@@ -72,13 +72,17 @@ export class ParsedDocument {
       const otherwise = fast.readOtherwiseIn11;
       if (otherwise !== undefined && ![...otherwise].some((value) => typeof value === "string")) this.readOtherwiseIn11 = otherwise;
       if (fast.misread !== undefined) this.refuseMisreadComment(fast.misread);
-      if (fast.keyOtherwiseIn11 !== undefined) this.refuseKeysReadOtherwise(fast.keyOtherwiseIn11);
+      if (fast.keyOtherwiseIn11 !== undefined) {
+        // fast-scan gives the first such key: in a List, a tree gives every one, so that only their items are refused.
+        const root = this.initial;
+        const tree = isRecord(root) && typeof root.kind === "string" && root.kind.endsWith("List") ? parseForEditing(this.rawText) : undefined;
+        this.refuseKeysReadOtherwise(tree ? plainKeysReadOtherwiseIn11(tree, this.rawText) : [fast.keyOtherwiseIn11], tree);
+      }
       return;
     }
     this.composed = this.compose();
     this.refuseRepeatedKeys(this.composed.document);
-    const [key] = plainKeysReadOtherwiseIn11(this.composed.document, this.rawText);
-    if (key !== undefined) this.refuseKeysReadOtherwise(key, this.composed.document);
+    this.refuseKeysReadOtherwise(plainKeysReadOtherwiseIn11(this.composed.document, this.rawText), this.composed.document);
     let value: unknown;
     try {
       value = this.composed.value();
@@ -180,15 +184,12 @@ export class ParsedDocument {
 
   /**
    * A plain key YAML 1.1 reads as another (`on` is the boolean true to Kubernetes, so its key "true"): an edit of its
-   * map is planned on a key Kubernetes does not have, and could meet one it has twice. The document is left as it is.
+   * map is planned on a key Kubernetes does not have, and could meet one it has twice. The object that holds it (the
+   * List item, given the document's tree) is left as it is.
    */
-  private refuseKeysReadOtherwise(offset: number, tree?: Document.Parsed): void {
-    // Only the List items that hold one: a tree gives every such key's offset (fast-scan's reading gives the first).
-    const root = tree ? undefined : this.initial;
-    const list = tree !== undefined || (isRecord(root) && typeof root.kind === "string" && root.kind.endsWith("List"));
-    const parsed = list ? (tree ?? parseForEditing(this.rawText)) : undefined;
-    for (const at of parsed ? plainKeysReadOtherwiseIn11(parsed, this.rawText) : [offset]) {
-      const scope = parsed ? listItemAt(parsed, at) : "document";
+  private refuseKeysReadOtherwise(offsets: readonly number[], tree: Document.Parsed | undefined): void {
+    for (const at of offsets) {
+      const scope = tree ? listItemAt(tree, at) : "document";
       if (this.refusals.has(scope) || this.refusals.has("document")) continue;
       const { line, column } = lineColumn(this.rawText, at);
       // A plain key ends at a colon followed by a space or the line's end (`12:30: v` is the key 12:30).

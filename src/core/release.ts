@@ -234,15 +234,8 @@ export class ReleaseIdentity {
     const placeholder = ownName !== undefined && PLACEHOLDERS.has(ownName.value);
     // A label that is no release name Helm accepts cannot name the release: given values win, else it is an error.
     const usable = ownName && !placeholder && (isReleaseName(ownName.value) || (!explicit && !fromEnvironment)) ? ownName : undefined;
-    // Two labels of the object's own that name two releases: only a name given, being one of them, decides.
-    const labels = object.labels();
-    const [instance, release] = [labels[INSTANCE], labels[RELEASE_LABEL]];
-    const twoNames = typeof instance === "string" && instance !== "" && typeof release === "string" && release !== "" && instance !== release;
-    const name = twoNames
-      ? explicit && (explicit.value === instance || explicit.value === release)
-        ? explicit
-        : `${object}'s ${INSTANCE} label says ${instance} and its ${RELEASE_LABEL} label says ${release}: which names its release is not clear, so nothing is written into its immutable claim templates; --release-name decides: pass --release-name with the release's name`
-      : pick(usable, explicit, fromEnvironment, "release name", "--release-name", object);
+    const twoNames = labelsNamingTwoReleases(object);
+    const name = twoNames === undefined ? pick(usable, explicit, fromEnvironment, "release name", "--release-name", object) : decideBetween(twoNames, explicit, object);
     if (typeof name === "string") problems.push(name);
     else if (name) {
       result.name = checkedName(name, name.value === ownName?.value ? object : undefined);
@@ -288,6 +281,19 @@ function refuseNonStringNamespace(object: KubeObject): void {
     `${object}'s metadata.namespace is ${JSON.stringify(stated)}, which is no string: Kubernetes refuses the object (quote the value)`,
     object.location(["metadata", "namespace"]),
   );
+}
+
+/** The two releases an object's instance and release labels name, when they name two. */
+function labelsNamingTwoReleases(object: KubeObject): [string, string] | undefined {
+  const labels = object.labels();
+  const [instance, release] = [labels[INSTANCE], labels[RELEASE_LABEL]];
+  return typeof instance === "string" && instance !== "" && typeof release === "string" && release !== "" && instance !== release ? [instance, release] : undefined;
+}
+
+/** Of two releases an object's own labels name, the one a given name is: only that decides; else a problem. */
+function decideBetween([instance, release]: [string, string], explicit: Sourced | undefined, object: KubeObject): Sourced | string {
+  if (explicit && (explicit.value === instance || explicit.value === release)) return explicit;
+  return `${object}'s ${INSTANCE} label says ${instance} and its ${RELEASE_LABEL} label says ${release}: which names its release is not clear, so nothing is written into its immutable claim templates; --release-name decides: pass --release-name with the release's name`;
 }
 
 /** The release an object's own app.kubernetes.io/instance, else release, label names. */

@@ -5,21 +5,18 @@
  * kubectl delete of that StatefulSet, as the command itself or as one command of a shell script. Anything less sure
  * (a dry run, a delete by label, kubectl in a variable) is not taken: the templates are then pinned as usual.
  */
-import { isRecord, type KubeObject, type ManifestStream } from "../core/manifest.js";
-import { POD_SPEC_PATHS } from "../rules/workloads.js";
+import type { KubeObject, ManifestStream } from "../core/manifest.js";
+import { scriptIndex } from "../rules/cleanup/shell-invocation.js";
+import { containers, hookPhases, isHelmHook, podSpec } from "../rules/workloads.js";
 
 const BEFORE_UPGRADE = new Set(["pre-upgrade", "pre-rollback"]);
-const SHELLS = new Set(["sh", "bash", "dash", "ash", "zsh", "ksh"]);
 
 /** The hook Job of the stream that deletes `statefulSet` (in `namespace`) before an upgrade, if one does. */
 export function recreatingHook(stream: ManifestStream, statefulSet: KubeObject, namespace: string, namespaceOf: (object: KubeObject) => string): KubeObject | undefined {
   const name = statefulSet.name;
   for (const job of stream.objects(["Job"], (text) => text.includes(name))) {
     // Helm runs a document's object as a hook, never an item of a List.
-    if (job.item !== undefined) continue;
-    const hooks = job.metadata.annotations;
-    const phases = isRecord(hooks) && typeof hooks["helm.sh/hook"] === "string" ? hooks["helm.sh/hook"].split(",").map((phase) => phase.trim().toLowerCase()) : [];
-    if (!phases.some((phase) => BEFORE_UPGRADE.has(phase))) continue;
+    if (!isHelmHook(job) || !hookPhases(job).some((phase) => BEFORE_UPGRADE.has(phase))) continue;
     for (const words of kubectlCommands(job)) {
       if (deletes(words, name, namespace, namespaceOf(job))) return job;
     }
@@ -33,21 +30,18 @@ export function recreatingHook(stream: ManifestStream, statefulSet: KubeObject, 
  * `&&`, `||` and `|` whose first word is kubectl.
  */
 function kubectlCommands(job: KubeObject): string[][] {
-  const path = POD_SPEC_PATHS[job.kind];
-  const pod = path ? job.get(path) : undefined;
-  if (!isRecord(pod)) return [];
+  const pod = podSpec(job);
   const found: string[][] = [];
-  for (const container of [...asList(pod.initContainers), ...asList(pod.containers)]) {
-    if (!isRecord(container)) continue;
+  for (const { value: container } of pod ? containers(pod) : []) {
     const argv = [...asList(container.command), ...asList(container.args)];
     if (!argv.every((word): word is string => typeof word === "string") || argv.length === 0) continue;
     const first = basename(argv[0] as string);
     if (first === "kubectl") found.push(argv.slice(1));
     else if (first === "delete") found.push(argv);
-    else if (SHELLS.has(first)) {
-      const script = argv[argv.indexOf("-c") + 1];
-      if (!argv.includes("-c") || script === undefined) continue;
-      for (const command of script.split(/\n|;|&&|\|\|?/)) {
+    else {
+      const at = scriptIndex(argv);
+      if (at === -1) continue;
+      for (const command of (argv[at] as string).split(/\n|;|&&|\|\|?/)) {
         const words = command.trim().split(/\s+/);
         if (basename(words[0] ?? "") === "kubectl") found.push(words.slice(1));
       }
@@ -63,7 +57,6 @@ function basename(word: string): string {
 function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
-
 /**
  * `delete`, then `statefulset NAME` (statefulsets, sts, statefulset.apps) or `statefulset/NAME`, not a dry run, in the
  * StatefulSet's namespace: the one its -n/--namespace names, else the Job's own.

@@ -134,8 +134,9 @@ export const cronjobClaims: Rule<Options> = {
         if (mapped !== undefined) {
           // A mapping names no namespace: where the stream creates its target only in others, or the cluster lacks it
           // in the Job's, it is not the Job's claim, and the Job would stay Pending on it.
-          const elsewhere = mapped === volume.claimName || claims.created(namespace, mapped) ? [] : claims.namespacesCreating(mapped).filter((other) => other !== namespace);
-          const absent = mapped !== volume.claimName && !claims.created(namespace, mapped) && live !== undefined && !live.claimExists(namespace, mapped);
+          const elsewhereOnly = mapped !== volume.claimName && !claims.created(namespace, mapped);
+          const elsewhere = elsewhereOnly ? claims.namespacesCreating(mapped).filter((other) => other !== namespace) : [];
+          const absent = elsewhereOnly && live !== undefined && !live.claimExists(namespace, mapped);
           if (elsewhere.length > 0 || absent) {
             plan.finding(
               "warning",
@@ -395,6 +396,8 @@ function coLocation(
       ? `claim ${claim} (not rendered, so assumed ${opts.accessMode})`
       : `ReadWriteOnce claim ${claim}${inCluster === undefined ? "" : ` (not rendered; ${live?.origin} has it)`}`;
   if (modes.includes("ReadWriteMany") || modes.includes("ReadOnlyMany")) return undefined;
+  // The chart may co-locate the Job already, with a term of its own that selects a pod holding the claim.
+  const tiedTo = (mounts: readonly WorkloadMount[]) => mounts.some((mount) => requiredPodAffinityTerms(jobPod).some((term) => coLocatesWith(term, mount)));
   const owners = workloadMounts.ownersOf(claim, sameScope);
   const owner = owners[0];
   if (!owner) {
@@ -402,9 +405,7 @@ function coLocation(
     // to it, but the volume is no less held on that workload's node.
     const others = workloadMounts.ownersOf(claim, sameNamespace);
     const other = others[0];
-    // The chart may tie the Job to it already.
-    const tied = others.some((mount) => requiredPodAffinityTerms(jobPod).some((term) => coLocatesWith(term, mount)));
-    if (other !== undefined && !tied) {
+    if (other !== undefined && !tiedTo(others)) {
       plan.finding(
         "warning",
         `${job} shares ${described} with ${other.workload}, which is of another application or release (its labels or # Source: chart differ), so no podAffinity ties the Job to it: its pod may wait for the volume on another node (give the Job a podAffinity in the chart, or set cronjob-claims.coLocate: false)`,
@@ -419,15 +420,14 @@ function coLocation(
     plan.finding("warning", `${job} and ${names} both mount ${claim}, which is ReadWriteOncePod: only one pod can use it at a time`, job, volume.path);
     return undefined;
   }
-  // The chart may co-locate the Job already, with a term of its own that selects a pod holding the claim.
-  if (owners.some((mount) => requiredPodAffinityTerms(jobPod).some((term) => coLocatesWith(term, mount)))) return undefined;
+  if (tiedTo(owners)) return undefined;
   // Every replica of a workload that runs several mounts the claim, as a ReadWriteMany one allows: the assumed
   // ReadWriteOnce and the workload disagree.
-  const sharedBy = owners.length === 1 && known === undefined ? owners[0]?.mountedBy : undefined;
-  if (sharedBy !== undefined && !(sharedBy <= 1) && !replicasOnOneNode(owners[0]?.workload)) {
+  const sharedBy = owners.length === 1 && known === undefined ? owner.mountedBy : undefined;
+  if (sharedBy !== undefined && !(sharedBy <= 1) && !replicasOnOneNode(owner.workload)) {
     plan.finding(
       "warning",
-      `${job} shares claim ${claim} with ${owners[0]?.workload}, whose ${sharedBy === Number.POSITIVE_INFINITY ? "replicas" : `${sharedBy} replicas`} all mount it, as a ReadWriteMany claim allows; the stream does not render the claim, and cronjob-claims.accessMode (${opts.accessMode}) says otherwise, so no podAffinity is added (set cronjob-claims.accessMode: ReadWriteMany, or pass --live to read the claim's access modes)`,
+      `${job} shares claim ${claim} with ${owner.workload}, whose ${sharedBy === Number.POSITIVE_INFINITY ? "replicas" : `${sharedBy} replicas`} all mount it, as a ReadWriteMany claim allows; the stream does not render the claim, and cronjob-claims.accessMode (${opts.accessMode}) says otherwise, so no podAffinity is added (set cronjob-claims.accessMode: ReadWriteMany, or pass --live to read the claim's access modes)`,
       job,
       volume.path,
     );
@@ -548,9 +548,9 @@ function coLocation(
 }
 
 /** Whether the workload keeps its replicas on one node, where they share a ReadWriteOnce volume. */
-function replicasOnOneNode(workload: KubeObject | undefined): boolean {
-  const spec = workload?.get(["spec", "template", "spec"]);
-  const labels = workload?.get(["spec", "template", "metadata", "labels"]);
+function replicasOnOneNode(workload: KubeObject): boolean {
+  const spec = workload.get(["spec", "template", "spec"]);
+  const labels = workload.get(["spec", "template", "metadata", "labels"]);
   return isRecord(spec) && podsOnOneNode(spec, isRecord(labels) ? labels : {});
 }
 

@@ -297,7 +297,6 @@ function reportUnknown(plan: PlanBuilder, deployment: KubeObject, rollout: Rolli
   );
 }
 
-/** Access modes that let pods on several nodes use the claim (ReadWriteOnce and ReadWriteOncePod do not). */
 /** The pod template names its node (nodeName), or selects one by hostname, as Kubernetes reads it. */
 function onOneNode(deployment: KubeObject, pod: PodSpecView): boolean {
   const named = (value: unknown, path: Path) => typeof value === "string" && value !== "" && deployment.readsAlikeAt(path);
@@ -308,6 +307,7 @@ function onOneNode(deployment: KubeObject, pod: PodSpecView): boolean {
   );
 }
 
+/** Access modes that let pods on several nodes use the claim (ReadWriteOnce and ReadWriteOncePod do not). */
 function shared(modes: readonly string[]): boolean {
   return modes.includes("ReadWriteMany") || modes.includes("ReadOnlyMany");
 }

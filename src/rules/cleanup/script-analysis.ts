@@ -4,6 +4,7 @@
  * be run a second time without harm.
  */
 import { IGNORE_NOT_FOUND, ignoresNotFound, isExplicitlyOff, isKubectlPath, isReplaySafeVerb, subcommand } from "./kubectl-command.js";
+import { isShell } from "./shell-invocation.js";
 import { type Redirect, readScript, type ScriptModel, type SimpleCommand, type StatusTest, type Word } from "./shell-syntax.js";
 
 export interface ScriptAnalysis {
@@ -116,8 +117,6 @@ function awkSideEffect(args: ReadonlyArray<string | undefined>): string | undefi
 
 /** Commands that run text as shell code: what they run cannot be edited safely. */
 const INTERPRETERS = new Set(["eval", "source", ".", "sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "su", "sudo", "watch", "ssh", "nsenter", "chroot"]);
-
-const SHELLS_READING_STDIN = new Set(["sh", "bash", "dash", "ash", "zsh", "ksh"]);
 
 const SAFE_REDIRECT_TARGETS = /^(\/dev\/(null|stdout|stderr|fd\/\d+)|&?\d+|-|&-)$/;
 
@@ -294,8 +293,7 @@ function analyseScriptText(script: string, pipefail: boolean, errexitByShell: bo
     if (INTERPRETERS.has(name.split("/").pop() ?? name)) {
       unsafe(command.line, `\`${name}\` runs code fix-storage does not read`);
       // A shell given no -c and no file reads its commands from stdin, which a pipe may feed any text of the script.
-      const shell = SHELLS_READING_STDIN.has(name.split("/").pop() ?? name);
-      const fromStdin = shell && values.slice(1).every((value) => typeof value === "string" && value.startsWith("-") && !/^-[^-]*c/.test(value));
+      const fromStdin = isShell(name) && values.slice(1).every((value) => typeof value === "string" && value.startsWith("-") && !/^-[^-]*c/.test(value));
       if (/kubectl/.test(shown) || /kubectl/.test(hereDocumentText(model, script)) || (name === "eval" && assignsKubectlDelete) || (fromStdin && /kubectl/.test(script) && /delete/.test(script))) {
         unsure.push(`line ${command.line}: \`${short}\` runs shell code that may run kubectl delete`);
       }
