@@ -4,7 +4,7 @@
  * `fix-storage flux-patches` prints, whatever the generator prints; --write must make them current.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, EXAMPLES, runBin } from "../helpers.js";
@@ -15,8 +15,8 @@ const HELMRELEASE = join(EXAMPLES, "flux", "helmrelease.yaml");
 const RENDER = join(EXAMPLES, "prometheus-pushgateway", "rendered-2.17.0.yaml");
 const ENV = { ...process.env, PATH: `${dirname(BIN)}${delimiter}${process.env.PATH ?? ""}` };
 
-function check(args: string[], input?: string) {
-  const run = spawnSync("sh", [SCRIPT, ...args], { encoding: "utf8", env: ENV, ...(input !== undefined && { input }) });
+function check(args: string[], input?: string, env: NodeJS.ProcessEnv = ENV) {
+  const run = spawnSync("sh", [SCRIPT, ...args], { encoding: "utf8", env, ...(input !== undefined && { input }) });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -29,6 +29,15 @@ function copyOfRelease(): string {
 describe("examples/flux/check-patches.sh", () => {
   it("passes on the committed example: its patches are what flux-patches prints for its render", () => {
     expect(check([HELMRELEASE, RENDER])).toEqual({ code: 0, stdout: "", stderr: "" });
+  });
+
+  it("runs FIX_STORAGE as a command line: a command with arguments, a path with spaces quoted in it", () => {
+    const spaced = join(tempDir("fix-storage flux recipe "), "bin");
+    symlinkSync(dirname(BIN), spaced);
+    const env = { ...process.env, FIX_STORAGE: `${process.execPath} '${join(spaced, "fix-storage")}'` };
+    expect(check([HELMRELEASE, RENDER], undefined, env)).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(check([HELMRELEASE, RENDER, "--disable", "claim-ownership"], undefined, env).code).toBe(1);
+    expect(check([HELMRELEASE, RENDER], undefined, { ...env, FIX_STORAGE: `${process.execPath} -e 'process.exit(3)' --` }).code).toBe(2);
   });
 
   it("reads the render from stdin with -", () => {
